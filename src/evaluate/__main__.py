@@ -1,0 +1,5 @@
+"""Run the command line with ``python -m evaluate``."""
+
+from evaluate.cli import main
+
+main()

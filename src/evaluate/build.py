@@ -1,0 +1,390 @@
+"""The report build: plan in, a published dated folder of reports out.
+
+:func:`build_reports` reads as its steps: prepare (read the plan, check every
+parameter, before anything runs), take the lock, run the notebooks in parallel
+(execute with papermill, convert to HTML, write each summary), write
+``build.json``, publish. See ``evaluate.publish`` for the folder layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import platform
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from evaluate import __version__
+from evaluate.errors import DataError, ParameterError, Problem
+from evaluate.execution import Failure, KernelRegistry, run_notebook
+from evaluate.html_export import add_failure_banner, notebook_to_html
+from evaluate.notebook_params import PARAMETER_MODELS
+from evaluate.parameters import (
+    NotebookParameter,
+    check_values,
+    check_with_model,
+    inspect_parameters,
+)
+from evaluate.paths import DEFAULT_PLAN, PROJECT_ROOT, REPORTS_DIR
+from evaluate.plan import LoadedPlan, PlannedReport, load_plan, select_reports
+from evaluate.publish import (
+    BUILD_FILE,
+    build_lock,
+    clear_stale_staging,
+    new_build_id,
+    publish,
+    staging_dir,
+    write_json,
+)
+from evaluate.results import read_records
+
+log = logging.getLogger(__name__)
+
+#: Packages whose versions go into build.json: they decide what a report shows.
+RECORDED_PACKAGES = ("pandas", "numpy", "plotly", "papermill", "nbclient", "nbconvert",
+                     "nbformat", "ipykernel", "jupyter_client", "pydantic")
+
+# Kernels inherit the build's environment. Belt and braces beside the notebooks' own
+# charts.configure_plotly(): Plotly's default renderer in a kernel is invisible in
+# nbconvert's HTML (reference §3.2).
+PLOTLY_RENDERER = "plotly_mimetype+notebook"
+
+
+@dataclass
+class BuildOptions:
+    """What ``evaluate build`` was asked to do."""
+
+    plan_path: Path = DEFAULT_PLAN
+    data_dir: Path | None = None
+    out_dir: Path = REPORTS_DIR
+    jobs: int | None = None
+    only: tuple[str, ...] = ()
+    params: dict[str, str] = field(default_factory=dict)
+    cell_timeout: float | None = None
+    dry_run: bool = False
+
+
+@dataclass
+class Job:
+    """One report ready to run: its notebook, its checked parameters and its title."""
+
+    report: PlannedReport
+    parameters: dict[str, Any]
+    title: str
+
+
+@dataclass
+class ReportResult:
+    """How one report went, with the files it produced (relative to the build folder)."""
+
+    name: str
+    title: str
+    notebook: str
+    parameters: dict[str, Any]
+    status: str
+    seconds: float
+    html: str
+    executed: str
+    summary: str
+    failure: Failure | None = None
+    attempts: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for build.json."""
+        data = dict(self.__dict__)
+        data["failure"] = self.failure.to_dict() if self.failure else None
+        return data
+
+
+@dataclass
+class Prepared:
+    """A plan checked and expanded into jobs, with everything needed to run them."""
+
+    plan: LoadedPlan
+    data_dir: Path
+    jobs: list[Job]
+    cell_timeout: float
+
+
+@dataclass
+class BuildResult:
+    """The outcome of a build: where it went and how each report fared."""
+
+    build_id: str | None
+    folder: Path | None
+    reports: list[ReportResult]
+    prepared: Prepared
+
+    @property
+    def ok(self) -> bool:
+        """True when every report succeeded."""
+        return all(r.status == "ok" for r in self.reports)
+
+
+class Progress:
+    """Receives build events; the command line shows them. The default does nothing."""
+
+    def start(self, jobs: list[Job]) -> None:
+        """The build is about to run these jobs."""
+
+    def report_started(self, job: Job) -> None:
+        """A report's notebook started."""
+
+    def report_finished(self, result: ReportResult) -> None:
+        """A report is done (ok or failed)."""
+
+
+# --- prepare: everything that can be checked before a kernel starts -----------------------
+
+
+def resolve_data_dir(options: BuildOptions, plan: LoadedPlan) -> Path:
+    """The club data folder: ``--data-dir``, else the plan's, else the demo club; must exist."""
+    from evaluate.paths import resolve_data_dir as _resolve
+
+    data_dir = _resolve(options.data_dir or plan.data_dir)
+    if not data_dir.is_dir():
+        raise DataError.single("club data folder not found", file=data_dir,
+                               fix="give --data-dir the folder holding members.csv")
+    return data_dir
+
+
+def _job_for(report: PlannedReport, declared: dict[str, NotebookParameter],
+             cli: dict[str, str], data_dir: Path, plan_path: Path) -> Job:
+    params = check_values(report.notebook, report.parameters, declared=declared,
+                          origin=f"{plan_path} (report {report.name})")
+    params |= check_values(report.notebook, {k: v for k, v in cli.items() if k in declared},
+                           declared=declared, origin="--param")
+    if "data_dir" in declared:
+        params["data_dir"] = str(data_dir)
+    full = {name: p.default for name, p in declared.items()} | params
+    model = PARAMETER_MODELS.get(report.notebook.stem)
+    if model is not None:
+        check_with_model(model, full, origin=f"report {report.name}")
+    title = report.title.format_map(full)
+    return Job(report=report, parameters=params, title=title)
+
+
+def prepare(options: BuildOptions) -> Prepared:
+    """Read the plan and check every parameter of every report; raise on any bad input."""
+    plan = load_plan(options.plan_path)
+    reports = select_reports(plan.reports, options.only, plan.path)
+    data_dir = resolve_data_dir(options, plan)
+    declared = {nb: inspect_parameters(nb) for nb in {r.notebook for r in reports}}
+    known = set().union(*declared.values())
+    problems: list[Problem] = []
+    if "data_dir" in options.params:
+        problems.append(Problem("data_dir is set by the build", column="--param data_dir",
+                                fix="use --data-dir DIR instead"))
+    for name in sorted(set(options.params) - known - {"data_dir"}):
+        import difflib
+
+        close = difflib.get_close_matches(name, sorted(known), n=1)
+        problems.append(Problem(
+            f"unknown parameter '{name}': no notebook in this build declares it",
+            column="--param", value=name, rule="a parameter some notebook declares",
+            fix=(f"did you mean '{close[0]}'? " if close else "")
+            + "list them with: evaluate params NOTEBOOK"))
+    jobs: list[Job] = []
+    for report in reports:
+        try:
+            jobs.append(_job_for(report, declared[report.notebook], options.params, data_dir,
+                                 plan.path))
+        except ParameterError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ParameterError(problems)
+    timeout = options.cell_timeout or plan.plan.cell_timeout
+    return Prepared(plan=plan, data_dir=data_dir, jobs=jobs, cell_timeout=timeout)
+
+
+# --- run -----------------------------------------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _input_files(prepared: Prepared) -> list[dict[str, Any]]:
+    """Every input of the build with its sha256: the plan, the notebooks, the data."""
+    files = [prepared.plan.path, *sorted({j.report.notebook for j in prepared.jobs})]
+    files += sorted(p for p in prepared.data_dir.rglob("*")
+                    if p.is_file() and not any(part.startswith(".") for part in
+                                               p.relative_to(prepared.data_dir).parts))
+    return [{"path": str(p), "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files]
+
+
+def _versions() -> dict[str, str]:
+    found = {"python": platform.python_version(), "club-equipment-suite": __version__}
+    for name in RECORDED_PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def _git_commit() -> str | None:
+    """The suite's git commit, if it runs from a checkout (helps reproduce a build)."""
+    try:
+        out = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "HEAD"],
+                             capture_output=True, text=True, timeout=5, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def _data_label(data_dir: Path) -> str:
+    """How reports name the data: the club's name, and whether it is synthetic."""
+    from evaluate.members import load_club
+
+    try:
+        club = load_club(data_dir)
+    except Exception:  # a missing or unreadable club.yml only loses the label
+        return data_dir.name
+    synthetic = club.synthetic and "synthetic" not in club.name.lower()
+    return f"{club.name} (synthetic demo data)" if synthetic else club.name
+
+
+def _write_prepared_notebook(job: Job, path: Path) -> None:
+    """Write the parameterised notebook without running it (kept when a kernel never started)."""
+    import papermill
+
+    papermill.execute_notebook(str(job.report.notebook), str(path), parameters=job.parameters,
+                               prepare_only=True, progress_bar=False, kernel_name="python3")
+
+
+def _run_job(job: Job, folder: Path, registry: KernelRegistry, cell_timeout: float,
+             context: dict[str, Any]) -> ReportResult:
+    name = job.report.name
+    executed, page, summary = f"{name}.ipynb", f"{name}.html", f"{name}.summary.json"
+    outcome = run_notebook(job.report.notebook, folder / executed, job.parameters,
+                           cwd=job.report.notebook.parent, cell_timeout=cell_timeout,
+                           kernel_log=folder / "logs" / f"{name}.kernel.log", registry=registry)
+    failure = outcome.failure
+    try:
+        if not (folder / executed).exists():
+            _write_prepared_notebook(job, folder / executed)
+        nb = nbformat.read(folder / executed, as_version=4)
+        if failure is not None:
+            add_failure_banner(nb, failure, report=name,
+                               executed_path=f"{context['out_dir']}/{context['build_id']}/{executed}")
+            nbformat.write(nb, folder / executed)
+        figures = read_records(nb)
+        (folder / page).write_text(notebook_to_html(nb, title=job.title, context=context),
+                                   encoding="utf-8")
+    except Exception as exc:  # a report that cannot be exported fails alone, with its reason
+        log.exception("exporting report %s failed", name)
+        failure = failure or Failure("export", f"{type(exc).__name__}: {exc}")
+        figures = {}
+    result = ReportResult(
+        name=name, title=job.title, notebook=str(job.report.notebook),
+        parameters=job.parameters, status="ok" if failure is None else "failed",
+        seconds=round(outcome.seconds, 2), html=page, executed=executed, summary=summary,
+        failure=failure, attempts=outcome.attempts)
+    write_json(folder / summary, {
+        "report": name, "title": job.title, "status": result.status,
+        "build_id": context["build_id"], "data": context["data_label"],
+        "parameters": job.parameters, "figures": figures,
+        "failure": failure.to_dict() if failure else None})
+    return result
+
+
+def _run_all(prepared: Prepared, folder: Path, jobs: int, context: dict[str, Any],
+             progress: Progress) -> list[ReportResult]:
+    registry = KernelRegistry()
+    results: dict[str, ReportResult] = {}
+
+    def run(job: Job) -> ReportResult:
+        progress.report_started(job)
+        return _run_job(job, folder, registry, prepared.cell_timeout, context)
+
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="report")
+    try:
+        futures = {pool.submit(run, job): job for job in prepared.jobs}
+        for future in as_completed(futures):
+            result = future.result()
+            results[result.name] = result
+            progress.report_finished(result)
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM): stop queued work and kill running kernels, so the
+        # worker threads end within about a second instead of when their cells finish.
+        registry.kill_all()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return [results[job.report.name] for job in prepared.jobs]
+
+
+def default_jobs() -> int:
+    """How many reports run at once by default: the CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def build_reports(options: BuildOptions, progress: Progress | None = None,
+                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> BuildResult:
+    """Build every report of the plan into a new dated folder under ``options.out_dir``.
+
+    Raises :class:`~evaluate.errors.InputError` (nothing has run) for bad input
+    and :class:`~evaluate.errors.BuildLockedError` when another build holds the
+    output folder. A failing report does not raise: see ``BuildResult.ok``.
+    """
+    progress = progress or Progress()
+    prepared = prepare(options)
+    if options.dry_run:
+        return BuildResult(None, None, [], prepared)
+    out_dir = options.out_dir.resolve()
+    os.environ.setdefault("PLOTLY_RENDERER", PLOTLY_RENDERER)
+    with build_lock(out_dir):
+        for stale in clear_stale_staging(out_dir):
+            log.info("removed %s, left by a build that was interrupted", stale.name)
+        started = now()
+        began = time.perf_counter()
+        build_id = new_build_id(out_dir, started)
+        folder = staging_dir(out_dir, build_id)
+        (folder / "logs").mkdir()
+        try:
+            context = {"build_id": build_id, "built_at": started.strftime("%Y-%m-%d %H:%M UTC"),
+                       "suite_version": __version__, "data_label": _data_label(prepared.data_dir),
+                       "out_dir": str(out_dir)}
+            inputs = _input_files(prepared)
+            progress.start(prepared.jobs)
+            jobs = max(1, min(options.jobs or default_jobs(), len(prepared.jobs)))
+            results = _run_all(prepared, folder, jobs, context, progress)
+            succeeded = all(r.status == "ok" for r in results)
+            write_json(folder / BUILD_FILE, {
+                "build_id": build_id, "title": prepared.plan.plan.title,
+                "status": "succeeded" if succeeded else "failed",
+                "started_at": started.isoformat(timespec="seconds"),
+                "duration_s": round(time.perf_counter() - began, 2),
+                "suite_version": __version__, "git_commit": _git_commit(),
+                "plan": {"path": str(prepared.plan.path),
+                         "content": prepared.plan.plan.model_dump(mode="json")},
+                "options": {"jobs": jobs, "cell_timeout_s": prepared.cell_timeout,
+                            "only": list(options.only), "params": options.params},
+                "data": {"dir": str(prepared.data_dir), "label": context["data_label"]},
+                "inputs": inputs, "versions": _versions(),
+                "reports": [r.to_dict() for r in results],
+            })
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        final = publish(folder, out_dir, build_id, succeeded=succeeded)
+    return BuildResult(build_id, final, results, prepared)

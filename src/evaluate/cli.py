@@ -1,0 +1,153 @@
+"""The ``evaluate`` command: thin, it parses, calls the library and turns errors into exit codes.
+
+Exit status (documented in the README):
+
+- 0: every report was built;
+- 1: at least one report failed (the build is published, ``latest`` is not moved);
+- 2: bad input or usage (plan, parameter, data, option); nothing ran;
+- 3: another build is writing to the same output folder; nothing ran;
+- 130: interrupted (Ctrl-C or SIGTERM); nothing was published.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from pathlib import Path
+
+import click
+
+from evaluate import __version__
+from evaluate.errors import EvaluateError
+from evaluate.paths import DEFAULT_PLAN, REPORTS_DIR
+
+EXIT_OK, EXIT_REPORT_FAILED, EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def _configure_logging(verbose: bool) -> None:
+    """Timestamped lines on stderr; only the command line configures logging."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)-7s %(message)s",
+                        datefmt="%Y-%m-%d %H:%M:%S")
+    for noisy in ("papermill", "traitlets", "nbclient", "asyncio"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _fail(exc: EvaluateError) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(exc.exit_code)
+
+
+def _sigterm_as_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="evaluate (club-equipment-suite)")
+def cli() -> None:
+    """Club equipment decision suite: build the reports, inspect notebooks, make demo data."""
+
+
+@cli.command()
+@click.option("--plan", "plan_path", type=click.Path(path_type=Path), default=DEFAULT_PLAN,
+              show_default=True, help="Build plan (YAML): which notebooks, which parameters.")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None,
+              help="Club data folder. Default: the plan's data_dir, else the demo club.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=REPORTS_DIR,
+              show_default=True, help="Output folder: dated builds, latest and index.html.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Reports run at once. Default: the number of CPUs.")
+@click.option("--only", multiple=True, metavar="NAME",
+              help="Build only this report or plan entry (repeatable).")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="Override a notebook parameter in every report that declares it "
+                   "(repeatable). Checked against the notebooks before anything runs.")
+@click.option("--cell-timeout", type=click.FloatRange(min=1), default=None,
+              help="Seconds one cell may run. Default: the plan's cell_timeout (600).")
+@click.option("--dry-run", is_flag=True, help="Check the plan and parameters; run nothing.")
+@click.option("--verbose", "-v", is_flag=True, help="Log debug detail.")
+def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | None,
+          only: tuple[str, ...], params: tuple[str, ...], cell_timeout: float | None,
+          dry_run: bool, verbose: bool) -> None:
+    """Build every report of the plan into a new dated folder of --out."""
+    _configure_logging(verbose)
+    from evaluate.build import BuildOptions, build_reports
+    from evaluate.parameters import parse_assignments
+    from evaluate.progress import LiveProgress, for_stream
+
+    log = logging.getLogger("evaluate.build")
+    progress = None
+    try:
+        options = BuildOptions(plan_path=plan_path, data_dir=data_dir, out_dir=out_dir,
+                               jobs=jobs, only=only, params=parse_assignments(params),
+                               cell_timeout=cell_timeout, dry_run=dry_run)
+        signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+        progress = for_stream(sys.stderr)
+        result = build_reports(options, progress)
+    except EvaluateError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        log.error("interrupted: running kernels stopped, nothing published")
+        sys.exit(EXIT_INTERRUPTED)
+    finally:
+        if isinstance(progress, LiveProgress):
+            progress.stop()
+    if dry_run:
+        click.echo(f"plan {result.prepared.plan.path}: {len(result.prepared.jobs)} report(s), "
+                   f"data {result.prepared.data_dir}")
+        for job in result.prepared.jobs:
+            click.echo(f"  {job.report.name}: {job.report.notebook.name} "
+                       f"{job.parameters}  ({job.title})")
+        click.echo("dry run: parameters checked, nothing executed")
+        return
+    failed = [r for r in result.reports if r.status != "ok"]
+    where = result.folder
+    if failed:
+        log.error("%d of %d report(s) failed; build %s published as failed, latest unchanged",
+                  len(failed), len(result.reports), result.build_id)
+        for r in failed:
+            log.error("  %s: %s; executed notebook: %s", r.name, r.failure.describe(),
+                      where / r.executed)
+        sys.exit(EXIT_REPORT_FAILED)
+    log.info("built %d report(s) into %s; index: %s", len(result.reports), where,
+             where.parent / "index.html")
+
+
+@cli.command()
+@click.argument("notebook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def params(notebook: Path) -> None:
+    """List NOTEBOOK's parameters: name, type, default and help."""
+    from evaluate.parameters import inspect_parameters
+
+    declared = inspect_parameters(notebook)
+    if not declared:
+        click.echo(f"{notebook} declares no parameters (no cell tagged 'parameters')")
+        return
+    width = max(len(p.name) for p in declared.values())
+    for p in declared.values():
+        click.echo(f"{p.name:<{width}}  {p.type_name:<5}  default {p.default!r:<12}  {p.help}")
+
+
+@cli.command("demo-data")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              required=True, help="Folder to write the synthetic club into.")
+@click.option("--members", type=click.IntRange(min=10), default=3000, show_default=True,
+              help="Number of members.")
+@click.option("--seed", type=int, default=2026, show_default=True,
+              help="Random seed; the same seed gives the same club.")
+def demo_data(out_dir: Path, members: int, seed: int) -> None:
+    """Generate a synthetic demo club (clearly marked as synthetic)."""
+    from evaluate.demo_data import write_demo_club
+
+    for path in write_demo_club(out_dir, members=members, seed=seed):
+        click.echo(f"wrote {path}")
+
+
+def main() -> None:
+    """Entry point of the ``evaluate`` console script."""
+    cli()
+
+
+if __name__ == "__main__":
+    main()

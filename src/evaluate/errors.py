@@ -1,0 +1,102 @@
+"""Errors a user sees, each carrying what they need to fix the problem.
+
+The command line turns an :class:`InputError` into exit status 2 and a
+:class:`ReportFailedError` into exit status 1; see ``evaluate.cli``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Problem:
+    """One thing wrong with an input: where it is, what rule it breaks and how to fix it."""
+
+    message: str
+    file: str | Path | None = None
+    row: int | str | None = None
+    column: str | None = None
+    value: object = None
+    rule: str | None = None
+    fix: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(str(self.file))
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        text = (": ".join([", ".join(where), self.message]) if where else self.message)
+        if self.value is not None:
+            text += f" (got {self.value!r})"
+        if self.rule:
+            text += f"\n    rule: {self.rule}"
+        if self.fix:
+            text += f"\n    fix:  {self.fix}"
+        return text
+
+
+class EvaluateError(Exception):
+    """Base class of every error the suite raises on purpose."""
+
+    exit_code = 1
+
+
+@dataclass
+class InputError(EvaluateError):
+    """Bad input or usage: a plan, a parameter or a data file. Exit status 2."""
+
+    problems: list[Problem] = field(default_factory=list)
+    exit_code = 2
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        lines = [str(p) for p in self.problems]
+        head = "1 problem" if len(lines) == 1 else f"{len(lines)} problems"
+        return f"{self.kind}: {head}\n" + "\n".join(f"  - {line}" for line in lines)
+
+    @property
+    def kind(self) -> str:
+        """A short name for the kind of input that is wrong."""
+        return "bad input"
+
+    @classmethod
+    def single(cls, message: str, **where: object) -> InputError:
+        """Build the error from one problem."""
+        return cls([Problem(message, **where)])
+
+
+class PlanError(InputError):
+    """The build plan is malformed or refers to something that does not exist."""
+
+    @property
+    def kind(self) -> str:  # noqa: D102
+        return "bad build plan"
+
+
+class ParameterError(InputError):
+    """A notebook parameter is unknown, of the wrong type or out of range."""
+
+    @property
+    def kind(self) -> str:  # noqa: D102
+        return "bad parameter"
+
+
+class DataError(InputError):
+    """A club data file is missing, malformed or holds impossible values."""
+
+    @property
+    def kind(self) -> str:  # noqa: D102
+        return "bad data"
+
+
+class BuildLockedError(EvaluateError):
+    """Another build is writing to the same output folder. Exit status 3."""
+
+    exit_code = 3

@@ -1,0 +1,227 @@
+"""Running one notebook with papermill, from a worker thread of the build.
+
+nbclient starts each report's kernel through :class:`ReportKernelManager`, a
+small subclass of jupyter_client's manager, for three reasons
+(../shared/reference/notebook-pipeline.md §2.4 and §2.8):
+
+- kernels talk over IPC (Unix sockets), not TCP, so parallel starts cannot race
+  for ports (papermill#511), and a kernel's own output goes to a log file
+  instead of the build's terminal;
+- every live kernel is in a :class:`KernelRegistry`, so Ctrl-C or a scheduler's
+  SIGTERM kills them all and the build stops in about a second, not when the
+  slowest cell finishes;
+- a run that fails before its first cell (the kernel did not come up) is told
+  apart from a failure of the notebook itself: only the first is retried.
+
+The working directory is given to the kernel (nbclient's ``resources``), not set
+with ``os.chdir`` as papermill's ``cwd`` argument does: a process-wide ``chdir``
+races between threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+
+log = logging.getLogger(__name__)
+
+KERNEL_NAME = "python3"
+START_ATTEMPTS = 3
+
+
+@dataclass
+class Failure:
+    """Why a notebook did not complete, and where."""
+
+    kind: str  # "error", "timeout", "kernel-died", "kernel-start" or "interrupted"
+    message: str
+    cell_index: int | None = None
+    execution_count: int | None = None
+    ename: str | None = None
+    evalue: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON."""
+        return asdict(self)
+
+    def describe(self) -> str:
+        """One line for logs and summaries: what failed and in which cell."""
+        where = f" in cell {self.cell_index}" if self.cell_index is not None else ""
+        if self.execution_count is not None:
+            where += f" (In [{self.execution_count}])"
+        return f"{self.kind}{where}: {self.message}"
+
+
+@dataclass
+class RunOutcome:
+    """What running one notebook gave: failure is None when it completed."""
+
+    failure: Failure | None
+    attempts: int
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        """True when every cell ran without error."""
+        return self.failure is None
+
+
+class BuildInterrupted(Exception):
+    """The build was asked to stop (Ctrl-C or SIGTERM)."""
+
+
+class KernelRegistry:
+    """The kernels that are running, so an interrupted build can stop all of them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kernels: set[Any] = set()
+        self.stopping = threading.Event()
+
+    def add(self, km: Any) -> None:
+        """Track a started kernel; kill it at once if the build is already stopping."""
+        with self._lock:
+            self._kernels.add(km)
+        if self.stopping.is_set():
+            _kill(km)
+
+    def discard(self, km: Any) -> None:
+        """Forget a kernel that has been shut down."""
+        with self._lock:
+            self._kernels.discard(km)
+
+    def kill_all(self) -> None:
+        """Stop accepting work and kill every live kernel (their runs end as failures)."""
+        self.stopping.set()
+        with self._lock:
+            kernels = list(self._kernels)
+        for km in kernels:
+            _kill(km)
+
+
+def _kill(km: Any) -> None:
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    if process is not None and process.poll() is None:
+        process.kill()
+
+
+class ReportKernelManager(AsyncKernelManager):
+    """A ``python3`` kernel over IPC whose output goes to a log, tracked by a registry.
+
+    nbclient creates and owns it (so it also closes its client cleanly); the
+    build makes one subclass per report with :func:`kernel_manager_for`.
+    """
+
+    log_path: Path
+    registry: KernelRegistry
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        sockets = Path(tempfile.mkdtemp(prefix="evaluate-kernel-"))
+        self.transport = "ipc"
+        self.ip = str(sockets / "ipc")
+        self.connection_file = str(sockets / "connection.json")
+
+    async def start_kernel(self, **kwargs: Any) -> None:  # noqa: D102
+        if self.registry.stopping.is_set():
+            raise BuildInterrupted("the build was interrupted")
+        with self.log_path.open("ab") as stream:
+            await super().start_kernel(stdout=stream, stderr=stream, **kwargs)
+        self.registry.add(self)
+
+    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:  # noqa: D102
+        try:
+            await super().shutdown_kernel(now=now, restart=restart)
+        finally:
+            self.registry.discard(self)
+            shutil.rmtree(Path(self.connection_file).parent, ignore_errors=True)
+
+
+def kernel_manager_for(log_path: Path, registry: KernelRegistry) -> type[ReportKernelManager]:
+    """A kernel manager class for one report (nbclient takes a class, not an instance)."""
+    return type("ReportKernelManager", (ReportKernelManager,),
+                {"log_path": log_path, "registry": registry})
+
+
+def _no_cell_started(output: Path) -> bool:
+    """True when papermill recorded no cell as started: the kernel never ran anything."""
+    if not output.exists():
+        return True
+    nb = nbformat.read(output, as_version=4)
+    return all(c.get("metadata", {}).get("papermill", {}).get("status") == "pending"
+               for c in nb.cells)
+
+
+def _failure_from(exc: BaseException, cell_timeout: float) -> Failure:
+    """Describe an exception from papermill/nbclient as a :class:`Failure`."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return Failure("error", f"{exc.ename}: {exc.evalue}", cell_index=exc.cell_index,
+                       execution_count=exc.exec_count, ename=exc.ename, evalue=exc.evalue)
+    if isinstance(exc, CellTimeoutError):
+        return Failure("timeout", f"a cell ran longer than the {cell_timeout:g} s cell timeout")
+    if isinstance(exc, DeadKernelError):
+        return Failure("kernel-died", "the kernel died (out of memory, killed, or crashed)")
+    return Failure("error", f"{type(exc).__name__}: {exc}")
+
+
+def _locate_running_cell(output_path: Path, failure: Failure) -> None:
+    """Fill in the cell a timeout or a dead kernel stopped at, from papermill's cell status."""
+    if failure.cell_index is not None or not output_path.exists():
+        return
+    nb = nbformat.read(output_path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        if cell.get("metadata", {}).get("papermill", {}).get("status") == "running":
+            failure.cell_index = index
+            failure.execution_count = cell.get("execution_count")
+            return
+
+
+def run_notebook(source: Path, output: Path, parameters: dict[str, Any], *, cwd: Path,
+                 cell_timeout: float, kernel_log: Path, registry: KernelRegistry,
+                 start_timeout: float = 60.0) -> RunOutcome:
+    """Execute ``source`` with ``parameters`` into ``output``; never raises for a notebook error.
+
+    A run that fails before any cell started (the kernel did not come up) is
+    retried up to ``START_ATTEMPTS`` times; an error inside the notebook, a cell
+    timeout or a dead kernel is reported in the outcome, never retried, and the
+    executed notebook is kept at ``output``.
+    """
+    import papermill
+
+    began = time.perf_counter()
+    manager = kernel_manager_for(kernel_log, registry)
+    failure: Failure | None = None
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            papermill.execute_notebook(
+                str(source), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
+                kernel_manager_class=manager, resources={"metadata": {"path": str(cwd)}},
+                progress_bar=False, log_output=False, execution_timeout=cell_timeout,
+                start_timeout=start_timeout, request_save_on_cell_execute=True)
+            return RunOutcome(None, attempt, time.perf_counter() - began)
+        except Exception as exc:  # reported in the outcome, never raised
+            if registry.stopping.is_set():
+                failure = Failure("interrupted", "the build was interrupted while this ran")
+                break
+            if _no_cell_started(output):
+                failure = Failure("kernel-start", f"the kernel did not start: {exc}")
+                log.warning("kernel start failed for %s (attempt %d of %d): %s",
+                            source.name, attempt, START_ATTEMPTS, exc)
+                time.sleep(0.5 * attempt)
+                continue
+            failure = _failure_from(exc, cell_timeout)
+            _locate_running_cell(output, failure)
+            break
+    return RunOutcome(failure, attempt, time.perf_counter() - began)

@@ -1,0 +1,100 @@
+"""Turning an executed notebook into the self-contained HTML page a manager reads.
+
+nbconvert does the work in-process (no ``jupyter nbconvert`` start-up per
+report). What the manager must not see is taken out here, per
+../shared/reference/notebook-pipeline.md §2.5, §2.9 and §3:
+
+- code cells' input and prompts (``exclude_input``; papermill's report mode
+  does not hide code in HTML);
+- stderr streams: warnings and log noise; errors stay, so a failed report shows
+  its error;
+- the private records behind ``summary.json`` (``evaluate.results``);
+- cells tagged ``remove`` or ``debug``, kept for analysts in the notebook only.
+
+The ``report`` template (``templates/report``) drops the CDN scripts of
+JupyterLab's template, so the page loads nothing from the network.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbconvert.preprocessors import Preprocessor
+from traitlets.config import Config
+
+from evaluate.execution import Failure
+from evaluate.paths import TEMPLATES_DIR
+from evaluate.results import RECORD_MIME
+
+REMOVE_TAGS = {"remove", "debug"}
+FAILURE_BANNER_TAG = "evaluate-failure-banner"
+
+
+class ManagerViewPreprocessor(Preprocessor):
+    """Drop stderr streams and private record outputs; keep everything else."""
+
+    def preprocess_cell(self, cell: Any, resources: dict, index: int) -> tuple[Any, dict]:
+        """Filter one cell's outputs."""
+        if cell.cell_type == "code":
+            cell.outputs = [
+                out for out in cell.outputs
+                if not (out.output_type == "stream" and out.get("name") == "stderr")
+                and RECORD_MIME not in out.get("data", {})
+            ]
+        return cell, resources
+
+
+def _exporter() -> Any:
+    from nbconvert import HTMLExporter
+
+    config = Config()
+    config.TemplateExporter.exclude_input = True
+    config.TemplateExporter.exclude_input_prompt = True
+    config.TemplateExporter.exclude_output_prompt = True
+    config.TagRemovePreprocessor.remove_cell_tags = REMOVE_TAGS
+    config.TagRemovePreprocessor.enabled = True
+    exporter = HTMLExporter(config=config, template_name="report",
+                            extra_template_basedirs=[str(TEMPLATES_DIR)])
+    exporter.register_preprocessor(ManagerViewPreprocessor(), enabled=True)
+    return exporter
+
+
+def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, context: dict[str, Any]) -> str:
+    """Render ``nb`` as a report page titled ``title``.
+
+    ``context`` fills the page footer: ``build_id``, ``built_at``,
+    ``suite_version`` and optionally ``data_label``.
+    """
+    resources = {"metadata": {"name": title},
+                 "report": {"title": title, "data_label": "", **context}}
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    return body
+
+
+def add_failure_banner(nb: nbformat.NotebookNode, failure: Failure, *, report: str,
+                       executed_path: str) -> None:
+    """Put a plain-words failure notice at the top of ``nb`` (once), for HTML and notebook alike.
+
+    papermill adds its own banner for an exception but none for a timeout or a
+    dead kernel (reference §2.4); this one is there for every failure and says
+    where the executed notebook is kept.
+    """
+    nb.cells = [c for c in nb.cells
+                if FAILURE_BANNER_TAG not in c.get("metadata", {}).get("tags", [])]
+    text = (
+        f'<div class="report-failed"><strong>This report could not be completed.</strong> '
+        f"Report <code>{html.escape(report)}</code> stopped with "
+        f"{html.escape(failure.describe())}. The figures below are incomplete; do not use "
+        f"them for a decision. The executed notebook, for the analyst, is "
+        f"<code>{html.escape(executed_path)}</code>.</div>"
+    )
+    cell = nbformat.v4.new_markdown_cell(text, metadata={"tags": [FAILURE_BANNER_TAG]})
+    nb.cells.insert(0, cell)
+
+
+def write_html(path: Path, text: str) -> None:
+    """Write the page as UTF-8."""
+    path.write_text(text, encoding="utf-8")

@@ -1,0 +1,219 @@
+"""The build plan: which notebooks to run, with which parameters, into which reports.
+
+A plan is a YAML file validated by pydantic (the shape of cal-itp's portfolio
+sites). Each entry names a notebook and one or more parameter sets; each set
+gives one report. Paths in a plan are relative to the plan file. Report names
+are slugs, so no name can escape the build folder.
+
+.. code-block:: yaml
+
+    title: Demo club reports
+    data_dir: ../data/demo
+    reports:
+      - name: member-profile
+        notebook: member_profile.ipynb
+        title: "Member profile: {status} members"
+        parameter_sets:
+          - {name: active, parameters: {status: active}}
+          - {name: cancelled, parameters: {status: cancelled}}
+"""
+
+from __future__ import annotations
+
+import difflib
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from evaluate.errors import PlanError, Problem
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+SLUG_RULE = "lower-case letters, digits and dashes, starting with a letter or digit"
+
+
+class ParameterSet(BaseModel):
+    """One report of an entry: a name suffix, an optional title and its parameters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Slug | None = Field(None, description="suffix of the report name; required "
+                              "when the entry has more than one parameter set")
+    title: str | None = Field(None, description="overrides the entry's title")
+    parameters: dict[str, Any] = Field(default_factory=dict)
+
+
+class ReportEntry(BaseModel):
+    """A notebook and the parameter sets it is rendered with."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Slug = Field(description="report name; the output files are named after it")
+    notebook: Path = Field(description="the notebook, relative to the plan file")
+    title: str = Field(description="page title; {parameter} placeholders are filled in")
+    parameters: dict[str, Any] = Field(default_factory=dict,
+                                       description="parameters shared by every set")
+    parameter_sets: list[ParameterSet] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _sets_are_named(self) -> ReportEntry:
+        if len(self.parameter_sets) > 1:
+            names = [s.name for s in self.parameter_sets]
+            if None in names:
+                raise ValueError("every parameter set needs a name when there are several")
+            if len(set(names)) != len(names):
+                raise ValueError(f"parameter set names repeat: {names}")
+        return self
+
+
+class BuildPlan(BaseModel):
+    """The whole plan file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = "Club equipment reports"
+    data_dir: Path | None = Field(None, description="club data folder, relative to the plan")
+    cell_timeout: int = Field(600, gt=0, description="seconds a single cell may run")
+    reports: list[ReportEntry] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class PlannedReport:
+    """One report to build: a notebook with one full set of parameter overrides."""
+
+    name: str
+    notebook: Path
+    title: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LoadedPlan:
+    """A validated plan, its file, and the reports it expands to."""
+
+    path: Path
+    plan: BuildPlan
+    reports: list[PlannedReport]
+
+    @property
+    def data_dir(self) -> Path | None:
+        """The plan's data folder as an absolute path, if it names one."""
+        if self.plan.data_dir is None:
+            return None
+        return (self.path.parent / self.plan.data_dir).resolve()
+
+
+_FIELDS = {
+    "": set(BuildPlan.model_fields),
+    "reports": set(ReportEntry.model_fields),
+    "parameter_sets": set(ParameterSet.model_fields),
+}
+
+
+def _problem_from(err: dict[str, Any], path: Path) -> Problem:
+    loc = [str(p) for p in err["loc"]]
+    where = ".".join(loc) or "(top level)"
+    fix = "see the example at the top of src/evaluate/plan.py"
+    if err["type"] == "extra_forbidden":
+        parent = next((p for p in reversed(loc[:-1]) if not p.isdigit()), "")
+        known = sorted(_FIELDS.get(parent, set()))
+        close = difflib.get_close_matches(loc[-1], known, n=1)
+        fix = (f"did you mean '{close[0]}'? " if close else "") + f"allowed: {', '.join(known)}"
+    elif err["type"] == "string_pattern_mismatch":
+        fix = f"use {SLUG_RULE}"
+    return Problem(err["msg"], file=path, column=where, value=err.get("input"),
+                   rule=err["type"], fix=fix)
+
+
+def _expand(entry: ReportEntry, plan_dir: Path) -> list[PlannedReport]:
+    sets = entry.parameter_sets or [ParameterSet()]
+    reports = []
+    for pset in sets:
+        params = {**entry.parameters, **pset.parameters}
+        name = entry.name if len(sets) == 1 else f"{entry.name}-{pset.name}"
+        reports.append(PlannedReport(name=name, notebook=(plan_dir / entry.notebook).resolve(),
+                                     title=pset.title or entry.title, parameters=params))
+    return reports
+
+
+def _check_reports(reports: list[PlannedReport], path: Path) -> list[Problem]:
+    problems = []
+    seen: set[str] = set()
+    for report in reports:
+        if report.name in seen:
+            problems.append(Problem(f"two reports are named '{report.name}'", file=path,
+                                    column="reports.name", rule="report names are unique",
+                                    fix="rename one entry or parameter set"))
+        seen.add(report.name)
+        if not report.notebook.is_file():
+            problems.append(Problem(f"notebook not found: {report.notebook}", file=path,
+                                    column=f"{report.name}.notebook",
+                                    rule="the notebook exists, relative to the plan file",
+                                    fix="correct the path or add the notebook"))
+        fields = {f for _, f, _, _ in string.Formatter().parse(report.title) if f}
+        missing = fields - set(report.parameters)
+        if missing:
+            problems.append(Problem(
+                f"title placeholder(s) {sorted(missing)} have no value in the plan",
+                file=path, column=f"{report.name}.title", value=report.title,
+                rule="each {placeholder} in a title is a parameter set in the plan",
+                fix="set the parameter in the plan or remove the placeholder"))
+    return problems
+
+
+def load_plan(path: str | Path) -> LoadedPlan:
+    """Read, validate and expand a plan file; raise :class:`PlanError` listing every problem."""
+    path = Path(path).resolve()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanError.single("plan file not found", file=path,
+                               fix="give --plan the path of a plan YAML file") from None
+    except UnicodeDecodeError as exc:
+        raise PlanError.single(f"not UTF-8 text ({exc.reason})", file=path,
+                               fix="save the plan as UTF-8") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise PlanError.single(
+            f"not valid YAML: {getattr(exc, 'problem', None) or exc}", file=path,
+            row=mark.line + 1 if mark else None,
+            fix="fix the YAML syntax (indentation, quotes, colons) on that line") from None
+    if not isinstance(raw, dict):
+        raise PlanError.single("the plan must be a YAML mapping with a 'reports' list",
+                               file=path, fix="see the example in src/evaluate/plan.py")
+    try:
+        plan = BuildPlan.model_validate(raw)
+    except ValidationError as exc:
+        raise PlanError([_problem_from(e, path) for e in exc.errors()]) from None
+    reports = [r for entry in plan.reports for r in _expand(entry, path.parent)]
+    problems = _check_reports(reports, path)
+    if problems:
+        raise PlanError(problems)
+    return LoadedPlan(path=path, plan=plan, reports=reports)
+
+
+def select_reports(reports: list[PlannedReport], only: tuple[str, ...] | list[str],
+                   plan_path: Path) -> list[PlannedReport]:
+    """Keep the reports named in ``only`` (a report name or an entry name); all if empty."""
+    if not only:
+        return list(reports)
+    chosen = [r for r in reports
+              if r.name in only or any(r.name.startswith(f"{o}-") for o in only)]
+    names = [r.name for r in reports]
+    unknown = [o for o in only if not any(r.name == o or r.name.startswith(f"{o}-")
+                                          for r in reports)]
+    if unknown:
+        problems = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, names, n=1)
+            problems.append(Problem(
+                f"no report named '{name}' in the plan", file=plan_path, column="--only",
+                fix=(f"did you mean '{close[0]}'? " if close else "")
+                + f"reports: {', '.join(names)}"))
+        raise PlanError(problems)
+    return chosen

@@ -1,0 +1,151 @@
+"""The reports folder: dated builds, the lock, atomic publishing, ``latest`` and the index.
+
+Layout of an output folder (``reports/`` by default)::
+
+    index.html                every build, newest first, with status and links
+    latest -> 2026-11-23-223412   the newest build whose reports all succeeded
+    2026-11-23-223412/        one build: build.json, <report>.html, <report>.ipynb,
+                              <report>.summary.json, logs/
+    .staging-<id>/            a build being written; renamed into place when complete
+    .build.lock               held by the build that is writing here
+
+A build is written under a staging name and renamed into place only when it is
+complete (a rename within one folder is atomic), so a failed or interrupted
+build never leaves a half-written folder under a final name, and ``latest``
+moves only to a build that succeeded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from evaluate.errors import BuildLockedError
+from evaluate.paths import TEMPLATES_DIR
+
+LOCK_NAME = ".build.lock"
+STAGING_PREFIX = ".staging-"
+LATEST = "latest"
+INDEX = "index.html"
+BUILD_FILE = "build.json"
+
+
+def new_build_id(out_dir: Path, now: datetime | None = None) -> str:
+    """A sortable, dated build id (UTC) that no build in ``out_dir`` has yet."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%d-%H%M%S")
+    build_id, n = stamp, 1
+    while (out_dir / build_id).exists() or (out_dir / f"{STAGING_PREFIX}{build_id}").exists():
+        n += 1
+        build_id = f"{stamp}-{n}"
+    return build_id
+
+
+@contextlib.contextmanager
+def build_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the output folder's lock for the duration of a build.
+
+    An OS-level ``flock`` (stdlib; the suite runs on Linux and macOS) is released
+    by the kernel when the process dies, so a crashed build never leaves a stale
+    lock behind. A second build raises :class:`BuildLockedError` at once.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / LOCK_NAME
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another build"
+            raise BuildLockedError(
+                f"another build is already writing to {out_dir} ({holder}).\n"
+                "  fix: wait for it to finish, or give this build another --out folder"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def clear_stale_staging(out_dir: Path) -> list[Path]:
+    """Remove staging folders left by builds that were killed; call only under the lock."""
+    stale = sorted(out_dir.glob(f"{STAGING_PREFIX}*"))
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    return stale
+
+
+def staging_dir(out_dir: Path, build_id: str) -> Path:
+    """Create and return the folder a build is written into before it is published."""
+    path = out_dir / f"{STAGING_PREFIX}{build_id}"
+    path.mkdir(parents=True)
+    return path
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON readably, through a temporary file so a reader never sees half of it."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n",
+                   encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def publish(staging: Path, out_dir: Path, build_id: str, *, succeeded: bool) -> Path:
+    """Move a complete build into place; point ``latest`` at it if it succeeded."""
+    final = out_dir / build_id
+    os.rename(staging, final)
+    if succeeded:
+        link = out_dir / f".{LATEST}.tmp"
+        with contextlib.suppress(FileNotFoundError):
+            link.unlink()
+        link.symlink_to(build_id, target_is_directory=True)
+        os.replace(link, out_dir / LATEST)
+    write_index(out_dir)
+    return final
+
+
+def list_builds(out_dir: Path) -> list[dict[str, Any]]:
+    """Every published build's ``build.json``, newest first; unreadable ones are listed as such."""
+    builds = []
+    for path in sorted(out_dir.glob(f"*/{BUILD_FILE}"), reverse=True):
+        if path.parent.is_symlink() or path.parent.name.startswith("."):
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {"build_id": path.parent.name, "status": "unreadable", "reports": []}
+        data["folder"] = path.parent.name
+        builds.append(data)
+    return builds
+
+
+def latest_build(out_dir: Path) -> str | None:
+    """The build id ``latest`` points at, if any."""
+    link = out_dir / LATEST
+    return os.readlink(link) if link.is_symlink() else None
+
+
+def write_index(out_dir: Path) -> Path:
+    """Rewrite ``index.html`` listing every build, newest first, atomically."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+                             autoescape=True, undefined=jinja2.StrictUndefined)
+    page = env.get_template("index.html.j2").render(
+        builds=list_builds(out_dir), latest=latest_build(out_dir),
+        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    path = out_dir / INDEX
+    tmp = path.with_name(INDEX + ".tmp")
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
