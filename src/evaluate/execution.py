@@ -48,16 +48,33 @@ class Failure:
     execution_count: int | None = None
     ename: str | None = None
     evalue: str | None = None
+    cell_source: str | None = None  # first line of the failing cell, to find it by eye
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for JSON."""
         return asdict(self)
 
+    def locate_in(self, nb: nbformat.NotebookNode) -> None:
+        """Point ``cell_index`` at the failing cell of ``nb`` as stored, and quote its first line.
+
+        papermill counts cells in the source notebook and our own search counts
+        them before any banner went in; the execution count identifies the cell
+        in the stored notebook whatever was inserted above it.
+        """
+        if self.execution_count is None:
+            return
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code" and cell.get("execution_count") == self.execution_count:
+                self.cell_index = index
+                self.cell_source = next(iter(cell.source.splitlines()), "")[:100]
+                return
+
     def describe(self) -> str:
         """One line for logs and summaries: what failed and in which cell."""
         where = f" in cell {self.cell_index}" if self.cell_index is not None else ""
         if self.execution_count is not None:
-            where += f" (In [{self.execution_count}])"
+            code = f": {self.cell_source}" if self.cell_source else ""
+            where += f" (In [{self.execution_count}]{code})"
         return f"{self.kind}{where}: {self.message}"
 
 
@@ -176,16 +193,20 @@ def _failure_from(exc: BaseException, cell_timeout: float) -> Failure:
     return Failure("error", f"{type(exc).__name__}: {exc}")
 
 
-def _locate_running_cell(output_path: Path, failure: Failure) -> None:
-    """Fill in the cell a timeout or a dead kernel stopped at, from papermill's cell status."""
-    if failure.cell_index is not None or not output_path.exists():
+def _locate_running_cell(output: Path, failure: Failure) -> None:
+    """Fill in the cell a timeout or a dead kernel stopped at: the last one that started.
+
+    papermill marks every cell "completed" when it gives up, so its status cannot
+    tell; the start times it records can.
+    """
+    if failure.cell_index is not None or not output.exists():
         return
-    nb = nbformat.read(output_path, as_version=4)
-    for index, cell in enumerate(nb.cells):
-        if cell.get("metadata", {}).get("papermill", {}).get("status") == "running":
-            failure.cell_index = index
-            failure.execution_count = cell.get("execution_count")
-            return
+    nb = nbformat.read(output, as_version=4)
+    started = [(i, c) for i, c in enumerate(nb.cells)
+               if c.get("metadata", {}).get("papermill", {}).get("start_time")]
+    if started:
+        failure.cell_index, cell = started[-1]
+        failure.execution_count = cell.get("execution_count")
 
 
 def run_notebook(source: Path, output: Path, parameters: dict[str, Any], *, cwd: Path,

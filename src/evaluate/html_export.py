@@ -9,6 +9,10 @@ report). What the manager must not see is taken out here, per
 - stderr streams: warnings and log noise; errors stay, so a failed report shows
   its error;
 - the private records behind ``summary.json`` (``evaluate.results``);
+- scripts an output would fetch from the network: Plotly's HTML always adds
+  MathJax from a CDN (``include_mathjax="cdn"`` is hard-coded in its notebook
+  renderer), which reports do not use and which would tell a third party that
+  the report was opened;
 - cells tagged ``remove`` or ``debug``, kept for analysts in the notebook only.
 
 The ``report`` template (``templates/report``) drops the CDN scripts of
@@ -18,7 +22,7 @@ JupyterLab's template, so the page loads nothing from the network.
 from __future__ import annotations
 
 import html
-from pathlib import Path
+import re
 from typing import Any
 
 import nbformat
@@ -33,8 +37,11 @@ REMOVE_TAGS = {"remove", "debug"}
 FAILURE_BANNER_TAG = "evaluate-failure-banner"
 
 
+REMOTE_SCRIPT = re.compile(r"""<script[^>]*\ssrc=["']https?://[^"']*["'][^>]*>\s*</script>""")
+
+
 class ManagerViewPreprocessor(Preprocessor):
-    """Drop stderr streams and private record outputs; keep everything else."""
+    """Drop stderr streams, private records and remote scripts; keep everything else."""
 
     def preprocess_cell(self, cell: Any, resources: dict, index: int) -> tuple[Any, dict]:
         """Filter one cell's outputs."""
@@ -44,6 +51,10 @@ class ManagerViewPreprocessor(Preprocessor):
                 if not (out.output_type == "stream" and out.get("name") == "stderr")
                 and RECORD_MIME not in out.get("data", {})
             ]
+            for out in cell.outputs:
+                html_text = out.get("data", {}).get("text/html")
+                if isinstance(html_text, str):
+                    out.data["text/html"] = REMOTE_SCRIPT.sub("", html_text)
         return cell, resources
 
 
@@ -80,21 +91,19 @@ def add_failure_banner(nb: nbformat.NotebookNode, failure: Failure, *, report: s
 
     papermill adds its own banner for an exception but none for a timeout or a
     dead kernel (reference §2.4); this one is there for every failure and says
-    where the executed notebook is kept.
+    where the executed notebook is kept. The failure's ``cell_index`` is updated
+    to count the cells of ``nb`` as stored.
     """
     nb.cells = [c for c in nb.cells
                 if FAILURE_BANNER_TAG not in c.get("metadata", {}).get("tags", [])]
-    text = (
+    cell = nbformat.v4.new_markdown_cell("", metadata={"tags": [FAILURE_BANNER_TAG]})
+    nb.cells.insert(0, cell)
+    failure.locate_in(nb)
+    cell.source = (
         f'<div class="report-failed"><strong>This report could not be completed.</strong> '
         f"Report <code>{html.escape(report)}</code> stopped with "
         f"{html.escape(failure.describe())}. The figures below are incomplete; do not use "
         f"them for a decision. The executed notebook, for the analyst, is "
         f"<code>{html.escape(executed_path)}</code>.</div>"
     )
-    cell = nbformat.v4.new_markdown_cell(text, metadata={"tags": [FAILURE_BANNER_TAG]})
-    nb.cells.insert(0, cell)
 
-
-def write_html(path: Path, text: str) -> None:
-    """Write the page as UTF-8."""
-    path.write_text(text, encoding="utf-8")
