@@ -169,13 +169,17 @@ def kernel_manager_for(log_path: Path, registry: KernelRegistry) -> type[ReportK
                 {"log_path": log_path, "registry": registry})
 
 
-def _no_cell_started(output: Path) -> bool:
-    """True when papermill recorded no cell as started: the kernel never ran anything."""
+def _started_cells(output: Path) -> list[tuple[int, Any]]:
+    """The cells papermill recorded a start time for, with their index, in order.
+
+    papermill marks every cell "completed" when it gives up, even cells that never
+    ran, so its status cannot tell what ran; the start times it records can.
+    """
     if not output.exists():
-        return True
+        return []
     nb = nbformat.read(output, as_version=4)
-    return all(c.get("metadata", {}).get("papermill", {}).get("status") == "pending"
-               for c in nb.cells)
+    return [(i, c) for i, c in enumerate(nb.cells)
+            if c.get("metadata", {}).get("papermill", {}).get("start_time")]
 
 
 def _failure_from(exc: BaseException, cell_timeout: float) -> Failure:
@@ -194,17 +198,9 @@ def _failure_from(exc: BaseException, cell_timeout: float) -> Failure:
 
 
 def _locate_running_cell(output: Path, failure: Failure) -> None:
-    """Fill in the cell a timeout or a dead kernel stopped at: the last one that started.
-
-    papermill marks every cell "completed" when it gives up, so its status cannot
-    tell; the start times it records can.
-    """
-    if failure.cell_index is not None or not output.exists():
-        return
-    nb = nbformat.read(output, as_version=4)
-    started = [(i, c) for i, c in enumerate(nb.cells)
-               if c.get("metadata", {}).get("papermill", {}).get("start_time")]
-    if started:
+    """Fill in the cell a timeout or a dead kernel stopped at: the last one that started."""
+    started = _started_cells(output)
+    if failure.cell_index is None and started:
         failure.cell_index, cell = started[-1]
         failure.execution_count = cell.get("execution_count")
 
@@ -236,7 +232,7 @@ def run_notebook(source: Path, output: Path, parameters: dict[str, Any], *, cwd:
             if registry.stopping.is_set():
                 failure = Failure("interrupted", "the build was interrupted while this ran")
                 break
-            if _no_cell_started(output):
+            if not _started_cells(output):
                 failure = Failure("kernel-start", f"the kernel did not start: {exc}")
                 log.warning("kernel start failed for %s (attempt %d of %d): %s",
                             source.name, attempt, START_ATTEMPTS, exc)

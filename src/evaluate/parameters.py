@@ -53,7 +53,12 @@ def inspect_parameters(notebook: str | Path) -> dict[str, NotebookParameter]:
     """Return the parameters ``notebook`` declares, by name, in the order it declares them."""
     import papermill
 
-    declared = papermill.inspect_notebook(str(notebook))
+    try:
+        declared = papermill.inspect_notebook(str(notebook))
+    except Exception as exc:  # unreadable JSON, no kernelspec, not a notebook
+        raise ParameterError.single(
+            f"cannot read the notebook's parameters: {exc}", file=notebook,
+            fix="open it in JupyterLab and save it with the Python 3 (python3) kernel") from None
     found: dict[str, NotebookParameter] = {}
     for name, info in declared.items():
         try:

@@ -1,0 +1,74 @@
+"""Notebook parameters: inspection, and checks that papermill itself does not make."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import NOTEBOOKS
+from evaluate.errors import ParameterError
+from evaluate.parameters import check_values, inspect_parameters, parse_assignments
+
+CHART = NOTEBOOKS / "chart.ipynb"
+
+
+def test_inspect_reads_types_defaults_and_help():
+    declared = inspect_parameters(CHART)
+    assert list(declared) == ["greeting", "count", "ratio", "data_dir"]
+    assert declared["count"].type is int and declared["count"].default == 3
+    assert declared["ratio"].type is float and declared["ratio"].default == 0.5
+    assert declared["greeting"].help == "text shown in the report"
+
+
+def test_unannotated_parameter_takes_the_type_of_its_default(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(cells=[new_code_cell("n = 5  # a count", metadata={"tags": ["parameters"]})])
+    nbformat.write(nb, tmp_path / "plain.ipynb")
+    with pytest.raises(ParameterError, match="python3"):  # no kernelspec: say how to fix it
+        inspect_parameters(tmp_path / "plain.ipynb")
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "plain.ipynb")
+    assert inspect_parameters(tmp_path / "plain.ipynb")["n"].type is int
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ({"count": "7"}, {"count": 7}),
+    ({"ratio": "1"}, {"ratio": 1.0}),          # an int where a float is declared becomes float
+    ({"ratio": 2}, {"ratio": 2.0}),
+    ({"greeting": "42"}, {"greeting": "42"}),  # a str stays a str, even if it looks numeric
+    ({"greeting": "yes"}, {"greeting": "yes"}),
+])
+def test_values_are_coerced_to_the_declared_type(raw, expected):
+    result = check_values(CHART, raw)
+    assert result == expected
+    assert all(type(result[k]) is type(v) for k, v in expected.items())
+
+
+@pytest.mark.parametrize(("raw", "fragment"), [
+    ({"count": "3.5"}, "expected int, got float"),
+    ({"count": "true"}, "true/false"),
+    ({"count": True}, "true/false"),
+    ({"ratio": "high"}, "expected float, got str"),
+    ({"ratio": "[1, 2"}, "cannot read"),
+])
+def test_wrong_types_are_refused(raw, fragment):
+    with pytest.raises(ParameterError) as info:
+        check_values(CHART, raw, origin="--param")
+    assert fragment in str(info.value)
+    assert "--param" in str(info.value)
+
+
+def test_unknown_names_are_refused_with_a_hint_all_at_once():
+    with pytest.raises(ParameterError) as info:
+        check_values(CHART, {"cuont": 1, "zzz": 2, "count": "x"})
+    message = str(info.value)
+    assert "3 problems" in message
+    assert "did you mean 'count'" in message
+    assert "known parameters: greeting, count, ratio, data_dir" in message
+
+
+def test_parse_assignments():
+    assert parse_assignments(["a=1", "b = x=y", "c="]) == {"a": "1", "b": " x=y", "c": ""}
+    with pytest.raises(ParameterError, match="KEY=VALUE"):
+        parse_assignments(["novalue"])

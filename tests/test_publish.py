@@ -1,0 +1,91 @@
+"""The reports folder: lock, build ids, atomic publishing, latest and the index."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+
+import pytest
+
+from evaluate.errors import BuildLockedError
+from evaluate.publish import (
+    build_lock,
+    clear_stale_staging,
+    list_builds,
+    new_build_id,
+    publish,
+    staging_dir,
+    write_json,
+)
+
+NOON = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
+
+
+def fake_build(out_dir, build_id, status="succeeded"):
+    folder = staging_dir(out_dir, build_id)
+    write_json(folder / "build.json", {
+        "build_id": build_id, "title": "T", "status": status, "started_at": NOON.isoformat(),
+        "duration_s": 1.0, "reports": [{"name": "r", "title": "Report R", "status": "ok",
+                                        "html": "r.html", "failure": None}]})
+    return publish(folder, out_dir, build_id, succeeded=status == "succeeded")
+
+
+def test_build_ids_are_dated_sortable_and_unique(tmp_path):
+    first = new_build_id(tmp_path, NOON)
+    assert first == "2026-11-23-120000"
+    (tmp_path / first).mkdir()
+    assert new_build_id(tmp_path, NOON) == "2026-11-23-120000-2"
+    staging_dir(tmp_path, "2026-11-23-120000-2")
+    assert new_build_id(tmp_path, NOON) == "2026-11-23-120000-3"
+
+
+def test_lock_refuses_a_second_holder_and_names_the_first(tmp_path):
+    with build_lock(tmp_path):
+        with pytest.raises(BuildLockedError) as info, build_lock(tmp_path):
+            pass
+        assert f"pid {os.getpid()}" in str(info.value)
+        assert info.value.exit_code == 3
+    with build_lock(tmp_path):  # released on exit
+        pass
+
+
+def test_only_a_successful_build_moves_latest(tmp_path):
+    fake_build(tmp_path, "2026-11-23-120000")
+    assert os.readlink(tmp_path / "latest") == "2026-11-23-120000"
+    fake_build(tmp_path, "2026-11-23-130000", status="failed")
+    assert os.readlink(tmp_path / "latest") == "2026-11-23-120000"
+    assert (tmp_path / "2026-11-23-130000" / "build.json").exists()
+    fake_build(tmp_path, "2026-11-23-140000")
+    assert os.readlink(tmp_path / "latest") == "2026-11-23-140000"
+    assert not list(tmp_path.glob(".staging-*")) and not list(tmp_path.glob(".latest*"))
+
+
+def test_index_lists_builds_newest_first_with_status(tmp_path):
+    fake_build(tmp_path, "2026-11-23-120000")
+    fake_build(tmp_path, "2026-11-23-130000", status="failed")
+    (tmp_path / "2026-11-23-125000").mkdir()  # a folder without build.json is not a build
+    (tmp_path / "2026-11-23-125500").mkdir()
+    (tmp_path / "2026-11-23-125500" / "build.json").write_text("{not json")
+    fake_build(tmp_path, "2026-11-23-140000")
+    assert [b["folder"] for b in list_builds(tmp_path)] == [
+        "2026-11-23-140000", "2026-11-23-130000", "2026-11-23-125500", "2026-11-23-120000"]
+    page = (tmp_path / "index.html").read_text()
+    positions = [page.index(f'href="{b}/"') for b in
+                 ("2026-11-23-140000", "2026-11-23-130000", "2026-11-23-120000")]
+    assert positions == sorted(positions)
+    assert 'class="badge failed"' in page and 'class="badge unreadable"' in page
+    assert 'href="2026-11-23-140000/r.html"' in page and "Report R" in page
+
+
+def test_stale_staging_folders_are_cleared(tmp_path):
+    staging_dir(tmp_path, "2026-11-23-120000")
+    assert [p.name for p in clear_stale_staging(tmp_path)] == [".staging-2026-11-23-120000"]
+    assert not list(tmp_path.iterdir())
+
+
+def test_write_json_is_atomic_and_readable(tmp_path):
+    write_json(tmp_path / "a.json", {"x": 1.5, "when": NOON})
+    assert json.loads((tmp_path / "a.json").read_text()) == {
+        "x": 1.5, "when": "2026-11-23 12:00:00+00:00"}
+    assert not list(tmp_path.glob("*.tmp"))
