@@ -13,8 +13,8 @@ from pathlib import Path
 
 import nbformat
 
-from conftest import CLUB, NOTEBOOKS, PLANS, run_cli
 from evaluate.results import read_records
+from support import CLUB, NOTEBOOKS, PLANS, run_cli
 
 
 def published(out_dir: Path) -> list[Path]:
@@ -77,8 +77,10 @@ def test_html_has_no_code_no_stderr_and_embeds_the_chart(out_dir):
     assert "In&nbsp;[" not in page
     assert "application/vnd.club-equipment.record" not in page
     assert 'class="plotly-graph-div"' in page and "Plotly.newPlot" in page
-    # Self-contained: plotly.js is embedded, and no script or style is fetched from a network.
-    assert len(page) > 3_000_000
+    # Self-contained: plotly.js is embedded once, and nothing is fetched from a network.
+    assert len(page) > 3_000_000 and page.count("plotly.js v") == 1
+    # ...while the executed notebook keeps the chart as Plotly's JSON, not 5 MB of script.
+    assert (out_dir / "latest" / "chart-a.ipynb").stat().st_size < 200_000
     assert not re.search(r"<script[^>]+src=[\"']https?:", page)
     assert not re.search(r"<link[^>]+href=[\"']https?:", page)
 

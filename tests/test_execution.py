@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import NOTEBOOKS
 from evaluate import execution
 from evaluate.execution import KernelRegistry, ReportKernelManager, run_notebook
+from support import NOTEBOOKS
 
 
 def run(tmp_path, notebook="chart.ipynb", **kwargs):
@@ -66,3 +66,13 @@ def test_no_kernel_starts_once_the_build_is_stopping(tmp_path, stopping):
                            cell_timeout=60, kernel_log=tmp_path / "k.log", registry=registry)
     assert outcome.failure.kind == "interrupted"
     assert outcome.attempts == 1
+
+
+def test_kernels_run_the_suites_own_interpreter():
+    import shutil
+    import sys
+    from pathlib import Path
+
+    km = ReportKernelManager(kernel_name="python3")
+    assert km.kernel_spec.argv[0] == sys.executable
+    shutil.rmtree(Path(km.connection_file).parent)

@@ -55,10 +55,9 @@ log = logging.getLogger(__name__)
 RECORDED_PACKAGES = ("pandas", "numpy", "plotly", "papermill", "nbclient", "nbconvert",
                      "nbformat", "ipykernel", "jupyter_client", "pydantic")
 
-# Kernels inherit the build's environment. Belt and braces beside the notebooks' own
-# charts.configure_plotly(): Plotly's default renderer in a kernel is invisible in
-# nbconvert's HTML (reference §3.2).
-PLOTLY_RENDERER = "plotly_mimetype+notebook"
+# Kernels inherit the build's environment: Plotly's JSON MIME type only, which the HTML
+# export draws with one inlined plotly.js per page (see evaluate.html_export).
+PLOTLY_RENDERER = "plotly_mimetype"
 
 
 @dataclass
@@ -250,7 +249,7 @@ def _git_commit() -> str | None:
 
 def _data_label(data_dir: Path) -> str:
     """How reports name the data: the club's name, and whether it is synthetic."""
-    from evaluate.members import load_club
+    from evaluate.club import load_club
 
     try:
         club = load_club(data_dir)

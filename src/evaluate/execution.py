@@ -31,8 +31,14 @@ from typing import Any
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from papermill.exceptions import PapermillExecutionError
 
 log = logging.getLogger(__name__)
+
+#: Failures of the notebook itself (a cell raised, ran too long, or killed its kernel):
+#: never retried. Anything else before the first cell started is a kernel that did not start.
+NOTEBOOK_FAILURES = (PapermillExecutionError, CellTimeoutError, DeadKernelError)
 
 KERNEL_NAME = "python3"
 START_ATTEMPTS = 3
@@ -143,6 +149,13 @@ class ReportKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        # The suite's own interpreter, whatever `python3` kernelspec a user installed
+        # elsewhere (~/.local/share/jupyter/kernels): a spec pointing at another Python
+        # is the most common cause of "No module named evaluate" in a kernel (reference §2.6).
+        from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+        from jupyter_client.kernelspec import KernelSpec
+
+        self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
         sockets = Path(tempfile.mkdtemp(prefix="evaluate-kernel-"))
         self.transport = "ipc"
         self.ip = str(sockets / "ipc")
@@ -184,9 +197,6 @@ def _started_cells(output: Path) -> list[tuple[int, Any]]:
 
 def _failure_from(exc: BaseException, cell_timeout: float) -> Failure:
     """Describe an exception from papermill/nbclient as a :class:`Failure`."""
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    from papermill.exceptions import PapermillExecutionError
-
     if isinstance(exc, PapermillExecutionError):
         return Failure("error", f"{exc.ename}: {exc.evalue}", cell_index=exc.cell_index,
                        execution_count=exc.exec_count, ename=exc.ename, evalue=exc.evalue)
@@ -232,7 +242,7 @@ def run_notebook(source: Path, output: Path, parameters: dict[str, Any], *, cwd:
             if registry.stopping.is_set():
                 failure = Failure("interrupted", "the build was interrupted while this ran")
                 break
-            if not _started_cells(output):
+            if not isinstance(exc, NOTEBOOK_FAILURES) and not _started_cells(output):
                 failure = Failure("kernel-start", f"the kernel did not start: {exc}")
                 log.warning("kernel start failed for %s (attempt %d of %d): %s",
                             source.name, attempt, START_ATTEMPTS, exc)

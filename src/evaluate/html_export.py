@@ -15,6 +15,13 @@ report). What the manager must not see is taken out here, per
   the report was opened;
 - cells tagged ``remove`` or ``debug``, kept for analysts in the notebook only.
 
+Plotly charts travel in the executed notebook as Plotly's own JSON MIME type
+(a few kB each, rendered natively by JupyterLab), not as the ``notebook``
+renderer's HTML, which embeds the 4.8 MB plotly.js in every notebook. Here each
+chart becomes a ``<div>`` drawn by ``Plotly.newPlot``, and plotly.js is inlined
+once per page, so the page is self-contained and works offline. (nbconvert
+alone drops that MIME type and the chart vanishes: reference §3.2.)
+
 The ``report`` template (``templates/report``) drops the CDN scripts of
 JupyterLab's template, so the page loads nothing from the network.
 """
@@ -37,6 +44,7 @@ REMOVE_TAGS = {"remove", "debug"}
 FAILURE_BANNER_TAG = "evaluate-failure-banner"
 
 
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
 REMOTE_SCRIPT = re.compile(r"""<script[^>]*\ssrc=["']https?://[^"']*["'][^>]*>\s*</script>""")
 
 
@@ -52,10 +60,28 @@ class ManagerViewPreprocessor(Preprocessor):
                 and RECORD_MIME not in out.get("data", {})
             ]
             for out in cell.outputs:
-                html_text = out.get("data", {}).get("text/html")
-                if isinstance(html_text, str):
-                    out.data["text/html"] = REMOTE_SCRIPT.sub("", html_text)
+                data = out.get("data", {})
+                if PLOTLY_MIME in data:
+                    out.data = {"text/html": _plotly_div(data[PLOTLY_MIME])}
+                    resources["report"]["needs_plotly"] = True
+                elif isinstance(data.get("text/html"), str):
+                    out.data["text/html"] = REMOTE_SCRIPT.sub("", data["text/html"])
         return cell, resources
+
+
+def _plotly_div(bundle: dict[str, Any]) -> str:
+    """A chart from Plotly's MIME bundle as a ``<div>`` and the script that draws it."""
+    import plotly.io as pio
+
+    figure = {"data": bundle.get("data", []), "layout": bundle.get("layout", {})}
+    return pio.to_html(figure, config=bundle.get("config") or {}, include_plotlyjs=False,
+                       full_html=False, validate=False, default_height="450px")
+
+
+def _plotly_js() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
 
 
 def _exporter() -> Any:
@@ -79,8 +105,8 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, context: dict[str
     ``context`` fills the page footer: ``build_id``, ``built_at``,
     ``suite_version`` and optionally ``data_label``.
     """
-    resources = {"metadata": {"name": title},
-                 "report": {"title": title, "data_label": "", **context}}
+    resources = {"metadata": {"name": title}, "plotly_js": _plotly_js,
+                 "report": {"title": title, "data_label": "", "needs_plotly": False, **context}}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return body
 
