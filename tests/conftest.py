@@ -1,25 +1,10 @@
-"""Shared fixtures: paths to the small fixture notebooks and plans, and a CLI runner."""
+"""Fixtures shared by the tests."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-FIXTURES = Path(__file__).parent / "fixtures"
-NOTEBOOKS = FIXTURES / "notebooks"
-PLANS = FIXTURES / "plans"
-CLUB = FIXTURES / "club"
-
-
-def run_cli(*args: str | Path, timeout: float = 300, **kwargs) -> subprocess.CompletedProcess:
-    """Run ``evaluate ARGS`` in a new process, as cron or a terminal would."""
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    return subprocess.run([sys.executable, "-m", "evaluate", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout, env=env, **kwargs)
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import NOTEBOOKS
 from evaluate.errors import ParameterError
 from evaluate.parameters import check_values, inspect_parameters, parse_assignments
+from support import NOTEBOOKS
 
 CHART = NOTEBOOKS / "chart.ipynb"
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOTEBOOKS, PLANS
 from evaluate.errors import PlanError
 from evaluate.paths import DEFAULT_PLAN
 from evaluate.plan import load_plan, select_reports
+from support import NOTEBOOKS, PLANS
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -1,0 +1,43 @@
+# The club equipment decision suite. On a machine with Python 3.11+, make and git:
+#   make reports   build every report for the demo club into reports/
+#   make test      run the whole test suite
+# Both create the virtual environment (.venv) first when it is missing, and refresh it
+# when pyproject.toml changes. `make help` lists every target.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Extra arguments, e.g. make reports BUILD_ARGS="--data-dir ~/club-export --jobs 4"
+BUILD_ARGS ?=
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help reports test lab lint bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+reports: $(STAMP) ## Build every report of the default plan into reports/
+	$(BIN)/evaluate build $(BUILD_ARGS)
+
+test: $(STAMP) ## Run the whole test suite (unit, notebook, build and browser tests)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lab: $(STAMP) ## Open JupyterLab on the notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+lint: $(STAMP) ## Check the code and notebooks with ruff
+	$(BIN)/ruff check src tests bench notebooks
+
+bench: $(STAMP) ## Time our build against the usual papermill + nbconvert script
+	$(BIN)/python bench/build_speed.py
+
+clean: ## Remove the environment and caches (reports/ is kept)
+	rm -rf $(VENV) .pytest_cache .ruff_cache bench/out reports/.staging-*
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,88 @@
+"""What the repository itself must keep true: clean notebooks, matching environments, lint."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from evaluate.parameters import inspect_parameters
+from evaluate.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb")) + sorted(
+    (PROJECT_ROOT / "tests" / "fixtures" / "notebooks").glob("*.ipynb"))
+
+
+def test_there_are_report_notebooks():
+    assert list(NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_stored_clean_with_the_python3_kernel(path: Path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(c["outputs"] == [] and c["execution_count"] is None for c in code), (
+        "store notebooks without outputs: jupyter nbconvert --clear-output --inplace")
+    assert "papermill" not in nb["metadata"]
+    tagged = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda p: p.name)
+def test_every_report_parameter_is_typed_and_documented(path: Path):
+    declared = inspect_parameters(path)
+    assert declared
+    for param in declared.values():
+        assert param.type is not None, f"{param.name}: annotate its type"
+        assert param.help, f"{param.name}: add a `# help` comment"
+
+
+def _names(specs: list[str]) -> dict[str, str]:
+    found = {}
+    for spec in specs:
+        match = re.match(r"^([A-Za-z0-9_.\-]+)(\[.*\])?\s*(.*)$", spec.strip())
+        found[match.group(1).lower().replace("_", "-")] = match.group(3).replace(" ", "")
+    return found
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    wanted = _names(project["dependencies"] + project["optional-dependencies"]["dev"])
+    env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text())
+    conda = _names([d for d in env["dependencies"] if isinstance(d, str)])
+    python = conda.pop("python")
+    conda.pop("pip")
+    assert conda == wanted
+    assert python == project["requires-python"]
+    assert {"pip": ["-e ."]} in env["dependencies"]
+
+
+def test_generated_output_is_ignored_by_git():
+    ignored = (PROJECT_ROOT / ".gitignore").read_text().splitlines()
+    assert "/reports/*" in ignored and "!/reports/README.md" in ignored
+    assert "/.venv/" in ignored
+
+
+def test_code_is_ruff_clean():
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests", "bench",
+                             "notebooks"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readme_documents_the_exit_codes_and_commands():
+    from evaluate import cli
+
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    for code in (cli.EXIT_OK, cli.EXIT_REPORT_FAILED, cli.EXIT_BAD_INPUT, cli.EXIT_LOCKED,
+                 cli.EXIT_INTERRUPTED):
+        assert re.search(rf"^\| `{code}` \|", readme, re.M), f"exit status {code} in README"
+    for command in ("make reports", "make test", "make lab", "make clean", "evaluate build",
+                    "evaluate params", "--data-dir", "crontab"):
+        assert command in readme
