@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 
 from evaluate.results import read_records
-from support import CLUB, NOTEBOOKS, PLANS, run_cli
+from support import CLUB, PLANS, run_cli
 
 
 def published(out_dir: Path) -> list[Path]:
@@ -233,12 +233,3 @@ def test_only_unknown_report_names_the_choices(out_dir):
                      "--only", "chart-c")
     assert result.returncode == 2
     assert "no report named 'chart-c'" in result.stderr and "chart-a" in result.stderr
-
-
-def test_params_command_lists_parameters():
-    result = run_cli("params", NOTEBOOKS / "chart.ipynb")
-    assert result.returncode == 0
-    lines = result.stdout.splitlines()
-    assert lines[0].split()[:4] == ["greeting", "str", "default", "'hello'"]
-    assert "text shown in the report" in lines[0]
-    assert lines[2].split()[:4] == ["ratio", "float", "default", "0.5"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -135,12 +136,16 @@ def params(notebook: Path) -> None:
 @click.option("--members", type=click.IntRange(min=10), default=3000, show_default=True,
               help="Number of members.")
 @click.option("--seed", type=int, default=2026, show_default=True,
-              help="Random seed; the same seed gives the same club.")
-def demo_data(out_dir: Path, members: int, seed: int) -> None:
+              help="Random seed; the same seed and date give the same club.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The roster's export date, YYYY-MM-DD. Default: today. The committed "
+                   "demo in data/demo uses 2026-11-01.")
+def demo_data(out_dir: Path, members: int, seed: int, today: datetime | None) -> None:
     """Generate a synthetic demo club (clearly marked as synthetic)."""
     from evaluate.demo_data import write_demo_club
 
-    for path in write_demo_club(out_dir, members=members, seed=seed):
+    for path in write_demo_club(out_dir, members=members, seed=seed,
+                                today=today.date() if today else None):
         click.echo(f"wrote {path}")
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from typing import Any
 
 import nbformat
@@ -84,7 +85,21 @@ def _plotly_js() -> str:
     return get_plotlyjs()
 
 
+_local = threading.local()
+
+
 def _exporter() -> Any:
+    """Return the calling thread's exporter, made once: compiling its templates costs ~0.3 s.
+
+    One per thread rather than one in all, because nbconvert's exporter and its
+    preprocessors are not documented as safe to share between threads.
+    """
+    if getattr(_local, "exporter", None) is None:
+        _local.exporter = _new_exporter()
+    return _local.exporter
+
+
+def _new_exporter() -> Any:
     from nbconvert import HTMLExporter
 
     config = Config()

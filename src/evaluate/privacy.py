@@ -11,8 +11,10 @@ group (0) identifies nobody and stays visible.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # the build imports MIN_GROUP_SIZE (via notebook_params) without pandas
+    import pandas as pd
 
 MIN_GROUP_SIZE = 10  # members; the smallest group any chart or table may show
 
@@ -82,6 +84,8 @@ def merge_small_groups(table: pd.DataFrame, label: str, count: str = "members",
     gaps. Only the label and count columns are kept; the merged row comes last. Pass the result
     through :func:`suppress_small_groups` in case the merged row is still too small.
     """
+    import pandas as pd
+
     min_size = max(int(min_size), MIN_GROUP_SIZE)
     small = (table[count] > 0) & (table[count] < min_size)
     kept = table.loc[~small & (table[count] > 0), [label, count]].copy()

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
+if TYPE_CHECKING:  # kernels only call record(); nbformat costs ~0.1 s to import there
+    import nbformat
 
 RECORD_MIME = "application/vnd.club-equipment.record+json"
 
@@ -48,6 +49,8 @@ def record(name: str, value: Any, *, label: str = "", unit: str = "", source: st
 
 def read_records(notebook: nbformat.NotebookNode | str | Path) -> dict[str, dict[str, Any]]:
     """Return every figure recorded in an executed notebook, by name (last one wins)."""
+    import nbformat
+
     if not isinstance(notebook, nbformat.NotebookNode):
         notebook = nbformat.read(str(notebook), as_version=4)
     found: dict[str, dict[str, Any]] = {}

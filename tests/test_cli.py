@@ -1,0 +1,39 @@
+"""The command line's other commands: params, demo-data, help and version."""
+
+from __future__ import annotations
+
+from evaluate import __version__
+from evaluate.paths import DEMO_DATA_DIR
+from support import NOTEBOOKS, run_cli
+
+
+def test_params_command_lists_parameters():
+    result = run_cli("params", NOTEBOOKS / "chart.ipynb")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:4] == ["greeting", "str", "default", "'hello'"]
+    assert "text shown in the report" in lines[0]
+    assert lines[2].split()[:4] == ["ratio", "float", "default", "0.5"]
+
+
+def test_params_of_a_missing_notebook_is_a_usage_error(tmp_path):
+    result = run_cli("params", tmp_path / "nope.ipynb")
+    assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+def test_demo_data_regenerates_the_committed_demo(tmp_path):
+    result = run_cli("demo-data", "--out", tmp_path, "--today", "2026-11-01")
+    assert result.returncode == 0, result.stderr
+    for name in ("members.csv", "club.yml"):
+        assert (tmp_path / name).read_bytes() == (DEMO_DATA_DIR / name).read_bytes()
+
+
+def test_help_and_version():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    assert all(c in result.stdout for c in ("build", "params", "demo-data"))
+    assert __version__ in run_cli("--version").stdout
+    build_help = run_cli("build", "--help").stdout
+    for option in ("--plan", "--data-dir", "--out", "--jobs", "--only", "--param",
+                   "--cell-timeout", "--dry-run"):
+        assert option in build_help
