@@ -98,3 +98,5 @@ def test_select_by_report_or_entry_name():
     assert len(select_reports(loaded.reports, ["chart"], loaded.path)) == 2
     with pytest.raises(PlanError, match="did you mean 'chart-[ab]'"):
         select_reports(loaded.reports, ["chart-x"], loaded.path)
+    with pytest.raises(PlanError, match="no report named 'char'"):  # no prefix matching
+        select_reports(loaded.reports, ["char"], loaded.path)

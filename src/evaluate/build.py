@@ -26,7 +26,7 @@ from typing import Any
 import nbformat
 
 from evaluate import __version__
-from evaluate.errors import DataError, ParameterError, Problem
+from evaluate.errors import DataError, ParameterError, Problem, did_you_mean
 from evaluate.execution import Failure, KernelRegistry, run_notebook
 from evaluate.html_export import add_failure_banner, notebook_to_html
 from evaluate.notebook_params import PARAMETER_MODELS
@@ -186,14 +186,10 @@ def prepare(options: BuildOptions) -> Prepared:
         problems.append(Problem("data_dir is set by the build", column="--param data_dir",
                                 fix="use --data-dir DIR instead"))
     for name in sorted(set(options.params) - known - {"data_dir"}):
-        import difflib
-
-        close = difflib.get_close_matches(name, sorted(known), n=1)
         problems.append(Problem(
             f"unknown parameter '{name}': no notebook in this build declares it",
             column="--param", value=name, rule="a parameter some notebook declares",
-            fix=(f"did you mean '{close[0]}'? " if close else "")
-            + "list them with: evaluate params NOTEBOOK"))
+            fix=did_you_mean(name, sorted(known)) + "list them with: evaluate params NOTEBOOK"))
     jobs: list[Job] = []
     for report in reports:
         try:

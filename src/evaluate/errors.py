@@ -6,8 +6,16 @@ The command line turns an :class:`InputError` into exit status 2 and a
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """Return "did you mean 'x'? " for the choice closest to a misspelt ``word``, or ""."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"did you mean '{close[0]}'? " if close else ""
 
 
 @dataclass

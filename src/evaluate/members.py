@@ -10,7 +10,6 @@ Nothing downstream re-checks the data. The contract is written up in ``data/READ
 from __future__ import annotations
 
 import csv
-import difflib
 import re
 import warnings
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluate.errors import DataError, Problem
+from evaluate.errors import DataError, Problem, did_you_mean
 
 MEMBERS_FILE = "members.csv"
 
@@ -125,8 +124,8 @@ def _check_columns(frame: pd.DataFrame, check: _Check) -> tuple[pd.DataFrame, li
     for col in REQUIRED_COLUMNS:
         if col in frame.columns:
             continue
-        close = difflib.get_close_matches(col, extra, n=1, cutoff=0.6)
-        fix = (f"did you mean '{close[0]}'? Rename that column to '{col}'" if close
+        hint = did_you_mean(col, extra)
+        fix = (f"{hint}Rename that column to '{col}'" if hint
                else f"add a column '{col}' (see data/README.md)")
         check.problems.append(Problem("required column is missing", file=check.file, row=1,
                                       column=col, rule="required columns: "

@@ -12,7 +12,6 @@ the type of the default literal.
 from __future__ import annotations
 
 import ast
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from evaluate.errors import ParameterError, Problem
+from evaluate.errors import ParameterError, Problem, did_you_mean
 
 #: Types a parameter may have; the key is the annotation as written in the notebook.
 SUPPORTED_TYPES: dict[str, type] = {
@@ -121,8 +120,7 @@ def check_values(notebook: str | Path, values: Mapping[str, Any], *,
     for name, value in values.items():
         param = declared.get(name)
         if param is None:
-            close = difflib.get_close_matches(name, list(declared), n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
+            hint = did_you_mean(name, declared)
             problems.append(Problem(
                 f"unknown parameter '{name}' for notebook {Path(notebook).name}",
                 file=where, column=name, value=value, rule="a parameter the notebook declares",

@@ -20,7 +20,6 @@ are slugs, so no name can escape the build folder.
 
 from __future__ import annotations
 
-import difflib
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from evaluate.errors import PlanError, Problem
+from evaluate.errors import PlanError, Problem, did_you_mean
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 SLUG_RULE = "lower-case letters, digits and dashes, starting with a letter or digit"
@@ -85,6 +84,7 @@ class PlannedReport:
     """One report to build: a notebook with one full set of parameter overrides."""
 
     name: str
+    entry: str  # the plan entry it comes from (equal to name for a single parameter set)
     notebook: Path
     title: str
     parameters: dict[str, Any] = field(default_factory=dict)
@@ -120,8 +120,7 @@ def _problem_from(err: dict[str, Any], path: Path) -> Problem:
     if err["type"] == "extra_forbidden":
         parent = next((p for p in reversed(loc[:-1]) if not p.isdigit()), "")
         known = sorted(_FIELDS.get(parent, set()))
-        close = difflib.get_close_matches(loc[-1], known, n=1)
-        fix = (f"did you mean '{close[0]}'? " if close else "") + f"allowed: {', '.join(known)}"
+        fix = did_you_mean(loc[-1], known) + f"allowed: {', '.join(known)}"
     elif err["type"] == "string_pattern_mismatch":
         fix = f"use {SLUG_RULE}"
     return Problem(err["msg"], file=path, column=where, value=err.get("input"),
@@ -134,7 +133,8 @@ def _expand(entry: ReportEntry, plan_dir: Path) -> list[PlannedReport]:
     for pset in sets:
         params = {**entry.parameters, **pset.parameters}
         name = entry.name if len(sets) == 1 else f"{entry.name}-{pset.name}"
-        reports.append(PlannedReport(name=name, notebook=(plan_dir / entry.notebook).resolve(),
+        reports.append(PlannedReport(name=name, entry=entry.name,
+                                     notebook=(plan_dir / entry.notebook).resolve(),
                                      title=pset.title or entry.title, parameters=params))
     return reports
 
@@ -199,21 +199,14 @@ def load_plan(path: str | Path) -> LoadedPlan:
 
 def select_reports(reports: list[PlannedReport], only: tuple[str, ...] | list[str],
                    plan_path: Path) -> list[PlannedReport]:
-    """Keep the reports named in ``only`` (a report name or an entry name); all if empty."""
+    """Keep the reports named in ``only`` (a report name or a plan entry's name); all if empty."""
     if not only:
         return list(reports)
-    chosen = [r for r in reports
-              if r.name in only or any(r.name.startswith(f"{o}-") for o in only)]
     names = [r.name for r in reports]
-    unknown = [o for o in only if not any(r.name == o or r.name.startswith(f"{o}-")
-                                          for r in reports)]
+    unknown = [o for o in only if not any(o in (r.name, r.entry) for r in reports)]
     if unknown:
-        problems = []
-        for name in unknown:
-            close = difflib.get_close_matches(name, names, n=1)
-            problems.append(Problem(
-                f"no report named '{name}' in the plan", file=plan_path, column="--only",
-                fix=(f"did you mean '{close[0]}'? " if close else "")
-                + f"reports: {', '.join(names)}"))
-        raise PlanError(problems)
-    return chosen
+        raise PlanError([
+            Problem(f"no report named '{name}' in the plan", file=plan_path, column="--only",
+                    fix=did_you_mean(name, names) + f"reports: {', '.join(names)}")
+            for name in unknown])
+    return [r for r in reports if r.name in only or r.entry in only]
