@@ -29,6 +29,10 @@ def build_json(folder: Path) -> dict:
 def test_build_publishes_reports_summaries_manifest_and_index(out_dir):
     result = run_cli("build", "--plan", PLANS / "small.yml", "--out", out_dir)
     assert result.returncode == 0, result.stderr
+    # Not a terminal: plain timestamped lines, one per report started and finished.
+    stamp = r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d INFO +"
+    assert re.search(stamp + r"started  chart-a$", result.stderr, re.M)
+    assert re.search(stamp + r"finished chart-b: ok in [\d.]+ s$", result.stderr, re.M)
     [folder] = published(out_dir)
     assert os.readlink(out_dir / "latest") == folder.name
     assert re.fullmatch(r"\d{4}-\d\d-\d\d-\d{6}", folder.name)
