@@ -29,6 +29,7 @@ class Problem:
     value: object = None
     rule: str | None = None
     fix: str | None = None
+    severity: str = "error"  # "error" stops a build; "warning" is reported and it goes on
 
     def __str__(self) -> str:
         where = []
@@ -39,6 +40,8 @@ class Problem:
         if self.column is not None:
             where.append(f"column '{self.column}'")
         text = (": ".join([", ".join(where), self.message]) if where else self.message)
+        if self.severity != "error":
+            text = f"{self.severity}: {text}"
         if self.value is not None:
             text += f" (got {self.value!r})"
         if self.rule:

@@ -9,15 +9,22 @@ Nothing downstream re-checks the data. The contract is written up in ``data/READ
 
 from __future__ import annotations
 
-import csv
-import re
-import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from evaluate.errors import DataError, Problem, did_you_mean
+from evaluate.errors import DataError
+from evaluate.validation import (
+    Findings,
+    check_columns,
+    check_required_filled,
+    check_unique,
+    load_column_mapping,
+    parse_category,
+    parse_date,
+    parse_number,
+    read_text_table,
+)
 
 MEMBERS_FILE = "members.csv"
 
@@ -33,7 +40,6 @@ TRAINING_GOALS = ("general_fitness", "strength", "weight_loss", "rehab", "sport"
 
 MIN_AGE, MAX_AGE = 14, 110  # years, on the latest date in the file
 MAX_VISITS_PER_WEEK = 14.0  # twice a day, every day
-MAX_LISTED = 5  # rows and values quoted per problem; the rest are counted
 
 # Spellings that roster exports commonly use, after trimming and case-folding.
 SEX_ALIASES = {"FEMALE": "F", "WOMAN": "F", "W": "F", "MALE": "M", "MAN": "M",
@@ -41,138 +47,12 @@ SEX_ALIASES = {"FEMALE": "F", "WOMAN": "F", "W": "F", "MALE": "M", "MAN": "M",
 STATUS_ALIASES = {"canceled": "cancelled", "paused": "frozen", "on_hold": "frozen"}
 
 
-@dataclass
-class _Check:
-    """Where and what: the fixed parts of the problems found in one file."""
-
-    file: Path
-    problems: list[Problem]
-
-    def rows(self, bad: pd.Series, raw: pd.Series, column: str, message: str, rule: str,
-             fix: str) -> None:
-        """Add one problem covering every row where ``bad`` is true."""
-        if not bad.any():
-            return
-        positions = [i for i, flag in enumerate(bad.to_numpy()) if flag]
-        rows = [i + 2 for i in positions]  # header is spreadsheet row 1
-        values = [raw.iloc[i] for i in positions[:MAX_LISTED]]
-        self.problems.append(Problem(message, file=self.file, row=_row_list(rows),
-                                     column=column,
-                                     value=values[0] if len(rows) == 1 else values,
-                                     rule=rule, fix=fix))
-
-
-def _row_list(rows: list[int]) -> int | str:
-    """Spreadsheet row numbers as one number, or a short list with a count of the rest."""
-    if len(rows) == 1:
-        return rows[0]
-    head = ", ".join(str(r) for r in rows[:MAX_LISTED])
-    return head if len(rows) <= MAX_LISTED else f"{head} and {len(rows) - MAX_LISTED} more"
-
-
-def _normalise_name(name: str) -> str:
-    """Header spelling the loader accepts: ``' Birth Year '`` -> ``'birth_year'``."""
-    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    """Read every cell as text, or raise a DataError saying why the file cannot be read."""
-    if not path.is_file():
-        raise DataError.single(f"{path.name} not found in {path.parent}", file=path,
-                               fix="export the roster as members.csv into the data folder, "
-                                   "or point data_dir at the folder that holds it")
-    try:
-        with warnings.catch_warnings():  # more fields than the header: an error, not a warning
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                               index_col=False)
-    except UnicodeDecodeError as exc:
-        raise DataError.single(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path,
-                               rule="members.csv is UTF-8 encoded",
-                               fix="save it again as 'CSV UTF-8' from your spreadsheet") from exc
-    except pd.errors.EmptyDataError as exc:
-        raise DataError.single("the file is empty", file=path, rule="a header row and data",
-                               fix="export the roster again") from exc
-    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
-        raise DataError.single("a row has more fields than the header", file=path,
-                               row=_first_long_row(path),
-                               rule="every row has as many fields as the header",
-                               fix="look for stray commas or quotes in that row") from exc
-
-
-def _first_long_row(path: Path) -> int | None:
-    """Spreadsheet row number of the first row with more fields than the header."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = csv.reader(handle)
-        width = len(next(rows, []))
-        for number, row in enumerate(rows, start=2):
-            if len(row) > width:
-                return number
-    return None
-
-
-def _check_columns(frame: pd.DataFrame, check: _Check) -> tuple[pd.DataFrame, list[str]]:
-    """Rename headers to the contract's spelling; report missing ones; drop the rest."""
-    renamed = {col: _normalise_name(col) for col in frame.columns}
-    frame = frame.rename(columns=renamed)
-    duplicated = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
-    for col in duplicated:
-        check.problems.append(Problem("column appears more than once", file=check.file, row=1,
-                                      column=col, rule="each column once",
-                                      fix="delete or rename the extra column"))
-    extra = [c for c in dict.fromkeys(frame.columns) if c not in COLUMNS]
-    for col in REQUIRED_COLUMNS:
-        if col in frame.columns:
-            continue
-        hint = did_you_mean(col, extra)
-        fix = (f"{hint}Rename that column to '{col}'" if hint
-               else f"add a column '{col}' (see data/README.md)")
-        check.problems.append(Problem("required column is missing", file=check.file, row=1,
-                                      column=col, rule="required columns: "
-                                      + ", ".join(REQUIRED_COLUMNS), fix=fix))
-    frame = frame.loc[:, ~frame.columns.duplicated()]
-    kept = [c for c in COLUMNS if c in frame.columns]
-    return frame[kept].fillna("").apply(lambda s: s.str.strip()), extra
-
-
-def _parse_category(raw: pd.Series, aliases: dict[str, str], upper: bool) -> pd.Series:
-    """Trim, fold case and spaces, map known aliases; unknown values stay as they are."""
-    folded = raw.str.upper() if upper else raw.str.lower()
-    folded = folded.str.replace(r"[\s\-]+", "_", regex=True)
-    return folded.map(lambda v: aliases.get(v, v))
-
-
-def _check_required_blank(frame: pd.DataFrame, check: _Check) -> None:
-    for col in REQUIRED_COLUMNS:
-        if col in frame.columns:
-            check.rows(frame[col] == "", frame[col], col, "value is missing",
-                       rule=f"{col} is required in every row", fix="fill in the value")
-
-
-def _check_ids(frame: pd.DataFrame, check: _Check) -> None:
-    if "member_id" not in frame.columns:
-        return
-    ids = frame["member_id"]
-    dup = ids.duplicated(keep=False) & (ids != "")
-    check.rows(dup, ids, "member_id", "member_id is used more than once",
-               rule="one row per member: member_id is unique",
-               fix="merge or remove the duplicate rows")
-
-
-def _parse_number(raw: pd.Series) -> pd.Series:
-    return pd.to_numeric(raw.where(raw != ""), errors="coerce")
-
-
-def _parse_date(raw: pd.Series) -> pd.Series:
-    return pd.to_datetime(raw.where(raw != ""), format="%Y-%m-%d", errors="coerce")
-
-
-def _check_dates(frame: pd.DataFrame, check: _Check) -> dict[str, pd.Series]:
+def _check_dates(frame: pd.DataFrame, check: Findings) -> dict[str, pd.Series]:
     dates = {}
     for col in ("join_date", "cancel_date"):
         if col not in frame.columns:
             continue
-        dates[col] = _parse_date(frame[col])
+        dates[col] = parse_date(frame[col])
         check.rows((frame[col] != "") & dates[col].isna(), frame[col], col,
                    "not a date in YYYY-MM-DD form", rule=f"{col} is an ISO date, e.g. 2024-03-15",
                    fix="write the date as year-month-day, e.g. 2024-03-15")
@@ -180,11 +60,11 @@ def _check_dates(frame: pd.DataFrame, check: _Check) -> dict[str, pd.Series]:
 
 
 def _check_birth_year(frame: pd.DataFrame, latest: pd.Timestamp | None,
-                      check: _Check) -> pd.Series:
+                      check: Findings) -> pd.Series:
     if "birth_year" not in frame.columns:
         return pd.Series(dtype=float)
     raw = frame["birth_year"]
-    year = _parse_number(raw)
+    year = parse_number(raw)
     whole = year.notna() & (year == year.round())
     check.rows((raw != "") & ~whole, raw, "birth_year", "not a whole year",
                rule="birth_year is a four-digit year, e.g. 1984",
@@ -199,7 +79,7 @@ def _check_birth_year(frame: pd.DataFrame, latest: pd.Timestamp | None,
     return year
 
 
-def _check_categories(frame: pd.DataFrame, check: _Check) -> dict[str, pd.Series]:
+def _check_categories(frame: pd.DataFrame, check: Findings) -> dict[str, pd.Series]:
     specs = {
         "sex": (SEXES, SEX_ALIASES, True, False),
         "status": (STATUSES, STATUS_ALIASES, False, False),
@@ -210,7 +90,7 @@ def _check_categories(frame: pd.DataFrame, check: _Check) -> dict[str, pd.Series
     for col, (allowed, aliases, upper, optional) in specs.items():
         if col not in frame.columns:
             continue
-        values = _parse_category(frame[col], aliases, upper)
+        values = parse_category(frame[col], aliases, upper)
         bad = (frame[col] != "") & ~values.isin(allowed)
         blank = " or blank" if optional else ""
         check.rows(bad, frame[col], col, "unknown value",
@@ -220,11 +100,11 @@ def _check_categories(frame: pd.DataFrame, check: _Check) -> dict[str, pd.Series
     return parsed
 
 
-def _check_numbers(frame: pd.DataFrame, check: _Check) -> dict[str, pd.Series]:
+def _check_numbers(frame: pd.DataFrame, check: Findings) -> dict[str, pd.Series]:
     parsed = {}
     if "monthly_dues" not in frame.columns:
         return parsed
-    dues = _parse_number(frame["monthly_dues"])
+    dues = parse_number(frame["monthly_dues"])
     check.rows((frame["monthly_dues"] != "") & dues.isna(), frame["monthly_dues"],
                "monthly_dues", "not a number", rule="monthly_dues is a plain number, e.g. 49.00",
                fix="remove currency signs and thousands separators")
@@ -233,7 +113,7 @@ def _check_numbers(frame: pd.DataFrame, check: _Check) -> dict[str, pd.Series]:
     parsed["monthly_dues"] = dues
     if "visits_per_week" in frame.columns:
         raw = frame["visits_per_week"]
-        visits = _parse_number(raw)
+        visits = parse_number(raw)
         check.rows((raw != "") & visits.isna(), raw, "visits_per_week", "not a number",
                    rule="visits_per_week is a number or blank",
                    fix="write e.g. 1.5, or leave it blank")
@@ -245,7 +125,7 @@ def _check_numbers(frame: pd.DataFrame, check: _Check) -> dict[str, pd.Series]:
 
 
 def _check_cancellation(frame: pd.DataFrame, status: pd.Series | None, dates: dict[str, pd.Series],
-                        check: _Check) -> None:
+                        check: Findings) -> None:
     if "cancel_date" not in dates or "join_date" not in dates or status is None:
         return
     cancel, join = dates["cancel_date"], dates["join_date"]
@@ -297,19 +177,27 @@ def load_members(data_dir: Path) -> pd.DataFrame:
     ``visits_per_week`` (float, NaN when unknown). Columns outside the contract are dropped
     and listed in ``frame.attrs["dropped_columns"]``.
 
+    Headers are matched after trimming case and spaces, and through the data
+    folder's ``columns.yml`` mapping if there is one.
+
     Raises
     ------
     DataError
         Listing every problem found, each with file, spreadsheet row, column, rule and fix.
     """
     path = Path(data_dir) / MEMBERS_FILE
-    check = _Check(path, [])
-    frame, dropped = _check_columns(_read_csv(path), check)
+    check = Findings(path)
+    raw = read_text_table(path, what="the member roster",
+                          fix_missing="export the roster as members.csv into the data folder, "
+                                      "or point data_dir at the folder that holds it")
+    frame, dropped = check_columns(raw, check, required=REQUIRED_COLUMNS,
+                                   optional=OPTIONAL_COLUMNS,
+                                   mapping=load_column_mapping(data_dir).get(MEMBERS_FILE))
     if frame.empty and not check.problems:
         raise DataError.single("no members: the file has a header but no rows", file=path,
                                rule="at least one member row", fix="export the roster again")
-    _check_required_blank(frame, check)
-    _check_ids(frame, check)
+    check_required_filled(frame, check, REQUIRED_COLUMNS)
+    check_unique(frame, check, "member_id", "member")
     dates = _check_dates(frame, check)
     known = pd.concat(list(dates.values())).dropna()
     latest = known.max() if len(known) else None
@@ -317,8 +205,7 @@ def load_members(data_dir: Path) -> pd.DataFrame:
     categories = _check_categories(frame, check)
     numbers = _check_numbers(frame, check)
     _check_cancellation(frame, categories.get("status"), dates, check)
-    if check.problems:
-        raise DataError(problems=check.problems)
+    check.raise_errors()
     members = _typed_frame(frame, year, dates, categories, numbers)
     members.attrs["dropped_columns"] = dropped
     return members
