@@ -237,3 +237,20 @@ def test_only_unknown_report_names_the_choices(out_dir):
                      "--only", "chart-c")
     assert result.returncode == 2
     assert "no report named 'chart-c'" in result.stderr and "chart-a" in result.stderr
+
+
+def test_invalid_data_stops_the_build_before_any_notebook_runs(out_dir, tmp_path):
+    assert run_cli("build", "--plan", PLANS / "small.yml", "--out", out_dir,
+                   "--only", "chart-a").returncode == 0
+    before = published(out_dir)
+    club = tmp_path / "club"
+    club.mkdir()
+    (club / "club.yml").write_text((CLUB / "club.yml").read_text())
+    (club / "members.csv").write_text("member_id;birth_year\nM1;1980\n")
+    result = run_cli("build", "--plan", PLANS / "small.yml", "--out", out_dir,
+                     "--data-dir", club)
+    assert result.returncode == 2
+    assert "separated by ';'" in result.stderr and "members.csv" in result.stderr
+    assert published(out_dir) == before
+    assert os.readlink(out_dir / "latest") == before[0].name
+    assert not list(out_dir.glob(".staging-*"))

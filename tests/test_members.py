@@ -38,7 +38,8 @@ def test_demo_loads_clean_with_types():
     members = load_members(DEMO_DATA_DIR)
     assert len(members) == 3000
     assert list(members.columns) == list(COLUMNS)
-    assert members["birth_year"].dtype == "int64"
+    assert members["birth_year"].dtype == "Int64" and members["birth_year"].notna().all()
+    assert members.attrs["warnings"] == []
     assert str(members["join_date"].dtype).startswith("datetime64")
     assert str(members["cancel_date"].dtype).startswith("datetime64")
     assert list(members["sex"].cat.categories) == ["F", "M", "X"]
@@ -181,3 +182,20 @@ def test_bad_club_yml(tmp_path, text, expected):
 def test_club_yml_missing(tmp_path):
     with pytest.raises(DataError, match="club.yml not found"):
         load_club(tmp_path)
+
+
+def test_a_missing_year_of_birth_is_a_warning_not_an_error(tmp_path):
+    lines = (DEMO_DATA_DIR / "members.csv").read_text().splitlines()[:6]
+    header = lines[0].split(",")
+    col = header.index("birth_year")
+    for i in (2, 4):
+        cells = lines[i].split(",")
+        cells[col] = ""
+        lines[i] = ",".join(cells)
+    (tmp_path / "members.csv").write_text("\n".join(lines) + "\n")
+    members = load_members(tmp_path)
+    assert members["birth_year"].isna().sum() == 2
+    [warning] = members.attrs["warnings"]
+    assert warning.severity == "warning" and warning.column == "birth_year"
+    assert warning.row == "3, 5" and "left out of age figures" in warning.fix
+    assert str(warning).startswith("warning: ")

@@ -26,7 +26,8 @@ from typing import Any
 import nbformat
 
 from evaluate import __version__
-from evaluate.errors import DataError, ParameterError, Problem, did_you_mean
+from evaluate.checks import check_club
+from evaluate.errors import ParameterError, Problem, did_you_mean
 from evaluate.execution import Failure, KernelRegistry, run_notebook
 from evaluate.html_export import add_failure_banner, notebook_to_html
 from evaluate.notebook_params import PARAMETER_MODELS
@@ -114,6 +115,7 @@ class Prepared:
     data_dir: Path
     jobs: list[Job]
     cell_timeout: float
+    data_warnings: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -148,14 +150,10 @@ class Progress:
 
 
 def resolve_data_dir(options: BuildOptions, plan: LoadedPlan) -> Path:
-    """The club data folder: ``--data-dir``, else the plan's, else the demo club; must exist."""
+    """The club data folder: ``--data-dir``, else the plan's, else the demo club."""
     from evaluate.paths import resolve_data_dir as _resolve
 
-    data_dir = _resolve(options.data_dir or plan.data_dir)
-    if not data_dir.is_dir():
-        raise DataError.single("club data folder not found", file=data_dir,
-                               fix="give --data-dir the folder holding members.csv")
-    return data_dir
+    return _resolve(options.data_dir or plan.data_dir)
 
 
 def _job_for(report: PlannedReport, declared: dict[str, NotebookParameter],
@@ -175,10 +173,12 @@ def _job_for(report: PlannedReport, declared: dict[str, NotebookParameter],
 
 
 def prepare(options: BuildOptions) -> Prepared:
-    """Read the plan and check every parameter of every report; raise on any bad input."""
+    """Check the plan, every parameter of every report and the club data; raise on bad input."""
     plan = load_plan(options.plan_path)
     reports = select_reports(plan.reports, options.only, plan.path)
     data_dir = resolve_data_dir(options, plan)
+    data_check = check_club(data_dir)
+    data_check.raise_errors()
     declared = {nb: inspect_parameters(nb) for nb in {r.notebook for r in reports}}
     known = set().union(*declared.values())
     problems: list[Problem] = []
@@ -200,7 +200,8 @@ def prepare(options: BuildOptions) -> Prepared:
     if problems:
         raise ParameterError(problems)
     timeout = options.cell_timeout or plan.plan.cell_timeout
-    return Prepared(plan=plan, data_dir=data_dir, jobs=jobs, cell_timeout=timeout)
+    return Prepared(plan=plan, data_dir=data_dir, jobs=jobs, cell_timeout=timeout,
+                    data_warnings=data_check.warnings)
 
 
 # --- run -----------------------------------------------------------------------------------
@@ -374,7 +375,8 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
                          "content": prepared.plan.plan.model_dump(mode="json")},
                 "options": {"jobs": jobs, "cell_timeout_s": prepared.cell_timeout,
                             "only": list(options.only), "params": options.params},
-                "data": {"dir": str(prepared.data_dir), "label": context["data_label"]},
+                "data": {"dir": str(prepared.data_dir), "label": context["data_label"],
+                         "warnings": [str(p) for p in prepared.data_warnings]},
                 "inputs": inputs, "versions": _versions(),
                 "reports": [r.to_dict() for r in results],
             })

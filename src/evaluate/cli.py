@@ -47,7 +47,7 @@ def _sigterm_as_interrupt(signum: int, frame: object) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="evaluate (club-equipment-suite)")
 def cli() -> None:
-    """Club equipment decision suite: build the reports, inspect notebooks, make demo data."""
+    """Club equipment decision suite: build reports, check data, inspect notebooks."""
 
 
 @cli.command()
@@ -113,6 +113,22 @@ def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | Non
         sys.exit(EXIT_REPORT_FAILED)
     log.info("built %d report(s) into %s; index: %s", len(result.reports), where,
              where.parent / "index.html")
+
+
+@cli.command()
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None,
+              help="Club data folder. Default: the demo club (data/demo).")
+def validate(data_dir: Path | None) -> None:
+    """Check every file of a club data folder and list every problem at once.
+
+    Exit status 0 when the data can be used (warnings allowed), 2 when it has errors.
+    """
+    from evaluate.checks import check_club, format_report
+    from evaluate.paths import resolve_data_dir
+
+    result = check_club(resolve_data_dir(data_dir))
+    click.echo(format_report(result), err=bool(result.errors))
+    sys.exit(EXIT_BAD_INPUT if result.errors else EXIT_OK)
 
 
 @cli.command()

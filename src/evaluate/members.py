@@ -65,6 +65,10 @@ def _check_birth_year(frame: pd.DataFrame, latest: pd.Timestamp | None,
         return pd.Series(dtype=float)
     raw = frame["birth_year"]
     year = parse_number(raw)
+    check.rows(raw == "", raw, "birth_year", "year of birth not recorded",
+               rule="birth_year is known for every member",
+               fix="fill it in where known; until then these members are left out of "
+                   "age figures", severity="warning")
     whole = year.notna() & (year == year.round())
     check.rows((raw != "") & ~whole, raw, "birth_year", "not a whole year",
                rule="birth_year is a four-digit year, e.g. 1984",
@@ -154,7 +158,7 @@ def _typed_frame(frame: pd.DataFrame, year: pd.Series, dates: dict[str, pd.Serie
     missing_dates = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
     return pd.DataFrame({
         "member_id": frame["member_id"].astype("str"),
-        "birth_year": year.astype("int64"),
+        "birth_year": year.astype("Int64"),  # missing where not recorded (a warning)
         "sex": category("sex", SEXES),
         "join_date": dates["join_date"].astype("datetime64[us]"),
         "status": category("status", STATUSES),
@@ -170,12 +174,14 @@ def _typed_frame(frame: pd.DataFrame, year: pd.Series, dates: dict[str, pd.Serie
 def load_members(data_dir: Path) -> pd.DataFrame:
     """Read and check ``members.csv`` in ``data_dir``; return one typed row per member.
 
-    Columns: ``member_id`` (str), ``birth_year`` (int), ``sex`` (category F/M/X),
+    Columns: ``member_id`` (str), ``birth_year`` (Int64, missing where not recorded),
+    ``sex`` (category F/M/X),
     ``join_date`` and ``cancel_date`` (datetime64, NaT when empty), ``status`` (category
     active/cancelled/frozen), ``monthly_dues`` (float, club currency per month),
     ``occupation_activity`` and ``training_goal`` (category, NaN when unknown),
     ``visits_per_week`` (float, NaN when unknown). Columns outside the contract are dropped
-    and listed in ``frame.attrs["dropped_columns"]``.
+    and listed in ``frame.attrs["dropped_columns"]``; warnings (problems that do not stop a
+    build, such as a missing year of birth) are in ``frame.attrs["warnings"]``.
 
     Headers are matched after trimming case and spaces, and through the data
     folder's ``columns.yml`` mapping if there is one.
@@ -196,10 +202,10 @@ def load_members(data_dir: Path) -> pd.DataFrame:
     if frame.empty and not check.problems:
         raise DataError.single("no members: the file has a header but no rows", file=path,
                                rule="at least one member row", fix="export the roster again")
-    check_required_filled(frame, check, REQUIRED_COLUMNS)
+    check_required_filled(frame, check, [c for c in REQUIRED_COLUMNS if c != "birth_year"])
     check_unique(frame, check, "member_id", "member")
     dates = _check_dates(frame, check)
-    known = pd.concat(list(dates.values())).dropna()
+    known = pd.concat(list(dates.values())).dropna() if dates else pd.Series()
     latest = known.max() if len(known) else None
     year = _check_birth_year(frame, latest, check)
     categories = _check_categories(frame, check)
@@ -208,4 +214,5 @@ def load_members(data_dir: Path) -> pd.DataFrame:
     check.raise_errors()
     members = _typed_frame(frame, year, dates, categories, numbers)
     members.attrs["dropped_columns"] = dropped
+    members.attrs["warnings"] = check.warnings
     return members

@@ -1,0 +1,90 @@
+"""Checking a whole club data folder at once, as ``evaluate validate`` and the build do.
+
+Every file is checked, whatever the others hold, so one run lists every problem
+in the folder; checks that span files (a check-in for a member who is not in
+the roster) run when both files could be read. The loaders themselves live
+beside their data (``members``, ``club``, ...); this module only runs them and
+gathers what they found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evaluate.errors import DataError, Problem
+
+
+@dataclass
+class FolderCheck:
+    """What checking a club data folder found."""
+
+    data_dir: Path
+    problems: list[Problem] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)  # files read, in order
+    missing_optional: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems that stop a build."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems reported while the build goes on."""
+        return [p for p in self.problems if p.severity != "error"]
+
+    def raise_errors(self) -> None:
+        """Raise one :class:`DataError` listing every error in the folder, if any."""
+        if self.errors:
+            raise DataError(problems=self.errors)
+
+
+def _run(result: FolderCheck, name: str, load: Callable[..., Any], *args: Any) -> Any:
+    """Run one loader; keep its warnings, or its errors when it raises; return what it read."""
+    try:
+        value = load(*args)
+    except DataError as exc:
+        result.problems.extend(exc.problems)
+        return None
+    result.checked.append(name)
+    if hasattr(value, "attrs"):
+        result.problems.extend(value.attrs.get("warnings", []))
+    return value
+
+
+def check_club(data_dir: Path) -> FolderCheck:
+    """Check every file of the club data folder ``data_dir``; never raises for bad data."""
+    from evaluate.club import CLUB_FILE, load_club
+    from evaluate.members import MEMBERS_FILE, load_members
+
+    data_dir = Path(data_dir)
+    result = FolderCheck(data_dir)
+    if not data_dir.is_dir():
+        result.problems.append(Problem("club data folder not found", file=data_dir,
+                                       fix="give --data-dir the folder holding members.csv"))
+        return result
+    _run(result, CLUB_FILE, load_club, data_dir)
+    _run(result, MEMBERS_FILE, load_members, data_dir)
+    return result
+
+
+def format_report(result: FolderCheck) -> str:
+    """The check's findings as text for a terminal or a log, grouped by file."""
+    lines = [f"checked {result.data_dir}: {', '.join(result.checked) or 'nothing readable'}"]
+    if result.missing_optional:
+        lines.append(f"  not present (optional, defaults used): "
+                     f"{', '.join(result.missing_optional)}")
+    by_file: dict[str, list[Problem]] = {}
+    for problem in sorted(result.problems, key=lambda p: p.severity != "error"):
+        by_file.setdefault(Path(str(problem.file)).name if problem.file else "", []).append(
+            problem)
+    for name, problems in by_file.items():
+        lines.append(f"{name}:")
+        lines.extend(f"  - {p}" for p in problems)
+    n_err, n_warn = len(result.errors), len(result.warnings)
+    lines.append(f"{n_err} error(s), {n_warn} warning(s)"
+                 + ("" if n_err else ": the data can be used"))
+    return "\n".join(lines)

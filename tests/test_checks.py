@@ -1,0 +1,46 @@
+"""Checking a whole club data folder: every problem at once, by file, with exit codes."""
+
+from __future__ import annotations
+
+import shutil
+
+from evaluate.checks import check_club
+from evaluate.paths import DEMO_DATA_DIR
+from support import run_cli
+
+
+def broken_club(tmp_path):
+    club = tmp_path / "club"
+    shutil.copytree(DEMO_DATA_DIR, club)
+    lines = (club / "members.csv").read_text().splitlines()
+    lines[4] = lines[4].replace(",active,", ",actve,")  # spreadsheet row 5
+    lines[5] = lines[2]  # a duplicate member id
+    (club / "members.csv").write_text("\n".join(lines) + "\n")
+    (club / "club.yml").write_text("name: Broken\ncurrency: euros\n")
+    return club
+
+
+def test_the_demo_club_is_clean():
+    result = check_club(DEMO_DATA_DIR)
+    assert result.errors == [] and result.warnings == []
+    assert {"club.yml", "members.csv"} <= set(result.checked)
+
+
+def test_every_problem_in_every_file_at_once(tmp_path):
+    result = check_club(broken_club(tmp_path))
+    messages = [(p.column, p.message) for p in result.errors]
+    assert ("status", "unknown value") in messages
+    assert ("member_id", "member_id is used more than once") in messages
+    assert any("currency" in m for _, m in messages)  # club.yml checked too
+
+
+def test_validate_command_exit_codes_and_report(tmp_path):
+    clean = run_cli("validate", "--data-dir", DEMO_DATA_DIR)
+    assert clean.returncode == 0 and "0 error(s)" in clean.stdout
+    broken = run_cli("validate", "--data-dir", broken_club(tmp_path))
+    assert broken.returncode == 2
+    assert "members.csv:" in broken.stderr and "club.yml:" in broken.stderr
+    assert "row 5" in broken.stderr and "column 'status'" in broken.stderr
+    assert "fix:" in broken.stderr and "rule:" in broken.stderr
+    missing = run_cli("validate", "--data-dir", tmp_path / "nowhere")
+    assert missing.returncode == 2 and "club data folder not found" in missing.stderr
