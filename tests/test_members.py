@@ -199,3 +199,20 @@ def test_a_missing_year_of_birth_is_a_warning_not_an_error(tmp_path):
     assert warning.severity == "warning" and warning.column == "birth_year"
     assert warning.row == "3, 5" and "left out of age figures" in warning.fix
     assert str(warning).startswith("warning: ")
+
+
+def test_a_club_export_is_read_through_columns_yml(tmp_path):
+    export = {"member_id": "Member No", "birth_year": "Year of Birth", "sex": "Gender",
+              "join_date": "Start Date", "status": "Membership Status",
+              "cancel_date": "End Date", "monthly_dues": "Monthly Fee"}
+    text = (DEMO_DATA_DIR / "members.csv").read_text()
+    header, body = text.split("\n", 1)
+    header = ",".join(export.get(c, c) for c in header.split(","))
+    (tmp_path / "members.csv").write_text(header + "\n" + body)
+    with pytest.raises(DataError, match="required column is missing"):
+        load_members(tmp_path)
+    mapping = "members.csv:\n" + "".join(f"  {v}: {k}\n" for k, v in export.items())
+    (tmp_path / "columns.yml").write_text(mapping)
+    members = load_members(tmp_path)
+    assert list(members.columns) == list(COLUMNS)
+    assert len(members) == 3000 and members.attrs["dropped_columns"] == []
