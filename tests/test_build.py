@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from evaluate.results import read_records
 from support import CLUB, PLANS, run_cli
@@ -239,18 +241,46 @@ def test_only_unknown_report_names_the_choices(out_dir):
     assert "no report named 'chart-c'" in result.stderr and "chart-a" in result.stderr
 
 
-def test_invalid_data_stops_the_build_before_any_notebook_runs(out_dir, tmp_path):
-    assert run_cli("build", "--plan", PLANS / "small.yml", "--out", out_dir,
+BAD_DATA = {
+    # name: (file to write, how to change the fixture's text, what the message must say)
+    "semicolons": ("members.csv", lambda t: t.replace(",", ";"), "separated by ';'"),
+    "not-utf8": ("members.csv", lambda t: t.replace("M000001", "M\u00e9001"), "not UTF-8"),
+    "duplicate-id": ("members.csv", lambda t: t + t.splitlines()[1] + "\n",
+                     "member_id is used more than once"),
+    "missing-column": ("members.csv", lambda t: t.replace("monthly_dues", "monthly_due"),
+                       "did you mean 'monthly_due'"),
+    "impossible-value": ("members.csv", lambda t: t.replace(",149.00,", ",-149.00,"),
+                         "negative dues"),
+    "empty": ("members.csv", lambda t: "", "the file is empty"),
+    "club-yml-object": ("club.yml", lambda t: "name: !!python/object/apply:os.system [ls]\n",
+                        "not valid YAML"),
+}
+
+
+@pytest.fixture(scope="module")
+def good_reports(tmp_path_factory) -> Path:
+    """A reports folder holding one good build, made once and copied by each test."""
+    out = tmp_path_factory.mktemp("good") / "reports"
+    assert run_cli("build", "--plan", PLANS / "small.yml", "--out", out,
                    "--only", "chart-a").returncode == 0
+    return out
+
+
+@pytest.mark.parametrize("case", sorted(BAD_DATA))
+def test_invalid_data_stops_the_build_before_any_notebook_runs(case, good_reports, out_dir,
+                                                               tmp_path):
+    shutil.copytree(good_reports, out_dir, symlinks=True)
     before = published(out_dir)
     club = tmp_path / "club"
-    club.mkdir()
-    (club / "club.yml").write_text((CLUB / "club.yml").read_text())
-    (club / "members.csv").write_text("member_id;birth_year\nM1;1980\n")
+    shutil.copytree(CLUB, club)
+    name, change, expected = BAD_DATA[case]
+    text = change((club / name).read_text())
+    (club / name).write_bytes(text.encode("latin-1" if case == "not-utf8" else "utf-8"))
     result = run_cli("build", "--plan", PLANS / "small.yml", "--out", out_dir,
                      "--data-dir", club)
-    assert result.returncode == 2
-    assert "separated by ';'" in result.stderr and "members.csv" in result.stderr
+    assert result.returncode == 2, result.stderr
+    assert expected in result.stderr and str(club / name) in result.stderr
+    assert "fix:" in result.stderr
     assert published(out_dir) == before
     assert os.readlink(out_dir / "latest") == before[0].name
     assert not list(out_dir.glob(".staging-*"))
