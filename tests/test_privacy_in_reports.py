@@ -6,9 +6,9 @@ import json
 import shutil
 
 import pandas as pd
-from support import run_cli
 
 from evaluate.paths import DEFAULT_PLAN, DEMO_DATA_DIR
+from support import run_cli
 
 
 def test_names_emails_and_phones_never_reach_any_report_file(tmp_path):
