@@ -20,10 +20,23 @@ def broken_club(tmp_path):
     return club
 
 
-def test_the_demo_club_is_clean():
+def test_the_demo_club_is_clean_but_for_its_placeholder_costs():
     result = check_club(DEMO_DATA_DIR)
-    assert result.errors == [] and result.warnings == []
-    assert {"club.yml", "members.csv"} <= set(result.checked)
+    assert result.errors == []
+    assert result.warnings and all("placeholder" in p.message for p in result.warnings)
+    assert all(p.file.name == "equipment.csv" for p in result.warnings)
+    assert {"club.yml", "members.csv", "equipment.csv", "assumptions.yml",
+            "back_pain_prevalence.csv"} <= set(result.checked)
+
+
+def test_a_missing_optional_file_is_a_warning(tmp_path):
+    club = tmp_path / "club"
+    shutil.copytree(DEMO_DATA_DIR, club)
+    (club / "assumptions.yml").unlink()
+    result = check_club(club)
+    assert result.errors == [] and result.missing_optional == ["assumptions.yml"]
+    assert "assumptions.yml" not in result.checked
+    assert any("documented default" in p.message for p in result.warnings)
 
 
 def test_every_problem_in_every_file_at_once(tmp_path):

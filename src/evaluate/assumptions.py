@@ -13,7 +13,6 @@ objects are refused, never executed.
 
 from __future__ import annotations
 
-import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,6 @@ FIELDS = ("low", "most_likely", "high", "unit", "meaning", "source")
 RESERVED_KEYS = ("about",)  # free text describing the file, e.g. that it is the demo's
 NO_SOURCE = "assumption"
 
-log = logging.getLogger("evaluate")
 
 
 @dataclass(frozen=True)
@@ -304,7 +302,6 @@ def load_assumptions(data_dir: Path) -> Assumptions:
         check.add("no assumptions.yml: every assumption takes its documented default",
                   rule="assumptions.yml is optional", severity="warning",
                   fix="copy data/demo/assumptions.yml into the data folder and adjust it")
-        log.warning("%s not found; using the default assumptions", path)
         return Assumptions(default_assumptions(), check.warnings, None)
     content, lines = _parse(path)
     found: dict[str, Assumption] = {}

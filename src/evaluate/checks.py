@@ -49,15 +49,20 @@ def _run(result: FolderCheck, name: str, load: Callable[..., Any], *args: Any) -
     except DataError as exc:
         result.problems.extend(exc.problems)
         return None
-    result.checked.append(name)
-    if hasattr(value, "attrs"):
-        result.problems.extend(value.attrs.get("warnings", []))
+    if name not in result.missing_optional:
+        result.checked.append(name)
+    found = value.attrs.get("warnings", []) if hasattr(value, "attrs") else getattr(
+        value, "warnings", [])
+    result.problems.extend(found)
     return value
 
 
 def check_club(data_dir: Path) -> FolderCheck:
     """Check every file of the club data folder ``data_dir``; never raises for bad data."""
+    from evaluate import reference
+    from evaluate.assumptions import ASSUMPTIONS_FILE, load_assumptions
     from evaluate.club import CLUB_FILE, load_club
+    from evaluate.equipment import EQUIPMENT_FILE, load_equipment
     from evaluate.members import MEMBERS_FILE, load_members
 
     data_dir = Path(data_dir)
@@ -68,6 +73,14 @@ def check_club(data_dir: Path) -> FolderCheck:
         return result
     _run(result, CLUB_FILE, load_club, data_dir)
     _run(result, MEMBERS_FILE, load_members, data_dir)
+    _run(result, EQUIPMENT_FILE, load_equipment, data_dir)
+    if not (data_dir / ASSUMPTIONS_FILE).is_file():
+        result.missing_optional.append(ASSUMPTIONS_FILE)
+    _run(result, ASSUMPTIONS_FILE, load_assumptions, data_dir)
+    # Reference data is shared by every club; a broken edit there breaks every build.
+    _run(result, reference.PREVALENCE_FILE, reference.load_back_pain_prevalence)
+    _run(result, reference.SEDENTARY_FILE, reference.load_sedentary_work)
+    _run(result, reference.BENCHMARKS_FILE, reference.load_benchmarks)
     return result
 
 

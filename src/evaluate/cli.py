@@ -94,6 +94,10 @@ def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | Non
     finally:
         if isinstance(progress, LiveProgress):
             progress.stop()
+    warnings = result.prepared.data_warnings
+    if warnings:
+        log.warning("the data has %d warning(s), kept in build.json; list them with: "
+                    "evaluate validate --data-dir %s", len(warnings), result.prepared.data_dir)
     if dry_run:
         click.echo(f"plan {result.prepared.plan.path}: {len(result.prepared.jobs)} report(s), "
                    f"data {result.prepared.data_dir}")
