@@ -42,28 +42,42 @@ class FolderCheck:
             raise DataError(problems=self.errors)
 
 
-def _run(result: FolderCheck, name: str, load: Callable[..., Any], *args: Any) -> Any:
+def _run(result: FolderCheck, name: str, load: Callable[..., Any], *args: Any,
+         **kwargs: Any) -> Any:
     """Run one loader; keep its warnings, or its errors when it raises; return what it read."""
     try:
-        value = load(*args)
+        value = load(*args, **kwargs)
     except DataError as exc:
         result.problems.extend(exc.problems)
         return None
-    if name not in result.missing_optional:
-        result.checked.append(name)
+    read_from = getattr(value, "attrs", {}).get("file", name)  # logs: the file found, or None
+    if name not in result.missing_optional and read_from:
+        result.checked.append(Path(read_from).name)
     found = value.attrs.get("warnings", []) if hasattr(value, "attrs") else getattr(
         value, "warnings", [])
     result.problems.extend(found)
     return value
 
 
+def _latest_roster_date(members: Any) -> Any:
+    """The roster's latest join or cancel date: log entries after it are in the future."""
+    if members is None:
+        return None
+    dates = members[["join_date", "cancel_date"]].stack()
+    return dates.max() if len(dates) else None
+
+
 def check_club(data_dir: Path) -> FolderCheck:
     """Check every file of the club data folder ``data_dir``; never raises for bad data."""
+    import pandas as pd
+
     from evaluate import reference
     from evaluate.assumptions import ASSUMPTIONS_FILE, load_assumptions
+    from evaluate.checkins import load_checkins
     from evaluate.club import CLUB_FILE, load_club
     from evaluate.equipment import EQUIPMENT_FILE, load_equipment
     from evaluate.members import MEMBERS_FILE, load_members
+    from evaluate.usage import load_equipment_usage
 
     data_dir = Path(data_dir)
     result = FolderCheck(data_dir)
@@ -72,8 +86,18 @@ def check_club(data_dir: Path) -> FolderCheck:
                                        fix="give --data-dir the folder holding members.csv"))
         return result
     _run(result, CLUB_FILE, load_club, data_dir)
-    _run(result, MEMBERS_FILE, load_members, data_dir)
-    _run(result, EQUIPMENT_FILE, load_equipment, data_dir)
+    members = _run(result, MEMBERS_FILE, load_members, data_dir)
+    equipment = _run(result, EQUIPMENT_FILE, load_equipment, data_dir)
+    # The logs are checked against the roster and the catalogue when those could be read.
+    member_ids = pd.Index(members["member_id"]) if members is not None else None
+    equipment_ids = list(equipment["equipment_id"]) if equipment is not None else None
+    as_of = _latest_roster_date(members)
+    checkins = _run(result, "check-ins", load_checkins, data_dir, member_ids, as_of=as_of)
+    usage = _run(result, "equipment usage", load_equipment_usage, data_dir, equipment_ids,
+                 member_ids, as_of=as_of)
+    for log_frame, name in ((checkins, "check-in log"), (usage, "equipment-usage log")):
+        if log_frame is not None and log_frame.attrs.get("file") is None:
+            result.missing_optional.append(name)
     if not (data_dir / ASSUMPTIONS_FILE).is_file():
         result.missing_optional.append(ASSUMPTIONS_FILE)
     _run(result, ASSUMPTIONS_FILE, load_assumptions, data_dir)

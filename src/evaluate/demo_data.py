@@ -1,11 +1,12 @@
-"""Generate the synthetic demo club: a member roster calibrated to published club figures.
+"""Generate the synthetic demo club: a roster calibrated to published club figures, and its logs.
 
 Every figure below either cites its source, as ``REF §n`` meaning section n of
 ``epidemiology-and-industry.md`` (the project's reference notes; the sources it names are the
 HFA/IHRSA reports quoted there), or is marked ASSUMPTION where no source gives one. The roster
 is drawn from the steady state of a club with constant joins and a constant monthly
 cancellation rate: current members' tenure is then exponential with that rate, and so is the
-length of the memberships that ended in the export's look-back window.
+length of the memberships that ended in the export's look-back window. The year of check-ins
+and the equipment-usage log are drawn from the roster in :mod:`evaluate.demo_logs`.
 
 Run ``python -m evaluate.demo_data`` to regenerate ``data/demo/`` exactly.
 """
@@ -17,11 +18,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import yaml
 
+from evaluate.checkins import CHECKINS_STEM
 from evaluate.club import CLUB_FILE
+from evaluate.demo_logs import arrow_table, generate_checkins, generate_equipment_usage
 from evaluate.members import MEMBERS_FILE, OCCUPATIONS, TRAINING_GOALS
 from evaluate.paths import DEMO_DATA_DIR
+from evaluate.usage import USAGE_STEM
 
 DEMO_SEED = 2026
 DEMO_MEMBERS = 3000
@@ -29,6 +35,7 @@ DEMO_TODAY = date(2026, 11, 1)  # fixed so the committed demo regenerates byte f
 CLUB_NAME = "Demo Community Club (synthetic)"
 CURRENCY = "USD"  # the dues below are US figures (REF §2a)
 DAYS_PER_MONTH = 365.25 / 12
+ROW_GROUP_ROWS = 64 * 2**20  # rows per Parquet row group in the logs we write (see write_log)
 
 # Age mix of current members, HFA 2025 US Consumer Report, 2024 data (REF §2c): under 25 30.8%,
 # 25-44 33.8%, 45-54 12.3%, 55+ 23.1% (derived there as the remainder). HFA's under-25 band
@@ -167,12 +174,34 @@ def _check_mixes() -> None:
         raise ValueError("demo mixes use a category that members.py does not allow")
 
 
+def write_log(table: pa.Table, path: Path, compression_level: int = 19) -> Path:
+    """Write a log as Parquet: zstd, ids dictionary-encoded, times delta-encoded.
+
+    Sorted minute timestamps differ little from row to row, so delta encoding stores them in
+    about a byte each; this keeps the demo's year of check-ins near 300 kB where CSV needs 3 MB
+    (everything under data/ must stay under 10 MB). Row groups are large and dictionary pages
+    uncapped so that each id column keeps one dictionary (the roster's ids) instead of falling
+    back to plain text: the loader then looks up each id once, not once per row, which is what
+    makes 75 million check-ins load in seconds. Use a low ``compression_level`` (e.g. 3) for
+    large benchmark files, where level 19 is slow to write.
+    """
+    encodings = {name: "DELTA_BINARY_PACKED" for name in ("timestamp", "duration_min")
+                 if name in table.column_names}
+    dictionary = [name for name in table.column_names if name.endswith("_id")]
+    pq.write_table(table, path, compression="zstd", compression_level=compression_level,
+                   use_dictionary=dictionary, column_encoding=encodings,
+                   row_group_size=ROW_GROUP_ROWS, dictionary_pagesize_limit=2**30)
+    return path
+
+
 def write_demo_club(out_dir: Path, members: int = DEMO_MEMBERS, seed: int = DEMO_SEED,
                     today: date | None = None) -> list[Path]:
-    """Write ``members.csv`` and ``club.yml`` for a synthetic club into ``out_dir``.
+    """Write a synthetic club into ``out_dir``: roster, club facts and a year of logs.
 
-    ``today`` is the export date (default: the real today); pass a fixed date to reproduce a
-    roster exactly. Returns the paths written.
+    Files: ``members.csv``, ``club.yml``, ``checkins.parquet`` (a year of check-ins before
+    ``today``) and ``equipment_usage.parquet`` (sessions on the machines the club owns, see
+    :data:`evaluate.demo_logs.OWNED_EQUIPMENT`). ``today`` is the export date (default: the
+    real today); pass a fixed date to reproduce a club exactly. Returns the paths written.
     """
     today = today or date.today()
     out_dir = Path(out_dir)
@@ -192,14 +221,18 @@ def write_demo_club(out_dir: Path, members: int = DEMO_MEMBERS, seed: int = DEMO
         "seed": seed,
         "members": members,
         "generated_on": today.isoformat(),
-        "note": "Every row of members.csv is synthetic: drawn at random, calibrated to published "
-                "US club-industry figures (see src/evaluate/demo_data.py). No real person is "
-                "described.",
+        "note": "Every row of members.csv, checkins.parquet and equipment_usage.parquet is "
+                "synthetic: drawn at random, calibrated to published US club-industry figures "
+                "(see src/evaluate/demo_data.py and demo_logs.py). No real person is described.",
     }
     club_path = out_dir / CLUB_FILE
     club_path.write_text(yaml.safe_dump(club, sort_keys=False, allow_unicode=True),
                          encoding="utf-8")
-    return [members_path, club_path]
+    checkins = generate_checkins(frame, seed, today)
+    usage = generate_equipment_usage(frame, checkins, seed)
+    logs = [write_log(arrow_table(checkins), out_dir / f"{CHECKINS_STEM}.parquet"),
+            write_log(arrow_table(usage), out_dir / f"{USAGE_STEM}.parquet")]
+    return [members_path, club_path, *logs]
 
 
 if __name__ == "__main__":
