@@ -24,8 +24,18 @@ def test_params_of_a_missing_notebook_is_a_usage_error(tmp_path):
 def test_demo_data_regenerates_the_committed_demo(tmp_path):
     result = run_cli("demo-data", "--out", tmp_path, "--today", "2026-11-01")
     assert result.returncode == 0, result.stderr
-    for name in ("members.csv", "club.yml"):
-        assert (tmp_path / name).read_bytes() == (DEMO_DATA_DIR / name).read_bytes()
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted(p.name for p in DEMO_DATA_DIR.iterdir())
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (DEMO_DATA_DIR / name).read_bytes(), name
+
+
+def test_a_generated_club_of_any_size_validates(tmp_path):
+    result = run_cli("demo-data", "--out", tmp_path, "--members", "400", "--seed", "5")
+    assert result.returncode == 0, result.stderr
+    check = run_cli("validate", "--data-dir", tmp_path)
+    assert check.returncode == 0, check.stderr + check.stdout
+    assert "0 error(s)" in check.stdout and "checkins.parquet" in check.stdout
 
 
 def test_help_and_version():

@@ -112,7 +112,8 @@ def test_assumed_mixes(current: pd.DataFrame):
 def test_written_demo_loads_clean_and_says_it_is_synthetic(tmp_path):
     written = demo_data.write_demo_club(tmp_path, members=200, seed=3, today=TODAY)
     assert [p.name for p in written] == ["members.csv", "club.yml", "checkins.parquet",
-                                         "equipment_usage.parquet"]
+                                         "equipment_usage.parquet", "equipment.csv",
+                                         "assumptions.yml"]
     members = load_members(tmp_path)
     assert len(members) == 200
     text = (tmp_path / "club.yml").read_text(encoding="utf-8")

@@ -59,14 +59,6 @@ def _run(result: FolderCheck, name: str, load: Callable[..., Any], *args: Any,
     return value
 
 
-def _latest_roster_date(members: Any) -> Any:
-    """The roster's latest join or cancel date: log entries after it are in the future."""
-    if members is None:
-        return None
-    dates = members[["join_date", "cancel_date"]].stack()
-    return dates.max() if len(dates) else None
-
-
 def check_club(data_dir: Path) -> FolderCheck:
     """Check every file of the club data folder ``data_dir``; never raises for bad data."""
     import pandas as pd
@@ -91,10 +83,11 @@ def check_club(data_dir: Path) -> FolderCheck:
     # The logs are checked against the roster and the catalogue when those could be read.
     member_ids = pd.Index(members["member_id"]) if members is not None else None
     equipment_ids = list(equipment["equipment_id"]) if equipment is not None else None
-    as_of = _latest_roster_date(members)
-    checkins = _run(result, "check-ins", load_checkins, data_dir, member_ids, as_of=as_of)
+    # A log entry is "in the future" after today. Not after the roster's latest join or
+    # cancel date: a small club may have neither in the last days before its export.
+    checkins = _run(result, "check-ins", load_checkins, data_dir, member_ids)
     usage = _run(result, "equipment usage", load_equipment_usage, data_dir, equipment_ids,
-                 member_ids, as_of=as_of)
+                 member_ids)
     for log_frame, name in ((checkins, "check-in log"), (usage, "equipment-usage log")):
         if log_frame is not None and log_frame.attrs.get("file") is None:
             result.missing_optional.append(name)

@@ -13,6 +13,7 @@ Run ``python -m evaluate.demo_data`` to regenerate ``data/demo/`` exactly.
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -22,9 +23,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+from evaluate.assumptions import ASSUMPTIONS_FILE
 from evaluate.checkins import CHECKINS_STEM
 from evaluate.club import CLUB_FILE
 from evaluate.demo_logs import arrow_table, generate_checkins, generate_equipment_usage
+from evaluate.equipment import EQUIPMENT_FILE
 from evaluate.members import MEMBERS_FILE, OCCUPATIONS, TRAINING_GOALS
 from evaluate.paths import DEMO_DATA_DIR
 from evaluate.usage import USAGE_STEM
@@ -200,8 +203,11 @@ def write_demo_club(out_dir: Path, members: int = DEMO_MEMBERS, seed: int = DEMO
 
     Files: ``members.csv``, ``club.yml``, ``checkins.parquet`` (a year of check-ins before
     ``today``) and ``equipment_usage.parquet`` (sessions on the machines the club owns, see
-    :data:`evaluate.demo_logs.OWNED_EQUIPMENT`). ``today`` is the export date (default: the
-    real today); pass a fixed date to reproduce a club exactly. Returns the paths written.
+    :data:`evaluate.demo_logs.OWNED_EQUIPMENT`); into any other folder than the demo's, also
+    the demo's ``equipment.csv`` and ``assumptions.yml`` (a catalogue and judgements, not
+    generated data), so the folder is a complete club that validates. ``today`` is the export
+    date (default: the real today); pass a fixed date to reproduce a club exactly. Returns
+    the paths written.
     """
     today = today or date.today()
     out_dir = Path(out_dir)
@@ -232,7 +238,11 @@ def write_demo_club(out_dir: Path, members: int = DEMO_MEMBERS, seed: int = DEMO
     usage = generate_equipment_usage(frame, checkins, seed)
     logs = [write_log(arrow_table(checkins), out_dir / f"{CHECKINS_STEM}.parquet"),
             write_log(arrow_table(usage), out_dir / f"{USAGE_STEM}.parquet")]
-    return [members_path, club_path, *logs]
+    copied = []
+    if out_dir.resolve() != DEMO_DATA_DIR.resolve():
+        for name in (EQUIPMENT_FILE, ASSUMPTIONS_FILE):
+            copied.append(Path(shutil.copyfile(DEMO_DATA_DIR / name, out_dir / name)))
+    return [members_path, club_path, *logs, *copied]
 
 
 if __name__ == "__main__":
