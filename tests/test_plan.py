@@ -82,7 +82,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
 
 def test_yaml_that_builds_python_objects_is_refused(tmp_path):
     path = write(tmp_path, "title: !!python/object/apply:os.system ['echo hi']\nreports: []\n")
-    with pytest.raises(PlanError, match="not valid YAML"):
+    with pytest.raises(PlanError, match="refused: the YAML asks to build a Python object"):
         load_plan(path)
 
 

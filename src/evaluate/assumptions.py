@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from evaluate.errors import DataError, Problem, did_you_mean
 from evaluate.validation import Findings
+from evaluate.yaml_files import read_yaml
 
 ASSUMPTIONS_FILE = "assumptions.yml"
 FIELDS = ("low", "most_likely", "high", "unit", "meaning", "source")
@@ -196,20 +197,8 @@ def _line(node: yaml.Node) -> int:
 def _parse(path: Path) -> tuple[dict, dict[str, tuple[int, dict[str, int]]]]:
     """Safe-load the YAML and map each key to its line and each field to its line."""
     text = path.read_text(encoding="utf-8")
-    try:
-        content = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        refused = "python/" in str(exc)
-        raise DataError.single(
-            "refused: the YAML asks to build a Python object" if refused
-            else f"not valid YAML: {getattr(exc, 'problem', exc)}", file=path,
-            row=mark.line + 1 if mark else None, value=getattr(exc, "problem", None),
-            rule="plain YAML values only (numbers and text); no !! tags" if refused
-            else "assumptions.yml is valid YAML (name: then indented fields)",
-            fix="remove the !!python tag and write a plain value" if refused
-            else "check indentation and quoting on that line") from exc
+    content = read_yaml(path, text=text)
+    root = yaml.compose(text, Loader=yaml.SafeLoader)  # the same text parsed: for line numbers
     if not isinstance(content, dict):
         raise DataError.single("expected one entry per assumption (name: {low: ..., ...})",
                                file=path, row=1, rule="assumptions.yml is a mapping",

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evaluate.errors import DataError, Problem
+from evaluate.yaml_files import read_yaml
 
 CLUB_FILE = "club.yml"
 
@@ -33,13 +33,7 @@ def load_club(data_dir: Path) -> ClubInfo:
         raise DataError.single(f"{CLUB_FILE} not found in {path.parent}", file=path,
                                fix="create club.yml with at least `name:` and `currency:` "
                                    "(see data/README.md)")
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError.single(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=path,
-                               row=mark.line + 1 if mark else None,
-                               fix="check indentation and quoting on that line") from exc
+    content = read_yaml(path)
     if not isinstance(content, dict):
         raise DataError.single("expected keys such as `name:` and `currency:`", file=path,
                                rule="club.yml is a mapping of keys to values",

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from evaluate.errors import PlanError, Problem, did_you_mean
+from evaluate.yaml_files import read_yaml
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 SLUG_RULE = "lower-case letters, digits and dashes, starting with a letter or digit"
@@ -167,22 +167,10 @@ def _check_reports(reports: list[PlannedReport], path: Path) -> list[Problem]:
 def load_plan(path: str | Path) -> LoadedPlan:
     """Read, validate and expand a plan file; raise :class:`PlanError` listing every problem."""
     path = Path(path).resolve()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.is_file():
         raise PlanError.single("plan file not found", file=path,
-                               fix="give --plan the path of a plan YAML file") from None
-    except UnicodeDecodeError as exc:
-        raise PlanError.single(f"not UTF-8 text ({exc.reason})", file=path,
-                               fix="save the plan as UTF-8") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise PlanError.single(
-            f"not valid YAML: {getattr(exc, 'problem', None) or exc}", file=path,
-            row=mark.line + 1 if mark else None,
-            fix="fix the YAML syntax (indentation, quotes, colons) on that line") from None
+                               fix="give --plan the path of a plan YAML file")
+    raw = read_yaml(path, error=PlanError)
     if not isinstance(raw, dict):
         raise PlanError.single("the plan must be a YAML mapping with a 'reports' list",
                                file=path, fix="see the example in src/evaluate/plan.py")

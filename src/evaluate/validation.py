@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from evaluate.errors import DataError, Problem, did_you_mean
+from evaluate.yaml_files import read_yaml
 
 MAX_LISTED = 5  # rows and values quoted per problem; the rest are counted
 COLUMN_MAPPING_FILE = "columns.yml"
@@ -154,13 +154,7 @@ def load_column_mapping(data_dir: Path) -> dict[str, dict[str, str]]:
     path = Path(data_dir) / COLUMN_MAPPING_FILE
     if not path.is_file():
         return {}
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError.single(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=path,
-                               row=mark.line + 1 if mark else None,
-                               fix="check indentation and quoting on that line") from exc
+    content = read_yaml(path) or {}
     valid = isinstance(content, dict) and all(
         isinstance(m, dict) and all(isinstance(k, str) and isinstance(v, str)
                                     for k, v in m.items()) for m in content.values())
