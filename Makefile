@@ -13,10 +13,10 @@ BUILD_ARGS ?=
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test lab lint bench clean
+.PHONY: help reports test lab lint bench bench-data validate clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,8 +35,14 @@ lab: $(STAMP) ## Open JupyterLab on the notebooks
 lint: $(STAMP) ## Check the code and notebooks with ruff
 	$(BIN)/ruff check src tests bench notebooks
 
+validate: $(STAMP) ## Check the demo club's data (or DATA_DIR=...) and list every problem
+	$(BIN)/evaluate validate $(if $(DATA_DIR),--data-dir $(DATA_DIR))
+
 bench: $(STAMP) ## Time our build against the usual papermill + nbconvert script
 	$(BIN)/python bench/build_speed.py
+
+bench-data: $(STAMP) ## Time loading and checking a 1,000,000-member club (a few minutes)
+	$(BIN)/python bench/data_scale.py
 
 clean: ## Remove the environment and caches (reports/ is kept)
 	rm -rf $(VENV) .pytest_cache .ruff_cache bench/out reports/.staging-*
