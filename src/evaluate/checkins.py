@@ -59,8 +59,8 @@ def load_checkins(data_dir: Path, member_ids: pd.Index | None = None, *,
 
     A missing log is not an error: the result is empty and its warnings say so. Checked:
     required columns (did-you-mean hint; Parquet: also the column types), timestamps present,
-    readable and no later than the end of the day ``as_of`` (pass the roster's latest date;
-    default today), member ids present and, with ``member_ids``, listed in the roster.
+    readable and no later than the end of the day ``as_of`` (default: today,
+    the day the check runs), member ids present and, with ``member_ids``, listed in the roster.
 
     Rows in messages are spreadsheet rows (header = row 1); a Parquet file's rows are numbered
     the same way, its first data row being row 2, as if it were exported to CSV.

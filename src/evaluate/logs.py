@@ -375,7 +375,7 @@ def check_timestamps(log: LogColumns, findings: Findings, as_of: pd.Timestamp) -
     limit = np.datetime64(as_of.normalize() + pd.Timedelta(days=1), "us")
     flag_rows(findings, log.timestamp >= limit, value_reader(log, TIMESTAMP), TIMESTAMP,
               "timestamp in the future",
-              rule=f"timestamps are no later than {as_of.date()} (the roster's latest date)",
+              rule=f"timestamps are no later than {as_of.date()}",
               fix="check the year and the clock of the system that exported the log")
 
 
