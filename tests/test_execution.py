@@ -76,3 +76,29 @@ def test_kernels_run_the_suites_own_interpreter():
     km = ReportKernelManager(kernel_name="python3")
     assert km.kernel_spec.argv[0] == sys.executable
     shutil.rmtree(Path(km.connection_file).parent)
+
+
+def test_a_gated_run_boots_its_kernel_and_waits_for_the_gate(tmp_path):
+    import threading
+
+    registry = KernelRegistry(gated=True)
+    threading.Timer(1.5, registry.open_gate).start()
+    outcome = run_notebook(NOTEBOOKS / "chart.ipynb", tmp_path / "out.ipynb", {}, cwd=tmp_path,
+                           cell_timeout=60, kernel_log=tmp_path / "k.log", registry=registry)
+    assert outcome.ok and outcome.seconds >= 1.5
+
+
+def test_no_cell_runs_when_the_build_stops_at_the_gate(tmp_path):
+    import threading
+
+    import nbformat
+
+    registry = KernelRegistry(gated=True)
+    threading.Timer(1.0, registry.kill_all).start()
+    out = tmp_path / "out.ipynb"
+    outcome = run_notebook(NOTEBOOKS / "chart.ipynb", out, {}, cwd=tmp_path, cell_timeout=60,
+                           kernel_log=tmp_path / "k.log", registry=registry)
+    assert outcome.failure.kind == "interrupted" and outcome.attempts == 1
+    cells = nbformat.read(out, as_version=4).cells if out.exists() else []
+    assert not any(c.get("metadata", {}).get("papermill", {}).get("start_time") for c in cells)
+    assert all(c.get("outputs", []) == [] for c in cells if c.cell_type == "code")

@@ -27,7 +27,7 @@ import nbformat
 
 from evaluate import __version__
 from evaluate.checks import check_club
-from evaluate.errors import ParameterError, Problem, did_you_mean
+from evaluate.errors import DataError, ParameterError, Problem, did_you_mean
 from evaluate.execution import Failure, KernelRegistry, run_notebook
 from evaluate.html_export import add_failure_banner, notebook_to_html
 from evaluate.notebook_params import PARAMETER_MODELS
@@ -150,10 +150,14 @@ class Progress:
 
 
 def resolve_data_dir(options: BuildOptions, plan: LoadedPlan) -> Path:
-    """The club data folder: ``--data-dir``, else the plan's, else the demo club."""
+    """The club data folder: ``--data-dir``, else the plan's, else the demo club; must exist."""
     from evaluate.paths import resolve_data_dir as _resolve
 
-    return _resolve(options.data_dir or plan.data_dir)
+    data_dir = _resolve(options.data_dir or plan.data_dir)
+    if not data_dir.is_dir():
+        raise DataError.single("club data folder not found", file=data_dir,
+                               fix="give --data-dir the folder holding members.csv")
+    return data_dir
 
 
 def _job_for(report: PlannedReport, declared: dict[str, NotebookParameter],
@@ -172,13 +176,22 @@ def _job_for(report: PlannedReport, declared: dict[str, NotebookParameter],
     return Job(report=report, parameters=params, title=title)
 
 
-def prepare(options: BuildOptions) -> Prepared:
-    """Check the plan, every parameter of every report and the club data; raise on bad input."""
+def check_data(prepared: Prepared) -> None:
+    """Check every file of the club data folder; raise one DataError listing every error."""
+    data_check = check_club(prepared.data_dir)
+    data_check.raise_errors()
+    prepared.data_warnings = data_check.warnings
+
+
+def prepare(options: BuildOptions, *, with_data: bool = True) -> Prepared:
+    """Check the plan, every parameter of every report and, ``with_data``, the club data.
+
+    Raises on any bad input. The build itself checks the data later, while the
+    kernels boot (see :func:`build_reports`).
+    """
     plan = load_plan(options.plan_path)
     reports = select_reports(plan.reports, options.only, plan.path)
     data_dir = resolve_data_dir(options, plan)
-    data_check = check_club(data_dir)
-    data_check.raise_errors()
     declared = {nb: inspect_parameters(nb) for nb in {r.notebook for r in reports}}
     known = set().union(*declared.values())
     problems: list[Problem] = []
@@ -200,8 +213,10 @@ def prepare(options: BuildOptions) -> Prepared:
     if problems:
         raise ParameterError(problems)
     timeout = options.cell_timeout or plan.plan.cell_timeout
-    return Prepared(plan=plan, data_dir=data_dir, jobs=jobs, cell_timeout=timeout,
-                    data_warnings=data_check.warnings)
+    prepared = Prepared(plan=plan, data_dir=data_dir, jobs=jobs, cell_timeout=timeout)
+    if with_data:
+        check_data(prepared)
+    return prepared
 
 
 # --- run -----------------------------------------------------------------------------------
@@ -302,7 +317,8 @@ def _run_job(job: Job, folder: Path, registry: KernelRegistry, cell_timeout: flo
 
 def _run_all(prepared: Prepared, folder: Path, jobs: int, context: dict[str, Any],
              progress: Progress) -> list[ReportResult]:
-    registry = KernelRegistry()
+    """Run every job in parallel; the data is checked while the first kernels boot."""
+    registry = KernelRegistry(gated=True)
     results: dict[str, ReportResult] = {}
 
     def run(job: Job) -> ReportResult:
@@ -312,13 +328,15 @@ def _run_all(prepared: Prepared, folder: Path, jobs: int, context: dict[str, Any
     pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="report")
     try:
         futures = {pool.submit(run, job): job for job in prepared.jobs}
+        check_data(prepared)  # bad data: raises, and the except below stops every kernel
+        registry.open_gate()
         for future in as_completed(futures):
             result = future.result()
             results[result.name] = result
             progress.report_finished(result)
     except BaseException:
-        # Interrupted (Ctrl-C, SIGTERM): stop queued work and kill running kernels, so the
-        # worker threads end within about a second instead of when their cells finish.
+        # Bad data, or interrupted (Ctrl-C, SIGTERM): stop queued work and kill running
+        # kernels, so the worker threads end within about a second, not when cells finish.
         registry.kill_all()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
@@ -338,12 +356,13 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
                   now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> BuildResult:
     """Build every report of the plan into a new dated folder under ``options.out_dir``.
 
-    Raises :class:`~evaluate.errors.InputError` (nothing has run) for bad input
-    and :class:`~evaluate.errors.BuildLockedError` when another build holds the
-    output folder. A failing report does not raise: see ``BuildResult.ok``.
+    Raises :class:`~evaluate.errors.InputError` (no notebook cell has run, nothing
+    is published) for bad input and :class:`~evaluate.errors.BuildLockedError`
+    when another build holds the output folder. A failing report does not raise:
+    see ``BuildResult.ok``.
     """
     progress = progress or Progress()
-    prepared = prepare(options)
+    prepared = prepare(options, with_data=options.dry_run)
     if options.dry_run:
         return BuildResult(None, None, [], prepared)
     out_dir = options.out_dir.resolve()

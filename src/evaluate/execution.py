@@ -103,12 +103,32 @@ class BuildInterrupted(Exception):
 
 
 class KernelRegistry:
-    """The kernels that are running, so an interrupted build can stop all of them."""
+    """The kernels that are running, so an interrupted build can stop all of them.
 
-    def __init__(self) -> None:
+    A *gated* registry lets kernels boot but holds every notebook before its first
+    cell until :meth:`open_gate`: the build checks the data meanwhile, so kernel
+    start-up (about a second) overlaps the check and no cell runs on bad data.
+    """
+
+    def __init__(self, gated: bool = False) -> None:
         self._lock = threading.Lock()
         self._kernels: set[Any] = set()
         self.stopping = threading.Event()
+        self._go = threading.Event()
+        if not gated:
+            self._go.set()
+
+    def open_gate(self) -> None:
+        """Let the notebooks run."""
+        self._go.set()
+
+    def wait_for_gate(self) -> None:
+        """Block until the notebooks may run; raise BuildInterrupted if the build stops."""
+        while not self._go.wait(0.05):
+            if self.stopping.is_set():
+                break
+        if self.stopping.is_set():
+            raise BuildInterrupted("the build stopped before this notebook ran")
 
     def add(self, km: Any) -> None:
         """Track a started kernel; kill it at once if the build is already stopping."""
@@ -167,6 +187,9 @@ class ReportKernelManager(AsyncKernelManager):
         with self.log_path.open("ab") as stream:
             await super().start_kernel(stdout=stream, stderr=stream, **kwargs)
         self.registry.add(self)
+        # The kernel process boots on its own meanwhile; blocking this thread's loop is fine,
+        # as it serves only this kernel, whose client does not exist yet.
+        self.registry.wait_for_gate()
 
     async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:  # noqa: D102
         try:
