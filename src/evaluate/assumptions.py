@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from evaluate.errors import DataError, Problem, did_you_mean
 from evaluate.validation import Findings
-from evaluate.yaml_files import read_yaml
+from evaluate.yaml_files import SAFE_LOADER, read_yaml
 
 ASSUMPTIONS_FILE = "assumptions.yml"
 FIELDS = ("low", "most_likely", "high", "unit", "meaning", "source")
@@ -198,7 +198,7 @@ def _parse(path: Path) -> tuple[dict, dict[str, tuple[int, dict[str, int]]]]:
     """Safe-load the YAML and map each key to its line and each field to its line."""
     text = path.read_text(encoding="utf-8")
     content = read_yaml(path, text=text)
-    root = yaml.compose(text, Loader=yaml.SafeLoader)  # the same text parsed: for line numbers
+    root = yaml.compose(text, Loader=SAFE_LOADER)  # the same text parsed: for line numbers
     if not isinstance(content, dict):
         raise DataError.single("expected one entry per assumption (name: {low: ..., ...})",
                                file=path, row=1, rule="assumptions.yml is a mapping",
