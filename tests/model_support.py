@@ -1,0 +1,47 @@
+"""Small typed rosters and machines for the model tests, built like the loaders build them."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluate.equipment import CATEGORIES
+from evaluate.members import OCCUPATIONS, SEXES, STATUSES, TRAINING_GOALS
+
+AS_OF = "2026-11-01"
+
+
+def roster(rows: list[dict]) -> pd.DataFrame:
+    """A typed member frame; each row gives any of birth_year, sex, occupation, goal, visits.
+
+    Defaults: born 1991 (35 on AS_OF), F, active, joined 2020-01-01, occupation and goal
+    unknown, 2 visits a week.
+    """
+    full = [{"birth_year": 1991, "sex": "F", "status": "active", "occupation_activity": None,
+             "training_goal": None, "visits_per_week": 2.0, "join_date": "2020-01-01",
+             "cancel_date": None, **row} for row in rows]
+    frame = pd.DataFrame(full)
+    return pd.DataFrame({
+        "member_id": [f"M{i:04d}" for i in range(len(frame))],
+        "birth_year": frame["birth_year"].astype("Int64"),
+        "sex": pd.Categorical(frame["sex"], categories=list(SEXES)),
+        "join_date": pd.to_datetime(frame["join_date"]).astype("datetime64[us]"),
+        "status": pd.Categorical(frame["status"], categories=list(STATUSES)),
+        "cancel_date": pd.to_datetime(frame["cancel_date"]).astype("datetime64[us]"),
+        "monthly_dues": 45.0,
+        "occupation_activity": pd.Categorical(frame["occupation_activity"],
+                                              categories=list(OCCUPATIONS)),
+        "training_goal": pd.Categorical(frame["training_goal"],
+                                        categories=list(TRAINING_GOALS)),
+        "visits_per_week": frame["visits_per_week"].astype(float),
+    })
+
+
+def machines(rows: list[dict]) -> pd.DataFrame:
+    """A typed equipment frame with the columns the demand model reads."""
+    full = [{"equipment_type": "strength", "muscles": "erector_spinae;gluteus_maximus;hamstrings",
+             "back_care_relevance": "high", "supervision": "trainer", "session_minutes": 10.0,
+             "stations": 1, "owned_units": 0, **row} for row in rows]
+    frame = pd.DataFrame(full)
+    for column in ("equipment_type", "back_care_relevance", "supervision"):
+        frame[column] = pd.Categorical(frame[column], categories=list(CATEGORIES[column]))
+    return frame.astype({"stations": "int64", "owned_units": "int64"})
