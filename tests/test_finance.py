@@ -95,6 +95,16 @@ def test_hand_computed_cost_metrics_and_break_even():
     assert metrics(at_break_even)["npv"][0, 0] == pytest.approx(0, abs=1e-9)
 
 
+def test_break_even_counts_only_benefits_that_come_from_use():
+    """New joins do not grow with use: they change the NPV, never the break-even uses."""
+    without = metrics(case(new_joins_per_year=0))
+    with_joins = metrics(case(new_joins_per_year=5))
+    assert with_joins["npv"][0, 0] > without["npv"][0, 0]
+    assert with_joins["break_even_weekly_uses"][0, 0] == pytest.approx(
+        without["break_even_weekly_uses"][0, 0])
+    assert with_joins["break_even_weekly_uses"][0, 0] > 0
+
+
 def test_break_even_edge_cases():
     assert np.isnan(metrics(case(weekly_sessions=0))["break_even_weekly_uses"][0, 0])
     no_use_benefit = case(churn_reduction_users=0, trainer_led_share=0, new_joins_per_year=0)

@@ -254,12 +254,13 @@ def metrics(x: FinanceInputs) -> dict[str, np.ndarray]:
     ``break_even_weekly_uses`` (sessions/week); ``payback_years`` and
     ``discounted_payback_years`` (years, ``inf`` if never); ``years`` (``n``).
 
-    Break-even weekly uses linearise the benefits in use: retention and trainer-led benefits
-    are taken as proportional to weekly sessions (users and sessions per user scale together),
-    new joins and costs are held fixed, so ``NPV(w) = NPV - PV_use + PV_use × w / sessions``
-    and ``w* = sessions × (1 - NPV / PV_use)``, floored at 0. Without sessions the benefit per
-    use is unknown (NaN); with sessions but no benefit per use it is ``inf`` (0 if the NPV is
-    already at least 0).
+    Break-even weekly uses answer "how many uses a week must it get to pay for itself": the
+    weekly sessions at which the benefits that come from use (retention and trainer-led
+    sessions, taken as proportional to weekly sessions) pay for the costs, so
+    ``w* = sessions × PV_costs / PV_use``. New joins are left out: they do not grow with use,
+    and they are the most speculative benefit, so counting them could show a break-even of 0
+    uses. Without sessions the benefit per use is unknown (NaN); with sessions but no benefit
+    per use it is ``inf``.
     """
     rate = x.raw("discount_rate")
     sessions = x.get("weekly_sessions")
@@ -281,7 +282,7 @@ def metrics(x: FinanceInputs) -> dict[str, np.ndarray]:
     eac = pv_costs / annuity_factor(rate, n)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         per_use = np.where(sessions > 0, eac / (WEEKS_PER_YEAR * sessions), np.inf)
-        ratio = np.where(pv_use > 0, 1 - value / pv_use, np.where(value >= 0, 0.0, np.inf))
+        ratio = np.where(pv_use > 0, pv_costs / pv_use, np.inf)
         break_even = np.where(sessions > 0, np.maximum(sessions * ratio, 0.0), np.nan)
     return {"npv": value, "pv_costs": pv_costs, "pv_benefits": pv_use + pv_other,
             "equivalent_annual_cost": eac, "cost_per_use": per_use,
