@@ -29,7 +29,7 @@ from evaluate import __version__
 from evaluate.checks import check_club
 from evaluate.errors import DataError, ParameterError, Problem, did_you_mean
 from evaluate.execution import Failure, KernelRegistry, run_notebook
-from evaluate.html_export import add_failure_banner, notebook_to_html
+from evaluate.html_export import add_failure_banner, notebook_to_html, warm_up
 from evaluate.notebook_params import PARAMETER_MODELS
 from evaluate.parameters import (
     NotebookParameter,
@@ -330,6 +330,7 @@ def _run_all(prepared: Prepared, folder: Path, jobs: int, context: dict[str, Any
         futures = {pool.submit(run, job): job for job in prepared.jobs}
         check_data(prepared)  # bad data: raises, and the except below stops every kernel
         registry.open_gate()
+        warm_up()  # compile the HTML templates while the notebooks run
         for future in as_completed(futures):
             result = future.result()
             results[result.name] = result
