@@ -86,3 +86,14 @@ def test_readme_documents_the_exit_codes_and_commands():
     for command in ("make reports", "make test", "make lab", "make clean", "evaluate build",
                     "evaluate params", "--data-dir", "crontab"):
         assert command in readme
+
+
+def test_public_api_names_resolve_and_import_evaluate_stays_light():
+    import evaluate
+
+    for name in evaluate.__all__:
+        assert getattr(evaluate, name) is not None, name
+    probe = subprocess.run([sys.executable, "-c", "import sys, evaluate; "
+                            "print('pandas' in sys.modules, 'plotly' in sys.modules)"],
+                           capture_output=True, text=True, check=True)
+    assert probe.stdout.split() == ["False", "False"]

@@ -21,4 +21,50 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+# The public API: what notebooks and analysts use, by name, from `evaluate`. Loaded on first
+# use (PEP 562), so `import evaluate` stays cheap for the command line and in every kernel.
+_PUBLIC = {
+    # data: loading and checking a club folder, and the shared reference data
+    "load_club": "evaluate.club",
+    "load_members": "evaluate.members",
+    "load_equipment": "evaluate.equipment",
+    "load_assumptions": "evaluate.assumptions",
+    "load_checkins": "evaluate.checkins",
+    "load_equipment_usage": "evaluate.usage",
+    "check_club": "evaluate.checks",
+    "load_back_pain_prevalence": "evaluate.reference",
+    "load_benchmarks": "evaluate.reference",
+    "sources_table": "evaluate.reference",
+    # the model: exposure, usage, calibration, money
+    "back_pain_probability": "evaluate.exposure",
+    "exposure_by_segment": "evaluate.exposure",
+    "exposure_priors": "evaluate.exposure",
+    "forecast_usage": "evaluate.demand",
+    "adoption_curve": "evaluate.demand",
+    "calibrate_uptake": "evaluate.calibration",
+    "calibrated_assumptions": "evaluate.calibration",
+    "fill_equipment_costs": "evaluate.finance",
+    "finance_summary": "evaluate.finance",
+    "cash_flow_table": "evaluate.finance",
+    # reports: recording key figures, privacy, charts
+    "record": "evaluate.results",
+    "read_records": "evaluate.results",
+    "suppress_small_groups": "evaluate.privacy",
+    "configure_plotly": "evaluate.charts",
+}
+
+__all__ = ["__version__", *_PUBLIC]
+
+
+def __getattr__(name: str) -> object:
+    """Import a public name's module on first use."""
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'evaluate' has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
