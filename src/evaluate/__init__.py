@@ -46,6 +46,9 @@ _PUBLIC = {
     "fill_equipment_costs": "evaluate.finance",
     "finance_summary": "evaluate.finance",
     "cash_flow_table": "evaluate.finance",
+    "simulate": "evaluate.uncertainty",
+    "one_way_swings": "evaluate.uncertainty",
+    "draw_assumptions": "evaluate.sampling",
     # reports: recording key figures, privacy, charts
     "record": "evaluate.results",
     "read_records": "evaluate.results",

@@ -1,0 +1,242 @@
+"""Monte Carlo: seeded PERT draws, the vectorised model over draws, bands, ranks, tornado."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evaluate.assumptions import Assumption, load_assumptions
+from evaluate.demand import forecast_usage
+from evaluate.equipment import load_equipment
+from evaluate.finance import finance_summary
+from evaluate.members import load_members
+from evaluate.paths import DEMO_DATA_DIR
+from evaluate.sampling import draw_assumptions, draw_range, pert_mean, stream
+from evaluate.uncertainty import (
+    BAND_METRICS,
+    one_way_swings,
+    probability_positive,
+    rank_probabilities,
+    simulate,
+)
+from evaluate.uncertainty_core import evaluate_draws, model_inputs
+
+DRAWS = 2_000
+
+
+@pytest.fixture(scope="module")
+def demo() -> dict:
+    return {"members": load_members(DEMO_DATA_DIR), "equipment": load_equipment(DEMO_DATA_DIR),
+            "assumptions": load_assumptions(DEMO_DATA_DIR)}
+
+
+def fixed(assumptions: dict[str, Assumption], **ranges: tuple[float, float, float]
+          ) -> dict[str, Assumption]:
+    """Every assumption fixed at its most-likely value, except ``ranges``."""
+    out = {}
+    for name, a in assumptions.items():
+        low, likely, high = ranges.get(name, (a.most_likely,) * 3)
+        out[name] = a.model_copy(update={"low": low, "most_likely": likely, "high": high})
+    return out
+
+
+def without_price_ranges(equipment: pd.DataFrame) -> pd.DataFrame:
+    return equipment.assign(price_low=np.nan, price_high=np.nan)
+
+
+# ---------------------------------------------------------------- drawing
+
+RANGE = st.tuples(st.floats(-1e3, 1e3), st.floats(0.01, 1e3), st.floats(0.0, 1.0)).map(
+    lambda t: (t[0], t[0] + t[2] * t[1], t[0] + t[1]))  # low < high, most likely inside
+
+
+@settings(max_examples=40, deadline=None)
+@given(RANGE, st.integers(0, 2**32 - 1))
+def test_pert_draws_stay_in_range_and_have_the_pert_mean(value, seed):
+    """Mean of PERT = (low + 4 ml + high) / 6. Its sd is at most 0.19 (high - low) (Beta with
+    α + β = 6), so with 20,000 draws the mean's standard error is under 0.0014 (high - low):
+    the tolerance 0.01 (high - low) is about 7 standard errors."""
+    low, likely, high = value
+    x = draw_range(stream(seed, "x"), value, 20_000, "pert")
+    assert x.min() >= low and x.max() <= high
+    assert pert_mean(low, likely, high) == pytest.approx((low + 4 * likely + high) / 6)
+    assert abs(x.mean() - pert_mean(low, likely, high)) <= 0.01 * (high - low)
+
+
+@settings(max_examples=20, deadline=None)
+@given(RANGE, st.integers(0, 2**32 - 1))
+def test_triangular_draws_stay_in_range_and_have_the_triangular_mean(value, seed):
+    low, likely, high = value
+    x = draw_range(stream(seed, "x"), value, 20_000, "triangular")
+    assert x.min() >= low and x.max() <= high
+    assert abs(x.mean() - (low + likely + high) / 3) <= 0.01 * (high - low)
+
+
+def test_draws_are_reproducible_by_seed_and_fixed_ranges_are_constant(demo):
+    a = demo["assumptions"]
+    one = draw_assumptions(a, 500, seed=1)
+    again = draw_assumptions(a, 500, seed=1)
+    other = draw_assumptions(a, 500, seed=2)
+    assert list(one) == list(a)
+    for name, values in one.items():
+        assert values.shape == (500, 1)
+        np.testing.assert_array_equal(values, again[name])
+        if a[name].low < a[name].high:
+            assert not np.array_equal(values, other[name])
+        else:
+            assert (values == a[name].low).all()
+    assert (one["horizon_years"] == 5).all()
+
+
+def test_a_quantity_draws_the_same_whatever_else_is_drawn():
+    """Each name has its own stream: adding a quantity or reordering changes no other draw."""
+    alone = draw_assumptions({"b": (0.0, 1.0, 2.0)}, 100, seed=9)
+    more = draw_assumptions({"price:new": (1.0, 2.0, 3.0), "a": (5.0, 6.0, 9.0),
+                             "b": (0.0, 1.0, 2.0)}, 100, seed=9)
+    np.testing.assert_array_equal(alone["b"], more["b"])
+
+
+def test_integer_assumptions_are_rounded_and_bad_input_refused(demo):
+    a = fixed(demo["assumptions"], horizon_years=(3, 5, 8))
+    years = draw_assumptions(a, 1_000, seed=3)["horizon_years"]
+    assert np.array_equal(years, np.round(years)) and set(np.unique(years)) <= set(range(3, 9))
+    with pytest.raises(ValueError, match="method"):
+        draw_range(stream(1, "x"), (0.0, 1.0, 2.0), 10, "uniform")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="out of order"):
+        draw_range(stream(1, "x"), (0.0, 3.0, 2.0), 10)
+
+
+# ---------------------------------------------------------------- the vectorised model
+
+def test_most_likely_run_equals_the_deterministic_model(demo):
+    """All quantities at most likely reproduce forecast_usage + finance_summary exactly."""
+    m, e, a = demo["members"], demo["equipment"], demo["assumptions"]
+    inputs = model_inputs(m, e, a)
+    out = evaluate_draws(inputs, inputs.most_likely())
+    usage = forecast_usage(m, e, a)
+    money = finance_summary(e, usage, a, monthly_dues=inputs.monthly_dues)
+    likely = usage[usage["scenario"] == "most_likely"].set_index("equipment_id").loc[e[
+        "equipment_id"]]  # forecast_usage sorts by id
+    np.testing.assert_allclose(out["npv"][0], money["npv"], rtol=1e-12)
+    np.testing.assert_allclose(out["cost_per_use"][0], money["cost_per_use"], rtol=1e-12)
+    np.testing.assert_allclose(out["weekly_sessions"][0], likely["weekly_sessions"], rtol=1e-12)
+    swings = one_way_swings(m, e, a, "reverse_hyper")
+    assert swings.attrs["npv_most_likely"] == pytest.approx(money["npv"].iloc[0], rel=1e-12)
+
+
+def test_simulate_is_reproducible_and_seeds_differ(demo):
+    args = (demo["members"], demo["equipment"], demo["assumptions"])
+    one = simulate(*args, draws=DRAWS, seed=11)
+    again = simulate(*args, draws=DRAWS, seed=11)
+    other = simulate(*args, draws=DRAWS, seed=12)
+    assert one.draws.keys() == again.draws.keys()
+    for key, values in one.draws.items():
+        assert values.shape == (DRAWS, len(demo["equipment"]))
+        np.testing.assert_array_equal(values, again.draws[key])
+    pd.testing.assert_frame_equal(one.bands, again.bands)
+    assert not np.array_equal(one.draws["npv"], other.draws["npv"])
+
+
+def test_adding_a_candidate_changes_no_other_candidates_draws(demo):
+    m, e, a = demo["members"], demo["equipment"], demo["assumptions"]
+    three = simulate(m, e.iloc[:3], a, draws=DRAWS, seed=5)
+    four = simulate(m, e.iloc[[3, 0, 1, 2]], a, draws=DRAWS, seed=5)  # new one put first
+    np.testing.assert_array_equal(three.draws["npv"], four.draws["npv"][:, 1:])
+
+
+def test_result_frames_are_tidy(demo):
+    result = simulate(demo["members"], demo["equipment"], demo["assumptions"], draws=DRAWS,
+                      seed=3, method="triangular")
+    ids = list(demo["equipment"]["equipment_id"])
+    bands = result.bands
+    assert list(bands.columns) == ["equipment_id", "metric", "unit", "p10", "p50", "p90",
+                                   "mean"]
+    assert len(bands) == len(ids) * len(BAND_METRICS)
+    assert (bands["p10"] <= bands["p50"]).all() and (bands["p50"] <= bands["p90"]).all()
+    assert result.summary["equipment_id"].tolist() == ids
+    npv = bands[bands["metric"] == "npv"].set_index("equipment_id")
+    np.testing.assert_allclose(npv.loc[ids, "p50"],
+                               np.quantile(result.draws["npv"], 0.5, axis=0,
+                                           method="inverted_cdf"))
+    assert result.inputs["discount_rate"].shape == (DRAWS, 1)
+
+
+def test_monte_carlo_median_is_the_deterministic_result_where_the_model_is_linear(demo):
+    """Only trainer_session_price varies, symmetrically (40, 55, 70), and NPV is linear in it,
+    so the median NPV converges on the NPV at 55. PERT(40, 55, 70) has sd 5.67, so the median
+    of 10,000 draws has a standard error of about 1.2533 × 5.67 / 100 = 0.071 in price, 0.24%
+    of the 30-wide range. Tolerance: 1% of the tornado swing of that price (about 4 s.e.)."""
+    m, e = demo["members"], without_price_ranges(demo["equipment"])
+    a = fixed(demo["assumptions"], trainer_session_price=(40.0, 55.0, 70.0))
+    result = simulate(m, e, a, draws=10_000, seed=21)
+    swings = one_way_swings(m, e, a, "reverse_hyper").set_index("assumption")
+    line = swings.loc["trainer_session_price"]
+    assert line["swing"] > 0
+    median = np.median(result.draws["npv"][:, 0])
+    assert median == pytest.approx(swings.attrs["npv_most_likely"], abs=0.01 * line["swing"])
+    assert (swings.drop(index="trainer_session_price")["swing"] == 0).all()
+
+
+def test_probability_of_positive_npv_is_one_or_zero_at_the_extremes(demo):
+    m, a = demo["members"], demo["assumptions"]
+    free = demo["equipment"].assign(price=0.0, price_low=0.0, price_high=0.0,
+                                    installation_cost=0.0, annual_maintenance=0.0,
+                                    footprint_m2=0.0)
+    gains = fixed(a, new_joins_per_year=(1.0, 2.0, 3.0))  # every draw has joins: NPV > 0
+    assert (simulate(m, free, gains, draws=DRAWS, seed=1).summary["p_npv_positive"] == 1).all()
+    dear = demo["equipment"].assign(price=1e9, price_low=1e9, price_high=2e9)
+    assert (simulate(m, dear, a, draws=DRAWS, seed=1).summary["p_npv_positive"] == 0).all()
+    assert probability_positive(np.array([[1.0, -1.0], [2.0, 0.0]])).tolist() == [1.0, 0.0]
+
+
+# ---------------------------------------------------------------- ranks
+
+def test_rank_probabilities_by_hand():
+    """Draw 1: A and B tie for first (half of ranks 1 and 2 each), C third. Draw 2: C, B, A."""
+    p = rank_probabilities(np.array([[5.0, 5.0, 1.0], [1.0, 2.0, 3.0]]))
+    np.testing.assert_allclose(p, [[0.25, 0.25, 0.5], [0.25, 0.75, 0.0], [0.5, 0.0, 0.5]])
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 7), st.integers(0, 2**32 - 1))
+def test_rank_probabilities_sum_to_one_even_with_ties(draws, candidates, seed):
+    values = np.random.default_rng(seed).integers(0, 3, (draws, candidates)).astype(float)
+    p = rank_probabilities(values)
+    np.testing.assert_allclose(p.sum(axis=0), 1.0)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    best = values == values.max(axis=1, keepdims=True)
+    first = (best / best.sum(axis=1, keepdims=True)).mean(axis=0)
+    np.testing.assert_allclose(p[:, 0], first)
+
+
+def test_simulated_rank_acceptability_sums_to_one(demo):
+    equipment = pd.concat([demo["equipment"], demo["equipment"].assign(
+        equipment_id=demo["equipment"]["equipment_id"] + "_copy",
+        price_low=np.nan, price_high=np.nan)], ignore_index=True)  # copies tie at times
+    result = simulate(demo["members"], equipment, demo["assumptions"], draws=DRAWS, seed=4)
+    ranks = result.rank_acceptability
+    np.testing.assert_allclose(ranks.groupby("rank")["probability"].sum(), 1.0)
+    np.testing.assert_allclose(ranks.groupby("equipment_id")["probability"].sum(), 1.0)
+    assert result.summary["p_rank_first"].sum() == pytest.approx(1.0)
+
+
+# ---------------------------------------------------------------- tornado
+
+def test_tornado_swings_are_sorted_non_negative_and_zero_without_range(demo):
+    m, e, a = demo["members"], demo["equipment"], demo["assumptions"]
+    swings = one_way_swings(m, e, a, "reverse_hyper")
+    assert list(swings.columns) == ["assumption", "unit", "low_value", "high_value",
+                                    "npv_at_low", "npv_at_high", "swing"]
+    assert (swings["swing"] >= 0).all()
+    assert swings["swing"].is_monotonic_decreasing
+    by_name = swings.set_index("assumption")
+    assert a["horizon_years"].low == a["horizon_years"].high
+    assert by_name.loc["horizon_years", "swing"] == 0
+    assert by_name.loc["price", ["low_value", "high_value"]].tolist() == [500.0, 1000.0]
+    assert by_name.loc["price", "npv_at_low"] > by_name.loc["price", "npv_at_high"]
+    assert by_name.loc["discount_rate", "low_value"] == a["discount_rate"].low
+    with pytest.raises(ValueError, match="unknown candidate 'treadmill'"):
+        one_way_swings(m, e, a, "treadmill")
