@@ -13,7 +13,7 @@ BUILD_ARGS ?=
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test lab lint bench bench-data validate clean
+.PHONY: help reports test lab lint bench bench-data bench-model validate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -43,6 +43,10 @@ bench: $(STAMP) ## Time our build against the usual papermill + nbconvert script
 
 bench-data: $(STAMP) ## Time loading and checking a 1,000,000-member club (a few minutes)
 	$(BIN)/python bench/data_scale.py
+
+bench-model: $(STAMP) ## Time the model: segments of 1M members, 10,000 draws x 20 machines
+	$(BIN)/python bench/model_speed.py
+	$(BIN)/python bench/finance_speed.py
 
 clean: ## Remove the environment and caches (reports/ is kept)
 	rm -rf $(VENV) .pytest_cache .ruff_cache bench/out reports/.staging-*
