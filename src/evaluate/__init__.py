@@ -49,6 +49,11 @@ _PUBLIC = {
     "simulate": "evaluate.uncertainty",
     "one_way_swings": "evaluate.uncertainty",
     "draw_assumptions": "evaluate.sampling",
+    # decision: scoring the candidates
+    "weighted_sum": "evaluate.scoring",
+    "topsis": "evaluate.scoring",
+    "contributions": "evaluate.scoring",
+    "ahp_weights": "evaluate.scoring",
     # reports: recording key figures, privacy, charts
     "record": "evaluate.results",
     "read_records": "evaluate.results",
