@@ -1,0 +1,153 @@
+"""Value for money (Pareto frontier) and the exact best sets under budget and floor space."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evaluate.portfolio import (
+    all_subset_totals,
+    best_portfolios,
+    pareto_frontier,
+    subset_members,
+    subset_sums,
+    value_for_money,
+)
+
+
+def test_pareto_frontier_on_a_hand_example():
+    """a (0.9, 5000) and b (0.6, 1000) and d (0.3, 400) trade score for cost: on the frontier.
+    c (0.5, 2000) is beaten by b (higher score, lower cost); e (0.6, 1500) has b's score at a
+    higher cost (dominated, one strict); f equals b exactly (neither strictly better): on it."""
+    scores = pd.Series([0.9, 0.6, 0.5, 0.3, 0.6, 0.6], index=list("abcdef"))
+    costs = pd.Series([5000, 1000, 2000, 400, 1500, 1000], index=list("abcdef"), dtype=float)
+    frame = value_for_money(scores, costs).set_index("alternative")
+    assert frame["on_frontier"].to_dict() == {"a": True, "b": True, "c": False, "d": True,
+                                              "e": False, "f": True}
+    assert frame.loc["b", "score_per_1000"] == pytest.approx(0.6)
+    assert list(frame["cost"]) == sorted(costs)
+
+
+def test_value_for_money_needs_a_cost_for_every_alternative():
+    with pytest.raises(ValueError, match="no cost"):
+        value_for_money(pd.Series([1.0, 2.0], index=["a", "b"]), pd.Series([1.0], index=["a"]))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=10))
+def test_subset_totals_follow_the_bits(values):
+    v = np.array(values)
+    totals = all_subset_totals(v)
+    assert totals.shape == (2 ** len(v),)
+    member = subset_members(np.arange(2 ** len(v)), len(v))
+    np.testing.assert_allclose(totals, member @ v, atol=1e-9)
+    np.testing.assert_allclose(subset_sums(v), member @ v, atol=1e-9)
+
+
+def brute_force(frame: pd.DataFrame, budget: float, floor: float, column: str) -> list[float]:
+    """Objective of every feasible set, best first, by itertools (the oracle)."""
+    found = []
+    for size in range(len(frame) + 1):
+        for rows in itertools.combinations(range(len(frame)), size):
+            chosen = frame.iloc[list(rows)]
+            if chosen["cost"].sum() <= budget and chosen["floor_m2"].sum() <= floor:
+                found.append(float(chosen[column].sum()))
+    return sorted(found, reverse=True)
+
+
+CASE = st.integers(1, 9).flatmap(lambda n: st.tuples(
+    st.lists(st.floats(0, 1), min_size=n, max_size=n),
+    st.lists(st.floats(-5e3, 5e3), min_size=n, max_size=n),
+    st.lists(st.integers(100, 5000), min_size=n, max_size=n),
+    st.lists(st.integers(1, 12), min_size=n, max_size=n),
+    st.integers(0, 20_000), st.integers(0, 40), st.sampled_from(["score", "npv"]),
+    st.integers(1, 6)))
+
+
+@settings(max_examples=120, deadline=None)
+@given(CASE)
+def test_best_portfolios_match_brute_force(case):
+    scores, npvs, costs, floors, budget, floor, objective, top = case
+    frame = pd.DataFrame({"score": scores, "npv": npvs, "cost": np.array(costs, float),
+                          "floor_m2": np.array(floors, float)},
+                         index=[f"m{i}" for i in range(len(scores))])
+    out = best_portfolios(frame, budget=budget, free_floor_m2=floor, objective=objective,
+                          top=top)
+    expected = brute_force(frame, budget, floor, objective)
+    assert len(out) == min(top, len(expected))
+    np.testing.assert_allclose(out["objective"], expected[:len(out)], atol=1e-6)
+    assert (out["cost"] <= budget).all() and (out["floor_m2"] <= floor).all()
+    assert (np.diff(out["objective"]) <= 1e-9).all()  # next-best sets in order
+    assert list(out["rank"]) == list(range(1, len(out) + 1))
+    for row in out.itertuples():  # totals are those of the listed members
+        members = frame.loc[list(row.members)]
+        assert row.cost == pytest.approx(members["cost"].sum())
+        assert row.floor_m2 == pytest.approx(members["floor_m2"].sum())
+        assert row.objective == pytest.approx(members[objective].sum(), abs=1e-6)
+        assert row.size == len(row.members)
+    assert len(set(out["members"])) == len(out)  # no set twice
+
+
+def test_a_hand_portfolio_and_its_next_best_sets():
+    """Budget 3000, floor 10 m². Sets that fit, by score: {a, c} 1.3 (2500, 8 m²), {b, c}
+    1.2 (3000, 9 m²), {a} 0.8, {b} 0.7; {a, b} costs 3500 and {a, b, c} does not fit."""
+    frame = pd.DataFrame({"score": [0.8, 0.7, 0.5], "npv": [100.0, -50.0, 20.0],
+                          "cost": [1500.0, 2000.0, 1000.0], "floor_m2": [4.0, 5.0, 4.0]},
+                         index=["a", "b", "c"])
+    out = best_portfolios(frame, budget=3000, free_floor_m2=10, top=4)
+    assert list(out["members"]) == [("a", "c"), ("b", "c"), ("a",), ("b",)]
+    assert out["objective"].tolist() == pytest.approx([1.3, 1.2, 0.8, 0.7])
+    by_npv = best_portfolios(frame, budget=3000, free_floor_m2=10, objective="npv", top=2)
+    assert list(by_npv["members"]) == [("a", "c"), ("a",)]
+
+
+def test_ties_go_to_the_cheaper_set_and_buying_nothing_can_win():
+    """Four sets score 0.5: {y} 800, {x} 900 (1 m²), {y, zero} 900 (2 m²), {x, zero} 1000."""
+    frame = pd.DataFrame({"score": [0.5, 0.5, 0.0], "npv": [-10.0, -20.0, -1.0],
+                          "cost": [900.0, 800.0, 100.0], "floor_m2": [1.0, 1.0, 1.0]},
+                         index=["x", "y", "zero"])
+    out = best_portfolios(frame, budget=1000, free_floor_m2=5, top=3)
+    assert list(out["members"]) == [("y",), ("x",), ("y", "zero")]
+    nothing = best_portfolios(frame, budget=1000, free_floor_m2=5, objective="npv", top=1)
+    assert nothing["members"].iloc[0] == () and nothing["objective"].iloc[0] == 0
+
+
+def test_more_than_twenty_candidates_is_a_clear_error():
+    frame = pd.DataFrame({"score": np.ones(21), "cost": np.ones(21), "floor_m2": np.ones(21)})
+    with pytest.raises(ValueError, match="at most 20 candidates; got 21"):
+        best_portfolios(frame, budget=10, free_floor_m2=10)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"objective": "irr"}, "objective must be"),
+    ({"budget": -1.0}, "budget and free_floor_m2"),
+])
+def test_bad_arguments_are_errors(change, message):
+    frame = pd.DataFrame({"score": [1.0], "cost": [1.0], "floor_m2": [1.0]})
+    kwargs = {"budget": 10.0, "free_floor_m2": 10.0, **change}
+    with pytest.raises(ValueError, match=message):
+        best_portfolios(frame, **kwargs)
+
+
+def test_twenty_candidates_run_exactly():
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({"score": rng.uniform(0, 1, 20), "cost": rng.uniform(300, 3000, 20),
+                          "floor_m2": rng.uniform(1, 8, 20)})
+    out = best_portfolios(frame, budget=8000, free_floor_m2=30, top=3)
+    assert len(out) == 3 and out.attrs["feasible_sets"] > 1000
+    assert (out["cost"] <= 8000).all() and (out["floor_m2"] <= 30).all()
+
+
+def test_pareto_frontier_is_the_set_nothing_dominates():
+    rng = np.random.default_rng(1)
+    s, c = rng.integers(0, 5, 40).astype(float), rng.integers(0, 5, 40).astype(float)
+    on = pareto_frontier(s, c)
+    for i in range(40):
+        dominated = any((s[k] >= s[i]) and (c[k] <= c[i]) and ((s[k] > s[i]) or (c[k] < c[i]))
+                        for k in range(40))
+        assert on[i] == (not dominated)
