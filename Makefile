@@ -44,9 +44,11 @@ bench: $(STAMP) ## Time our build against the usual papermill + nbconvert script
 bench-data: $(STAMP) ## Time loading and checking a 1,000,000-member club (a few minutes)
 	$(BIN)/python bench/data_scale.py
 
-bench-model: $(STAMP) ## Time the model: segments of 1M members, 10,000 draws x 20 machines
+bench-model: $(STAMP) ## Time the model and the decision: 1M members, 10,000 draws x 20 machines
 	$(BIN)/python bench/model_speed.py
 	$(BIN)/python bench/finance_speed.py
+	$(BIN)/python bench/scoring_speed.py
+	$(BIN)/python bench/decision_speed.py
 
 clean: ## Remove the environment and caches (reports/ is kept)
 	rm -rf $(VENV) .pytest_cache .ruff_cache bench/out reports/.staging-*
