@@ -13,24 +13,17 @@ The machines are shared and noisy: compare figures from one run only.
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import pandas as pd
 
 from evaluate.portfolio import best_portfolios
 from evaluate.robustness import rank_acceptability, stability_intervals
+from timing import best_of
 
 TARGET_SECONDS = 1.0
 
 
-def best_of(repeat: int, work) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

@@ -13,12 +13,12 @@ The machines are shared and noisy: compare figures from one run only.
 from __future__ import annotations
 
 import argparse
-import time
 from dataclasses import fields
 
 import numpy as np
 
 from evaluate.cashflows import FinanceInputs, metrics, net_cash_flows, npv
+from timing import best_of
 
 PER_DRAW = ("monthly_dues", "annual_churn", "discount_rate", "horizon_years",
             "floor_cost_per_m2_year", "salvage_share", "churn_reduction_users",
@@ -41,13 +41,6 @@ def drawn_inputs(draws: int, candidates: int, horizon: int, seed: int = 2026) ->
     return FinanceInputs(**values)
 
 
-def best_of(repeat: int, work) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

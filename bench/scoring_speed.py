@@ -12,22 +12,15 @@ Run: ``python bench/scoring_speed.py [--draws N] [--repeat R]``.
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 
 from evaluate.scoring import topsis_core, wsm_core
+from timing import best_of
 
 TARGET_S = 0.5
 
 
-def best_of(repeat: int, fn) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
