@@ -160,6 +160,17 @@ def test_goal_table_puts_not_recorded_last(roster):
     assert table["members"].iloc[-1] == 11  # B and E
 
 
+def test_footnote_counts_members_without_a_year_of_birth():
+    chosen = pd.DataFrame({"birth_year": pd.array([1980] * 20 + [None] * 12, dtype="Int64")})
+    assert "12 members of this profile have no recorded year of birth" in mp.footnote_markdown(
+        False, 10, chosen)
+    few = chosen.iloc[:23]  # 3 without: a group too small to count exactly
+    text = mp.footnote_markdown(False, 10, few)
+    assert "Fewer than 10 members of this profile have no recorded year" in text
+    assert "3 members" not in text
+    assert "no recorded year" not in mp.footnote_markdown(False, 10, chosen.iloc[:20])
+
+
 def test_footnote():
     assert "synthetic" in mp.footnote_markdown(True)
     assert "synthetic" not in mp.footnote_markdown(False, 12)

@@ -208,8 +208,13 @@ def headline_markdown(figures: Headline, club_name: str = "") -> str:
     return lead + "\n\n" + "\n".join(lines)
 
 
-def footnote_markdown(synthetic: bool, min_group_size: int = MIN_GROUP_SIZE) -> str:
-    """The closing line of the report: where the data comes from and what is hidden."""
+def footnote_markdown(synthetic: bool, min_group_size: int = MIN_GROUP_SIZE,
+                      chosen: pd.DataFrame | None = None) -> str:
+    """The closing line of the report: where the data comes from and what is hidden.
+
+    With ``chosen`` (the profiled members), it also says how many have no recorded year
+    of birth and so are not in the age figures ("fewer than 10" when that group is small).
+    """
     parts = []
     if synthetic:
         parts.append("**Demo data:** every member in this report is synthetic (a made-up club "
@@ -217,4 +222,10 @@ def footnote_markdown(synthetic: bool, min_group_size: int = MIN_GROUP_SIZE) -> 
                      "described.")
     parts.append(f"Groups of fewer than {min_group_size} members are not shown, so that no "
                  "member can be recognised. Ages are counted from the year of birth.")
+    unknown = 0 if chosen is None else int(chosen["birth_year"].isna().sum())
+    if unknown:
+        count = (f"{unknown:,} members" if unknown >= min_group_size
+                 else f"Fewer than {min_group_size} members")
+        parts.append(f"{count} of this profile have no recorded year of birth and are not in "
+                     "the age figures.")
     return " ".join(parts)
