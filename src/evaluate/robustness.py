@@ -269,12 +269,7 @@ def margin_tornado(members: pd.DataFrame, equipment: pd.DataFrame,
     inputs = model_inputs(members, equipment, assumptions, checkins=checkins,
                           calibration=calibration, exposure=exposure,
                           monthly_dues=monthly_dues, annual_churn=annual_churn, as_of=as_of)
-    names = list(inputs.ranges)
-    values = inputs.most_likely(2 * len(names) + 1)  # row 0: everything most likely
-    for k, name in enumerate(names):
-        low, _, high = inputs.ranges[name]
-        values[name][1 + 2 * k, 0] = low
-        values[name][2 + 2 * k, 0] = high
+    names, values = inputs.one_way()
     matrices = matrix_from_outputs(evaluate_draws(inputs, values), equipment, criteria)
     w = criteria.resolved_weights().to_numpy(float)
     signs, low, high = _scale(criteria.names, criteria.directions, ranges)

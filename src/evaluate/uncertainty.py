@@ -228,12 +228,7 @@ annual_churn, as_of
     inputs = model_inputs(members, chosen.reset_index(drop=True), assumptions,
                           checkins=checkins, calibration=calibration, exposure=exposure,
                           monthly_dues=monthly_dues, annual_churn=annual_churn, as_of=as_of)
-    names = list(inputs.ranges)
-    values = inputs.most_likely(2 * len(names) + 1)  # row 0: all most likely
-    for k, name in enumerate(names):
-        low, _, high = inputs.ranges[name]
-        values[name][1 + 2 * k, 0] = low
-        values[name][2 + 2 * k, 0] = high
+    names, values = inputs.one_way()
     result = evaluate_draws(inputs, values)[output][:, 0]
     at_low, at_high = result[1::2], result[2::2]
     frame = pd.DataFrame({

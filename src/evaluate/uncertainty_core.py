@@ -103,6 +103,20 @@ class ModelInputs:
         """Every quantity at its most-likely value, each ``(draws, 1)``."""
         return {name: np.full((draws, 1), r[1]) for name, r in self.ranges.items()}
 
+    def one_way(self) -> tuple[list[str], dict[str, np.ndarray]]:
+        """Return the quantities' names and the runs of a one-way sensitivity.
+
+        Row 0 has everything at most likely; for the k-th quantity, row ``1 + 2k`` has it at
+        its low and row ``2 + 2k`` at its high end, all others at most likely.
+        """
+        names = list(self.ranges)
+        values = self.most_likely(2 * len(names) + 1)
+        for k, name in enumerate(names):
+            low, _, high = self.ranges[name]
+            values[name][1 + 2 * k, 0] = low
+            values[name][2 + 2 * k, 0] = high
+        return names, values
+
 
 def _ranges(assumptions: Mapping[str, Assumption], exposure: ExposureParameters,
             peak: tuple[float, float, float], annual_churn: float | None,
