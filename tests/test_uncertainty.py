@@ -240,3 +240,31 @@ def test_tornado_swings_are_sorted_non_negative_and_zero_without_range(demo):
     assert by_name.loc["discount_rate", "low_value"] == a["discount_rate"].low
     with pytest.raises(ValueError, match="unknown candidate 'treadmill'"):
         one_way_swings(m, e, a, "treadmill")
+
+
+def test_each_candidate_can_have_its_own_calibration_factor(demo):
+    """A factor per candidate gives each the result of calibrating it alone."""
+    from evaluate.calibration import Calibration
+
+    members, equipment, assumptions = demo["members"], demo["equipment"], demo["assumptions"]
+    ids = list(equipment["equipment_id"])
+
+    def calibration(factor: float) -> Calibration:
+        return Calibration(factor, None, "test", pd.DataFrame())
+
+    per_candidate = {ids[0]: calibration(0.5), ids[2]: calibration(2.0)}
+    mixed = simulate(members, equipment, assumptions, draws=200, seed=3,
+                     calibration=per_candidate)
+    for i, factor in ((0, 0.5), (1, 1.0), (2, 2.0)):
+        alone = simulate(members, equipment, assumptions, draws=200, seed=3,
+                         calibration=calibration(factor))
+        np.testing.assert_allclose(mixed.draws["weekly_sessions"][:, i],
+                                   alone.draws["weekly_sessions"][:, i])
+    forecast = forecast_usage(members, equipment, assumptions,
+                              uptake_factor={ids[0]: 0.5, ids[2]: 2.0})
+    for i, factor in ((0, 0.5), (1, 1.0), (2, 2.0)):
+        alone = forecast_usage(members, equipment, assumptions, uptake_factor=factor)
+        pick = forecast["equipment_id"] == ids[i]
+        np.testing.assert_allclose(forecast.loc[pick, "weekly_sessions"],
+                                   alone.loc[alone["equipment_id"] == ids[i],
+                                             "weekly_sessions"])

@@ -95,6 +95,10 @@ class Calibration:
     table: pd.DataFrame
 
 
+# One calibration for every candidate, or one per candidate by equipment_id.
+Calibrations = Calibration | Mapping[str, Calibration]
+
+
 def _solve_factor(predict: Callable[[float], float], observed: float, ceiling: float) -> float:
     """Bisection for ``k`` in [0, ceiling] with ``predict(k) = observed`` (predict rises)."""
     low, high = 0.0, ceiling

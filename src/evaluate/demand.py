@@ -257,8 +257,8 @@ def peak_share(checkins: pd.DataFrame | None,
 
 
 def scenario_params(assumptions: Mapping[str, Assumption], exposure: ExposureParameters,
-                    peak: PeakShare, scenario: str, uptake_factor: float = 1.0
-                    ) -> dict[str, np.ndarray]:
+                    peak: PeakShare, scenario: str,
+                    uptake_factor: float | np.ndarray = 1.0) -> dict[str, np.ndarray]:
     """The :data:`DRAWN` parameters of one scenario as arrays of one draw.
 
     ``low`` takes every input's low end (fewest users), ``high`` every high end.
@@ -274,7 +274,8 @@ def scenario_params(assumptions: Mapping[str, Assumption], exposure: ExposurePar
 def forecast_usage(members: pd.DataFrame, equipment: pd.DataFrame,
                    assumptions: Mapping[str, Assumption], checkins: pd.DataFrame | None = None,
                    *, exposure: ExposureParameters | None = None,
-                   units: int | Mapping[str, int] = 1, uptake_factor: float = 1.0,
+                   units: int | Mapping[str, int] = 1,
+                   uptake_factor: float | Mapping[str, float] = 1.0,
                    as_of: date | str | None = None) -> pd.DataFrame:
     """Forecast each candidate's use at full adoption, low / most likely / high (tidy).
 
@@ -290,7 +291,8 @@ def forecast_usage(members: pd.DataFrame, equipment: pd.DataFrame,
         bought) or a mapping ``equipment_id -> units``.
     uptake_factor
         Multiplies every uptake assumption (a calibration factor, see
-        :mod:`evaluate.calibration`).
+        :mod:`evaluate.calibration`): one number for all, or ``equipment_id -> factor``
+        (candidates left out keep 1).
     as_of
         Date of ages and active status; default the roster's latest date.
 
@@ -313,6 +315,8 @@ def forecast_usage(members: pd.DataFrame, equipment: pd.DataFrame,
     servers = count * equipment["stations"].to_numpy(np.int64)
     minutes = equipment["session_minutes"].to_numpy(float)
     levels = level_codes(equipment)
+    if isinstance(uptake_factor, Mapping):
+        uptake_factor = np.array([float(uptake_factor.get(i, 1.0)) for i in ids])
     parts = []
     for k, scenario in enumerate(SCENARIOS):
         params = scenario_params(assumptions, exposure, peak, scenario, uptake_factor)

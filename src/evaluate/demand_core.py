@@ -104,12 +104,15 @@ def relevance_rates(levels: np.ndarray, params: Mapping[str, np.ndarray]) -> np.
 
     ``levels`` are codes into :data:`LEVELS`, shape ``(candidates, needs)``; ``params`` holds
     arrays ``(draws,)`` named as in :data:`DRAWN`. Uptakes are scaled by ``uptake_factor``
-    (calibration) and capped at 1.
+    (calibration; ``(draws,)`` for one factor on every candidate, or ``(draws, candidates)``
+    for a factor per candidate) and capped at 1.
     """
     ones = np.ones_like(np.asarray(params["relevance_weight_medium"], dtype=float))
     weight = np.stack([ones, params["relevance_weight_medium"], params["relevance_weight_low"]],
                       axis=-1)  # (D, 3 levels)
     uptake = np.stack([params[f"uptake_{need}"] for need in NEEDS], axis=-1)  # (D, 3 needs)
-    uptake = np.minimum(1.0, uptake * np.asarray(params["uptake_factor"])[..., None])
+    factor = np.asarray(params["uptake_factor"], dtype=float)
+    factor = factor[:, None, None] if factor.ndim == 1 else factor[:, :, None]  # (D, 1|C, 1)
+    uptake = np.minimum(1.0, uptake[:, None, :] * factor)  # (D, 1|C, needs)
     by_level = weight[:, levels]  # (D, C, needs)
-    return uptake[:, None, :] * by_level
+    return uptake * by_level

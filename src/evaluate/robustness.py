@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from evaluate.assumptions import Assumption
-from evaluate.calibration import Calibration
+from evaluate.calibration import Calibrations
 from evaluate.criteria import DecisionCriteria, matrix_from_outputs
 from evaluate.exposure import ExposureParameters
 from evaluate.normalization import direction_signs, fixed_bounds, normalize_matrix
@@ -241,7 +241,7 @@ def rank_acceptability(draws: np.ndarray, weights: Mapping[str, float],
 def margin_tornado(members: pd.DataFrame, equipment: pd.DataFrame,
                    assumptions: Mapping[str, Assumption],
                    criteria: DecisionCriteria | None = None, *,
-                   checkins: pd.DataFrame | None = None, calibration: Calibration | None = None,
+                   checkins: pd.DataFrame | None = None, calibration: Calibrations | None = None,
                    exposure: ExposureParameters | None = None,
                    monthly_dues: float | None = None, annual_churn: float | None = None,
                    as_of: date | str | None = None, normalization: str = "minmax",

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from evaluate.assumptions import Assumption
-from evaluate.calibration import Calibration
+from evaluate.calibration import Calibrations
 from evaluate.exposure import ExposureParameters
 from evaluate.sampling import Method, draw_assumptions
 from evaluate.uncertainty_core import PRICE_PREFIX, evaluate_draws, model_inputs
@@ -138,7 +138,7 @@ def _rank_frame(probabilities: np.ndarray, equipment_ids: tuple[str, ...]) -> pd
 def simulate(members: pd.DataFrame, equipment: pd.DataFrame,
              assumptions: Mapping[str, Assumption], *, draws: int = DEFAULT_DRAWS,
              seed: int = DEFAULT_SEED, method: Method = "pert",
-             checkins: pd.DataFrame | None = None, calibration: Calibration | None = None,
+             checkins: pd.DataFrame | None = None, calibration: Calibrations | None = None,
              exposure: ExposureParameters | None = None, monthly_dues: float | None = None,
              annual_churn: float | None = None,
              as_of: date | str | None = None) -> SimulationResult:
@@ -186,7 +186,7 @@ def simulate(members: pd.DataFrame, equipment: pd.DataFrame,
 def one_way_swings(members: pd.DataFrame, equipment: pd.DataFrame,
                    assumptions: Mapping[str, Assumption], candidate: str, *,
                    output: str = "npv", checkins: pd.DataFrame | None = None,
-                   calibration: Calibration | None = None,
+                   calibration: Calibrations | None = None,
                    exposure: ExposureParameters | None = None,
                    monthly_dues: float | None = None, annual_churn: float | None = None,
                    as_of: date | str | None = None) -> pd.DataFrame:

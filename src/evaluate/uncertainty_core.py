@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from evaluate.assumptions import CATALOGUE, Assumption
-from evaluate.calibration import Calibration
+from evaluate.calibration import Calibration, Calibrations
 from evaluate.cashflows import FinanceInputs, fill_cost_arrays, metrics
 from evaluate.demand import (
     Segments,
@@ -95,7 +95,7 @@ class ModelInputs:
     footprint_m2: np.ndarray
     is_cardio: np.ndarray
     monthly_dues: float
-    uptake_factor: float
+    uptake_factor: np.ndarray  # (candidates,): calibration factor on the uptakes
     ranges: dict[str, Range]
     units: dict[str, str]
 
@@ -145,7 +145,7 @@ def _ranges(assumptions: Mapping[str, Assumption], exposure: ExposureParameters,
 
 def model_inputs(members: pd.DataFrame, equipment: pd.DataFrame,
                  assumptions: Mapping[str, Assumption], *,
-                 checkins: pd.DataFrame | None = None, calibration: Calibration | None = None,
+                 checkins: pd.DataFrame | None = None, calibration: Calibrations | None = None,
                  exposure: ExposureParameters | None = None,
                  monthly_dues: float | None = None, annual_churn: float | None = None,
                  as_of: date | str | None = None) -> ModelInputs:
@@ -156,7 +156,9 @@ def model_inputs(members: pd.DataFrame, equipment: pd.DataFrame,
     members, equipment, assumptions, checkins
         From the loaders; the check-in log is optional (it fixes the peak-hour share).
     calibration
-        From :func:`evaluate.calibration.calibrate_uptake`: its factor multiplies the uptakes.
+        From :func:`evaluate.calibration.calibrate_uptake`: its factor multiplies the uptakes
+        of every candidate; or a mapping ``equipment_id -> Calibration``, one per candidate
+        (candidates left out are not calibrated).
         Pass the *uncalibrated* assumptions with it (not
         :func:`~evaluate.calibration.calibrated_assumptions`, which would apply it twice).
     exposure
@@ -186,8 +188,23 @@ def model_inputs(members: pd.DataFrame, equipment: pd.DataFrame,
         maintenance=figures[MAINTENANCE], lifespan_years=figures[LIFESPAN],
         footprint_m2=figures[FOOTPRINT], is_cardio=(equipment[TYPE] == "cardio").to_numpy(),
         monthly_dues=float(monthly_dues),
-        uptake_factor=1.0 if calibration is None else float(calibration.factor),
+        uptake_factor=uptake_factors(calibration, tuple(equipment[ID].astype(str))),
         ranges=ranges, units=units)
+
+
+def uptake_factors(calibration: Calibration | Mapping[str, Calibration] | None,
+                   equipment_ids: tuple[str, ...]) -> np.ndarray:
+    """The calibration factor of each candidate, ``(candidates,)``.
+
+    One :class:`~evaluate.calibration.Calibration` applies to every candidate; a mapping
+    ``equipment_id -> Calibration`` gives each its own (candidates left out keep 1).
+    """
+    if calibration is None:
+        return np.ones(len(equipment_ids))
+    if isinstance(calibration, Calibration):
+        return np.full(len(equipment_ids), float(calibration.factor))
+    return np.array([float(calibration[i].factor) if i in calibration else 1.0
+                     for i in equipment_ids])
 
 
 def prevalence_base(base: np.ndarray, position: np.ndarray) -> np.ndarray:
@@ -227,7 +244,8 @@ def evaluate_draws(inputs: ModelInputs, values: Mapping[str, np.ndarray]
     params = {name: column[name][:, 0] for name in DEMAND_DRAWN}
     params.update(odds_ratio=column["sedentary_odds_ratio"][:, 0],
                   desk_share=column["desk_share_prior"][:, 0],
-                  uptake_factor=np.full(draws, inputs.uptake_factor))
+                  uptake_factor=np.broadcast_to(inputs.uptake_factor,
+                                                (draws, len(inputs.equipment_ids))))
     segments = inputs.segments
     base = prevalence_base(segments.base, column[PREVALENCE])
     demand = forecast_core(segments, inputs.levels, inputs.session_minutes, inputs.servers,
