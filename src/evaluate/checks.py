@@ -25,6 +25,7 @@ class FolderCheck:
     problems: list[Problem] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)  # files read, in order
     missing_optional: list[str] = field(default_factory=list)
+    loaded: dict[str, Any] = field(default_factory=dict)  # what each loader read, by name
 
     @property
     def errors(self) -> list[Problem]:
@@ -56,6 +57,7 @@ def _run(result: FolderCheck, name: str, load: Callable[..., Any], *args: Any,
     found = value.attrs.get("warnings", []) if hasattr(value, "attrs") else getattr(
         value, "warnings", [])
     result.problems.extend(found)
+    result.loaded[name] = value
     return value
 
 

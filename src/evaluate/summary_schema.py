@@ -1,0 +1,119 @@
+"""The documented schema of a decision report's ``summary.json``, for scheduled consumers.
+
+A build writes ``<report>.summary.json`` beside each report (the build's own keys:
+``report``, ``title``, ``status``, ``build_id``, ``data``, ``parameters``, ``figures``,
+``failure``). A decision report adds the fields of :class:`DecisionSummary` at the top level.
+The decision notebook validates its fields with this model before recording them, the tests
+validate the built file, and README.md ("Reading summary.json") documents it;
+:func:`json_schema` gives the JSON Schema for consumers in other languages.
+
+Units: fractions are 0-1, money is in ``currency`` (ISO 4217), weekly uses are sessions a
+week at full adoption, floor area is m² with clearance. ``null`` means "not defined" (a
+payback never reached within the horizon, a cost per use of a machine nobody uses).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Band(BaseModel):
+    """P10 / P50 / P90 of a Monte Carlo output (``null`` where a percentile is infinite)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    p10: float | None
+    p50: float | None
+    p90: float | None
+
+
+class CandidateSummary(BaseModel):
+    """One candidate's standing in the decision."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="the machine's name in equipment.csv")
+    rank: int = Field(ge=1, description="1 = recommended (weighted-sum score, most likely)")
+    score: float = Field(ge=0, le=1, description="weighted-sum score, 0-1")
+    topsis: float = Field(ge=0, le=1, description="TOPSIS closeness coefficient, 0-1")
+    p_best: float = Field(ge=0, le=1, description="probability of ranking first (Monte Carlo)")
+    p_npv_positive: float = Field(ge=0, le=1, description="probability that NPV > 0")
+    weekly_uses: Band = Field(description="sessions a week at full adoption")
+    npv: Band = Field(description="net present value, currency")
+    back_pain_served: float = Field(ge=0, description="regular users with back pain (most "
+                                    "likely)")
+    payback_years: float | None = Field(description="years; null = not within the horizon")
+    cost_per_use: float | None = Field(description="currency per session; null = no use")
+    up_front: float = Field(ge=0, description="price plus installation, currency")
+    floor_m2: float = Field(ge=0, description="floor area with clearance, m²")
+
+
+class BestSet(BaseModel):
+    """The best set of machines within the budget and the free floor."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    members: list[str] = Field(description="equipment_id of each machine in the set")
+    cost: float = Field(ge=0, description="up-front cost of the set, currency")
+    floor_m2: float = Field(ge=0, description="floor area of the set, m²")
+
+
+class KeyFigure(BaseModel):
+    """A figure as the index page shows it: a label and its formatted text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: str
+    text: str
+
+
+class DecisionSummary(BaseModel):
+    """The decision fields of ``summary.json`` (see the module docstring for units)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["decision"] = "decision"
+    recommendation: str = Field(description="equipment_id of the recommended machine")
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    draws: int = Field(ge=1, description="Monte Carlo draws")
+    seed: int = Field(ge=0, description="random seed: same inputs and seed, same numbers")
+    method: Literal["weighted_sum"] = "weighted_sum"
+    normalization: str = Field(description="minmax, vector, sum, max or fixed")
+    weights: dict[str, float] = Field(description="criterion -> weight, summing to 1")
+    candidates: dict[str, CandidateSummary] = Field(description="keyed by equipment_id")
+    best_set: BestSet | None = Field(description="null when no candidate fits")
+    headline: str = Field(description="one sentence for the index page")
+    key_figures: list[KeyFigure] = Field(description="the recommendation's key figures")
+
+    @model_validator(mode="after")
+    def _recommendation_ranks_first(self) -> DecisionSummary:
+        if self.recommendation not in self.candidates:
+            raise ValueError(f"recommendation {self.recommendation!r} is not a candidate")
+        if self.candidates[self.recommendation].rank != 1:
+            raise ValueError("the recommendation must have rank 1")
+        return self
+
+
+class DecisionSummaryFile(DecisionSummary):
+    """A whole decision report's ``summary.json``: the build's keys and the decision's.
+
+    Keys the build may add in later versions are allowed; the documented ones are checked.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    report: str
+    title: str
+    status: Literal["ok"]
+    build_id: str
+    data: str
+    parameters: dict[str, Any]
+    figures: dict[str, Any]
+    failure: None
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a decision report's ``summary.json``."""
+    return DecisionSummaryFile.model_json_schema()
