@@ -92,7 +92,8 @@ def load_club_data(data_dir: Path) -> ClubData:
                     usage=log("equipment usage"), check=check)
 
 
-def select_candidates(equipment: pd.DataFrame, candidates: Sequence[str] = ()) -> pd.DataFrame:
+def select_candidates(equipment: pd.DataFrame, candidates: Sequence[str] = (), *,
+                      parameter: str = "candidates") -> pd.DataFrame:
     """The candidates' rows of the catalogue, in the order given.
 
     Empty ``candidates``: every machine the club does not own yet (``owned_units == 0``), or
@@ -101,7 +102,8 @@ def select_candidates(equipment: pd.DataFrame, candidates: Sequence[str] = ()) -
     machines are compared only when named (the report then warns).
 
     Raises ``ValueError`` naming ``equipment.csv``, the unknown id, a did-you-mean hint and
-    the known ids when a candidate is not in the catalogue.
+    the known ids when a candidate is not in the catalogue; ``parameter`` is the parameter
+    the message tells the user to fix.
     """
     if not candidates:
         new = equipment[equipment["owned_units"] == 0]
@@ -110,8 +112,8 @@ def select_candidates(equipment: pd.DataFrame, candidates: Sequence[str] = ()) -
     unknown = [c for c in candidates if c not in known]
     if unknown:
         hints = "; ".join(f"{c!r}: {did_you_mean(c, known)}".rstrip("; ") for c in unknown)
-        raise ValueError(f"candidates {hints} not in {EQUIPMENT_FILE}; fix the parameter "
-                         f"'candidates' or add the machine to {EQUIPMENT_FILE}. Known: "
+        raise ValueError(f"unknown machine {hints}: not in {EQUIPMENT_FILE}; fix the parameter "
+                         f"'{parameter}' or add the machine to {EQUIPMENT_FILE}. Known: "
                          + ", ".join(known))
     if len(set(candidates)) != len(candidates):
         raise ValueError(f"candidates lists a machine twice: {list(candidates)}")

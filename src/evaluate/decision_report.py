@@ -20,19 +20,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from evaluate import formatting
 from evaluate.audience import audience_table
 from evaluate.decision import COST_LABEL, DecisionAnalysis, criterion_label
 from evaluate.equipment import ID, placeholder_figures
 from evaluate.exposure import exposure_priors
+from evaluate.formatting import (
+    DISCLAIMER,
+    EVIDENCE_WORDS,
+    INPUT_LABELS,
+    SUPERVISION_WORDS,
+    count_text,
+    in_sentence,
+    money,
+    months,
+    share,
+)
 
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "AUD": "A$", "CAD": "C$", "NZD": "NZ$"}
-EVIDENCE_WORDS = {"very_low": "very low", "low": "low", "moderate": "moderate",
-                  "high": "high"}
-SUPERVISION_WORDS = {"none": "no supervision needed", "brief": "a brief induction",
-                     "trainer": "a trainer present for first uses"}
-DISCLAIMER = ("This report is not medical advice. Members with current back pain, a recent "
-              "injury or a medical condition should ask a health professional before "
-              "training, and start under a trainer.")
 LIMITATIONS = (
     "Uncertain inputs are drawn independently: no correlations between them are modelled.",
     "A machine the club already owns is forecast as if new: a second unit's users are "
@@ -42,77 +46,10 @@ LIMITATIONS = (
 )
 
 
-def money(value: float, currency: str, *, signed: bool = False) -> str:
-    """``$1,234``, ``−$1,234`` or ``+$1,234`` (``signed``); cents below 10; ``–`` for NaN."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    symbol = SYMBOLS.get(currency, f"{currency} ")
-    amount = f"{abs(value):,.2f}" if abs(value) < 10 else f"{abs(value):,.0f}"
-    sign = "−" if value < 0 else ("+" if signed and value > 0 else "")
-    return f"{sign}{symbol}{amount}"
-
-
-def share(value: float) -> str:
-    """A fraction as a whole percent; "<1%" and ">99%" rather than a rounded 0% or 100%."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    if 0 < value < 0.005:
-        return "<1%"
-    if 0.995 <= value < 1:
-        return ">99%"
-    return f"{value:.0%}"
-
-
-def months(years: float) -> str:
-    """A payback period in plain words ("4 months", "2.5 years", "not within the horizon")."""
-    if years is None or not math.isfinite(years):
-        return "not within the horizon"
-    if years < 2:
-        return f"{max(1, round(years * 12))} month{'s' if round(years * 12) != 1 else ''}"
-    return f"{years:.1f} years"
-
-
-def in_sentence(name: str) -> str:
-    """A machine's name inside a sentence: "Reverse hyper" -> "reverse hyper", "GHD" kept."""
-    if len(name) > 1 and name[0].isupper() and name[1].islower():
-        return name[0].lower() + name[1:]
-    return name
-
-
 def _name(analysis: DecisionAnalysis, equipment_id: object) -> str:
     if equipment_id is None or pd.isna(equipment_id):
         return ""
     return in_sentence(analysis.names.get(str(equipment_id), str(equipment_id)))
-
-
-# Short plain names of the model's inputs, for sentences; the assumptions table gives each
-# one's full meaning. Inputs not listed fall back to their meaning up to its first comma.
-INPUT_LABELS = {
-    "discount_rate": "the discount rate", "horizon_years": "the planning horizon",
-    "floor_cost_per_m2_year": "the cost of floor space",
-    "installation_share_of_price": "installation as a share of price",
-    "maintenance_share_of_price": "maintenance as a share of price",
-    "lifespan_years_strength": "the life of strength equipment",
-    "lifespan_years_cardio": "the life of cardio equipment",
-    "salvage_share": "the resale value", "desk_share_prior": "the share of desk workers "
-    "where occupation is unknown", "sedentary_odds_ratio": "the desk-work odds ratio",
-    "uptake_back_care": "the uptake among members with back pain",
-    "uptake_posterior_chain": "the uptake among strength trainers",
-    "uptake_general_fitness": "the uptake among other members",
-    "relevance_weight_medium": "the uptake of medium-relevance machines",
-    "relevance_weight_low": "the uptake of low-relevance machines",
-    "sessions_per_user_week": "sessions per user a week",
-    "adoption_months": "the months to full adoption",
-    "churn_reduction_users": "the fall in cancellations among users",
-    "baseline_annual_churn": "the club's cancellation rate",
-    "trainer_led_share": "the share of users with back pain booking a trainer",
-    "trainer_sessions_per_buyer_year": "trainer sessions bought a year",
-    "trainer_session_price": "the price of a trainer session",
-    "trainer_session_margin": "the club's margin on trainer sessions",
-    "new_joins_per_year": "new members joining for the machine",
-    "peak_hour_share": "the share of sessions in the busiest hour",
-    "prevalence_position": "back-pain prevalence within its published interval",
-}
 
 
 def assumption_label(analysis: DecisionAnalysis, name: str) -> str:
@@ -221,10 +158,6 @@ def audience(analysis: DecisionAnalysis, equipment_id: str | None = None) -> pd.
                           min_group_size=params.min_group_size)
 
 
-def _count(value: float, min_group_size: int) -> str:
-    return f"fewer than {min_group_size}" if pd.isna(value) else f"{value:,.0f}"
-
-
 def headline_markdown(analysis: DecisionAnalysis) -> str:
     """The first screen: what to buy, how sure, who it serves, use, money, space, risks."""
     a, c = analysis, analysis.currency
@@ -250,10 +183,11 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
     groups = audience(a).set_index("group")
     g = a.params.min_group_size
     active = groups.loc["All active members"]
-    served = (f"about {_count(active['with_back_pain'], g)} of your "
-              f"{_count(active['members'], g)} active members likely had back pain in the last "
-              f"three months; {_count(groups.loc['Desk workers', 'members'], g)} work at desks; "
-              f"{_count(groups.loc['Train for strength or sport', 'members'], g)} train for "
+    desk = count_text(groups.loc["Desk workers", "members"], g)
+    served = (f"about {count_text(active['with_back_pain'], g)} of your "
+              f"{count_text(active['members'], g)} active members likely had back pain in the "
+              f"last three months; {desk} work at desks; "
+              f"{count_text(groups.loc['Train for strength or sport', 'members'], g)} train for "
               "strength or sport (the squat and deadlift). ")
     served += (f"It would draw about {win['back_pain_served']:.0f} regular users with back pain"
                f" (most likely).")
@@ -298,11 +232,7 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
 
 def demo_banner(analysis: DecisionAnalysis) -> str:
     """A warning line when the data is the synthetic demo club; empty otherwise."""
-    if not analysis.data.club.synthetic:
-        return ""
-    return ("> **Demo data.** This report is built on a synthetic club: no real member is "
-            "described, and prices marked as placeholders must be replaced by quotes before "
-            "any money is spent.")
+    return formatting.demo_banner(analysis.data.club.synthetic)
 
 
 def comparison_table(analysis: DecisionAnalysis) -> pd.DataFrame:
@@ -502,7 +432,7 @@ def data_quality_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     unknown_birth = int(data.members["birth_year"].isna().sum())
     if unknown_birth:
         rows.append({"Item": "No year of birth",
-                     "Detail": _count(unknown_birth if unknown_birth >= params.min_group_size
+                     "Detail": count_text(unknown_birth if unknown_birth >= params.min_group_size
                                       else np.nan, params.min_group_size)
                      + " members: counted with the average rate of their sex"})
     rows.append({"Item": "Warnings from the data check",
@@ -644,10 +574,10 @@ def audience_display(analysis: DecisionAnalysis) -> pd.DataFrame:
     g = analysis.params.min_group_size
     name = analysis.names[analysis.recommendation]
     return pd.DataFrame({
-        "Members": [_count(v, g) for v in table["members"]],
-        "Likely with back pain now": [_count(v, g) for v in table["with_back_pain"]],
-        f"Regular users of the {in_sentence(name)}": [_count(v, g) for v in table["users"]],
-        "of whom with back pain": [_count(v, g) for v in table["users_with_back_pain"]],
+        "Members": [count_text(v, g) for v in table["members"]],
+        "Likely with back pain now": [count_text(v, g) for v in table["with_back_pain"]],
+        f"Regular users of the {in_sentence(name)}": [count_text(v, g) for v in table["users"]],
+        "of whom with back pain": [count_text(v, g) for v in table["users_with_back_pain"]],
     }, index=pd.Index(table["group"].to_numpy(), name="Group (they overlap)"))
 
 
