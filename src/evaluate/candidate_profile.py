@@ -219,10 +219,21 @@ def calibration_markdown(c: CandidateAnalysis) -> str:
                "be the first one's" if int(c.machine["owned_units"]) else
                "no comparable machine the club owns is in the usage log")
         return f"Not calibrated: {why}. The forecast uses the documented uptake assumptions."
-    names = dict(zip(c.data.equipment[ID].astype(str), c.data.equipment["name"], strict=True))
-    comparable = in_sentence(names.get(str(c.calibration.comparable), "comparable machine"))
+    comparable = in_sentence(_names(c).get(str(c.calibration.comparable),
+                                           "comparable machine"))
     return (f"Calibrated on the usage log of the club's {comparable}: "
-            f"{c.calibration.method}.")
+            f"{_with_names(c, c.calibration.method)}.")
+
+
+def _names(c: CandidateAnalysis) -> dict[str, str]:
+    return dict(zip(c.data.equipment[ID].astype(str), c.data.equipment["name"], strict=True))
+
+
+def _with_names(c: CandidateAnalysis, text: str) -> str:
+    """``text`` with every equipment_id replaced by the machine's name (longest ids first)."""
+    for equipment_id, name in sorted(_names(c).items(), key=lambda kv: -len(kv[0])):
+        text = text.replace(equipment_id, in_sentence(name))
+    return text
 
 
 def calibration_table(c: CandidateAnalysis) -> pd.DataFrame | None:
@@ -232,6 +243,8 @@ def calibration_table(c: CandidateAnalysis) -> pd.DataFrame | None:
     table = c.calibration.table.copy()
     for column in ("before", "after"):
         table[column] = [f"{v:,.3g}" if pd.notna(v) else "–" for v in table[column]]
+    table["quantity"] = [_with_names(c, q).replace("_", " ") for q in table["quantity"]]
+    table["note"] = [_with_names(c, n) for n in table["note"]]
     return table.set_index("quantity")
 
 
@@ -270,5 +283,4 @@ def care_markdown(c: CandidateAnalysis) -> str:
         f"{EVIDENCE_WORDS[str(m['evidence_grade'])]}. {m['evidence_source']}.",
         f"- **Supervision:** {SUPERVISION_WORDS[str(m['supervision'])]}."
         + (f" {note[:1].upper()}{note[1:]}." if note else ""),
-        "- **Relevance:** " + "; ".join(c.relevance["basis"]) + ".",
         "", f"**{DISCLAIMER}**"])
