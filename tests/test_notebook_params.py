@@ -1,4 +1,4 @@
-"""The member-profile notebook's parameters cell and its pydantic model agree."""
+"""Every notebook's parameters cell and its pydantic model agree, and the models check values."""
 
 from __future__ import annotations
 
@@ -10,31 +10,36 @@ import papermill
 import pytest
 from pydantic import ValidationError
 
-from evaluate.notebook_params import PARAMETER_MODELS, MemberProfileParams
+from evaluate.notebook_params import (
+    PARAMETER_MODELS,
+    CandidateProfileParams,
+    DecisionReportParams,
+    MemberProfileParams,
+)
 from evaluate.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR
 
-NOTEBOOK = NOTEBOOKS_DIR / "member_profile.ipynb"
+STEMS = sorted(PARAMETER_MODELS)
 
 
-@pytest.fixture(scope="module")
-def declared() -> dict:
-    return papermill.inspect_notebook(str(NOTEBOOK))
+def notebook(stem: str):
+    return NOTEBOOKS_DIR / f"{stem}.ipynb"
 
 
-def test_notebook_parameters_match_the_model(declared):
-    fields = MemberProfileParams.model_fields
-    assert list(declared) == list(fields)
+@pytest.mark.parametrize("stem", STEMS)
+def test_notebook_parameters_match_the_model(stem):
+    declared = papermill.inspect_notebook(str(notebook(stem)))
+    fields = PARAMETER_MODELS[stem].model_fields
+    assert sorted(declared) == sorted(fields)  # the notebook orders them for reading
     for name, param in declared.items():
-        assert ast.literal_eval(param["default"]) == fields[name].default, name
+        default = fields[name].get_default(call_default_factory=True)
+        assert ast.literal_eval(param["default"]) == default, name
         assert param["help"], f"{name} has no help comment"
-    assert declared["min_group_size"]["inferred_type_name"] == "int"
-    assert declared["status"]["inferred_type_name"] == "str"
 
 
-def test_registry_is_keyed_by_notebook_stem():
+def test_every_notebook_has_a_model_and_every_model_a_notebook():
+    stored = {p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb")}
+    assert stored == set(PARAMETER_MODELS)
     assert PARAMETER_MODELS["member_profile"] is MemberProfileParams
-    for stem in PARAMETER_MODELS:
-        assert (NOTEBOOKS_DIR / f"{stem}.ipynb").is_file()
 
 
 def test_defaults_and_resolution():
@@ -50,13 +55,53 @@ def test_defaults_and_resolution():
     {"as_of": "31/01/2026"},
     {"statu": "active"},  # unknown names are refused, not ignored
 ])
-def test_bad_parameters_are_refused(bad):
+def test_bad_member_profile_parameters_are_refused(bad):
     with pytest.raises(ValidationError):
         MemberProfileParams(**bad)
 
 
-def test_notebook_is_stored_clean():
-    nb = nbformat.read(str(NOTEBOOK), as_version=4)
+@pytest.mark.parametrize(("bad", "words"), [
+    ({"weights": {"npvv": 1}}, "did you mean 'npv'"),
+    ({"weights": {"npv": -1}}, ">= 0"),
+    ({"weights": {"npv": 0}}, "at least one weight"),
+    ({"pairwise": {"npv": {"weekly_uses": 3}, "cost_per_use": {"npv": 2}}}, "missing"),
+    ({"normalization": "zscore"}, "normalization 'zscore' is unknown"),
+    ({"normalization": "fixed"}, "needs value_ranges"),
+    ({"value_ranges": {"npv": [0]}}, "[worst, best]"),
+    ({"ri_table": "saaty"}, "ri_table"),
+    ({"weight_sampling": "uniform"}, "weight_sampling"),
+    ({"budget": -1}, "budget"),
+    ({"draws": 10}, "draws"),
+    ({"currency": "usd"}, "currency"),
+    ({"budjet": 100}, "budjet"),
+])
+def test_bad_decision_parameters_are_refused_with_the_reason(bad, words):
+    with pytest.raises(ValidationError) as err:
+        DecisionReportParams(**bad)
+    assert words in str(err.value)
+
+
+def test_decision_criteria_follow_the_parameters():
+    assert DecisionReportParams().criteria.names[0] == "weekly_uses"
+    chosen = DecisionReportParams(weights={"npv": 3, "floor_space": 1})
+    assert chosen.criteria.resolved_weights().to_dict() == {"npv": 0.75, "floor_space": 0.25}
+    ahp = DecisionReportParams(pairwise={"npv": {"weekly_uses": 3}})
+    weights = ahp.criteria.resolved_weights()
+    assert weights["npv"] == pytest.approx(0.75)
+    fixed = DecisionReportParams(weights={"npv": 1}, normalization="fixed",
+                                 value_ranges={"npv": [-1000, 5000]})
+    assert fixed.ranges == {"npv": (-1000.0, 5000.0)}
+    assert DecisionReportParams().ranges is None
+
+
+def test_candidate_profile_needs_a_machine():
+    with pytest.raises(ValidationError):
+        CandidateProfileParams(equipment_id="")
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_notebook_is_stored_clean(stem):
+    nb = nbformat.read(str(notebook(stem)), as_version=4)
     assert nb.metadata.kernelspec == {"name": "python3", "display_name": "Python 3",
                                       "language": "python"}
     code = [c for c in nb.cells if c.cell_type == "code"]

@@ -56,7 +56,7 @@ def money(value: float, currency: str, *, signed: bool = False) -> str:
     if value is None or not math.isfinite(value):
         return "–"
     symbol = SYMBOLS.get(currency, f"{currency} ")
-    amount = f"{abs(value):,.2f}" if abs(value) < 10 else f"{abs(value):,.0f}"
+    amount = f"{abs(value):,.2f}" if 0 < abs(value) < 10 else f"{abs(value):,.0f}"
     sign = "−" if value < 0 else ("+" if signed and value > 0 else "")
     return f"{sign}{symbol}{amount}"
 
@@ -77,7 +77,8 @@ def months(years: float) -> str:
     if years is None or not math.isfinite(years):
         return "not within the horizon"
     if years < 2:
-        return f"{max(1, round(years * 12))} month{'s' if round(years * 12) != 1 else ''}"
+        count = max(1, round(years * 12))
+        return f"{count} month{'s' if count != 1 else ''}"
     return f"{years:.1f} years"
 
 

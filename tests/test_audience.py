@@ -1,0 +1,58 @@
+"""Whom a machine serves: group counts, expected back pain and users, privacy kept."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evaluate.assumptions import default_assumptions
+from evaluate.audience import GROUPS, audience_table, group_masks
+from evaluate.demand import forecast_usage
+from evaluate.exposure import back_pain_probability
+from model_support import AS_OF, machines, roster
+
+
+def club(n_desk: int, n_old: int, n_lifters: int, n_cancelled: int = 0) -> pd.DataFrame:
+    rows = ([{"occupation_activity": "desk"}] * n_desk
+            + [{"birth_year": 1970}] * n_old
+            + [{"training_goal": "strength"}] * n_lifters
+            + [{"occupation_activity": "desk", "status": "cancelled",
+                "cancel_date": "2025-01-01"}] * n_cancelled)
+    return roster(rows)
+
+
+def test_groups_count_active_members_only():
+    members = club(12, 11, 15, n_cancelled=5)
+    masks = group_masks(members, AS_OF)
+    assert [int(m.sum()) for m in masks.values()] == [38, 12, 11, 15]
+    assert list(masks) == list(GROUPS)
+
+
+def test_back_pain_and_users_add_up_over_the_group():
+    members = club(12, 11, 15)
+    assumptions = default_assumptions()
+    machine = machines([{"equipment_id": "rh"}])
+    table = audience_table(members, assumptions, machine, as_of=AS_OF).set_index("group")
+    probability = back_pain_probability(members, as_of=AS_OF)
+    desk = (members["occupation_activity"] == "desk").to_numpy()
+    assert table.loc["Desk workers", "with_back_pain"] == pytest.approx(probability[desk].sum())
+    whole = forecast_usage(members, machine, assumptions, as_of=AS_OF)
+    likely = whole[whole["scenario"] == "most_likely"].iloc[0]
+    assert table.loc["All active members", "users"] == pytest.approx(likely["regular_users"])
+    parts = table.loc[["Desk workers", "Aged 45 or over", "Train for strength or sport"],
+                      "users"].sum()
+    assert parts == pytest.approx(likely["regular_users"])  # these groups do not overlap here
+
+
+def test_small_groups_are_hidden_with_their_figures():
+    members = club(12, 9, 15)
+    table = audience_table(members, default_assumptions(), machines([{"equipment_id": "rh"}]),
+                           as_of=AS_OF)
+    row = table.set_index("group").loc["Aged 45 or over"]
+    assert row["suppressed"]
+    assert np.isnan([row["members"], row["with_back_pain"], row["users"],
+                     row["users_with_back_pain"]]).all()
+    assert not table.set_index("group").loc["Desk workers", "suppressed"]
+    without = audience_table(members, default_assumptions(), as_of=AS_OF)
+    assert "users" not in without.columns

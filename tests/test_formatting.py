@@ -1,0 +1,50 @@
+"""Numbers as managers read them."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from evaluate.formatting import count_text, demo_banner, in_sentence, money, months, share
+
+
+@pytest.mark.parametrize(("value", "kwargs", "text"), [
+    (1234.4, {}, "$1,234"), (-1234.6, {}, "−$1,235"), (6400, {"signed": True}, "+$6,400"),
+    (0.48, {}, "$0.48"), (math.inf, {}, "–"), (float("nan"), {}, "–"),
+    (0.0, {"signed": True}, "$0"),
+])
+def test_money(value, kwargs, text):
+    assert money(value, "USD", **kwargs) == text
+
+
+def test_money_in_other_currencies():
+    assert money(1500, "EUR") == "€1,500"
+    assert money(1500, "CHF") == "CHF 1,500"
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (0.72, "72%"), (0.0, "0%"), (1.0, "100%"), (0.003, "<1%"), (0.998, ">99%"),
+    (float("nan"), "–")])
+def test_share_never_rounds_a_possibility_away(value, text):
+    assert share(value) == text
+
+
+@pytest.mark.parametrize(("years", "text"), [
+    (0.21, "3 months"), (1 / 12, "1 month"), (0.01, "1 month"), (1.58, "19 months"),
+    (2.5, "2.5 years"), (math.inf, "not within the horizon")])
+def test_months(years, text):
+    assert months(years) == text
+
+
+def test_names_in_sentences_keep_acronyms():
+    assert in_sentence("Reverse hyperextension") == "reverse hyperextension"
+    assert in_sentence("GHD bench") == "GHD bench"
+    assert in_sentence("Glute-ham developer (GHD)") == "glute-ham developer (GHD)"
+
+
+def test_hidden_counts_and_the_demo_banner():
+    assert count_text(float("nan"), 10) == "fewer than 10"
+    assert count_text(1585.0, 10) == "1,585"
+    assert "Demo data" in demo_banner(True)
+    assert demo_banner(False) == ""
