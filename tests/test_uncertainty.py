@@ -268,3 +268,26 @@ def test_each_candidate_can_have_its_own_calibration_factor(demo):
         np.testing.assert_allclose(forecast.loc[pick, "weekly_sessions"],
                                    alone.loc[alone["equipment_id"] == ids[i],
                                              "weekly_sessions"])
+
+
+def test_adoption_band_holds_the_draws_and_keeps_the_deterministic_line(demo):
+    """P10 <= line <= P90 each month; once every draw has adopted, the band is the sessions'."""
+    from evaluate.demand import adoption_curve
+    from evaluate.uncertainty import adoption_band
+
+    m, e, a = demo["members"], demo["equipment"], demo["assumptions"]
+    result = simulate(m, e, a, draws=400, seed=5)
+    curve = adoption_curve(forecast_usage(m, e, a), a)
+    band = adoption_band(result, months=24, most_likely=curve)
+    wide = band.pivot_table(index=["equipment_id", "month"], columns="scenario",
+                            values="weekly_sessions", observed=True)
+    assert (wide["low"] <= wide["most_likely"] + 1e-9).all()
+    assert (wide["most_likely"] <= wide["high"] + 1e-9).all()
+    assert band.attrs["band"].startswith("P10-P90")
+    line = curve[curve["scenario"] == "most_likely"].set_index(["equipment_id", "month"])
+    np.testing.assert_allclose(wide["most_likely"], line["weekly_sessions"].reindex(wide.index))
+    slowest = a["adoption_months"].high
+    late = band[band["month"] > slowest + 1]
+    bands = result.bands[result.bands["metric"] == "weekly_sessions"].set_index("equipment_id")
+    for row in late[late["scenario"] == "high"].itertuples():
+        assert row.weekly_sessions == pytest.approx(bands.loc[row.equipment_id, "p90"])

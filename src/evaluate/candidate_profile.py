@@ -35,7 +35,7 @@ from evaluate.formatting import (
     share,
 )
 from evaluate.notebook_params import CandidateProfileParams
-from evaluate.uncertainty import SimulationResult, one_way_swings, simulate
+from evaluate.uncertainty import SimulationResult, adoption_band, one_way_swings, simulate
 from evaluate.uncertainty_core import model_inputs
 
 NEED_WORDS = {"back_care": "back care", "posterior_chain": "posterior-chain strength (squat "
@@ -55,7 +55,7 @@ class CandidateAnalysis:
     audience: pd.DataFrame            # audience.audience_table with the machine's users
     relevance: pd.DataFrame           # demand.relevance_levels for this machine
     forecast: pd.DataFrame            # demand.forecast_usage (low / most likely / high)
-    adoption: pd.DataFrame            # demand.adoption_curve
+    adoption: pd.DataFrame            # uncertainty.adoption_band (line: most likely)
     finance: pd.Series                # finance.finance_summary row (most likely)
     simulation: SimulationResult
     npv_tornado: pd.DataFrame         # uncertainty.one_way_swings
@@ -111,7 +111,8 @@ def analyse_candidate(params: CandidateProfileParams, data: ClubData | None = No
         data=data, params=params, currency=params.currency or data.club.currency,
         machine=filled.iloc[0], cost_fills=fills, calibration=calibration,
         audience=audience, relevance=relevance_levels(filled), forecast=forecast,
-        adoption=adoption_curve(forecast, data.assumptions), finance=money_row.iloc[0],
+        adoption=adoption_band(simulation, most_likely=adoption_curve(
+            forecast, data.assumptions)), finance=money_row.iloc[0],
         simulation=simulation, npv_tornado=swings)
 
 

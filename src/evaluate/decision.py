@@ -48,7 +48,7 @@ from evaluate.notebook_params import DecisionReportParams
 from evaluate.portfolio import best_portfolios, value_for_money
 from evaluate.robustness import margin_tornado, rank_acceptability, stability_intervals
 from evaluate.scoring import contributions, topsis, weighted_sum
-from evaluate.uncertainty import SimulationResult, one_way_swings, simulate
+from evaluate.uncertainty import SimulationResult, adoption_band, one_way_swings, simulate
 from evaluate.uncertainty_core import model_inputs
 
 COST_LABEL = "Up-front cost: price plus installation"
@@ -163,7 +163,7 @@ class DecisionAnalysis:
     weights: pd.Series                # normalised, by criterion
     calibrations: dict[str, Calibration]
     forecast: pd.DataFrame            # demand.forecast_usage (low / most likely / high)
-    adoption: pd.DataFrame            # demand.adoption_curve
+    adoption: pd.DataFrame            # uncertainty.adoption_band (line: most likely)
     finance: pd.DataFrame             # finance.finance_summary (most likely)
     simulation: SimulationResult
     matrix: pd.DataFrame              # criteria.decision_matrix (most likely)
@@ -305,7 +305,8 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
         names=dict(zip(data.equipment[ID].astype(str), data.equipment["name"].astype(str),
                        strict=True)),
         criteria=criteria, weights=weights, calibrations=calibrations, forecast=forecast,
-        adoption=adoption_curve(forecast, data.assumptions), finance=finance,
+        adoption=adoption_band(simulation, most_likely=adoption_curve(
+            forecast, data.assumptions)), finance=finance,
         simulation=simulation, matrix=matrix, scores=scores, topsis_scores=closeness,
         contributions=parts, acceptability=acceptability, stability=stability,
         npv_tornado=npv_swings, margin_tornado=margin, value_for_money=vfm,

@@ -308,7 +308,8 @@ def _rgba(colour: str, alpha: float) -> str:
 
 def adoption_chart(curve: pd.DataFrame, names: Mapping[str, str], *,
                    candidates: Sequence[str] | None = None,
-                   title: str = "How use builds up after installation") -> go.Figure:
+                   title: str = "How use builds up after installation",
+                   note: str | None = None) -> go.Figure:
     """Weekly sessions by month after installation: one small panel per machine.
 
     ``curve`` is :func:`evaluate.demand.adoption_curve` (columns ``equipment_id``,
@@ -316,8 +317,15 @@ def adoption_chart(curve: pd.DataFrame, names: Mapping[str, str], *,
     ``candidates`` picks and orders the machines (default: all, in the frame's order). Each
     panel has the most-likely line, a shaded band from the low to the high case and the
     full-adoption figure at the line's end; panels share one scale (three to a row) because
-    overlapping bands on one plot cannot be told apart.
+    overlapping bands on one plot cannot be told apart. The note under the chart says what
+    the band is: the simulated futures' P10-P90 when ``curve.attrs`` has ``band``
+    (:func:`evaluate.uncertainty.adoption_band`), else the low and high cases.
     """
+    if note is None:
+        note = ("Line: most likely. Shaded: 10th to 90th percentile of the simulated futures "
+                "(use and speed of adoption both uncertain)." if curve.attrs.get("band") else
+                "Line: most likely. Shaded: from the slow, low-uptake case to the fast, "
+                "high-uptake case.")
     _require(curve, ["equipment_id", "scenario", "month", "weekly_sessions"],
              "the adoption curve")
     ids = [str(i) for i in (candidates if candidates is not None
@@ -361,8 +369,6 @@ def adoption_chart(curve: pd.DataFrame, names: Mapping[str, str], *,
     months = float(curve["month"].max())
     fig.update_xaxes(range=[0, months + 0.5], dtick=6 if months > 12 else 3)
     fig.update_yaxes(rangemode="tozero")
-    note = ("Line: most likely. Shaded: from the slow, low-uptake case to the fast, "
-            "high-uptake case.")
     _finish(fig, title, "", "", note, height=180 + 280 * rows)
     for col in range(1, cols + 1):  # axis titles on the outer panels only
         fig.update_xaxes(title_text="Months after installation", row=rows, col=col)

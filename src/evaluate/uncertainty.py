@@ -38,6 +38,7 @@ import pandas as pd
 
 from evaluate.assumptions import Assumption
 from evaluate.calibration import Calibrations
+from evaluate.demand_core import ramp_factor
 from evaluate.exposure import ExposureParameters
 from evaluate.sampling import Method, draw_assumptions
 from evaluate.uncertainty_core import PRICE_PREFIX, evaluate_draws, model_inputs
@@ -240,4 +241,41 @@ annual_churn, as_of
         "swing": np.abs(at_high - at_low)})
     frame = frame.sort_values("swing", ascending=False, kind="stable", ignore_index=True)
     frame.attrs.update(candidate=candidate, output=output, npv_most_likely=float(result[0]))
+    return frame
+
+
+def adoption_band(result: SimulationResult, months: int = 24,
+                  most_likely: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Weekly sessions month by month after installation, P10 / P50 / P90 over the draws.
+
+    Each draw's full-adoption sessions times its own linear ramp (its ``adoption_months``),
+    so the band holds the uncertainty of both. Same shape as
+    :func:`evaluate.demand.adoption_curve`, with ``scenario`` ``low`` = P10,
+    ``most_likely`` = P50 and ``high`` = P90 (``attrs["band"]`` says so). With
+    ``most_likely`` (an :func:`~evaluate.demand.adoption_curve`), its most-likely rows
+    replace the P50, so the line is the deterministic forecast the report quotes.
+    """
+    month = np.arange(1, months + 1)
+    adoption = np.asarray(result.inputs["adoption_months"], dtype=float)  # (D, 1)
+    ramp = ramp_factor(month[None, :], adoption)  # (D, months)
+    sessions = np.asarray(result.draws["weekly_sessions"], dtype=float)  # (D, C)
+    parts = []
+    for c, equipment_id in enumerate(result.equipment_ids):
+        levels = np.quantile(sessions[:, c:c + 1] * ramp, PERCENTILES, axis=0,
+                             method="inverted_cdf")  # (3, months)
+        for scenario, values in zip(("low", "most_likely", "high"), levels, strict=True):
+            parts.append(pd.DataFrame({"equipment_id": equipment_id, "scenario": scenario,
+                                       "month": month, "weekly_sessions": values}))
+    frame = pd.concat(parts, ignore_index=True)
+    if most_likely is not None:
+        line = most_likely[(most_likely["scenario"].astype(str) == "most_likely")
+                           & (most_likely["month"] <= months)]
+        line = line[["equipment_id", "scenario", "month", "weekly_sessions"]]
+        frame = pd.concat([frame[frame["scenario"] != "most_likely"], line.astype(
+            {"scenario": str})], ignore_index=True)
+    frame["scenario"] = pd.Categorical(frame["scenario"],
+                                       categories=["low", "most_likely", "high"])
+    frame = frame.sort_values(["equipment_id", "scenario", "month"], kind="stable",
+                              ignore_index=True)
+    frame.attrs["band"] = "P10-P90 of the Monte Carlo"
     return frame
