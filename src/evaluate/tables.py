@@ -41,3 +41,14 @@ def display_age_sex(table: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE) -
     wide.index = wide.index.astype("str").rename("Age band (years)")
     wide.columns.name = None
     return wide.drop(columns=[SUPPRESSED], errors="ignore")
+
+
+def configure_display() -> None:
+    """Show report tables whole, never cut.
+
+    By default pandas cuts cells at 50 characters and long tables at 60 rows, which would
+    hide sources and notes from the reader.
+    """
+    pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.max_rows", 500)
+    pd.set_option("display.max_columns", 50)
