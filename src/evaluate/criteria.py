@@ -50,29 +50,38 @@ Direction = Literal["max", "min"]
 
 @dataclass(frozen=True)
 class Criterion:
-    """One criterion: ``name``, ``direction`` (``max``/``min``), ``unit``, default weight."""
+    """One criterion: name, direction (``max``/``min``), unit, default weight, meaning, label.
+
+    ``label`` is the criterion's plain name in reports ("Net present value").
+    """
 
     name: str
     direction: Direction
     unit: str
     weight: float
     meaning: str
+    label: str
 
 
 CRITERIA: dict[str, Criterion] = {c.name: c for c in (
     Criterion("weekly_uses", "max", "sessions/week", 0.20,
-              "forecast sessions a week at full adoption (most-likely scenario)"),
+              "forecast sessions a week at full adoption (most-likely scenario)",
+              "Weekly uses"),
     Criterion("back_pain_served", "max", "members", 0.20,
-              "regular users of the machine who currently have back pain"),
+              "regular users of the machine who currently have back pain",
+              "Members with back pain served"),
     Criterion("npv", "max", "currency", 0.20,
-              "net present value over the machine's life or the horizon"),
-    Criterion("cost_per_use", "min", "currency/session",
-              0.10, "equivalent annual cost per forecast session"),
-    Criterion("floor_space", "min", "m²", 0.10, "floor area taken, clearance included"),
+              "net present value over the machine's life or the horizon", "Net present value"),
+    Criterion("cost_per_use", "min", "currency/session", 0.10,
+              "equivalent annual cost per forecast session", "Cost per use"),
+    Criterion("floor_space", "min", "m²", 0.10, "floor area taken, clearance included",
+              "Floor space"),
     Criterion("evidence", "max", "grade points 0-3", 0.10,
-              "strength of evidence for the back-care claim (very_low 0 .. high 3)"),
+              "strength of evidence for the back-care claim (very_low 0 .. high 3)",
+              "Evidence strength"),
     Criterion("supervision", "min", "points 0-2", 0.10,
-              "staff supervision a safe use needs (none 0, brief 1, trainer 2)"),
+              "staff supervision a safe use needs (none 0, brief 1, trainer 2)",
+              "Supervision need"),
 )}
 EVIDENCE_POINTS: dict[str, float] = {"very_low": 0.0, "low": 1.0, "moderate": 2.0, "high": 3.0}
 SUPERVISION_POINTS: dict[str, float] = {"none": 0.0, "brief": 1.0, "trainer": 2.0}

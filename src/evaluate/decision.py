@@ -315,11 +315,4 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
 
 def criterion_label(name: str) -> str:
     """A criterion's plain name for managers (``npv`` -> "Net present value")."""
-    return CRITERION_LABELS.get(name, name.replace("_", " ").capitalize())
-
-
-CRITERION_LABELS = {"weekly_uses": "Weekly uses", "back_pain_served": "Members with back pain "
-                    "served", "npv": "Net present value", "cost_per_use": "Cost per use",
-                    "floor_space": "Floor space", "evidence": "Evidence strength",
-                    "supervision": "Supervision need"}
-assert set(CRITERION_LABELS) == set(CRITERIA)
+    return CRITERIA[name].label if name in CRITERIA else name.replace("_", " ").capitalize()

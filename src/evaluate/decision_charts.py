@@ -29,6 +29,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from evaluate.charts import PALETTE, SEX_COLOURS, _layout, _note
+from evaluate.criteria import CRITERIA
 from evaluate.member_profile import SEX_LABELS
 from evaluate.privacy import MIN_GROUP_SIZE, SUPPRESSED
 
@@ -50,15 +51,7 @@ __all__ = [
 ]
 
 # Plain words for the criteria of evaluate.criteria.CRITERIA.
-CRITERION_LABELS: dict[str, str] = {
-    "weekly_uses": "Weekly uses",
-    "back_pain_served": "Members with back pain served",
-    "npv": "Net present value",
-    "cost_per_use": "Cost per use",
-    "floor_space": "Floor space",
-    "evidence": "Evidence strength",
-    "supervision": "Supervision need",
-}
+CRITERION_LABELS: dict[str, str] = {name: c.label for name, c in CRITERIA.items()}
 # What a 0-1 normalised value means, per normalisation (evaluate.normalization).
 NORMALISATION_WORDS: dict[str, str] = {
     "minmax": "0 = the worst of these machines on it, 1 = the best",
