@@ -54,6 +54,14 @@ _PUBLIC = {
     "topsis": "evaluate.scoring",
     "contributions": "evaluate.scoring",
     "ahp_weights": "evaluate.scoring",
+    # reports: the decision and a candidate's case, end to end
+    "load_club_data": "evaluate.decision",
+    "analyse_decision": "evaluate.decision",
+    "analyse_candidate": "evaluate.candidate_profile",
+    "audience_table": "evaluate.audience",
+    "DecisionCriteria": "evaluate.criteria",
+    "DecisionReportParams": "evaluate.notebook_params",
+    "CandidateProfileParams": "evaluate.notebook_params",
     # reports: recording key figures, privacy, charts
     "record": "evaluate.results",
     "read_records": "evaluate.results",
