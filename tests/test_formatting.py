@@ -48,3 +48,11 @@ def test_hidden_counts_and_the_demo_banner():
     assert count_text(1585.0, 10) == "1,585"
     assert "Demo data" in demo_banner(True)
     assert demo_banner(False) == ""
+
+
+def test_plural():
+    from evaluate.formatting import plural
+
+    assert plural(1.2, "session") == "1 session"
+    assert plural(92.4, "session") == "92 sessions"
+    assert plural(1, "member", "people") == "1 member" and plural(2, "member", "people") == "2 people"

@@ -32,6 +32,7 @@ from evaluate.formatting import (
     in_sentence,
     money,
     months,
+    plural,
     share,
 )
 from evaluate.notebook_params import CandidateProfileParams
@@ -141,7 +142,8 @@ def headline_markdown(c: CandidateAnalysis) -> str:
         f"{count_text(total['members'], g)} active members (most likely), "
         f"{count_text(total['users_with_back_pain'], g)} of them with back pain. By group "
         f"(they overlap): {who}.",
-        f"- **Use:** {likely['weekly_sessions']:.0f} sessions a week once adopted (P10–P90: "
+        f"- **Use:** {plural(likely['weekly_sessions'], 'session')} a week once adopted "
+        "(P10–P90: "
         f"{uses['p10']:.0f}–{uses['p90']:.0f}); busy {share(likely['utilisation'])} of the "
         "busiest hour.",
         f"- **Money:** {money(c.finance['up_front'], cur)} up front; {int(c.finance['years'])}"

@@ -34,6 +34,7 @@ from evaluate.formatting import (
     in_sentence,
     money,
     months,
+    plural,
     share,
 )
 
@@ -189,7 +190,8 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
               f"last three months; {desk} work at desks; "
               f"{count_text(groups.loc['Train for strength or sport', 'members'], g)} train for "
               "strength or sport (the squat and deadlift). ")
-    served += (f"It would draw about {win['back_pain_served']:.0f} regular users with back pain"
+    served += (f"It would draw about {plural(win['back_pain_served'], 'regular user')} with "
+               "back pain"
                f" (most likely).")
     likely = a.forecast[(a.forecast[ID] == wid)
                         & (a.forecast["scenario"].astype(str) == "most_likely")].iloc[0]
@@ -197,7 +199,7 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
     at = f"at the busiest hour ({hour})" if hour else "at the busiest hour"
     queue = ("so members rarely wait" if likely["p_wait"] < 0.2 else
              f"so the average wait then is about {likely['wait_minutes']:.0f} minutes")
-    use = (f"{win['weekly_uses']:.0f} sessions a week once adopted (P10–P90: "
+    use = (f"{plural(win['weekly_uses'], 'session')} a week once adopted (P10–P90: "
            f"{win['weekly_uses_p10']:.0f}–{win['weekly_uses_p90']:.0f}); {at} it is busy "
            f"{share(win['utilisation'])} of the time, {queue}.")
     machine = a.candidates.set_index(ID).loc[wid]

@@ -89,6 +89,12 @@ def in_sentence(name: str) -> str:
     return name
 
 
+def plural(count: float, word: str, words: str | None = None) -> str:
+    """``count`` rounded, with the word in the right number: "1 session", "92 sessions"."""
+    rounded = round(count)
+    return f"{rounded:,} {word if rounded == 1 else (words or word + 's')}"
+
+
 def count_text(value: float, min_group_size: int) -> str:
     """A member count, or "fewer than 10" where privacy hid it (NaN)."""
     return f"fewer than {min_group_size}" if pd.isna(value) else f"{value:,.0f}"
