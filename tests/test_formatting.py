@@ -55,4 +55,5 @@ def test_plural():
 
     assert plural(1.2, "session") == "1 session"
     assert plural(92.4, "session") == "92 sessions"
-    assert plural(1, "member", "people") == "1 member" and plural(2, "member", "people") == "2 people"
+    assert plural(1, "member", "people") == "1 member"
+    assert plural(2, "member", "people") == "2 people"
