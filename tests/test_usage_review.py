@@ -9,22 +9,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluate import usage_charts, usage_review
+from evaluate import usage_charts, usage_review, usage_review_text
 from evaluate.assumptions import default_assumptions
 from evaluate.calibration import calibrate_uptake
+from evaluate.checks import FolderCheck
 from evaluate.club import ClubInfo
+from evaluate.decision import ClubData, load_club_data
 from evaluate.demand import forecast_usage
 from evaluate.paths import DEMO_DATA_DIR
 from evaluate.usage_review import (
     DAYS_PER_MONTH,
     Forecast,
-    ReviewInputs,
     ReviewPeriod,
     actual_weekly,
     check_machine,
     daily_ramp,
     distinct_users,
     hour_profile,
+    log_name,
     peak_load,
     review_period,
     verdict,
@@ -120,6 +122,9 @@ def test_a_logged_machine_the_club_does_not_own_and_a_missing_log(usage):
     with pytest.raises(ValueError, match="no usage log in /club.*equipment_usage.csv or "
                        "equipment_usage.parquet"):
         check_machine(equipment(), empty, "bench", Path("/club"))
+    with pytest.raises(ValueError, match="no usage log in /club.*Fix: add the log"):
+        check_machine(equipment(), None, "bench", Path("/club"))  # as ClubData has it
+    assert (log_name(usage), log_name(None)) == ("equipment_usage.csv", "equipment_usage.csv")
     check_machine(equipment(), usage, "rower", Path("/club"))  # fine: no error
 
 
@@ -257,19 +262,16 @@ def test_distinct_users_only_as_a_large_enough_total():
 # ---------------------------------------------------------------- a whole review
 
 @pytest.fixture
-def club_inputs() -> ReviewInputs:
+def club_inputs() -> ClubData:
     """40 members; the bench has 3 sessions a week for 4 full weeks from Monday 5 January."""
     members = roster([{"training_goal": "strength", "occupation_activity": "desk"}] * 20
                      + [{"training_goal": "general_fitness"}] * 20)
     rows = [(f"2026-01-{5 + 7 * w + d:02d} {h}:00", "bench", 10, f"M{(w * 3 + d) % 40:04d}")
             for w in range(4) for d, h in ((0, 18), (2, 7), (4, 12))]
     rows.append(("2026-02-01 20:00", "rower", 15, "M0001"))
-    return ReviewInputs(data_dir=Path("/club"), club=ClubInfo(name="Test", currency="EUR"),
-                        members=members, equipment=equipment(),
-                        assumptions=default_assumptions(),
-                        checkins=pd.DataFrame({"member_id": pd.Categorical([]),
-                                               "timestamp": pd.to_datetime([])}),
-                        usage=log(rows))
+    return ClubData(data_dir=Path("/club"), club=ClubInfo(name="Test", currency="EUR"),
+                    members=members, equipment=equipment(), assumptions=default_assumptions(),
+                    checkins=None, usage=log(rows), check=FolderCheck(Path("/club")))
 
 
 def test_a_review_of_a_small_club(club_inputs):
@@ -291,17 +293,18 @@ def test_a_review_of_a_small_club(club_inputs):
     assert table.loc["Weekly sessions in the log", "after"] == 3.0
     assert calibration.candidates["equipment_id"].tolist() == ["new"]  # leans on the bench
     off = usage_review.review_calibration(club_inputs, review, enabled=False)
-    assert off.factor is None and "turned off" in usage_review.calibration_markdown(off)
-    text = "\n".join([usage_review.headline_markdown(review, calibration),
-                      usage_review.summary_markdown(review),
-                      usage_review.calibration_markdown(calibration),
-                      usage_review.data_note_markdown(review)])
+    assert off.factor is None
+    assert "turned off" in usage_review_text.calibration_markdown(review, off)
+    text = "\n".join([usage_review_text.headline_markdown(review, calibration),
+                      usage_review_text.summary_markdown(review),
+                      usage_review_text.calibration_markdown(review, calibration),
+                      usage_review_text.data_note_markdown(review)])
     assert "M00" not in text and "12 different members" in text
     assert "Demo data" not in text  # the club is not synthetic
     small = usage_review.review_usage(club_inputs, "bench", draws=500, seed=3, as_of=AS_OF,
                                       min_group_size=20)
     assert small.users is None
-    assert "Fewer than 20 different members" in usage_review.data_note_markdown(small)
+    assert "Fewer than 20 different members" in usage_review_text.data_note_markdown(small)
 
 
 def test_too_early_to_calibrate(club_inputs):
@@ -316,8 +319,8 @@ def test_too_early_to_calibrate(club_inputs):
 # ---------------------------------------------------------------- the demo club
 
 @pytest.fixture(scope="module")
-def demo() -> ReviewInputs:
-    return usage_review.load_review_inputs(DEMO_DATA_DIR, "back_extension_45")
+def demo() -> ClubData:
+    return load_club_data(DEMO_DATA_DIR)
 
 
 def test_demo_back_extension_is_within_its_forecast(demo):
@@ -345,12 +348,12 @@ def test_demo_rower_counts_its_two_units(demo):
     assert review.hours["capacity"].iloc[0] == pytest.approx(2 * 60 / review.session_minutes)
 
 
-def test_demo_machines_that_cannot_be_reviewed():
+def test_demo_machines_that_cannot_be_reviewed(demo):
     with pytest.raises(ValueError, match="'reverse_hyper' has no sessions in the usage log.*"
                        "back_extension_45, leg_press, rower"):
-        usage_review.load_review_inputs(DEMO_DATA_DIR, "reverse_hyper")
+        usage_review.review_usage(demo, "reverse_hyper")
     with pytest.raises(ValueError, match="did you mean 'back_extension_45'"):
-        usage_review.load_review_inputs(DEMO_DATA_DIR, "back_extension")
+        usage_review.review_usage(demo, "back_extension")
 
 
 # ---------------------------------------------------------------- charts

@@ -10,6 +10,7 @@ import papermill
 import pytest
 
 from evaluate import usage_review
+from evaluate.decision import ClubData, load_club_data
 from evaluate.html_export import PLOTLY_MIME, notebook_to_html
 from evaluate.members import load_members
 from evaluate.notebook_params import PARAMETER_MODELS, UsageReviewParams
@@ -47,8 +48,8 @@ def assert_clean(nb: nbformat.NotebookNode) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo() -> usage_review.ReviewInputs:
-    return usage_review.load_review_inputs(DEMO_DATA_DIR, "back_extension_45")
+def demo() -> ClubData:
+    return load_club_data(DEMO_DATA_DIR)
 
 
 def test_parameters_cell_matches_the_model():
@@ -110,6 +111,7 @@ def test_defaults_on_the_demo(tmp_path, demo):
     markdown = "".join(o["data"].get("text/markdown", "") for o in outputs(nb) if "data" in o)
     assert "got about the use we expected" in markdown and "How to read this" in markdown
     assert "synthetic" in markdown
+    assert markdown.startswith("> **Demo data.**")  # the banner comes before the answer
     assert sum(PLOTLY_MIME in o.get("data", {}) for o in outputs(nb)) == 2
     page = notebook_to_html(nb, title="Usage review", context={
         "build_id": "test", "built_at": "now", "suite_version": "0"})

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from evaluate.charts import PALETTE, _layout
+from evaluate.formatting import share
 
 ACTUAL_COLOUR = PALETTE[0]  # blue: what happened
 FORECAST_COLOUR = PALETTE[1]  # orange: what the model said
@@ -73,7 +74,7 @@ def hours_chart(hours: pd.DataFrame, machine: str, busiest_day: str,
                   "average session length",
                   annotation_position="top left")
     fig.add_hline(y=capacity * comfortable, line={"color": LIMIT_COLOUR, "dash": "dot"},
-                  annotation_text=f"{comfortable:.0%} of capacity: queues start to form",
+                  annotation_text=f"{share(comfortable)} of capacity: queues start to form",
                   annotation_position="top left")
     top = max(capacity, float(hours["busiest_day"].max()), float(hours["average_day"].max()))
     fig.update_yaxes(range=[0, top * 1.12])

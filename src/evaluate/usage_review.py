@@ -32,12 +32,14 @@ crowded at its busiest hour, and what does that teach the next forecast. Convent
   on every uptake assumption that makes the most-likely forecast equal the log.
 - **Privacy.** Aggregates only; distinct users are shown only as a total of at least
   ``min_group_size`` members.
+
+The club's data comes from :func:`evaluate.decision.load_club_data`; the report's sentences
+and tables are in :mod:`evaluate.usage_review_text`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -46,19 +48,18 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from evaluate.assumptions import Assumption, load_assumptions
+from evaluate.assumptions import Assumption
 from evaluate.calibration import calibrate_uptake, comparable_machine
-from evaluate.checkins import load_checkins
-from evaluate.club import ClubInfo, load_club
+from evaluate.decision import ClubData
 from evaluate.demand import forecast_usage, ramp_factor
-from evaluate.equipment import EQUIPMENT_FILE, load_equipment
+from evaluate.equipment import EQUIPMENT_FILE
 from evaluate.errors import did_you_mean
+from evaluate.formatting import in_sentence, share
 from evaluate.logs import TIMESTAMP, local_minutes, weekday_hour
-from evaluate.members import load_members
 from evaluate.privacy import MIN_GROUP_SIZE
 from evaluate.segments import active_mask, as_of_day
 from evaluate.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, PERCENTILES, simulate
-from evaluate.usage import USAGE_STEM, hourly_utilisation, load_equipment_usage, weekly_sessions
+from evaluate.usage import USAGE_STEM, hourly_utilisation, weekly_sessions
 
 DAYS_PER_MONTH = 365.25 / 12
 MIN_SETTLED_DAYS = 28  # a shorter settled period is too thin for the peak hour and calibration
@@ -67,37 +68,12 @@ WEEKDAY_PLURALS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", 
 Position = Literal["below", "within", "above"]
 
 
-# ---------------------------------------------------------------- inputs and checks
+# ---------------------------------------------------------------- checks
 
-@dataclass(frozen=True)
-class ReviewInputs:
-    """The club's data a review reads, each from its loader (checked there)."""
-
-    data_dir: Path
-    club: ClubInfo
-    members: pd.DataFrame
-    equipment: pd.DataFrame
-    assumptions: Mapping[str, Assumption]
-    checkins: pd.DataFrame
-    usage: pd.DataFrame
-
-    @property
-    def log_name(self) -> str:
-        """File name of the usage log, e.g. ``equipment_usage.parquet``."""
-        file = self.usage.attrs.get("file")
-        return Path(file).name if file else f"{USAGE_STEM}.csv"
-
-
-def load_review_inputs(data_dir: Path, equipment_id: str) -> ReviewInputs:
-    """Load the club folder and check that ``equipment_id`` can be reviewed (see check_machine)."""
-    members = load_members(data_dir)
-    equipment = load_equipment(data_dir)
-    ids = pd.Index(members["member_id"])
-    usage = load_equipment_usage(data_dir, pd.Index(equipment["equipment_id"]), ids)
-    check_machine(equipment, usage, equipment_id, data_dir)
-    return ReviewInputs(data_dir=Path(data_dir), club=load_club(data_dir), members=members,
-                        equipment=equipment, assumptions=load_assumptions(data_dir),
-                        checkins=load_checkins(data_dir, ids), usage=usage)
+def log_name(usage: pd.DataFrame | None) -> str:
+    """File name of the usage log, e.g. ``equipment_usage.parquet``."""
+    file = None if usage is None else usage.attrs.get("file")
+    return Path(file).name if file else f"{USAGE_STEM}.csv"
 
 
 def logged_machines(usage: pd.DataFrame) -> list[str]:
@@ -106,15 +82,16 @@ def logged_machines(usage: pd.DataFrame) -> list[str]:
     return sorted(str(m) for m, n in counts.items() if n > 0)
 
 
-def check_machine(equipment: pd.DataFrame, usage: pd.DataFrame, equipment_id: str,
+def check_machine(equipment: pd.DataFrame, usage: pd.DataFrame | None, equipment_id: str,
                   data_dir: Path) -> None:
     """Raise a ValueError naming the machine, the file and the fix if it cannot be reviewed.
 
     A machine can be reviewed when it is in ``equipment.csv`` with ``owned_units`` of at least
-    1 and has sessions in the usage log.
+    1 and has sessions in the usage log. A club without a log has ``usage`` ``None`` (as in
+    :class:`evaluate.decision.ClubData`) or a log without ``attrs["file"]``.
     """
-    log_file = usage.attrs.get("file")
-    if log_file is None:
+    log_file = None if usage is None else usage.attrs.get("file")
+    if usage is None or log_file is None:
         raise ValueError(f"no usage log in {data_dir}: the usage review of {equipment_id!r} "
                          f"needs {USAGE_STEM}.csv or {USAGE_STEM}.parquet with its sessions. "
                          "Fix: add the log (its columns are in data/README.md)")
@@ -252,32 +229,32 @@ class Forecast:
     seed: int
 
 
-def forecast_machine(inputs: ReviewInputs, equipment_id: str, *, draws: int = DEFAULT_DRAWS,
+def forecast_machine(data: ClubData, equipment_id: str, *, draws: int = DEFAULT_DRAWS,
                      seed: int = DEFAULT_SEED, as_of: date | None = None) -> Forecast:
     """Forecast ``equipment_id`` with the units the club owns (uncalibrated assumptions)."""
-    one = inputs.equipment.loc[inputs.equipment["equipment_id"] == equipment_id]
+    one = data.equipment.loc[data.equipment["equipment_id"] == equipment_id]
     one = one.reset_index(drop=True)
     row = one.iloc[0]
     units = int(row["owned_units"])
-    likely = forecast_usage(inputs.members, one, inputs.assumptions, inputs.checkins,
+    likely = forecast_usage(data.members, one, data.assumptions, data.checkins,
                             units=units, as_of=as_of)
     likely_row = likely.loc[likely["scenario"] == "most_likely"].iloc[0]
     # simulate() serves one unit's stations; the club's units serve together.
     owned = one.assign(stations=one["stations"] * units)
-    result = simulate(inputs.members, owned, inputs.assumptions, draws=draws, seed=seed,
-                      checkins=inputs.checkins, as_of=as_of)
-    active = active_mask(inputs.members, as_of_day(inputs.members, as_of))
+    result = simulate(data.members, owned, data.assumptions, draws=draws, seed=seed,
+                      checkins=data.checkins, as_of=as_of)
+    active = active_mask(data.members, as_of_day(data.members, as_of))
     return Forecast(
         equipment_id=equipment_id, name=str(row["name"]), units=units,
         servers=int(owned["stations"].iloc[0]), session_minutes=float(row["session_minutes"]),
         most_likely=float(likely_row["weekly_sessions"]),
         utilisation_most_likely=float(likely_row["utilisation"]),
-        adoption_most_likely=float(inputs.assumptions["adoption_months"].most_likely),
+        adoption_most_likely=float(data.assumptions["adoption_months"].most_likely),
         sessions=result.draws["weekly_sessions"][:, 0],
         utilisation=result.draws["utilisation"][:, 0],
         adoption_months=result.inputs["adoption_months"][:, 0],
         peak_source=str(likely.attrs["peak_source"]), peak_hour=likely.attrs["peak_hour"],
-        members=int(active.sum()), roster_date=as_of_day(inputs.members, as_of).date(),
+        members=int(active.sum()), roster_date=as_of_day(data.members, as_of).date(),
         draws=draws, seed=seed)
 
 
@@ -319,11 +296,6 @@ def weekly_comparison(weeks: pd.DataFrame, forecast: Forecast,
 
 
 # ---------------------------------------------------------------- verdicts
-
-def _lower(name: str) -> str:
-    """A machine's name mid-sentence: "Leg press" -> "leg press", "GHD" stays."""
-    return name[:1].lower() + name[1:] if name[1:2].islower() else name
-
 
 def _n(value: float) -> str:
     """A count for prose: whole numbers from 10 up, one decimal below."""
@@ -415,9 +387,10 @@ class PeakLoad:
         meaning = {"room to spare": "there is room to spare, so members rarely wait",
                    "getting busy": "busy enough that members sometimes wait",
                    "crowded": "crowded: members often find it taken and some give up"}
-        return (f"At its busiest hour ({self.when}) it is in use {self.busy_share:.0%} of the "
-                f"time, against a forecast of {self.forecast_most_likely:.0%} (P10–P90 "
-                f"{self.forecast_p10:.0%}–{self.forecast_p90:.0%}); {meaning[self.level]}.")
+        return (f"At its busiest hour ({self.when}) it is in use {share(self.busy_share)} of "
+                f"the time, against a forecast of {share(self.forecast_most_likely)} (P10–P90 "
+                f"{share(self.forecast_p10)}–{share(self.forecast_p90)}); "
+                f"{meaning[self.level]}.")
 
 
 def settled_usage(usage: pd.DataFrame, period: ReviewPeriod) -> pd.DataFrame:
@@ -513,10 +486,10 @@ class UsageReview:
     @property
     def name(self) -> str:
         """The machine's name in a sentence, e.g. "the 45-degree back extension"."""
-        return f"the {_lower(self.forecast.name)}"
+        return f"the {in_sentence(self.forecast.name)}"
 
 
-def review_usage(inputs: ReviewInputs, equipment_id: str, *, installed: date | None = None,
+def review_usage(data: ClubData, equipment_id: str, *, installed: date | None = None,
                  draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
                  as_of: date | None = None,
                  min_group_size: int = MIN_GROUP_SIZE) -> UsageReview:
@@ -525,9 +498,9 @@ def review_usage(inputs: ReviewInputs, equipment_id: str, *, installed: date | N
     ``installed`` is the installation date (``None``: before the log starts); ``draws`` and
     ``seed`` the Monte Carlo's; ``as_of`` the roster's date (default its latest).
     """
-    check_machine(inputs.equipment, inputs.usage, equipment_id, inputs.data_dir)
-    forecast = forecast_machine(inputs, equipment_id, draws=draws, seed=seed, as_of=as_of)
-    usage = inputs.usage
+    check_machine(data.equipment, data.usage, equipment_id, data.data_dir)
+    forecast = forecast_machine(data, equipment_id, draws=draws, seed=seed, as_of=as_of)
+    usage = data.usage
     period = review_period(usage, equipment_id, installed, forecast.adoption_most_likely)
     weekly = weekly_comparison(actual_weekly(usage, equipment_id, period), forecast, period)
     per_week = 7.0 / period.days
@@ -536,8 +509,8 @@ def review_usage(inputs: ReviewInputs, equipment_id: str, *, installed: date | N
     likely = forecast.most_likely * float(daily_ramp(period, forecast.adoption_most_likely).mean())
     result = verdict(float(weekly["sessions"].sum() * per_week), likely, float(p10),
                      float(p50), float(p90))
-    peak = peak_load(usage, inputs.equipment, forecast, period,
-                     inputs.assumptions["target_peak_utilisation"])
+    peak = peak_load(usage, data.equipment, forecast, period,
+                     data.assumptions["target_peak_utilisation"])
     mine = usage.loc[usage["equipment_id"] == equipment_id]
     return UsageReview(
         forecast=forecast, period=period, weekly=weekly, verdict=result, peak=peak,
@@ -545,8 +518,8 @@ def review_usage(inputs: ReviewInputs, equipment_id: str, *, installed: date | N
         users=distinct_users(usage, equipment_id, period, min_group_size),
         users_recorded=bool(mine["member_id"].notna().any()),
         session_minutes=float(mine["duration_min"].mean()),
-        min_group_size=max(min_group_size, MIN_GROUP_SIZE), log_name=inputs.log_name,
-        synthetic=inputs.club.synthetic)
+        min_group_size=max(min_group_size, MIN_GROUP_SIZE), log_name=log_name(data.usage),
+        synthetic=data.club.synthetic)
 
 
 @dataclass(frozen=True)
@@ -554,16 +527,17 @@ class ReviewCalibration:
     """What the log implies for the uptake assumptions, and the effect on the forecast.
 
     ``factor`` multiplies every ``uptake_*`` assumption (``None`` when not calibrated, and
-    ``text`` says why); ``table`` has rows ``quantity``, ``unit``, ``before``, ``after``;
-    ``candidates`` the machines whose forecast the model calibrates on this one's log
-    (``equipment_id``, ``name``, ``before``, ``after``: most-likely sessions/week, one unit).
+    ``text`` says why; empty when calibrated, as
+    :func:`evaluate.usage_review_text.calibration_markdown` explains the factor); ``table``
+    has rows ``quantity``, ``unit``, ``before``, ``after``; ``candidates`` the machines whose
+    forecast the model calibrates on this one's log (``equipment_id``, ``name``, ``before``,
+    ``after``: most-likely sessions/week, one unit).
     """
 
     factor: float | None
     table: pd.DataFrame
     candidates: pd.DataFrame
-    text: str
-    lessons: tuple[str, ...] = ()
+    text: str = ""
 
 
 _UPTAKE_LABELS = {
@@ -579,7 +553,7 @@ def _not_calibrated(text: str) -> ReviewCalibration:
         columns=["equipment_id", "name", "before", "after"]), text)
 
 
-def review_calibration(inputs: ReviewInputs, review: UsageReview, *, enabled: bool = True,
+def review_calibration(data: ClubData, review: UsageReview, *, enabled: bool = True,
                        as_of: date | None = None) -> ReviewCalibration:
     """Calibrate the uptakes on this machine's own log (settled period) and show the effect.
 
@@ -599,16 +573,16 @@ def review_calibration(inputs: ReviewInputs, review: UsageReview, *, enabled: bo
             " months, and a log that is still ramping up would understate its use.")
     # Only this machine counts as owned, so it is its own comparable; the whole log of the
     # settled period stays, so its weeks span the period (not just this machine's sessions).
-    alone = inputs.equipment.assign(owned_units=inputs.equipment["owned_units"].where(
-        inputs.equipment["equipment_id"] == machine, 0))
-    cal = calibrate_uptake(inputs.members, alone, settled_usage(inputs.usage, period),
-                           inputs.assumptions, machine, inputs.checkins, as_of=as_of)
+    alone = data.equipment.assign(owned_units=data.equipment["owned_units"].where(
+        data.equipment["equipment_id"] == machine, 0))
+    cal = calibrate_uptake(data.members, alone, settled_usage(data.usage, period),
+                           data.assumptions, machine, data.checkins, as_of=as_of)
     rows = cal.table.iloc[:5].reset_index(drop=True)  # the uptakes, then model and log
-    one = inputs.equipment.loc[inputs.equipment["equipment_id"] == machine]
+    one = data.equipment.loc[data.equipment["equipment_id"] == machine]
     owned = one.assign(stations=one["stations"] * review.forecast.units)
     before = _quantiles(review.forecast.sessions)
-    after = simulate(inputs.members, owned, inputs.assumptions, draws=review.forecast.draws,
-                     seed=review.forecast.seed, checkins=inputs.checkins, calibration=cal,
+    after = simulate(data.members, owned, data.assumptions, draws=review.forecast.draws,
+                     seed=review.forecast.seed, checkins=data.checkins, calibration=cal,
                      as_of=as_of).draws["weekly_sessions"][:, 0]
     after = _quantiles(after)
     table = pd.DataFrame({
@@ -622,18 +596,16 @@ def review_calibration(inputs: ReviewInputs, review: UsageReview, *, enabled: bo
         "unit": ["fraction"] * 3 + ["sessions/week"] * 4,
         "before": [*rows["before"].iloc[:4], before[0], before[2], rows["before"].iloc[4]],
         "after": [*rows["after"].iloc[:4], after[0], after[2], rows["after"].iloc[4]]})
-    candidates = _leaning_on(inputs, machine, cal.factor, as_of)
-    return ReviewCalibration(cal.factor, table, candidates,
-                             _calibration_text(review, cal.factor, table),
-                             _lessons(review, candidates))
+    candidates = _leaning_on(data, machine, cal.factor, as_of)
+    return ReviewCalibration(cal.factor, table, candidates)
 
 
-def _leaning_on(inputs: ReviewInputs, machine: str, factor: float,
+def _leaning_on(data: ClubData, machine: str, factor: float,
                 as_of: date | None) -> pd.DataFrame:
     """Machines not owned whose comparable owned machine is ``machine``, before/after."""
-    equipment = inputs.equipment
+    equipment = data.equipment
     chosen = [c for c in equipment.loc[equipment["owned_units"] < 1, "equipment_id"]
-              if (comparable_machine(equipment, c, inputs.usage) or ("",))[0] == machine]
+              if (comparable_machine(equipment, c, data.usage) or ("",))[0] == machine]
     columns = ["equipment_id", "name", "before", "after"]
     if not chosen:
         return pd.DataFrame(columns=columns)
@@ -641,198 +613,10 @@ def _leaning_on(inputs: ReviewInputs, machine: str, factor: float,
     them = them.sort_values("equipment_id").reset_index(drop=True)  # forecast_usage's order
 
     def likely(k: float) -> np.ndarray:
-        out = forecast_usage(inputs.members, them, inputs.assumptions, inputs.checkins,
+        out = forecast_usage(data.members, them, data.assumptions, data.checkins,
                              uptake_factor=k, as_of=as_of)
         return out.loc[out["scenario"] == "most_likely", "weekly_sessions"].to_numpy()
 
     return pd.DataFrame({"equipment_id": them["equipment_id"].to_numpy(),
                          "name": them["name"].to_numpy(), "before": likely(1.0),
                          "after": likely(factor)})[columns]
-
-
-# ---------------------------------------------------------------- words and tables
-
-def _date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-LEADS = {"within": "got about the use we expected", "above": "was used more than we expected",
-         "below": "was used less than we expected"}
-
-
-def _factor_words(factor: float) -> str:
-    if abs(factor - 1) < 0.005:
-        return "at the rates the assumptions give"
-    if factor < 1:
-        return f"at {factor:.0%} of the rates the assumptions give"
-    return f"at {factor:.2f} times the rates the assumptions give"
-
-
-def _calibration_text(review: UsageReview, factor: float, table: pd.DataFrame) -> str:
-    by = table.set_index("quantity")
-    model = by.loc["Forecast weekly sessions at full adoption, most likely"]
-    log = float(table["after"].iloc[-1])
-    lines = [f"The log implies an **uptake factor of {factor:.2f}**: members took up "
-             f"{review.name} {_factor_words(factor)}. Multiplying every take-up assumption by "
-             f"{factor:.2f} moves its most-likely forecast from {_n(model['before'])} to "
-             f"{_n(model['after'])} sessions a week, the use in the log."]
-    if model["after"] < 0.995 * log:
-        lines.append("Even with every take-up at 100% the model stays below the log: the gap "
-                     "lies elsewhere (sessions per user a week, or members' visits).")
-    if review.peak.level == "crowded":
-        lines.append("The machine is crowded at its busiest hour, so the log misses members "
-                     "who gave up waiting: the true factor is probably higher.")
-    if not 0.5 <= factor <= 2.0:
-        lines.append("A factor this far from 1 says the forecast misses more than take-up: "
-                     "check the machine's relevance levels and session length in "
-                     "`equipment.csv` and the sessions per user in `assumptions.yml` before "
-                     "carrying it over to other machines.")
-    return " ".join(lines)
-
-
-def _lessons(review: UsageReview, candidates: pd.DataFrame) -> tuple[str, ...]:
-    """What the next forecast can take from this log, one sentence each."""
-    lessons = [f"The decision report calibrates the {_lower(row.name)} on this machine, the "
-               f"owned machine most like it: its most-likely forecast goes from "
-               f"{_n(row.before)} to {_n(row.after)} sessions a week."
-               for row in candidates.itertuples(index=False)]
-    assumed, actual = review.forecast.session_minutes, review.session_minutes
-    advice = ("worth updating, as session length sets the capacity and the peak-hour load"
-              if abs(actual / assumed - 1) > 0.15 else "close enough")
-    lessons.append(f"Sessions last {actual:.1f} minutes on average in the log, against "
-                   f"{assumed:g} in `equipment.csv`: {advice}.")
-    return tuple(lessons)
-
-
-def headline_markdown(review: UsageReview, calibration: ReviewCalibration) -> str:
-    """The answer first: actual against forecast, the verdict, the peak, the factor."""
-    v, period = review.verdict, review.period
-    since = (f"Between its installation on {_date(period.installed)} and "
-             if period.installed is not None and period.installed >= period.log_start
-             else f"Between {_date(period.start)} and ")
-    ramp = ("" if period.installed is None else
-            f" (the forecast allows for {review.forecast.adoption_most_likely:g} months of "
-            "ramp-up after installation)")
-    name = review.name
-    lead = f"**{name[:1].upper() + name[1:]} {LEADS[v.position]}.**"
-    text = (f"{lead} {since}{_date(period.end)} it was used **{_n(v.actual)} times a week** on "
-            f"average, {v.text}{ramp}. {review.peak.text}")
-    if calibration.factor is not None:
-        text += (f" The log implies that members take it up {_factor_words(calibration.factor)}"
-                 f" (uptake factor {calibration.factor:.2f}, below).")
-    return text
-
-
-def headline_sentence(review: UsageReview) -> str:
-    """The answer in one sentence (for the build's summary)."""
-    v = review.verdict
-    return (f"{review.forecast.name}: {_n(v.actual)} sessions a week against a forecast of "
-            f"{_n(v.most_likely)} (P10–P90 {_n(v.p10)}–{_n(v.p90)}), {v.position} the range; "
-            f"in use {review.peak.busy_share:.0%} of its busiest hour.")
-
-
-def key_figures(review: UsageReview, calibration: ReviewCalibration) -> list[dict[str, str]]:
-    """The key figures as label and text, for the build's summary."""
-    v, peak = review.verdict, review.peak
-    figures = [
-        {"label": "Actual use", "text": f"{_n(v.actual)} sessions a week"},
-        {"label": "Forecast", "text": f"{_n(v.most_likely)} sessions a week (P10–P90 "
-                                      f"{_n(v.p10)}–{_n(v.p90)})"},
-        {"label": "Busiest hour", "text": f"in use {peak.busy_share:.0%} of {peak.when} "
-                                          f"(forecast {peak.forecast_most_likely:.0%})"}]
-    if calibration.factor is not None:
-        figures.append({"label": "Uptake factor", "text": f"{calibration.factor:.2f}"})
-    return figures
-
-
-def summary_markdown(review: UsageReview) -> str:
-    """Actual against forecast, one row per measure (a Markdown table)."""
-    v, peak, f = review.verdict, review.peak, review.forecast
-    rows = [
-        ("Sessions a week", _n(v.actual), _n(v.most_likely), f"{_n(v.p10)}–{_n(v.p90)}"),
-        (f"In use at the busiest hour ({peak.when})", f"{peak.busy_share:.0%}",
-         f"{peak.forecast_most_likely:.0%}",
-         f"{peak.forecast_p10:.0%}–{peak.forecast_p90:.0%}"),
-        ("Minutes per session", f"{review.session_minutes:.1f}", f"{f.session_minutes:g}",
-         "fixed (`equipment.csv`)"),
-    ]
-    lines = ["| | Actual (usage log) | Forecast, most likely | Forecast range (P10–P90) |",
-             "|:--|--:|--:|--:|", *("| " + " | ".join(row) + " |" for row in rows)]
-    return "\n".join(lines)
-
-
-def calibration_markdown(calibration: ReviewCalibration) -> str:
-    """The calibration's explanation, then its before/after table (Markdown)."""
-    if calibration.factor is None:
-        return calibration.text
-    rows = ["| | Before: documented assumptions | After: calibrated on this log |",
-            "|:--|--:|--:|"]
-    for row in calibration.table.itertuples(index=False):
-        before, after = ((f"{v:.1%}" if row.unit == "fraction" else _n(v))
-                         for v in (row.before, row.after))
-        rows.append(f"| {row.quantity} | {before} | {after} |")
-    lessons = ["**For the next forecast:**", "", *(f"- {line}" for line in calibration.lessons)]
-    return "\n\n".join([calibration.text, "\n".join(rows), "\n".join(lessons)])
-
-
-def data_note_markdown(review: UsageReview) -> str:
-    """How to read the report: where each number comes from, and what it assumes."""
-    f, period, peak = review.forecast, review.period, review.peak
-    weeks = review.weekly
-    partial = weeks.loc[~weeks["full_week"]]
-    partial_text = (" The partial weeks (" + ", ".join(
-        f"week of {_date(pd.Timestamp(w).date())}: {d} day{'s' if d > 1 else ''}"
-        for w, d in zip(partial["week_start"], partial["days"], strict=True))
-        + ") count in the average by their days but are not drawn as weeks."
-        if len(partial) else "")
-    if period.installed is None:
-        ramp = ("The machine was in place before the log starts, so the forecast is at full "
-                "adoption throughout.")
-    else:
-        ramp = (f"Installed on {_date(period.installed)}: the forecast ramps up over "
-                f"{f.adoption_most_likely:g} months (assumption adoption_months; each "
-                "simulated future draws its own ramp time).")
-    settled = ("" if period.settled_start == period.start else
-               f" The busiest hour and the calibration use the days from "
-               f"{_date(period.settled_start)}, once the ramp-up is over.")
-    if not period.settled and period.installed is not None:
-        settled = (f" The log ends less than {MIN_SETTLED_DAYS} days after the ramp-up, so the "
-                   "busiest hour is measured over the whole period, while use may still grow.")
-    if not review.users_recorded:
-        users = "The log records no member ids, so it cannot say how many members used it."
-    elif review.users is None:
-        users = (f"Fewer than {review.min_group_size} different members used it, so the "
-                 "number is not shown.")
-    else:
-        users = f"{review.users:,} different members used it at least once."
-    peak_from = (f"the check-in log's busiest hour ({f.peak_hour})" if f.peak_hour
-                 else "the assumption peak_hour_share")
-    lines = [
-        "## How to read this",
-        "",
-        f"- **Actual use** counts every session on {review.name} in the club's usage log "
-        f"(`{review.log_name}`), which covers {_date(period.log_start)} to "
-        f"{_date(period.log_end)}. The compared period, {_date(period.start)} to "
-        f"{_date(period.end)}, has {period.days} days; weekly sessions are sessions ÷ days × 7."
-        f"{partial_text}",
-        f"- **The forecast** is the suite's usage model for {review.name} with the club's "
-        f"{f.units} unit{'s' if f.units > 1 else ''}, for the {f.members:,} members active on "
-        f"{_date(f.roster_date)}, with the documented assumptions (`assumptions.yml`), not "
-        "calibrated on this log. The line is the most-likely forecast (every assumption at its "
-        f"most-likely value); the shaded range holds 8 in 10 of {f.draws:,} simulated futures "
-        f"(P10–P90, seed {f.seed}). {ramp} The forecast is for an average week: single weeks "
-        "scatter around it with holidays and seasons, so judge the average.",
-        f"- **The busiest hour** is the weekday and hour in which the machine was in use the "
-        "largest share of the time (minutes in use ÷ 60 per unit, averaged over the weeks)."
-        f"{settled} The forecast puts the share of a week's sessions that falls in "
-        f"{peak_from} into one hour, at {f.session_minutes:g} minutes a session "
-        f"(`equipment.csv`). Members start to queue once a machine is in use "
-        f"{peak.comfortable * 100:.0f}–{peak.crowded:.0%} of its busiest hour (assumption "
-        "target_peak_utilisation, from GYMetrix's advice to keep 40–60% of units free).",
-        f"- **Members:** {users} The report shows no member-level data; groups of fewer than "
-        f"{review.min_group_size} members are never shown.",
-    ]
-    if review.synthetic:
-        lines.append("- **Demo data:** the club and its logs are synthetic (made up, calibrated "
-                     "to published US club-industry figures); no real person is described.")
-    return "\n".join(lines)
