@@ -48,7 +48,7 @@ from evaluate.publish import (
     staging_dir,
     write_json,
 )
-from evaluate.results import read_records
+from evaluate.results import read_records, read_summary, summary_problems
 
 log = logging.getLogger(__name__)
 
@@ -296,12 +296,17 @@ def _run_job(job: Job, folder: Path, registry: KernelRegistry, cell_timeout: flo
                                executed_path=f"{context['out_dir']}/{context['build_id']}/{executed}")
             nbformat.write(nb, folder / executed)
         figures = read_records(nb)
+        fields = read_summary(nb)
+        problems = summary_problems(fields)
+        if problems:
+            fields = {}
+            failure = failure or Failure("summary", "; ".join(problems))
         (folder / page).write_text(notebook_to_html(nb, title=job.title, context=context),
                                    encoding="utf-8")
     except Exception as exc:  # a report that cannot be exported fails alone, with its reason
         log.exception("exporting report %s failed", name)
         failure = failure or Failure("export", f"{type(exc).__name__}: {exc}")
-        figures = {}
+        figures, fields = {}, {}
     result = ReportResult(
         name=name, title=job.title, notebook=str(job.report.notebook),
         parameters=job.parameters, status="ok" if failure is None else "failed",
@@ -311,7 +316,7 @@ def _run_job(job: Job, folder: Path, registry: KernelRegistry, cell_timeout: flo
         "report": name, "title": job.title, "status": result.status,
         "build_id": context["build_id"], "data": context["data_label"],
         "parameters": job.parameters, "figures": figures,
-        "failure": failure.to_dict() if failure else None})
+        "failure": failure.to_dict() if failure else None, **fields})
     return result
 
 

@@ -8,7 +8,8 @@ report). What the manager must not see is taken out here, per
   does not hide code in HTML);
 - stderr streams: warnings and log noise; errors stay, so a failed report shows
   its error;
-- the private records behind ``summary.json`` (``evaluate.results``);
+- the private records and summary fields behind ``summary.json``
+  (``evaluate.results``);
 - scripts an output would fetch from the network: Plotly's HTML always adds
   MathJax from a CDN (``include_mathjax="cdn"`` is hard-coded in its notebook
   renderer), which reports do not use and which would tell a third party that
@@ -39,18 +40,19 @@ from traitlets.config import Config
 
 from evaluate.execution import Failure
 from evaluate.paths import TEMPLATES_DIR
-from evaluate.results import RECORD_MIME
+from evaluate.results import RECORD_MIME, SUMMARY_MIME
 
 REMOVE_TAGS = {"remove", "debug"}
 FAILURE_BANNER_TAG = "evaluate-failure-banner"
 
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
+PRIVATE_MIMES = (RECORD_MIME, SUMMARY_MIME)
 REMOTE_SCRIPT = re.compile(r"""<script[^>]*\ssrc=["']https?://[^"']*["'][^>]*>\s*</script>""")
 
 
 class ManagerViewPreprocessor(Preprocessor):
-    """Drop stderr streams, private records and remote scripts; keep everything else."""
+    """Drop stderr streams, private records and summaries and remote scripts; keep the rest."""
 
     def preprocess_cell(self, cell: Any, resources: dict, index: int) -> tuple[Any, dict]:
         """Filter one cell's outputs."""
@@ -58,7 +60,7 @@ class ManagerViewPreprocessor(Preprocessor):
             cell.outputs = [
                 out for out in cell.outputs
                 if not (out.output_type == "stream" and out.get("name") == "stderr")
-                and RECORD_MIME not in out.get("data", {})
+                and not any(mime in out.get("data", {}) for mime in PRIVATE_MIMES)
             ]
             for out in cell.outputs:
                 data = out.get("data", {})
@@ -77,6 +79,11 @@ def _plotly_div(bundle: dict[str, Any]) -> str:
     figure = {"data": bundle.get("data", []), "layout": bundle.get("layout", {})}
     return pio.to_html(figure, config=bundle.get("config") or {}, include_plotlyjs=False,
                        full_html=False, validate=False, default_height="450px")
+
+
+def count_charts(page: str) -> int:
+    """How many Plotly charts a report page draws: one ``<div>`` each (see :func:`_plotly_div`)."""
+    return page.count('class="plotly-graph-div"')
 
 
 def _plotly_js() -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -206,6 +206,47 @@ def headline_markdown(figures: Headline, club_name: str = "") -> str:
         lines.append(f"- **Desk workers:** {_pct(figures.share_desk_workers)} of the "
                      f"{figures.occupation_known:,} whose occupation is recorded.")
     return lead + "\n\n" + "\n".join(lines)
+
+
+def summary_fields(figures: Headline, club_name: str = "") -> dict[str, Any]:
+    """The report's ``headline`` and ``key_figures`` for ``evaluate.results.summarize``.
+
+    Plain text, not Markdown: the index page and other tools show them outside the report.
+    A figure hidden because it rests on too few members (``None``) reads "not shown".
+    """
+    day = f"{figures.as_of.day} {figures.as_of:%B %Y}"
+    where = f"{club_name} on {day}" if club_name else f"On {day}"
+    words = {"active": "active members", "cancelled": "members who had cancelled",
+             "all": "members, current and former"}
+    lead = f"{where}: {figures.members:,} {words[figures.status]}"
+    few = f"not shown (fewer than {figures.min_group_size} members)"
+
+    def shown(value: float | None, text: str) -> str:
+        return few if value is None else text.format(value)
+
+    if figures.median_age is None:
+        headline = (f"{lead}, too few to show any figures for (fewer than "
+                    f"{figures.min_group_size}).")
+    else:
+        headline = (f"{lead}, median age {figures.median_age:.0f}, "
+                    f"{_pct(figures.share_women)} women, median time as a member "
+                    f"{figures.median_tenure_months:.0f} months.")
+    who = {"active": "active", "cancelled": "cancelled", "all": "current and former"}
+    desk = (f"not shown (fewer than {figures.min_group_size} with a recorded occupation)"
+            if figures.share_desk_workers is None else
+            f"{_pct(figures.share_desk_workers)} of {figures.occupation_known:,} with a "
+            "recorded occupation")
+    key_figures = [
+        {"label": "Members", "text": f"{figures.members:,} {who[figures.status]}"},
+        {"label": "Median age", "text": shown(figures.median_age, "{:.0f} years")},
+        {"label": "Women", "text": shown(figures.share_women, "{:.0%}")},
+        {"label": "Median visits a week",
+         "text": shown(figures.median_visits_per_week, "{:.1f}")},
+        {"label": "Median time as a member",
+         "text": shown(figures.median_tenure_months, "{:.0f} months")},
+        {"label": "Desk workers", "text": desk},
+    ]
+    return {"headline": headline, "key_figures": key_figures}
 
 
 def footnote_markdown(synthetic: bool, min_group_size: int = MIN_GROUP_SIZE,

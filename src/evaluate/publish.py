@@ -5,7 +5,7 @@ Layout of an output folder (``reports/`` by default)::
     index.html                every build, newest first, with status and links
     latest -> 2026-11-23-223412   the newest build whose reports all succeeded
     2026-11-23-223412/        one build: build.json, <report>.html, <report>.ipynb,
-                              <report>.summary.json, logs/
+                              <report>.summary.json, logs/, <report>.pdf (--pdf)
     .staging-<id>/            a build being written; renamed into place when complete
     .build.lock               held by the build that is writing here
 
@@ -114,8 +114,53 @@ def publish(staging: Path, out_dir: Path, build_id: str, *, succeeded: bool) -> 
     return final
 
 
+#: Characters of a failure's message the index shows; build.json keeps all of it.
+REASON_CHARS = 160
+
+
+def _reason(failure: Any) -> str:
+    """A failed report's reason in one short line, e.g. "pdf: TimeoutError: ..."."""
+    if not isinstance(failure, dict):
+        return ""
+    where = f" in cell {failure['cell_index']}" if failure.get("cell_index") is not None else ""
+    lines = str(failure.get("message") or "").strip().splitlines()
+    message = lines[0] if lines else ""
+    if len(message) > REASON_CHARS:
+        message = message[:REASON_CHARS - 1].rstrip() + "…"
+    text = f"{failure.get('kind', 'failed')}{where}"
+    return f"{text}: {message}" if message else text
+
+
+def _report_for_index(folder: Path, report: dict[str, Any]) -> dict[str, Any]:
+    """A report of build.json with what the index shows: its reason, headline and figures.
+
+    The headline and key figures come from the report's summary.json, when it has
+    them in the shape :func:`evaluate.results.summarize` checks.
+    """
+    from evaluate.results import summary_problems
+
+    shown = dict(report, reason=_reason(report.get("failure")), headline="", key_figures=[])
+    name = report.get("summary")
+    if not isinstance(name, str):
+        return shown
+    try:
+        summary = json.loads((folder / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return shown
+    if not isinstance(summary, dict):
+        return shown
+    for key in ("headline", "key_figures"):
+        if key in summary and not summary_problems({key: summary[key]}):
+            shown[key] = summary[key]
+    return shown
+
+
 def list_builds(out_dir: Path) -> list[dict[str, Any]]:
-    """Every published build's ``build.json``, newest first; unreadable ones are listed as such."""
+    """Every published build's ``build.json``, newest first; unreadable ones are listed as such.
+
+    Each report also gets ``reason`` (a failure in one line, or ""), and the
+    ``headline`` and ``key_figures`` of its summary.json ("" and [] if it has none).
+    """
     builds = []
     for path in sorted(out_dir.glob(f"*/{BUILD_FILE}"), reverse=True):
         if path.parent.is_symlink() or path.parent.name.startswith("."):
@@ -123,7 +168,13 @@ def list_builds(out_dir: Path) -> list[dict[str, Any]]:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
+            data = None
+        if not isinstance(data, dict):
             data = {"build_id": path.parent.name, "status": "unreadable", "reports": []}
+        if not isinstance(data.get("reports"), list):
+            data["reports"] = []
+        data["reports"] = [_report_for_index(path.parent, r) for r in data["reports"]
+                           if isinstance(r, dict)]
         data["folder"] = path.parent.name
         builds.append(data)
     return builds

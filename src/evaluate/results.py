@@ -5,6 +5,17 @@ inside the executed notebook as a display output of a private MIME type (the
 approach of recommenders' ``notebook_utils``, instead of the unmaintained
 scrapbook); :func:`read_records` collects them for ``summary.json``. The HTML
 export drops these outputs, so managers never see them as raw data.
+
+A notebook also calls :func:`summarize` once (or more: later calls update
+earlier keys) to put fields at the top level of ``summary.json``, where the
+index page and other tools read them. Every report gives two of them:
+
+- ``headline``: one plain-text sentence saying what the report found;
+- ``key_figures``: at most :data:`MAX_KEY_FIGURES` ``{"label": str, "text": str}``,
+  each figure already worded for reading ("47%", "21 months").
+
+They travel the same way under a second MIME type, :data:`SUMMARY_MIME`, and
+:func:`read_summary` collects them.
 """
 
 from __future__ import annotations
@@ -18,6 +29,13 @@ if TYPE_CHECKING:  # kernels only call record(); nbformat costs ~0.1 s to import
     import nbformat
 
 RECORD_MIME = "application/vnd.club-equipment.record+json"
+SUMMARY_MIME = "application/vnd.club-equipment.summary+json"
+
+#: The keys the build itself writes into every ``summary.json``; :func:`summarize` refuses them.
+BUILD_SUMMARY_KEYS = frozenset({"report", "title", "status", "build_id", "data", "parameters",
+                                "figures", "failure"})
+#: Key figures a report may give: the index shows them on one line.
+MAX_KEY_FIGURES = 6
 
 
 def _plain(value: Any) -> Any:
@@ -60,4 +78,71 @@ def read_records(notebook: nbformat.NotebookNode | str | Path) -> dict[str, dict
             if payload:
                 payload = dict(payload)
                 found[payload.pop("name")] = payload
+    return found
+
+
+def summary_problems(fields: dict[str, Any]) -> list[str]:
+    """What is wrong with notebook summary ``fields``, in words; empty when they can be used.
+
+    Checks that no field takes a name the build writes itself and that the
+    conventional ``headline`` and ``key_figures`` have the shape the index reads.
+    """
+    problems = []
+    reserved = sorted(set(fields) & BUILD_SUMMARY_KEYS)
+    if reserved:
+        problems.append(f"summary field(s) {', '.join(map(repr, reserved))} are written by the "
+                        f"build itself (reserved: {', '.join(sorted(BUILD_SUMMARY_KEYS))}); "
+                        "choose another name")
+    if "headline" in fields:
+        headline = fields["headline"]
+        if not isinstance(headline, str) or not headline.strip() or "\n" in headline:
+            problems.append(f"headline must be one non-empty line of plain text, got "
+                            f"{headline!r:.80}")
+    if "key_figures" in fields:
+        figures = fields["key_figures"]
+        if not isinstance(figures, list) or not all(
+                isinstance(f, dict) and set(f) == {"label", "text"}
+                and all(isinstance(v, str) for v in f.values()) for f in figures):
+            problems.append('key_figures must be a list of {"label": str, "text": str}, got '
+                            f"{figures!r:.80}")
+        elif len(figures) > MAX_KEY_FIGURES:
+            problems.append(f"key_figures holds {len(figures)} figures; give at most "
+                            f"{MAX_KEY_FIGURES}, the ones a manager reads first")
+    return problems
+
+
+def summarize(**fields: Any) -> None:
+    """Put ``fields`` at the top level of the report's ``summary.json``.
+
+    Give ``headline`` (one plain sentence) and ``key_figures`` (a list of
+    ``{"label": ..., "text": ...}``, worded for reading); other JSON-able fields
+    are kept as they are. Raises ``ValueError`` here, in the notebook, for a
+    reserved name (:data:`BUILD_SUMMARY_KEYS`), a malformed headline or key
+    figures, or a value that cannot be written as JSON.
+    """
+    from IPython.display import display
+
+    payload = {name: _plain(value) for name, value in fields.items()}
+    problems = summary_problems(payload)
+    if problems:
+        raise ValueError("; ".join(problems))
+    try:
+        json.dumps(payload, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"summary fields must be JSON-able: {exc}") from exc
+    display({SUMMARY_MIME: payload}, raw=True)
+
+
+def read_summary(notebook: nbformat.NotebookNode | str | Path) -> dict[str, Any]:
+    """Return the fields :func:`summarize` put in an executed notebook; later calls win."""
+    import nbformat
+
+    if not isinstance(notebook, nbformat.NotebookNode):
+        notebook = nbformat.read(str(notebook), as_version=4)
+    found: dict[str, Any] = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            payload = output.get("data", {}).get(SUMMARY_MIME)
+            if isinstance(payload, dict):
+                found.update(payload)
     return found
