@@ -13,7 +13,7 @@ BUILD_ARGS ?=
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test lab lint bench bench-data bench-model validate clean
+.PHONY: help reports reports-pdf test lab lint bench bench-data bench-model validate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -25,6 +25,9 @@ $(STAMP): pyproject.toml
 
 reports: $(STAMP) ## Build every report of the default plan into reports/
 	$(BIN)/evaluate build $(BUILD_ARGS)
+
+reports-pdf: $(STAMP) ## The same, each report also as a PDF (needs: apt-get install -y chromium)
+	$(BIN)/evaluate build --pdf $(BUILD_ARGS)
 
 test: $(STAMP) ## Run the whole test suite (unit, notebook, build and browser tests)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -2,13 +2,15 @@
 
 :func:`build_reports` reads as its steps: prepare (read the plan, check every
 parameter, before anything runs), take the lock, run the notebooks in parallel
-(execute with papermill, convert to HTML, write each summary), write
-``build.json``, publish. See ``evaluate.publish`` for the folder layout.
+(execute with papermill, convert to HTML, write each summary; with ``--pdf``,
+print each page to PDF as its report finishes), write ``build.json``, publish.
+See ``evaluate.publish`` for the folder layout.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import platform
@@ -16,7 +18,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -73,6 +75,7 @@ class BuildOptions:
     params: dict[str, str] = field(default_factory=dict)
     cell_timeout: float | None = None
     dry_run: bool = False
+    pdf: bool = False
 
 
 @dataclass
@@ -99,6 +102,7 @@ class ReportResult:
     summary: str
     failure: Failure | None = None
     attempts: int = 1
+    pdf: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for build.json."""
@@ -116,6 +120,7 @@ class Prepared:
     jobs: list[Job]
     cell_timeout: float
     data_warnings: list[Problem] = field(default_factory=list)
+    chromium: str | None = None  # the browser that prints PDFs (--pdf), else None
 
 
 @dataclass
@@ -189,6 +194,11 @@ def prepare(options: BuildOptions, *, with_data: bool = True) -> Prepared:
     Raises on any bad input. The build itself checks the data later, while the
     kernels boot (see :func:`build_reports`).
     """
+    chromium = None
+    if options.pdf:
+        from evaluate.pdf import require_chromium
+
+        chromium = require_chromium()
     plan = load_plan(options.plan_path)
     reports = select_reports(plan.reports, options.only, plan.path)
     data_dir = resolve_data_dir(options, plan)
@@ -213,7 +223,8 @@ def prepare(options: BuildOptions, *, with_data: bool = True) -> Prepared:
     if problems:
         raise ParameterError(problems)
     timeout = options.cell_timeout or plan.plan.cell_timeout
-    prepared = Prepared(plan=plan, data_dir=data_dir, jobs=jobs, cell_timeout=timeout)
+    prepared = Prepared(plan=plan, data_dir=data_dir, jobs=jobs, cell_timeout=timeout,
+                        chromium=chromium)
     if with_data:
         check_data(prepared)
     return prepared
@@ -320,9 +331,35 @@ def _run_job(job: Job, folder: Path, registry: KernelRegistry, cell_timeout: flo
     return result
 
 
+def _pdf_done(result: ReportResult, future: Future[Path], folder: Path) -> None:
+    """Record how printing ``result``'s page went; a PDF that failed fails its report."""
+    from evaluate.pdf import PdfError
+
+    try:
+        result.pdf = future.result().name
+        return
+    except PdfError as exc:
+        reason = str(exc)
+    except Exception as exc:  # not foreseen by the printer: still this report's alone
+        log.exception("printing report %s failed", result.name)
+        reason = f"{type(exc).__name__}: {exc}"
+    log.error("report %s: its PDF failed: %s", result.name, reason)
+    if result.failure is not None:  # the report had failed already: keep that reason
+        return
+    result.status, result.failure = "failed", Failure("pdf", reason)
+    path = folder / result.summary
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    summary.update(status=result.status, failure=result.failure.to_dict())
+    write_json(path, summary)
+
+
 def _run_all(prepared: Prepared, folder: Path, jobs: int, context: dict[str, Any],
              progress: Progress) -> list[ReportResult]:
-    """Run every job in parallel; the data is checked while the first kernels boot."""
+    """Run every job in parallel; the data is checked while the first kernels boot.
+
+    With a browser (``--pdf``), it starts at once too, and each report's page is
+    printed as soon as that report is done, while the others run.
+    """
     registry = KernelRegistry(gated=True)
     results: dict[str, ReportResult] = {}
 
@@ -330,22 +367,43 @@ def _run_all(prepared: Prepared, folder: Path, jobs: int, context: dict[str, Any
         progress.report_started(job)
         return _run_job(job, folder, registry, prepared.cell_timeout, context)
 
+    printer = None
+    if prepared.chromium is not None:
+        from evaluate.pdf import PdfPrinter
+
+        printer = PdfPrinter(prepared.chromium, concurrency=jobs)
     pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="report")
     try:
-        futures = {pool.submit(run, job): job for job in prepared.jobs}
+        pending: set[Future[Any]] = {pool.submit(run, job) for job in prepared.jobs}
         check_data(prepared)  # bad data: raises, and the except below stops every kernel
         registry.open_gate()
         warm_up()  # compile the HTML templates while the notebooks run
-        for future in as_completed(futures):
-            result = future.result()
-            results[result.name] = result
-            progress.report_finished(result)
+        printing: dict[Future[Any], ReportResult] = {}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                if future in printing:
+                    result = printing.pop(future)
+                    _pdf_done(result, future, folder)
+                else:
+                    result = future.result()
+                    if printer is not None and (folder / result.html).exists():
+                        printed = printer.submit(folder / result.html,
+                                                 folder / f"{result.name}.pdf")
+                        printing[printed] = result
+                        pending.add(printed)
+                        continue  # finished once its PDF is printed
+                results[result.name] = result
+                progress.report_finished(result)
     except BaseException:
         # Bad data, or interrupted (Ctrl-C, SIGTERM): stop queued work and kill running
         # kernels, so the worker threads end within about a second, not when cells finish.
         registry.kill_all()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
+    finally:
+        if printer is not None:
+            printer.close()
     pool.shutdown(wait=True)
     return [results[job.report.name] for job in prepared.jobs]
 
@@ -399,7 +457,8 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
                 "plan": {"path": str(prepared.plan.path),
                          "content": prepared.plan.plan.model_dump(mode="json")},
                 "options": {"jobs": jobs, "cell_timeout_s": prepared.cell_timeout,
-                            "only": list(options.only), "params": options.params},
+                            "only": list(options.only), "params": options.params,
+                            "pdf": options.pdf},
                 "data": {"dir": str(prepared.data_dir), "label": context["data_label"],
                          "warnings": [str(p) for p in prepared.data_warnings]},
                 "inputs": inputs, "versions": _versions(),

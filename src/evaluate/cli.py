@@ -67,10 +67,13 @@ def cli() -> None:
 @click.option("--cell-timeout", type=click.FloatRange(min=1), default=None,
               help="Seconds one cell may run. Default: the plan's cell_timeout (600).")
 @click.option("--dry-run", is_flag=True, help="Check the plan and parameters; run nothing.")
+@click.option("--pdf", is_flag=True,
+              help="Also print each report to <report>.pdf (A4) with Debian's Chromium "
+                   "(apt-get install -y chromium).")
 @click.option("--verbose", "-v", is_flag=True, help="Log debug detail.")
 def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | None,
           only: tuple[str, ...], params: tuple[str, ...], cell_timeout: float | None,
-          dry_run: bool, verbose: bool) -> None:
+          dry_run: bool, pdf: bool, verbose: bool) -> None:
     """Build every report of the plan into a new dated folder of --out."""
     _configure_logging(verbose)
     from evaluate.build import BuildOptions, build_reports
@@ -82,7 +85,7 @@ def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | Non
     try:
         options = BuildOptions(plan_path=plan_path, data_dir=data_dir, out_dir=out_dir,
                                jobs=jobs, only=only, params=parse_assignments(params),
-                               cell_timeout=cell_timeout, dry_run=dry_run)
+                               cell_timeout=cell_timeout, dry_run=dry_run, pdf=pdf)
         signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
         progress = for_stream(sys.stderr)
         result = build_reports(options, progress)

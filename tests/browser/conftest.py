@@ -1,39 +1,39 @@
 """A headless Debian Chromium driven by Playwright (no browser download).
 
 Without Chromium the browser tests skip on a developer's machine and fail in CI
-(``CI`` set), where a missing browser must not pass unnoticed.
+(``CI`` set), where a missing browser must not pass unnoticed. The browser is
+found, and started, as ``evaluate build --pdf`` does it (``evaluate.pdf``).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 
 import pytest
 
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def chromium_path() -> str | None:
-    """Debian's Chromium, if installed."""
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+from evaluate.pdf import CHROMIUM_FLAGS, INSTALL_HINT, chromium_path
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def chromium() -> str:
+    """The path of Debian's Chromium; skips the test (fails it in CI) when it is missing."""
     path = chromium_path()
     if path is None:
-        message = "Debian's chromium is not installed: apt-get install -y chromium"
+        message = f"Debian's chromium is not installed: {INSTALL_HINT}"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            profile, executable_path=path, headless=True, args=CHROMIUM_FLAGS)
+            profile, executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
         yield context
         context.close()
