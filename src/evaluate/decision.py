@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from evaluate.assumptions import Assumptions
+from evaluate.audience import audience_table
 from evaluate.calibration import Calibration, calibrate_uptake, comparable_machine
 from evaluate.checks import FolderCheck, check_club
 from evaluate.club import ClubInfo
@@ -177,6 +178,7 @@ class DecisionAnalysis:
     value_for_money: pd.DataFrame     # portfolio.value_for_money on COST_LABEL's cost
     portfolios: pd.DataFrame          # portfolio.best_portfolios
     ranking: pd.DataFrame             # :func:`ranking_table`
+    audience: pd.DataFrame            # audience.audience_table for the recommendation
 
     @property
     def recommendation(self) -> str:
@@ -299,6 +301,10 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
     portfolios = best_portfolios(options, budget=params.budget,
                                  free_floor_m2=params.free_floor_m2,
                                  objective=params.portfolio_objective)
+    audience = audience_table(data.members, data.assumptions,
+                              candidates[candidates[ID] == winner], checkins=data.checkins,
+                              exposure=exposure, uptake_factor=factors.get(winner, 1.0),
+                              as_of=as_of, min_group_size=params.min_group_size)
     return DecisionAnalysis(
         data=data, params=params, currency=params.currency or data.club.currency,
         candidates=candidates, cost_fills=fills,
@@ -310,7 +316,7 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
         simulation=simulation, matrix=matrix, scores=scores, topsis_scores=closeness,
         contributions=parts, acceptability=acceptability, stability=stability,
         npv_tornado=npv_swings, margin_tornado=margin, value_for_money=vfm,
-        portfolios=portfolios, ranking=ranking)
+        portfolios=portfolios, ranking=ranking, audience=audience)
 
 
 def criterion_label(name: str) -> str:

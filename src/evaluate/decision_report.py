@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 
 from evaluate import formatting
-from evaluate.audience import audience_table
 from evaluate.decision import COST_LABEL, DecisionAnalysis, criterion_label
 from evaluate.equipment import ID, placeholder_figures
 from evaluate.exposure import exposure_priors
@@ -145,20 +144,6 @@ def what_would_change(analysis: DecisionAnalysis) -> Turning:
     return Turning(weight=weight, input=text, npv=npv)
 
 
-def audience(analysis: DecisionAnalysis, equipment_id: str | None = None) -> pd.DataFrame:
-    """:func:`evaluate.audience.audience_table` for the club, and a candidate if given."""
-    data, params = analysis.data, analysis.params
-    row = None
-    factor = 1.0
-    if equipment_id is not None:
-        row = analysis.candidates[analysis.candidates[ID] == equipment_id]
-        if equipment_id in analysis.calibrations:
-            factor = analysis.calibrations[equipment_id].factor
-    return audience_table(data.members, data.assumptions, row, checkins=data.checkins,
-                          uptake_factor=factor, as_of=params.as_of or None,
-                          min_group_size=params.min_group_size)
-
-
 def headline_markdown(analysis: DecisionAnalysis) -> str:
     """The first screen: what to buy, how sure, who it serves, use, money, space, risks."""
     a, c = analysis, analysis.currency
@@ -181,7 +166,7 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
     if win["p_npv_positive"] < 0.5:
         lines[0] += (f" But its NPV is positive in only {share(win['p_npv_positive'])} of them: "
                      "on money alone, buying nothing is the safer choice.")
-    groups = audience(a).set_index("group")
+    groups = a.audience.set_index("group")
     g = a.params.min_group_size
     active = groups.loc["All active members"]
     desk = count_text(groups.loc["Desk workers", "members"], g)
@@ -417,8 +402,9 @@ def data_quality_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     data, params = analysis.data, analysis.params
     rows = [{"Item": "Files read", "Detail": ", ".join(data.check.checked)}]
     rows.append({"Item": "Members in the roster",
-                 "Detail": f"{len(data.members):,} ({int(audience(analysis).iloc[0]['members']):,}"
-                 " active on the roster date)"})
+                 "Detail": f"{len(data.members):,} ("
+                 + count_text(analysis.audience.iloc[0]["members"], params.min_group_size)
+                 + " active on the roster date)"})
     if data.check.missing_optional:
         rows.append({"Item": "Not provided (defaults used)",
                      "Detail": ", ".join(data.check.missing_optional)})
@@ -572,7 +558,7 @@ def exposure_table(analysis: DecisionAnalysis) -> pd.DataFrame:
 
 def audience_display(analysis: DecisionAnalysis) -> pd.DataFrame:
     """The recommended machine's audience by member group, as text (groups overlap)."""
-    table = audience(analysis, analysis.recommendation)
+    table = analysis.audience
     g = analysis.params.min_group_size
     name = analysis.names[analysis.recommendation]
     return pd.DataFrame({
