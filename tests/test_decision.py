@@ -118,6 +118,7 @@ def test_a_machine_that_loses_money_is_not_recommended_as_a_buy(data):
     text = report.headline_markdown(analysis)
     assert text.startswith("**The best-scoring machine is the")
     assert "buying nothing is the safer choice" in text
+    assert report.summary_fields(analysis)["headline"].startswith("The best-scoring machine")
 
 
 def test_summary_fields_follow_the_documented_schema(default):

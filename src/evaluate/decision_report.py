@@ -144,6 +144,12 @@ def what_would_change(analysis: DecisionAnalysis) -> Turning:
     return Turning(weight=weight, input=text, npv=npv)
 
 
+def lead(analysis: DecisionAnalysis) -> str:
+    """How the answer opens: "Buy the", unless the winner more likely loses money."""
+    likely_positive = analysis.ranking.iloc[0]["p_npv_positive"] >= 0.5
+    return "Buy the" if likely_positive else "The best-scoring machine is the"
+
+
 def headline_markdown(analysis: DecisionAnalysis) -> str:
     """The first screen: what to buy, how sure, who it serves, use, money, space, risks."""
     a, c = analysis, analysis.currency
@@ -152,7 +158,7 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
     name = a.names[wid]
     draws = a.simulation.n_draws
     runner = a.runner_up
-    lead_verb = "Buy the" if win["p_npv_positive"] >= 0.5 else "The best-scoring machine is the"
+    lead_verb = lead(a)
     others = a.ranking["p_best"].drop(wid)
     if runner is None:
         rival = ""
@@ -522,7 +528,7 @@ def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
         "best_set": None if best is None else {
             "members": list(best["members"]), "cost": float(best["cost"]),
             "floor_m2": float(best["floor_m2"])},
-        "headline": (f"Buy the {in_sentence(a.names[a.recommendation])}: it ranks first in "
+        "headline": (f"{lead(a)} {in_sentence(a.names[a.recommendation])}: it ranks first in "
                      f"{share(win['p_best'])} of {a.simulation.n_draws:,} simulated futures."),
         "key_figures": [
             {"label": "Weekly uses (P10–P90)",
