@@ -70,10 +70,14 @@ def cli() -> None:
 @click.option("--pdf", is_flag=True,
               help="Also print each report to <report>.pdf (A4) with Debian's Chromium "
                    "(apt-get install -y chromium).")
+@click.option("--shared-plotly/--self-contained", "shared_plotly", default=None,
+              help="Reports load one copy of plotly.js from --out's assets/ (each under 1 MB, "
+                   "offline while --out is kept whole) instead of each embedding it (5 MB). "
+                   "Default: the plan's shared_plotly, else self-contained.")
 @click.option("--verbose", "-v", is_flag=True, help="Log debug detail.")
 def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | None,
           only: tuple[str, ...], params: tuple[str, ...], cell_timeout: float | None,
-          dry_run: bool, pdf: bool, verbose: bool) -> None:
+          dry_run: bool, pdf: bool, shared_plotly: bool | None, verbose: bool) -> None:
     """Build every report of the plan into a new dated folder of --out."""
     _configure_logging(verbose)
     from evaluate.build import BuildOptions, build_reports
@@ -85,7 +89,8 @@ def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | Non
     try:
         options = BuildOptions(plan_path=plan_path, data_dir=data_dir, out_dir=out_dir,
                                jobs=jobs, only=only, params=parse_assignments(params),
-                               cell_timeout=cell_timeout, dry_run=dry_run, pdf=pdf)
+                               cell_timeout=cell_timeout, dry_run=dry_run, pdf=pdf,
+                               shared_plotly=shared_plotly)
         signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
         progress = for_stream(sys.stderr)
         result = build_reports(options, progress)
@@ -163,12 +168,20 @@ def params(notebook: Path) -> None:
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The roster's export date, YYYY-MM-DD. Default: today. The committed "
                    "demo in data/demo uses 2026-11-01.")
-def demo_data(out_dir: Path, members: int, seed: int, today: datetime | None) -> None:
-    """Generate a synthetic demo club (clearly marked as synthetic)."""
-    from evaluate.demo_data import write_demo_club
+@click.option("--clubs", type=click.IntRange(min=1), default=None,
+              help="Write a chain: this many clubs into --out/club-01 ..., each with up to "
+                   "--members members (for a chain plan).")
+def demo_data(out_dir: Path, members: int, seed: int, today: datetime | None,
+              clubs: int | None) -> None:
+    """Generate a synthetic demo club, or a chain of them (clearly marked as synthetic)."""
+    from evaluate.demo_data import write_demo_chain, write_demo_club
 
-    for path in write_demo_club(out_dir, members=members, seed=seed,
-                                today=today.date() if today else None):
+    day = today.date() if today else None
+    if clubs:
+        for folder in write_demo_chain(out_dir, clubs, members=members, seed=seed, today=day):
+            click.echo(f"wrote {folder}")
+        return
+    for path in write_demo_club(out_dir, members=members, seed=seed, today=day):
         click.echo(f"wrote {path}")
 
 

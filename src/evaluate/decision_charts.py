@@ -774,3 +774,35 @@ def peak_load_chart(forecast: pd.DataFrame, names: Mapping[str, str], *, target:
                  "queue; bars above it are orange and hatched.")
     return _finish(fig, title, "Share of the machine's capacity in use at the busiest hour (%)",
                    "", note, subtitle=subtitle, height=260 + ROW_HEIGHT * len(labels))
+
+
+# --- 9. chain roll-up ---------------------------------------------------------------------------
+
+def chain_npv_chart(outcomes: pd.DataFrame, *, currency: str,
+                    title: str = "Median NPV of each machine at each club") -> go.Figure:
+    """Heatmap of clubs (rows) × machines (columns): each cell the median NPV, in thousands.
+
+    ``outcomes`` is :func:`evaluate.chain.outcomes_table` (``club``, ``name``, ``npv_p50``,
+    ``recommended``). Diverging colours around 0 (blue: gains, orange: losses), so a loss
+    reads at a glance; each club's recommended machine is marked with a star.
+    """
+    _require(outcomes, ["club", "name", "npv_p50", "recommended"], "the chain outcomes")
+    grid = outcomes.pivot_table(index="club", columns="name", values="npv_p50", sort=False)
+    chosen = outcomes.pivot_table(index="club", columns="name", values="recommended",
+                                  aggfunc="max", sort=False).reindex_like(grid)
+    values = grid.to_numpy(float)
+    limit = float(np.nanmax(np.abs(values))) or 1.0
+    text = [[("" if np.isnan(v) else f"{v / 1000:,.1f}k") + (" ★" if star is True else "")
+             for v, star in zip(row, stars, strict=True)]
+            for row, stars in zip(values, chosen.to_numpy(object), strict=True)]
+    fig = go.Figure(go.Heatmap(
+        z=values, x=list(grid.columns), y=list(grid.index), text=text,
+        texttemplate="%{text}", zmin=-limit, zmax=limit, showscale=False, xgap=2, ygap=2,
+        colorscale=[[0, PALETTE[5]], [0.5, "#ffffff"], [1, PALETTE[0]]],
+        hovertemplate="%{y}, %{x}: median NPV %{z:,.0f} " + currency + "<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(side="top", showgrid=False, ticks="")
+    note = (f"Median NPV over the simulated futures, in thousands of {currency}; "
+            "★ the club's recommended machine.")
+    fig = _finish(fig, title, "", "", note, height=240 + ROW_HEIGHT * len(grid))
+    return fig.update_layout(margin={"t": 140})

@@ -519,6 +519,7 @@ def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
     best = a.portfolios.iloc[0] if len(a.portfolios) else None
     return {
         "kind": "decision",
+        "club": a.data.club.name,
         "recommendation": a.recommendation,
         "currency": c,
         "draws": a.simulation.n_draws, "seed": a.simulation.seed,

@@ -198,7 +198,7 @@ def write_log(table: pa.Table, path: Path, compression_level: int = 19) -> Path:
 
 
 def write_demo_club(out_dir: Path, members: int = DEMO_MEMBERS, seed: int = DEMO_SEED,
-                    today: date | None = None) -> list[Path]:
+                    today: date | None = None, name: str = CLUB_NAME) -> list[Path]:
     """Write a synthetic club into ``out_dir``: roster, club facts and a year of logs.
 
     Files: ``members.csv``, ``club.yml``, ``checkins.parquet`` (a year of check-ins before
@@ -220,7 +220,7 @@ def write_demo_club(out_dir: Path, members: int = DEMO_MEMBERS, seed: int = DEMO
     text.to_csv(members_path, index=False, date_format="%Y-%m-%d", lineterminator="\n",
                 encoding="utf-8")
     club = {
-        "name": CLUB_NAME,
+        "name": name,
         "currency": CURRENCY,
         "synthetic": True,
         "generated_by": "evaluate demo-data",
@@ -243,6 +243,25 @@ def write_demo_club(out_dir: Path, members: int = DEMO_MEMBERS, seed: int = DEMO
         for name in (EQUIPMENT_FILE, ASSUMPTIONS_FILE):
             copied.append(Path(shutil.copyfile(DEMO_DATA_DIR / name, out_dir / name)))
     return [members_path, club_path, *logs, *copied]
+
+
+def write_demo_chain(out_dir: Path, clubs: int, members: int = DEMO_MEMBERS,
+                     seed: int = DEMO_SEED, today: date | None = None) -> list[Path]:
+    """Write ``clubs`` synthetic clubs into ``out_dir/club-01`` ... for a chain plan.
+
+    Club ``k`` has its own seed (``seed + k``) and between half and the full ``members``,
+    so the clubs differ in size and make-up; each is named "Demo club NN (synthetic)".
+    Returns the club folders.
+    """
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(max(10, members // 2), members + 1, size=clubs)
+    folders = []
+    for k, size in enumerate(sizes, start=1):
+        folder = Path(out_dir) / f"club-{k:02d}"
+        write_demo_club(folder, members=int(size), seed=seed + k, today=today,
+                        name=f"Demo club {k:02d} (synthetic)")
+        folders.append(folder)
+    return folders
 
 
 if __name__ == "__main__":

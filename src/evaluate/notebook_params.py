@@ -186,10 +186,30 @@ class UsageReviewParams(_ModelParams):
         return date.fromisoformat(self.installed) if self.installed else None
 
 
+class ChainRollupParams(BaseModel):
+    """Parameters of ``notebooks/chain_rollup.ipynb``: where each machine pays off best."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    summaries_dir: str = Field("", description="build folder holding the clubs' decision "
+                               "summaries (set by the build); empty = run club_dirs")
+    club_dirs: list[str] = Field(default_factory=list, description="club data folders to "
+                                 "run when summaries_dir is empty; empty = the demo club")
+    draws: int = Field(DEFAULT_DRAWS, ge=100, le=200_000,
+                       description="Monte Carlo draws when running club_dirs")
+    seed: int = Field(DEFAULT_SEED, ge=0, description="random seed when running club_dirs")
+
+    @property
+    def clubs(self) -> list[str]:
+        """The club folders to run: ``club_dirs``, or the demo club."""
+        return self.club_dirs or [""]
+
+
 # Keyed by notebook file stem; the build looks up a report's model here.
 PARAMETER_MODELS: dict[str, type[BaseModel]] = {
     "member_profile": MemberProfileParams,
     "decision_report": DecisionReportParams,
     "candidate_profile": CandidateProfileParams,
     "usage_review": UsageReviewParams,
+    "chain_rollup": ChainRollupParams,
 }

@@ -75,6 +75,7 @@ class DecisionSummary(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["decision"] = "decision"
+    club: str = Field(description="the club's name (club.yml)")
     recommendation: str = Field(description="equipment_id of the recommended machine")
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     draws: int = Field(ge=1, description="Monte Carlo draws")
