@@ -28,11 +28,44 @@ def test_small_plan_expands_one_report_per_parameter_set():
     assert loaded.plan.cell_timeout == 60
 
 
-def test_default_plan_is_valid_and_builds_every_notebook():
+def test_bundled_plans_are_valid_and_build_every_notebook():
     loaded = load_plan(DEFAULT_PLAN)
-    notebooks = {r.notebook.name for r in loaded.reports}
-    assert notebooks == {p.name for p in DEFAULT_PLAN.parent.glob("*.ipynb")}
     assert loaded.data_dir == DEFAULT_PLAN.parent.parent.joinpath("data", "demo").resolve()
+    chain = load_plan(DEFAULT_PLAN.parent / "chain-plan.yml")
+    notebooks = {r.notebook.name for r in [*loaded.reports, *chain.reports]}
+    assert notebooks == {p.name for p in DEFAULT_PLAN.parent.glob("*.ipynb")}
+
+
+def test_a_chain_plan_gives_one_report_per_club(tmp_path):
+    for club in ("north", "south-2"):
+        (tmp_path / "clubs" / club).mkdir(parents=True)
+        (tmp_path / "clubs" / club / "members.csv").write_text("member_id\n")
+    (tmp_path / "clubs" / "notes").mkdir()  # no members.csv: not a club
+    path = write(tmp_path, "clubs: clubs\nreports:\n"
+                 "  - {name: solo, notebook: chart.ipynb, title: Solo, per_club: true}\n"
+                 "  - {name: roll, notebook: chart.ipynb, title: Roll}\n")
+    reports = load_plan(path).reports
+    assert [r.name for r in reports] == ["north-solo", "south-2-solo", "roll"]
+    assert reports[0].data_dir == (tmp_path / "clubs" / "north").resolve()
+    assert reports[0].title == "Solo · north" and reports[2].data_dir is None
+
+
+@pytest.mark.parametrize(("clubs", "words"), [
+    (None, "per_club reports need the plan's clubs"),
+    ("missing", "clubs folder not found"),
+    ("empty", "the chain has no club"),
+    ("bad", "club folder name is not a slug"),
+])
+def test_bad_chains_are_refused(tmp_path, clubs, words):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "bad" / "North Club").mkdir(parents=True)
+    (tmp_path / "bad" / "North Club" / "members.csv").write_text("member_id\n")
+    head = f"clubs: {clubs}\n" if clubs else ""
+    path = write(tmp_path, head + "reports:\n"
+                 "  - {name: solo, notebook: chart.ipynb, title: Solo, per_club: true}\n")
+    with pytest.raises(PlanError) as err:
+        load_plan(path)
+    assert words in str(err.value)
 
 
 def test_a_single_report_keeps_the_entry_name(tmp_path):

@@ -20,6 +20,7 @@ are slugs, so no name can escape the build folder.
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,8 @@ class ReportEntry(BaseModel):
     parameters: dict[str, Any] = Field(default_factory=dict,
                                        description="parameters shared by every set")
     parameter_sets: list[ParameterSet] = Field(default_factory=list)
+    per_club: bool = Field(False, description="one report per club of the plan's clubs, "
+                           "named <club folder>-<name>")
 
     @model_validator(mode="after")
     def _sets_are_named(self) -> ReportEntry:
@@ -76,6 +79,11 @@ class BuildPlan(BaseModel):
     title: str = "Club equipment reports"
     data_dir: Path | None = Field(None, description="club data folder, relative to the plan")
     cell_timeout: int = Field(600, gt=0, description="seconds a single cell may run")
+    clubs: Path | list[Path] | None = Field(
+        None, description="a chain: a folder whose subfolders are club data folders, or a "
+        "list of club data folders, relative to the plan")
+    shared_plotly: bool = Field(False, description="reports load one plotly.js from the "
+                                "output folder's assets/ instead of each embedding it")
     reports: list[ReportEntry] = Field(min_length=1)
 
 
@@ -88,6 +96,7 @@ class PlannedReport:
     notebook: Path
     title: str
     parameters: dict[str, Any] = field(default_factory=dict)
+    data_dir: Path | None = None  # a chain's club folder (per_club entries); else the build's
 
 
 @dataclass(frozen=True)
@@ -127,16 +136,58 @@ def _problem_from(err: dict[str, Any], path: Path) -> Problem:
                    rule=err["type"], fix=fix)
 
 
-def _expand(entry: ReportEntry, plan_dir: Path) -> list[PlannedReport]:
+def _expand(entry: ReportEntry, plan_dir: Path, clubs: list[Path]) -> list[PlannedReport]:
     sets = entry.parameter_sets or [ParameterSet()]
     reports = []
-    for pset in sets:
-        params = {**entry.parameters, **pset.parameters}
-        name = entry.name if len(sets) == 1 else f"{entry.name}-{pset.name}"
-        reports.append(PlannedReport(name=name, entry=entry.name,
-                                     notebook=(plan_dir / entry.notebook).resolve(),
-                                     title=pset.title or entry.title, parameters=params))
+    for club in clubs if entry.per_club else [None]:
+        for pset in sets:
+            params = {**entry.parameters, **pset.parameters}
+            name = entry.name if len(sets) == 1 else f"{entry.name}-{pset.name}"
+            title = pset.title or entry.title
+            if club is not None:
+                name, title = f"{club.name}-{name}", f"{title} · {club.name}"
+            reports.append(PlannedReport(name=name, entry=entry.name,
+                                         notebook=(plan_dir / entry.notebook).resolve(),
+                                         title=title, parameters=params, data_dir=club))
     return reports
+
+
+def club_folders(plan: BuildPlan, path: Path) -> list[Path]:
+    """The chain's club folders, in name order (empty without ``clubs``); checked.
+
+    ``clubs`` names a folder whose subfolders holding a ``members.csv`` are the clubs, or
+    lists the club folders. Folder names become report-name prefixes, so they must be slugs.
+    """
+    if plan.clubs is None:
+        if any(entry.per_club for entry in plan.reports):
+            raise PlanError.single("per_club reports need the plan's clubs", file=path,
+                                   column="clubs", fix="add clubs: FOLDER (the chain's "
+                                   "club folders) or remove per_club")
+        return []
+    if isinstance(plan.clubs, list):
+        folders = [(path.parent / c).resolve() for c in plan.clubs]
+    else:
+        root = (path.parent / plan.clubs).resolve()
+        if not root.is_dir():
+            raise PlanError.single("clubs folder not found", file=path, column="clubs",
+                                   value=str(root), fix="give clubs the folder holding one "
+                                   "subfolder per club")
+        folders = sorted(p for p in root.iterdir() if (p / "members.csv").is_file())
+    problems = []
+    for folder in folders:
+        if not folder.is_dir():
+            problems.append(Problem("club folder not found", file=path, column="clubs",
+                                    value=str(folder), fix="correct the path"))
+        elif not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,40}", folder.name):
+            problems.append(Problem("club folder name is not a slug", file=path,
+                                    column="clubs", value=folder.name,
+                                    fix=f"rename the folder: {SLUG_RULE}"))
+    if not folders:
+        problems.append(Problem("the chain has no club (no subfolder with members.csv)",
+                                file=path, column="clubs", fix="add the club folders"))
+    if problems:
+        raise PlanError(problems)
+    return folders
 
 
 def _check_reports(reports: list[PlannedReport], path: Path) -> list[Problem]:
@@ -178,7 +229,8 @@ def load_plan(path: str | Path) -> LoadedPlan:
         plan = BuildPlan.model_validate(raw)
     except ValidationError as exc:
         raise PlanError([_problem_from(e, path) for e in exc.errors()]) from None
-    reports = [r for entry in plan.reports for r in _expand(entry, path.parent)]
+    clubs = club_folders(plan, path)
+    reports = [r for entry in plan.reports for r in _expand(entry, path.parent, clubs)]
     problems = _check_reports(reports, path)
     if problems:
         raise PlanError(problems)
