@@ -76,6 +76,7 @@ class BuildOptions:
     cell_timeout: float | None = None
     dry_run: bool = False
     pdf: bool = False
+    shared_plotly: bool | None = None  # None: the plan's shared_plotly
 
 
 @dataclass
@@ -443,6 +444,13 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
             context = {"build_id": build_id, "built_at": started.strftime("%Y-%m-%d %H:%M UTC"),
                        "suite_version": __version__, "data_label": _data_label(prepared.data_dir),
                        "out_dir": str(out_dir)}
+            shared = (options.shared_plotly if options.shared_plotly is not None
+                      else prepared.plan.plan.shared_plotly)
+            if shared:  # one plotly.js for every build of out_dir, before any page is printed
+                from evaluate.html_export import ASSETS_DIR, write_plotly_asset
+
+                asset = write_plotly_asset(out_dir)
+                context["plotly_src"] = f"../{ASSETS_DIR}/{asset.name}"
             inputs = _input_files(prepared)
             progress.start(prepared.jobs)
             jobs = max(1, min(options.jobs or default_jobs(), len(prepared.jobs)))
@@ -458,7 +466,9 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
                          "content": prepared.plan.plan.model_dump(mode="json")},
                 "options": {"jobs": jobs, "cell_timeout_s": prepared.cell_timeout,
                             "only": list(options.only), "params": options.params,
-                            "pdf": options.pdf},
+                            "pdf": options.pdf,
+                            "plotly_js": "shared" if shared else "self-contained",
+                            "plotly_src": context.get("plotly_src")},
                 "data": {"dir": str(prepared.data_dir), "label": context["data_label"],
                          "warnings": [str(p) for p in prepared.data_warnings]},
                 "inputs": inputs, "versions": _versions(),

@@ -6,6 +6,8 @@ Layout of an output folder (``reports/`` by default)::
     latest -> 2026-11-23-223412   the newest build whose reports all succeeded
     2026-11-23-223412/        one build: build.json, <report>.html, <report>.ipynb,
                               <report>.summary.json, logs/, <report>.pdf (--pdf)
+    assets/plotly-<version>-<sha256>.min.js   one plotly.js that builds made with
+                              --shared-plotly load (evaluate.html_export); never rewritten
     .staging-<id>/            a build being written; renamed into place when complete
     .build.lock               held by the build that is writing here
 
