@@ -116,6 +116,17 @@ def test_report_opens_offline_with_every_chart_and_no_code(browser, built, membe
 
 
 @pytest.mark.parametrize("name", REPORTS)
+def test_report_is_self_contained_in_at_most_6_mb(built, name):
+    page = built / f"{name}.html"
+    assert page.stat().st_size <= 6_000_000
+    source = page.read_text(encoding="utf-8")
+    assert source.count("plotly.js v") == 1  # plotly.js embedded once
+    assert not re.search(r"<script[^>]*\ssrc=", source)  # and nothing loaded from elsewhere
+    manifest = json.loads((built / "build.json").read_text())
+    assert manifest["options"]["plotly_js"] == "self-contained"
+
+
+@pytest.mark.parametrize("name", REPORTS)
 def test_report_pdf_has_its_first_chart(built, name):
     title = first_chart_title(built / f"{name}.ipynb")
     assert title, "the report draws a chart, so its first chart has a title"
