@@ -50,14 +50,26 @@ class NotebookParameter:
 
 def inspect_parameters(notebook: str | Path) -> dict[str, NotebookParameter]:
     """Return the parameters ``notebook`` declares, by name, in the order it declares them."""
+    return declared_from(inspect_declared(notebook))
+
+
+def inspect_declared(notebook: str | Path) -> dict[str, dict[str, Any]]:
+    """The parameters cell of ``notebook`` as papermill reads it: plain strings, JSON-safe.
+
+    The build cache remembers it by the notebook's sha256 (``evaluate.cache``).
+    """
     import papermill
 
     try:
-        declared = papermill.inspect_notebook(str(notebook))
+        return dict(papermill.inspect_notebook(str(notebook)))
     except Exception as exc:  # unreadable JSON, no kernelspec, not a notebook
         raise ParameterError.single(
             f"cannot read the notebook's parameters: {exc}", file=notebook,
             fix="open it in JupyterLab and save it with the Python 3 (python3) kernel") from None
+
+
+def declared_from(declared: Mapping[str, Mapping[str, Any]]) -> dict[str, NotebookParameter]:
+    """The parameters from papermill's reading of a parameters cell (:func:`inspect_declared`)."""
     found: dict[str, NotebookParameter] = {}
     for name, info in declared.items():
         try:
