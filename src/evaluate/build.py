@@ -9,7 +9,6 @@ See ``evaluate.publish`` for the folder layout.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -19,27 +18,18 @@ import subprocess
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from evaluate import __version__
+from evaluate.cache import CACHE_DIR, INDEX, BuildCache, Hit, folder_files
 from evaluate.checks import check_club
 from evaluate.errors import DataError, ParameterError, Problem, did_you_mean
-from evaluate.execution import Failure, KernelRegistry, run_notebook
-from evaluate.html_export import add_failure_banner, notebook_to_html, warm_up
-from evaluate.notebook_params import PARAMETER_MODELS
-from evaluate.parameters import (
-    NotebookParameter,
-    check_values,
-    check_with_model,
-    inspect_parameters,
-)
-from evaluate.paths import DEFAULT_PLAN, PROJECT_ROOT, REPORTS_DIR
+from evaluate.parameters import NotebookParameter, check_values, check_with_model
+from evaluate.paths import DEFAULT_PLAN, PROJECT_ROOT, REFERENCE_DATA_DIR, REPORTS_DIR
 from evaluate.plan import LoadedPlan, PlannedReport, load_plan, select_reports
 from evaluate.publish import (
     BUILD_FILE,
@@ -51,6 +41,9 @@ from evaluate.publish import (
     write_json,
 )
 from evaluate.results import read_records, read_summary, summary_problems
+
+if TYPE_CHECKING:  # imported where used: a build that reuses every report needs none of them
+    from evaluate.execution import Failure, KernelRegistry
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +70,7 @@ class BuildOptions:
     dry_run: bool = False
     pdf: bool = False
     shared_plotly: bool | None = None  # None: the plan's shared_plotly
+    force: bool = False  # run every report, reusing none (evaluate.cache)
 
 
 @dataclass
@@ -104,6 +98,7 @@ class ReportResult:
     failure: Failure | None = None
     attempts: int = 1
     pdf: str | None = None
+    cache: dict[str, Any] | None = None  # {"hit", "key"[, "from_build", "ran_in"]}: evaluate.cache
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for build.json."""
@@ -122,6 +117,10 @@ class Prepared:
     cell_timeout: float
     data_warnings: list[Problem] = field(default_factory=list)
     chromium: str | None = None  # the browser that prints PDFs (--pdf), else None
+    cache: BuildCache | None = None  # the output folder's cache; its file hashes
+    models_checked: bool = True  # False: the notebooks' pydantic models are still to check
+    cache_keys: dict[str, str] = field(default_factory=dict)  # report name -> key
+    reusable: dict[str, Hit] = field(default_factory=dict)  # what --dry-run would reuse
 
 
 @dataclass
@@ -151,6 +150,9 @@ class Progress:
     def report_finished(self, result: ReportResult) -> None:
         """A report is done (ok or failed)."""
 
+    def report_reused(self, result: ReportResult, from_build: str) -> None:
+        """A report is done: its files were taken from build ``from_build``, nothing ran."""
+
 
 # --- prepare: everything that can be checked before a kernel starts -----------------------
 
@@ -175,11 +177,35 @@ def _job_for(report: PlannedReport, declared: dict[str, NotebookParameter],
     if "data_dir" in declared:
         params["data_dir"] = str(data_dir)
     full = {name: p.default for name, p in declared.items()} | params
-    model = PARAMETER_MODELS.get(report.notebook.stem)
-    if model is not None:
-        check_with_model(model, full, origin=f"report {report.name}")
     title = report.title.format_map(full)
     return Job(report=report, parameters=params, title=title)
+
+
+def _model_problems(jobs: list[Job], cache: BuildCache) -> list[Problem]:
+    """Check each job's full parameters with its notebook's pydantic model, if it has one."""
+    from evaluate.notebook_params import PARAMETER_MODELS  # imports the model: pandas, numpy
+
+    problems: list[Problem] = []
+    for job in jobs:
+        model = PARAMETER_MODELS.get(job.report.notebook.stem)
+        if model is None:
+            continue
+        declared = cache.parameters(job.report.notebook)
+        full = {name: p.default for name, p in declared.items()} | job.parameters
+        try:
+            check_with_model(model, full, origin=f"report {job.report.name}")
+        except ParameterError as exc:
+            problems.extend(exc.problems)
+    return problems
+
+
+def check_models(prepared: Prepared) -> None:
+    """Check the parameters with the notebooks' models, if :func:`prepare` left it to do."""
+    if not prepared.models_checked:
+        problems = _model_problems(prepared.jobs, prepared.cache)
+        if problems:
+            raise ParameterError(problems)
+        prepared.models_checked = True
 
 
 def check_data(prepared: Prepared) -> None:
@@ -189,11 +215,15 @@ def check_data(prepared: Prepared) -> None:
     prepared.data_warnings = data_check.warnings
 
 
-def prepare(options: BuildOptions, *, with_data: bool = True) -> Prepared:
+def prepare(options: BuildOptions, *, with_data: bool = True,
+            with_models: bool = True) -> Prepared:
     """Check the plan, every parameter of every report and, ``with_data``, the club data.
 
     Raises on any bad input. The build itself checks the data later, while the
-    kernels boot (see :func:`build_reports`).
+    kernels boot (see :func:`build_reports`). Without ``with_models``, the checks of
+    the notebooks' pydantic models are left to :func:`check_models` (unless another
+    problem is found: then every problem is raised at once): a build that reuses
+    every report needs neither them nor the model code they import.
     """
     chromium = None
     if options.pdf:
@@ -203,7 +233,8 @@ def prepare(options: BuildOptions, *, with_data: bool = True) -> Prepared:
     plan = load_plan(options.plan_path)
     reports = select_reports(plan.reports, options.only, plan.path)
     data_dir = resolve_data_dir(options, plan)
-    declared = {nb: inspect_parameters(nb) for nb in {r.notebook for r in reports}}
+    cache = BuildCache(options.out_dir)
+    declared = {nb: cache.parameters(nb) for nb in {r.notebook for r in reports}}
     known = set().union(*declared.values())
     problems: list[Problem] = []
     if "data_dir" in options.params:
@@ -221,11 +252,13 @@ def prepare(options: BuildOptions, *, with_data: bool = True) -> Prepared:
                                  plan.path))
         except ParameterError as exc:
             problems.extend(exc.problems)
+    if problems or with_models:
+        problems.extend(_model_problems(jobs, cache))
     if problems:
         raise ParameterError(problems)
     timeout = options.cell_timeout or plan.plan.cell_timeout
     prepared = Prepared(plan=plan, data_dir=data_dir, jobs=jobs, cell_timeout=timeout,
-                        chromium=chromium)
+                        chromium=chromium, cache=cache, models_checked=with_models)
     if with_data:
         check_data(prepared)
     return prepared
@@ -234,21 +267,25 @@ def prepare(options: BuildOptions, *, with_data: bool = True) -> Prepared:
 # --- run -----------------------------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _report_data_dir(job: Job, prepared: Prepared) -> Path:
+    """The club data folder a report reads: its own (a chain's club), else the build's."""
+    return job.report.data_dir or prepared.data_dir
 
 
 def _input_files(prepared: Prepared) -> list[dict[str, Any]]:
-    """Every input of the build with its sha256: the plan, the notebooks, the data."""
+    """Every input of the build with its sha256: plan, notebooks, data and reference data.
+
+    The data is every folder the reports read; each file is hashed once per build (the
+    cache keys use the same hashes).
+    """
     files = [prepared.plan.path, *sorted({j.report.notebook for j in prepared.jobs})]
-    files += sorted(p for p in prepared.data_dir.rglob("*")
-                    if p.is_file() and not any(part.startswith(".") for part in
-                                               p.relative_to(prepared.data_dir).parts))
-    return [{"path": str(p), "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files]
+    folders = [prepared.data_dir]
+    folders += sorted({_report_data_dir(j, prepared) for j in prepared.jobs} - {prepared.data_dir})
+    for folder in [*folders, REFERENCE_DATA_DIR]:
+        files += folder_files(folder)
+    hashes = prepared.cache.hashes
+    return [{"path": str(p), "bytes": p.stat().st_size, "sha256": hashes.sha256(p)}
+            for p in files]
 
 
 def _versions() -> dict[str, str]:
@@ -293,6 +330,11 @@ def _write_prepared_notebook(job: Job, path: Path) -> None:
 
 def _run_job(job: Job, folder: Path, registry: KernelRegistry, cell_timeout: float,
              context: dict[str, Any]) -> ReportResult:
+    import nbformat
+
+    from evaluate.execution import Failure, run_notebook
+    from evaluate.html_export import add_failure_banner, notebook_to_html
+
     name = job.report.name
     executed, page, summary = f"{name}.ipynb", f"{name}.html", f"{name}.summary.json"
     outcome = run_notebook(job.report.notebook, folder / executed, job.parameters,
@@ -334,6 +376,7 @@ def _run_job(job: Job, folder: Path, registry: KernelRegistry, cell_timeout: flo
 
 def _pdf_done(result: ReportResult, future: Future[Path], folder: Path) -> None:
     """Record how printing ``result``'s page went; a PDF that failed fails its report."""
+    from evaluate.execution import Failure
     from evaluate.pdf import PdfError
 
     try:
@@ -361,6 +404,9 @@ def _run_all(prepared: Prepared, folder: Path, jobs: int, context: dict[str, Any
     With a browser (``--pdf``), it starts at once too, and each report's page is
     printed as soon as that report is done, while the others run.
     """
+    from evaluate.execution import KernelRegistry
+    from evaluate.html_export import warm_up
+
     registry = KernelRegistry(gated=True)
     results: dict[str, ReportResult] = {}
 
@@ -417,6 +463,88 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+# --- the cache: reports whose inputs have not changed are reused (evaluate.cache) ----------
+
+
+def output_options(options: BuildOptions, prepared: Prepared) -> dict[str, Any]:
+    """The build options that change a report's files: part of each report's cache key.
+
+    The cell timeout, ``--jobs`` and ``--only`` change no file and are not in it.
+    """
+    shared = (options.shared_plotly if options.shared_plotly is not None
+              else prepared.plan.plan.shared_plotly)
+    return {"pdf": options.pdf, "plotly_js": "shared" if shared else "self-contained",
+            "plotly_renderer": os.environ.get("PLOTLY_RENDERER", PLOTLY_RENDERER)}
+
+
+def cache_keys(prepared: Prepared, options: BuildOptions,
+               versions: dict[str, str]) -> dict[str, str]:
+    """Each report's cache key, by report name (what goes into one: ``evaluate.cache``)."""
+    extra = output_options(options, prepared)
+    return {job.report.name: prepared.cache.key(
+                name=job.report.name, title=job.title, notebook=job.report.notebook,
+                parameters=job.parameters, data_dir=_report_data_dir(job, prepared),
+                versions=versions, options=extra)
+            for job in prepared.jobs}
+
+
+def _reuse(prepared: Prepared, hits: dict[str, Hit], folder: Path, build_id: str,
+           progress: Progress) -> dict[str, ReportResult]:
+    """Put each hit's files into the build ``folder``; a hit that cannot be taken will run."""
+    reused: dict[str, ReportResult] = {}
+    for job in prepared.jobs:
+        name = job.report.name
+        hit = hits.get(name)
+        began = time.perf_counter()
+        if hit is None or not prepared.cache.reuse(hit, folder, build_id):
+            continue
+        out = hit.outputs
+        reused[name] = result = ReportResult(
+            name=name, title=job.title, notebook=str(job.report.notebook),
+            parameters=job.parameters, status="ok",
+            seconds=round(time.perf_counter() - began, 2), html=str(out["html"]),
+            executed=str(out["executed"]), summary=str(out["summary"]), attempts=0,
+            pdf=out["pdf"],
+            cache={"hit": True, "key": hit.key, "from_build": hit.build, "ran_in": hit.ran_in})
+        progress.report_reused(result, hit.build)
+    return reused
+
+
+def _reused_data_warnings(out_dir: Path, builds: set[str]) -> list[str]:
+    """The data warnings recorded by the build(s) every report was taken from."""
+    warnings: list[str] = []
+    for build in sorted(builds):
+        try:
+            data = json.loads((out_dir / build / BUILD_FILE).read_text(encoding="utf-8"))
+            found = data["data"]["warnings"]
+        except (OSError, ValueError, TypeError, KeyError):
+            continue
+        warnings += [str(w) for w in found if str(w) not in warnings]
+    return warnings
+
+
+def _remember(prepared: Prepared, folder: Path, build_id: str,
+              results: list[ReportResult]) -> None:
+    """Record the reports that succeeded in the cache index, pointing at this build."""
+    entries = []
+    for r in results:
+        if r.status != "ok" or not r.cache:
+            continue
+        outputs = {"executed": r.executed, "html": r.html, "summary": r.summary, "pdf": r.pdf}
+        named = [f for f in outputs.values() if f]
+        if not all((folder / f).is_file() for f in named):
+            continue
+        log_file = f"logs/{r.name}.kernel.log"
+        files = named + ([log_file] if (folder / log_file).is_file() else [])
+        entries.append({"key": r.cache["key"], "report": r.name, "files": files,
+                        "outputs": outputs, "ran_in": r.cache.get("ran_in") or build_id,
+                        "notebook": prepared.cache.notebook_memo(Path(r.notebook))})
+    try:
+        prepared.cache.record(build_id, entries)
+    except OSError as exc:  # the build is published: a cache that cannot be written is no error
+        log.warning("could not update the build cache %s: %s", prepared.cache.dir, exc)
+
+
 def build_reports(options: BuildOptions, progress: Progress | None = None,
                   now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> BuildResult:
     """Build every report of the plan into a new dated folder under ``options.out_dir``.
@@ -427,9 +555,14 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
     see ``BuildResult.ok``.
     """
     progress = progress or Progress()
-    prepared = prepare(options, with_data=options.dry_run)
+    prepared = prepare(options, with_data=options.dry_run, with_models=options.dry_run)
+    versions = _versions()
+    prepared.cache_keys = keys = cache_keys(prepared, options, versions)
     if options.dry_run:
+        prepared.reusable = {} if options.force else prepared.cache.lookup(keys)
         return BuildResult(None, None, [], prepared)
+    if options.force or len(prepared.cache.lookup(keys)) < len(keys):
+        check_models(prepared)  # some report will run: check its parameters before the lock
     out_dir = options.out_dir.resolve()
     os.environ.setdefault("PLOTLY_RENDERER", PLOTLY_RENDERER)
     with build_lock(out_dir):
@@ -454,7 +587,27 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
             inputs = _input_files(prepared)
             progress.start(prepared.jobs)
             jobs = max(1, min(options.jobs or default_jobs(), len(prepared.jobs)))
-            results = _run_all(prepared, folder, jobs, context, progress)
+            hits = {} if options.force else prepared.cache.lookup(keys)
+            reused = _reuse(prepared, hits, folder, build_id, progress)
+            to_run = [job for job in prepared.jobs if job.report.name not in reused]
+            ran: dict[str, ReportResult] = {}
+            if to_run:
+                check_models(prepared)
+                running = replace(prepared, jobs=to_run)
+                for result in _run_all(running, folder, min(jobs, len(to_run)), context,
+                                       progress):
+                    result.cache = {"hit": False, "key": keys[result.name]}
+                    ran[result.name] = result
+                prepared.data_warnings = running.data_warnings
+                data_check = {"ran": True}
+            else:  # every report reused: no kernel, and this data passed the check before
+                sources = {r.cache["from_build"] for r in reused.values()}
+                prepared.data_warnings = _reused_data_warnings(out_dir, sources)
+                checked = ", ".join(sorted({r.cache["ran_in"] for r in reused.values()}))
+                data_check = {"ran": False, "why": (
+                    "every report was reused: the data is byte-identical to the data that "
+                    f"passed the check in build {checked}, where they ran")}
+            results = [reused.get(j.report.name) or ran[j.report.name] for j in prepared.jobs]
             succeeded = all(r.status == "ok" for r in results)
             write_json(folder / BUILD_FILE, {
                 "build_id": build_id, "title": prepared.plan.plan.title,
@@ -466,16 +619,20 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
                          "content": prepared.plan.plan.model_dump(mode="json")},
                 "options": {"jobs": jobs, "cell_timeout_s": prepared.cell_timeout,
                             "only": list(options.only), "params": options.params,
-                            "pdf": options.pdf,
+                            "pdf": options.pdf, "force": options.force,
                             "plotly_js": "shared" if shared else "self-contained",
                             "plotly_src": context.get("plotly_src")},
                 "data": {"dir": str(prepared.data_dir), "label": context["data_label"],
-                         "warnings": [str(p) for p in prepared.data_warnings]},
-                "inputs": inputs, "versions": _versions(),
+                         "warnings": [str(p) for p in prepared.data_warnings],
+                         "check": data_check},
+                "inputs": inputs, "versions": versions,
+                "cache": {"hits": len(reused), "reports": len(results), "force": options.force,
+                          "index": f"{CACHE_DIR}/{INDEX}"},
                 "reports": [r.to_dict() for r in results],
             })
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         final = publish(folder, out_dir, build_id, succeeded=succeeded)
+        _remember(prepared, final, build_id, results)
     return BuildResult(build_id, final, results, prepared)

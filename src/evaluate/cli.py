@@ -74,10 +74,14 @@ def cli() -> None:
               help="Reports load one copy of plotly.js from --out's assets/ (each under 1 MB, "
                    "offline while --out is kept whole) instead of each embedding it (5 MB). "
                    "Default: the plan's shared_plotly, else self-contained.")
+@click.option("--force", is_flag=True,
+              help="Run every report, even those whose notebook, parameters, data and suite "
+                   "are unchanged since a build of --out (which are otherwise reused).")
 @click.option("--verbose", "-v", is_flag=True, help="Log debug detail.")
 def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | None,
           only: tuple[str, ...], params: tuple[str, ...], cell_timeout: float | None,
-          dry_run: bool, pdf: bool, shared_plotly: bool | None, verbose: bool) -> None:
+          dry_run: bool, pdf: bool, shared_plotly: bool | None, force: bool,
+          verbose: bool) -> None:
     """Build every report of the plan into a new dated folder of --out."""
     _configure_logging(verbose)
     from evaluate.build import BuildOptions, build_reports
@@ -90,7 +94,7 @@ def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | Non
         options = BuildOptions(plan_path=plan_path, data_dir=data_dir, out_dir=out_dir,
                                jobs=jobs, only=only, params=parse_assignments(params),
                                cell_timeout=cell_timeout, dry_run=dry_run, pdf=pdf,
-                               shared_plotly=shared_plotly)
+                               shared_plotly=shared_plotly, force=force)
         signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
         progress = for_stream(sys.stderr)
         result = build_reports(options, progress)
@@ -109,10 +113,14 @@ def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | Non
     if dry_run:
         click.echo(f"plan {result.prepared.plan.path}: {len(result.prepared.jobs)} report(s), "
                    f"data {result.prepared.data_dir}")
+        reusable = result.prepared.reusable
         for job in result.prepared.jobs:
+            hit = reusable.get(job.report.name)
+            plan = f"reuse from build {hit.build} (unchanged)" if hit else "run"
             click.echo(f"  {job.report.name}: {job.report.notebook.name} "
-                       f"{job.parameters}  ({job.title})")
-        click.echo("dry run: parameters checked, nothing executed")
+                       f"{job.parameters}  ({job.title}): {plan}")
+        click.echo(f"dry run: parameters checked, nothing executed; {len(reusable)} of "
+                   f"{len(result.prepared.jobs)} report(s) would be reused")
         return
     failed = [r for r in result.reports if r.status != "ok"]
     where = result.folder
@@ -123,8 +131,9 @@ def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | Non
             log.error("  %s: %s; executed notebook: %s", r.name, r.failure.describe(),
                       where / r.executed)
         sys.exit(EXIT_REPORT_FAILED)
-    log.info("built %d report(s) into %s; index: %s", len(result.reports), where,
-             where.parent / "index.html")
+    reused = sum(1 for r in result.reports if r.cache and r.cache.get("hit"))
+    log.info("built %d report(s) into %s (%d reused, unchanged); index: %s",
+             len(result.reports), where, reused, where.parent / "index.html")
 
 
 @cli.command()

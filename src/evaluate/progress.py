@@ -34,6 +34,9 @@ class LogProgress(Progress):
         level = logging.INFO if result.failure is None else logging.ERROR
         log.log(level, "finished %s: %s", result.name, _outcome(result))
 
+    def report_reused(self, result: ReportResult, from_build: str) -> None:  # noqa: D102
+        log.info("reused %s from build %s (unchanged)", result.name, from_build)
+
 
 class LiveProgress(Progress):
     """A rich progress bar with a line per finished report, for a person at a terminal."""
@@ -72,6 +75,11 @@ class LiveProgress(Progress):
             self.running.remove(result.name)
         mark = "[green]✓[/]" if result.failure is None else "[red]✗[/]"
         self.console.print(f"{mark} {result.name}: {_outcome(result)}", highlight=False)
+        self.bar.update(self.task, advance=1, description=self._describe())
+
+    def report_reused(self, result: ReportResult, from_build: str) -> None:  # noqa: D102
+        self.console.print(f"[green]=[/] reused {result.name} from build {from_build} "
+                           "(unchanged)", highlight=False)
         self.bar.update(self.task, advance=1, description=self._describe())
 
     def stop(self) -> None:
