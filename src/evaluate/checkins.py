@@ -9,11 +9,16 @@ never a row per member.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from evaluate.logs import (
     MINUTES_PER_DAY,
@@ -25,8 +30,11 @@ from evaluate.logs import (
     check_ids,
     check_timestamps,
     find_log,
+    id_index,
+    known_positions,
     local_minutes,
     missing_log_warning,
+    parquet_source,
     read_log,
     weekday_counts,
 )
@@ -40,6 +48,9 @@ COLUMNS = ("member_id", TIMESTAMP)
 # edge inclusive); below them come the bands "0" (never came) and "under 0.5".
 VISIT_BAND_EDGES = (0.5, 1.0, 2.0, 3.0, 5.0)
 MIN_WEEKS_OBSERVED = 4.0  # a member's rate counts only over at least four weeks in the log
+HOURS_PER_WEEK = 168
+SCAN_BATCH_ROWS = 4 * 2**20  # rows of a Parquet log checked at once by check_checkins
+_TICKS_PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000}  # the units the scan reads as is
 
 
 def _empty(categories: pd.Index | None = None) -> pd.DataFrame:
@@ -88,31 +99,154 @@ def load_checkins(data_dir: Path, member_ids: pd.Index | None = None, *,
     return frame
 
 
+@dataclass(frozen=True, eq=False)
+class CheckinProfile:
+    """The check-in log reduced to what the model reads from it: check-ins per hour of week.
+
+    ``counts`` holds how many check-ins began in each hour of the week (168, Monday 0:00-1:00
+    first, local time), ``first_day`` and ``last_day`` the log's span (days since 1970-01-01;
+    0 when empty) and ``rows`` its check-ins. ``attrs`` holds ``file`` and ``warnings`` as a
+    loaded log's do. :func:`hourly_profile` and :func:`evaluate.demand.peak_share` take it
+    wherever they take the log itself, with the same result. Built by :func:`check_checkins`
+    without a row per check-in in memory, or from a loaded log by :meth:`of`.
+    """
+
+    counts: np.ndarray
+    first_day: int
+    last_day: int
+    rows: int
+    attrs: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def empty(self) -> bool:
+        """True when the log has no check-ins (or there is no log)."""
+        return self.rows == 0
+
+    def __len__(self) -> int:
+        return self.rows
+
+    @classmethod
+    def of(cls, checkins: pd.DataFrame) -> CheckinProfile:
+        """The profile of a loaded log (:func:`load_checkins`); ``attrs`` are copied."""
+        attrs = dict(checkins.attrs)
+        if checkins.empty:
+            return cls(np.zeros(HOURS_PER_WEEK, dtype=np.int64), 0, 0, 0, attrs)
+        ticks = checkins[TIMESTAMP].to_numpy(dtype=TIMESTAMP_DTYPE).view(np.int64)
+        day = 86_400_000_000
+        return cls(_hour_of_week_counts(ticks, 3_600_000_000), int(ticks.min()) // day,
+                   int(ticks.max()) // day, len(ticks), attrs)
+
+
+def _hour_of_week_counts(ticks: np.ndarray, per_hour: int) -> np.ndarray:
+    """Check-ins per hour of the week (168) from local times in ticks since 1970-01-01."""
+    hours = ticks // per_hour  # hours since 1970-01-01 00:00 local time, then in place:
+    hours += 72  # 1970-01-01 was a Thursday: hour 72 of its week
+    hours %= HOURS_PER_WEEK
+    return np.bincount(hours, minlength=HOURS_PER_WEEK)
+
+
+def _clean_ids(dictionary: pa.Array, known: pd.Index | None) -> bool:
+    """True when every id in ``dictionary`` is filled in and, with ``known``, listed there."""
+    values = pc.utf8_trim_whitespace(dictionary.cast(pa.string()))
+    if values.null_count or pc.any(pc.equal(values, "")).as_py():
+        return False
+    return known is None or bool((known_positions(values, known) >= 0).all())
+
+
+def _scan_parquet(path: Path, member_ids: pd.Index | None,
+                  as_of: pd.Timestamp) -> CheckinProfile | None:
+    """Check a Parquet log column by column, batch by batch, and count its hours of week.
+
+    None as soon as something is not plainly fine (a problem, or a type this scan does not
+    read as is): :func:`load_checkins` then reads the log row by row and says what is wrong.
+    """
+    found = parquet_source(path, CHECKINS_SCHEMA)
+    if found is None:
+        return None
+    source, schema = found
+    stamps, ids = source[TIMESTAMP], source["member_id"]
+    stamp_type, id_type = schema.field(stamps).type, schema.field(ids).type
+    text = pa.types.is_string(id_type) or pa.types.is_large_string(id_type)
+    if not (pa.types.is_timestamp(stamp_type) and stamp_type.unit in _TICKS_PER_SECOND
+            and (text or pa.types.is_dictionary(id_type)
+                 and pa.types.is_string(id_type.value_type))):
+        return None
+    per_second = _TICKS_PER_SECOND[stamp_type.unit]
+    per_hour, per_day = 3600 * per_second, 86_400 * per_second
+    limit = (as_of.normalize() + pd.Timedelta(days=1)).value // (1_000_000_000 // per_second)
+    known = None if member_ids is None else id_index(member_ids)
+    counts = np.zeros(HOURS_PER_WEEK, dtype=np.int64)
+    low, high, rows, checked = None, None, 0, None
+    reader = pq.ParquetFile(path, read_dictionary=[ids] if text else None)
+    for batch in reader.iter_batches(batch_size=SCAN_BATCH_ROWS, columns=[stamps, ids]):
+        when, who = batch.column(stamps), batch.column(ids)
+        if not batch.num_rows:
+            continue
+        if when.null_count or who.null_count:
+            return None
+        if not pa.types.is_dictionary(who.type):
+            who = who.dictionary_encode()
+        if checked is None or not who.dictionary.equals(checked):
+            if not _clean_ids(who.dictionary, known):
+                return None
+            checked = who.dictionary
+        ticks = when.cast(pa.int64()).to_numpy()
+        first, last = int(ticks.min()), int(ticks.max())
+        if last >= limit:
+            return None
+        counts += _hour_of_week_counts(ticks, per_hour)
+        low = first if low is None else min(low, first)
+        high = last if high is None else max(high, last)
+        rows += len(ticks)
+    if not rows:
+        return CheckinProfile(counts, 0, 0, 0)
+    return CheckinProfile(counts, low // per_day, high // per_day, rows)
+
+
+def check_checkins(data_dir: Path, member_ids: pd.Index | None = None, *,
+                   as_of: date | pd.Timestamp | None = None) -> CheckinProfile:
+    """Check the check-in log as :func:`load_checkins` does; return its :class:`CheckinProfile`.
+
+    The same checks, the same problems and the same :class:`~evaluate.errors.DataError`,
+    but a clean Parquet log is read a few million rows at a time with pyarrow and reduced to
+    its counts per hour of the week as it goes, so a year of check-ins of a million members
+    never sits in memory as a table: the ids are checked once per distinct Parquet
+    dictionary, the timestamps by their nulls and maximum. A log that fails any check, a CSV
+    log, or a Parquet log with text timestamps or numeric ids is loaded by
+    :func:`load_checkins` (which lists every problem with its rows) and then reduced.
+    ``attrs`` holds ``file`` and ``warnings`` as the loaded log's do.
+    """
+    path = find_log(Path(data_dir), CHECKINS_SCHEMA)
+    if path is not None and path.suffix == ".parquet":
+        profile = _scan_parquet(path, member_ids, as_of_date(as_of))
+        if profile is not None:
+            profile.attrs.update(file=path, warnings=[])
+            return profile
+    return CheckinProfile.of(load_checkins(data_dir, member_ids, as_of=as_of))
+
+
 def _span_days(minutes: np.ndarray) -> tuple[int, int]:
     """First and last day (days since 1970-01-01) of a non-empty log."""
     return int(minutes.min()) // MINUTES_PER_DAY, int(minutes.max()) // MINUTES_PER_DAY
 
 
-def hourly_profile(checkins: pd.DataFrame) -> pd.DataFrame:
+def hourly_profile(checkins: pd.DataFrame | CheckinProfile) -> pd.DataFrame:
     """Average check-ins per week in each hour of each weekday (168 rows, local time).
 
     Columns ``weekday`` (0 = Monday), ``weekday_name``, ``hour`` (0-23, the hour the visit
     began) and ``checkins_per_week``: check-ins in that hour divided by how many such weekdays
     the log spans, from its first to its last day. The model's peak-hour load comes from this.
+    ``checkins`` is the loaded log or its :class:`CheckinProfile`.
     """
     grid = pd.MultiIndex.from_product([range(7), range(24)], names=["weekday", "hour"])
     frame = grid.to_frame(index=False)
     frame.insert(1, "weekday_name", [WEEKDAY_NAMES[d] for d in frame["weekday"]])
     if checkins.empty:
         return frame.assign(checkins_per_week=0.0)
-    ticks = checkins[TIMESTAMP].to_numpy(dtype=TIMESTAMP_DTYPE).view(np.int64)
-    hours = ticks // 3_600_000_000  # hours since 1970-01-01 00:00 local time, then in place:
-    hours += 72  # 1970-01-01 was a Thursday: hour 72 of its week
-    hours %= 168
-    counts = np.bincount(hours, minlength=168).reshape(7, 24)
-    del hours
-    day = 86_400_000_000
-    weeks = weekday_counts(int(ticks.min()) // day, int(ticks.max()) // day)
+    if not isinstance(checkins, CheckinProfile):
+        checkins = CheckinProfile.of(checkins)
+    counts = checkins.counts.reshape(7, 24)
+    weeks = weekday_counts(checkins.first_day, checkins.last_day)
     return frame.assign(checkins_per_week=(counts / np.maximum(weeks, 1)[:, None]).ravel())
 
 

@@ -37,6 +37,7 @@ import pandas as pd
 from evaluate.assumptions import Assumptions
 from evaluate.audience import audience_table
 from evaluate.calibration import Calibration, calibrate_uptake, comparable_machine
+from evaluate.checkins import CheckinProfile
 from evaluate.checks import FolderCheck, check_club
 from evaluate.club import ClubInfo
 from evaluate.criteria import CRITERIA, DecisionCriteria, decision_draws, decision_matrix
@@ -59,8 +60,10 @@ COST_LABEL = "Up-front cost: price plus installation"
 class ClubData:
     """Everything read from one club folder, checked (see :func:`evaluate.checks.check_club`).
 
-    ``checkins`` and ``usage`` are ``None`` when the club has no such log; ``check`` keeps
-    what was read, what was missing and every warning, for the data-quality section.
+    ``checkins`` and ``usage`` are ``None`` when the club has no such log; ``checkins`` is
+    the log's :class:`~evaluate.checkins.CheckinProfile` (counts per hour of the week, all the
+    model reads from it), or a loaded log. ``check`` keeps what was read, what was missing and
+    every warning, for the data-quality section.
     """
 
     data_dir: Path
@@ -68,7 +71,7 @@ class ClubData:
     members: pd.DataFrame
     equipment: pd.DataFrame
     assumptions: Assumptions
-    checkins: pd.DataFrame | None
+    checkins: CheckinProfile | pd.DataFrame | None
     usage: pd.DataFrame | None
     check: FolderCheck
 

@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from evaluate.assumptions import Assumption
-from evaluate.checkins import hourly_profile
+from evaluate.checkins import CheckinProfile, hourly_profile
 from evaluate.demand_core import (
     NEEDS,
     VISIT_GRID,
@@ -237,11 +237,12 @@ class PeakShare:
     hour: str | None = None  # e.g. "Mon 18:00", when measured
 
 
-def peak_share(checkins: pd.DataFrame | None,
+def peak_share(checkins: pd.DataFrame | CheckinProfile | None,
                assumptions: Mapping[str, Assumption]) -> PeakShare:
     """Peak-hour share from the check-in log when it has rows, else ``peak_hour_share``.
 
-    From the log: the busiest weekday-hour's average check-ins per week over the week's total
+    From the log (loaded, or its :class:`~evaluate.checkins.CheckinProfile`): the busiest
+    weekday-hour's average check-ins per week over the week's total
     (:func:`evaluate.checkins.hourly_profile`), used in every scenario. Sessions on a machine
     are assumed to follow the hour profile of check-ins.
     """

@@ -229,10 +229,46 @@ def _type_problem(col: str, kind: str, dtype: pa.DataType) -> tuple[str, str, st
     return None
 
 
+def parquet_source(path: Path, schema: LogSchema) -> tuple[dict[str, str], pa.Schema] | None:
+    """The file's column for each contract column of a Parquet log, and the file's schema.
+
+    None when the columns have a problem (a missing, repeated or mistyped column, or an
+    unreadable file): :func:`read_log` then says which, with every detail. Only the schema
+    is read. Names go through the folder's ``columns.yml`` as in :func:`read_log`.
+    """
+    findings = Findings(path)
+    try:
+        source, arrow_schema = _parquet_columns(
+            path, schema, findings, load_column_mapping(path.parent).get(path.name))
+    except DataError:
+        return None
+    kinds = {c: "id" if c in schema.ids else "number" if c in schema.numbers else "timestamp"
+             for c in source}
+    if findings.problems or any(_type_problem(c, kind, arrow_schema.field(source[c]).type)
+                                for c, kind in kinds.items()):
+        return None
+    return source, arrow_schema
+
+
 def id_index(known: pd.Index | Sequence[str]) -> pd.Index:
-    """Known ids as a unique text index, the categories id columns are coded against."""
-    known = pd.Index(known, dtype="str")
+    """Known ids as a unique text index, the categories id columns are coded against.
+
+    A text index is kept as it is, so that its hash table (a roster of a million ids takes
+    a tenth of a second to hash) is built once for every log checked against it.
+    """
+    if not (isinstance(known, pd.Index) and known.dtype == "str"):
+        known = pd.Index(known, dtype="str")
     return known if known.is_unique else known.drop_duplicates()
+
+
+def known_positions(values: pa.Array, known: pd.Index) -> np.ndarray:
+    """Each id's position in ``known`` (unique text, see :func:`id_index`); -1 where absent.
+
+    Looked up in the index's own hash table, built once per index however many logs and
+    dictionaries are checked against it (``pyarrow.compute.index_in`` would hash the
+    roster again on every call).
+    """
+    return known.get_indexer(pd.Index(values.to_pandas(), dtype="str")).astype(np.int64)
 
 
 def _dictionary_codes(column: pa.ChunkedArray,
@@ -268,13 +304,13 @@ def _dictionary_codes(column: pa.ChunkedArray,
         categories, prefix = pd.Index(encoded.dictionary.to_pandas(), dtype="str"), 0
     else:
         prefix = len(known)
-        lookup = pc.index_in(values, value_set=pa.array(known)).fill_null(-1).to_numpy(
-            zero_copy_only=False).copy()  # writable: unknown ids are filled in below
+        lookup = known_positions(values, known)  # writable: unknown ids are filled in below
         unknown = (lookup < 0) & values.is_valid().to_numpy(zero_copy_only=False)
         strangers = values.filter(pa.array(unknown))
         extra = pc.unique(strangers)
         lookup[unknown] = prefix + pc.index_in(strangers, value_set=extra).to_numpy()
-        categories = known.append(pd.Index(extra.to_pandas(), dtype="str"))
+        categories = known.append(pd.Index(extra.to_pandas(), dtype="str")) if len(
+            extra) else known  # the same index: its uniqueness is known already
     bounds = np.cumsum([0] + [len(d) for d in dictionaries])
     tables = [np.append(lookup[bounds[i]:bounds[i + 1]], -1).astype(np.int32)
               for i in range(len(dictionaries))]
