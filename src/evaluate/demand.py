@@ -138,7 +138,9 @@ def demand_segments(members: pd.DataFrame, exposure: ExposureParameters, *,
     unknown = np.isnan(visits)
     fill = np.nanmean(visits) if (~unknown).any() else MAX_VISITS_PER_WEEK
     visits = np.where(unknown, fill, visits)
-    compact = np.searchsorted(kept, index)
+    compact = np.zeros(size, dtype=np.int64)
+    compact[kept] = np.arange(len(kept))
+    compact = compact[index]  # each member's position among the kept segments
     curves = visit_curves(visits, compact, len(kept))
     age_sex = kept // (len(ACTIVITIES) * len(GOALS))
     base = np.stack([base_rate_table(exposure.prevalence, exposure.scenario(s)[0]).ravel()[age_sex]

@@ -57,10 +57,11 @@ def active_mask(members: pd.DataFrame, day: pd.Timestamp) -> np.ndarray:
     The same rule as :func:`evaluate.member_profile.select_members` with ``status="active"``.
     """
     joined = members["join_date"].to_numpy() <= day.to_datetime64()
-    status = members["status"].to_numpy(dtype=object)
+    status = members["status"]  # compared as a Series: a categorical compares its codes
     cancel = members["cancel_date"].to_numpy()
-    later = (status == "cancelled") & ~np.isnat(cancel) & (cancel > day.to_datetime64())
-    return joined & ((status == "active") | later)
+    later = ((status == "cancelled").to_numpy(bool) & ~np.isnat(cancel)
+             & (cancel > day.to_datetime64()))
+    return joined & ((status == "active").to_numpy(bool) | later)
 
 
 def member_codes(members: pd.DataFrame, band_min: np.ndarray, day: pd.Timestamp) -> MemberCodes:
