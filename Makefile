@@ -44,8 +44,9 @@ validate: $(STAMP) ## Check the demo club's data (or DATA_DIR=...) and list ever
 bench: $(STAMP) ## Time our build against the usual papermill + nbconvert script
 	$(BIN)/python bench/build_speed.py
 
-bench-data: $(STAMP) ## Time loading and checking a 1,000,000-member club (a few minutes)
+bench-data: $(STAMP) ## Time checking a 1,000,000-member club, and its decision report's build
 	$(BIN)/python bench/data_scale.py
+	$(BIN)/python bench/decision_scale.py
 
 bench-model: $(STAMP) ## Time the model and the decision: 1M members, 10,000 draws x 20 machines
 	$(BIN)/python bench/model_speed.py
