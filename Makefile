@@ -41,8 +41,9 @@ lint: $(STAMP) ## Check the code and notebooks with ruff
 validate: $(STAMP) ## Check the demo club's data (or DATA_DIR=...) and list every problem
 	$(BIN)/evaluate validate $(if $(DATA_DIR),--data-dir $(DATA_DIR))
 
-bench: $(STAMP) ## Time our build against the usual papermill + nbconvert script
+bench: $(STAMP) ## Time our build against the usual papermill + nbconvert script, and a no-change rebuild
 	$(BIN)/python bench/build_speed.py
+	$(BIN)/python bench/rebuild_speed.py
 
 bench-data: $(STAMP) ## Time checking a 1,000,000-member club, and its decision report's build
 	$(BIN)/python bench/data_scale.py

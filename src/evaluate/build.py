@@ -1,10 +1,12 @@
 """The report build: plan in, a published dated folder of reports out.
 
 :func:`build_reports` reads as its steps: prepare (read the plan, check every
-parameter, before anything runs), take the lock, run the notebooks in parallel
+parameter, before anything runs), take the lock, reuse every report whose cache key
+an earlier build holds (``evaluate.cache``), run the other notebooks in parallel
 (execute with papermill, convert to HTML, write each summary; with ``--pdf``,
-print each page to PDF as its report finishes), write ``build.json``, publish.
-See ``evaluate.publish`` for the folder layout.
+print each page to PDF as its report finishes), write ``build.json``, publish,
+record the keys of the reports that succeeded. See ``evaluate.publish`` for the
+folder layout.
 """
 
 from __future__ import annotations
@@ -541,7 +543,7 @@ def _remember(prepared: Prepared, folder: Path, build_id: str,
                         "notebook": prepared.cache.notebook_memo(Path(r.notebook))})
     try:
         prepared.cache.record(build_id, entries)
-    except OSError as exc:  # the build is published: a cache that cannot be written is no error
+    except (OSError, ValueError, TypeError) as exc:  # the build is published: not an error
         log.warning("could not update the build cache %s: %s", prepared.cache.dir, exc)
 
 
