@@ -13,7 +13,7 @@ BUILD_ARGS ?=
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help reports reports-pdf test lab lint bench bench-data bench-model validate clean
+.PHONY: help reports reports-pdf reports-chain test lab lint bench bench-data bench-model bench-chain validate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ reports: $(STAMP) ## Build every report of the default plan into reports/
 
 reports-pdf: $(STAMP) ## The same, each report also as a PDF (needs: apt-get install -y chromium)
 	$(BIN)/evaluate build --pdf $(BUILD_ARGS)
+
+reports-chain: $(STAMP) ## Build the demo chain: a decision per club and the roll-up (notebooks/chain-plan.yml)
+	$(BIN)/evaluate build --plan notebooks/chain-plan.yml $(BUILD_ARGS)
 
 test: $(STAMP) ## Run the whole test suite (unit, notebook, build and browser tests)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -54,6 +57,9 @@ bench-model: $(STAMP) ## Time the model and the decision: 1M members, 10,000 dra
 	$(BIN)/python bench/finance_speed.py
 	$(BIN)/python bench/scoring_speed.py
 	$(BIN)/python bench/decision_speed.py
+
+bench-chain: $(STAMP) ## Time a chain of 50 generated clubs: decisions in parallel, then the roll-up
+	$(BIN)/python bench/chain_speed.py
 
 clean: ## Remove the environment and caches (reports/ is kept)
 	rm -rf $(VENV) .pytest_cache .ruff_cache bench/out reports/.staging-*

@@ -11,6 +11,7 @@ folder layout.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -82,6 +83,12 @@ class Job:
     report: PlannedReport
     parameters: dict[str, Any]
     title: str
+    after: bool = False  # a roll-up: runs when the other reports are done, reads their summaries
+
+
+# A notebook that declares this parameter (and is not given it) is a roll-up of the build's
+# other reports: it runs after them and reads their summary.json files in the build folder.
+SUMMARIES_PARAMETER = "summaries_dir"
 
 
 @dataclass
@@ -180,7 +187,8 @@ def _job_for(report: PlannedReport, declared: dict[str, NotebookParameter],
         params["data_dir"] = str(data_dir)
     full = {name: p.default for name, p in declared.items()} | params
     title = report.title.format_map(full)
-    return Job(report=report, parameters=params, title=title)
+    after = SUMMARIES_PARAMETER in declared and SUMMARIES_PARAMETER not in params
+    return Job(report=report, parameters=params, title=title, after=after)
 
 
 def _model_problems(jobs: list[Job], cache: BuildCache) -> list[Problem]:
@@ -211,10 +219,19 @@ def check_models(prepared: Prepared) -> None:
 
 
 def check_data(prepared: Prepared) -> None:
-    """Check every file of the club data folder; raise one DataError listing every error."""
-    data_check = check_club(prepared.data_dir)
-    data_check.raise_errors()
-    prepared.data_warnings = data_check.warnings
+    """Check every club data folder the reports read (a chain has several).
+
+    Raises one DataError listing every error of every folder; keeps the warnings.
+    """
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    for folder in _data_folders(prepared):
+        data_check = check_club(folder)
+        problems += data_check.errors
+        warnings += data_check.warnings
+    if problems:
+        raise DataError(problems)
+    prepared.data_warnings = warnings
 
 
 def prepare(options: BuildOptions, *, with_data: bool = True,
@@ -250,8 +267,8 @@ def prepare(options: BuildOptions, *, with_data: bool = True,
     jobs: list[Job] = []
     for report in reports:
         try:
-            jobs.append(_job_for(report, declared[report.notebook], options.params, data_dir,
-                                 plan.path))
+            jobs.append(_job_for(report, declared[report.notebook], options.params,
+                                 report.data_dir or data_dir, plan.path))
         except ParameterError as exc:
             problems.extend(exc.problems)
     if problems or with_models:
@@ -274,6 +291,12 @@ def _report_data_dir(job: Job, prepared: Prepared) -> Path:
     return job.report.data_dir or prepared.data_dir
 
 
+def _data_folders(prepared: Prepared) -> list[Path]:
+    """The build's data folder, then every other folder a report reads (a chain's clubs)."""
+    others = {_report_data_dir(j, prepared) for j in prepared.jobs} - {prepared.data_dir}
+    return [prepared.data_dir, *sorted(others)]
+
+
 def _input_files(prepared: Prepared) -> list[dict[str, Any]]:
     """Every input of the build with its sha256: plan, notebooks, data and reference data.
 
@@ -281,9 +304,7 @@ def _input_files(prepared: Prepared) -> list[dict[str, Any]]:
     cache keys use the same hashes).
     """
     files = [prepared.plan.path, *sorted({j.report.notebook for j in prepared.jobs})]
-    folders = [prepared.data_dir]
-    folders += sorted({_report_data_dir(j, prepared) for j in prepared.jobs} - {prepared.data_dir})
-    for folder in [*folders, REFERENCE_DATA_DIR]:
+    for folder in [*_data_folders(prepared), REFERENCE_DATA_DIR]:
         files += folder_files(folder)
     hashes = prepared.cache.hashes
     return [{"path": str(p), "bytes": p.stat().st_size, "sha256": hashes.sha256(p)}
@@ -422,8 +443,13 @@ def _run_all(prepared: Prepared, folder: Path, jobs: int, context: dict[str, Any
 
         printer = PdfPrinter(prepared.chromium, concurrency=jobs)
     pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="report")
+    first = [job for job in prepared.jobs if not job.after]
+    later = [replace(job, parameters={**job.parameters, SUMMARIES_PARAMETER: str(folder)})
+             for job in prepared.jobs if job.after]
     try:
-        pending: set[Future[Any]] = {pool.submit(run, job) for job in prepared.jobs}
+        pending: set[Future[Any]] = {pool.submit(run, job) for job in first}
+        if not first:  # only roll-ups selected (--only): they read what the folder holds
+            pending |= {pool.submit(run, job) for job in later}
         check_data(prepared)  # bad data: raises, and the except below stops every kernel
         registry.open_gate()
         warm_up()  # compile the HTML templates while the notebooks run
@@ -444,6 +470,9 @@ def _run_all(prepared: Prepared, folder: Path, jobs: int, context: dict[str, Any
                         continue  # finished once its PDF is printed
                 results[result.name] = result
                 progress.report_finished(result)
+            if first and later and all(j.report.name in results for j in first):
+                pending |= {pool.submit(run, job) for job in later}  # every summary is written
+                later = []
     except BaseException:
         # Bad data, or interrupted (Ctrl-C, SIGTERM): stop queued work and kill running
         # kernels, so the worker threads end within about a second, not when cells finish.
@@ -483,11 +512,20 @@ def cache_keys(prepared: Prepared, options: BuildOptions,
                versions: dict[str, str]) -> dict[str, str]:
     """Each report's cache key, by report name (what goes into one: ``evaluate.cache``)."""
     extra = output_options(options, prepared)
-    return {job.report.name: prepared.cache.key(
+    keys = {job.report.name: prepared.cache.key(
                 name=job.report.name, title=job.title, notebook=job.report.notebook,
                 parameters=job.parameters, data_dir=_report_data_dir(job, prepared),
                 versions=versions, options=extra)
             for job in prepared.jobs}
+    # A roll-up reads the other reports' summaries, which their keys determine: its key
+    # covers theirs, so it is reused only when every report it reads is unchanged.
+    others = sorted(keys[j.report.name] for j in prepared.jobs if not j.after)
+    for job in prepared.jobs:
+        if job.after:
+            own = keys[job.report.name]
+            keys[job.report.name] = hashlib.sha256(
+                json.dumps([own, others]).encode()).hexdigest()
+    return keys
 
 
 def _reuse(prepared: Prepared, hits: dict[str, Hit], folder: Path, build_id: str,

@@ -1,0 +1,79 @@
+"""A chain build: one decision report per club in parallel, then the roll-up reading them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from evaluate.paths import NOTEBOOKS_DIR
+from support import run_cli
+
+pytestmark = pytest.mark.notebooks
+
+CHAIN_PLAN = NOTEBOOKS_DIR / "chain-plan.yml"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("chain") / "reports"
+    result = run_cli("build", "--plan", CHAIN_PLAN, "--out", out, "--param", "draws=1000")
+    assert result.returncode == 0, result.stderr
+    return out / "latest"
+
+
+def summary(folder, name: str) -> dict:
+    return json.loads((folder / f"{name}.summary.json").read_text(encoding="utf-8"))
+
+
+def test_one_decision_per_club_and_the_roll_up(built):
+    build = json.loads((built / "build.json").read_text(encoding="utf-8"))
+    names = [r["name"] for r in build["reports"]]
+    assert sorted(names) == ["chain", "club-01-decision", "club-02-decision",
+                             "club-03-decision"]
+    assert all(r["status"] == "ok" for r in build["reports"])
+    clubs = {summary(built, f"club-0{i}-decision")["club"] for i in (1, 2, 3)}
+    assert clubs == {f"Demo club 0{i} (synthetic)" for i in (1, 2, 3)}
+
+
+def test_roll_up_ranks_consistently_with_the_club_reports(built):
+    rollup = summary(built, "chain")
+    assert rollup["kind"] == "chain_rollup" and rollup["clubs"] == 3
+    for i in (1, 2, 3):
+        club = summary(built, f"club-0{i}-decision")
+        assert rollup["recommendations"][club["club"]] == club["recommendation"]
+        assert club["draws"] == 1000
+    first = rollup["ranking"][0]
+    picks = list(rollup["recommendations"].values())
+    assert first["recommended_in"] == max(picks.count(m) for m in set(picks))
+    best = max(summary(built, f"club-0{i}-decision")["candidates"][first["equipment_id"]]
+               ["npv"]["p50"] for i in (1, 2, 3))
+    assert first["best_npv_p50"] == pytest.approx(best)
+
+
+def test_a_changed_club_rebuilds_its_report_and_the_roll_up_only(tmp_path):
+    import shutil
+
+    from evaluate.paths import DATA_DIR
+
+    clubs = tmp_path / "clubs"
+    shutil.copytree(DATA_DIR / "demo-chain", clubs)
+    plan = tmp_path / "plan.yml"
+    plan.write_text(CHAIN_PLAN.read_text(encoding="utf-8")
+                    .replace("../data/demo-chain", str(clubs))
+                    .replace("notebook: ", f"notebook: {NOTEBOOKS_DIR}/"), encoding="utf-8")
+    out = tmp_path / "reports"
+
+    def build() -> dict[str, bool]:
+        result = run_cli("build", "--plan", plan, "--out", out, "--param", "draws=500")
+        assert result.returncode == 0, result.stderr
+        data = json.loads((out / "latest" / "build.json").read_text(encoding="utf-8"))
+        return {r["name"]: r["cache"]["hit"] for r in data["reports"]}
+
+    assert not any(build().values())
+    assert all(build().values())  # nothing changed: every report reused, the roll-up too
+    assumptions = clubs / "club-02" / "assumptions.yml"
+    assumptions.write_text(assumptions.read_text(encoding="utf-8") + "\n# edited\n",
+                           encoding="utf-8")
+    assert build() == {"club-01-decision": True, "club-02-decision": False,
+                       "club-03-decision": True, "chain": False}
