@@ -82,3 +82,15 @@ def test_roll_up_words_and_summary(summaries):
     assert fields["clubs"] == 3 and len(fields["recommendations"]) == 3
     assert chain.payoff_display(ranking, "USD").shape[0] == len(ranking)
     assert chain.clubs_display(outcomes).shape[0] == 3
+
+
+def test_bundled_demo_chain_regenerates_byte_for_byte(tmp_path):
+    from evaluate.paths import DATA_DIR
+
+    folders = write_demo_chain(tmp_path, 3, members=600, seed=2026, today=date(2026, 11, 1))
+    for folder in folders:
+        committed = DATA_DIR / "demo-chain" / folder.name
+        names = sorted(p.name for p in folder.iterdir())
+        assert names == sorted(p.name for p in committed.iterdir())
+        for name in names:
+            assert (folder / name).read_bytes() == (committed / name).read_bytes(), name
