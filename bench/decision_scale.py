@@ -4,9 +4,10 @@ Reuses the club ``bench/data_scale.py`` generates (``members.csv`` and a year of
 about 78 million rows of Parquet, in ``bench/out/data-scale-<members>/``; generated first when
 missing) and completes the folder into a valid club: a ``club.yml`` of its own, the demo's
 ``equipment.csv`` and ``assumptions.yml``, and an ``equipment_usage.parquet`` drawn with the
-demo's generator from the check-ins of the roster's first :data:`USAGE_SAMPLE` members (the
-owned machines' capacity, not the roster, limits their use; a log of the demo's size keeps
-the calibration step in the run). Then:
+demo's generator from the check-ins of the roster's first :data:`USAGE_SAMPLE` members, with
+only their ids in its dictionary, as a club system exports it (about 70,000 sessions: the
+generator gives each session to one member at a time in Python, too slow for a million
+members' check-ins; the log keeps the calibration step in the run). Then:
 
 1. times ``evaluate build --only decision --out <tmp>`` on it, the whole build (the data check
    in the build process, the kernel's own loading and model, charts, HTML), in a child
