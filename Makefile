@@ -44,9 +44,10 @@ lint: $(STAMP) ## Check the code and notebooks with ruff
 validate: $(STAMP) ## Check the demo club's data (or DATA_DIR=...) and list every problem
 	$(BIN)/evaluate validate $(if $(DATA_DIR),--data-dir $(DATA_DIR))
 
-bench: $(STAMP) ## Time our build against the usual papermill + nbconvert script, and a no-change rebuild
+bench: $(STAMP) ## Time our build against the usual papermill + nbconvert script, a no-change rebuild, each report's floor
 	$(BIN)/python bench/build_speed.py
 	$(BIN)/python bench/rebuild_speed.py
+	$(BIN)/python bench/report_floor.py
 
 bench-data: $(STAMP) ## Time checking a 1,000,000-member club, and its decision report's build
 	$(BIN)/python bench/data_scale.py
