@@ -118,6 +118,7 @@ def test_a_machine_that_loses_money_is_not_recommended_as_a_buy(data):
     text = report.headline_markdown(analysis)
     assert text.startswith("**The best-scoring machine is the")
     assert "buying nothing is the safer choice" in text
+    assert "Its NPV is negative (−$" in text and "would turn negative" not in text
     assert report.summary_fields(analysis)["headline"].startswith("The best-scoring machine")
 
 

@@ -117,6 +117,25 @@ def what_would_change(analysis: DecisionAnalysis) -> Turning:
     else:
         text = "no uncertain input is ranged"
     swings = analysis.npv_tornado
+    return Turning(weight=weight, input=text, npv=_npv_turning(analysis, swings))
+
+
+def _npv_turning(analysis: DecisionAnalysis, swings: pd.DataFrame) -> str:
+    """The single input closest to turning the winner's NPV negative (or positive)."""
+    currency = analysis.currency
+    if not len(swings):
+        return ""
+    base = float(swings.attrs.get("npv_most_likely", 0.0))
+    if base < 0:  # already negative: what, alone, would make it pay?
+        best = swings.loc[swings[["npv_at_low", "npv_at_high"]].max(axis=1).idxmax()]
+        at_high = best.npv_at_high >= best.npv_at_low
+        highest = max(best.npv_at_low, best.npv_at_high)
+        value = _value(best.high_value if at_high else best.low_value, best.unit, currency)
+        if highest <= 0:
+            return (f"its NPV is negative ({money(base, currency, signed=True)}) and no single "
+                    "input across its range makes it positive")
+        return (f"its NPV is negative ({money(base, currency, signed=True)}); it turns "
+                f"positive only if {assumption_label(analysis, best.assumption)} were {value}")
     likely = analysis.data.assumptions
     negative = []
     for row in swings.itertuples(index=False):
@@ -129,19 +148,14 @@ def what_would_change(analysis: DecisionAnalysis) -> Turning:
                                 f"{_value(value, row.unit, currency)}{was}, its NPV would turn "
                                 "negative")
     if negative:
-        npv = negative[0]
-    elif len(swings):
-        low = swings.loc[swings[["npv_at_low", "npv_at_high"]].min(axis=1).idxmin()]
-        lowest = min(low.npv_at_low, low.npv_at_high)
-        at_low = low.npv_at_low <= low.npv_at_high
-        value = _value(low.low_value if at_low else low.high_value, low.unit, currency)
-        npv = (f"no single input turns its NPV negative (lowest "
-               f"{money(lowest, currency, signed=True)}, with "
-               f"{assumption_label(analysis, low.assumption)} at "
-               f"{value})")
-    else:
-        npv = ""
-    return Turning(weight=weight, input=text, npv=npv)
+        return negative[0]
+    low = swings.loc[swings[["npv_at_low", "npv_at_high"]].min(axis=1).idxmin()]
+    lowest = min(low.npv_at_low, low.npv_at_high)
+    at_low = low.npv_at_low <= low.npv_at_high
+    value = _value(low.low_value if at_low else low.high_value, low.unit, currency)
+    return (f"no single input turns its NPV negative (lowest "
+            f"{money(lowest, currency, signed=True)}, with "
+            f"{assumption_label(analysis, low.assumption)} at {value})")
 
 
 def lead(analysis: DecisionAnalysis) -> str:
