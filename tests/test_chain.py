@@ -58,8 +58,6 @@ def test_summaries_are_read_from_a_build_folder(tmp_path, summaries):
         (tmp_path / f"club-{i}-decision.summary.json").write_text(json.dumps(data))
     (tmp_path / "member-profile.summary.json").write_text(json.dumps(
         {"report": "member-profile", "status": "ok", "headline": "x"}))
-    failed = {**summaries[0], "status": "failed"}
-    (tmp_path / "broken-decision.summary.json").write_text(json.dumps(failed))
     read = chain.read_club_summaries(tmp_path)
     assert len(read) == 3
     pd.testing.assert_frame_equal(
@@ -94,3 +92,14 @@ def test_bundled_demo_chain_regenerates_byte_for_byte(tmp_path):
         assert names == sorted(p.name for p in committed.iterdir())
         for name in names:
             assert (folder / name).read_bytes() == (committed / name).read_bytes(), name
+
+
+def test_a_failed_or_missing_club_report_stops_the_roll_up(tmp_path, summaries):
+    with pytest.raises(ValueError, match="no club decision summary"):
+        chain.read_club_summaries(tmp_path)
+    (tmp_path / "club-01-decision.summary.json").write_text(json.dumps(
+        {**summaries[0], "report": "club-01-decision", "status": "ok"}))
+    (tmp_path / "club-02-decision.summary.json").write_text(json.dumps(
+        {"report": "club-02-decision", "status": "failed", "failure": {"kind": "cell"}}))
+    with pytest.raises(ValueError, match="club-02-decision failed in this build"):
+        chain.read_club_summaries(tmp_path)

@@ -28,15 +28,28 @@ def read_club_summaries(folder: Path) -> list[dict[str, Any]]:
     """Every successful decision report's ``summary.json`` in ``folder``, in name order.
 
     Each is checked against :class:`evaluate.summary_schema.DecisionSummary`; other
-    reports (member profiles, failed reports) are skipped.
+    reports (member profiles) are skipped. Raises ``ValueError`` when a club's decision
+    report failed (the roll-up would silently leave the club out) or when there is none.
     """
-    found = []
+    found, failed = [], []
     for path in sorted(Path(folder).glob("*.summary.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("kind") != "decision" or data.get("status") != "ok":
+        if data.get("status") != "ok":
+            if "decision" in str(data.get("report", "")):
+                failed.append(str(data.get("report")))
+            continue
+        if data.get("kind") != "decision":
             continue
         DecisionSummary(**{k: v for k, v in data.items() if k in DecisionSummary.model_fields})
         found.append(data)
+    if failed:
+        raise ValueError(f"the decision report of {', '.join(failed)} failed in this build, so "
+                         "the roll-up would leave those clubs out; fix them (see their failure "
+                         "pages) and build again")
+    if not found:
+        raise ValueError(f"no club decision summary in {folder}: build the clubs' decision "
+                         "reports in the same build as the roll-up (not --only with the "
+                         "roll-up alone)")
     return found
 
 
