@@ -80,7 +80,20 @@ class ManagerViewPreprocessor(Preprocessor):
                     resources["report"]["needs_plotly"] = True
                 elif isinstance(data.get("text/html"), str):
                     out.data["text/html"] = REMOTE_SCRIPT.sub("", data["text/html"])
+                if isinstance(data.get("text/markdown"), str):
+                    out.data["text/markdown"] = _no_raw_html(data["text/markdown"])
         return cell, resources
+
+
+def _no_raw_html(markdown: str) -> str:
+    """Markdown a report wrote, with any raw HTML shown as text instead of run.
+
+    Report text carries names, notes and sources from the club's files, and Markdown passes
+    raw HTML through: a machine named ``<script>...`` would run in the manager's browser.
+    Every tag starts with ``<``, so escaping that one character disarms them all; the
+    reports' own Markdown uses no HTML ("<1%" reads the same once escaped).
+    """
+    return markdown.replace("<", "&lt;")
 
 
 def _plotly_div(bundle: dict[str, Any]) -> str:
