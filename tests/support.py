@@ -16,3 +16,46 @@ def run_cli(*args: str | Path, timeout: float = 300, **kwargs) -> subprocess.Com
     """Run ``evaluate ARGS`` in a new process, as cron or a terminal would."""
     return subprocess.run([sys.executable, "-m", "evaluate", *map(str, args)],
                           capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+def execute_notebook(stem: str, tmp_path: Path, **parameters):
+    """Run ``notebooks/<stem>.ipynb`` with papermill as the build does; the executed notebook."""
+    import nbformat
+    import papermill
+
+    from evaluate.paths import NOTEBOOKS_DIR
+
+    out = tmp_path / f"{stem}.ipynb"
+    papermill.execute_notebook(str(NOTEBOOKS_DIR / f"{stem}.ipynb"), str(out),
+                               parameters=parameters, kernel_name="python3",
+                               progress_bar=False, cwd=str(NOTEBOOKS_DIR))
+    return nbformat.read(str(out), as_version=4)
+
+
+def code_outputs(nb) -> list[dict]:
+    """Every output of every code cell of an executed notebook."""
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+
+
+# URL schemes a report may load in a browser: everything else is the network.
+LOCAL = ("file:", "data:", "about:", "blob:")
+
+
+def open_offline(browser, path: Path):
+    """Open ``path`` with every network request refused; the page, refused URLs, errors."""
+    page = browser.new_page()
+    refused: list[str] = []
+    errors: list[str] = []
+
+    def route(route) -> None:
+        if route.request.url.startswith(LOCAL):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    page.goto(path.as_uri(), wait_until="load")
+    return page, refused, errors

@@ -3,44 +3,31 @@ they record what scheduled consumers read, and they show no member-level data.""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import nbformat
 import pandas as pd
 import papermill
 import pytest
 
 from evaluate.html_export import PLOTLY_MIME, notebook_to_html
-from evaluate.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR
+from evaluate.paths import DEMO_DATA_DIR
 from evaluate.results import read_records, read_summary
 from evaluate.summary_schema import DecisionSummary
+from support import code_outputs, execute_notebook
 
 pytestmark = pytest.mark.notebooks
 
 MEMBER_IDS = set(pd.read_csv(DEMO_DATA_DIR / "members.csv", usecols=["member_id"])["member_id"])
 
 
-def run(stem: str, tmp_path: Path, **parameters) -> nbformat.NotebookNode:
-    out = tmp_path / f"{stem}.ipynb"
-    papermill.execute_notebook(str(NOTEBOOKS_DIR / f"{stem}.ipynb"), str(out),
-                               parameters=parameters, kernel_name="python3",
-                               progress_bar=False, cwd=str(NOTEBOOKS_DIR))
-    return nbformat.read(str(out), as_version=4)
-
-
-def outputs(nb: nbformat.NotebookNode) -> list[dict]:
-    return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-
-
 def assert_clean(nb: nbformat.NotebookNode) -> int:
     """No error, no stderr, no member id; every chart survives the HTML export. Charts."""
-    for output in outputs(nb):
+    for output in code_outputs(nb):
         assert output["output_type"] != "error"
         assert output.get("name") != "stderr", output.get("text")
     text = nbformat.writes(nb)
     leaked = [m for m in MEMBER_IDS if m in text]
     assert not leaked, leaked[:5]
-    charts = sum(PLOTLY_MIME in o.get("data", {}) for o in outputs(nb))
+    charts = sum(PLOTLY_MIME in o.get("data", {}) for o in code_outputs(nb))
     page = notebook_to_html(nb, title="t", context={"build_id": "test", "built_at": "now",
                                                     "suite_version": "0"})
     assert page.count('class="plotly-graph-div"') == charts
@@ -49,7 +36,7 @@ def assert_clean(nb: nbformat.NotebookNode) -> int:
 
 
 def test_decision_report_with_its_defaults(tmp_path):
-    nb = run("decision_report", tmp_path)
+    nb = execute_notebook("decision_report", tmp_path)
     assert assert_clean(nb) == 9  # the charts issue 6 lists
     summary = DecisionSummary(**read_summary(nb))
     assert summary.recommendation == "reverse_hyper"
@@ -57,17 +44,18 @@ def test_decision_report_with_its_defaults(tmp_path):
     records = read_records(nb)
     assert records["recommendation"]["value"] == "reverse_hyper"
     assert records["p_best"]["value"] == summary.candidates["reverse_hyper"].p_best
-    first = next(o for o in outputs(nb) if "text/markdown" in o.get("data", {})
+    first = next(o for o in code_outputs(nb) if "text/markdown" in o.get("data", {})
                  and "Buy the" in o["data"]["text/markdown"])
     assert "ranks first in" in first["data"]["text/markdown"]
 
 
 def test_decision_report_with_other_weights_candidates_and_method(tmp_path):
-    nb = run("decision_report", tmp_path, candidates=["rower", "leg_press", "cable_tower"],
-             pairwise={"npv": {"weekly_uses": 3, "floor_space": 5},
-                       "weekly_uses": {"floor_space": 2}},
-             normalization="vector", weight_sampling="none", portfolio_objective="npv",
-             budget=3000.0, draws=1000, seed=7, currency="EUR")
+    nb = execute_notebook(
+        "decision_report", tmp_path, candidates=["rower", "leg_press", "cable_tower"],
+        pairwise={"npv": {"weekly_uses": 3, "floor_space": 5},
+                  "weekly_uses": {"floor_space": 2}},
+        normalization="vector", weight_sampling="none", portfolio_objective="npv",
+        budget=3000.0, draws=1000, seed=7, currency="EUR")
     assert_clean(nb)
     summary = DecisionSummary(**read_summary(nb))
     assert set(summary.candidates) == {"rower", "leg_press", "cable_tower"}
@@ -82,12 +70,12 @@ def test_decision_report_with_other_weights_candidates_and_method(tmp_path):
 
 def test_a_misspelt_criterion_stops_the_report_with_the_fix(tmp_path):
     with pytest.raises(papermill.PapermillExecutionError) as err:
-        run("decision_report", tmp_path, weights={"npvv": 1})
+        execute_notebook("decision_report", tmp_path, weights={"npvv": 1})
     assert "did you mean 'npv'" in str(err.value)
 
 
 def test_candidate_profile_of_the_reverse_hyper(tmp_path):
-    nb = run("candidate_profile", tmp_path, draws=1000)
+    nb = execute_notebook("candidate_profile", tmp_path, draws=1000)
     assert assert_clean(nb) == 4
     text = nbformat.writes(nb)
     for words in ("desk workers", "members aged 45 or over", "train for strength or sport",
@@ -99,7 +87,8 @@ def test_candidate_profile_of_the_reverse_hyper(tmp_path):
 
 
 def test_candidate_profile_of_an_owned_machine(tmp_path):
-    nb = run("candidate_profile", tmp_path, equipment_id="rower", draws=500, calibrate=False)
+    nb = execute_notebook("candidate_profile", tmp_path, equipment_id="rower", draws=500,
+                          calibrate=False)
     assert_clean(nb)
     text = nbformat.writes(nb)
     assert "already owns 2 of these" in text

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import nbformat
-import papermill
 import pytest
 
 from evaluate import member_profile
@@ -14,6 +13,7 @@ from evaluate.html_export import PLOTLY_MIME, notebook_to_html
 from evaluate.members import load_members
 from evaluate.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR
 from evaluate.results import read_records
+from support import code_outputs, execute_notebook
 
 pytestmark = pytest.mark.notebooks
 
@@ -21,20 +21,8 @@ NOTEBOOK = NOTEBOOKS_DIR / "member_profile.ipynb"
 FIXTURES = Path(__file__).parent / "fixtures" / "members"
 
 
-def run(tmp_path: Path, **parameters) -> nbformat.NotebookNode:
-    out = tmp_path / "member_profile.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters=parameters,
-                               kernel_name="python3", progress_bar=False,
-                               cwd=str(NOTEBOOKS_DIR))
-    return nbformat.read(str(out), as_version=4)
-
-
-def outputs(nb: nbformat.NotebookNode) -> list[dict]:
-    return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-
-
 def assert_clean(nb: nbformat.NotebookNode) -> None:
-    for output in outputs(nb):
+    for output in code_outputs(nb):
         assert output["output_type"] != "error"
         assert output.get("name") != "stderr", output.get("text")
     text = nbformat.writes(nb)
@@ -42,7 +30,7 @@ def assert_clean(nb: nbformat.NotebookNode) -> None:
 
 
 def test_cancelled_members_on_the_demo(tmp_path):
-    nb = run(tmp_path, status="cancelled")
+    nb = execute_notebook("member_profile", tmp_path, status="cancelled")
     assert_clean(nb)
     records = read_records(nb)
     expected = member_profile.headline(load_members(DEMO_DATA_DIR), "cancelled")
@@ -51,7 +39,7 @@ def test_cancelled_members_on_the_demo(tmp_path):
                                      "unit": "years", "source": "club data: members.csv"}
     assert set(records) == {"members", "median_age", "share_women", "median_visits_per_week",
                             "median_tenure_months", "share_desk_workers"}
-    charts = [o for o in outputs(nb) if PLOTLY_MIME in o.get("data", {})]
+    charts = [o for o in code_outputs(nb) if PLOTLY_MIME in o.get("data", {})]
     assert len(charts) == 4  # age and sex, visits, tenure, goals
     page = notebook_to_html(nb, title="Member profile", context={
         "build_id": "test", "built_at": "now", "suite_version": "0"})
@@ -63,12 +51,12 @@ def test_a_club_too_small_to_show_runs_and_hides_everything(tmp_path):
     data.mkdir()
     shutil.copy(FIXTURES / "members_personal_columns.csv", data / "members.csv")
     (data / "club.yml").write_text("name: Tiny\ncurrency: EUR\n", encoding="utf-8")
-    nb = run(tmp_path, data_dir=str(data), status="all")
+    nb = execute_notebook("member_profile", tmp_path, data_dir=str(data), status="all")
     assert_clean(nb)
     records = read_records(nb)
     assert records["members"]["value"] == 2
     assert records["median_age"]["value"] is None
-    markdown = "".join(o["data"].get("text/markdown", "") for o in outputs(nb)
+    markdown = "".join(o["data"].get("text/markdown", "") for o in code_outputs(nb)
                        if "data" in o)
     assert "Fewer than 10 members" in markdown and "synthetic" not in markdown
     assert "ann@example.org" not in nbformat.writes(nb)

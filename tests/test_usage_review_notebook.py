@@ -16,6 +16,7 @@ from evaluate.members import load_members
 from evaluate.notebook_params import PARAMETER_MODELS, UsageReviewParams
 from evaluate.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR
 from evaluate.results import read_records, read_summary
+from support import code_outputs, execute_notebook
 
 pytestmark = pytest.mark.notebooks
 
@@ -25,24 +26,12 @@ FIGURES = {"actual_weekly_sessions", "forecast_most_likely", "forecast_p10", "fo
            "uptake_factor"}
 
 
-def run(tmp_path, **parameters) -> nbformat.NotebookNode:
-    out = tmp_path / "usage_review.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters=parameters,
-                               kernel_name="python3", progress_bar=False,
-                               cwd=str(NOTEBOOKS_DIR))
-    return nbformat.read(str(out), as_version=4)
-
-
-def outputs(nb: nbformat.NotebookNode) -> list[dict]:
-    return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-
-
 def assert_clean(nb: nbformat.NotebookNode) -> None:
     """No errors or warnings, and no member id of the demo roster anywhere in the outputs."""
-    for output in outputs(nb):
+    for output in code_outputs(nb):
         assert output["output_type"] != "error"
         assert output.get("name") != "stderr", output.get("text")
-    text = json.dumps(outputs(nb))
+    text = json.dumps(code_outputs(nb))
     roster = load_members(DEMO_DATA_DIR)["member_id"]
     assert len(roster) == 3000 and not [m for m in roster if m in text]
 
@@ -63,16 +52,7 @@ def test_parameters_cell_matches_the_model():
         assert param["help"], f"{name} has no help comment"
     assert declared["installed"]["inferred_type_name"] == "str"
     assert declared["calibrate"]["inferred_type_name"] == "bool"
-    nb = nbformat.read(str(NOTEBOOK), as_version=4)
-    assert nb.metadata.kernelspec == {"name": "python3", "display_name": "Python 3",
-                                      "language": "python"}
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(c.outputs == [] and c.execution_count is None for c in code)
-    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    assert len(tagged) == 1 and tagged[0] is code[0]
-    sources = "\n".join(c.source for c in code)
-    assert "def " not in sources and "class " not in sources
-    assert "papermill" not in json.dumps(nb.metadata)
+    # Stored without outputs, kernel python3: test_notebook_params checks every notebook.
 
 
 def test_installed_is_a_date_or_empty():
@@ -83,7 +63,7 @@ def test_installed_is_a_date_or_empty():
 
 
 def test_defaults_on_the_demo(tmp_path, demo):
-    nb = run(tmp_path)
+    nb = execute_notebook("usage_review", tmp_path)
     assert_clean(nb)
     records = read_records(nb)
     assert set(records) == FIGURES
@@ -108,19 +88,19 @@ def test_defaults_on_the_demo(tmp_path, demo):
         {"label": "Forecast", "text": "120 sessions a week (P10–P90 90–174)"},
         {"label": "Busiest hour", "text": "in use 18% of Mondays 18:00–19:00 (forecast 29%)"},
         {"label": "Uptake factor", "text": "0.88"}]
-    markdown = "".join(o["data"].get("text/markdown", "") for o in outputs(nb) if "data" in o)
+    markdown = "".join(o["data"].get("text/markdown", "") for o in code_outputs(nb) if "data" in o)
     assert "got about the use we expected" in markdown and "How to read this" in markdown
     assert "synthetic" in markdown
     assert markdown.startswith("> **Demo data.**")  # the banner comes before the answer
-    assert sum(PLOTLY_MIME in o.get("data", {}) for o in outputs(nb)) == 2
+    assert sum(PLOTLY_MIME in o.get("data", {}) for o in code_outputs(nb)) == 2
     page = notebook_to_html(nb, title="Usage review", context={
         "build_id": "test", "built_at": "now", "suite_version": "0"})
     assert page.count('class="plotly-graph-div"') == 2  # both charts survive HTML export
 
 
 def test_rower_installed_in_the_log_without_calibration(tmp_path):
-    nb = run(tmp_path, equipment_id="rower", installed="2025-11-01", calibrate=False,
-             draws=2000)
+    nb = execute_notebook("usage_review", tmp_path, equipment_id="rower",
+                          installed="2025-11-01", calibrate=False, draws=2000)
     assert_clean(nb)
     records = read_records(nb)
     assert records["verdict"]["value"] == "above"
@@ -128,7 +108,7 @@ def test_rower_installed_in_the_log_without_calibration(tmp_path):
     assert records["actual_weekly_sessions"]["value"] == pytest.approx(172.08, abs=0.01)
     # the ramp-up lowers the average forecast over the year below full adoption (73.6)
     assert records["forecast_most_likely"]["value"] < 73.6
-    markdown = "".join(o["data"].get("text/markdown", "") for o in outputs(nb) if "data" in o)
+    markdown = "".join(o["data"].get("text/markdown", "") for o in code_outputs(nb) if "data" in o)
     assert "ramp-up after installation" in markdown and "turned off" in markdown
     assert [f["label"] for f in read_summary(nb)["key_figures"]] == [
         "Actual use", "Forecast", "Busiest hour"]
@@ -136,7 +116,7 @@ def test_rower_installed_in_the_log_without_calibration(tmp_path):
 
 def test_a_machine_without_a_log_fails_with_the_fix(tmp_path):
     with pytest.raises(papermill.PapermillExecutionError) as error:
-        run(tmp_path, equipment_id="reverse_hyper")
+        execute_notebook("usage_review", tmp_path, equipment_id="reverse_hyper")
     message = str(error.value)
     assert "ValueError" in message
     assert "'reverse_hyper' has no sessions in the usage log" in message

@@ -21,12 +21,11 @@ from pypdf import PdfReader
 from evaluate.html_export import PLOTLY_MIME, count_charts
 from evaluate.paths import DEFAULT_PLAN, DEMO_DATA_DIR
 from evaluate.plan import load_plan
-from support import run_cli
+from support import open_offline, run_cli
 
 pytestmark = pytest.mark.browser
 
 REPORTS = [report.name for report in load_plan(DEFAULT_PLAN).reports]
-LOCAL = ("file:", "data:", "about:", "blob:")
 # Code and prompts. (A Markdown cell's text sits in a .jp-InputArea too: only code cells'.)
 CODE_SELECTORS = (".jp-CodeCell .jp-InputArea, .jp-CodeCell .jp-Cell-inputWrapper, "
                   ".jp-CodeCell .highlight, .jp-InputPrompt, .jp-OutputPrompt, "
@@ -85,21 +84,7 @@ def test_report_opens_offline_with_every_chart_and_no_code(browser, built, membe
     source = (built / f"{name}.html").read_text(encoding="utf-8")
     charts = count_charts(source)
     assert charts > 0
-    page = browser.new_page()
-    refused: list[str] = []
-    problems: list[str] = []
-
-    def route(route) -> None:
-        if route.request.url.startswith(LOCAL):
-            route.continue_()
-        else:
-            refused.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.goto((built / f"{name}.html").as_uri(), wait_until="load")
+    page, refused, problems = open_offline(browser, built / f"{name}.html")
     drawn = """() => [...document.querySelectorAll('.js-plotly-plot')]
                      .filter(chart => chart.querySelector('.main-svg')).length"""
     page.wait_for_function(f"({drawn})() >= {charts}", timeout=30_000)

@@ -20,12 +20,11 @@ from pypdf import PdfReader
 from evaluate.html_export import ASSETS_DIR, PLOTLY_MIME, count_charts
 from evaluate.paths import DEFAULT_PLAN
 from evaluate.plan import load_plan
-from support import run_cli
+from support import open_offline, run_cli
 
 pytestmark = pytest.mark.browser
 
 REPORTS = [report.name for report in load_plan(DEFAULT_PLAN).reports]
-LOCAL = ("file:", "data:", "about:", "blob:")
 SHARED_MAX_BYTES = 1_000_000
 DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')]
                  .filter(chart => chart.querySelector('.main-svg')).length"""
@@ -54,26 +53,6 @@ def chart_titles(executed: Path) -> list[str]:
             if title:
                 titles.append(normal(title.get("text", "") if isinstance(title, dict) else title))
     return [t for t in titles if t]
-
-
-def open_offline(browser, path: Path):
-    """Open ``path`` with every network request refused; the page, refused URLs, errors."""
-    page = browser.new_page()
-    refused: list[str] = []
-    errors: list[str] = []
-
-    def route(route) -> None:
-        if route.request.url.startswith(LOCAL):
-            route.continue_()
-        else:
-            refused.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    page.goto(path.as_uri(), wait_until="load")
-    return page, refused, errors
 
 
 def test_every_report_is_under_1_mb_and_loads_the_one_shared_plotly(built):
