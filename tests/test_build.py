@@ -8,10 +8,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import nbformat
@@ -124,67 +120,6 @@ def test_failing_report_keeps_notebook_other_reports_and_latest(out_dir):
     index = (out_dir / "index.html").read_text()
     assert index.index(f'href="{failed.name}/"') < index.index(f'href="{good}/"')  # newest first
     assert "failed" in index
-
-
-def test_timeout_fails_the_report_with_its_cell_and_keeps_latest(out_dir):
-    assert run_cli("build", "--plan", PLANS / "small.yml", "--out", out_dir,
-                   "--only", "chart-a").returncode == 0
-    good = os.readlink(out_dir / "latest")
-    result = run_cli("build", "--plan", PLANS / "sleeps.yml", "--out", out_dir,
-                     "--cell-timeout", "2")
-    assert result.returncode == 1
-    assert "timeout" in result.stderr
-    assert os.readlink(out_dir / "latest") == good
-    failed = next(f for f in published(out_dir) if f.name != good)
-    [report] = build_json(failed)["reports"]
-    assert report["failure"]["kind"] == "timeout"
-    assert report["seconds"] < 30
-    nb = nbformat.read(failed / "sleeps.ipynb", as_version=4)
-    assert "time.sleep" in nb.cells[report["failure"]["cell_index"]].source
-    assert report["failure"]["cell_source"] == "import time"
-    assert "evaluate-failure-banner" in nb.cells[0].metadata.tags
-    assert "cell timeout" in (failed / "sleeps.html").read_text()
-
-
-def _start_slow_build(out_dir: Path, seconds: float = 20) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "evaluate", "build", "--plan", str(PLANS / "sleeps.yml"),
-         "--out", str(out_dir), "--param", f"seconds={seconds}"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not list(out_dir.glob(".staging-*/logs/sleeps.kernel.log")):
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "the slow build never started its kernel"
-        time.sleep(0.2)
-    return proc
-
-
-def test_second_concurrent_build_is_refused(out_dir):
-    first = _start_slow_build(out_dir)
-    try:
-        second = run_cli("build", "--plan", PLANS / "small.yml", "--out", out_dir)
-        assert second.returncode == 3
-        assert "another build is already writing" in second.stderr
-        assert f"pid {first.pid}" in second.stderr
-    finally:
-        first.send_signal(signal.SIGTERM)
-        first.communicate(timeout=60)
-
-
-def test_interrupted_build_publishes_nothing(out_dir):
-    assert run_cli("build", "--plan", PLANS / "small.yml", "--out", out_dir,
-                   "--only", "chart-a").returncode == 0
-    before = published(out_dir)
-    proc = _start_slow_build(out_dir, seconds=120)
-    began = time.monotonic()
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
-    assert time.monotonic() - began < 20  # kernels were killed, not waited for
-    assert "interrupted" in err
-    assert published(out_dir) == before
-    assert not list(out_dir.glob(".staging-*"))
-    assert os.readlink(out_dir / "latest") == before[0].name
 
 
 def test_unknown_parameter_is_refused_before_anything_runs(out_dir):

@@ -12,6 +12,7 @@ Exit status (documented in the README):
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 from datetime import datetime
@@ -40,8 +41,24 @@ def _fail(exc: EvaluateError) -> None:
     sys.exit(exc.exit_code)
 
 
-def _sigterm_as_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+_stopping: list[str] = []  # the signal that is stopping the build, once one came
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGINT (Ctrl-C) and SIGTERM stop a build the same way, once.
+
+    The first raises KeyboardInterrupt: the build kills its kernels and removes its
+    unfinished folder. A second one while that clean-up runs (a second or so) is
+    noted, not raised, so it cannot cut the clean-up short and leave half a build.
+    """
+    name = signal.Signals(signum).name
+    if _stopping:
+        logging.getLogger("evaluate.build").warning(
+            "%s: already stopping, cleaning up (kill -9 %d stops at once, leaving a staging "
+            "folder the next build removes)", name, os.getpid())
+        return
+    _stopping.append(name)
+    raise KeyboardInterrupt(name)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -95,13 +112,16 @@ def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | Non
                                jobs=jobs, only=only, params=parse_assignments(params),
                                cell_timeout=cell_timeout, dry_run=dry_run, pdf=pdf,
                                shared_plotly=shared_plotly, force=force)
-        signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+        signal.signal(signal.SIGTERM, _interrupt)
+        signal.signal(signal.SIGINT, _interrupt)
         progress = for_stream(sys.stderr)
         result = build_reports(options, progress)
     except EvaluateError as exc:
         _fail(exc)
-    except KeyboardInterrupt:
-        log.error("interrupted: running kernels stopped, nothing published")
+    except KeyboardInterrupt as exc:
+        how = f" by {exc.args[0]}" if exc.args else ""
+        log.error("interrupted%s: running kernels stopped, the unfinished build removed, "
+                  "nothing published, latest unchanged", how)
         sys.exit(EXIT_INTERRUPTED)
     finally:
         if isinstance(progress, LiveProgress):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -166,6 +167,7 @@ class ReportKernelManager(AsyncKernelManager):
 
     log_path: Path
     registry: KernelRegistry
+    exits: list[int]  # how this report's kernels ended (return codes), for a death's reason
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -198,11 +200,23 @@ class ReportKernelManager(AsyncKernelManager):
             self.registry.discard(self)
             shutil.rmtree(Path(self.connection_file).parent, ignore_errors=True)
 
+    async def cleanup_resources(self, restart: bool = False) -> None:  # noqa: D102
+        # nbclient calls this for every kernel, also one that died (and is not shut down).
+        process = getattr(self.provisioner, "process", None)
+        code = process.poll() if process is not None else None
+        if code is not None:
+            self.exits.append(code)
+        try:
+            await super().cleanup_resources(restart=restart)
+        finally:
+            self.registry.discard(self)
+            shutil.rmtree(Path(self.connection_file).parent, ignore_errors=True)
+
 
 def kernel_manager_for(log_path: Path, registry: KernelRegistry) -> type[ReportKernelManager]:
     """A kernel manager class for one report (nbclient takes a class, not an instance)."""
     return type("ReportKernelManager", (ReportKernelManager,),
-                {"log_path": log_path, "registry": registry})
+                {"log_path": log_path, "registry": registry, "exits": []})
 
 
 def _started_cells(output: Path) -> list[tuple[int, Any]]:
@@ -218,7 +232,23 @@ def _started_cells(output: Path) -> list[tuple[int, Any]]:
             if c.get("metadata", {}).get("papermill", {}).get("start_time")]
 
 
-def _failure_from(exc: BaseException, cell_timeout: float) -> Failure:
+def _how_it_ended(code: int | None) -> str:
+    """How a dead kernel ended, from its return code, in words."""
+    if code is None:
+        return "out of memory, killed, or crashed"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        if -code == signal.SIGKILL:
+            return f"killed with {name}, by a person or by the system's out-of-memory killer"
+        return f"killed by {name}"
+    return f"it exited with status {code}"
+
+
+def _failure_from(exc: BaseException, cell_timeout: float, *, exit_code: int | None = None,
+                  kernel_log: str | None = None) -> Failure:
     """Describe an exception from papermill/nbclient as a :class:`Failure`."""
     if isinstance(exc, PapermillExecutionError):
         return Failure("error", f"{exc.ename}: {exc.evalue}", cell_index=exc.cell_index,
@@ -226,7 +256,9 @@ def _failure_from(exc: BaseException, cell_timeout: float) -> Failure:
     if isinstance(exc, CellTimeoutError):
         return Failure("timeout", f"a cell ran longer than the {cell_timeout:g} s cell timeout")
     if isinstance(exc, DeadKernelError):
-        return Failure("kernel-died", "the kernel died (out of memory, killed, or crashed)")
+        where = f"; its own output is in {kernel_log}" if kernel_log else ""
+        return Failure("kernel-died", f"the kernel died while this cell ran "
+                                      f"({_how_it_ended(exit_code)}){where}")
     return Failure("error", f"{type(exc).__name__}: {exc}")
 
 
@@ -271,7 +303,8 @@ def run_notebook(source: Path, output: Path, parameters: dict[str, Any], *, cwd:
                             source.name, attempt, START_ATTEMPTS, exc)
                 time.sleep(0.5 * attempt)
                 continue
-            failure = _failure_from(exc, cell_timeout)
+            failure = _failure_from(exc, cell_timeout, exit_code=(manager.exits or [None])[-1],
+                                    kernel_log=f"{kernel_log.parent.name}/{kernel_log.name}")
             _locate_running_cell(output, failure)
             break
     return RunOutcome(failure, attempt, time.perf_counter() - began)
