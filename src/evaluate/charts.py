@@ -2,10 +2,15 @@
 
 Chart functions never show, save or compute anything beyond layout; notebooks call
 :func:`configure_plotly` once and :func:`show` for each figure.
+
+Text from the club's files (machine names, club names, sources, units) reaches a figure only
+through :func:`plain`, so that it is shown as the characters it holds: Plotly draws a subset
+of HTML in every label, including links.
 """
 
 from __future__ import annotations
 
+import html
 from functools import cache
 
 import pandas as pd
@@ -57,6 +62,22 @@ def show(fig: go.Figure) -> None:
     fig.show(config=SHOW_CONFIG)
 
 
+def plain(text: object) -> str:
+    """``text`` as Plotly shows it literally: never as markup, whatever it holds.
+
+    Plotly draws a subset of HTML in every text of a figure (titles, tick labels, legends,
+    hover labels, annotations): ``<a href>`` becomes a link, ``<span style>`` restyles,
+    ``<br>`` breaks the line. It splits a text on such tags first and only then decodes the
+    HTML entities between them, so ``&lt;a href=...&gt;`` is drawn as the text
+    ``<a href=...>``. Escaping ``&``, ``<`` and ``>`` therefore shows a machine named
+    ``<a href="https://evil.example">Rower</a>`` as exactly those characters. The suite's own
+    markup (``<br>`` in footnotes, ``<extra>`` in hover templates) is added around such
+    text, never through it. Titles and axis titles given to :func:`_layout` pass through
+    here too; a footnote (``note``) is Plotly markup, so data in it must come through here.
+    """
+    return html.escape(str(text), quote=False)
+
+
 def _note(table: pd.DataFrame, min_group_size: int) -> str:
     if SUPPRESSED in table and bool(table[SUPPRESSED].any()):
         return f"Groups of fewer than {min_group_size} members are not shown."
@@ -64,8 +85,8 @@ def _note(table: pd.DataFrame, min_group_size: int) -> str:
 
 
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, note: str) -> go.Figure:
-    fig.update_layout(template=house_template(), title={"text": title},
-                      xaxis_title=x_title, yaxis_title=y_title)
+    fig.update_layout(template=house_template(), title={"text": plain(title)},
+                      xaxis_title=plain(x_title), yaxis_title=plain(y_title))
     if note:
         fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=-0.22,
                            xanchor="left", yanchor="top", showarrow=False,
@@ -81,7 +102,7 @@ def _values(series: pd.Series) -> list:
 def _bars(table: pd.DataFrame, category: str, name: str = "",
           colour: str = BAR_COLOUR, horizontal: bool = False) -> go.Bar:
     counts = _values(table["members"])
-    labels = [str(v) for v in table[category]]
+    labels = [plain(v) for v in table[category]]
     return go.Bar(
         x=counts if horizontal else labels, y=labels if horizontal else counts,
         orientation="h" if horizontal else "v", name=name, marker_color=colour,

@@ -5,7 +5,9 @@ left-aligned plain-language title, axis titles with units, footnotes in grey) an
 club manager, often on paper:
 
 - machines are named by their plain names (``names``: ``equipment_id`` -> name); an id with
-  no name falls back to the id with spaces, never silently to nothing;
+  no name falls back to the id with spaces, never silently to nothing; names, and any other
+  text from the club's files, are shown literally (:func:`evaluate.charts.plain`), never
+  as Plotly's HTML;
 - money axes carry the club's currency code (``currency``, e.g. ``"USD"``);
 - values and series are labelled directly (bar ends, point labels, panel titles, a
   subtitle saying what dark and light bars are), so charts read without a legend and in
@@ -28,7 +30,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from evaluate.charts import PALETTE, SEX_COLOURS, _layout, _note
+from evaluate.charts import PALETTE, SEX_COLOURS, _layout, _note, plain
 from evaluate.criteria import CRITERIA
 from evaluate.member_profile import SEX_LABELS
 from evaluate.privacy import MIN_GROUP_SIZE, SUPPRESSED
@@ -70,6 +72,11 @@ def machine_name(equipment_id: object, names: Mapping[str, str]) -> str:
     return str(names.get(key) or key.replace("_", " "))
 
 
+def _label(equipment_id: object, names: Mapping[str, str]) -> str:
+    """:func:`machine_name` as a figure shows it: literally (:func:`evaluate.charts.plain`)."""
+    return plain(machine_name(equipment_id, names))
+
+
 def _finish(fig: go.Figure, title: str, x_title: str, y_title: str, note: str = "",
             subtitle: str = "", height: int | None = None) -> go.Figure:
     """House layout (:func:`evaluate.charts._layout`), then subtitle, height and footnote room.
@@ -79,7 +86,7 @@ def _finish(fig: go.Figure, title: str, x_title: str, y_title: str, note: str = 
     """
     _layout(fig, title, x_title, y_title, "")
     if subtitle:
-        fig.update_layout(title={"subtitle": {"text": subtitle,
+        fig.update_layout(title={"subtitle": {"text": plain(subtitle),
                                               "font": {"size": 13, "color": TEXT_GREY}}},
                           margin={"t": 100})
     if height:
@@ -175,14 +182,15 @@ def score_contributions_chart(contributions: pd.DataFrame, names: Mapping[str, s
     _require(contributions, ["alternative", "criterion", "contribution"], "the contributions")
     totals = contributions.groupby("alternative", sort=False)["contribution"].sum()
     order = totals.sort_values(ascending=False, kind="stable").index
-    labels = [machine_name(a, names) for a in order]
+    labels = [_label(a, names) for a in order]
     fig = go.Figure()
     patterns = ("", "/", ".", "x", "\\", "-", "+")
     criteria = list(dict.fromkeys(contributions["criterion"]))
     for k, criterion in enumerate(criteria):
         part = contributions.loc[contributions["criterion"] == criterion].set_index("alternative")
         values = part["contribution"].reindex(order).fillna(0.0).to_numpy(float)
-        label = criterion_labels.get(criterion, str(criterion).replace("_", " ").capitalize())
+        label = plain(criterion_labels.get(criterion,
+                                          str(criterion).replace("_", " ").capitalize()))
         fig.add_trace(go.Bar(
             x=values, y=labels, orientation="h", name=label,
             marker={"color": PALETTE[k % len(PALETTE)], "line": {"color": "white", "width": 1},
@@ -263,10 +271,11 @@ def value_for_money_chart(table: pd.DataFrame, names: Mapping[str, str], *, curr
     span = max(float(cost.max() - cost.min()), float(cost.max()) * 0.1, 1.0)
     x_range = [max(0.0, float(cost.min()) - 0.08 * span), float(cost.max()) + 0.45 * span]
     y_range = [min(0.0, float(score.min())) - 0.05, max(1.0, float(score.max())) + 0.05]
-    labels = [machine_name(a, names) for a in table["alternative"]]
+    words = [machine_name(a, names) for a in table["alternative"]]
     on = table["on_frontier"].astype(bool).to_numpy()
-    positions = _label_positions(cost, score, labels, x_range[1] - x_range[0],
+    positions = _label_positions(cost, score, words, x_range[1] - x_range[0],
                                  y_range[1] - y_range[0], above=on & (len(frontier) > 1))
+    labels = [plain(w) for w in words]
     fig = go.Figure()
     if len(frontier) > 1:
         fig.add_trace(go.Scatter(
@@ -328,7 +337,7 @@ def adoption_chart(curve: pd.DataFrame, names: Mapping[str, str], *,
     cols = min(len(ids), 3)
     rows = -(-len(ids) // cols)
     fig = make_subplots(rows=rows, cols=cols, shared_xaxes=False, shared_yaxes="all",
-                        subplot_titles=[machine_name(i, names) for i in ids],
+                        subplot_titles=[_label(i, names) for i in ids],
                         horizontal_spacing=0.05, vertical_spacing=0.2 / rows)
     scenario = curve["scenario"].astype(str)
     colour = PALETTE[0]
@@ -339,7 +348,7 @@ def adoption_chart(curve: pd.DataFrame, names: Mapping[str, str], *,
             raise ValueError(f"no adoption curve for {eid!r}")
         lines = {s: mine.loc[scenario[mine.index] == s].sort_values("month")
                  for s in ("low", "most_likely", "high")}
-        name = machine_name(eid, names)
+        name = _label(eid, names)
         if not lines["low"].empty and not lines["high"].empty:
             fig.add_trace(go.Scatter(
                 x=np.r_[lines["high"]["month"], lines["low"]["month"][::-1]],
@@ -420,7 +429,7 @@ def npv_distribution_chart(draws: Mapping[str, Sequence[float]] | pd.DataFrame,
     NPV = 0 and the right-hand column gives P(NPV > 0).
     """
     summary = npv_summary(draws).sort_values("p50", ascending=False, kind="stable")
-    labels = [machine_name(e, names) for e in summary["equipment_id"]]
+    labels = [_label(e, names) for e in summary["equipment_id"]]
     fig = go.Figure()
     fig.add_trace(go.Bar(
         y=labels, x=summary["p90"] - summary["p10"], base=summary["p10"], orientation="h",
@@ -502,7 +511,8 @@ def tornado_chart(swings: pd.DataFrame, low_column: str, high_column: str, base:
              "the tornado")
     names = names or {}
     rows = tornado_rows(swings, low_column, high_column, top)
-    labels = [_assumption_label(str(a), names, assumption_labels) for a in rows["assumption"]]
+    labels = [plain(_assumption_label(str(a), names, assumption_labels))
+              for a in rows["assumption"]]
     at = {"low": rows[low_column].to_numpy(float), "high": rows[high_column].to_numpy(float)}
     fig = go.Figure()
     for end, colour in (("low", LOW_END), ("high", HIGH_END)):
@@ -514,7 +524,8 @@ def tornado_chart(swings: pd.DataFrame, low_column: str, high_column: str, base:
         for end, other in (("low", "high"), ("high", "low")):
             result = at[end][i]
             side = np.sign(result - base) or -np.sign(at[other][i] - base)
-            text = value_with_unit(rows[f"{end}_value"].iloc[i], rows["unit"].iloc[i], currency)
+            text = plain(value_with_unit(rows[f"{end}_value"].iloc[i], rows["unit"].iloc[i],
+                                         currency))
             fig.add_annotation(x=result, y=label, text=text, showarrow=False,
                                xanchor="left" if side > 0 else "right", xshift=4 * side,
                                font={"size": 12})
@@ -569,7 +580,7 @@ def rank_acceptability_chart(ranks: pd.DataFrame, names: Mapping[str, str], *,
     values = grid.to_numpy(float)
     fig = go.Figure(go.Heatmap(
         z=100 * values, x=[_ordinal(int(r)) for r in grid.columns],
-        y=[machine_name(a, names) for a in grid.index],
+        y=[_label(a, names) for a in grid.index],
         text=[[_probability(p) if p > 0 else "" for p in row] for row in values],
         texttemplate="%{text}", textfont={"size": 14}, zmin=0, zmax=100, showscale=False,
         colorscale=[[0, "#ffffff"], [1, PALETTE[0]]], xgap=2, ygap=2,
@@ -743,7 +754,7 @@ def peak_load_chart(forecast: pd.DataFrame, names: Mapping[str, str], *, target:
     likely = wide["most_likely"].to_numpy(float)
     low = wide["low"].to_numpy(float) if "low" in wide else likely
     high = wide["high"].to_numpy(float) if "high" in wide else likely
-    labels = [machine_name(e, names) for e in wide.index]
+    labels = [_label(e, names) for e in wide.index]
     over = likely > target
     fig = go.Figure(go.Bar(
         y=labels, x=100 * likely, orientation="h", showlegend=False,
@@ -796,7 +807,8 @@ def chain_npv_chart(outcomes: pd.DataFrame, *, currency: str,
              for v, star in zip(row, stars, strict=True)]
             for row, stars in zip(values, chosen.to_numpy(object), strict=True)]
     fig = go.Figure(go.Heatmap(
-        z=values, x=list(grid.columns), y=list(grid.index), text=text,
+        z=values, x=[plain(c) for c in grid.columns], y=[plain(c) for c in grid.index],
+        text=text,
         texttemplate="%{text}", zmin=-limit, zmax=limit, showscale=False, xgap=2, ygap=2,
         colorscale=[[0, PALETTE[5]], [0.5, "#ffffff"], [1, PALETTE[0]]],
         hovertemplate="%{y}, %{x}: median NPV %{z:,.0f} " + currency + "<extra></extra>"))

@@ -91,9 +91,13 @@ def _no_raw_html(markdown: str) -> str:
     Report text carries names, notes and sources from the club's files, and Markdown passes
     raw HTML through: a machine named ``<script>...`` would run in the manager's browser.
     Every tag starts with ``<``, so escaping that one character disarms them all; the
-    reports' own Markdown uses no HTML ("<1%" reads the same once escaped).
+    reports' own Markdown uses no HTML ("<1%" reads the same once escaped). Nor does it use
+    links, so links and images are shown as text too: a name holding ``[x](https://...)``,
+    ``![x](https://...)`` (an image the page would fetch) or a bare web address (which the
+    Markdown renderer turns into a link) keeps its characters, through Markdown's backslash
+    escapes.
     """
-    return markdown.replace("<", "&lt;")
+    return markdown.replace("<", "&lt;").replace("](", "]\\(").replace("://", "\\://")
 
 
 def _plotly_div(bundle: dict[str, Any]) -> str:
