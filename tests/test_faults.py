@@ -8,8 +8,11 @@ outright, whose stale lock and staging folder the next build clears.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
+import resource
 import signal
 import subprocess
 import sys
@@ -25,8 +28,10 @@ from support import PLANS, run_cli
 
 
 def published(out_dir: Path) -> list[Path]:
+    """The folders of published builds (every folder but latest, assets/ and hidden ones)."""
     return sorted(p for p in out_dir.iterdir()
-                  if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
+                  if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
+                  and p.name != "assets")
 
 
 def build_json(folder: Path) -> dict:
@@ -164,3 +169,105 @@ def test_interrupted_build_publishes_nothing_and_stops_its_kernels(signum, out_d
     assert published(out_dir) == before
     assert_clean(out_dir, good)
     assert good_build(out_dir) != good  # the next build runs and publishes
+
+
+# --- writes the disk refuses -------------------------------------------------------------
+
+
+def file_size_limit(limit: int):
+    """For Popen's preexec_fn: the build (and its kernels) may write no file over ``limit``.
+
+    A real refusal from the operating system: a write past the limit fails with EFBIG, as
+    one on a full disk fails with ENOSPC (SIGXFSZ, which would kill the process instead,
+    is ignored, as Python does anyway).
+    """
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+@pytest.mark.parametrize(("limit", "args", "refused"), [
+    (1_000_000, (), "the files of report chart-a (its page chart-a.html, notebook or tables) "
+                    "in {out_dir}/.staging-"),  # the self-contained page: 5 MB of plotly.js
+    (20_000, (), "{out_dir}/.staging-*/chart-a.ipynb"),  # papermill saves it as cells run
+    (1_000_000, ("--shared-plotly",), "{out_dir}/assets"),  # plotly.js, before any report
+], ids=["page", "notebook", "shared-plotly"])
+def test_a_write_the_disk_refuses_stops_the_build_with_one_clear_line(limit, args, refused,
+                                                                       out_dir):
+    good = good_build(out_dir)
+    before = published(out_dir)
+    result = run_cli("build", "--plan", PLANS / "small.yml", "--out", out_dir,
+                     "--only", "chart-a", "--force", *args, preexec_fn=file_size_limit(limit))
+    assert result.returncode == 4, result.stderr
+    assert "Traceback" not in result.stderr
+    [line] = [x for x in result.stderr.splitlines() if x.startswith("error:")]
+    refused = re.escape(refused.format(out_dir=out_dir)).replace(r"\*", r"[\d-]+")
+    assert re.match(rf"error: could not write {refused}.* \(the file is over this process's "
+                    r"file-size limit \(ulimit -f\)\)", line), line
+    assert "the unfinished build was removed, nothing published, latest unchanged" in line
+    assert f"fix: raise the file-size limit (ulimit -f unlimited) or free space in {out_dir}" \
+        in line
+    assert published(out_dir) == before
+    assert not list(out_dir.glob("assets/.*"))  # no half-written plotly.js
+    assert_clean(out_dir, good)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_full_disk_while_publishing_leaves_index_latest_and_folders_as_they_were(out_dir):
+    good = good_build(out_dir)
+    before = published(out_dir)
+    # The index is written through index.html.tmp: linked to /dev/full, where every write
+    # fails with ENOSPC, it is the last file a build writes before moving latest.
+    (out_dir / "index.html.tmp").symlink_to("/dev/full")
+    result = run_cli("build", "--plan", PLANS / "small.yml", "--out", out_dir,
+                     "--only", "chart-a", "--force")
+    assert result.returncode == 4, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"error: could not write {out_dir}/index.html (the disk is full)" in result.stderr
+    assert f"fix: free space on the disk of {out_dir} (df -h {out_dir})" in result.stderr
+    assert published(out_dir) == before
+    assert set(re.findall(r'href="(\d{4}-[\d-]+)/"', (out_dir / "index.html").read_text())) \
+        == {good}
+    assert not (out_dir / "index.html.tmp").exists() and not list(out_dir.glob(".latest*"))
+    assert_clean(out_dir, good)
+    assert good_build(out_dir) != good  # with the disk writable again, the next one publishes
+
+
+def in_process_build(out_dir: Path):
+    from evaluate.build import BuildOptions, build_reports
+
+    return build_reports(BuildOptions(plan_path=PLANS / "small.yml", out_dir=out_dir,
+                                      only=("chart-a",)))
+
+
+def test_a_cache_index_the_disk_refuses_only_warns(out_dir, monkeypatch, caplog):
+    from evaluate.cache import BuildCache
+
+    def full(self, build_id, reports):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(BuildCache, "record", full)
+    result = in_process_build(out_dir)
+    assert result.ok and os.readlink(out_dir / "latest") == result.build_id
+    assert "could not update the build cache" in caplog.text
+    assert "No space left on device" in caplog.text
+
+
+def test_an_interrupt_while_publishing_waits_for_the_build_to_be_in_place(out_dir, monkeypatch,
+                                                                          caplog):
+    from evaluate import build
+
+    real_publish = build.publish
+
+    def interrupted_publish(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)  # as if Ctrl-C came now
+        time.sleep(0.1)
+        return real_publish(*args, **kwargs)
+
+    monkeypatch.setattr(build, "publish", interrupted_publish)
+    result = in_process_build(out_dir)
+    assert result.ok and os.readlink(out_dir / "latest") == result.build_id
+    assert "SIGINT came while the build was being published: that was finished first" \
+        in caplog.text
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from datetime import UTC, datetime
@@ -10,11 +11,13 @@ import pytest
 
 from evaluate.errors import BuildLockedError
 from evaluate.publish import (
+    OutputWriteError,
     build_lock,
     clear_stale_staging,
     list_builds,
     new_build_id,
     publish,
+    refused_write,
     staging_dir,
     write_json,
 )
@@ -89,3 +92,60 @@ def test_write_json_is_atomic_and_readable(tmp_path):
     assert json.loads((tmp_path / "a.json").read_text()) == {
         "x": 1.5, "when": "2026-11-23 12:00:00+00:00"}
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_a_refused_write_names_the_file_why_and_the_fix(tmp_path):
+    path = tmp_path / ".staging-2026-11-23-120000" / "r.html"
+    full = OutputWriteError(path, OSError(errno.ENOSPC, "No space left on device"))
+    assert full.exit_code == 4 and full.folder == tmp_path  # the output folder, not staging
+    assert str(full) == (f"could not write {path} (the disk is full). fix: free space on the "
+                         f"disk of {tmp_path} (df -h {tmp_path}), or give --out a folder on "
+                         "another disk, then build again")
+    full.outcome = "nothing published"
+    assert "(the disk is full); nothing published. fix:" in str(full)
+    denied = OutputWriteError(tmp_path / "index.html", PermissionError(errno.EACCES, "x"))
+    assert str(denied).endswith(f"(permission denied). fix: make {tmp_path} writable for this "
+                                "user, or give --out another folder")
+    assert "\n" not in str(full) + str(denied)
+    assert refused_write(OSError(errno.EDQUOT, "quota")) and refused_write(
+        OSError(errno.EFBIG, "too large"))
+    assert not refused_write(FileNotFoundError(errno.ENOENT, "gone")) and not refused_write(None)
+
+
+def test_write_json_that_fails_leaves_no_temporary_file_and_the_old_one(tmp_path, monkeypatch):
+    write_json(tmp_path / "a.json", {"x": 1})
+
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(type(tmp_path), "write_text", full)
+    with pytest.raises(OutputWriteError, match=r"a\.json \(the disk is full\)"):
+        write_json(tmp_path / "a.json", {"x": 2})
+    monkeypatch.undo()
+    assert json.loads((tmp_path / "a.json").read_text()) == {"x": 1}
+    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+@pytest.mark.parametrize("status", ["succeeded", "failed"])
+def test_a_publish_that_cannot_write_the_index_puts_nothing_in_place(tmp_path, monkeypatch,
+                                                                     status):
+    import evaluate.publish as publishing
+
+    fake_build(tmp_path, "2026-11-23-120000")
+    index = (tmp_path / "index.html").read_text()
+    real = publishing._write_atomically
+
+    def full(path, text):
+        if path.name != "index.html":
+            return real(path, text)
+        raise OutputWriteError(path, OSError(errno.ENOSPC, "No space left on device"))
+
+    monkeypatch.setattr(publishing, "_write_atomically", full)
+    with pytest.raises(OutputWriteError, match="index.html"):
+        fake_build(tmp_path, "2026-11-23-130000", status=status)
+    monkeypatch.setattr(publishing, "_write_atomically", real)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".staging-2026-11-23-130000", "2026-11-23-120000", "index.html", "latest"]
+    assert os.readlink(tmp_path / "latest") == "2026-11-23-120000"
+    assert (tmp_path / "index.html").read_text() == index
+

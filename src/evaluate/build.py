@@ -11,15 +11,19 @@ folder layout.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import platform
+import re
 import shutil
+import signal
 import subprocess
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -36,12 +40,15 @@ from evaluate.paths import DEFAULT_PLAN, PROJECT_ROOT, REFERENCE_DATA_DIR, REPOR
 from evaluate.plan import LoadedPlan, PlannedReport, load_plan, select_reports
 from evaluate.publish import (
     BUILD_FILE,
+    REFUSED_WRITES,
+    OutputWriteError,
     build_lock,
     clear_stale_staging,
     new_build_id,
     publish,
     staging_dir,
     write_json,
+    writing,
 )
 from evaluate.results import read_records, read_summary, summary_problems
 
@@ -420,6 +427,27 @@ def _pdf_done(result: ReportResult, future: Future[Path], folder: Path) -> None:
     write_json(path, summary)
 
 
+def _stop_if_disk_refused(result: ReportResult, folder: Path) -> None:
+    """Raise OutputWriteError if ``result`` failed because the disk refused its files.
+
+    A report whose export fails fails alone, but a full disk (or a quota, or a
+    file-size limit) is the build's problem, not the report's: every other write
+    would fail too. The export's failure keeps the OSError's text, "[Errno N] ...",
+    and its file when the error named one.
+    """
+    failure = result.failure
+    if failure is None or failure.kind != "export":
+        return
+    found = re.search(r"\[Errno (\d+)\] [^:]*(?:: '(.+)')?", failure.message)
+    code = int(found.group(1)) if found else None
+    if code in REFUSED_WRITES:
+        named = found.group(2)
+        raise OutputWriteError(
+            Path(named) if named else folder, OSError(code, os.strerror(code)),
+            what=None if named else (f"the files of report {result.name} (its page "
+                                     f"{result.html}, notebook or tables) in {folder}"))
+
+
 def _run_all(prepared: Prepared, folder: Path, jobs: int, context: dict[str, Any],
              progress: Progress) -> list[ReportResult]:
     """Run every job in parallel; the data is checked while the first kernels boot.
@@ -462,6 +490,7 @@ def _run_all(prepared: Prepared, folder: Path, jobs: int, context: dict[str, Any
                     _pdf_done(result, future, folder)
                 else:
                     result = future.result()
+                    _stop_if_disk_refused(result, folder)
                     if printer is not None and (folder / result.html).exists():
                         printed = printer.submit(folder / result.html,
                                                  folder / f"{result.name}.pdf")
@@ -474,8 +503,9 @@ def _run_all(prepared: Prepared, folder: Path, jobs: int, context: dict[str, Any
                 pending |= {pool.submit(run, job) for job in later}  # every summary is written
                 later = []
     except BaseException:
-        # Bad data, or interrupted (Ctrl-C, SIGTERM): stop queued work and kill running
-        # kernels, so the worker threads end within about a second, not when cells finish.
+        # Bad data, a full disk, or interrupted (Ctrl-C, SIGTERM): stop queued work and kill
+        # running kernels, so the worker threads end within about a second, not when cells
+        # finish.
         registry.kill_all()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
@@ -590,9 +620,13 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
     """Build every report of the plan into a new dated folder under ``options.out_dir``.
 
     Raises :class:`~evaluate.errors.InputError` (no notebook cell has run, nothing
-    is published) for bad input and :class:`~evaluate.errors.BuildLockedError`
-    when another build holds the output folder. A failing report does not raise:
-    see ``BuildResult.ok``.
+    is published) for bad input, :class:`~evaluate.errors.BuildLockedError`
+    when another build holds the output folder, and
+    :class:`~evaluate.publish.OutputWriteError` when a file cannot be written (the
+    disk is full: the build stops, its kernels are killed and its staging folder
+    removed, nothing is published). A failing report does not raise: see
+    ``BuildResult.ok``. An interrupt (KeyboardInterrupt) while the build is being
+    published waits until it is in place.
     """
     progress = progress or Progress()
     prepared = prepare(options, with_data=options.dry_run, with_models=options.dry_run)
@@ -612,8 +646,10 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
         began = time.perf_counter()
         build_id = new_build_id(out_dir, started)
         folder = staging_dir(out_dir, build_id)
-        (folder / "logs").mkdir()
+        after_publishing = contextlib.ExitStack()
         try:
+            with writing(folder / "logs"):
+                (folder / "logs").mkdir()
             context = {"build_id": build_id, "built_at": started.strftime("%Y-%m-%d %H:%M UTC"),
                        "suite_version": __version__, "data_label": _data_label(prepared.data_dir),
                        "out_dir": str(out_dir)}
@@ -622,7 +658,13 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
             if shared:  # one plotly.js for every build of out_dir, before any page is printed
                 from evaluate.html_export import ASSETS_DIR, write_plotly_asset
 
-                asset = write_plotly_asset(out_dir)
+                with writing(out_dir / ASSETS_DIR, out_dir):
+                    try:
+                        asset = write_plotly_asset(out_dir)
+                    except OSError:  # its half-written temporary file goes too
+                        for tmp in (out_dir / ASSETS_DIR).glob(f".*.{os.getpid()}.tmp"):
+                            tmp.unlink(missing_ok=True)
+                        raise
                 context["plotly_src"] = f"../{ASSETS_DIR}/{asset.name}"
             inputs = _input_files(prepared)
             progress.start(prepared.jobs)
@@ -670,9 +712,42 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
                           "index": f"{CACHE_DIR}/{INDEX}"},
                 "reports": [r.to_dict() for r in results],
             })
+            # From here to the end, an interrupt waits: the build is published whole or not.
+            after_publishing.enter_context(_signals_held("the build was being published"))
+            final = publish(folder, out_dir, build_id, succeeded=succeeded)
+        except OutputWriteError as exc:
+            shutil.rmtree(folder, ignore_errors=True)
+            after_publishing.close()
+            exc.outcome = "the unfinished build was removed, nothing published, latest unchanged"
+            raise
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
+            after_publishing.close()
             raise
-        final = publish(folder, out_dir, build_id, succeeded=succeeded)
-        _remember(prepared, final, build_id, results)
+        with after_publishing:
+            _remember(prepared, final, build_id, results)
     return BuildResult(build_id, final, results, prepared)
+
+
+@contextlib.contextmanager
+def _signals_held(doing: str) -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block is done, then are logged, not raised.
+
+    Only the main thread can set signal handlers; elsewhere the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.getsignal(signum) for signum in held}
+    for signum in held:
+        signal.signal(signum, lambda number, frame: came.append(number))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        if came:
+            log.warning("%s came while %s: that was finished first", signal.Signals(came[0]).name,
+                        doing)

@@ -6,7 +6,14 @@ Exit status (documented in the README):
 - 1: at least one report failed (the build is published, ``latest`` is not moved);
 - 2: bad input or usage (plan, parameter, data, option); nothing ran;
 - 3: another build is writing to the same output folder; nothing ran;
+- 4: a file of the output folder could not be written (disk full, a quota, permissions);
+  the message names it and the fix; nothing was published, ``latest`` is unchanged;
 - 130: interrupted (Ctrl-C or SIGTERM); nothing was published.
+
+Whatever stops a build (a fault, a signal), it leaves no half-written build under a final
+name, ``latest`` where it was, no staging folder and the lock released; a build killed
+outright (``kill -9``, a crash) leaves its staging folder and lock record, which the next
+build clears with a message.
 """
 
 from __future__ import annotations
@@ -24,7 +31,25 @@ from evaluate import __version__
 from evaluate.errors import EvaluateError
 from evaluate.paths import DEFAULT_PLAN, REPORTS_DIR
 
-EXIT_OK, EXIT_REPORT_FAILED, EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_REPORT_FAILED, EXIT_BAD_INPUT, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_WRITE_FAILED, EXIT_INTERRUPTED = 4, 130
+
+
+class _DiskErrorsInOneLine(logging.Filter):
+    """A log record of a full disk (or quota, file-size limit) says so in one line.
+
+    Such an error stops the build with a message naming the file and the fix; a
+    traceback would only bury it.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from evaluate.publish import refused_write
+
+        error = record.exc_info[1] if record.exc_info else None
+        if refused_write(error):
+            record.msg, record.args = f"{record.getMessage()}: {error}", ()
+            record.exc_info, record.exc_text = None, None
+        return True
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -32,6 +57,8 @@ def _configure_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)-7s %(message)s",
                         datefmt="%Y-%m-%d %H:%M:%S")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_DiskErrorsInOneLine())
     for noisy in ("papermill", "traitlets", "nbclient", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

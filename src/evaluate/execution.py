@@ -35,6 +35,8 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 
+from evaluate.publish import OutputWriteError, refused_write
+
 log = logging.getLogger(__name__)
 
 #: Failures of the notebook itself (a cell raised, ran too long, or killed its kernel):
@@ -278,7 +280,8 @@ def run_notebook(source: Path, output: Path, parameters: dict[str, Any], *, cwd:
     A run that fails before any cell started (the kernel did not come up) is
     retried up to ``START_ATTEMPTS`` times; an error inside the notebook, a cell
     timeout or a dead kernel is reported in the outcome, never retried, and the
-    executed notebook is kept at ``output``.
+    executed notebook is kept at ``output``. Raises :class:`OutputWriteError` when
+    the disk refuses to write ``output`` or the kernel's log (full, a quota).
     """
     import papermill
 
@@ -297,6 +300,8 @@ def run_notebook(source: Path, output: Path, parameters: dict[str, Any], *, cwd:
             if registry.stopping.is_set():
                 failure = Failure("interrupted", "the build was interrupted while this ran")
                 break
+            if refused_write(exc):  # the disk is full: the whole build stops, not this report
+                raise OutputWriteError(Path(exc.filename or output), exc) from None
             if not isinstance(exc, NOTEBOOK_FAILURES) and not _started_cells(output):
                 failure = Failure("kernel-start", f"the kernel did not start: {exc}")
                 log.warning("kernel start failed for %s (attempt %d of %d): %s",

@@ -14,12 +14,16 @@ Layout of an output folder (``reports/`` by default)::
 A build is written under a staging name and renamed into place only when it is
 complete (a rename within one folder is atomic), so a failed or interrupted
 build never leaves a half-written folder under a final name, and ``latest``
-moves only to a build that succeeded.
+moves only to a build that succeeded. A file that cannot be written (the disk is
+full, a quota, permissions) raises :class:`OutputWriteError`, which names it; if
+that happens while publishing, the build goes back to its staging name and
+``latest`` and ``index.html`` stay as they were.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -29,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from evaluate.errors import BuildLockedError
+from evaluate.errors import BuildLockedError, EvaluateError
 from evaluate.paths import TEMPLATES_DIR
 
 LOCK_NAME = ".build.lock"
@@ -37,6 +41,72 @@ STAGING_PREFIX = ".staging-"
 LATEST = "latest"
 INDEX = "index.html"
 BUILD_FILE = "build.json"
+
+
+#: What a disk says when it refuses a write whoever writes: full, a quota, a file-size
+#: limit (``ulimit -f``), read-only.
+REFUSED_WRITES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+
+_WHY = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+        errno.EFBIG: "the file is over this process's file-size limit (ulimit -f)",
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied", errno.EPERM: "permission denied"}
+
+
+class OutputWriteError(EvaluateError):
+    """A file of the output folder could not be written. Exit status 4.
+
+    Its message is one line: the file, why, what became of the build (``outcome``,
+    set by the build) and the fix.
+    """
+
+    exit_code = 4
+
+    def __init__(self, path: Path, error: OSError, folder: Path | None = None,
+                 what: str | None = None) -> None:
+        self.path, self.error = Path(path), error
+        self.folder = folder or _output_folder(self.path)
+        self.what = what or str(self.path)  # the file, or which files when it is not known
+        self.outcome = ""
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        code = self.error.errno
+        why = _WHY.get(code) or self.error.strerror or str(self.error)
+        if code in (errno.ENOSPC, errno.EDQUOT):
+            fix = (f"free space on the disk of {self.folder} (df -h {self.folder}), or give "
+                   "--out a folder on another disk, then build again")
+        elif code == errno.EFBIG:
+            fix = (f"raise the file-size limit (ulimit -f unlimited) or free space in "
+                   f"{self.folder}, then build again")
+        elif code in (errno.EROFS, errno.EACCES, errno.EPERM):
+            fix = f"make {self.folder} writable for this user, or give --out another folder"
+        else:
+            fix = f"check the disk of {self.folder}, or give --out another folder"
+        outcome = f"; {self.outcome}" if self.outcome else ""
+        return f"could not write {self.what} ({why}){outcome}. fix: {fix}"
+
+
+def refused_write(exc: BaseException | None) -> bool:
+    """True for an OSError saying the disk refuses writes (full, quota, limit, read-only)."""
+    return isinstance(exc, OSError) and exc.errno in REFUSED_WRITES
+
+
+def _output_folder(path: Path) -> Path:
+    """The output folder a path is in: the parent of its staging folder, if it is in one."""
+    for parent in path.parents:
+        if parent.name.startswith(STAGING_PREFIX):
+            return parent.parent
+    return path.parent
+
+
+@contextlib.contextmanager
+def writing(path: Path, folder: Path | None = None) -> Iterator[None]:
+    """Turn an OSError of the block into an :class:`OutputWriteError` naming ``path``."""
+    try:
+        yield
+    except OSError as exc:
+        raise OutputWriteError(path, exc, folder) from None
 
 
 def new_build_id(out_dir: Path, now: datetime | None = None) -> str:
@@ -57,9 +127,11 @@ def build_lock(out_dir: Path) -> Iterator[None]:
     by the kernel when the process dies, so a crashed build never leaves a stale
     lock behind. A second build raises :class:`BuildLockedError` at once.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / LOCK_NAME
-    handle = path.open("a+", encoding="utf-8")
+    with writing(out_dir, out_dir):
+        out_dir.mkdir(parents=True, exist_ok=True)
+    with writing(path, out_dir):
+        handle = path.open("a+", encoding="utf-8")
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -70,10 +142,11 @@ def build_lock(out_dir: Path) -> Iterator[None]:
                 f"another build is already writing to {out_dir} ({holder}).\n"
                 "  fix: wait for it to finish, or give this build another --out folder"
             ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
-        handle.flush()
+        with writing(path, out_dir):
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
+            handle.flush()
         yield
     finally:
         handle.close()
@@ -90,29 +163,63 @@ def clear_stale_staging(out_dir: Path) -> list[Path]:
 def staging_dir(out_dir: Path, build_id: str) -> Path:
     """Create and return the folder a build is written into before it is published."""
     path = out_dir / f"{STAGING_PREFIX}{build_id}"
-    path.mkdir(parents=True)
+    with writing(path, out_dir):
+        path.mkdir(parents=True)
     return path
 
 
-def write_json(path: Path, data: Any) -> None:
-    """Write JSON readably, through a temporary file so a reader never sees half of it."""
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` through a temporary file, so a reader never sees half of it.
+
+    A write that fails raises :class:`OutputWriteError` naming ``path``, and leaves
+    neither the temporary file nor a changed ``path``.
+    """
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n",
-                   encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputWriteError(path, exc) from None
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON readably and atomically (:func:`_write_atomically`)."""
+    _write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def publish(staging: Path, out_dir: Path, build_id: str, *, succeeded: bool) -> Path:
-    """Move a complete build into place; point ``latest`` at it if it succeeded."""
+    """Move a complete build into place, list it in the index; if it succeeded, move ``latest``.
+
+    All or nothing: when a step cannot be written, the build is renamed back to
+    ``staging`` (the caller removes it), ``latest`` and ``index.html`` are as they
+    were, and :class:`OutputWriteError` names what failed. The last step, moving
+    ``latest``, is one atomic rename of a link made beforehand.
+    """
     final = out_dir / build_id
-    os.rename(staging, final)
-    if succeeded:
-        link = out_dir / f".{LATEST}.tmp"
+    link = out_dir / f".{LATEST}.tmp"
+    try:
+        if succeeded:
+            with writing(link, out_dir):
+                with contextlib.suppress(FileNotFoundError):
+                    link.unlink()
+                link.symlink_to(build_id, target_is_directory=True)
+        with writing(final, out_dir):
+            os.rename(staging, final)
+        try:
+            write_index(out_dir, latest=build_id if succeeded else None)
+            if succeeded:
+                with writing(out_dir / LATEST, out_dir):
+                    os.replace(link, out_dir / LATEST)
+        except BaseException:
+            os.rename(final, staging)
+            with contextlib.suppress(OutputWriteError):
+                write_index(out_dir)  # as it was, if a build was listed but latest not moved
+            raise
+    finally:
         with contextlib.suppress(FileNotFoundError):
             link.unlink()
-        link.symlink_to(build_id, target_is_directory=True)
-        os.replace(link, out_dir / LATEST)
-    write_index(out_dir)
     return final
 
 
@@ -188,17 +295,18 @@ def latest_build(out_dir: Path) -> str | None:
     return os.readlink(link) if link.is_symlink() else None
 
 
-def write_index(out_dir: Path) -> Path:
-    """Rewrite ``index.html`` listing every build, newest first, atomically."""
+def write_index(out_dir: Path, latest: str | None = None) -> Path:
+    """Rewrite ``index.html`` listing every build, newest first, atomically.
+
+    ``latest``: the build ``latest`` points at (default: where it points now).
+    """
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
                              autoescape=True, undefined=jinja2.StrictUndefined)
     page = env.get_template("index.html.j2").render(
-        builds=list_builds(out_dir), latest=latest_build(out_dir),
+        builds=list_builds(out_dir), latest=latest or latest_build(out_dir),
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
     path = out_dir / INDEX
-    tmp = path.with_name(INDEX + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, path)
+    _write_atomically(path, page)
     return path
