@@ -19,6 +19,8 @@ LINK_NAME = '<a href="https://evil.example">Rower</a><img src=x onerror=alert(1)
 STYLE_NAME = '<span style="color:red;font-size:60px">Back</span><br><b>extension</b> & co'
 #: Cells a spreadsheet would run as formulas (OWASP CSV injection).
 FORMULA_NOTE = '=HYPERLINK("http://evil","x")'
+FORMULA_NAMES = {"glute_ham_developer": FORMULA_NOTE, "cable_tower": "@SUM(A1)"}
+FORMULA_SOURCES = {"discount_rate": "+1", "horizon_years": "-2+3"}
 
 CANDIDATE = "reverse_hyper"  # gets LINK_NAME
 OWNED = "back_extension_45"  # gets STYLE_NAME: reviewed by the usage review
@@ -56,10 +58,19 @@ def hostile_club(folder: Path) -> Path:
                        footprint_source="<script>alert(2)</script> measured")
         elif row["equipment_id"] == OWNED:
             row.update(name=STYLE_NAME, notes="@SUM(A1)")
+        elif row["equipment_id"] in FORMULA_NAMES:
+            row.update(name=FORMULA_NAMES[row["equipment_id"]])
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=header)
         writer.writeheader()
         writer.writerows(rows)
+    assumptions = club / "assumptions.yml"
+    text = assumptions.read_text(encoding="utf-8")
+    for name, source in FORMULA_SOURCES.items():
+        start = text.index(f"\n{name}:\n")
+        at = text.index("  source: assumption\n", start)
+        text = text[:at] + f"  source: '{source}'\n" + text[at + len("  source: assumption\n"):]
+    assumptions.write_text(text, encoding="utf-8")
     return club
 
 
@@ -78,3 +89,17 @@ def build_hostile(folder: Path) -> Path:
                      timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     return (out / "latest").resolve()
+
+
+def rebuild(build: Path) -> Path:
+    """Build the same plan and club into the same output folder again; the new build folder.
+
+    Nothing changed, so every report is reused from the cache.
+    """
+    from support import run_cli
+
+    folder = build.parent.parent
+    result = run_cli("build", "--plan", folder / "plan.yml", "--data-dir", folder / "club",
+                     "--out", build.parent, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return (build.parent / "latest").resolve()

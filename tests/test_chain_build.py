@@ -51,6 +51,25 @@ def test_roll_up_ranks_consistently_with_the_club_reports(built):
     assert first["best_npv_p50"] == pytest.approx(best)
 
 
+def test_roll_up_exports_its_outcomes_table(built):
+    import csv
+
+    build = json.loads((built / "build.json").read_text(encoding="utf-8"))
+    [rollup] = [r for r in build["reports"] if r["name"] == "chain"]
+    assert [t["file"] for t in rollup["tables"]] == ["chain.outcomes.csv"]
+    with (built / "chain.outcomes.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    summaries = [summary(built, f"club-0{i}-decision") for i in (1, 2, 3)]
+    assert len(rows) == sum(len(s["candidates"]) for s in summaries)  # club x machine only
+    assert rollup["tables"][0]["rows"] == len(rows)
+    for row in rows:
+        club = next(s for s in summaries if s["club"] == row["Club"])
+        figures = club["candidates"][row["Equipment id"]]
+        assert float(row["NPV P50"]) == pytest.approx(figures["npv"]["p50"])
+        assert row["Recommended at the club"] == str(
+            row["Equipment id"] == club["recommendation"]).lower()
+
+
 def test_a_changed_club_rebuilds_its_report_and_the_roll_up_only(tmp_path):
     import shutil
 

@@ -115,6 +115,8 @@ class ReportResult:
     attempts: int = 1
     pdf: str | None = None
     cache: dict[str, Any] | None = None  # {"hit", "key"[, "from_build", "ran_in"]}: evaluate.cache
+    # The CSV files of the tables its notebook exported: [{"name", "label", "file", "rows"}]
+    tables: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for build.json."""
@@ -364,6 +366,7 @@ def _run_job(job: Job, folder: Path, registry: KernelRegistry, cell_timeout: flo
 
     from evaluate.execution import Failure, run_notebook
     from evaluate.html_export import add_failure_banner, notebook_to_html
+    from evaluate.table_export import write_report_tables
 
     name = job.report.name
     executed, page, summary = f"{name}.ipynb", f"{name}.html", f"{name}.summary.json"
@@ -387,15 +390,16 @@ def _run_job(job: Job, folder: Path, registry: KernelRegistry, cell_timeout: flo
             failure = failure or Failure("summary", "; ".join(problems))
         (folder / page).write_text(notebook_to_html(nb, title=job.title, context=context),
                                    encoding="utf-8")
+        tables = write_report_tables(nb, name, folder) if failure is None else []
     except Exception as exc:  # a report that cannot be exported fails alone, with its reason
         log.exception("exporting report %s failed", name)
         failure = failure or Failure("export", f"{type(exc).__name__}: {exc}")
-        figures, fields = {}, {}
+        figures, fields, tables = {}, {}, []
     result = ReportResult(
         name=name, title=job.title, notebook=str(job.report.notebook),
         parameters=job.parameters, status="ok" if failure is None else "failed",
         seconds=round(outcome.seconds, 2), html=page, executed=executed, summary=summary,
-        failure=failure, attempts=outcome.attempts)
+        failure=failure, attempts=outcome.attempts, tables=tables)
     write_json(folder / summary, {
         "report": name, "title": job.title, "status": result.status,
         "build_id": context["build_id"], "data": context["data_label"],
@@ -574,7 +578,7 @@ def _reuse(prepared: Prepared, hits: dict[str, Hit], folder: Path, build_id: str
             parameters=job.parameters, status="ok",
             seconds=round(time.perf_counter() - began, 2), html=str(out["html"]),
             executed=str(out["executed"]), summary=str(out["summary"]), attempts=0,
-            pdf=out["pdf"],
+            pdf=out["pdf"], tables=[dict(t) for t in hit.tables],
             cache={"hit": True, "key": hit.key, "from_build": hit.build, "ran_in": hit.ran_in})
         progress.report_reused(result, hit.build)
     return reused
@@ -601,7 +605,8 @@ def _remember(prepared: Prepared, folder: Path, build_id: str,
         if r.status != "ok" or not r.cache:
             continue
         outputs = {"executed": r.executed, "html": r.html, "summary": r.summary, "pdf": r.pdf}
-        named = [f for f in outputs.values() if f]
+        named = [f for f in outputs.values() if f] + [t["file"] for t in r.tables]
+        outputs["tables"] = r.tables
         if not all((folder / f).is_file() for f in named):
             continue
         log_file = f"logs/{r.name}.kernel.log"

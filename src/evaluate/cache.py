@@ -165,6 +165,7 @@ class Hit:
     files: tuple[str, ...]  # every file, relative to the build folder (the kernel log too)
     outputs: dict[str, str | None]  # "executed", "html", "summary", "pdf" (None: no PDF)
     ran_in: str  # the build that ran its notebook (and checked its data)
+    tables: tuple[dict[str, Any], ...] = ()  # its CSV tables, as build.json lists them
 
     @property
     def summary(self) -> str:
@@ -246,13 +247,15 @@ class BuildCache:
             entry = entries.get(key)
             try:
                 outputs = {k: entry["outputs"][k] for k in OUTPUTS}
+                tables = tuple(dict(t) for t in entry["outputs"].get("tables") or ())
                 hit = Hit(key=key, build=str(entry["build"]), report=str(entry["report"]),
                           files=tuple(str(f) for f in entry["files"]), outputs=outputs,
-                          ran_in=str(entry["ran_in"]))
-            except (TypeError, KeyError):
+                          ran_in=str(entry["ran_in"]), tables=tables)
+            except (TypeError, KeyError, ValueError, AttributeError):
                 continue  # no entry, or not one this version wrote
             folder = self.out_dir / hit.build
-            named = {f for f in outputs.values() if f is not None}
+            named = {f for f in outputs.values() if f is not None} | {
+                str(t.get("file")) for t in hit.tables}
             if (hit.report == name and named <= set(hit.files) and folder.is_dir()
                     and not folder.is_symlink() and not hit.build.startswith(".")
                     and all(_inside(folder, f) and (folder / f).is_file() for f in hit.files)):

@@ -167,6 +167,20 @@ def clubs_display(outcomes: pd.DataFrame) -> pd.DataFrame:
     }, index=pd.Index(first["club"].to_numpy(), name="Club"))
 
 
+def outcomes_export(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """:func:`outcomes_table` with headers for a spreadsheet: the roll-up's outcomes CSV.
+
+    One row per club and machine (never per member); money in each club's currency.
+    """
+    columns = {"club": "Club", "report": "Club report", "equipment_id": "Equipment id",
+               "name": "Machine", "rank": "Rank at the club", "p_best": "Chance of ranking "
+               "first (0-1)", "p_npv_positive": "Chance NPV > 0 (0-1)", "npv_p10": "NPV P10",
+               "npv_p50": "NPV P50", "npv_p90": "NPV P90",
+               "weekly_uses_p50": "Weekly uses P50", "recommended": "Recommended at the club",
+               "currency": "Currency"}
+    return outcomes[list(columns)].rename(columns=columns).reset_index(drop=True)
+
+
 def summary_fields(ranking: pd.DataFrame, outcomes: pd.DataFrame) -> dict[str, Any]:
     """The roll-up's ``summary.json`` fields: the ranking and the index headline."""
     from evaluate.formatting import in_sentence, money

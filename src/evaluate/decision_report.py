@@ -385,6 +385,60 @@ def assumptions_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("Name")
 
 
+def ranking_export(analysis: DecisionAnalysis) -> pd.DataFrame:
+    """Every candidate, best first, with its figures as numbers: the report's ranking CSV.
+
+    One row per machine (never per member). Money is in the club's currency (named in the
+    headers), shares and chances are 0-1, weekly uses are sessions a week at full adoption;
+    an empty cell is a figure not defined (a payback not reached within the horizon).
+    """
+    r, c = analysis.ranking, analysis.currency
+
+    def col(name: str, digits: int) -> list[float | None]:
+        return [round(float(v), digits) if math.isfinite(float(v)) else None for v in r[name]]
+
+    return pd.DataFrame({
+        "Rank": r["rank"].astype(int).to_numpy(),
+        "Machine": [analysis.names[i] for i in r.index],
+        "Equipment id": [str(i) for i in r.index],
+        "Score (0-1)": col("score", 4),
+        "TOPSIS (0-1)": col("topsis", 4),
+        "Chance of ranking first (0-1)": col("p_best", 4),
+        "Weekly uses, most likely": col("weekly_uses", 1),
+        "Weekly uses P10": col("weekly_uses_p10", 1),
+        "Weekly uses P50": col("weekly_uses_p50", 1),
+        "Weekly uses P90": col("weekly_uses_p90", 1),
+        "Users with back pain": col("back_pain_served", 1),
+        f"NPV, most likely ({c})": col("npv", 2),
+        f"NPV P10 ({c})": col("npv_p10", 2),
+        f"NPV P50 ({c})": col("npv_p50", 2),
+        f"NPV P90 ({c})": col("npv_p90", 2),
+        "Chance NPV > 0 (0-1)": col("p_npv_positive", 4),
+        "Payback (years)": col("payback_years", 2),
+        f"Cost per use ({c})": col("cost_per_use", 2),
+        f"Up front ({c})": col("up_front", 2),
+        "Floor (m2)": col("floor_m2", 2),
+    })
+
+
+def assumptions_export(analysis: DecisionAnalysis) -> pd.DataFrame:
+    """Every model assumption with its numbers, unit and source: the assumptions CSV."""
+    c = analysis.currency
+    rows = []
+    for a in analysis.data.assumptions.values():
+        if a.name in ("about",):
+            continue
+        rows.append({"Name": a.name, "Meaning": a.meaning, "Most likely": float(a.most_likely),
+                     "Low": float(a.low), "High": float(a.high),
+                     "Unit": a.unit.replace("currency", c),
+                     "Source": "assumption" if a.source.strip().lower() in ("", "assumption")
+                     else a.source,
+                     "Set in": ("assumptions.yml" + (f", line {a.line}" if a.line else "")
+                                if a.origin == "file" else "documented default")})
+    return pd.DataFrame(rows, columns=["Name", "Meaning", "Most likely", "Low", "High", "Unit",
+                                       "Source", "Set in"])
+
+
 def cost_figures_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     """Each candidate's placeholder figures and what filled them (text)."""
     placeholders = placeholder_figures(analysis.candidates)

@@ -8,8 +8,8 @@ report). What the manager must not see is taken out here, per
   does not hide code in HTML);
 - stderr streams: warnings and log noise; errors stay, so a failed report shows
   its error;
-- the private records and summary fields behind ``summary.json``
-  (``evaluate.results``);
+- the private records and summary fields behind ``summary.json``, and the tables the
+  build writes as CSV (``evaluate.results``);
 - scripts an output would fetch from the network: Plotly's HTML always adds
   MathJax from a CDN (``include_mathjax="cdn"`` is hard-coded in its notebook
   renderer), which reports do not use and which would tell a third party that
@@ -51,19 +51,19 @@ from traitlets.config import Config
 
 from evaluate.execution import Failure
 from evaluate.paths import TEMPLATES_DIR
-from evaluate.results import RECORD_MIME, SUMMARY_MIME
+from evaluate.results import RECORD_MIME, SUMMARY_MIME, TABLE_MIME
 
 REMOVE_TAGS = {"remove", "debug"}
 FAILURE_BANNER_TAG = "evaluate-failure-banner"
 
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
-PRIVATE_MIMES = (RECORD_MIME, SUMMARY_MIME)
+PRIVATE_MIMES = (RECORD_MIME, SUMMARY_MIME, TABLE_MIME)
 REMOTE_SCRIPT = re.compile(r"""<script[^>]*\ssrc=["']https?://[^"']*["'][^>]*>\s*</script>""")
 
 
 class ManagerViewPreprocessor(Preprocessor):
-    """Drop stderr streams, private records and summaries and remote scripts; keep the rest."""
+    """Drop stderr, private records, summaries and tables, remote scripts; keep the rest."""
 
     def preprocess_cell(self, cell: Any, resources: dict, index: int) -> tuple[Any, dict]:
         """Filter one cell's outputs."""

@@ -16,20 +16,38 @@ index page and other tools read them. Every report gives two of them:
 
 They travel the same way under a second MIME type, :data:`SUMMARY_MIME`, and
 :func:`read_summary` collects them.
+
+A notebook calls :func:`export_table` for each table a manager may want in a spreadsheet
+(the ranking, the assumptions): it travels under :data:`TABLE_MIME` as columns and rows of
+plain values, :func:`read_tables` collects them, and the build writes each next to the
+report as ``<report>.<name>.csv`` (:mod:`evaluate.table_export`). Only tables of groups and
+machines go out this way, never rows of members: a table with a ``member_id`` column, or
+more than :data:`MAX_TABLE_ROWS` rows, is refused.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # kernels only call record(); nbformat costs ~0.1 s to import there
     import nbformat
+    import pandas as pd
 
 RECORD_MIME = "application/vnd.club-equipment.record+json"
 SUMMARY_MIME = "application/vnd.club-equipment.summary+json"
+TABLE_MIME = "application/vnd.club-equipment.table+json"
+
+#: A table's name: it becomes part of a file name, ``<report>.<name>.csv``.
+TABLE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+TABLE_NAME_MAX = 40
+#: Rows an exported table may have: report tables are a screen or two; more would be data.
+MAX_TABLE_ROWS = 10_000
+#: Columns that make a table one of members rather than of groups: never exported.
+MEMBER_COLUMNS = frozenset({"member_id"})
 
 #: The keys the build itself writes into every ``summary.json``; :func:`summarize` refuses them.
 BUILD_SUMMARY_KEYS = frozenset({"report", "title", "status", "build_id", "data", "parameters",
@@ -145,4 +163,74 @@ def read_summary(notebook: nbformat.NotebookNode | str | Path) -> dict[str, Any]
             payload = output.get("data", {}).get(SUMMARY_MIME)
             if isinstance(payload, dict):
                 found.update(payload)
+    return found
+
+
+def table_problems(name: object) -> list[str]:
+    """What is wrong with ``name`` as an exported table's name, in words; empty when fine."""
+    if not isinstance(name, str) or not TABLE_NAME.match(name) or len(name) > TABLE_NAME_MAX:
+        return [f"table name {name!r:.60} must be lowercase letters, digits and single dashes "
+                f"(at most {TABLE_NAME_MAX} characters), e.g. 'ranking': it becomes part of "
+                "the file name <report>.<name>.csv"]
+    return []
+
+
+def export_table(name: str, frame: pd.DataFrame, *, label: str = "") -> None:
+    """Hand ``frame`` to the build, which writes it as ``<report>.<name>.csv``.
+
+    ``label`` says in words what the table holds (``build.json`` and the index show it).
+    A named index becomes the first column(s). Numbers stay numbers (missing ones are
+    empty); text is written as it is, and the CSV writer keeps a spreadsheet from reading
+    it as a formula. Raises ``ValueError`` here, in the notebook, for a bad name, a table of
+    members (a ``member_id`` column) or one of more than :data:`MAX_TABLE_ROWS` rows.
+    """
+    from IPython.display import display
+
+    problems = table_problems(name)
+    if not problems and len(frame) > MAX_TABLE_ROWS:
+        problems.append(f"table {name!r} has {len(frame):,} rows; export at most "
+                        f"{MAX_TABLE_ROWS:,} (a summary table, never the data itself)")
+    if any(i is not None for i in frame.index.names):
+        frame = frame.reset_index()
+    columns = [str(c) for c in frame.columns]
+    if not problems and MEMBER_COLUMNS & set(columns):
+        problems.append(f"table {name!r} has a column {sorted(MEMBER_COLUMNS & set(columns))}:"
+                        " rows of single members are never exported; aggregate them first")
+    if problems:
+        raise ValueError("; ".join(problems))
+    rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    payload = {"name": name, "label": label, "columns": columns, "rows": rows}
+    try:
+        json.dumps(payload, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"table {name!r} must hold numbers, text or empty cells: {exc}") from exc
+    display({TABLE_MIME: payload}, raw=True)
+
+
+def _cell(value: Any) -> Any:
+    """One cell of an exported table as JSON: a number, text, true/false or None (empty)."""
+    import pandas as pd
+
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    if hasattr(value, "isoformat"):  # dates and times, as ISO 8601 text
+        return value.isoformat()
+    return _plain(value)
+
+
+def read_tables(notebook: nbformat.NotebookNode | str | Path) -> dict[str, dict[str, Any]]:
+    """Return every table :func:`export_table` put in an executed notebook, by name (last wins).
+
+    Each is ``{"name", "label", "columns", "rows"}``.
+    """
+    import nbformat
+
+    if not isinstance(notebook, nbformat.NotebookNode):
+        notebook = nbformat.read(str(notebook), as_version=4)
+    found: dict[str, dict[str, Any]] = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            payload = output.get("data", {}).get(TABLE_MIME)
+            if isinstance(payload, dict):
+                found[str(payload.get("name"))] = dict(payload)
     return found
