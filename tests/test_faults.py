@@ -271,3 +271,44 @@ def test_an_interrupt_while_publishing_waits_for_the_build_to_be_in_place(out_di
     assert "SIGINT came while the build was being published: that was finished first" \
         in caplog.text
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+# --- a build killed outright ---------------------------------------------------------------
+
+
+def test_a_build_killed_outright_leaves_a_stale_lock_the_next_build_clears(out_dir):
+    good = good_build(out_dir)
+    proc = start_slow_build(out_dir, seconds=120)
+    kernels = kernels_of(proc)
+    [staging] = out_dir.glob(".staging-*")
+    record = (out_dir / ".build.lock").read_text()
+    assert record.startswith(f"pid {proc.pid}, started ")
+    try:
+        proc.kill()  # SIGKILL: no clean-up at all
+        proc.communicate(timeout=30)
+        # Orphaned, its kernels see their parent gone and exit (ipykernel's parent poller).
+        _, alive = psutil.wait_procs(kernels, timeout=15)
+        assert not alive, f"kernels left running: {alive}"
+    finally:
+        for kernel in kernels:
+            if kernel.is_running():
+                kernel.kill()
+    # What it leaves: its staging folder and its record in the lock file, never a published
+    # build or a moved latest; and the lock itself is free (the OS released it).
+    assert staging.is_dir() and os.readlink(out_dir / "latest") == good
+    assert (out_dir / ".build.lock").read_text() == record
+    with build_lock(out_dir) as left:
+        assert left == record
+    assert (out_dir / ".build.lock").read_text() == ""  # a clean release clears the record
+    (out_dir / ".build.lock").write_text(record)  # as the killed build left it
+
+    result = run_cli("build", "--plan", PLANS / "small.yml", "--out", out_dir,
+                     "--only", "chart-a")
+    assert result.returncode == 0, result.stderr
+    started = record.split("started ", 1)[1]
+    assert (f"WARNING cleared a stale lock left by build pid {proc.pid} (started {started}), "
+            f"which is no longer running; removed its unfinished staging folder {staging.name}"
+            ) in result.stderr
+    assert not list(out_dir.glob(".staging-*"))
+    assert (out_dir / ".build.lock").read_text() == ""
+    assert os.readlink(out_dir / "latest") != good

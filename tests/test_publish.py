@@ -19,6 +19,7 @@ from evaluate.publish import (
     publish,
     refused_write,
     staging_dir,
+    stale_lock,
     write_json,
 )
 
@@ -149,3 +150,32 @@ def test_a_publish_that_cannot_write_the_index_puts_nothing_in_place(tmp_path, m
     assert os.readlink(tmp_path / "latest") == "2026-11-23-120000"
     assert (tmp_path / "index.html").read_text() == index
 
+
+
+def test_the_lock_record_is_cleared_on_a_clean_release(tmp_path):
+    with build_lock(tmp_path):
+        assert f"pid {os.getpid()}" in (tmp_path / ".build.lock").read_text()
+    assert (tmp_path / ".build.lock").read_text() == ""
+
+
+def test_a_stale_lock_is_described_with_its_build_and_what_was_removed(tmp_path):
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    pid = int(gone.stdout)
+    record = f"pid {pid}, started 2026-11-23 12:00:00 UTC"
+    (tmp_path / ".build.lock").write_text(record)
+    staging_dir(tmp_path, "2026-11-23-120000")
+    with build_lock(tmp_path) as left:
+        assert left == record
+        removed = clear_stale_staging(tmp_path)
+    assert stale_lock(left, removed) == (
+        f"cleared a stale lock left by build pid {pid} (started 2026-11-23 12:00:00 UTC), "
+        "which is no longer running; removed its unfinished staging folder "
+        ".staging-2026-11-23-120000")
+    assert stale_lock(f"pid {os.getpid()}, started x", []).endswith(
+        "which no longer holds it; it left no unfinished build")
+    with build_lock(tmp_path) as left:  # released cleanly last time: nothing stale
+        assert left is None

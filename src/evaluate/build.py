@@ -47,6 +47,7 @@ from evaluate.publish import (
     new_build_id,
     publish,
     staging_dir,
+    stale_lock,
     write_json,
     writing,
 )
@@ -644,8 +645,11 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
         check_models(prepared)  # some report will run: check its parameters before the lock
     out_dir = options.out_dir.resolve()
     os.environ.setdefault("PLOTLY_RENDERER", PLOTLY_RENDERER)
-    with build_lock(out_dir):
-        for stale in clear_stale_staging(out_dir):
+    with build_lock(out_dir) as left:
+        removed = clear_stale_staging(out_dir)
+        if left:  # the last build did not release the lock: it was killed, or crashed
+            log.warning("%s", stale_lock(left, removed))
+        for stale in [] if left else removed:
             log.info("removed %s, left by a build that was interrupted", stale.name)
         started = now()
         began = time.perf_counter()

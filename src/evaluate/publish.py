@@ -27,6 +27,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -120,12 +121,16 @@ def new_build_id(out_dir: Path, now: datetime | None = None) -> str:
 
 
 @contextlib.contextmanager
-def build_lock(out_dir: Path) -> Iterator[None]:
+def build_lock(out_dir: Path) -> Iterator[str | None]:
     """Hold the output folder's lock for the duration of a build.
 
     An OS-level ``flock`` (stdlib; the suite runs on Linux and macOS) is released
-    by the kernel when the process dies, so a crashed build never leaves a stale
-    lock behind. A second build raises :class:`BuildLockedError` at once.
+    by the kernel when the process dies, so a crashed build never keeps the folder
+    locked. A second build raises :class:`BuildLockedError` at once.
+
+    The lock file holds its holder's record ("pid N, started ...") while it is held
+    and is emptied when it is released cleanly. Yields the record a previous holder
+    left behind, if any: that build was killed or crashed (see :func:`stale_lock`).
     """
     path = out_dir / LOCK_NAME
     with writing(out_dir, out_dir):
@@ -142,14 +147,52 @@ def build_lock(out_dir: Path) -> Iterator[None]:
                 f"another build is already writing to {out_dir} ({holder}).\n"
                 "  fix: wait for it to finish, or give this build another --out folder"
             ) from None
+        handle.seek(0)
+        left = handle.read().strip() or None
         with writing(path, out_dir):
             handle.seek(0)
             handle.truncate()
             handle.write(f"pid {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
             handle.flush()
-        yield
+        try:
+            yield left
+        finally:
+            with contextlib.suppress(OSError):  # released cleanly: no record left behind
+                handle.seek(0)
+                handle.truncate()
     finally:
         handle.close()
+
+
+def stale_lock(record: str, removed: list[Path]) -> str:
+    """What the next build says about a lock record left by a build that was killed.
+
+    ``removed``: the staging folders it left, which the new build removed.
+    """
+    found = re.fullmatch(r"pid (\d+), started (.+)", record)
+    if found is None:
+        who, running = f"an earlier build ({record[:80]})", False
+    else:
+        pid = int(found.group(1))
+        who, running = f"build pid {pid} (started {found.group(2)})", _running(pid)
+    state = "which no longer holds it" if running else "which is no longer running"
+    if removed:
+        names = ", ".join(p.name for p in removed)
+        what = f"removed its unfinished staging folder{'s' if len(removed) > 1 else ''} {names}"
+    else:
+        what = "it left no unfinished build"
+    return f"cleared a stale lock left by {who}, {state}; {what}"
+
+
+def _running(pid: int) -> bool:
+    """True when a process ``pid`` exists (it may be another one, the number reused)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def clear_stale_staging(out_dir: Path) -> list[Path]:
