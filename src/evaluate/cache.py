@@ -256,7 +256,10 @@ class BuildCache:
             folder = self.out_dir / hit.build
             named = {f for f in outputs.values() if f is not None} | {
                 str(t.get("file")) for t in hit.tables}
+            # The index is a file of the output folder: a build it names must be a folder
+            # of it (a plain name, not hidden, no path), and each file inside that folder.
             if (hit.report == name and named <= set(hit.files) and folder.is_dir()
+                    and Path(hit.build).name == hit.build
                     and not folder.is_symlink() and not hit.build.startswith(".")
                     and all(_inside(folder, f) and (folder / f).is_file() for f in hit.files)):
                 hits[name] = hit
