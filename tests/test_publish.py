@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from evaluate.cli import EXIT_WRITE_FAILED
 from evaluate.errors import BuildLockedError
 from evaluate.publish import (
     OutputWriteError,
@@ -98,7 +99,8 @@ def test_write_json_is_atomic_and_readable(tmp_path):
 def test_a_refused_write_names_the_file_why_and_the_fix(tmp_path):
     path = tmp_path / ".staging-2026-11-23-120000" / "r.html"
     full = OutputWriteError(path, OSError(errno.ENOSPC, "No space left on device"))
-    assert full.exit_code == 4 and full.folder == tmp_path  # the output folder, not staging
+    assert full.exit_code == EXIT_WRITE_FAILED == 4
+    assert full.folder == tmp_path  # the output folder, not the staging folder
     assert str(full) == (f"could not write {path} (the disk is full). fix: free space on the "
                          f"disk of {tmp_path} (df -h {tmp_path}), or give --out a folder on "
                          "another disk, then build again")

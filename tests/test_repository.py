@@ -83,7 +83,7 @@ def test_readme_documents_the_exit_codes_and_commands():
 
     readme = (PROJECT_ROOT / "README.md").read_text()
     for code in (cli.EXIT_OK, cli.EXIT_REPORT_FAILED, cli.EXIT_BAD_INPUT, cli.EXIT_LOCKED,
-                 cli.EXIT_INTERRUPTED):
+                 cli.EXIT_WRITE_FAILED, cli.EXIT_INTERRUPTED):
         assert re.search(rf"^\| `{code}` \|", readme, re.M), f"exit status {code} in README"
     for command in ("make reports", "make test", "make lab", "make clean", "evaluate build",
                     "evaluate params", "--data-dir", "crontab"):

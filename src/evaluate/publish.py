@@ -9,7 +9,8 @@ Layout of an output folder (``reports/`` by default)::
     assets/plotly-<version>-<sha256>.min.js   one plotly.js that builds made with
                               --shared-plotly load (evaluate.html_export); never rewritten
     .staging-<id>/            a build being written; renamed into place when complete
-    .build.lock               held by the build that is writing here
+    .build.lock               held by the build that is writing here; holds "pid N,
+                              started ..." while held, emptied on a clean exit
 
 A build is written under a staging name and renamed into place only when it is
 complete (a rename within one folder is atomic), so a failed or interrupted
