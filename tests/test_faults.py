@@ -159,11 +159,14 @@ def test_interrupted_build_publishes_nothing_and_stops_its_kernels(signum, out_d
     assert kernels
     began = time.monotonic()
     proc.send_signal(signum)
+    time.sleep(0.05)  # then the other one, as an impatient person or scheduler would
+    proc.send_signal(signal.SIGTERM if signum == signal.SIGINT else signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert time.monotonic() - began < 20  # kernels were killed, not waited for
     assert f"interrupted by {signal.Signals(signum).name}" in err
     assert "nothing published" in err and "Traceback" not in err
+    assert "already stopping, cleaning up" in err  # the second signal did not cut it short
     _, alive = psutil.wait_procs(kernels, timeout=10)
     assert not alive, f"kernels left running: {alive}"
     assert published(out_dir) == before
