@@ -10,7 +10,10 @@ rates), so a group's expected users are the forecast run on that group alone. Gr
 (a desk worker may be over 45), so the rows do not add up to the total.
 
 Counts of fewer than ``min_group_size`` members are hidden (NaN, ``suppressed``), and so are
-the expected figures of such a group, since they would describe a handful of members.
+the expected figures of such a group, since they would describe a handful of members. A group
+is also hidden when the active members outside it are that few: with the total printed
+beside it, its count would give them away by subtraction (10 desk workers of 12 active
+members: the 2 others).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import pandas as pd
 from evaluate.assumptions import Assumption
 from evaluate.demand import POSTERIOR_CHAIN_GOALS, forecast_usage
 from evaluate.exposure import ExposureParameters, back_pain_probability
-from evaluate.privacy import MIN_GROUP_SIZE, SUPPRESSED
+from evaluate.privacy import MIN_GROUP_SIZE, SUPPRESSED, shown_split
 from evaluate.segments import active_mask, as_of_day
 
 OVER_AGE = 45  # years: the age from which back pain is most common (NHIS 2019 bands)
@@ -75,10 +78,11 @@ def audience_table(members: pd.DataFrame, assumptions: Mapping[str, Assumption],
     exposure = exposure or ExposureParameters.load(assumptions)
     masks = group_masks(members, as_of)
     probability = back_pain_probability(members, exposure, as_of=as_of).to_numpy(float)
+    total = int(masks[GROUPS[0]].sum())
     rows = []
     for group, mask in masks.items():
         count = int(mask.sum())
-        hidden = count < min_group_size
+        hidden = count < min_group_size or not shown_split(count, total, min_group_size)
         row = {"group": group, "members": np.nan if hidden else count,
                "with_back_pain": np.nan if hidden else float(probability[mask].sum())}
         if candidate is not None:

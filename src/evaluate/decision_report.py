@@ -554,10 +554,25 @@ def provenance_markdown(analysis: DecisionAnalysis) -> str:
 
 
 def priors_table(analysis: DecisionAnalysis) -> pd.DataFrame:
-    """Where the back-pain model used a prior instead of the club's data (text)."""
-    priors = exposure_priors(analysis.data.members, as_of=analysis.params.as_of or None)
+    """Where the back-pain model used a prior instead of the club's data (text).
+
+    Each row counts the active members a prior touches, as text: "fewer than 10" where
+    that group, or the active members outside it (the total is printed beside it), holds
+    1 to ``min_group_size - 1`` members. The row of every active member shows their number,
+    as the data-quality table does.
+    """
+    from evaluate.privacy import shown_split
+    from evaluate.segments import active_mask, as_of_day
+
+    members, g = analysis.data.members, analysis.params.min_group_size
+    as_of = analysis.params.as_of or None
+    priors = exposure_priors(members, as_of=as_of)
     keep = [c for c in ("item", "members", "note") if c in priors.columns]
-    return priors[keep].set_index("item")
+    table = priors[keep].set_index("item")
+    total = int(active_mask(members, as_of_day(members, as_of)).sum())
+    table["members"] = [count_text(n if n == total or shown_split(int(n), total, g) else np.nan,
+                                   g) for n in table["members"]]
+    return table
 
 
 def _band(row: pd.Series, prefix: str) -> dict[str, float | None]:

@@ -16,7 +16,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from evaluate.privacy import MIN_GROUP_SIZE, merge_small_groups, suppress_small_groups
+from evaluate.privacy import (
+    MIN_GROUP_SIZE,
+    merge_small_groups,
+    shown_split,
+    suppress_small_groups,
+)
 
 Status = Literal["active", "cancelled", "all"]
 
@@ -40,7 +45,11 @@ NOT_RECORDED = "not recorded"
 class Headline:
     """The figures a manager reads first; ``None`` where the group is too small to show.
 
-    Shares are fractions (0-1); ages in years; tenure in months; visits per week.
+    Shares are fractions (0-1); ages in years; tenure in months; visits per week. A share
+    of the ``members`` gives away two groups, the members it counts and the rest (47% women
+    of 19 members: 9 women, 10 others), so it is shown only when neither holds 1 to
+    ``min_group_size - 1`` members. ``occupation_known`` is None when it would give away
+    the members whose occupation is not recorded (``members - occupation_known``).
     """
 
     status: str
@@ -51,7 +60,7 @@ class Headline:
     median_visits_per_week: float | None
     median_tenure_months: float | None
     share_desk_workers: float | None
-    occupation_known: int
+    occupation_known: int | None
     min_group_size: int
 
 
@@ -96,9 +105,18 @@ def _band(values: pd.Series, bands: tuple | list) -> pd.Series:
     return pd.cut(values, bins=edges, right=False, labels=[b[2] for b in bands])
 
 
-def _median(values: pd.Series) -> float | None:
+def _median(values: pd.Series, min_group_size: int) -> float | None:
+    """The median of the recorded values, or None when fewer than ``min_group_size``."""
     values = values.dropna()
-    return float(values.median()) if len(values) else None
+    return float(values.median()) if len(values) >= max(min_group_size, 1) else None
+
+
+def _share(flags: pd.Series, min_group_size: int) -> float | None:
+    """The share of true ``flags``, or None when it would show a group that is too small."""
+    if len(flags) < min_group_size or not shown_split(int(flags.sum()), len(flags),
+                                                      min_group_size):
+        return None
+    return float(flags.mean())
 
 
 def headline(members: pd.DataFrame, status: Status = "active", as_of: date | str | None = None,
@@ -109,16 +127,17 @@ def headline(members: pd.DataFrame, status: Status = "active", as_of: date | str
     n = len(chosen)
     enough = n >= min_group_size
     known_job = chosen["occupation_activity"].dropna()
-    visits = chosen["visits_per_week"].dropna()
     return Headline(
         status=status, as_of=day.date(), members=n,
-        median_age=_median(chosen["age"]) if enough else None,
-        share_women=float((chosen["sex"] == "F").mean()) if enough else None,
-        median_visits_per_week=_median(visits) if len(visits) >= min_group_size else None,
-        median_tenure_months=_median(chosen["tenure_months"]) if enough else None,
-        share_desk_workers=(float((known_job == "desk").mean())
-                            if len(known_job) >= min_group_size else None),
-        occupation_known=len(known_job), min_group_size=min_group_size,
+        median_age=_median(chosen["age"], min_group_size) if enough else None,
+        share_women=_share(chosen["sex"] == "F", min_group_size) if enough else None,
+        median_visits_per_week=_median(chosen["visits_per_week"], min_group_size),
+        median_tenure_months=(_median(chosen["tenure_months"], min_group_size)
+                              if enough else None),
+        share_desk_workers=_share(known_job == "desk", min_group_size) if enough else None,
+        occupation_known=(len(known_job) if shown_split(len(known_job), n, min_group_size)
+                          else None),
+        min_group_size=min_group_size,
     )
 
 
@@ -186,25 +205,43 @@ def _pct(share: float) -> str:
     return f"{share:.0%}"
 
 
+def _too_few(figures: Headline) -> bool:
+    return figures.members < figures.min_group_size
+
+
+def _of_known(figures: Headline, noun: str, article: str = "") -> str:
+    """'1,263 whose occupation is recorded', or 'those ...' when the count is hidden."""
+    if figures.occupation_known is None:
+        return f"those {noun}"
+    return f"{article}{figures.occupation_known:,} {noun}"
+
+
 def headline_markdown(figures: Headline, club_name: str = "") -> str:
-    """The first lines of the report, in Markdown: count, then one bullet per figure."""
+    """The first lines of the report, in Markdown: count, then one bullet per figure.
+
+    A figure that is hidden (None: it rests on, or would show, a group of fewer than
+    ``min_group_size`` members) is left out.
+    """
     day = f"{figures.as_of.day} {figures.as_of:%B %Y}"
     who = STATUS_WORDS[figures.status]
     at = f" of {club_name}" if club_name else ""
     lead = f"**{figures.members:,} {who}**{at} on {day}."
-    if figures.median_age is None:
+    if _too_few(figures):
         return (f"{lead}\n\nFewer than {figures.min_group_size} members match, so no figures "
                 "are shown for them.")
-    lines = [
-        f"- **Age:** half are {figures.median_age:.0f} or younger (median).",
-        f"- **Women:** {_pct(figures.share_women)} of these members.",
-    ]
+    lines = []
+    if figures.median_age is not None:
+        lines.append(f"- **Age:** half are {figures.median_age:.0f} or younger (median).")
+    if figures.share_women is not None:
+        lines.append(f"- **Women:** {_pct(figures.share_women)} of these members.")
     if figures.median_visits_per_week is not None:
         lines.append(f"- **Visits:** a median of {figures.median_visits_per_week:.1f} a week.")
-    lines.append(f"- **Time as a member:** a median of {figures.median_tenure_months:.0f} months.")
+    if figures.median_tenure_months is not None:
+        lines.append(f"- **Time as a member:** a median of "
+                     f"{figures.median_tenure_months:.0f} months.")
     if figures.share_desk_workers is not None:
-        lines.append(f"- **Desk workers:** {_pct(figures.share_desk_workers)} of the "
-                     f"{figures.occupation_known:,} whose occupation is recorded.")
+        lines.append(f"- **Desk workers:** {_pct(figures.share_desk_workers)} of "
+                     f"{_of_known(figures, 'whose occupation is recorded', 'the ')}.")
     return lead + "\n\n" + "\n".join(lines)
 
 
@@ -212,34 +249,46 @@ def summary_fields(figures: Headline, club_name: str = "") -> dict[str, Any]:
     """The report's ``headline`` and ``key_figures`` for ``evaluate.results.summarize``.
 
     Plain text, not Markdown: the index page and other tools show them outside the report.
-    A figure hidden because it rests on too few members (``None``) reads "not shown".
+    A figure hidden because it rests on, or would show, a group of too few members
+    (``None``) reads "not shown".
     """
     day = f"{figures.as_of.day} {figures.as_of:%B %Y}"
     where = f"{club_name} on {day}" if club_name else f"On {day}"
     words = {"active": "active members", "cancelled": "members who had cancelled",
              "all": "members, current and former"}
     lead = f"{where}: {figures.members:,} {words[figures.status]}"
-    few = f"not shown (fewer than {figures.min_group_size} members)"
+    size = figures.min_group_size
+    few = f"not shown (fewer than {size} members)"
+    split = f"not shown (it would show a group of fewer than {size} members)"
 
-    def shown(value: float | None, text: str) -> str:
-        return few if value is None else text.format(value)
+    def shown(value: float | None, text: str, hidden: str = few) -> str:
+        return hidden if value is None else text.format(value)
 
-    if figures.median_age is None:
-        headline = (f"{lead}, too few to show any figures for (fewer than "
-                    f"{figures.min_group_size}).")
+    if _too_few(figures):
+        headline = f"{lead}, too few to show any figures for (fewer than {size})."
     else:
-        headline = (f"{lead}, median age {figures.median_age:.0f}, "
-                    f"{_pct(figures.share_women)} women, median time as a member "
-                    f"{figures.median_tenure_months:.0f} months.")
+        parts = [lead]
+        if figures.median_age is not None:
+            parts.append(f"median age {figures.median_age:.0f}")
+        if figures.share_women is not None:
+            parts.append(f"{_pct(figures.share_women)} women")
+        if figures.median_tenure_months is not None:
+            parts.append(f"median time as a member {figures.median_tenure_months:.0f} months")
+        headline = ", ".join(parts) + "."
     who = {"active": "active", "cancelled": "cancelled", "all": "current and former"}
-    desk = (f"not shown (fewer than {figures.min_group_size} with a recorded occupation)"
-            if figures.share_desk_workers is None else
-            f"{_pct(figures.share_desk_workers)} of {figures.occupation_known:,} with a "
-            "recorded occupation")
+    enough_known = figures.occupation_known is None or figures.occupation_known >= size
+    if figures.share_desk_workers is not None:
+        desk = (f"{_pct(figures.share_desk_workers)} of "
+                f"{_of_known(figures, 'with a recorded occupation')}")
+    elif _too_few(figures) or not enough_known:
+        desk = f"not shown (fewer than {size} with a recorded occupation)"
+    else:
+        desk = split
     key_figures = [
         {"label": "Members", "text": f"{figures.members:,} {who[figures.status]}"},
         {"label": "Median age", "text": shown(figures.median_age, "{:.0f} years")},
-        {"label": "Women", "text": shown(figures.share_women, "{:.0%}")},
+        {"label": "Women", "text": shown(figures.share_women, "{:.0%}",
+                                         few if _too_few(figures) else split)},
         {"label": "Median visits a week",
          "text": shown(figures.median_visits_per_week, "{:.1f}")},
         {"label": "Median time as a member",

@@ -21,6 +21,17 @@ MIN_GROUP_SIZE = 10  # members; the smallest group any chart or table may show
 SUPPRESSED = "suppressed"  # name of the flag column added to a suppressed table
 
 
+def shown_split(part: int, whole: int, min_group_size: int = MIN_GROUP_SIZE) -> bool:
+    """True when ``part`` of ``whole`` members may be shown: as a count, a share or a total.
+
+    Anyone who knows the whole learns the rest (``whole - part``) as well, so both must be
+    empty or hold at least ``min_group_size`` members (e.g. "47% of 19 members are women":
+    9 women, 10 others; not shown). ``min_group_size`` is raised to :data:`MIN_GROUP_SIZE`.
+    """
+    size = max(int(min_group_size), MIN_GROUP_SIZE)
+    return all(n == 0 or n >= size for n in (int(part), int(whole) - int(part)))
+
+
 def _complete_groups(counts: pd.Series, hidden: pd.Series, groups: list[pd.Index]) -> bool:
     """Hide one more cell in each group that has exactly one hidden cell; say if any changed."""
     changed = False
