@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from evaluate.errors import DataError, Problem, did_you_mean
+from evaluate.limits import check_yaml
 from evaluate.validation import Findings
 from evaluate.yaml_files import SAFE_LOADER, read_yaml
 
@@ -196,6 +197,7 @@ def _line(node: yaml.Node) -> int:
 
 def _parse(path: Path) -> tuple[dict, dict[str, tuple[int, dict[str, int]]]]:
     """Safe-load the YAML and map each key to its line and each field to its line."""
+    check_yaml(path)  # its size, before reading it
     text = path.read_text(encoding="utf-8")
     content = read_yaml(path, text=text)
     root = yaml.compose(text, Loader=SAFE_LOADER)  # the same text parsed: for line numbers

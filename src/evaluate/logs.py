@@ -83,13 +83,20 @@ class LogColumns:
 
 
 def find_log(data_dir: Path, schema: LogSchema) -> Path | None:
-    """The log's file in ``data_dir`` (CSV or Parquet), or None when the club has none."""
+    """The log's file in ``data_dir`` (CSV or Parquet), or None when the club has none.
+
+    Raises a :class:`DataError` when both are present, or the file is too large to read.
+    """
     found = [Path(data_dir) / f"{schema.stem}{s}" for s in LOG_SUFFIXES]
     found = [p for p in found if p.is_file()]
     if len(found) > 1:
         raise DataError.single(f"both {found[0].name} and {found[1].name} are present",
                                file=found[0].parent, rule=f"{schema.what} is one file, CSV or "
                                "Parquet", fix="keep the newer export and remove the other")
+    if found:  # too large to read: refused before any reader opens it (evaluate.limits)
+        from evaluate.limits import check_csv_size, check_parquet_log
+
+        (check_parquet_log if found[0].suffix == ".parquet" else check_csv_size)(found[0])
     return found[0] if found else None
 
 

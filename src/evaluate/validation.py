@@ -118,6 +118,9 @@ def read_text_table(path: Path, *, what: str, fix_missing: str) -> pd.DataFrame:
     if not path.is_file():
         raise DataError.single(f"{path.name} not found in {path.parent}", file=path,
                                rule=f"{what} is in the club data folder", fix=fix_missing)
+    from evaluate.limits import check_csv_size
+
+    check_csv_size(path)  # before pandas reads it whole
     delimiter = _sniff_delimiter(path)
     try:
         with warnings.catch_warnings():  # more fields than the header: an error, not a warning

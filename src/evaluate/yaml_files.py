@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from evaluate.errors import DataError, InputError
+from evaluate.limits import check_yaml
 
 # libyaml's C parser with the safe constructor when PyYAML was built with it (several times
 # faster than the pure-Python one); the same safe rules either way.
@@ -26,6 +27,7 @@ def read_yaml(path: Path, *, error: type[InputError] = DataError, text: str | No
     The error names the file and the line, and tells a refused ``!!python`` tag
     apart from a plain syntax error.
     """
+    check_yaml(path, error=error)  # its size, before reading it (evaluate.limits)
     if text is None:
         try:
             text = path.read_text(encoding="utf-8")
@@ -33,6 +35,7 @@ def read_yaml(path: Path, *, error: type[InputError] = DataError, text: str | No
             raise error.single(f"not UTF-8 text ({exc.reason})", file=path,
                                rule=f"{path.name} is UTF-8 text",
                                fix=f"save {path.name} as UTF-8") from None
+    check_yaml(path, text, error=error)  # nesting and aliases, before building it
     try:
         return yaml.load(text, Loader=SAFE_LOADER)  # a safe loader: never builds objects
     except yaml.YAMLError as exc:
