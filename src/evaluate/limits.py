@@ -46,7 +46,7 @@ LOG_ROW_BYTES_MAX = 256
 #: Any other CSV file (``equipment.csv``): a few kB for a club's machines.
 TABLE_CSV_MAX = 16 * MiB
 #: A YAML file (build plan, ``club.yml``, ``assumptions.yml``, ``columns.yml``): each is a
-#: few kB; a plan listing 1,000 clubs is about 50 kB.
+#: few kB; a plan listing 1,000 clubs is under 50 kB.
 YAML_MAX = 1 * MiB
 #: Values in a YAML file once its aliases are expanded. An alias repeats an anchored value,
 #: so ten lines can stand for a billion values ("billion laughs"); the suite's files hold a
