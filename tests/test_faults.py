@@ -13,6 +13,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -283,6 +284,7 @@ def test_a_build_killed_outright_leaves_a_stale_lock_the_next_build_clears(out_d
     good = good_build(out_dir)
     proc = start_slow_build(out_dir, seconds=120)
     kernels = kernels_of(proc)
+    sockets = [Path(k.cmdline()[k.cmdline().index("-f") + 1]).parent for k in kernels]
     [staging] = out_dir.glob(".staging-*")
     record = (out_dir / ".build.lock").read_text()
     assert record.startswith(f"pid {proc.pid}, started ")
@@ -296,6 +298,8 @@ def test_a_build_killed_outright_leaves_a_stale_lock_the_next_build_clears(out_d
         for kernel in kernels:
             if kernel.is_running():
                 kernel.kill()
+        for folder in sockets:  # the kernels' sockets, in the system's temporary folder
+            shutil.rmtree(folder, ignore_errors=True)
     # What it leaves: its staging folder and its record in the lock file, never a published
     # build or a moved latest; and the lock itself is free (the OS released it).
     assert staging.is_dir() and os.readlink(out_dir / "latest") == good
