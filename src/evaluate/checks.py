@@ -49,7 +49,9 @@ def _run(result: FolderCheck, name: str, load: Callable[..., Any], *args: Any,
     try:
         value = load(*args, **kwargs)
     except DataError as exc:
-        result.problems.extend(exc.problems)
+        # A problem of a file that several loaders read (columns.yml) is listed once.
+        seen = {str(p) for p in result.problems}
+        result.problems.extend(p for p in exc.problems if str(p) not in seen)
         return None
     read_from = getattr(value, "attrs", {}).get("file", name)  # logs: the file found, or None
     if name not in result.missing_optional and read_from:
@@ -65,13 +67,15 @@ def check_club(data_dir: Path) -> FolderCheck:
     """Check every file of the club data folder ``data_dir``; never raises for bad data."""
     import pandas as pd
 
-    from evaluate import reference
+    from evaluate import checkins, equipment, members, reference, usage
     from evaluate.assumptions import ASSUMPTIONS_FILE, load_assumptions
     from evaluate.checkins import check_checkins
     from evaluate.club import CLUB_FILE, load_club
     from evaluate.equipment import EQUIPMENT_FILE, load_equipment
+    from evaluate.logs import LOG_SUFFIXES
     from evaluate.members import MEMBERS_FILE, load_members
     from evaluate.usage import load_equipment_usage
+    from evaluate.validation import COLUMN_MAPPING_FILE, check_column_mapping
 
     data_dir = Path(data_dir)
     result = FolderCheck(data_dir)
@@ -80,6 +84,11 @@ def check_club(data_dir: Path) -> FolderCheck:
                                        fix="give --data-dir the folder holding members.csv"))
         return result
     _run(result, CLUB_FILE, load_club, data_dir)
+    if (data_dir / COLUMN_MAPPING_FILE).is_file():  # first: the loaders read it too
+        contracts = {MEMBERS_FILE: members.COLUMNS, EQUIPMENT_FILE: equipment.COLUMNS} | {
+            f"{schema.stem}{suffix}": schema.columns for suffix in LOG_SUFFIXES
+            for schema in (checkins.CHECKINS_SCHEMA, usage.USAGE_SCHEMA)}
+        _run(result, COLUMN_MAPPING_FILE, check_column_mapping, data_dir, contracts)
     members = _run(result, MEMBERS_FILE, load_members, data_dir)
     equipment = _run(result, EQUIPMENT_FILE, load_equipment, data_dir)
     # The logs are checked against the roster and the catalogue when those could be read.

@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evaluate.errors import DataError, Problem
-from evaluate.yaml_files import read_yaml
+from evaluate.yaml_files import read_yaml, top_line
 
 CLUB_FILE = "club.yml"
 
@@ -36,6 +36,8 @@ def load_club(data_dir: Path) -> ClubInfo:
     content = read_yaml(path)
     if not isinstance(content, dict):
         raise DataError.single("expected keys such as `name:` and `currency:`", file=path,
+                               row=top_line(path.read_text(encoding="utf-8")) or 1,
+                               value=content,
                                rule="club.yml is a mapping of keys to values",
                                fix="see the example in data/README.md")
     try:

@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from evaluate.errors import DataError, Problem, did_you_mean
-from evaluate.yaml_files import read_yaml
+from evaluate.yaml_files import SAFE_LOADER, read_yaml, top_line, undecodable_line
 
 MAX_LISTED = 5  # rows and values quoted per problem; the rest are counted
 COLUMN_MAPPING_FILE = "columns.yml"
@@ -128,11 +129,12 @@ def read_text_table(path: Path, *, what: str, fix_missing: str) -> pd.DataFrame:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
                                 index_col=False)
     except UnicodeDecodeError as exc:
-        raise DataError.single(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path,
-                               rule=f"{path.name} is UTF-8 encoded",
+        raise DataError.single(f"not UTF-8 text ({exc.reason})", file=path,
+                               row=undecodable_line(path), rule=f"{path.name} is UTF-8 encoded",
                                fix="save it again as 'CSV UTF-8' from your spreadsheet") from exc
     except pd.errors.EmptyDataError as exc:
-        raise DataError.single("the file is empty", file=path, rule="a header row and data",
+        raise DataError.single("the file is empty", file=path, row=1,
+                               rule="a header row and data",
                                fix=f"export {what} again") from exc
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         raise DataError.single("a row has more fields than the header", file=path,
@@ -148,24 +150,85 @@ def read_text_table(path: Path, *, what: str, fix_missing: str) -> pd.DataFrame:
     return frame
 
 
+def _mapping_lines(text: str) -> dict[str, tuple[int, dict[str, int]]]:
+    """Each top-level key of a YAML mapping with its line, and the lines of its own keys."""
+    try:
+        root = yaml.compose(text, Loader=SAFE_LOADER)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[str, tuple[int, dict[str, int]]] = {}
+    for key, value in root.value if isinstance(root, yaml.MappingNode) else []:
+        inner = ({str(k.value): k.start_mark.line + 1 for k, _ in value.value}
+                 if isinstance(value, yaml.MappingNode) else {})
+        lines[str(key.value)] = (key.start_mark.line + 1, inner)
+    return lines
+
+
 def load_column_mapping(data_dir: Path) -> dict[str, dict[str, str]]:
     """Read ``columns.yml``: per file, the club export's column names -> the contract's.
 
     An analyst maps a club system's export once, here, instead of editing each
-    export by hand. A missing file means no mapping.
+    export by hand. A missing file means no mapping. Raises a :class:`DataError`
+    naming each entry that is not a mapping of text to text;
+    :func:`check_column_mapping` also checks the file and column names.
     """
     path = Path(data_dir) / COLUMN_MAPPING_FILE
     if not path.is_file():
         return {}
     content = read_yaml(path) or {}
-    valid = isinstance(content, dict) and all(
-        isinstance(m, dict) and all(isinstance(k, str) and isinstance(v, str)
-                                    for k, v in m.items()) for m in content.values())
-    if not valid:
+    fix = "see 'Mapping a club system's export' in data/README.md"
+    rule = "per file, export column: contract column, e.g. members.csv: {Member No: member_id}"
+    if not isinstance(content, dict):
         raise DataError.single("expected, per file, a mapping of export column to contract "
-                               "column", file=path, rule="members.csv: {Member No: member_id}",
-                               fix="see 'Mapping a club system's export' in data/README.md")
+                               "column", file=path, row=top_line(path.read_text("utf-8")) or 1,
+                               value=content, rule=rule, fix=fix)
+    lines = None
+    findings = Findings(path)
+    for name, columns in content.items():
+        if isinstance(columns, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                             for k, v in columns.items()):
+            continue
+        lines = _mapping_lines(path.read_text("utf-8")) if lines is None else lines
+        findings.add("expected, per file, a mapping of export column to contract column",
+                     row=lines.get(str(name), (None, {}))[0], column=str(name), value=columns,
+                     rule=rule, fix=f"write it indented under {name}:, one 'Export name: "
+                     "contract_name' a line (" + fix + ")")
+    findings.raise_errors()
     return content
+
+
+def check_column_mapping(data_dir: Path, contracts: Mapping[str, Iterable[str]]
+                         ) -> dict[str, dict[str, str]]:
+    """Read ``columns.yml`` and check it maps only files and columns the suite knows.
+
+    ``contracts`` gives, per file name, the columns of its contract. A misspelt file
+    name or contract column would otherwise be ignored without a word, and the export's
+    column reported missing. Raises a :class:`DataError` listing every problem.
+    """
+    mapping = load_column_mapping(data_dir)
+    if not mapping:
+        return mapping
+    path = Path(data_dir) / COLUMN_MAPPING_FILE
+    lines = _mapping_lines(path.read_text("utf-8"))
+    findings = Findings(path)
+    files = list(contracts)
+    for name, columns in mapping.items():
+        line, inner = lines.get(name, (None, {}))
+        if name not in contracts:
+            findings.add(f"'{name}' is not a file of a club data folder", row=line, column=name,
+                         rule="files: " + ", ".join(files),
+                         fix=did_you_mean(name, files) + "rename the entry")
+            continue
+        known = list(contracts[name])
+        for export, target in columns.items():
+            if target not in known:
+                findings.add(f"'{export}' is mapped to '{target}', which is not a column of "
+                             f"{name}", row=inner.get(export, line), column=name, value=target,
+                             rule=f"columns of {name}: " + ", ".join(known),
+                             fix=did_you_mean(target, known)
+                             + "map it to one of those columns, or leave it out")
+    findings.raise_errors()
+    return mapping
 
 
 def check_columns(frame: pd.DataFrame, findings: Findings, *, required: Iterable[str],
