@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from evaluate.errors import PlanError, Problem, did_you_mean
-from evaluate.yaml_files import read_yaml
+from evaluate.yaml_files import SAFE_LOADER, read_yaml, top_line
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 SLUG_RULE = "lower-case letters, digits and dashes, starting with a letter or digit"
@@ -109,10 +110,21 @@ class LoadedPlan:
 
     @property
     def data_dir(self) -> Path | None:
-        """The plan's data folder as an absolute path, if it names one."""
+        """The plan's data folder as an absolute path, if it names one; it must exist.
+
+        Read only when ``--data-dir`` is not given (which overrides it), so a plan whose
+        folder is elsewhere still builds another club's folder.
+        """
         if self.plan.data_dir is None:
             return None
-        return (self.path.parent / self.plan.data_dir).resolve()
+        folder = (self.path.parent / self.plan.data_dir).resolve()
+        if not folder.is_dir():
+            raise PlanError.single(
+                "the plan's club data folder was not found", file=self.path, column="data_dir",
+                value=str(folder), rule="data_dir is a folder, relative to the plan file",
+                fix="correct data_dir in the plan, or give --data-dir the folder holding "
+                    "members.csv")
+        return folder
 
 
 _FIELDS = {
@@ -122,7 +134,43 @@ _FIELDS = {
 }
 
 
-def _problem_from(err: dict[str, Any], path: Path) -> Problem:
+# What a value of each pydantic type must look like in a plan, for the fix.
+_TYPE_FIX = {
+    "int_parsing": "a whole number", "int_type": "a whole number",
+    "float_parsing": "a number", "float_type": "a number",
+    "bool_parsing": "true or false", "bool_type": "true or false",
+    "string_type": "text", "list_type": "a list (one '- ' line per item)",
+    "dict_type": "a mapping (one 'key: value' line per key)",
+}
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The plan's YAML as nodes, which know their lines (None if it cannot be parsed)."""
+    try:
+        return yaml.compose(text, Loader=SAFE_LOADER)
+    except yaml.YAMLError:
+        return None
+
+
+def _yaml_line(node: yaml.Node | None, loc: list[str]) -> int | None:
+    """The line of the key or item at ``loc`` under ``node`` (or of its nearest parent)."""
+    line = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            pair = next(((k, v) for k, v in node.value if str(k.value) == part), None)
+            if pair is None:
+                break
+            line, node = pair[0].start_mark.line + 1, pair[1]
+        elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(
+                node.value):
+            node = node.value[int(part)]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def _problem_from(err: dict[str, Any], path: Path, root: yaml.Node | None) -> Problem:
     loc = [str(p) for p in err["loc"]]
     where = ".".join(loc) or "(top level)"
     fix = "see the example at the top of src/evaluate/plan.py"
@@ -132,8 +180,18 @@ def _problem_from(err: dict[str, Any], path: Path) -> Problem:
         fix = did_you_mean(loc[-1], known) + f"allowed: {', '.join(known)}"
     elif err["type"] == "string_pattern_mismatch":
         fix = f"use {SLUG_RULE}"
-    return Problem(err["msg"], file=path, column=where, value=err.get("input"),
-                   rule=err["type"], fix=fix)
+    elif err["type"] == "missing":
+        fix = f"add {loc[-1]}: ({fix})"
+    elif err["type"] in _TYPE_FIX:
+        fix = f"give {loc[-1] if loc else 'it'} {_TYPE_FIX[err['type']]} ({fix})"
+    elif err["type"] == "too_short":
+        fix = f"add at least one item to {loc[-1] if loc else 'it'} ({fix})"
+    value = err.get("input")
+    if err["type"] == "missing" or isinstance(value, dict) and err["type"] == "value_error":
+        value = None  # the whole entry: the line and key say where
+    return Problem(err["msg"].removeprefix("Value error, "), file=path,
+                   row=_yaml_line(root, loc), column=where, value=value, rule=err["type"],
+                   fix=fix)
 
 
 def _expand(entry: ReportEntry, plan_dir: Path, clubs: list[Path]) -> list[PlannedReport]:
@@ -219,16 +277,22 @@ def load_plan(path: str | Path) -> LoadedPlan:
     """Read, validate and expand a plan file; raise :class:`PlanError` listing every problem."""
     path = Path(path).resolve()
     if not path.is_file():
-        raise PlanError.single("plan file not found", file=path,
+        raise PlanError.single("plan file not found", file=path, column="--plan",
                                fix="give --plan the path of a plan YAML file")
     raw = read_yaml(path, error=PlanError)
+    text = path.read_text  # for the lines of problems; read_yaml checked it is UTF-8
     if not isinstance(raw, dict):
-        raise PlanError.single("the plan must be a YAML mapping with a 'reports' list",
-                               file=path, fix="see the example in src/evaluate/plan.py")
+        raise PlanError.single("the plan must be a YAML mapping with a 'reports' list"
+                               + (" (the file is empty)" if raw is None else ""),
+                               file=path, row=top_line(text("utf-8")) or 1, column="reports",
+                               rule="a plan is title:, data_dir: and reports: (a list)",
+                               fix="see the example in src/evaluate/plan.py or "
+                                   "notebooks/plan.yml")
     try:
         plan = BuildPlan.model_validate(raw)
     except ValidationError as exc:
-        raise PlanError([_problem_from(e, path) for e in exc.errors()]) from None
+        root = _compose(text("utf-8"))
+        raise PlanError([_problem_from(e, path, root) for e in exc.errors()]) from None
     clubs = club_folders(plan, path)
     reports = [r for entry in plan.reports for r in _expand(entry, path.parent, clubs)]
     problems = _check_reports(reports, path)
