@@ -72,3 +72,29 @@ def test_parse_assignments():
     assert parse_assignments(["a=1", "b = x=y", "c="]) == {"a": "1", "b": " x=y", "c": ""}
     with pytest.raises(ParameterError, match="KEY=VALUE"):
         parse_assignments(["novalue"])
+
+
+def test_a_date_in_a_plan_is_text_and_a_command_line_value_names_the_notebook():
+    from datetime import date
+
+    assert check_values(CHART, {"greeting": date(2026, 3, 1)}) == {"greeting": "2026-03-01"}
+    with pytest.raises(ParameterError) as info:
+        check_values(CHART, {"count": "three"}, origin="--param")
+    [problem] = info.value.problems
+    assert problem.file == str(CHART) and problem.column == "count"
+    assert "(given with --param)" in problem.message
+
+
+def test_a_check_across_parameters_names_the_parameter_and_the_fix():
+    from evaluate.notebook_params import DecisionReportParams
+    from evaluate.parameters import check_with_model
+
+    with pytest.raises(ParameterError) as info:  # no field of its own: was an IndexError
+        check_with_model(DecisionReportParams, {"normalization": "fixed"}, origin="plan.yml")
+    [problem] = info.value.problems
+    assert problem.column == "value_ranges" and problem.file == "plan.yml"
+    assert "[worst, best]" in problem.fix
+    with pytest.raises(ParameterError) as info:
+        check_with_model(DecisionReportParams, {"candidates": ["rower", "rowr"]}, origin="p")
+    [problem] = info.value.problems
+    assert problem.column == "candidates" and "did you mean 'rower'" in problem.fix

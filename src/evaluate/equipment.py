@@ -13,6 +13,7 @@ Every placeholder is reported as a warning on ``frame.attrs["warnings"]``.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +25,7 @@ from evaluate.validation import (
     check_required_filled,
     check_unique,
     load_column_mapping,
+    normalise_name,
     parse_category,
     parse_number,
     read_text_table,
@@ -74,6 +76,26 @@ MUSCLE_NAMES = ("erector_spinae", "gluteus_maximus", "hamstrings", "quadriceps",
                 "core", "latissimus_dorsi", "upper_back", "chest", "shoulders", "arms")
 DEMO_IDS = ("reverse_hyper", "glute_ham_developer", "back_extension_45", "cable_tower",
             "rower", "leg_press")
+
+
+def equipment_ids(data_dir: Path) -> list[str] | None:
+    """The ``equipment_id`` of each machine in ``equipment.csv``, reading that column only.
+
+    For checking a parameter that names a machine before a report runs. None when the
+    file or its header cannot be read: :func:`load_equipment` then says why.
+    """
+    path = Path(data_dir) / EQUIPMENT_FILE
+    try:
+        mapping = {normalise_name(k): v for k, v in
+                   (load_column_mapping(data_dir).get(EQUIPMENT_FILE) or {}).items()}
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = csv.reader(handle)
+            header = [mapping.get(normalise_name(c), normalise_name(c)) for c in next(rows)]
+            column = header.index(ID)
+            return [row[column].strip() for row in rows
+                    if len(row) > column and row[column].strip()]
+    except (OSError, UnicodeDecodeError, StopIteration, ValueError, csv.Error, DataError):
+        return None
 
 
 def _check_ids(frame: pd.DataFrame, check: Findings) -> None:

@@ -65,6 +65,10 @@ class InputError(EvaluateError):
     exit_code = 2
 
     def __post_init__(self) -> None:
+        # The same problem found twice (a --param checked for each report of one notebook)
+        # is listed once.
+        unique = {str(p): p for p in self.problems}
+        self.problems = list(unique.values())
         super().__init__(str(self))
 
     def __str__(self) -> str:

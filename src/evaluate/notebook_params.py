@@ -20,7 +20,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from evaluate.criteria import DecisionCriteria
+from evaluate.equipment import EQUIPMENT_FILE, equipment_ids
+from evaluate.errors import did_you_mean
 from evaluate.normalization import NORMALIZATIONS
+from evaluate.parameters import BadParameter
 from evaluate.paths import resolve_data_dir
 from evaluate.privacy import MIN_GROUP_SIZE
 from evaluate.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
@@ -35,6 +38,23 @@ def _iso_date_or_empty(value: str, name: str) -> str:
             raise ValueError(f"{name} must be a date as YYYY-MM-DD or empty, not {value!r}"
                              ) from exc
     return value
+
+
+def _known_machines(data_dir: str, ids: list[str], parameter: str) -> None:
+    """Raise :class:`BadParameter` when ``ids`` names a machine the club's catalogue lacks.
+
+    Checked before a report runs, not when its cell needs the machine. Says nothing when
+    ``equipment.csv`` cannot be read: the check of the data folder reports that.
+    """
+    folder = resolve_data_dir(data_dir)
+    known = equipment_ids(folder)
+    unknown = [i for i in ids if known is not None and i not in known]
+    if unknown:
+        hints = "".join(did_you_mean(i, known) for i in unknown)
+        raise BadParameter(
+            parameter, f"no machine {', '.join(map(repr, unknown))} in {folder / EQUIPMENT_FILE}",
+            fix=f"{hints}give {parameter} an equipment_id of {EQUIPMENT_FILE}: "
+                + ", ".join(known) + f"; or add the machine to {EQUIPMENT_FILE}")
 
 
 class _ClubParams(BaseModel):
@@ -135,11 +155,18 @@ class DecisionReportParams(_ModelParams):
         if self.normalization == "fixed":
             missing = [n for n in self.criteria.names if n not in self.value_ranges]
             if missing:
-                raise ValueError("normalization 'fixed' needs value_ranges for "
-                                 + ", ".join(missing))
+                raise BadParameter("value_ranges", "normalization 'fixed' needs value_ranges "
+                                   "for " + ", ".join(missing),
+                                   fix="give value_ranges {criterion: [worst, best]} for each "
+                                   "of them, or another normalization")
         bad = {k: v for k, v in self.value_ranges.items() if len(v) != 2}
         if bad:
-            raise ValueError(f"value_ranges need [worst, best] pairs, got {bad}")
+            raise BadParameter("value_ranges", f"value_ranges need [worst, best] pairs, got "
+                               f"{bad}", fix="give two numbers for each criterion")
+        if len(set(self.candidates)) != len(self.candidates):
+            raise BadParameter("candidates", f"candidates lists a machine twice: "
+                               f"{self.candidates}", fix="list each machine once")
+        _known_machines(self.data_dir, self.candidates, "candidates")
         return self
 
     @property
@@ -166,6 +193,11 @@ class CandidateProfileParams(_ModelParams):
     equipment_id: str = Field("reverse_hyper", min_length=1,
                               description="the candidate to profile (equipment.csv)")
 
+    @model_validator(mode="after")
+    def _known(self) -> CandidateProfileParams:
+        _known_machines(self.data_dir, [self.equipment_id], "equipment_id")
+        return self
+
 
 class UsageReviewParams(_ModelParams):
     """Parameters of ``notebooks/usage_review.ipynb``: an installed machine's use vs forecast."""
@@ -179,6 +211,11 @@ class UsageReviewParams(_ModelParams):
     @classmethod
     def _installed(cls, value: str) -> str:
         return _iso_date_or_empty(value, "installed")
+
+    @model_validator(mode="after")
+    def _known(self) -> UsageReviewParams:
+        _known_machines(self.data_dir, [self.equipment_id], "equipment_id")
+        return self
 
     @property
     def installed_date(self) -> date | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,44 @@ def declared_from(declared: Mapping[str, Mapping[str, Any]]) -> dict[str, Notebo
     return found
 
 
+class BadParameter(ValueError):
+    """A value a notebook's model refuses, naming the parameter and how to fix it.
+
+    Raised by a model's validator that checks several fields at once (pydantic then
+    gives no field), or that can say more than "invalid value".
+    """
+
+    def __init__(self, parameter: str, message: str, fix: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        self.fix = fix
+
+
+def _model_problem(err: Mapping[str, Any], origin: str) -> Problem:
+    """One pydantic error of a notebook's parameter model as a problem: key, rule and fix."""
+    cause = (err.get("ctx") or {}).get("error")
+    loc = [str(p) for p in err["loc"]]
+    name = getattr(cause, "parameter", None) or (loc[0] if loc else None)
+    column = ".".join(loc) if loc else name
+    ctx = err.get("ctx") or {}
+    bounds = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
+    limits = [f"{sign} {ctx[key]}" for key, sign in bounds.items() if key in ctx]
+    if getattr(cause, "fix", None):
+        fix = cause.fix
+    elif limits:
+        fix = f"give {name} a value {' and '.join(limits)}"
+    elif err["type"] == "literal_error":
+        fix = f"give {name} one of {ctx.get('expected')}"
+    else:
+        fix = f"correct {name}; `evaluate params NOTEBOOK` says what it accepts"
+    message = str(cause) if cause is not None else err["msg"]
+    value = err.get("input")
+    if not loc:  # a check of the whole model: its input is every parameter
+        value = value.get(name) if isinstance(value, Mapping) else None
+    return Problem(message, file=origin, column=column,
+                   value=None if err["type"] == "missing" else value, rule=err["type"], fix=fix)
+
+
 def parse_assignments(items: list[str] | tuple[str, ...]) -> dict[str, str]:
     """Split command-line ``KEY=VALUE`` strings into a dict of raw string values."""
     result: dict[str, str] = {}
@@ -90,7 +129,8 @@ def parse_assignments(items: list[str] | tuple[str, ...]) -> dict[str, str]:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise ParameterError.single(
-                "a parameter must be written KEY=VALUE", value=item,
+                "a parameter must be written KEY=VALUE", column="--param", value=item,
+                rule="--param NAME=VALUE, the name a parameter some notebook declares",
                 fix="write for example --param status=cancelled")
         result[key.strip()] = value
     return result
@@ -101,6 +141,8 @@ def _coerce(param: NotebookParameter, value: Any) -> Any:
     want = param.type
     if want is None:
         return value
+    if want is str and isinstance(value, date):
+        return value.isoformat()  # a plan's `as_of: 2026-03-01` is read by YAML as a date
     if isinstance(value, str) and want is not str:
         # A raw string from the command line: read it as a YAML scalar or collection.
         try:
@@ -128,13 +170,17 @@ def check_values(notebook: str | Path, values: Mapping[str, Any], *,
     declared = inspect_parameters(notebook) if declared is None else declared
     problems: list[Problem] = []
     checked: dict[str, Any] = {}
-    where = origin or str(notebook)
+    # Values from a file (a plan) are found there; values from the command line are
+    # checked against the notebook that declares them, so the message names that.
+    option = origin.startswith("--")
+    where = str(notebook) if option or not origin else origin
+    given = f" (given with {origin})" if option else ""
     for name, value in values.items():
         param = declared.get(name)
         if param is None:
             hint = did_you_mean(name, declared)
             problems.append(Problem(
-                f"unknown parameter '{name}' for notebook {Path(notebook).name}",
+                f"unknown parameter '{name}' for notebook {Path(notebook).name}{given}",
                 file=where, column=name, value=value, rule="a parameter the notebook declares",
                 fix=f"{hint}known parameters: {', '.join(declared) or 'none'}"))
             continue
@@ -142,9 +188,10 @@ def check_values(notebook: str | Path, values: Mapping[str, Any], *,
             checked[name] = _coerce(param, value)
         except ValueError as exc:
             problems.append(Problem(
-                f"wrong type for parameter '{name}': {exc}", file=where, column=name,
+                f"wrong type for parameter '{name}'{given}: {exc}", file=where, column=name,
                 value=value, rule=f"{name}: {param.type_name}",
-                fix=f"give a {param.type_name}, like the default {param.default!r}"))
+                fix=f"give a value of type {param.type_name}, like the default "
+                    f"{param.default!r}"))
     if problems:
         raise ParameterError(problems)
     return checked
@@ -160,10 +207,4 @@ def check_with_model(model: type[BaseModel], values: Mapping[str, Any], *,
     try:
         return model.model_validate(dict(values))
     except ValidationError as exc:
-        problems = [
-            Problem(err["msg"], file=origin, column=".".join(str(p) for p in err["loc"]),
-                    value=err.get("input"), rule=err["type"],
-                    fix=f"see `evaluate params` for what {err['loc'][0]} accepts")
-            for err in exc.errors()
-        ]
-        raise ParameterError(problems) from None
+        raise ParameterError([_model_problem(e, origin) for e in exc.errors()]) from None
