@@ -1,17 +1,16 @@
-"""The build end to end, through the command line, on small fixture plans."""
+"""The build end to end, through the command line, on small fixture plans.
+
+Bad input of every kind (data, assumptions, plans, parameters) is in test_bad_input_corpus.py.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
-import pytest
 
 from evaluate.results import read_records
 from support import CLUB, PLANS, run_cli
@@ -177,93 +176,3 @@ def test_only_unknown_report_names_the_choices(out_dir):
     assert result.returncode == 2
     assert "no report named 'chart-c'" in result.stderr and "chart-a" in result.stderr
 
-
-def edit_cell(text: str, row_id: str, column: str, value: str) -> str:
-    """Set one cell of a CSV text, found by the first column's value and the header."""
-    rows = list(csv.reader(io.StringIO(text)))
-    col = rows[0].index(column)
-    for row in rows:
-        if row[0] == row_id:
-            row[col] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.getvalue()
-
-
-BAD_DATA = {
-    # name: (file to change, how to change the fixture's text, what the message must say)
-    "semicolons": ("members.csv", lambda t: t.replace(",", ";"), "separated by ';'"),
-    "not-utf8": ("members.csv", lambda t: t.replace("M000001", "M\u00e9001"), "not UTF-8"),
-    "empty": ("members.csv", lambda t: "", "the file is empty"),
-    "missing-column": ("members.csv", lambda t: t.replace("monthly_dues", "monthly_due"),
-                       "did you mean 'monthly_due'"),
-    "duplicate-id": ("members.csv", lambda t: t + t.splitlines()[1] + "\n",
-                     "member_id is used more than once"),
-    "wrong-type": ("members.csv", lambda t: edit_cell(t, "M000001", "birth_year", "19x6"),
-                   "not a whole year"),
-    "age-out-of-range": ("members.csv",
-                         lambda t: edit_cell(t, "M000001", "birth_year", "1886"),
-                         "age out of range"),
-    "negative-dues": ("members.csv", lambda t: edit_cell(t, "M000001", "monthly_dues", "-149"),
-                      "negative dues"),
-    "unknown-category": ("members.csv", lambda t: edit_cell(t, "M000001", "status", "actve"),
-                         "unknown value"),
-    "bad-date": ("members.csv", lambda t: edit_cell(t, "M000001", "join_date", "2014-13-01"),
-                 "not a date"),
-    "cancel-before-join": ("members.csv",
-                           lambda t: edit_cell(t, "M000002", "cancel_date", "2010-02-10"),
-                           "cancelled before joining"),
-    "negative-price": ("equipment.csv", lambda t: edit_cell(t, "rower", "price", "-990"),
-                       "rule: price >= 0"),
-    "lifespan-zero": ("equipment.csv", lambda t: edit_cell(t, "rower", "lifespan_years", "0"),
-                      "rule: lifespan_years > 0"),
-    "unknown-member-checkin": ("checkins.csv", lambda t: t + "M999999,2026-01-05 10:00\n",
-                               "unknown member"),
-    "assumption-order": ("assumptions.yml",
-                         lambda t: t.replace("  low: 0.04\n  most_likely: 0.07",
-                                             "  low: 0.09\n  most_likely: 0.07", 1),
-                         "range out of order"),
-    "assumption-unknown-key": ("assumptions.yml",
-                               lambda t: t.replace("discount_rate:", "discount_rat:", 1),
-                               "did you mean 'discount_rate'"),
-    "yaml-python-object": ("assumptions.yml",
-                           lambda t: t + "evil: !!python/object/apply:os.system [ls]\n",
-                           "refused: the YAML asks to build a Python object"),
-    "club-yml-object": ("club.yml", lambda t: "name: !!python/object/apply:os.system [ls]\n",
-                        "refused: the YAML asks to build a Python object"),
-}
-
-
-# Problems with a whole file, which name no column.
-WHOLE_FILE = {"semicolons", "not-utf8", "empty", "yaml-python-object", "club-yml-object"}
-
-
-@pytest.fixture(scope="module")
-def good_reports(tmp_path_factory) -> Path:
-    """A reports folder holding one good build, made once and copied by each test."""
-    out = tmp_path_factory.mktemp("good") / "reports"
-    assert run_cli("build", "--plan", PLANS / "small.yml", "--out", out,
-                   "--only", "chart-a").returncode == 0
-    return out
-
-
-@pytest.mark.parametrize("case", sorted(BAD_DATA))
-def test_invalid_data_stops_the_build_before_any_notebook_runs(case, good_reports, out_dir,
-                                                               tmp_path):
-    shutil.copytree(good_reports, out_dir, symlinks=True)
-    before = published(out_dir)
-    club = tmp_path / "club"
-    shutil.copytree(CLUB, club)
-    name, change, expected = BAD_DATA[case]
-    text = change((club / name).read_text())
-    (club / name).write_bytes(text.encode("latin-1" if case == "not-utf8" else "utf-8"))
-    result = run_cli("build", "--plan", PLANS / "small.yml", "--out", out_dir,
-                     "--data-dir", club)
-    assert result.returncode == 2, result.stderr
-    assert expected in result.stderr and str(club / name) in result.stderr
-    assert "rule:" in result.stderr and "fix:" in result.stderr
-    if case not in WHOLE_FILE:
-        assert "column '" in result.stderr
-    assert published(out_dir) == before
-    assert os.readlink(out_dir / "latest") == before[0].name
-    assert not list(out_dir.glob(".staging-*"))
