@@ -192,8 +192,7 @@ def file_size_limit(limit: int):
 
 
 @pytest.mark.parametrize(("limit", "args", "refused"), [
-    (1_000_000, (), "the files of report chart-a (its page chart-a.html, notebook or tables) "
-                    "in {out_dir}/.staging-"),  # the self-contained page: 5 MB of plotly.js
+    (1_000_000, (), "{out_dir}/.staging-*/chart-a.html"),  # the page: 5 MB of plotly.js
     (20_000, (), "{out_dir}/.staging-*/chart-a.ipynb"),  # papermill saves it as cells run
     (1_000_000, ("--shared-plotly",), "{out_dir}/assets"),  # plotly.js, before any report
 ], ids=["page", "notebook", "shared-plotly"])
@@ -221,9 +220,9 @@ def test_a_write_the_disk_refuses_stops_the_build_with_one_clear_line(limit, arg
 def test_a_full_disk_while_publishing_leaves_index_latest_and_folders_as_they_were(out_dir):
     good = good_build(out_dir)
     before = published(out_dir)
-    # The index is written through index.html.tmp: linked to /dev/full, where every write
+    # The index is written through .index.html.tmp: linked to /dev/full, where every write
     # fails with ENOSPC, it is the last file a build writes before moving latest.
-    (out_dir / "index.html.tmp").symlink_to("/dev/full")
+    (out_dir / ".index.html.tmp").symlink_to("/dev/full")
     result = run_cli("build", "--plan", PLANS / "small.yml", "--out", out_dir,
                      "--only", "chart-a", "--force")
     assert result.returncode == 4, result.stderr
@@ -233,7 +232,7 @@ def test_a_full_disk_while_publishing_leaves_index_latest_and_folders_as_they_we
     assert published(out_dir) == before
     assert set(re.findall(r'href="(\d{4}-[\d-]+)/"', (out_dir / "index.html").read_text())) \
         == {good}
-    assert not (out_dir / "index.html.tmp").exists() and not list(out_dir.glob(".latest*"))
+    assert not (out_dir / ".index.html.tmp").exists() and not list(out_dir.glob(".latest*"))
     assert_clean(out_dir, good)
     assert good_build(out_dir) != good  # with the disk writable again, the next one publishes
 

@@ -121,7 +121,7 @@ def test_write_json_that_fails_leaves_no_temporary_file_and_the_old_one(tmp_path
     def full(self, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(type(tmp_path), "write_text", full)
+    monkeypatch.setattr(type(tmp_path), "write_bytes", full)
     with pytest.raises(OutputWriteError, match=r"a\.json \(the disk is full\)"):
         write_json(tmp_path / "a.json", {"x": 2})
     monkeypatch.undo()
@@ -136,17 +136,17 @@ def test_a_publish_that_cannot_write_the_index_puts_nothing_in_place(tmp_path, m
 
     fake_build(tmp_path, "2026-11-23-120000")
     index = (tmp_path / "index.html").read_text()
-    real = publishing._write_atomically
+    real = publishing.write_atomically
 
     def full(path, text):
         if path.name != "index.html":
             return real(path, text)
         raise OutputWriteError(path, OSError(errno.ENOSPC, "No space left on device"))
 
-    monkeypatch.setattr(publishing, "_write_atomically", full)
+    monkeypatch.setattr(publishing, "write_atomically", full)
     with pytest.raises(OutputWriteError, match="index.html"):
         fake_build(tmp_path, "2026-11-23-130000", status=status)
-    monkeypatch.setattr(publishing, "_write_atomically", real)
+    monkeypatch.setattr(publishing, "write_atomically", real)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         ".staging-2026-11-23-130000", "2026-11-23-120000", "index.html", "latest"]
     assert os.readlink(tmp_path / "latest") == "2026-11-23-120000"

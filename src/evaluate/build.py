@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import platform
-import re
 import shutil
 import signal
 import subprocess
@@ -40,7 +39,6 @@ from evaluate.paths import DEFAULT_PLAN, PROJECT_ROOT, REFERENCE_DATA_DIR, REPOR
 from evaluate.plan import LoadedPlan, PlannedReport, load_plan, select_reports
 from evaluate.publish import (
     BUILD_FILE,
-    REFUSED_WRITES,
     OutputWriteError,
     build_lock,
     clear_stale_staging,
@@ -201,7 +199,7 @@ def _job_for(report: PlannedReport, declared: dict[str, NotebookParameter],
     return Job(report=report, parameters=params, title=title, after=after)
 
 
-def _model_problems(jobs: list[Job], cache: BuildCache) -> list[Problem]:
+def _model_problems(jobs: list[Job], cache: BuildCache, plan_path: Path) -> list[Problem]:
     """Check each job's full parameters with its notebook's pydantic model, if it has one."""
     from evaluate.notebook_params import PARAMETER_MODELS  # imports the model: pandas, numpy
 
@@ -213,7 +211,7 @@ def _model_problems(jobs: list[Job], cache: BuildCache) -> list[Problem]:
         declared = cache.parameters(job.report.notebook)
         full = {name: p.default for name, p in declared.items()} | job.parameters
         try:
-            check_with_model(model, full, origin=f"report {job.report.name}")
+            check_with_model(model, full, origin=f"{plan_path} (report {job.report.name})")
         except ParameterError as exc:
             problems.extend(exc.problems)
     return problems
@@ -222,7 +220,7 @@ def _model_problems(jobs: list[Job], cache: BuildCache) -> list[Problem]:
 def check_models(prepared: Prepared) -> None:
     """Check the parameters with the notebooks' models, if :func:`prepare` left it to do."""
     if not prepared.models_checked:
-        problems = _model_problems(prepared.jobs, prepared.cache)
+        problems = _model_problems(prepared.jobs, prepared.cache, prepared.plan.path)
         if problems:
             raise ParameterError(problems)
         prepared.models_checked = True
@@ -267,12 +265,14 @@ def prepare(options: BuildOptions, *, with_data: bool = True,
     known = set().union(*declared.values())
     problems: list[Problem] = []
     if "data_dir" in options.params:
-        problems.append(Problem("data_dir is set by the build", column="--param data_dir",
+        problems.append(Problem("data_dir is set by the build", file=plan.path,
+                                column="--param data_dir",
                                 fix="use --data-dir DIR instead"))
     for name in sorted(set(options.params) - known - {"data_dir"}):
         problems.append(Problem(
             f"unknown parameter '{name}': no notebook in this build declares it",
-            column="--param", value=name, rule="a parameter some notebook declares",
+            file=plan.path, column="--param", value=name,
+            rule="a parameter some notebook declares",
             fix=did_you_mean(name, sorted(known)) + "list them with: evaluate params NOTEBOOK"))
     jobs: list[Job] = []
     for report in reports:
@@ -282,7 +282,7 @@ def prepare(options: BuildOptions, *, with_data: bool = True,
         except ParameterError as exc:
             problems.extend(exc.problems)
     if problems or with_models:
-        problems.extend(_model_problems(jobs, cache))
+        problems.extend(_model_problems(jobs, cache, plan.path))
     if problems:
         raise ParameterError(problems)
     timeout = options.cell_timeout or plan.plan.cell_timeout
@@ -377,21 +377,26 @@ def _run_job(job: Job, folder: Path, registry: KernelRegistry, cell_timeout: flo
     failure = outcome.failure
     try:
         if not (folder / executed).exists():
-            _write_prepared_notebook(job, folder / executed)
+            with writing(folder / executed):
+                _write_prepared_notebook(job, folder / executed)
         nb = nbformat.read(folder / executed, as_version=4)
         if failure is not None:
             add_failure_banner(nb, failure, report=name,
                                executed_path=f"{context['out_dir']}/{context['build_id']}/{executed}")
-            nbformat.write(nb, folder / executed)
+            with writing(folder / executed):
+                nbformat.write(nb, folder / executed)
         figures = read_records(nb)
         fields = read_summary(nb)
         problems = summary_problems(fields)
         if problems:
             fields = {}
             failure = failure or Failure("summary", "; ".join(problems))
-        (folder / page).write_text(notebook_to_html(nb, title=job.title, context=context),
-                                   encoding="utf-8")
+        html = notebook_to_html(nb, title=job.title, context=context)
+        with writing(folder / page):
+            (folder / page).write_text(html, encoding="utf-8")
         tables = write_report_tables(nb, name, folder) if failure is None else []
+    except OutputWriteError:
+        raise  # a full disk is the build's problem, not this report's: every write would fail
     except Exception as exc:  # a report that cannot be exported fails alone, with its reason
         log.exception("exporting report %s failed", name)
         failure = failure or Failure("export", f"{type(exc).__name__}: {exc}")
@@ -430,27 +435,6 @@ def _pdf_done(result: ReportResult, future: Future[Path], folder: Path) -> None:
     summary = json.loads(path.read_text(encoding="utf-8"))
     summary.update(status=result.status, failure=result.failure.to_dict())
     write_json(path, summary)
-
-
-def _stop_if_disk_refused(result: ReportResult, folder: Path) -> None:
-    """Raise OutputWriteError if ``result`` failed because the disk refused its files.
-
-    A report whose export fails fails alone, but a full disk (or a quota, or a
-    file-size limit) is the build's problem, not the report's: every other write
-    would fail too. The export's failure keeps the OSError's text, "[Errno N] ...",
-    and its file when the error named one.
-    """
-    failure = result.failure
-    if failure is None or failure.kind != "export":
-        return
-    found = re.search(r"\[Errno (\d+)\] [^:]*(?:: '(.+)')?", failure.message)
-    code = int(found.group(1)) if found else None
-    if code in REFUSED_WRITES:
-        named = found.group(2)
-        raise OutputWriteError(
-            Path(named) if named else folder, OSError(code, os.strerror(code)),
-            what=None if named else (f"the files of report {result.name} (its page "
-                                     f"{result.html}, notebook or tables) in {folder}"))
 
 
 def _run_all(prepared: Prepared, folder: Path, jobs: int, context: dict[str, Any],
@@ -495,7 +479,6 @@ def _run_all(prepared: Prepared, folder: Path, jobs: int, context: dict[str, Any
                     _pdf_done(result, future, folder)
                 else:
                     result = future.result()
-                    _stop_if_disk_refused(result, folder)
                     if printer is not None and (folder / result.html).exists():
                         printed = printer.submit(folder / result.html,
                                                  folder / f"{result.name}.pdf")
@@ -617,7 +600,7 @@ def _remember(prepared: Prepared, folder: Path, build_id: str,
                         "notebook": prepared.cache.notebook_memo(Path(r.notebook))})
     try:
         prepared.cache.record(build_id, entries)
-    except (OSError, ValueError, TypeError) as exc:  # the build is published: not an error
+    except (OSError, OutputWriteError, ValueError, TypeError) as exc:  # published: warn
         log.warning("could not update the build cache %s: %s", prepared.cache.dir, exc)
 
 
@@ -668,12 +651,7 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
                 from evaluate.html_export import ASSETS_DIR, write_plotly_asset
 
                 with writing(out_dir / ASSETS_DIR, out_dir):
-                    try:
-                        asset = write_plotly_asset(out_dir)
-                    except OSError:  # its half-written temporary file goes too
-                        for tmp in (out_dir / ASSETS_DIR).glob(f".*.{os.getpid()}.tmp"):
-                            tmp.unlink(missing_ok=True)
-                        raise
+                    asset = write_plotly_asset(out_dir)
                 context["plotly_src"] = f"../{ASSETS_DIR}/{asset.name}"
             inputs = _input_files(prepared)
             progress.start(prepared.jobs)

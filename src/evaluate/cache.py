@@ -65,6 +65,7 @@ from typing import Any
 
 from evaluate.parameters import NotebookParameter, declared_from, inspect_declared
 from evaluate.paths import REFERENCE_DATA_DIR
+from evaluate.publish import write_json
 
 log = logging.getLogger(__name__)
 
@@ -282,8 +283,6 @@ class BuildCache:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 written.append(target)
                 if name == hit.summary:
-                    from evaluate.publish import write_json
-
                     write_json(target, {**summary, "build_id": build_id})
                 else:
                     _link_or_copy(source / name, target)
@@ -319,8 +318,8 @@ class BuildCache:
         notebooks = {memo: raw for memo, raw in (index["notebooks"] | self.inspected).items()
                      if memo in used or memo in self.inspected}
         self.dir.mkdir(exist_ok=True)
-        _write_json_atomic(self.dir / INDEX, {"format": FORMAT, "reports": entries,
-                                               "notebooks": notebooks})
+        write_json(self.dir / INDEX, {"format": FORMAT, "reports": entries,
+                                      "notebooks": notebooks}, indent=1)
         self._index = None
 
     def notebook_memo(self, notebook: Path) -> str:
@@ -339,10 +338,3 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
-
-
-def _write_json_atomic(path: Path, data: Any) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-

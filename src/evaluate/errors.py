@@ -1,7 +1,8 @@
 """Errors a user sees, each carrying what they need to fix the problem.
 
-The command line turns an :class:`InputError` into exit status 2 and a
-:class:`ReportFailedError` into exit status 1; see ``evaluate.cli``.
+The command line turns an :class:`InputError` into exit status 2, a
+:class:`ReportFailedError` into exit status 1 and ``evaluate.publish.OutputWriteError``
+(a file the disk refuses) into exit status 4; see ``evaluate.cli``.
 """
 
 from __future__ import annotations

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 import re
 import threading
 from pathlib import Path
@@ -51,6 +50,7 @@ from traitlets.config import Config
 
 from evaluate.execution import Failure
 from evaluate.paths import TEMPLATES_DIR
+from evaluate.publish import write_atomically
 from evaluate.results import RECORD_MIME, SUMMARY_MIME, TABLE_MIME
 
 REMOVE_TAGS = {"remove", "debug"}
@@ -142,9 +142,7 @@ def write_plotly_asset(out_dir: Path) -> Path:
     path = out_dir / ASSETS_DIR / f"plotly-{get_plotlyjs_version()}-{digest}.min.js"
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(script)
-        os.replace(tmp, path)
+        write_atomically(path, script)
     return path
 
 

@@ -212,15 +212,15 @@ def staging_dir(out_dir: Path, build_id: str) -> Path:
     return path
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` through a temporary file, so a reader never sees half of it.
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8) through a temporary file, so a reader never sees half.
 
     A write that fails raises :class:`OutputWriteError` naming ``path``, and leaves
     neither the temporary file nor a changed ``path``.
     """
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f".{path.name}.tmp")  # one writer: builds of a folder hold its lock
     try:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -228,9 +228,10 @@ def _write_atomically(path: Path, text: str) -> None:
         raise OutputWriteError(path, exc) from None
 
 
-def write_json(path: Path, data: Any) -> None:
-    """Write JSON readably and atomically (:func:`_write_atomically`)."""
-    _write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+def write_json(path: Path, data: Any, *, indent: int = 2) -> None:
+    """Write JSON readably and atomically (:func:`write_atomically`)."""
+    write_atomically(path, json.dumps(data, indent=indent, ensure_ascii=False, default=str)
+                     + "\n")
 
 
 def publish(staging: Path, out_dir: Path, build_id: str, *, succeeded: bool) -> Path:
@@ -352,5 +353,5 @@ def write_index(out_dir: Path, latest: str | None = None) -> Path:
         builds=list_builds(out_dir), latest=latest or latest_build(out_dir),
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
     path = out_dir / INDEX
-    _write_atomically(path, page)
+    write_atomically(path, page)
     return path

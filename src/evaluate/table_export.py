@@ -19,10 +19,11 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+
+from evaluate.publish import write_atomically
 
 #: A text cell starting with one of these is read by spreadsheets as a formula (OWASP).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -62,14 +63,7 @@ def write_table(path: Path, table: dict[str, Any]) -> Path:
 
     ``table`` is ``{"columns", "rows"}``, as :func:`evaluate.results.read_tables` gives it.
     """
-    text = csv_text(table["columns"], table["rows"])
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("w", encoding=ENCODING, newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomically(path, csv_text(table["columns"], table["rows"]).encode(ENCODING))
     return path
 
 
@@ -78,7 +72,8 @@ def write_report_tables(notebook: Any, report: str, folder: Path) -> list[dict[s
 
     Returns what ``build.json`` lists for the report: ``{"name", "label", "file", "rows"}``
     per table, in the order the notebook exported them. Raises ``ValueError`` for a table
-    name that could not be part of a file name (see :func:`evaluate.results.table_problems`).
+    name that could not be part of a file name (see :func:`evaluate.results.table_problems`),
+    and :class:`~evaluate.publish.OutputWriteError` for a file the disk refuses.
     """
     from evaluate.results import read_tables, table_problems
 
