@@ -10,14 +10,12 @@ Every case must:
 - exit with status 2, with no traceback;
 - name the file, the row or key, and say how to fix it (``fix:``);
 - leave the reports folder byte for byte as it was (builds, ``latest``, ``index.html``,
-  the build cache), with no ``.staging-*`` folder left behind. The one exception is the
-  lock file's note naming the last build that held the lock (its process and time): a build
-  stopped by bad data took the lock (the data is checked while the kernels start).
+  the build cache and the lock file, which a build stopped by bad data took while its
+  kernels started and emptied again), with no ``.staging-*`` folder left behind.
 
 A case is a :class:`Case`: its name, how to make the bad input, the file and the row or key
 the message must name, and a phrase of the message. Add one when you fix a new way in which
-bad input got past the checks. A case with ``waits_for`` is checked in full except that its
-message does not name its file yet, until the change it names is made elsewhere.
+bad input got past the checks.
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ import csv
 import hashlib
 import io
 import os
-import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -37,7 +34,6 @@ from pathlib import Path
 import pytest
 
 from evaluate.paths import NOTEBOOKS_DIR
-from evaluate.publish import LOCK_NAME
 from support import CLUB, NOTEBOOKS, PLANS, run_cli
 
 SMALL = PLANS / "small.yml"  # the chart fixture notebook: fast, and declares data_dir
@@ -76,8 +72,6 @@ class Case:
     # Workspace.paths); None for a command-line option, which is in no file
     where: str  # the row or key it names, e.g. "row 2", "column 'birth_year'"
     says: str  # a phrase of the message
-    waits_for: str | None = None  # a change elsewhere this case needs to name its file: the
-    # case checks everything else, and fails once the file is named (drop this then)
 
 
 # --- how cases make their bad input ---------------------------------------------------------
@@ -358,17 +352,16 @@ PLANS_CASES = [
 
 # build.py's prepare() reports an unknown --param, and _model_problems() a value the
 # notebook's model refuses, as "report NAME" without the plan file: they need the plan's path.
-BUILD_NAMES_PLAN = "build.py: the plan file is not passed to this check (prepare/_model_problems)"
 
 PARAMETERS = [
     Case("param-unknown", args("--param", "greting=hi"),
-         "{small}", "greting", "did you mean 'greeting'", waits_for=BUILD_NAMES_PLAN),
+         "{small}", "greting", "did you mean 'greeting'"),
     Case("param-wrong-type", args("--param", "count=three"),
          "{chart}", "column 'count'", "wrong type for parameter 'count' (given with --param)"),
     Case("param-malformed", args("--param", "count"),
          None, "column '--param'", "KEY=VALUE"),
     Case("param-data-dir", args("--param", "data_dir=/tmp"),
-         "{small}", "data_dir", "use --data-dir", waits_for=BUILD_NAMES_PLAN),
+         "{small}", "data_dir", "use --data-dir"),
     Case("plan-unknown-parameter", chart_plan("{greting: hi}"),
          "{plan}", "column 'greting'", "did you mean 'greeting'"),
     Case("plan-parameter-wrong-type", chart_plan("{count: three}"),
@@ -380,27 +373,24 @@ PARAMETERS = [
     Case("usage-review-unknown-equipment", real("usage_review", "{equipment_id: jacuzzi}"),
          "{club}/equipment.csv", "column 'equipment_id'", "no machine 'jacuzzi'"),
     Case("decision-unknown-criterion", real("decision_report", "{weights: {npv: 1, colour: 2}}"),
-         "{plan}", "column 'weights'", "colour", waits_for=BUILD_NAMES_PLAN),
+         "{plan}", "column 'weights'", "colour"),
     Case("decision-negative-budget", real("decision_report", "{budget: -500}"),
-         "{plan}", "column 'budget'", "greater than or equal to 0", waits_for=BUILD_NAMES_PLAN),
+         "{plan}", "column 'budget'", "greater than or equal to 0"),
     Case("decision-negative-budget-param", real("decision_report", "{}",
                                                 "--param", "budget=-500"),
-         "{plan}", "column 'budget'", "greater than or equal to 0", waits_for=BUILD_NAMES_PLAN),
+         "{plan}", "column 'budget'", "greater than or equal to 0"),
     Case("decision-unknown-normalization", real("decision_report", "{normalization: zscore}"),
-         "{plan}", "column 'normalization'", "zscore", waits_for=BUILD_NAMES_PLAN),
+         "{plan}", "column 'normalization'", "zscore"),
     Case("decision-fixed-without-ranges", real("decision_report", "{normalization: fixed}"),
-         "{plan}", "column 'value_ranges'", "needs value_ranges", waits_for=BUILD_NAMES_PLAN),
+         "{plan}", "column 'value_ranges'", "needs value_ranges"),
     Case("decision-too-few-draws", real("decision_report", "{draws: 5}"),
-         "{plan}", "column 'draws'", "greater than or equal to 100",
-         waits_for=BUILD_NAMES_PLAN),
+         "{plan}", "column 'draws'", "greater than or equal to 100",),
     Case("usage-review-bad-date", real("usage_review", "{installed: '2026-02-30'}"),
-         "{plan}", "column 'installed'", "YYYY-MM-DD", waits_for=BUILD_NAMES_PLAN),
+         "{plan}", "column 'installed'", "YYYY-MM-DD"),
     Case("member-profile-unknown-status", real("member_profile", "{status: former}"),
-         "{plan}", "column 'status'", "'active', 'cancelled' or 'all'",
-         waits_for=BUILD_NAMES_PLAN),
+         "{plan}", "column 'status'", "'active', 'cancelled' or 'all'",),
     Case("member-profile-small-groups", real("member_profile", "{min_group_size: 3}"),
-         "{plan}", "column 'min_group_size'", "greater than or equal to 10",
-         waits_for=BUILD_NAMES_PLAN),
+         "{plan}", "column 'min_group_size'", "greater than or equal to 10",),
 ]
 
 
@@ -417,15 +407,11 @@ def test_the_corpus_is_large_and_its_names_unique():
 # --- the test --------------------------------------------------------------------------------
 
 
-# The lock file holds a note naming the build that holds it (or held it last): its process
-# and start time. A build stopped by bad data took the lock, so only that note may differ.
-LOCK_NOTE = re.compile(r"pid \d+, started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC")
-
-
 def tree(folder: Path) -> dict[str, str]:
     """Every entry of ``folder``: files by their sha256, symlinks by their target.
 
-    The lock file's note is kept with its process and time blanked (see ``LOCK_NOTE``).
+    The lock file too: a build stopped by bad data took the lock, and empties its note
+    when it lets go, as it found it.
     """
     entries: dict[str, str] = {}
     for root, dirs, files in os.walk(folder):
@@ -436,8 +422,6 @@ def tree(folder: Path) -> dict[str, str]:
                 entries[key] = f"-> {os.readlink(path)}"
             elif path.is_dir():
                 entries[key] = "folder"
-            elif key == LOCK_NAME:
-                entries[key] = LOCK_NOTE.sub("pid N, started T", path.read_text())
             else:
                 entries[key] = hashlib.sha256(path.read_bytes()).hexdigest()
     return entries
@@ -509,8 +493,4 @@ def test_bad_input_exits_2_names_file_row_and_fix_and_publishes_nothing(group, c
     assert "fix:" in said, said
     assert outcome.after == outcome.before  # builds, latest, index.html: byte for byte
     assert not list(outcome.out.glob(".staging-*"))
-    names_file = case.file is None or case.file.format(**ws.paths()) in said
-    if case.waits_for:  # all the rest holds; the file is not named until that change lands
-        assert not names_file, f"{case.name} names its file now: remove its waits_for"
-        pytest.xfail(case.waits_for)
-    assert names_file, said
+    assert case.file is None or case.file.format(**ws.paths()) in said, said
