@@ -6,7 +6,15 @@ import math
 
 import pytest
 
-from evaluate.formatting import count_text, demo_banner, in_sentence, money, months, share
+from evaluate.formatting import (
+    count_phrase,
+    count_text,
+    demo_banner,
+    in_sentence,
+    money,
+    months,
+    share,
+)
 
 
 @pytest.mark.parametrize(("value", "kwargs", "text"), [
@@ -44,8 +52,10 @@ def test_names_in_sentences_keep_acronyms():
 
 
 def test_hidden_counts_and_the_demo_banner():
-    assert count_text(float("nan"), 10) == "fewer than 10"
-    assert count_text(1585.0, 10) == "1,585"
+    assert count_text(float("nan")) == "not shown"  # not "fewer than 10": see HIDDEN_COUNT
+    assert count_text(1585.0) == "1,585"
+    assert count_phrase(1585.0, "desk workers") == "1,585 desk workers"
+    assert count_phrase(float("nan"), "desk workers") == "desk workers (number not shown)"
     assert "Demo data" in demo_banner(True)
     assert demo_banner(False) == ""
 

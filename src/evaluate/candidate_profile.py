@@ -28,6 +28,7 @@ from evaluate.formatting import (
     EVIDENCE_WORDS,
     INPUT_LABELS,  # noqa: F401 - the notebook labels its tornado with it
     SUPERVISION_WORDS,
+    count_phrase,
     count_text,
     in_sentence,
     money,
@@ -119,17 +120,15 @@ def analyse_candidate(params: CandidateProfileParams, data: ClubData | None = No
 
 def headline_markdown(c: CandidateAnalysis) -> str:
     """The case in brief: whom it serves, use, money, space, evidence and care."""
-    cur, g, m = c.currency, c.params.min_group_size, c.machine
+    cur, m = c.currency, c.machine
     groups = c.audience.set_index("group")
     likely = c.most_likely
     uses, npv = c.band("weekly_sessions"), c.band("npv")
     p_positive = float(c.simulation.summary["p_npv_positive"].iloc[0])
-    who = "; ".join(
-        f"{count_text(groups.loc[k, 'users'], g)} of the {count_text(groups.loc[k, 'members'], g)}"
-        f" {label}" for k, label in (("Desk workers", "desk workers"),
-                                     ("Aged 45 or over", "members aged 45 or over"),
-                                     ("Train for strength or sport",
-                                      "members who train for strength or sport")))
+    labels = (("Desk workers", "desk workers"), ("Aged 45 or over", "members aged 45 or over"),
+              ("Train for strength or sport", "members who train for strength or sport"))
+    who = "; ".join(f"{count_text(groups.loc[k, 'users'])} of the "
+                    + count_phrase(groups.loc[k, "members"], label) for k, label in labels)
     total = groups.loc["All active members"]
     levels = dict(zip(c.relevance["need"], c.relevance["level"], strict=True))
     relevance = ", ".join(f"{NEED_WORDS[n]} {levels[n]}" for n in NEED_WORDS if n in levels)
@@ -138,9 +137,9 @@ def headline_markdown(c: CandidateAnalysis) -> str:
         f"**{c.name}** ({m['model']}): trains {str(m['muscles']).replace(';', ', ')}"
         .replace("_", " ") + f". Relevance to the club's needs: {relevance}.",
         "",
-        f"- **Whom it serves:** about {count_text(total['users'], g)} regular users of the "
-        f"{count_text(total['members'], g)} active members (most likely), "
-        f"{count_text(total['users_with_back_pain'], g)} of them with back pain. By group "
+        f"- **Whom it serves:** about {count_phrase(total['users'], 'regular users')} of the "
+        f"{count_phrase(total['members'], 'active members')} (most likely), "
+        f"{count_phrase(total['users_with_back_pain'], 'of them with back pain')}. By group "
         f"(they overlap): {who}.",
         f"- **Use:** {plural(likely['weekly_sessions'], 'session')} a week once adopted "
         "(P10–P90: "
@@ -167,12 +166,12 @@ def headline_markdown(c: CandidateAnalysis) -> str:
 
 def audience_display(c: CandidateAnalysis) -> pd.DataFrame:
     """Members, likely back pain and expected users by group, as text (groups overlap)."""
-    g, t = c.params.min_group_size, c.audience
+    t = c.audience
     return pd.DataFrame({
-        "Members": [count_text(v, g) for v in t["members"]],
-        "Likely with back pain now": [count_text(v, g) for v in t["with_back_pain"]],
-        "Expected regular users": [count_text(v, g) for v in t["users"]],
-        "of whom with back pain": [count_text(v, g) for v in t["users_with_back_pain"]],
+        "Members": [count_text(v) for v in t["members"]],
+        "Likely with back pain now": [count_text(v) for v in t["with_back_pain"]],
+        "Expected regular users": [count_text(v) for v in t["users"]],
+        "of whom with back pain": [count_text(v) for v in t["users_with_back_pain"]],
     }, index=pd.Index(t["group"].to_numpy(), name="Group (they overlap)"))
 
 
@@ -263,7 +262,7 @@ def summary_fields(c: CandidateAnalysis) -> dict[str, object]:
                      "(most likely)."),
         "key_figures": [
             {"label": "Regular users (most likely)",
-             "text": count_text(total["users"], c.params.min_group_size)},
+             "text": count_text(total["users"])},
             {"label": "Weekly uses (P10–P90)", "text": f"{uses['p10']:.0f}–{uses['p90']:.0f}"},
             {"label": "NPV (P10 to P90)", "text": f"{money(npv['p10'], cur, signed=True)} to "
                                                  f"{money(npv['p90'], cur, signed=True)}"},

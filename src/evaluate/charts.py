@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from evaluate.formatting import PRIVACY_NOTE
 from evaluate.privacy import MIN_GROUP_SIZE, SUPPRESSED
 
 HOUSE_TEMPLATE = "club"
@@ -80,7 +81,7 @@ def plain(text: object) -> str:
 
 def _note(table: pd.DataFrame, min_group_size: int) -> str:
     if SUPPRESSED in table and bool(table[SUPPRESSED].any()):
-        return f"Groups of fewer than {min_group_size} members are not shown."
+        return PRIVACY_NOTE.format(size=min_group_size)
     return ""
 
 

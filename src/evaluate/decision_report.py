@@ -28,7 +28,9 @@ from evaluate.formatting import (
     DISCLAIMER,
     EVIDENCE_WORDS,
     INPUT_LABELS,
+    PRIVACY_NOTE,
     SUPERVISION_WORDS,
+    count_phrase,
     count_text,
     in_sentence,
     money,
@@ -187,14 +189,14 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
         lines[0] += (f" But its NPV is positive in only {share(win['p_npv_positive'])} of them: "
                      "on money alone, buying nothing is the safer choice.")
     groups = a.audience.set_index("group")
-    g = a.params.min_group_size
     active = groups.loc["All active members"]
-    desk = count_text(groups.loc["Desk workers", "members"], g)
-    served = (f"about {count_text(active['with_back_pain'], g)} of your "
-              f"{count_text(active['members'], g)} active members likely had back pain in the "
-              f"last three months; {desk} work at desks; "
-              f"{count_text(groups.loc['Train for strength or sport', 'members'], g)} train for "
-              "strength or sport (the squat and deadlift). ")
+    served = (f"Of your {count_phrase(active['members'], 'active members')}, about "
+              f"{count_phrase(active['with_back_pain'], 'likely had back pain')} in the "
+              "last three months; "
+              f"{count_phrase(groups.loc['Desk workers', 'members'], 'work at desks')}; "
+              + count_phrase(groups.loc["Train for strength or sport", "members"],
+                             "train for strength or sport")
+              + " (the squat and deadlift). ")
     served += (f"It would draw about {plural(win['back_pain_served'], 'regular user')} with "
                "back pain"
                f" (most likely).")
@@ -477,7 +479,7 @@ def data_quality_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     rows = [{"Item": "Files read", "Detail": ", ".join(data.check.checked)}]
     rows.append({"Item": "Members in the roster",
                  "Detail": f"{len(data.members):,} ("
-                 + count_text(analysis.audience.iloc[0]["members"], params.min_group_size)
+                 + count_text(analysis.audience.iloc[0]["members"])
                  + " active on the roster date)"})
     if data.check.missing_optional:
         rows.append({"Item": "Not provided (defaults used)",
@@ -495,13 +497,13 @@ def data_quality_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     if unknown_birth:
         rows.append({"Item": "No year of birth",
                      "Detail": count_text(unknown_birth if unknown_birth >= params.min_group_size
-                                      else np.nan, params.min_group_size)
+                                      else np.nan)
                      + " members: counted with the average rate of their sex"})
     rows.append({"Item": "Warnings from the data check",
                  "Detail": f"{len(data.check.warnings)} (list them with: evaluate validate)"})
     rows.append({"Item": "Privacy", "Detail": (
-        f"groups of fewer than {params.min_group_size} members are not shown; no "
-        "member-level data appears in this report")})
+        PRIVACY_NOTE.format(size=params.min_group_size)
+        + " No member-level data appears in this report.")})
     return pd.DataFrame(rows).set_index("Item")
 
 
@@ -556,7 +558,7 @@ def provenance_markdown(analysis: DecisionAnalysis) -> str:
 def priors_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     """Where the back-pain model used a prior instead of the club's data (text).
 
-    Each row counts the active members a prior touches, as text: "fewer than 10" where
+    Each row counts the active members a prior touches, as text: "not shown" where
     that group, or the active members outside it (the total is printed beside it), holds
     1 to ``min_group_size - 1`` members. The row of every active member shows their number,
     as the data-quality table does.
@@ -570,8 +572,8 @@ def priors_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     keep = [c for c in ("item", "members", "note") if c in priors.columns]
     table = priors[keep].set_index("item")
     total = int(active_mask(members, as_of_day(members, as_of)).sum())
-    table["members"] = [count_text(n if n == total or shown_split(int(n), total, g) else np.nan,
-                                   g) for n in table["members"]]
+    table["members"] = [count_text(n if n == total or shown_split(int(n), total, g) else np.nan)
+                        for n in table["members"]]
     return table
 
 
@@ -649,13 +651,12 @@ def exposure_table(analysis: DecisionAnalysis) -> pd.DataFrame:
 def audience_display(analysis: DecisionAnalysis) -> pd.DataFrame:
     """The recommended machine's audience by member group, as text (groups overlap)."""
     table = analysis.audience
-    g = analysis.params.min_group_size
     name = analysis.names[analysis.recommendation]
     return pd.DataFrame({
-        "Members": [count_text(v, g) for v in table["members"]],
-        "Likely with back pain now": [count_text(v, g) for v in table["with_back_pain"]],
-        f"Regular users of the {in_sentence(name)}": [count_text(v, g) for v in table["users"]],
-        "of whom with back pain": [count_text(v, g) for v in table["users_with_back_pain"]],
+        "Members": [count_text(v) for v in table["members"]],
+        "Likely with back pain now": [count_text(v) for v in table["with_back_pain"]],
+        f"Regular users of the {in_sentence(name)}": [count_text(v) for v in table["users"]],
+        "of whom with back pain": [count_text(v) for v in table["users_with_back_pain"]],
     }, index=pd.Index(table["group"].to_numpy(), name="Group (they overlap)"))
 
 

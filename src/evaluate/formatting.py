@@ -95,9 +95,26 @@ def plural(count: float, word: str, words: str | None = None) -> str:
     return f"{rounded:,} {word if rounded == 1 else (words or word + 's')}"
 
 
-def count_text(value: float, min_group_size: int) -> str:
-    """A member count, or "fewer than 10" where privacy hid it (NaN)."""
-    return f"fewer than {min_group_size}" if pd.isna(value) else f"{value:,.0f}"
+#: What a member count hidden for privacy reads. Not "fewer than 10": a count is also hidden
+#: when it would reveal a small group by subtraction (95 desk workers of 100 members), so
+#: the hidden number itself may be large. :data:`PRIVACY_NOTE` says why.
+HIDDEN_COUNT = "not shown"
+#: The footnote of any table, chart or text that may hide counts.
+PRIVACY_NOTE = ("Counts of fewer than {size} members are not shown, nor any count from which "
+                "one could be worked out by subtraction.")
+
+
+def count_text(value: float) -> str:
+    """A member count as text ("1,585"), or "not shown" where privacy hid it (NaN)."""
+    return HIDDEN_COUNT if pd.isna(value) else f"{value:,.0f}"
+
+
+def count_phrase(value: float, noun: str) -> str:
+    """A member count with its noun, for a sentence: "1,585 desk workers".
+
+    Where privacy hid it (NaN): "desk workers (number not shown)".
+    """
+    return f"{noun} (number {HIDDEN_COUNT})" if pd.isna(value) else f"{value:,.0f} {noun}"
 
 
 def demo_banner(synthetic: bool) -> str:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from evaluate.formatting import PRIVACY_NOTE
 from evaluate.privacy import (
     MIN_GROUP_SIZE,
     merge_small_groups,
@@ -310,8 +311,8 @@ def footnote_markdown(synthetic: bool, min_group_size: int = MIN_GROUP_SIZE,
         parts.append("**Demo data:** every member in this report is synthetic (a made-up club "
                      "calibrated to published US club-industry figures); no real person is "
                      "described.")
-    parts.append(f"Groups of fewer than {min_group_size} members are not shown, so that no "
-                 "member can be recognised. Ages are counted from the year of birth.")
+    parts.append(PRIVACY_NOTE.format(size=min_group_size) + " So no member can be "
+                 "recognised. Ages are counted from the year of birth.")
     unknown = 0 if chosen is None else int(chosen["birth_year"].isna().sum())
     if unknown:
         count = (f"{unknown:,} members" if unknown >= min_group_size

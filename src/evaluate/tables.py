@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from evaluate.formatting import count_text
 from evaluate.privacy import MIN_GROUP_SIZE, SUPPRESSED
-
-
-def _count_text(value: object, min_group_size: int) -> str:
-    return f"fewer than {min_group_size}" if pd.isna(value) else f"{int(value):,}"
 
 
 def _share_text(value: object) -> str:
@@ -23,11 +20,11 @@ def display_table(table: pd.DataFrame, label: str, label_title: str,
                   min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
     """One row per group: ``label_title`` (the index), "Members" and "Share" as text.
 
-    Hidden counts read "fewer than 10"; their shares read "–".
+    Hidden counts read "not shown"; their shares read "–".
     """
     out = pd.DataFrame({
         label_title: table[label].astype("str").to_numpy(),
-        "Members": [_count_text(v, min_group_size) for v in table["members"]],
+        "Members": [count_text(v) for v in table["members"]],
         "Share": [_share_text(v) for v in table["share"]],
     })
     return out.set_index(label_title)
@@ -35,7 +32,7 @@ def display_table(table: pd.DataFrame, label: str, label_title: str,
 
 def display_age_sex(table: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
     """Members by age band (rows) and sex (columns), as text; hidden counts say so."""
-    text = table.assign(members=[_count_text(v, min_group_size) for v in table["members"]])
+    text = table.assign(members=[count_text(v) for v in table["members"]])
     wide = text.pivot(index="age_band", columns="sex", values="members")
     wide = wide.reindex(columns=list(dict.fromkeys(table["sex"])))
     wide.index = wide.index.astype("str").rename("Age band (years)")
