@@ -93,7 +93,8 @@ DRAWN_OUTPUT = {"weekly_uses": "weekly_sessions", "back_pain_served": "back_pain
 def _check_names(names: list[str]) -> None:
     unknown = [n for n in names if n not in CRITERIA]
     if unknown:
-        hints = "; ".join(f"{n!r}: {did_you_mean(n, CRITERIA)}".rstrip("; ") for n in unknown)
+        hints = "; ".join(f"{n!r} ({did_you_mean(n, CRITERIA).strip()})"
+                          .replace(" ()", "") for n in unknown)
         raise ValueError(f"unknown criterion {hints}; the criteria are "
                          f"{', '.join(CRITERIA)}")
 

@@ -115,7 +115,8 @@ def select_candidates(equipment: pd.DataFrame, candidates: Sequence[str] = (), *
     known = list(equipment[ID].astype(str))
     unknown = [c for c in candidates if c not in known]
     if unknown:
-        hints = "; ".join(f"{c!r}: {did_you_mean(c, known)}".rstrip("; ") for c in unknown)
+        hints = "; ".join(f"{c!r} ({did_you_mean(c, known).strip()})"
+                          .replace(" ()", "") for c in unknown)
         raise ValueError(f"unknown machine {hints}: not in {EQUIPMENT_FILE}; fix the parameter "
                          f"'{parameter}' or add the machine to {EQUIPMENT_FILE}. Known: "
                          + ", ".join(known))
