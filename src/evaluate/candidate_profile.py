@@ -26,6 +26,7 @@ from evaluate.finance import fill_equipment_costs, finance_summary
 from evaluate.formatting import (
     DISCLAIMER,
     EVIDENCE_WORDS,
+    HIDDEN_COUNT,
     INPUT_LABELS,  # noqa: F401 - the notebook labels its tornado with it
     SUPERVISION_WORDS,
     count_phrase,
@@ -118,6 +119,14 @@ def analyse_candidate(params: CandidateProfileParams, data: ClubData | None = No
         simulation=simulation, npv_tornado=swings)
 
 
+def _users_of(users: float, members: float, label: str) -> str:
+    """Users of a group in a sentence: "12 of the 230 desk workers", or what privacy leaves."""
+    if pd.isna(members):
+        return f"{label} (numbers {HIDDEN_COUNT})"
+    of = f"the {count_phrase(members, label)}"
+    return f"{of} (users {HIDDEN_COUNT})" if pd.isna(users) else f"{users:,.0f} of {of}"
+
+
 def headline_markdown(c: CandidateAnalysis) -> str:
     """The case in brief: whom it serves, use, money, space, evidence and care."""
     cur, m = c.currency, c.machine
@@ -127,8 +136,8 @@ def headline_markdown(c: CandidateAnalysis) -> str:
     p_positive = float(c.simulation.summary["p_npv_positive"].iloc[0])
     labels = (("Desk workers", "desk workers"), ("Aged 45 or over", "members aged 45 or over"),
               ("Train for strength or sport", "members who train for strength or sport"))
-    who = "; ".join(f"{count_text(groups.loc[k, 'users'])} of the "
-                    + count_phrase(groups.loc[k, "members"], label) for k, label in labels)
+    who = "; ".join(_users_of(groups.loc[k, "users"], groups.loc[k, "members"], label)
+                    for k, label in labels)
     total = groups.loc["All active members"]
     levels = dict(zip(c.relevance["need"], c.relevance["level"], strict=True))
     relevance = ", ".join(f"{NEED_WORDS[n]} {levels[n]}" for n in NEED_WORDS if n in levels)
