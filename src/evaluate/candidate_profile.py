@@ -75,8 +75,7 @@ class CandidateAnalysis:
 
     def band(self, metric: str) -> pd.Series:
         """P10 / P50 / P90 of a Monte Carlo output (``uncertainty.BAND_METRICS``)."""
-        bands = self.simulation.bands
-        return bands[bands["metric"] == metric].iloc[0][["p10", "p50", "p90"]]
+        return self.simulation.band(metric).iloc[0]
 
     @property
     def most_likely(self) -> pd.Series:

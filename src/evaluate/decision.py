@@ -201,12 +201,6 @@ class DecisionAnalysis:
         return str(self.ranking.index[1]) if len(self.ranking) > 1 else None
 
 
-def _band(simulation: SimulationResult, metric: str) -> pd.DataFrame:
-    bands = simulation.bands
-    rows = bands[bands["metric"] == metric].set_index(ID)
-    return rows[["p10", "p50", "p90"]]
-
-
 def ranking_table(scores: pd.Series, topsis_scores: pd.Series, p_first: pd.Series,
                   simulation: SimulationResult, forecast: pd.DataFrame,
                   finance: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:
@@ -223,7 +217,7 @@ def ranking_table(scores: pd.Series, topsis_scores: pd.Series, p_first: pd.Serie
     likely = forecast[forecast["scenario"].astype(str) == "most_likely"].set_index(ID)
     money = finance.set_index(ID)
     summary = simulation.summary.set_index(ID)
-    uses, npv = _band(simulation, "weekly_sessions"), _band(simulation, "npv")
+    uses, npv = simulation.band("weekly_sessions"), simulation.band("npv")
     table = pd.DataFrame({
         "score": scores, "topsis": topsis_scores.reindex(ids),
         "p_best": p_first.reindex(ids),

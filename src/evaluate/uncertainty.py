@@ -80,6 +80,11 @@ class SimulationResult:
     summary: pd.DataFrame
     rank_acceptability: pd.DataFrame
 
+    def band(self, metric: str) -> pd.DataFrame:
+        """P10 / P50 / P90 of one metric (``BAND_METRICS``), one row per candidate (by id)."""
+        rows = self.bands[self.bands["metric"] == metric]
+        return rows.set_index("equipment_id")[["p10", "p50", "p90"]]
+
 
 def probability_positive(values: np.ndarray) -> np.ndarray:
     """Share of draws (0-1) with a value above 0, per candidate: ``(D, C) -> (C,)``."""
