@@ -25,7 +25,7 @@ import psutil
 import pytest
 
 from evaluate.publish import build_lock
-from support import PLANS, run_cli
+from support import CLUB, PLANS, run_cli
 
 
 def published(out_dir: Path) -> list[Path]:
@@ -152,10 +152,12 @@ def test_second_concurrent_build_is_refused(out_dir):
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_interrupted_build_publishes_nothing_and_stops_its_kernels(signum, out_dir):
+def test_interrupted_build_publishes_nothing_and_stops_its_kernels(signum, out_dir, tmp_path):
     good = good_build(out_dir)
     before = published(out_dir)
-    proc = start_slow_build(out_dir, seconds=120)
+    temp = tmp_path / "temp"  # where the build's kernels keep their sockets
+    temp.mkdir()
+    proc = start_slow_build(out_dir, 120, env={**os.environ, "TMPDIR": str(temp)})
     kernels = kernels_of(proc)
     assert kernels
     began = time.monotonic()
@@ -170,9 +172,36 @@ def test_interrupted_build_publishes_nothing_and_stops_its_kernels(signum, out_d
     assert "already stopping, cleaning up" in err  # the second signal did not cut it short
     _, alive = psutil.wait_procs(kernels, timeout=10)
     assert not alive, f"kernels left running: {alive}"
+    assert os.listdir(temp) == [], "kernel socket folders left behind"
     assert published(out_dir) == before
     assert_clean(out_dir, good)
     assert good_build(out_dir) != good  # the next build runs and publishes
+
+
+def test_a_build_stopped_by_bad_data_leaves_no_kernel_behind(out_dir, tmp_path):
+    """The kernels boot while the data is checked: bad data kills them before any cell."""
+    club, temp = tmp_path / "club", tmp_path / "temp"
+    shutil.copytree(CLUB, club)
+    temp.mkdir()
+    members = club / "members.csv"
+    members.write_text(members.read_text().replace("monthly_dues", "monthly_due"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "evaluate", "build", "--plan", str(PLANS / "small.yml"),
+         "--out", str(out_dir), "--data-dir", str(club)], env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    started: set[psutil.Process] = set()
+    while proc.poll() is None:  # note the kernels it starts, to check they are gone after
+        try:
+            started |= set(kernels_of(proc))
+        except psutil.NoSuchProcess:  # the build has just ended
+            break
+        time.sleep(0.05)
+    _, err = proc.communicate()
+    assert proc.returncode == 2 and "monthly_due" in err, err
+    _, alive = psutil.wait_procs(started, timeout=10)
+    assert not alive, f"kernels left running: {alive}"
+    assert os.listdir(temp) == [], "kernel socket folders left behind"
+    assert not list(out_dir.glob(".staging-*"))
 
 
 # --- writes the disk refuses -------------------------------------------------------------

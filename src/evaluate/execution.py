@@ -186,14 +186,22 @@ class ReportKernelManager(AsyncKernelManager):
         self.connection_file = str(sockets / "connection.json")
 
     async def start_kernel(self, **kwargs: Any) -> None:  # noqa: D102
-        if self.registry.stopping.is_set():
-            raise BuildInterrupted("the build was interrupted")
-        with self.log_path.open("ab") as stream:
-            await super().start_kernel(stdout=stream, stderr=stream, **kwargs)
-        self.registry.add(self)
-        # The kernel process boots on its own meanwhile; blocking this thread's loop is fine,
-        # as it serves only this kernel, whose client does not exist yet.
-        self.registry.wait_for_gate()
+        try:
+            if self.registry.stopping.is_set():
+                raise BuildInterrupted("the build was interrupted")
+            with self.log_path.open("ab") as stream:
+                await super().start_kernel(stdout=stream, stderr=stream, **kwargs)
+            self.registry.add(self)
+            # The kernel process boots on its own meanwhile; blocking this thread's loop is
+            # fine, as it serves only this kernel, whose client does not exist yet.
+            self.registry.wait_for_gate()
+        except BaseException:
+            # Stopped before its first cell (bad data, an interrupt): nbclient never shuts
+            # down a kernel whose start failed, so kill it and remove its socket folder here.
+            _kill(self)
+            self.registry.discard(self)
+            shutil.rmtree(Path(self.connection_file).parent, ignore_errors=True)
+            raise
 
     async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:  # noqa: D102
         try:
