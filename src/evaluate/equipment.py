@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluate.errors import DataError, did_you_mean
+from evaluate.limits import check_csv_size
 from evaluate.validation import (
     Findings,
     check_columns,
@@ -86,6 +87,7 @@ def equipment_ids(data_dir: Path) -> list[str] | None:
     """
     path = Path(data_dir) / EQUIPMENT_FILE
     try:
+        check_csv_size(path)  # a file too large is refused by load_equipment, in words
         mapping = {normalise_name(k): v for k, v in
                    (load_column_mapping(data_dir).get(EQUIPMENT_FILE) or {}).items()}
         with path.open(encoding="utf-8-sig", newline="") as handle:
