@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -83,19 +84,26 @@ def record(name: str, value: Any, *, label: str = "", unit: str = "", source: st
     display({RECORD_MIME: payload}, raw=True)
 
 
-def read_records(notebook: nbformat.NotebookNode | str | Path) -> dict[str, dict[str, Any]]:
-    """Return every figure recorded in an executed notebook, by name (last one wins)."""
+def _payloads(notebook: nbformat.NotebookNode | str | Path, mime: str) -> Iterator[dict]:
+    """The ``mime`` outputs of an executed notebook (or the file), in order, as dicts."""
     import nbformat
 
     if not isinstance(notebook, nbformat.NotebookNode):
         notebook = nbformat.read(str(notebook), as_version=4)
-    found: dict[str, dict[str, Any]] = {}
     for cell in notebook.cells:
         for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            payload = output.get("data", {}).get(RECORD_MIME)
-            if payload:
-                payload = dict(payload)
-                found[payload.pop("name")] = payload
+            payload = output.get("data", {}).get(mime)
+            if isinstance(payload, dict):
+                yield payload
+
+
+def read_records(notebook: nbformat.NotebookNode | str | Path) -> dict[str, dict[str, Any]]:
+    """Return every figure recorded in an executed notebook, by name (last one wins)."""
+    found: dict[str, dict[str, Any]] = {}
+    for payload in _payloads(notebook, RECORD_MIME):
+        if payload:
+            payload = dict(payload)
+            found[payload.pop("name")] = payload
     return found
 
 
@@ -153,16 +161,9 @@ def summarize(**fields: Any) -> None:
 
 def read_summary(notebook: nbformat.NotebookNode | str | Path) -> dict[str, Any]:
     """Return the fields :func:`summarize` put in an executed notebook; later calls win."""
-    import nbformat
-
-    if not isinstance(notebook, nbformat.NotebookNode):
-        notebook = nbformat.read(str(notebook), as_version=4)
     found: dict[str, Any] = {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            payload = output.get("data", {}).get(SUMMARY_MIME)
-            if isinstance(payload, dict):
-                found.update(payload)
+    for payload in _payloads(notebook, SUMMARY_MIME):
+        found.update(payload)
     return found
 
 
@@ -223,14 +224,7 @@ def read_tables(notebook: nbformat.NotebookNode | str | Path) -> dict[str, dict[
 
     Each is ``{"name", "label", "columns", "rows"}``.
     """
-    import nbformat
-
-    if not isinstance(notebook, nbformat.NotebookNode):
-        notebook = nbformat.read(str(notebook), as_version=4)
     found: dict[str, dict[str, Any]] = {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            payload = output.get("data", {}).get(TABLE_MIME)
-            if isinstance(payload, dict):
-                found[str(payload.get("name"))] = dict(payload)
+    for payload in _payloads(notebook, TABLE_MIME):
+        found[str(payload.get("name"))] = dict(payload)
     return found
