@@ -702,14 +702,12 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
             # From here to the end, an interrupt waits: the build is published whole or not.
             after_publishing.enter_context(_signals_held("the build was being published"))
             final = publish(folder, out_dir, build_id, succeeded=succeeded)
-        except OutputWriteError as exc:
+        except BaseException as exc:
             shutil.rmtree(folder, ignore_errors=True)
             after_publishing.close()
-            exc.outcome = "the unfinished build was removed, nothing published, latest unchanged"
-            raise
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
-            after_publishing.close()
+            if isinstance(exc, OutputWriteError):
+                exc.outcome = ("the unfinished build was removed, nothing published, latest "
+                               "unchanged")
             raise
         with after_publishing:
             _remember(prepared, final, build_id, results)

@@ -185,6 +185,11 @@ class ReportKernelManager(AsyncKernelManager):
         self.ip = str(sockets / "ipc")
         self.connection_file = str(sockets / "connection.json")
 
+    def _forget(self) -> None:
+        """The kernel is gone: untrack it and remove its socket folder."""
+        self.registry.discard(self)
+        shutil.rmtree(Path(self.connection_file).parent, ignore_errors=True)
+
     async def start_kernel(self, **kwargs: Any) -> None:  # noqa: D102
         try:
             if self.registry.stopping.is_set():
@@ -199,16 +204,14 @@ class ReportKernelManager(AsyncKernelManager):
             # Stopped before its first cell (bad data, an interrupt): nbclient never shuts
             # down a kernel whose start failed, so kill it and remove its socket folder here.
             _kill(self)
-            self.registry.discard(self)
-            shutil.rmtree(Path(self.connection_file).parent, ignore_errors=True)
+            self._forget()
             raise
 
     async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:  # noqa: D102
         try:
             await super().shutdown_kernel(now=now, restart=restart)
         finally:
-            self.registry.discard(self)
-            shutil.rmtree(Path(self.connection_file).parent, ignore_errors=True)
+            self._forget()
 
     async def cleanup_resources(self, restart: bool = False) -> None:  # noqa: D102
         # nbclient calls this for every kernel, also one that died (and is not shut down).
@@ -219,8 +222,7 @@ class ReportKernelManager(AsyncKernelManager):
         try:
             await super().cleanup_resources(restart=restart)
         finally:
-            self.registry.discard(self)
-            shutil.rmtree(Path(self.connection_file).parent, ignore_errors=True)
+            self._forget()
 
 
 def kernel_manager_for(log_path: Path, registry: KernelRegistry) -> type[ReportKernelManager]:
