@@ -48,13 +48,13 @@ def generate(folder: Path, members: int, realistic: bool) -> dict:
     import pandas as pd
     import pyarrow as pa
 
-    from evaluate.demo_data import (
+    from evaluate.data.demo import (
         MEAN_VISITS_PER_WEEK,
         VISITS_GAMMA_SHAPE,
         generate_members,
         write_log,
     )
-    from evaluate.demo_logs import checkin_arrays
+    from evaluate.data.demo_logs import checkin_arrays
 
     folder.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
@@ -95,8 +95,13 @@ def measure(folder: Path) -> dict:
     began = time.perf_counter()
     import pandas as pd
 
-    from evaluate.checkins import hourly_profile, load_checkins, visit_frequency, weekly_visits
-    from evaluate.members import load_members
+    from evaluate.data.checkins import (
+        hourly_profile,
+        load_checkins,
+        visit_frequency,
+        weekly_visits,
+    )
+    from evaluate.data.members import load_members
 
     steps = {"import": time.perf_counter() - began}
 

@@ -58,10 +58,10 @@ def complete_club(folder: Path) -> dict:
     """Add club.yml, equipment.csv, assumptions.yml and a usage log to a data_scale club."""
     import pandas as pd
 
-    from evaluate.checkins import load_checkins
-    from evaluate.demo_data import write_log
-    from evaluate.demo_logs import arrow_table, generate_equipment_usage
-    from evaluate.members import load_members
+    from evaluate.data.checkins import load_checkins
+    from evaluate.data.demo import write_log
+    from evaluate.data.demo_logs import arrow_table, generate_equipment_usage
+    from evaluate.data.members import load_members
 
     facts = json.loads((folder / "facts.json").read_text(encoding="utf-8"))
     if facts.get("usage_sessions") is not None:
@@ -130,10 +130,11 @@ def cell_seconds(executed: Path) -> dict[str, float]:
 def run_steps(folder: Path) -> dict:
     """The child process: the build's data check, then the notebook's analysis, timed."""
     began = time.perf_counter()
-    from evaluate import decision, demand, exposure, uncertainty_core
-    from evaluate.build import BuildOptions, prepare
-    from evaluate.checks import check_club
-    from evaluate.notebook_params import DecisionReportParams
+    from evaluate.build.run import BuildOptions, prepare
+    from evaluate.data.checks import check_club
+    from evaluate.model import demand, exposure, uncertainty_core
+    from evaluate.reports.decision import analysis as decision
+    from evaluate.reports.notebook_params import DecisionReportParams
 
     steps: dict[str, float] = defaultdict(float)
     steps["import"] = time.perf_counter() - began

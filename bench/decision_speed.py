@@ -1,6 +1,6 @@
 """Benchmark: the exact portfolio of 20 candidates, and the robustness steps, timed.
 
-Times (best of ``--repeat``) :func:`evaluate.portfolio.best_portfolios` on random
+Times (best of ``--repeat``) :func:`evaluate.mcda.portfolio.best_portfolios` on random
 candidates: all ``2**20`` sets enumerated, budget and floor checked, the 5 best returned.
 Target (issue 5): under 1 s. Also times rank acceptability over 10,000 draws × 20
 candidates × 7 criteria with weights sampled on the simplex, and the closed-form
@@ -17,8 +17,8 @@ import argparse
 import numpy as np
 import pandas as pd
 
-from evaluate.portfolio import best_portfolios
-from evaluate.robustness import rank_acceptability, stability_intervals
+from evaluate.mcda.portfolio import best_portfolios
+from evaluate.mcda.robustness import rank_acceptability, stability_intervals
 from timing import best_of
 
 TARGET_SECONDS = 1.0

@@ -1,7 +1,7 @@
 """Benchmark: the money core on 10,000 draws × 20 candidates in one vectorised call.
 
 Times (best of ``--repeat``) the NPV core (net cash flows, then NPV as a dot product with the
-discount factors) and :func:`evaluate.cashflows.metrics` (NPV, EAC, cost per use, break-even,
+discount factors) and :func:`evaluate.model.cashflows.metrics` (NPV, EAC, cost per use, break-even,
 payback and discounted payback together). Inputs are random but shaped as the Monte Carlo
 passes them: assumptions per draw ``(D, 1)``, candidate figures and usage per draw and
 candidate ``(D, C)``. Target (issue 4): well under 1 s together with the usage forecast.
@@ -17,7 +17,7 @@ from dataclasses import fields
 
 import numpy as np
 
-from evaluate.cashflows import FinanceInputs, metrics, net_cash_flows, npv
+from evaluate.model.cashflows import FinanceInputs, metrics, net_cash_flows, npv
 from timing import best_of
 
 PER_DRAW = ("monthly_dues", "annual_churn", "discount_rate", "horizon_years",

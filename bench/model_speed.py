@@ -2,7 +2,7 @@
 
 Parts (each prints its wall time, the best of ``--repeat`` runs, against its target):
 
-1. ``segments``: a synthetic club of 1,000,000 members (``evaluate.demo_data.generate_members``,
+1. ``segments``: a synthetic club of 1,000,000 members (``evaluate.data.demo.generate_members``,
    typed as ``load_members`` types them; generation is not timed) aggregated into the exposure
    segments (``exposure_by_segment``: active filter, ages, codes, three scenarios) and the
    demand segments (``demand_segments``: with training goal and the per-segment visit caps).
@@ -10,7 +10,7 @@ Parts (each prints its wall time, the best of ``--repeat`` runs, against its tar
 2. ``forecast``: ``demand.forecast_core`` on the demo club's segments for 10,000 draws × 20
    candidates (the six demo machines repeated), parameters drawn uniformly inside their ranges.
    Target (issue 4, for the Monte Carlo's demand part): well under 1 s.
-3. ``simulate``: the whole Monte Carlo, ``evaluate.uncertainty.simulate`` (roster aggregation,
+3. ``simulate``: the whole Monte Carlo, ``evaluate.model.uncertainty.simulate`` (roster aggregation,
    seeded PERT draws, exposure -> demand -> money, bands, P(NPV > 0), rank acceptability),
    on the demo club for 10,000 draws × 20 candidates: the six demo machines replicated to 20
    under new ids (``<id>_2``, ...), each with its own price draws. Target (issue 4): under 1 s.
@@ -27,14 +27,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from evaluate.assumptions import load_assumptions
-from evaluate.demand import DRAWN, demand_segments, forecast_core, level_codes
-from evaluate.demo_data import generate_members
-from evaluate.equipment import load_equipment
-from evaluate.exposure import ExposureParameters, exposure_by_segment
-from evaluate.members import OCCUPATIONS, SEXES, STATUSES, TRAINING_GOALS, load_members
+from evaluate.data.assumptions import load_assumptions
+from evaluate.data.demo import generate_members
+from evaluate.data.equipment import load_equipment
+from evaluate.data.members import OCCUPATIONS, SEXES, STATUSES, TRAINING_GOALS, load_members
+from evaluate.model.demand import DRAWN, demand_segments, forecast_core, level_codes
+from evaluate.model.exposure import ExposureParameters, exposure_by_segment
+from evaluate.model.uncertainty import simulate
 from evaluate.paths import DEMO_DATA_DIR
-from evaluate.uncertainty import simulate
 
 TODAY = date(2026, 11, 1)
 SEED = 7
@@ -123,13 +123,13 @@ def bench_simulate(repeat: int, draws: int = 10_000, candidates: int = 20) -> fl
     equipment = replicated_equipment(candidates)
     seconds, result = best_of(repeat, lambda: simulate(members, equipment, assumptions,
                                                        draws=draws, seed=SEED))
-    top = result.summary.sort_values("p_rank_first", ascending=False).iloc[0]
+    top = result.summary.sort_values("p_npv_positive", ascending=False).iloc[0]
     npv = result.bands.query("metric == 'npv'").iloc[0]
     print(f"simulate: {draws:,} draws x {candidates} candidates on the demo club "
           f"({len(members):,} members) in {seconds:.3f} s (target < {SIMULATE_TARGET_S:g} s); "
           f"{npv['equipment_id']} NPV P10/P50/P90 {npv['p10']:,.0f} / {npv['p50']:,.0f} / "
-          f"{npv['p90']:,.0f}; most often first: {top['equipment_id']} "
-          f"({top['p_rank_first']:.0%})")
+          f"{npv['p90']:,.0f}; most often NPV > 0: {top['equipment_id']} "
+          f"({top['p_npv_positive']:.0%})")
     return seconds
 
 

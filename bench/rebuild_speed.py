@@ -2,7 +2,7 @@
 
 Builds the default plan into an empty output folder (cold: every report runs), then
 builds it again with nothing changed: every report is reused from the build cache
-(``evaluate.cache``), no kernel starts. Both through the ``evaluate`` command, as a
+(``evaluate.build.cache``), no kernel starts. Both through the ``evaluate`` command, as a
 scheduler runs it, so the figures include Python's start-up and the command's imports;
 ``evaluate --version`` shows that floor. Prints both wall times and their ratio.
 Target (issue 7): the no-change rebuild takes at most 5% of the cold build.

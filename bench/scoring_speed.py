@@ -1,6 +1,6 @@
 """Benchmark: the vectorised scoring cores over a Monte Carlo's draws.
 
-``evaluate.scoring.wsm_core`` (min-max) and ``topsis_core`` (vector normalisation) on
+``evaluate.mcda.scoring.wsm_core`` (min-max) and ``topsis_core`` (vector normalisation) on
 10,000 draws × 20 candidates × 10 criteria (values uniform, half the criteria to minimise),
 first with one weight vector shared by every draw, then with weights drawn per draw
 (Dirichlet(1), i.e. uniform on the simplex). Each figure is the best of ``--repeat`` runs.
@@ -15,7 +15,7 @@ import argparse
 
 import numpy as np
 
-from evaluate.scoring import topsis_core, wsm_core
+from evaluate.mcda.scoring import topsis_core, wsm_core
 from timing import best_of
 
 TARGET_S = 0.5

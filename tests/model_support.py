@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaluate.equipment import CATEGORIES
-from evaluate.members import OCCUPATIONS, SEXES, STATUSES, TRAINING_GOALS
+from evaluate.data.equipment import CATEGORIES
+from evaluate.data.members import OCCUPATIONS, SEXES, STATUSES, TRAINING_GOALS
 
 AS_OF = "2026-11-01"
 

@@ -63,10 +63,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluate.formatting import HIDDEN_COUNT
+from evaluate.build.pdf import chromium_path
 from evaluate.paths import DEFAULT_PLAN, DEMO_DATA_DIR, NOTEBOOKS_DIR, REFERENCE_DATA_DIR
-from evaluate.pdf import chromium_path
-from evaluate.privacy import MIN_GROUP_SIZE
+from evaluate.reports.formatting import HIDDEN_COUNT
+from evaluate.reports.privacy import MIN_GROUP_SIZE
 from support import run_cli
 
 pytestmark = pytest.mark.notebooks
@@ -636,8 +636,8 @@ def test_tiny_club_charts_plot_no_group_under_ten(tiny_build):
 
 def test_tiny_club_shares_hide_small_groups(tiny_build):
     """The member profiles' shares (women, desk workers) give away both sides of them."""
-    from evaluate.member_profile import select_members
-    from evaluate.members import load_members
+    from evaluate.data.members import load_members
+    from evaluate.reports.member_profile import select_members
 
     club = tiny_build.data_dirs[0]
     members = load_members(club)
@@ -669,7 +669,7 @@ def test_tiny_club_shares_hide_small_groups(tiny_build):
 
 
 def test_a_share_is_shown_only_when_both_sides_hold_ten_or_none():
-    from evaluate.privacy import shown_split
+    from evaluate.reports.privacy import shown_split
 
     assert shown_split(10, 20) and shown_split(0, 12) and shown_split(12, 12)
     assert not shown_split(9, 20) and not shown_split(10, 19) and not shown_split(1, 100)
@@ -679,8 +679,8 @@ def test_a_share_is_shown_only_when_both_sides_hold_ten_or_none():
 
 
 def test_audience_hides_a_group_whose_complement_is_small():
-    from evaluate.assumptions import default_assumptions
-    from evaluate.audience import audience_table
+    from evaluate.data.assumptions import default_assumptions
+    from evaluate.reports.audience import audience_table
     from model_support import AS_OF, roster
 
     members = roster([{"occupation_activity": "desk"}] * 12 + [{}] * 4)

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from evaluate.assumptions import (
+from evaluate.data.assumptions import (
     ASSUMPTIONS_FILE,
     CATALOGUE,
     Assumption,
     load_assumptions,
 )
+from evaluate.data.reference import desk_work_odds_ratio
 from evaluate.errors import DataError
 from evaluate.paths import DEMO_DATA_DIR
-from evaluate.reference import desk_work_odds_ratio
 
 FIXTURES = Path(__file__).parent / "fixtures" / "assumptions"
 

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluate.assumptions import default_assumptions
-from evaluate.audience import GROUPS, audience_table, group_masks
-from evaluate.demand import forecast_usage
-from evaluate.exposure import back_pain_probability
+from evaluate.data.assumptions import default_assumptions
+from evaluate.model.demand import forecast_usage
+from evaluate.model.exposure import back_pain_probability
+from evaluate.reports.audience import GROUPS, audience_table, group_masks
 from model_support import AS_OF, machines, roster
 
 

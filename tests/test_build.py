@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from evaluate.results import read_records
+from evaluate.reports.results import read_records
 from support import CLUB, PLANS, run_cli
 
 

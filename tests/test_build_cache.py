@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from evaluate.cache import INDEX, BuildCache, canonical_json
+from evaluate.build.cache import INDEX, BuildCache, canonical_json
 from support import CLUB, NOTEBOOKS, PLANS, run_cli
 
 REPORTS = {"members", "summary"}

@@ -8,10 +8,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from evaluate import chain
-from evaluate.decision import analyse_decision
-from evaluate.demo_data import write_demo_chain
-from evaluate.notebook_params import DecisionReportParams
+from evaluate.data.demo import write_demo_chain
+from evaluate.reports import chain
+from evaluate.reports.decision.analysis import analyse_decision
+from evaluate.reports.notebook_params import DecisionReportParams
 
 DRAWS = 300
 

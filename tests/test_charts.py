@@ -7,8 +7,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from evaluate import charts
-from evaluate.privacy import suppress_small_groups
+from evaluate.reports import charts
+from evaluate.reports.privacy import suppress_small_groups
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_configure_plotly_sets_renderer_and_template():
     before = (pio.renderers.default, pio.templates.default)
     try:
         charts.configure_plotly()
-        assert pio.renderers.default == "plotly_mimetype"  # drawn by evaluate.html_export
+        assert pio.renderers.default == "plotly_mimetype"  # drawn by evaluate.build.html_export
         assert charts.HOUSE_TEMPLATE in pio.templates
         assert pio.templates.default.endswith(charts.HOUSE_TEMPLATE)
     finally:

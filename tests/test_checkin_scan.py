@@ -10,13 +10,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from evaluate import checkins as checkins_module
-from evaluate.checkins import CheckinProfile, check_checkins, hourly_profile, load_checkins
-from evaluate.checks import check_club
-from evaluate.decision import load_club_data
-from evaluate.demand import peak_share
+from evaluate.data import checkins as checkins_module
+from evaluate.data.checkins import CheckinProfile, check_checkins, hourly_profile, load_checkins
+from evaluate.data.checks import check_club
+from evaluate.data.club_data import load_club_data
+from evaluate.data.members import load_members
 from evaluate.errors import DataError
-from evaluate.members import load_members
+from evaluate.model.demand import peak_share
 from evaluate.paths import DEMO_DATA_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures" / "checkins"

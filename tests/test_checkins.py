@@ -12,9 +12,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from evaluate.checkins import hourly_profile, load_checkins, visit_frequency, weekly_visits
+from evaluate.data.checkins import hourly_profile, load_checkins, visit_frequency, weekly_visits
+from evaluate.data.members import load_members
 from evaluate.errors import DataError
-from evaluate.members import load_members
 from evaluate.paths import DEMO_DATA_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures" / "checkins"

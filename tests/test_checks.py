@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from evaluate.checks import check_club
+from evaluate.data.checks import check_club
 from evaluate.paths import DEMO_DATA_DIR
 from support import run_cli
 

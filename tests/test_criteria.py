@@ -7,23 +7,22 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from evaluate.assumptions import load_assumptions
-from evaluate.criteria import (
+from evaluate.data.assumptions import load_assumptions
+from evaluate.data.equipment import CATEGORIES, load_equipment
+from evaluate.data.members import load_members
+from evaluate.mcda.criteria import (
     CRITERIA,
     EVIDENCE_POINTS,
     SUPERVISION_POINTS,
     DecisionCriteria,
     category_points,
-    decision_draws,
-    decision_matrix,
     pairwise_matrix,
 )
-from evaluate.demand import forecast_usage
-from evaluate.equipment import CATEGORIES, load_equipment
-from evaluate.finance import finance_summary
-from evaluate.members import load_members
+from evaluate.model.demand import forecast_usage
+from evaluate.model.finance import finance_summary
+from evaluate.model.uncertainty import simulate
 from evaluate.paths import DEMO_DATA_DIR
-from evaluate.uncertainty import simulate
+from evaluate.reports.decision.matrix import decision_draws, decision_matrix
 
 
 def test_default_criteria_are_documented_and_weights_sum_to_one():

@@ -7,14 +7,15 @@ import dataclasses
 import numpy as np
 import pytest
 
-from evaluate import decision_report as report
-from evaluate.assumptions import Assumptions
-from evaluate.calibration import calibrate_uptake
-from evaluate.decision import analyse_decision, load_club_data, select_candidates
-from evaluate.notebook_params import DecisionReportParams
+from evaluate.data.assumptions import Assumptions
+from evaluate.data.club_data import load_club_data
+from evaluate.mcda.scoring import weighted_sum
+from evaluate.model.calibration import calibrate_uptake
 from evaluate.paths import DEMO_DATA_DIR
-from evaluate.scoring import weighted_sum
-from evaluate.summary_schema import DecisionSummary
+from evaluate.reports.decision import sections as report
+from evaluate.reports.decision.analysis import analyse_decision, select_candidates
+from evaluate.reports.notebook_params import DecisionReportParams
+from evaluate.reports.summary_schema import DecisionSummary
 
 DRAWS = 500
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from evaluate.summary_schema import DecisionSummaryFile, json_schema
+from evaluate.reports.summary_schema import DecisionSummaryFile, json_schema
 from support import run_cli
 
 pytestmark = pytest.mark.notebooks

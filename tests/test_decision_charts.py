@@ -9,22 +9,24 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from evaluate import decision_charts as dc
-from evaluate.assumptions import load_assumptions
-from evaluate.checkins import load_checkins
-from evaluate.criteria import DecisionCriteria, decision_draws, decision_matrix
-from evaluate.demand import adoption_curve, forecast_usage
-from evaluate.equipment import load_equipment
-from evaluate.exposure import exposure_by_segment
-from evaluate.finance import finance_summary
-from evaluate.member_profile import age_sex_table, select_members
-from evaluate.members import load_members
+from evaluate.data.assumptions import load_assumptions
+from evaluate.data.checkins import load_checkins
+from evaluate.data.equipment import load_equipment
+from evaluate.data.members import load_members
+from evaluate.mcda.criteria import DecisionCriteria
+from evaluate.mcda.portfolio import value_for_money
+from evaluate.mcda.robustness import rank_acceptability
+from evaluate.mcda.scoring import contributions
+from evaluate.model.demand import adoption_curve, forecast_usage
+from evaluate.model.exposure import exposure_by_segment
+from evaluate.model.finance import finance_summary
+from evaluate.model.uncertainty import one_way_swings, simulate
 from evaluate.paths import DEMO_DATA_DIR
-from evaluate.portfolio import value_for_money
-from evaluate.privacy import suppress_small_groups
-from evaluate.robustness import margin_tornado, rank_acceptability
-from evaluate.scoring import contributions
-from evaluate.uncertainty import one_way_swings, simulate
+from evaluate.reports.decision import charts as dc
+from evaluate.reports.decision.margin import margin_tornado
+from evaluate.reports.decision.matrix import decision_draws, decision_matrix
+from evaluate.reports.member_profile import age_sex_table, select_members
+from evaluate.reports.privacy import suppress_small_groups
 
 NAMES = {"rh": "Reverse hyperextension", "bx": "45-degree back extension", "rw": "Rowing machine"}
 
@@ -422,7 +424,6 @@ def demo_figures(d: dict) -> dict[str, go.Figure]:
                                            value_title="Lead over the runner-up (points)",
                                            currency="USD", zero_label="Top choice changes"),
         "ranks": dc.rank_acceptability_chart(ranks, names),
-        "npv_ranks": dc.rank_acceptability_chart(result.rank_acceptability, names),
         "pyramid": dc.exposure_pyramid_chart(exposure),
         "peak": dc.peak_load_chart(d["forecast"], names, target=d["assumptions"][
             "target_peak_utilisation"].most_likely),

@@ -8,10 +8,10 @@ import pandas as pd
 import papermill
 import pytest
 
-from evaluate.html_export import PLOTLY_MIME, notebook_to_html
+from evaluate.build.html_export import PLOTLY_MIME, notebook_to_html
 from evaluate.paths import DEMO_DATA_DIR
-from evaluate.results import read_records, read_summary
-from evaluate.summary_schema import DecisionSummary
+from evaluate.reports.results import read_records, read_summary
+from evaluate.reports.summary_schema import DecisionSummary
 from support import code_outputs, execute_notebook
 
 pytestmark = pytest.mark.notebooks

@@ -10,15 +10,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluate.assumptions import default_assumptions, load_assumptions
-from evaluate.calibration import (
+from evaluate.data.assumptions import default_assumptions, load_assumptions
+from evaluate.data.checkins import load_checkins
+from evaluate.data.equipment import load_equipment
+from evaluate.data.members import load_members
+from evaluate.data.usage import load_equipment_usage
+from evaluate.model.calibration import (
     calibrate_uptake,
     calibrated_assumptions,
     comparable_machine,
     observed_weekly_sessions,
 )
-from evaluate.checkins import load_checkins
-from evaluate.demand import (
+from evaluate.model.demand import (
     DRAWN,
     adoption_curve,
     capped_visits,
@@ -32,12 +35,9 @@ from evaluate.demand import (
     user_probability,
     visit_curves,
 )
-from evaluate.equipment import load_equipment
-from evaluate.exposure import ExposureParameters
-from evaluate.members import load_members
+from evaluate.model.exposure import ExposureParameters
+from evaluate.model.queueing import erlang_c, mean_wait_minutes, peak_queue
 from evaluate.paths import DEMO_DATA_DIR
-from evaluate.queueing import erlang_c, mean_wait_minutes, peak_queue
-from evaluate.usage import load_equipment_usage
 from model_support import AS_OF, machines, roster
 
 LOAD = st.floats(0.0, 50.0)

@@ -1,6 +1,6 @@
 """The synthetic demo club: reproducible, calibrated to the cited figures, committed as generated.
 
-Targets and sources are those named in ``evaluate.demo_data`` (REF = the reference notes,
+Targets and sources are those named in ``evaluate.data.demo`` (REF = the reference notes,
 epidemiology-and-industry.md). Tolerances allow for sampling noise at n = 20,000.
 """
 
@@ -13,11 +13,12 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from evaluate import demo_data, demo_logs
-from evaluate.checkins import hourly_profile, load_checkins
-from evaluate.members import COLUMNS, load_members
+from evaluate.data import demo as demo_data
+from evaluate.data import demo_logs
+from evaluate.data.checkins import hourly_profile, load_checkins
+from evaluate.data.members import COLUMNS, load_members
+from evaluate.data.usage import load_equipment_usage, peak_hour_utilisation
 from evaluate.paths import DATA_DIR, DEMO_DATA_DIR
-from evaluate.usage import load_equipment_usage, peak_hour_utilisation
 
 TODAY = date(2026, 11, 1)
 
@@ -125,14 +126,14 @@ def test_committed_demo_is_exactly_the_seed_2026_roster(tmp_path):
     demo_data.write_demo_club(tmp_path, members=3000, seed=2026, today=date(2026, 11, 1))
     for name in ("members.csv", "club.yml"):
         assert (tmp_path / name).read_bytes() == (DEMO_DATA_DIR / name).read_bytes(), (
-            f"data/demo/{name} differs from a fresh run: python -m evaluate.demo_data")
+            f"data/demo/{name} differs from a fresh run: python -m evaluate.data.demo")
 
 
 def test_committed_demo_is_small():
     assert sum(p.stat().st_size for p in DEMO_DATA_DIR.iterdir()) < 1_000_000
 
 
-# The check-in and equipment-usage logs (evaluate.demo_logs).
+# The check-in and equipment-usage logs (evaluate.data.demo_logs).
 
 
 @pytest.fixture(scope="module")
@@ -264,7 +265,7 @@ def test_committed_logs_are_exactly_the_seed_2026_logs(tmp_path):
     for name in ("checkins.parquet", "equipment_usage.parquet"):
         fresh, committed = pq.read_table(tmp_path / name), pq.read_table(DEMO_DATA_DIR / name)
         assert fresh.equals(committed), (
-            f"data/demo/{name} differs from a fresh run: python -m evaluate.demo_data")
+            f"data/demo/{name} differs from a fresh run: python -m evaluate.data.demo")
 
 
 def test_committed_logs_load_clean():

@@ -1,6 +1,6 @@
 """Endurance (issue 8, point 6): 20 builds in a row leave no kernel, process or open file.
 
-The builds run in this process, through :func:`evaluate.build.build_reports`, so the test
+The builds run in this process, through :func:`evaluate.build.run.build_reports`, so the test
 can look at the process that ran them; each uses ``--force`` (every kernel really starts)
 on the smallest plan that exercises the whole build (``tests/fixtures/plans/small.yml``:
 two reports at once, each a kernel, a chart, an HTML page and a summary). Then two more
@@ -29,8 +29,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from evaluate.build import BuildOptions, build_reports
-from evaluate.publish import build_lock
+from evaluate.build.publish import build_lock
+from evaluate.build.run import BuildOptions, build_reports
 from support import PLANS, run_cli
 
 pytestmark = pytest.mark.notebooks

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluate.equipment import (
+from evaluate.data.equipment import (
     COLUMNS,
     DEMO_IDS,
     EQUIPMENT_FILE,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from evaluate import execution
-from evaluate.execution import KernelRegistry, ReportKernelManager, run_notebook
+from evaluate.build import execution
+from evaluate.build.execution import KernelRegistry, ReportKernelManager, run_notebook
 from support import NOTEBOOKS
 
 

@@ -8,8 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evaluate.assumptions import load_assumptions
-from evaluate.exposure import (
+from evaluate.data.assumptions import load_assumptions
+from evaluate.data.members import load_members
+from evaluate.data.reference import load_back_pain_prevalence
+from evaluate.model.exposure import (
     ExposureParameters,
     back_pain_core,
     back_pain_probability,
@@ -19,9 +21,7 @@ from evaluate.exposure import (
     odds_adjust,
     prevalence_from_table,
 )
-from evaluate.members import load_members
 from evaluate.paths import DEMO_DATA_DIR
-from evaluate.reference import load_back_pain_prevalence
 from model_support import AS_OF, roster
 
 PROBABILITY = st.floats(0.0, 1.0)
@@ -123,7 +123,7 @@ def test_segments_sum_to_the_member_probabilities(params):
                                    "expected_with_back_pain_low",
                                    "expected_with_back_pain_most_likely",
                                    "expected_with_back_pain_high", "share"]
-    from evaluate.member_profile import select_members
+    from evaluate.reports.member_profile import select_members
 
     active = select_members(members, "active")
     assert table["members"].sum() == len(active)

@@ -24,7 +24,7 @@ import nbformat
 import psutil
 import pytest
 
-from evaluate.publish import build_lock
+from evaluate.build.publish import build_lock
 from support import CLUB, PLANS, run_cli
 
 
@@ -267,14 +267,14 @@ def test_a_full_disk_while_publishing_leaves_index_latest_and_folders_as_they_we
 
 
 def in_process_build(out_dir: Path):
-    from evaluate.build import BuildOptions, build_reports
+    from evaluate.build.run import BuildOptions, build_reports
 
     return build_reports(BuildOptions(plan_path=PLANS / "small.yml", out_dir=out_dir,
                                       only=("chart-a",)))
 
 
 def test_a_cache_index_the_disk_refuses_only_warns(out_dir, monkeypatch, caplog):
-    from evaluate.cache import BuildCache
+    from evaluate.build.cache import BuildCache
 
     def full(self, build_id, reports):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -288,7 +288,7 @@ def test_a_cache_index_the_disk_refuses_only_warns(out_dir, monkeypatch, caplog)
 
 def test_an_interrupt_while_publishing_waits_for_the_build_to_be_in_place(out_dir, monkeypatch,
                                                                           caplog):
-    from evaluate import build
+    from evaluate.build import run as build
 
     real_publish = build.publish
 

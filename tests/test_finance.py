@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluate.assumptions import default_assumptions, load_assumptions
-from evaluate.cashflows import (
+from evaluate.data.assumptions import default_assumptions, load_assumptions
+from evaluate.data.equipment import load_equipment
+from evaluate.model.cashflows import (
     ITEMS,
     FinanceInputs,
     adoption_ramp,
@@ -24,8 +25,7 @@ from evaluate.cashflows import (
     npv,
     payback_years,
 )
-from evaluate.equipment import load_equipment
-from evaluate.finance import (
+from evaluate.model.finance import (
     SUMMARY_COLUMNS,
     cash_flow_table,
     fill_equipment_costs,

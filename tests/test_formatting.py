@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from evaluate.formatting import (
+from evaluate.reports.formatting import (
     count_phrase,
     count_text,
     demo_banner,
@@ -61,7 +61,7 @@ def test_hidden_counts_and_the_demo_banner():
 
 
 def test_plural():
-    from evaluate.formatting import plural
+    from evaluate.reports.formatting import plural
 
     assert plural(1.2, "session") == "1 session"
     assert plural(92.4, "session") == "92 sessions"

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from evaluate.html_export import notebook_to_html
+from evaluate.build.html_export import notebook_to_html
 
 CONTEXT = {"build_id": "test", "built_at": "now", "suite_version": "0"}
 
@@ -76,8 +76,9 @@ def assert_literal(figure) -> None:
 def test_chart_labels_from_the_club_are_escaped_for_plotly():
     import pandas as pd
 
-    from evaluate import charts, decision_charts
-    from evaluate.charts import plain
+    from evaluate.reports import charts
+    from evaluate.reports.charts import plain
+    from evaluate.reports.decision import charts as decision_charts
     from hostile_data import LINK_NAME, STYLE_NAME
 
     names = {"rh": LINK_NAME, "bx": STYLE_NAME}
@@ -110,7 +111,7 @@ REPORTS = ("decision", "candidate", "usage-review")
 @pytest.mark.notebooks
 @pytest.mark.parametrize("report", REPORTS)
 def test_built_reports_show_hostile_names_as_text(hostile_build, report):
-    from evaluate.html_export import PLOTLY_MIME
+    from evaluate.build.html_export import PLOTLY_MIME
     from support import code_outputs
 
     nb = nbformat.read(hostile_build / f"{report}.ipynb", as_version=4)

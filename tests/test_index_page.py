@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from evaluate.publish import REASON_CHARS, list_builds, publish, staging_dir, write_json
+from evaluate.build.publish import REASON_CHARS, list_builds, publish, staging_dir, write_json
 
 BUILD = "2026-11-23-120000"
 LONG = "Timeout 60000ms exceeded <waiting> " + "x" * 400

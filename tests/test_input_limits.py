@@ -1,4 +1,4 @@
-"""An input too large to read is refused before it is read, in words (evaluate.limits).
+"""An input too large to read is refused before it is read, in words (evaluate.data.limits).
 
 Large files are sparse (``os.truncate``): they take their size in ``stat`` and almost no
 disk, and the test fails rather than hangs if anything reads them whole.
@@ -14,11 +14,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from evaluate import limits
-from evaluate.checks import check_club
+from evaluate.data import limits
+from evaluate.data.checks import check_club
+from evaluate.data.yaml_files import read_yaml
 from evaluate.errors import DataError, PlanError
 from evaluate.paths import DEMO_DATA_DIR
-from evaluate.yaml_files import read_yaml
 from support import run_cli
 
 

@@ -16,8 +16,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from evaluate import member_profile as mp
-from evaluate.members import OCCUPATIONS, SEXES, STATUSES, TRAINING_GOALS
+from evaluate.data.members import OCCUPATIONS, SEXES, STATUSES, TRAINING_GOALS
+from evaluate.reports import member_profile as mp
 
 AS_OF = date(2026, 6, 30)
 MONTH = 365.25 / 12

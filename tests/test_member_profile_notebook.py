@@ -8,11 +8,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from evaluate import member_profile
-from evaluate.html_export import PLOTLY_MIME, notebook_to_html
-from evaluate.members import load_members
+from evaluate.build.html_export import PLOTLY_MIME, notebook_to_html
+from evaluate.data.members import load_members
 from evaluate.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR
-from evaluate.results import read_records
+from evaluate.reports import member_profile
+from evaluate.reports.results import read_records
 from support import code_outputs, execute_notebook
 
 pytestmark = pytest.mark.notebooks

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from evaluate.member_profile import Headline, summary_fields
-from evaluate.results import summary_problems
+from evaluate.reports.member_profile import Headline, summary_fields
+from evaluate.reports.results import summary_problems
 
 FIGURES = Headline(status="active", as_of=date(2026, 11, 1), members=1585, median_age=36.0,
                    share_women=0.4688, median_visits_per_week=1.2,

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluate.club import ClubInfo, load_club
+from evaluate.data.club import ClubInfo, load_club
+from evaluate.data.members import COLUMNS, load_members
 from evaluate.errors import DataError
-from evaluate.members import COLUMNS, load_members
 from evaluate.paths import DEMO_DATA_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures" / "members"

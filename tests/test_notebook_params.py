@@ -10,13 +10,13 @@ import papermill
 import pytest
 from pydantic import ValidationError
 
-from evaluate.notebook_params import (
+from evaluate.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR
+from evaluate.reports.notebook_params import (
     PARAMETER_MODELS,
     CandidateProfileParams,
     DecisionReportParams,
     MemberProfileParams,
 )
-from evaluate.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR
 
 STEMS = sorted(PARAMETER_MODELS)
 

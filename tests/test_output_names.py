@@ -15,10 +15,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
+from evaluate.build.plan import load_plan
+from evaluate.build.table_export import write_report_tables
 from evaluate.errors import PlanError
-from evaluate.plan import load_plan
-from evaluate.results import TABLE_MIME
-from evaluate.table_export import write_report_tables
+from evaluate.reports.results import TABLE_MIME
 from support import NOTEBOOKS, PLANS, run_cli
 
 BAD_NAMES = ["../x", "../../etc/cron.d/x", "/tmp/x", "a/b", "a\\b", "a\x00b", ".hidden",
@@ -85,7 +85,7 @@ def test_the_build_refuses_a_table_name_it_could_not_write_inside_the_folder(tmp
 
 
 def test_a_cache_index_pointing_outside_the_output_folder_is_ignored(tmp_path):
-    from evaluate.cache import BuildCache
+    from evaluate.build.cache import BuildCache
 
     out = tmp_path / "out"
     outside = tmp_path / "elsewhere"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from evaluate.build.parameters import check_values, inspect_parameters, parse_assignments
 from evaluate.errors import ParameterError
-from evaluate.parameters import check_values, inspect_parameters, parse_assignments
 from support import NOTEBOOKS
 
 CHART = NOTEBOOKS / "chart.ipynb"
@@ -86,8 +86,8 @@ def test_a_date_in_a_plan_is_text_and_a_command_line_value_names_the_notebook():
 
 
 def test_a_check_across_parameters_names_the_parameter_and_the_fix():
-    from evaluate.notebook_params import DecisionReportParams
-    from evaluate.parameters import check_with_model
+    from evaluate.build.parameters import check_with_model
+    from evaluate.reports.notebook_params import DecisionReportParams
 
     with pytest.raises(ParameterError) as info:  # no field of its own: was an IndexError
         check_with_model(DecisionReportParams, {"normalization": "fixed"}, origin="plan.yml")

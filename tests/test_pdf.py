@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from evaluate.build import ReportResult, _pdf_done
-from evaluate.execution import Failure
-from evaluate.pdf import PdfError, PdfPrinter
-from evaluate.publish import write_json
+from evaluate.build.execution import Failure
+from evaluate.build.pdf import PdfPrinter
+from evaluate.build.publish import write_json
+from evaluate.build.run import ReportResult, _pdf_done
+from evaluate.errors import PdfError
 from support import PLANS, run_cli
 
 

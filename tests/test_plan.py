@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from evaluate.build.plan import load_plan, select_reports
 from evaluate.errors import PlanError
 from evaluate.paths import DEFAULT_PLAN
-from evaluate.plan import load_plan, select_reports
 from support import NOTEBOOKS, PLANS
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluate.portfolio import (
+from evaluate.mcda.portfolio import (
     all_subset_totals,
     best_portfolios,
     pareto_frontier,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaluate.privacy import MIN_GROUP_SIZE, merge_small_groups, suppress_small_groups
+from evaluate.reports.privacy import MIN_GROUP_SIZE, merge_small_groups, suppress_small_groups
 
 
 def one_way(counts: list[int]) -> pd.DataFrame:

@@ -6,10 +6,10 @@ import io
 import logging
 from pathlib import Path
 
-from evaluate.build import Job, ReportResult
-from evaluate.execution import Failure
-from evaluate.plan import PlannedReport
-from evaluate.progress import LiveProgress, LogProgress, for_stream
+from evaluate.build.execution import Failure
+from evaluate.build.plan import PlannedReport
+from evaluate.build.progress import LiveProgress, LogProgress, for_stream
+from evaluate.build.run import Job, ReportResult
 
 JOB = Job(PlannedReport("r-a", "r", Path("r.ipynb"), "R"), {}, "R")
 
@@ -33,7 +33,7 @@ def test_a_terminal_gets_the_live_display_and_a_pipe_gets_log_lines():
 
 def test_log_lines_name_each_report_and_its_outcome(caplog):
     progress = LogProgress()
-    with caplog.at_level(logging.INFO, logger="evaluate.build"):
+    with caplog.at_level(logging.INFO, logger="evaluate.build.run"):
         progress.start([JOB])
         progress.report_started(JOB)
         progress.report_finished(result())

@@ -9,10 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from evaluate.cli import EXIT_WRITE_FAILED
-from evaluate.errors import BuildLockedError
-from evaluate.publish import (
-    OutputWriteError,
+from evaluate.build.publish import (
     build_lock,
     clear_stale_staging,
     list_builds,
@@ -23,6 +20,8 @@ from evaluate.publish import (
     stale_lock,
     write_json,
 )
+from evaluate.cli import EXIT_WRITE_FAILED
+from evaluate.errors import BuildLockedError, OutputWriteError
 
 NOON = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
 
@@ -132,7 +131,7 @@ def test_write_json_that_fails_leaves_no_temporary_file_and_the_old_one(tmp_path
 @pytest.mark.parametrize("status", ["succeeded", "failed"])
 def test_a_publish_that_cannot_write_the_index_puts_nothing_in_place(tmp_path, monkeypatch,
                                                                      status):
-    import evaluate.publish as publishing
+    import evaluate.build.publish as publishing
 
     fake_build(tmp_path, "2026-11-23-120000")
     index = (tmp_path / "index.html").read_text()

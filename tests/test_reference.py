@@ -8,9 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluate.errors import DataError
-from evaluate.paths import REFERENCE_DATA_DIR
-from evaluate.reference import (
+from evaluate.data.reference import (
     BENCHMARKS_FILE,
     GRADES,
     PREVALENCE_FILE,
@@ -21,6 +19,8 @@ from evaluate.reference import (
     load_sedentary_work,
     sources_table,
 )
+from evaluate.errors import DataError
+from evaluate.paths import REFERENCE_DATA_DIR
 
 LOADERS = {PREVALENCE_FILE: load_back_pain_prevalence, SEDENTARY_FILE: load_sedentary_work,
            BENCHMARKS_FILE: load_benchmarks}

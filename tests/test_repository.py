@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from evaluate.parameters import inspect_parameters
+from evaluate.build.parameters import inspect_parameters
 from evaluate.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb")) + sorted(

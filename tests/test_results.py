@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from evaluate.html_export import notebook_to_html
-from evaluate.results import (
+from evaluate.build.html_export import notebook_to_html
+from evaluate.reports.results import (
     BUILD_SUMMARY_KEYS,
     MAX_KEY_FIGURES,
     RECORD_MIME,

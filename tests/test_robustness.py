@@ -8,19 +8,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluate.assumptions import load_assumptions
-from evaluate.criteria import DecisionCriteria
-from evaluate.equipment import load_equipment
-from evaluate.members import load_members
-from evaluate.paths import DEMO_DATA_DIR
-from evaluate.robustness import (
-    margin_tornado,
+from evaluate.data.assumptions import load_assumptions
+from evaluate.data.equipment import load_equipment
+from evaluate.data.members import load_members
+from evaluate.mcda.criteria import DecisionCriteria
+from evaluate.mcda.robustness import (
     rank_acceptability,
     sample_weights,
     stability_core,
     stability_intervals,
 )
-from evaluate.scoring import weighted_sum
+from evaluate.mcda.scoring import weighted_sum
+from evaluate.paths import DEMO_DATA_DIR
+from evaluate.reports.decision.margin import margin_tornado
 
 # Each column already spans 0..1, so min-max normalisation leaves it unchanged.
 HAND = pd.DataFrame({"c1": [1.0, 0.0, 0.5], "c2": [0.0, 1.0, 0.5], "c3": [0.5, 1.0, 0.0]},

@@ -1,4 +1,4 @@
-"""Tests of evaluate.scoring and evaluate.normalization.
+"""Tests of evaluate.mcda.scoring and evaluate.mcda.normalization.
 
 Golden values come from ../shared/reference/decision-methods.md §4 and the papers it cites;
 pymcdm 1.4 is used only here, as an independent oracle on random matrices.
@@ -15,8 +15,8 @@ from pymcdm import normalizations as pn
 from pymcdm.methods import TOPSIS, WSM
 from pymcdm.weights.subjective import AHP
 
-from evaluate.normalization import normalize_matrix
-from evaluate.scoring import (
+from evaluate.mcda.normalization import normalize_matrix
+from evaluate.mcda.scoring import (
     RANDOM_INDEX,
     ahp_weights,
     contributions,

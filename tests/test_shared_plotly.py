@@ -10,8 +10,13 @@ import nbformat
 import plotly.graph_objects as go
 import pytest
 
-from evaluate.html_export import ASSETS_DIR, count_charts, notebook_to_html, write_plotly_asset
-from evaluate.plan import load_plan
+from evaluate.build.html_export import (
+    ASSETS_DIR,
+    count_charts,
+    notebook_to_html,
+    write_plotly_asset,
+)
+from evaluate.build.plan import load_plan
 from support import PLANS, run_cli
 
 CONTEXT = {"build_id": "b", "built_at": "now", "suite_version": "0"}

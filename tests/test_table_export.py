@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from evaluate import results
-from evaluate.table_export import csv_text, guard, write_table
+from evaluate.build.table_export import csv_text, guard, write_table
+from evaluate.reports import results
 
 HOSTILE = ['=HYPERLINK("http://evil","x")', "+1", "@SUM(A1)", "-2+3", "\t=1", "\r=1"]
 
@@ -56,7 +56,7 @@ def test_write_table_is_utf8_with_a_byte_order_mark(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["r.t.csv"]  # no temporary file left
 
 
-# --- evaluate.results.export_table: from the notebook to the build ---------------------------
+# --- evaluate.reports.results.export_table: from the notebook to the build ---------------------------
 
 @pytest.fixture
 def shown(monkeypatch) -> list[dict]:
@@ -101,7 +101,7 @@ def test_rows_of_members_are_never_exported(shown):
 
 
 def test_the_report_page_does_not_show_exported_tables():
-    from evaluate.html_export import notebook_to_html
+    from evaluate.build.html_export import notebook_to_html
 
     cell = new_code_cell("")
     cell.outputs = [new_output("display_data", data={results.TABLE_MIME: {

@@ -10,15 +10,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from evaluate.errors import DataError
-from evaluate.members import load_members
-from evaluate.paths import DEMO_DATA_DIR
-from evaluate.usage import (
+from evaluate.data.members import load_members
+from evaluate.data.usage import (
     hourly_utilisation,
     load_equipment_usage,
     peak_hour_utilisation,
     weekly_sessions,
 )
+from evaluate.errors import DataError
+from evaluate.paths import DEMO_DATA_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures" / "usage"
 AS_OF = "2026-11-01"

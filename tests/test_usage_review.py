@@ -9,15 +9,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluate import usage_charts, usage_review, usage_review_text
-from evaluate.assumptions import default_assumptions
-from evaluate.calibration import calibrate_uptake
-from evaluate.checks import FolderCheck
-from evaluate.club import ClubInfo
-from evaluate.decision import ClubData, load_club_data
-from evaluate.demand import forecast_usage
+from evaluate.data.assumptions import default_assumptions
+from evaluate.data.checks import FolderCheck
+from evaluate.data.club import ClubInfo
+from evaluate.data.club_data import ClubData, load_club_data
+from evaluate.model.calibration import calibrate_uptake
+from evaluate.model.demand import forecast_usage
 from evaluate.paths import DEMO_DATA_DIR
-from evaluate.usage_review import (
+from evaluate.reports.usage_review import analysis as usage_review
+from evaluate.reports.usage_review import charts as usage_charts
+from evaluate.reports.usage_review import sections as usage_review_text
+from evaluate.reports.usage_review.analysis import (
     DAYS_PER_MONTH,
     Forecast,
     ReviewPeriod,

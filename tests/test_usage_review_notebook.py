@@ -9,13 +9,13 @@ import nbformat
 import papermill
 import pytest
 
-from evaluate import usage_review
-from evaluate.decision import ClubData, load_club_data
-from evaluate.html_export import PLOTLY_MIME, notebook_to_html
-from evaluate.members import load_members
-from evaluate.notebook_params import PARAMETER_MODELS, UsageReviewParams
+from evaluate.build.html_export import PLOTLY_MIME, notebook_to_html
+from evaluate.data.club_data import ClubData, load_club_data
+from evaluate.data.members import load_members
 from evaluate.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR
-from evaluate.results import read_records, read_summary
+from evaluate.reports.notebook_params import PARAMETER_MODELS, UsageReviewParams
+from evaluate.reports.results import read_records, read_summary
+from evaluate.reports.usage_review import analysis as usage_review
 from support import code_outputs, execute_notebook
 
 pytestmark = pytest.mark.notebooks

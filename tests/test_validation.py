@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaluate.errors import DataError
-from evaluate.validation import (
+from evaluate.data.validation import (
     Findings,
     check_columns,
     load_column_mapping,
     read_text_table,
     row_list,
 )
+from evaluate.errors import DataError
 
 
 def read(path):

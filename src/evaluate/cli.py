@@ -43,7 +43,7 @@ class _DiskErrorsInOneLine(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from evaluate.publish import refused_write
+        from evaluate.build.publish import refused_write
 
         error = record.exc_info[1] if record.exc_info else None
         if refused_write(error):
@@ -80,7 +80,7 @@ def _interrupt(signum: int, frame: object) -> None:
     """
     name = signal.Signals(signum).name
     if _stopping:
-        logging.getLogger("evaluate.build").warning(
+        logging.getLogger("evaluate.build.run").warning(
             "%s: already stopping, cleaning up (kill -9 %d stops at once, leaving a staging "
             "folder the next build removes)", name, os.getpid())
         return
@@ -128,11 +128,11 @@ def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | Non
           verbose: bool) -> None:
     """Build every report of the plan into a new dated folder of --out."""
     _configure_logging(verbose)
-    from evaluate.build import BuildOptions, build_reports
-    from evaluate.parameters import parse_assignments
-    from evaluate.progress import LiveProgress, for_stream
+    from evaluate.build.parameters import parse_assignments
+    from evaluate.build.progress import LiveProgress, for_stream
+    from evaluate.build.run import BuildOptions, build_reports
 
-    log = logging.getLogger("evaluate.build")
+    log = logging.getLogger("evaluate.build.run")
     progress = None
     try:
         options = BuildOptions(plan_path=plan_path, data_dir=data_dir, out_dir=out_dir,
@@ -191,7 +191,7 @@ def validate(data_dir: Path | None) -> None:
 
     Exit status 0 when the data can be used (warnings allowed), 2 when it has errors.
     """
-    from evaluate.checks import check_club, format_report
+    from evaluate.data.checks import check_club, format_report
     from evaluate.paths import resolve_data_dir
 
     result = check_club(resolve_data_dir(data_dir))
@@ -203,7 +203,7 @@ def validate(data_dir: Path | None) -> None:
 @click.argument("notebook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def params(notebook: Path) -> None:
     """List NOTEBOOK's parameters: name, type, default and help."""
-    from evaluate.parameters import inspect_parameters
+    from evaluate.build.parameters import inspect_parameters
 
     declared = inspect_parameters(notebook)
     if not declared:
@@ -230,7 +230,7 @@ def params(notebook: Path) -> None:
 def demo_data(out_dir: Path, members: int, seed: int, today: datetime | None,
               clubs: int | None) -> None:
     """Generate a synthetic demo club, or a chain of them (clearly marked as synthetic)."""
-    from evaluate.demo_data import write_demo_chain, write_demo_club
+    from evaluate.data.demo import write_demo_chain, write_demo_club
 
     day = today.date() if today else None
     if clubs:

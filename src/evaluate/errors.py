@@ -1,16 +1,19 @@
 """Errors a user sees, each carrying what they need to fix the problem.
 
 The command line turns an :class:`InputError` into exit status 2, a
-:class:`ReportFailedError` into exit status 1 and ``evaluate.publish.OutputWriteError``
+:class:`ReportFailedError` into exit status 1 and ``evaluate.build.publish.OutputWriteError``
 (a file the disk refuses) into exit status 4; see ``evaluate.cli``.
 """
 
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from evaluate.paths import output_folder
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -116,3 +119,65 @@ class BuildLockedError(EvaluateError):
     """Another build is writing to the same output folder. Exit status 3."""
 
     exit_code = 3
+
+
+class BadParameter(ValueError):
+    """A value a notebook's model refuses, naming the parameter and how to fix it.
+
+    Raised by a model's validator that checks several fields at once (pydantic then
+    gives no field), or that can say more than "invalid value"; the build turns it into
+    a :class:`ParameterError`.
+    """
+
+    def __init__(self, parameter: str, message: str, fix: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        self.fix = fix
+
+
+class BuildInterrupted(Exception):
+    """The build was asked to stop (Ctrl-C or SIGTERM)."""
+
+
+class PdfError(Exception):
+    """A report page could not be printed; the message says why, in one line."""
+
+
+_WHY = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+        errno.EFBIG: "the file is over this process's file-size limit (ulimit -f)",
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied", errno.EPERM: "permission denied"}
+
+
+class OutputWriteError(EvaluateError):
+    """A file of the output folder could not be written. Exit status 4.
+
+    Its message is one line: the file, why, what became of the build (``outcome``,
+    set by the build) and the fix.
+    """
+
+    exit_code = 4
+
+    def __init__(self, path: Path, error: OSError, folder: Path | None = None,
+                 what: str | None = None) -> None:
+        self.path, self.error = Path(path), error
+        self.folder = folder or output_folder(self.path)
+        self.what = what or str(self.path)  # the file, or which files when it is not known
+        self.outcome = ""
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        code = self.error.errno
+        why = _WHY.get(code) or self.error.strerror or str(self.error)
+        if code in (errno.ENOSPC, errno.EDQUOT):
+            fix = (f"free space on the disk of {self.folder} (df -h {self.folder}), or give "
+                   "--out a folder on another disk, then build again")
+        elif code == errno.EFBIG:
+            fix = (f"raise the file-size limit (ulimit -f unlimited) or free space in "
+                   f"{self.folder}, then build again")
+        elif code in (errno.EROFS, errno.EACCES, errno.EPERM):
+            fix = f"make {self.folder} writable for this user, or give --out another folder"
+        else:
+            fix = f"check the disk of {self.folder}, or give --out another folder"
+        outcome = f"; {self.outcome}" if self.outcome else ""
+        return f"could not write {self.what} ({why}){outcome}. fix: {fix}"

@@ -16,7 +16,10 @@ DEMO_DATA_DIR = DATA_DIR / "demo"
 REFERENCE_DATA_DIR = DATA_DIR / "reference"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 DEFAULT_PLAN = NOTEBOOKS_DIR / "plan.yml"
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+# A build writes into a hidden staging folder of the output folder, then publishes it.
+STAGING_PREFIX = ".staging-"
+PACKAGE_DIR = Path(__file__).resolve().parent  # src/evaluate: every layer of the suite's code
+TEMPLATES_DIR = PACKAGE_DIR / "build" / "templates"  # the report page and the index
 
 
 def resolve_data_dir(data_dir: str | Path | None) -> Path:
@@ -25,3 +28,11 @@ def resolve_data_dir(data_dir: str | Path | None) -> Path:
         return DEMO_DATA_DIR
     path = Path(data_dir).expanduser()
     return path if path.is_absolute() else (Path.cwd() / path).resolve()
+
+
+def output_folder(path: Path) -> Path:
+    """The output folder a path is in: the parent of its staging folder, if it is in one."""
+    for parent in path.parents:
+        if parent.name.startswith(STAGING_PREFIX):
+            return parent.parent
+    return path.parent

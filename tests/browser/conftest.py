@@ -2,7 +2,7 @@
 
 Without Chromium the browser tests skip on a developer's machine and fail in CI
 (``CI`` set), where a missing browser must not pass unnoticed. The browser is
-found, and started, as ``evaluate build --pdf`` does it (``evaluate.pdf``).
+found, and started, as ``evaluate build --pdf`` does it (``evaluate.build.pdf``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from evaluate.pdf import CHROMIUM_FLAGS, INSTALL_HINT, chromium_path
+from evaluate.build.pdf import CHROMIUM_FLAGS, INSTALL_HINT, chromium_path
 
 
 @pytest.fixture(scope="session")

@@ -17,9 +17,9 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from evaluate.html_export import ASSETS_DIR, PLOTLY_MIME, count_charts
+from evaluate.build.html_export import ASSETS_DIR, PLOTLY_MIME, count_charts
+from evaluate.build.plan import load_plan
 from evaluate.paths import DEFAULT_PLAN
-from evaluate.plan import load_plan
 from support import open_offline, run_cli
 
 pytestmark = pytest.mark.browser

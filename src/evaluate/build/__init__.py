@@ -1,0 +1,1 @@
+"""Turning a plan into published reports: plan, parameters, execution, cache, publish."""

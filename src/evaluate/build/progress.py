@@ -1,0 +1,92 @@
+"""How a build shows its progress: a live display in a terminal, log lines otherwise.
+
+A scheduler (cron, CI) reads plain timestamped lines; a person at a terminal
+gets a rich progress bar. The command line picks one with :func:`for_stream`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import TextIO
+
+from evaluate.build.run import Job, Progress, ReportResult
+
+log = logging.getLogger("evaluate.build.run")
+
+
+def _outcome(result: ReportResult) -> str:
+    if result.failure is None:
+        return f"ok in {result.seconds:.1f} s"
+    return f"FAILED after {result.seconds:.1f} s: {result.failure.describe()}"
+
+
+class LogProgress(Progress):
+    """One log line per event, for unattended runs."""
+
+    def start(self, jobs: list[Job]) -> None:  # noqa: D102
+        log.info("building %d report(s)", len(jobs))
+
+    def report_started(self, job: Job) -> None:  # noqa: D102
+        log.info("started  %s", job.report.name)
+
+    def report_finished(self, result: ReportResult) -> None:  # noqa: D102
+        level = logging.INFO if result.failure is None else logging.ERROR
+        log.log(level, "finished %s: %s", result.name, _outcome(result))
+
+    def report_reused(self, result: ReportResult, from_build: str) -> None:  # noqa: D102
+        log.info("reused %s from build %s (unchanged)", result.name, from_build)
+
+
+class LiveProgress(Progress):
+    """A rich progress bar with a line per finished report, for a person at a terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+        from rich.progress import Progress as RichProgress
+
+        self.console = Console(file=stream)
+        self.bar = RichProgress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                MofNCompleteColumn(), TimeElapsedColumn(),
+                                console=self.console, transient=True)
+        self.task = None
+        self.running: list[str] = []
+
+    def _describe(self) -> str:
+        return "running " + ", ".join(self.running) if self.running else "finishing"
+
+    def start(self, jobs: list[Job]) -> None:  # noqa: D102
+        self.bar.start()
+        self.task = self.bar.add_task("starting", total=len(jobs))
+
+    def report_started(self, job: Job) -> None:  # noqa: D102
+        self.running.append(job.report.name)
+        self.bar.update(self.task, description=self._describe())
+
+    def report_finished(self, result: ReportResult) -> None:  # noqa: D102
+        if result.name in self.running:
+            self.running.remove(result.name)
+        mark = "[green]✓[/]" if result.failure is None else "[red]✗[/]"
+        self.console.print(f"{mark} {result.name}: {_outcome(result)}", highlight=False)
+        self.bar.update(self.task, advance=1, description=self._describe())
+
+    def report_reused(self, result: ReportResult, from_build: str) -> None:  # noqa: D102
+        self.console.print(f"[green]=[/] reused {result.name} from build {from_build} "
+                           "(unchanged)", highlight=False)
+        self.bar.update(self.task, advance=1, description=self._describe())
+
+    def stop(self) -> None:
+        """Remove the live bar (its lines stay)."""
+        self.bar.stop()
+
+
+def for_stream(stream: TextIO = sys.stderr) -> Progress:
+    """A live display when ``stream`` is a terminal, plain log lines otherwise."""
+    return LiveProgress(stream) if stream.isatty() else LogProgress()

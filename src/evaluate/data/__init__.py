@@ -1,0 +1,1 @@
+"""Reading and checking a club's files, and the synthetic demo club."""

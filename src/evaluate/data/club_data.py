@@ -1,0 +1,56 @@
+"""A whole club folder, read and checked once: what every report starts from.
+
+:func:`load_club_data` runs the folder check (:func:`evaluate.data.checks.check_club`), stops
+with one error listing every problem, and returns the club's files as a :class:`ClubData`.
+The decision analysis, the candidate profile and the usage review all start here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from evaluate.data.assumptions import ASSUMPTIONS_FILE, Assumptions
+from evaluate.data.checkins import CheckinProfile
+from evaluate.data.checks import FolderCheck, check_club
+from evaluate.data.club import CLUB_FILE, ClubInfo
+from evaluate.data.equipment import EQUIPMENT_FILE
+from evaluate.data.members import MEMBERS_FILE
+
+
+@dataclass(frozen=True)
+class ClubData:
+    """Everything read from one club folder, checked (see :func:`evaluate.data.checks.check_club`).
+
+    ``checkins`` and ``usage`` are ``None`` when the club has no such log; ``checkins`` is
+    the log's :class:`~evaluate.data.checkins.CheckinProfile` (counts per hour of the week, all the
+    model reads from it), or a loaded log. ``check`` keeps what was read, what was missing and
+    every warning, for the data-quality section.
+    """
+
+    data_dir: Path
+    club: ClubInfo
+    members: pd.DataFrame
+    equipment: pd.DataFrame
+    assumptions: Assumptions
+    checkins: CheckinProfile | pd.DataFrame | None
+    usage: pd.DataFrame | None
+    check: FolderCheck
+
+
+def load_club_data(data_dir: Path) -> ClubData:
+    """Read and check the whole club folder once; raise one error listing every problem."""
+    check = check_club(Path(data_dir))
+    check.raise_errors()
+    loaded = check.loaded
+
+    def log(name: str) -> pd.DataFrame | None:
+        frame = loaded.get(name)
+        return None if frame is None or frame.attrs.get("file") is None else frame
+
+    return ClubData(data_dir=Path(data_dir), club=loaded[CLUB_FILE],
+                    members=loaded[MEMBERS_FILE], equipment=loaded[EQUIPMENT_FILE],
+                    assumptions=loaded[ASSUMPTIONS_FILE], checkins=log("check-ins"),
+                    usage=log("equipment usage"), check=check)

@@ -1,0 +1,269 @@
+"""Generate the demo club's check-in log and equipment-usage log from its roster.
+
+Like :mod:`evaluate.data.demo`, every figure cites ``REF §n`` (section n of the project's
+reference notes, ``epidemiology-and-industry.md``) or is marked ASSUMPTION. The work is done on
+integer arrays (member codes, minutes since 1970-01-01 in local time) so that a year of check-ins
+for 1,000,000 members (``bench/data_scale.py``) takes seconds, not hours; the pandas and Arrow
+wrappers at the end turn those arrays into the frames and files the loaders read.
+
+Each generator takes its own random stream, derived from the club's seed, so adding or changing
+the logs never changes the roster drawn from the same seed.
+"""
+
+from __future__ import annotations
+
+import heapq
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+MINUTES_PER_DAY = 1440
+LOG_DAYS = 365  # the logs cover the year before the export date (the export day itself excluded)
+CHECKINS_STREAM, USAGE_STREAM = 1, 2  # random streams: default_rng([seed, stream])
+
+# Days of the week, Monday first. REF §2d says only "weekends lower" (no share per day).
+# ASSUMPTION: weights falling off from Monday to Sunday, used to pick a member's days within a
+# week (without replacement, so members who come often spread a little more evenly).
+WEEKDAY_SHARES = np.array([0.17, 0.16, 0.16, 0.155, 0.135, 0.12, 0.10])
+
+# Hour of day (relative weight of check-ins starting in that hour, local time). REF §2d gives
+# the pattern only qualitatively: an early-morning peak (about 5/6-8/9 am), a smaller lunch peak
+# (about 11:30 am-1:30 pm), the quietest period at about 1-4 pm and the largest peak at about
+# 4/5-7/8 pm on weekdays; no source gives a share per hour (REF §5, item 6). ASSUMPTION: the
+# weights below follow that shape; opening hours 5:00-23:00 on weekdays and 7:00-21:00 at
+# weekends, with a late-morning weekend peak. Check: with 1.5 visits a week (REF §2a) about 7% of
+# the members check in during the three evening peak hours of a Monday, against IHRSA's "10-12%
+# of membership ... during those hours" (REF §2d), a rule from years when members came 2.1 times
+# a week; scaled by 2.1/1.5 it would be 10%.
+HOURLY_WEIGHTS_WEEKDAY = {5: 3, 6: 7, 7: 8, 8: 6, 9: 4, 10: 3.5, 11: 4, 12: 5.5, 13: 4,
+                          14: 2.5, 15: 2.5, 16: 5, 17: 9, 18: 10, 19: 8, 20: 5, 21: 2.5, 22: 1}
+HOURLY_WEIGHTS_WEEKEND = {7: 3, 8: 6, 9: 9, 10: 10, 11: 9, 12: 7, 13: 5, 14: 4, 15: 4, 16: 4,
+                          17: 4, 18: 3, 19: 2, 20: 1}
+# ASSUMPTION: a frozen member paused on a day in the last 90 days and has not come since.
+FROZEN_WITHIN_DAYS = 90
+
+
+def _hour_cdf(weights: dict[int, float]) -> np.ndarray:
+    """Cumulative share of check-ins by hour 0-23, for drawing hours by inverse CDF."""
+    shares = np.zeros(24)
+    for hour, weight in weights.items():
+        shares[hour] = weight
+    return np.cumsum(shares / shares.sum())
+
+
+# Equipment the demo club already owns: units, share of members who use the machine at all,
+# chance such a member uses it on a visit, and the session length (lognormal: median minutes,
+# sigma of the log). REF §2d: 26.6% of members use resistance machines (2024); no source gives
+# uses per machine (REF §5, item 7), so every figure below is an ASSUMPTION, chosen so that the
+# busiest machines (leg press, rowers) are in use about half of their peak hour, inside
+# GYMetrix's target of 40-60% of units free at peak (REF §2d), and the short back-extension sets
+# much less. Units must match ``owned_units`` in the demo's equipment.csv.
+OWNED_EQUIPMENT = {
+    #                   units, users, per visit, median min, sigma
+    "back_extension_45": (1, 0.12, 0.40, 5.0, 0.4),
+    "leg_press": (1, 0.20, 0.50, 8.0, 0.4),
+    "rower": (2, 0.15, 0.50, 15.0, 0.5),
+}
+SESSION_START_MINUTES = (5, 50)  # ASSUMPTION: a session starts 5-50 min after checking in
+MAX_WAIT_MINUTES = 10  # ASSUMPTION: a member waits up to 10 min for a free unit, else skips it
+SESSION_MINUTES_RANGE = (1, 60)  # ASSUMPTION: sessions are clipped to 1-60 minutes
+CHUNK_MEMBERS = 100_000  # members drawn at once; changing it changes large clubs' check-ins
+
+
+def log_window(today: date, days: int = LOG_DAYS) -> tuple[int, int]:
+    """First and last+1 day of the logs as days since 1970-01-01: the ``days`` before ``today``."""
+    end = int((pd.Timestamp(today) - pd.Timestamp(0)).days)
+    return end - days, end
+
+
+def _visit_days(rng: np.random.Generator, first: np.ndarray, stop: np.ndarray,
+                visits_per_week: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Owner (member position) and day of each visit: at most one visit a day.
+
+    Each member's presence is cut into weeks from their first day. Week ``w`` gets
+    ``floor(v*(w+1) + phase) - floor(v*w + phase)`` visits (``v`` visits per week, ``phase``
+    uniform per member), so a member's total is within one visit of ``v`` × weeks present and
+    the club total unbiased; a last, partial week counts pro rata. The days within a week are
+    drawn without replacement, weighted by :data:`WEEKDAY_SHARES` (exponential keys over the
+    weights, smallest first), so weekends get fewer visits and nobody comes twice a day.
+    """
+    days_present = np.maximum(stop - first, 0)
+    weeks = -(-days_present // 7)
+    owner = np.repeat(np.arange(len(first), dtype=np.int32), weeks)
+    week = np.arange(len(owner)) - np.repeat(np.cumsum(weeks) - weeks, weeks)
+    v = np.nan_to_num(visits_per_week)[owner]
+    phase = rng.random(len(first))[owner]
+    open_days = np.minimum(days_present[owner] - 7 * week, 7)  # 7, or fewer in the last week
+    done = v * week  # visits due before this week
+    count = (np.floor(done + v * open_days / 7 + phase) - np.floor(done + phase)).astype(int)
+    start = first[owner] + 7 * week
+    weekday = (start[:, None] + np.arange(7) + 3) % 7  # 1970-01-01 was a Thursday
+    keys = rng.exponential(size=(len(owner), 7)) / WEEKDAY_SHARES[weekday]
+    keys[np.arange(7) >= open_days[:, None]] = np.inf  # days after the member left
+    order = np.argsort(keys, axis=1)
+    chosen = np.arange(7) < count[:, None]
+    return np.broadcast_to(owner[:, None], order.shape)[chosen], (start[:, None] + order)[chosen]
+
+
+def draw_checkins(rng: np.random.Generator, first: np.ndarray, stop: np.ndarray,
+                  visits_per_week: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Check-ins of members present on days [first, stop): member positions and local minutes.
+
+    Returns ``(owner, minute)``: the member's position in the input arrays (int32) and the
+    check-in time in minutes since 1970-01-01 00:00 local time (int64), unsorted.
+    """
+    owner, day = _visit_days(rng, first, stop, visits_per_week)
+    weekend = (day + 3) % 7 >= 5
+    u = rng.random(len(day))
+    hour = np.where(weekend, np.searchsorted(_hour_cdf(HOURLY_WEIGHTS_WEEKEND), u, side="right"),
+                    np.searchsorted(_hour_cdf(HOURLY_WEIGHTS_WEEKDAY), u, side="right"))
+    minute = day * MINUTES_PER_DAY + hour * 60 + rng.integers(0, 60, size=len(day))
+    return owner, minute
+
+
+def presence(members: pd.DataFrame, today: date, rng: np.random.Generator,
+             days: int = LOG_DAYS) -> tuple[np.ndarray, np.ndarray]:
+    """Each member's first and last+1 day of coming to the club within the log window.
+
+    From join to cancellation (the cancel day excluded), clipped to the window; a frozen
+    member stops on a day drawn in the last :data:`FROZEN_WITHIN_DAYS` days. Days since 1970.
+    """
+    start, end = log_window(today, days)
+    epoch = pd.Timestamp(0)
+    join = (members["join_date"] - epoch).dt.days.to_numpy(dtype=np.int64)
+    cancel = (members["cancel_date"] - epoch).dt.days.to_numpy(dtype=float, na_value=np.nan)
+    stop = np.where(np.isnan(cancel), end, cancel).astype(np.int64)
+    frozen = (members["status"] == "frozen").to_numpy()
+    paused = end - rng.integers(1, FROZEN_WITHIN_DAYS + 1, size=len(members))
+    stop = np.where(frozen, np.minimum(stop, paused), stop)
+    first = np.clip(join, start, end)
+    return first, np.clip(stop, first, end)
+
+
+def sort_checkins(owner: np.ndarray, minute: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sort check-ins by time (then member); drop exact repeats (none arise from the draw).
+
+    Sorting one packed int64 key is several times faster than a lexsort of 75 million rows.
+    """
+    shift = max(int(owner.max(initial=0)).bit_length(), 1)
+    key = (minute << shift) | owner.astype(np.int64)
+    key.sort()
+    key = key[np.concatenate(([True], key[1:] != key[:-1]))] if len(key) else key
+    return (key & ((1 << shift) - 1)).astype(np.int32), key >> shift
+
+
+def checkin_arrays(members: pd.DataFrame, seed: int, today: date, days: int = LOG_DAYS,
+                   chunk: int = CHUNK_MEMBERS) -> tuple[np.ndarray, np.ndarray]:
+    """A year of check-ins for the roster as arrays: member positions and local minutes.
+
+    Sorted by time; see :func:`generate_checkins`. Members are drawn ``chunk`` at a time so that
+    a roster of a million needs about 1.5 GiB, not three times that.
+    """
+    rng = np.random.default_rng([seed, CHECKINS_STREAM])
+    first, stop = presence(members, today, rng, days)
+    visits = members["visits_per_week"].to_numpy(float)
+    owners, minutes = [], []
+    for lo in range(0, len(members), chunk):
+        owner, minute = draw_checkins(rng, first[lo:lo + chunk], stop[lo:lo + chunk],
+                                      visits[lo:lo + chunk])
+        owners.append(owner + np.int32(lo))
+        minutes.append(minute)
+    if not owners:
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int64)
+    owner, minute = np.concatenate(owners), np.concatenate(minutes)
+    del owners, minutes
+    return sort_checkins(owner, minute)
+
+
+def generate_checkins(members: pd.DataFrame, seed: int, today: date,
+                      days: int = LOG_DAYS) -> pd.DataFrame:
+    """A year of check-ins for the roster ``members``, as exported on ``today``.
+
+    Returns ``member_id`` (categorical over the roster's ids) and ``timestamp`` (datetime64,
+    local time, minute resolution), sorted by time. Each member's number of visits is their
+    ``visits_per_week`` times the weeks they were present (within one visit), at most one a
+    day, see :func:`_visit_days`; the same seed gives the same rows.
+    """
+    owner, minute = checkin_arrays(members, seed, today, days)
+    return pd.DataFrame({
+        "member_id": pd.Categorical.from_codes(owner, categories=members["member_id"]),
+        "timestamp": (minute * 60).astype("datetime64[s]").astype("datetime64[us]"),
+    })
+
+
+def _allocate_units(start: np.ndarray, duration: np.ndarray, units: int) -> np.ndarray:
+    """Start minute of each session once units are shared; -1 where the member gave up.
+
+    Greedy in order of arrival: a session takes the unit that frees first, waiting at most
+    :data:`MAX_WAIT_MINUTES`, so no more sessions overlap than there are units.
+    """
+    free_at = [np.iinfo(np.int64).min] * units  # heap of the minute each unit frees
+    begins = np.full(len(start), -1, dtype=np.int64)
+    for i, (arrive, length) in enumerate(zip(start.tolist(), duration.tolist(), strict=True)):
+        begin = max(arrive, free_at[0])
+        if begin - arrive <= MAX_WAIT_MINUTES:
+            heapq.heapreplace(free_at, begin + length)
+            begins[i] = begin
+    return begins
+
+
+def generate_equipment_usage(members: pd.DataFrame, checkins: pd.DataFrame,
+                             seed: int) -> pd.DataFrame:
+    """Sessions on the machines the club owns (:data:`OWNED_EQUIPMENT`), during check-ins.
+
+    Returns ``timestamp`` (session start, datetime64 local time, minute resolution),
+    ``equipment_id``, ``duration_min`` (int, minutes) and ``member_id`` (categorical), sorted
+    by time and machine. A session starts during one of the member's check-ins, after any
+    earlier session of that visit ended (machines are taken in the order of
+    :data:`OWNED_EQUIPMENT`); sessions on a machine never outnumber its units at any minute.
+    """
+    rng = np.random.default_rng([seed, USAGE_STREAM])
+    owner = checkins["member_id"].cat.codes.to_numpy()
+    arrived = checkins["timestamp"].to_numpy().astype("datetime64[m]").astype(np.int64)
+    busy_until = arrived.copy()  # a member's next session starts after their last one ends
+    parts = []
+    for equipment_id, (units, users, per_visit, median, sigma) in OWNED_EQUIPMENT.items():
+        is_user = rng.random(len(members)) < users
+        chosen = np.flatnonzero(is_user[owner] & (rng.random(len(owner)) < per_visit))
+        start = np.maximum(arrived[chosen] + rng.integers(*SESSION_START_MINUTES, endpoint=True,
+                                                          size=len(chosen)), busy_until[chosen])
+        length = np.clip(np.rint(rng.lognormal(np.log(median), sigma, size=len(chosen))),
+                         *SESSION_MINUTES_RANGE).astype(np.int64)
+        order = np.argsort(start, kind="stable")
+        begin = _allocate_units(start[order], length[order], units)
+        done = begin >= 0
+        busy_until[chosen[order][done]] = begin[done] + length[order][done]
+        parts.append(pd.DataFrame({
+            "timestamp": begin[done], "equipment_id": equipment_id,
+            "duration_min": length[order][done], "member_id": owner[chosen[order][done]],
+        }))
+    usage = pd.concat(parts, ignore_index=True).sort_values(["timestamp", "equipment_id"],
+                                                            kind="stable", ignore_index=True)
+    return usage.assign(
+        timestamp=(usage["timestamp"].to_numpy() * 60).astype("datetime64[s]")
+        .astype("datetime64[us]"),
+        member_id=pd.Categorical.from_codes(usage["member_id"].to_numpy(np.int32),
+                                            categories=checkins["member_id"].cat.categories))
+
+
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """A log frame as an Arrow table: ids dictionary-encoded, timestamps in milliseconds.
+
+    Parquet then stores each id once per row group and the sorted times compactly; written
+    without pandas metadata, so the file depends only on the data.
+    """
+    columns = {}
+    for name, values in frame.items():
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes = pa.array(values.cat.codes.to_numpy(np.int32))
+            columns[name] = pa.DictionaryArray.from_arrays(
+                codes, pa.array(values.cat.categories.astype(str).to_numpy(object), pa.string()))
+        elif name == "timestamp":
+            columns[name] = pa.array(values.to_numpy().astype("datetime64[ms]"))
+        elif name == "equipment_id":
+            columns[name] = pa.array(values.to_numpy(object), pa.string()).dictionary_encode()
+        else:
+            columns[name] = pa.array(values.to_numpy())
+    return pa.table(columns)

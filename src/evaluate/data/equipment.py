@@ -1,0 +1,281 @@
+"""Load the candidate machines (``equipment.csv``), checked once, with a source for every figure.
+
+Each cost figure (price, installation, maintenance) and the lifespan carries a status:
+``published`` (a published list price or specification), ``vendor_quote``, or
+``placeholder`` (an estimate to replace with a vendor quote, never to be shown as fact).
+A placeholder price needs a basis in ``price_source`` and a ``price_low``-``price_high``
+range. Installation cost, annual maintenance and lifespan may be left blank only as a
+placeholder: the model then uses the documented defaults in ``assumptions.yml``
+(``installation_share_of_price``, ``maintenance_share_of_price``, ``lifespan_years_strength``
+or ``lifespan_years_cardio``). The file itself is required: there is no default catalogue.
+Every placeholder is reported as a warning on ``frame.attrs["warnings"]``.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+
+from evaluate.data.limits import check_csv_size
+from evaluate.data.validation import (
+    Findings,
+    check_columns,
+    check_required_filled,
+    check_unique,
+    load_column_mapping,
+    normalise_name,
+    parse_category,
+    parse_number,
+    read_text_table,
+)
+from evaluate.errors import DataError, did_you_mean
+
+EQUIPMENT_FILE = "equipment.csv"
+
+ID, NAME, MODEL, TYPE = "equipment_id", "name", "model", "equipment_type"
+PRICE, PRICE_LOW, PRICE_HIGH = "price", "price_low", "price_high"
+INSTALLATION, MAINTENANCE, LIFESPAN = "installation_cost", "annual_maintenance", "lifespan_years"
+FOOTPRINT, SESSION_MINUTES, STATIONS = "footprint_m2", "session_minutes", "stations"
+MUSCLES, BACK_CARE, EVIDENCE = "muscles", "back_care_relevance", "evidence_grade"
+SUPERVISION, OWNED, NOTES = "supervision", "owned_units", "notes"
+
+# Each figure with a status and a source: figure -> (status column, source column).
+FIGURES = {
+    PRICE: ("price_status", "price_source"),
+    INSTALLATION: ("installation_status", "installation_source"),
+    MAINTENANCE: ("maintenance_status", "maintenance_source"),
+    LIFESPAN: ("lifespan_status", "lifespan_source"),
+}
+
+REQUIRED_COLUMNS = (
+    ID, NAME, TYPE, PRICE, "price_status", "price_source", INSTALLATION, "installation_status",
+    "installation_source", MAINTENANCE, "maintenance_status", "maintenance_source", LIFESPAN,
+    "lifespan_status", "lifespan_source", FOOTPRINT, "footprint_source", SESSION_MINUTES,
+    STATIONS, "usage_source", MUSCLES, BACK_CARE, EVIDENCE, "evidence_source", SUPERVISION)
+OPTIONAL_COLUMNS = (MODEL, PRICE_LOW, PRICE_HIGH, OWNED, NOTES)
+COLUMNS = (ID, NAME, MODEL, TYPE, PRICE, PRICE_LOW, PRICE_HIGH, "price_status", "price_source",
+           INSTALLATION, "installation_status", "installation_source", MAINTENANCE,
+           "maintenance_status", "maintenance_source", LIFESPAN, "lifespan_status",
+           "lifespan_source", FOOTPRINT, "footprint_source", SESSION_MINUTES, STATIONS,
+           "usage_source", MUSCLES, BACK_CARE, EVIDENCE, "evidence_source", SUPERVISION, OWNED,
+           NOTES)
+# Blank cells allowed only when the figure's status is placeholder (the model's default applies).
+BLANK_AS_PLACEHOLDER = (INSTALLATION, MAINTENANCE, LIFESPAN)
+
+STATUSES = ("published", "vendor_quote", "placeholder")
+STATUS_ALIASES = {"list_price": "published", "list": "published", "quote": "vendor_quote",
+                  "estimate": "placeholder", "placeholder_estimate": "placeholder"}
+CATEGORIES = {  # column -> allowed values, best or most first
+    TYPE: ("strength", "cardio"),
+    BACK_CARE: ("high", "medium", "low"),
+    EVIDENCE: ("high", "moderate", "low", "very_low"),  # for the machine's back-care claim
+    SUPERVISION: ("none", "brief", "trainer"),
+}
+MUSCLE_NAMES = ("erector_spinae", "gluteus_maximus", "hamstrings", "quadriceps", "calves",
+                "core", "latissimus_dorsi", "upper_back", "chest", "shoulders", "arms")
+DEMO_IDS = ("reverse_hyper", "glute_ham_developer", "back_extension_45", "cable_tower",
+            "rower", "leg_press")
+
+
+def equipment_ids(data_dir: Path) -> list[str] | None:
+    """The ``equipment_id`` of each machine in ``equipment.csv``, reading that column only.
+
+    For checking a parameter that names a machine before a report runs. None when the
+    file or its header cannot be read: :func:`load_equipment` then says why.
+    """
+    path = Path(data_dir) / EQUIPMENT_FILE
+    try:
+        check_csv_size(path)  # a file too large is refused by load_equipment, in words
+        mapping = {normalise_name(k): v for k, v in
+                   (load_column_mapping(data_dir).get(EQUIPMENT_FILE) or {}).items()}
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = csv.reader(handle)
+            header = [mapping.get(normalise_name(c), normalise_name(c)) for c in next(rows)]
+            column = header.index(ID)
+            return [row[column].strip() for row in rows
+                    if len(row) > column and row[column].strip()]
+    except (OSError, UnicodeDecodeError, StopIteration, ValueError, csv.Error, DataError):
+        return None
+
+
+def _check_ids(frame: pd.DataFrame, check: Findings) -> None:
+    check_unique(frame, check, ID, "machine")
+    ids = frame[ID]
+    check.rows((ids != "") & ~ids.str.fullmatch(r"[a-z0-9_]+"), ids, ID, "not a plain identifier",
+               rule="equipment_id is lowercase letters, digits and underscores",
+               fix="write it like reverse_hyper or leg_press")
+
+
+def _check_statuses(frame: pd.DataFrame, check: Findings) -> dict[str, pd.Series]:
+    statuses = {}
+    for figure, (status_col, _source) in FIGURES.items():
+        status = parse_category(frame[status_col], STATUS_ALIASES)
+        check.rows((frame[status_col] != "") & ~status.isin(STATUSES), frame[status_col],
+                   status_col, "unknown status", rule=f"{status_col} is one of "
+                   f"{', '.join(STATUSES)} (list_price and quote are accepted)",
+                   fix="published for a list price, vendor_quote for a quote, placeholder for "
+                       "an estimate")
+        statuses[figure] = status
+        blank = frame[figure] == ""
+        check.rows(blank & (status != "placeholder") & status.isin(STATUSES), frame[figure],
+                   figure, "blank but not a placeholder",
+                   rule=f"{figure} may be blank only when {status_col} is placeholder",
+                   fix=f"enter the figure, or set {status_col} to placeholder to use the default")
+        placeholder = status == "placeholder"
+        shown = "placeholder estimate, not a published figure or a quote"
+        if figure in BLANK_AS_PLACEHOLDER:
+            shown += "; blank cells use the default in assumptions.yml"
+        check.rows(placeholder, frame[figure], figure, shown, rule=f"{status_col} is placeholder",
+                   fix=f"enter a vendor quote (or the maker's published figure) and set "
+                       f"{status_col} to vendor_quote (or published)",
+                   severity="warning")
+    return statuses
+
+
+def _check_numbers(frame: pd.DataFrame, statuses: dict[str, pd.Series],
+                   check: Findings) -> dict[str, pd.Series]:
+    """Parse the numeric columns and check each against its range."""
+    rules = {  # column -> (test for a bad value, rule, fix)
+        PRICE: (lambda v: v < 0, "price >= 0", "write the price without a sign"),
+        PRICE_LOW: (lambda v: v < 0, "price_low >= 0", "write the price without a sign"),
+        PRICE_HIGH: (lambda v: v < 0, "price_high >= 0", "write the price without a sign"),
+        INSTALLATION: (lambda v: v < 0, "installation_cost >= 0", "write 0 if installation is "
+                       "free"),
+        MAINTENANCE: (lambda v: v < 0, "annual_maintenance >= 0", "write 0 if there is none"),
+        LIFESPAN: (lambda v: v <= 0, "lifespan_years > 0", "give the expected years of use"),
+        FOOTPRINT: (lambda v: v <= 0, "footprint_m2 > 0", "give the floor area with clearance"),
+        SESSION_MINUTES: (lambda v: v <= 0, "session_minutes > 0", "give minutes per use"),
+        STATIONS: (lambda v: (v < 1) | (v != v.round()), "stations is a whole number >= 1",
+                   "give how many members can use one unit at once, e.g. 1"),
+        OWNED: (lambda v: (v < 0) | (v != v.round()), "owned_units is a whole number >= 0",
+                "give how many the club already has, 0 if none"),
+    }
+    parsed = {}
+    for col, (bad, rule, fix) in rules.items():
+        if col not in frame.columns:
+            continue
+        raw = frame[col]
+        value = parse_number(raw)
+        check.rows((raw != "") & value.isna(), raw, col, "not a number",
+                   rule=f"{col} is a plain number", fix="remove currency signs, units and "
+                                                       "thousands separators")
+        check.rows(bad(value), raw, col, "value out of range", rule=rule, fix=fix)
+        parsed[col] = value
+    low, high = parsed.get(PRICE_LOW), parsed.get(PRICE_HIGH)
+    if low is None or high is None:
+        low = high = pd.Series(float("nan"), index=frame.index)
+    check.rows(low.isna() != high.isna(), frame[PRICE], PRICE_LOW, "only one end of the range",
+               rule="price_low and price_high are both given or both blank", fix="give both")
+    check.rows((low > parsed[PRICE]) | (parsed[PRICE] > high), frame[PRICE], PRICE,
+               "price outside its low-high range", rule="price_low <= price <= price_high",
+               fix="check the range against its basis in price_source")
+    check.rows((statuses[PRICE] == "placeholder") & (low.isna() | high.isna()), frame[PRICE],
+               PRICE_LOW, "a placeholder price without a range",
+               rule="a placeholder price has price_low and price_high and a basis",
+               fix="give the range the estimate rests on, or enter a vendor quote")
+    parsed[PRICE_LOW], parsed[PRICE_HIGH] = low, high
+    return parsed
+
+
+def _check_categories(frame: pd.DataFrame, check: Findings) -> dict[str, pd.Series]:
+    parsed = {}
+    for col, allowed in CATEGORIES.items():
+        values = parse_category(frame[col], {"very low": "very_low"})
+        check.rows((frame[col] != "") & ~values.isin(allowed), frame[col], col, "unknown value",
+                   rule=f"{col} is one of {', '.join(allowed)} (any case)",
+                   fix=f"use one of {', '.join(allowed)}")
+        parsed[col] = values
+    tokens = frame[MUSCLES].str.lower().str.replace(r"[ \-]+", "_", regex=True).str.split(";")
+    tokens = tokens.map(lambda names: [n.strip("_") for n in names if n.strip("_")])
+    unknown = tokens.map(lambda names: [n for n in names if n not in MUSCLE_NAMES])
+    for position in unknown[unknown.map(bool)].index:
+        first = unknown[position][0]
+        hint = did_you_mean(first, MUSCLE_NAMES)
+        check.add("unknown muscle name", row=int(frame.index.get_loc(position)) + 2,
+                  column=MUSCLES, value=first,
+                  rule="muscles is a ;-separated list of: " + ", ".join(MUSCLE_NAMES),
+                  fix=f"{hint}use the names listed in data/README.md")
+    parsed[MUSCLES] = tokens.map(";".join)
+    return parsed
+
+
+def _typed(frame: pd.DataFrame, numbers: dict[str, pd.Series], statuses: dict[str, pd.Series],
+           categories: dict[str, pd.Series]) -> pd.DataFrame:
+    out: dict[str, object] = {}
+    for col in COLUMNS:
+        if col in (STATIONS, OWNED):
+            out[col] = numbers.get(col, pd.Series(0, index=frame.index)).astype("int64")
+        elif col in numbers:
+            out[col] = numbers[col].astype("float64")
+        elif col in CATEGORIES:
+            out[col] = pd.Categorical(categories[col], categories=list(CATEGORIES[col]))
+        elif col == MUSCLES:
+            out[col] = categories[col].astype("str")
+        elif col in [s for s, _ in FIGURES.values()]:
+            figure = next(f for f, (s, _) in FIGURES.items() if s == col)
+            out[col] = pd.Categorical(statuses[figure], categories=list(STATUSES))
+        else:
+            out[col] = (frame[col] if col in frame.columns
+                        else pd.Series("", index=frame.index)).astype("str")
+    return pd.DataFrame(out).reset_index(drop=True)
+
+
+def load_equipment(data_dir: Path) -> pd.DataFrame:
+    """Read and check ``equipment.csv`` in ``data_dir``; return one typed row per machine.
+
+    Money columns (``price``, ``price_low``/``price_high``, ``installation_cost``,
+    ``annual_maintenance``) are floats in the club's currency (``club.yml``), per unit
+    (maintenance per year); ``lifespan_years`` in years; ``footprint_m2`` in m² including
+    clearance; ``session_minutes`` per use; ``stations`` and ``owned_units`` integers.
+    Blank placeholders are NaN. Statuses and ``equipment_type``, ``back_care_relevance``,
+    ``evidence_grade``, ``supervision`` are categoricals; ``muscles`` a normalised
+    ``;``-separated string. Placeholder warnings are on ``frame.attrs["warnings"]``.
+
+    Raises
+    ------
+    DataError
+        Listing every problem found, each with file, spreadsheet row, column, rule and fix.
+    """
+    path = Path(data_dir) / EQUIPMENT_FILE
+    check = Findings(path)
+    raw = read_text_table(path, what="the equipment catalogue",
+                          fix_missing="put the candidate machines in equipment.csv "
+                                      "(see data/README.md), or copy data/demo/equipment.csv")
+    frame, _ = check_columns(raw, check, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS,
+                             mapping=load_column_mapping(data_dir).get(EQUIPMENT_FILE))
+    check.raise_errors()  # the rules below need every required column
+    if frame.empty:
+        raise DataError.single("no machines: the file has a header but no rows", file=path,
+                               rule="at least one candidate", fix="add a row per machine")
+    filled = [c for c in REQUIRED_COLUMNS if c not in BLANK_AS_PLACEHOLDER]
+    check_required_filled(frame, check, filled)
+    _check_ids(frame, check)
+    statuses = _check_statuses(frame, check)
+    numbers = _check_numbers(frame, statuses, check)
+    categories = _check_categories(frame, check)
+    check.raise_errors()
+    equipment = _typed(frame, numbers, statuses, categories)
+    equipment.attrs["warnings"] = check.warnings
+    return equipment
+
+
+def placeholder_figures(equipment: pd.DataFrame) -> pd.DataFrame:
+    """Every placeholder figure as a tidy table a report prints next to the numbers.
+
+    Columns: ``equipment_id``, ``figure`` (e.g. ``price``), ``value`` (NaN when blank: the
+    model's default applies), ``source`` (the stated basis).
+    """
+    parts = []
+    for figure, (status_col, source_col) in FIGURES.items():
+        rows = equipment[equipment[status_col] == "placeholder"]
+        parts.append(pd.DataFrame({ID: rows[ID], "figure": figure, "value": rows[figure],
+                                   "source": rows[source_col]}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def muscles_long(equipment: pd.DataFrame) -> pd.DataFrame:
+    """One row per machine and muscle it trains: columns ``equipment_id``, ``muscle``."""
+    long = equipment[[ID, MUSCLES]].assign(muscle=equipment[MUSCLES].str.split(";"))
+    return long.explode("muscle")[[ID, "muscle"]].reset_index(drop=True)

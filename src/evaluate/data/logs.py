@@ -1,0 +1,475 @@
+"""Reading the club's event logs (check-ins, equipment usage) from CSV or Parquet, checked once.
+
+A log is one file, ``<stem>.csv`` or ``<stem>.parquet``; both at once is an error, none at all
+is fine (the log is optional). CSV goes through :mod:`evaluate.data.validation` like the roster
+(encoding, delimiter, did-you-mean for headers, ``columns.yml`` mapping). Parquet is read with
+pyarrow: its schema (names and types) is checked before any data is read, then the columns
+are read whole and turned into numpy arrays, identifiers into codes over their distinct values.
+
+Why codes: a year of check-ins of 1,000,000 members is about 75 million rows. As Python
+strings the member ids alone would take several GiB and every comparison would hash a string;
+as int32 codes into one dictionary of the distinct ids they take 4 bytes a row, Parquet stores
+them that way already (dictionary encoding), and checking them against the roster hashes each
+distinct id once instead of once per row.
+
+Row numbers in messages are spreadsheet rows: the header is row 1, the first data row is row 2.
+Parquet has no header, but its rows are numbered the same way, as if the file were exported to
+CSV (the first data row is row 2), so a message reads the same whichever format the club uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from evaluate.data.validation import (
+    COLUMN_MAPPING_FILE,
+    MAX_LISTED,
+    Findings,
+    check_columns,
+    load_column_mapping,
+    normalise_name,
+    parse_number,
+    read_text_table,
+    row_list,
+)
+from evaluate.errors import DataError, Problem, did_you_mean
+
+LOG_SUFFIXES = (".csv", ".parquet")
+TIMESTAMP = "timestamp"
+TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")  # local time, "T" also accepted
+TIMESTAMP_DTYPE = "datetime64[us]"
+MINUTES_PER_DAY = 1440
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True)
+class LogSchema:
+    """What one log holds: its file stem, its columns and which of them are ids or numbers."""
+
+    stem: str
+    what: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every column of the contract, required first."""
+        return self.required + self.optional
+
+
+@dataclass
+class LogColumns:
+    """A log read into arrays, one entry per data row in file order (before any check)."""
+
+    path: Path
+    timestamp: np.ndarray  # datetime64[us] local time; NaT where empty or unreadable
+    ids: dict[str, pd.Categorical] = field(default_factory=dict)  # NaN where empty
+    numbers: dict[str, np.ndarray] = field(default_factory=dict)  # float64, NaN where empty
+    text: dict[str, pd.Series] = field(default_factory=dict)  # cells as written (text only)
+    known_prefix: dict[str, int] = field(default_factory=dict)  # leading categories known
+
+    def __len__(self) -> int:
+        return len(self.timestamp)
+
+
+def find_log(data_dir: Path, schema: LogSchema) -> Path | None:
+    """The log's file in ``data_dir`` (CSV or Parquet), or None when the club has none.
+
+    Raises a :class:`DataError` when both are present, or the file is too large to read.
+    """
+    found = [Path(data_dir) / f"{schema.stem}{s}" for s in LOG_SUFFIXES]
+    found = [p for p in found if p.is_file()]
+    if len(found) > 1:
+        raise DataError.single(f"both {found[0].name} and {found[1].name} are present",
+                               file=found[0].parent, rule=f"{schema.what} is one file, CSV or "
+                               "Parquet", fix="keep the newer export and remove the other")
+    if found:  # too large to read: refused before any reader opens it (evaluate.data.limits)
+        from evaluate.data.limits import check_csv_size, check_parquet_log
+
+        (check_parquet_log if found[0].suffix == ".parquet" else check_csv_size)(found[0])
+    return found[0] if found else None
+
+
+def missing_log_warning(data_dir: Path, schema: LogSchema, fallback: str) -> Problem:
+    """The warning that a loader attaches when the optional log is absent."""
+    return Problem(f"no {schema.what} ({schema.stem}.csv or {schema.stem}.parquet)",
+                   file=Path(data_dir), rule=f"{schema.what} is optional",
+                   fix=f"{fallback}; add the file to use the club's own figures",
+                   severity="warning")
+
+
+def flag_rows(findings: Findings, flags: np.ndarray, value_at: Callable[[int], object],
+              column: str, message: str, rule: str, fix: str, severity: str = "error") -> None:
+    """Record one problem for every data row where ``flags`` is true (cf. ``Findings.rows``).
+
+    ``value_at(i)`` gives the offending value of data row ``i`` (0-based); only the first few
+    are read, so this costs one pass over ``flags`` however long the log is.
+    """
+    positions = np.flatnonzero(flags)
+    if not len(positions):
+        return
+    rows = (positions[: MAX_LISTED + 1] + 2).tolist()  # the header is spreadsheet row 1
+    values = [value_at(int(i)) for i in positions[:MAX_LISTED]]
+    shown = row_list(rows[:MAX_LISTED])
+    if len(positions) > MAX_LISTED:
+        shown = f"{shown} and {len(positions) - MAX_LISTED} more"
+        message = f"{message} ({len(positions)} rows)"
+    findings.problems.append(Problem(message, file=findings.file, row=shown, column=column,
+                                     value=values[0] if len(positions) == 1 else values,
+                                     rule=rule, fix=fix, severity=severity))
+
+
+def read_log(path: Path, schema: LogSchema, findings: Findings,
+             known: Mapping[str, pd.Index | None] | None = None) -> LogColumns:
+    """Read a log file into arrays; raise a :class:`DataError` if its columns are unusable.
+
+    ``known`` maps an id column to the ids it may hold (e.g. the roster's member ids): the
+    Parquet reader then codes ids against them directly; checking happens in
+    :func:`check_ids` either way.
+    """
+    mapping = load_column_mapping(path.parent).get(path.name)
+    if path.suffix == ".parquet":
+        return _read_parquet(path, schema, findings, mapping, known or {})
+    return _read_csv(path, schema, findings, mapping)
+
+
+def parse_timestamps(raw: pd.Series) -> np.ndarray:
+    """Local date-times from text; NaT where empty or unreadable.
+
+    Accepts ``YYYY-MM-DD HH:MM`` with optional seconds, and ``T`` between date and time.
+    A date alone, or a time-zone offset, does not parse: the log needs local clock times.
+    """
+    text = raw.where(raw != "").str.replace("T", " ", n=1, regex=False)
+    parsed = pd.to_datetime(text, format=TIMESTAMP_FORMATS[0], errors="coerce")
+    for fmt in TIMESTAMP_FORMATS[1:]:
+        retry = parsed.isna() & text.notna()
+        if retry.any():
+            parsed = parsed.mask(retry, pd.to_datetime(text[retry], format=fmt, errors="coerce"))
+    return parsed.to_numpy(dtype=TIMESTAMP_DTYPE)
+
+
+def _categorical(values: np.ndarray | pd.Series) -> pd.Categorical:
+    """Identifiers as a categorical over their distinct values; empty text becomes missing."""
+    values = pd.Series(values, dtype="str").str.strip()
+    return pd.Categorical(values.where(values != ""))
+
+
+def _read_csv(path: Path, schema: LogSchema, findings: Findings,
+              mapping: Mapping[str, str] | None) -> LogColumns:
+    raw = read_text_table(path, what=schema.what,
+                          fix_missing=f"export {schema.what} as {path.name}")
+    frame, _ = check_columns(raw, findings, required=schema.required, optional=schema.optional,
+                             mapping=mapping)
+    findings.raise_errors()
+    log = LogColumns(path, parse_timestamps(frame[TIMESTAMP]),
+                     text={c: frame[c] for c in frame.columns})
+    for col in schema.ids:
+        if col in frame.columns:
+            log.ids[col] = _categorical(frame[col].to_numpy())
+    for col in schema.numbers:
+        if col in frame.columns:
+            log.numbers[col] = parse_number(frame[col]).to_numpy(dtype=float)
+    return log
+
+
+def _parquet_columns(path: Path, schema: LogSchema, findings: Findings,
+                     mapping: Mapping[str, str] | None) -> tuple[dict[str, str], pa.Schema]:
+    """Map the file's column names onto the contract's; report missing and repeated ones."""
+    try:
+        arrow_schema = pq.read_schema(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise DataError.single(f"not a readable Parquet file ({exc})", file=path,
+                               rule=f"{schema.what} is CSV or Parquet",
+                               fix="export it again, or as CSV") from exc
+    mapping = {normalise_name(k): v for k, v in (mapping or {}).items()}
+    source: dict[str, str] = {}
+    extra = []
+    for name in arrow_schema.names:
+        contract = mapping.get(normalise_name(name), normalise_name(name))
+        if contract in source:
+            findings.add("column appears more than once", column=contract,
+                         rule="each column once", fix="delete or rename the extra column")
+        elif contract in schema.columns:
+            source[contract] = name
+        else:
+            extra.append(name)
+    for col in schema.required:
+        if col not in source:
+            hint = did_you_mean(col, extra)
+            fix = (f"{hint}Rename that column to '{col}', or map it in {COLUMN_MAPPING_FILE}"
+                   if hint else f"add a column '{col}' (see data/README.md)")
+            findings.add("required column is missing", column=col,
+                         rule="required columns: " + ", ".join(schema.required), fix=fix)
+    return source, arrow_schema
+
+
+def _type_problem(col: str, kind: str, dtype: pa.DataType) -> tuple[str, str, str] | None:
+    """(message, rule, fix) when a Parquet column's type cannot hold this kind of value."""
+    text = pa.types.is_string(dtype) or pa.types.is_large_string(dtype)
+    if pa.types.is_dictionary(dtype):
+        dtype, text = dtype.value_type, pa.types.is_string(dtype.value_type)
+    if kind == "timestamp":
+        if pa.types.is_timestamp(dtype) and dtype.tz is not None:
+            return (f"time-zone-aware timestamps ({dtype.tz})", "timestamps are local clock "
+                    "times without a time zone", "convert to the club's local time and drop "
+                    "the time zone before exporting")
+        if not (pa.types.is_timestamp(dtype) or text):
+            return (f"type {dtype} is not a date-time", f"{col} is a timestamp, or text "
+                    "like 2026-03-02 18:05", f"store {col} as a timestamp")
+    elif kind == "id" and not (text or pa.types.is_integer(dtype)):
+        return (f"type {dtype} is not an identifier", f"{col} is text or a whole number",
+                f"store {col} as text")
+    elif kind == "number" and not (text or pa.types.is_integer(dtype)
+                                   or pa.types.is_floating(dtype)):
+        return (f"type {dtype} is not a number", f"{col} is a number",
+                f"store {col} as a number")
+    return None
+
+
+def parquet_source(path: Path, schema: LogSchema) -> tuple[dict[str, str], pa.Schema] | None:
+    """The file's column for each contract column of a Parquet log, and the file's schema.
+
+    None when the columns have a problem (a missing, repeated or mistyped column, or an
+    unreadable file): :func:`read_log` then says which, with every detail. Only the schema
+    is read. Names go through the folder's ``columns.yml`` as in :func:`read_log`.
+    """
+    findings = Findings(path)
+    try:
+        source, arrow_schema = _parquet_columns(
+            path, schema, findings, load_column_mapping(path.parent).get(path.name))
+    except DataError:
+        return None
+    kinds = {c: "id" if c in schema.ids else "number" if c in schema.numbers else "timestamp"
+             for c in source}
+    if findings.problems or any(_type_problem(c, kind, arrow_schema.field(source[c]).type)
+                                for c, kind in kinds.items()):
+        return None
+    return source, arrow_schema
+
+
+def id_index(known: pd.Index | Sequence[str]) -> pd.Index:
+    """Known ids as a unique text index, the categories id columns are coded against.
+
+    A text index is kept as it is, so that its hash table (a roster of a million ids takes
+    a tenth of a second to hash) is built once for every log checked against it.
+    """
+    if not (isinstance(known, pd.Index) and known.dtype == "str"):
+        known = pd.Index(known, dtype="str")
+    return known if known.is_unique else known.drop_duplicates()
+
+
+def known_positions(values: pa.Array, known: pd.Index) -> np.ndarray:
+    """Each id's position in ``known`` (unique text, see :func:`id_index`); -1 where absent.
+
+    Looked up in the index's own hash table, built once per index however many logs and
+    dictionaries are checked against it (``pyarrow.compute.index_in`` would hash the
+    roster again on every call).
+    """
+    return known.get_indexer(pd.Index(values.to_pandas(), dtype="str")).astype(np.int64)
+
+
+def _dictionary_codes(column: pa.ChunkedArray,
+                      known: pd.Index | None) -> tuple[pd.Categorical, int]:
+    """Identifiers as int32 codes, looking up each distinct dictionary once, not each row.
+
+    Returns the codes as a categorical and how many leading categories are ``known`` (the
+    roster's ids, in order; any other id follows them), or the log's own distinct ids when
+    ``known`` is None (0 known). Values are trimmed and empty ones become missing. Chunks that
+    share a dictionary (those of a row group, and every row group of a file written by
+    :func:`evaluate.data.demo.write_log`) share one lookup; a plain-encoded column is
+    dictionary-encoded chunk by chunk first, slower but still vectorised.
+    """
+    if not pa.types.is_dictionary(column.type):
+        if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+            column = column.cast(pa.string())
+        column = column.dictionary_encode()
+    slots: dict[tuple[int, ...], int] = {}  # dictionary buffers -> position in `dictionaries`
+    dictionaries, chunk_slot = [], []
+    for chunk in column.chunks:
+        key = (*(b.address if b is not None else 0 for b in chunk.dictionary.buffers()),
+               chunk.dictionary.offset, len(chunk.dictionary))
+        if key not in slots:
+            slots[key] = len(dictionaries)
+            dictionaries.append(chunk.dictionary.cast(pa.string()))
+        chunk_slot.append(slots[key])
+    values = pc.utf8_trim_whitespace(pa.chunked_array(dictionaries, pa.string()))
+    values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+    values = values.combine_chunks()
+    if known is None:
+        encoded = values.dictionary_encode()
+        lookup = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        categories, prefix = pd.Index(encoded.dictionary.to_pandas(), dtype="str"), 0
+    else:
+        prefix = len(known)
+        lookup = known_positions(values, known)  # writable: unknown ids are filled in below
+        unknown = (lookup < 0) & values.is_valid().to_numpy(zero_copy_only=False)
+        strangers = values.filter(pa.array(unknown))
+        extra = pc.unique(strangers)
+        lookup[unknown] = prefix + pc.index_in(strangers, value_set=extra).to_numpy()
+        categories = known.append(pd.Index(extra.to_pandas(), dtype="str")) if len(
+            extra) else known  # the same index: its uniqueness is known already
+    bounds = np.cumsum([0] + [len(d) for d in dictionaries])
+    tables = [np.append(lookup[bounds[i]:bounds[i + 1]], -1).astype(np.int32)
+              for i in range(len(dictionaries))]
+    codes = np.empty(len(column), dtype=np.int32)
+    at = 0
+    for chunk, slot in zip(column.chunks, chunk_slot, strict=True):
+        indices = chunk.indices.fill_null(-1).to_numpy()  # -1 picks the "missing" entry
+        codes[at:at + len(chunk)] = tables[slot][indices]
+        at += len(chunk)
+    return pd.Categorical.from_codes(codes, categories=categories), prefix
+
+
+def _timestamps(column: pa.ChunkedArray) -> np.ndarray:
+    """A timestamp column as datetime64[us] (NaT where null), filled chunk by chunk.
+
+    Chunk by chunk so that peak memory stays one column plus one chunk, not three columns.
+    """
+    out = np.empty(len(column), dtype=TIMESTAMP_DTYPE)
+    ticks = out.view(np.int64)
+    scale = {"s": 1_000_000, "ms": 1_000, "us": 1, "ns": None}[column.type.unit]
+    at = 0
+    for chunk in column.chunks:
+        if scale is None or chunk.null_count:
+            chunk = chunk.cast(pa.timestamp("us")).fill_null(np.iinfo(np.int64).min)
+            ticks[at:at + len(chunk)] = chunk.cast(pa.int64()).to_numpy()
+        else:
+            np.multiply(chunk.cast(pa.int64()).to_numpy(), scale, out=ticks[at:at + len(chunk)])
+        at += len(chunk)
+    return out
+
+
+def _read_parquet(path: Path, schema: LogSchema, findings: Findings,
+                  mapping: Mapping[str, str] | None,
+                  known: Mapping[str, pd.Index | None]) -> LogColumns:
+    source, arrow_schema = _parquet_columns(path, schema, findings, mapping)
+    kinds = {c: "id" if c in schema.ids else "number" if c in schema.numbers else "timestamp"
+             for c in source}
+    for col, kind in kinds.items():
+        problem = _type_problem(col, kind, arrow_schema.field(source[col]).type)
+        if problem:
+            message, rule, fix = problem
+            findings.add(message, column=col, rule=rule, fix=fix)
+    findings.raise_errors()
+    strings = [source[c] for c in schema.ids if c in source
+               and pa.types.is_string(arrow_schema.field(source[c]).type)]
+    try:
+        table = pq.read_table(path, columns=list(source.values()), read_dictionary=strings)
+    except (pa.ArrowException, OSError) as exc:
+        raise DataError.single(f"the Parquet file cannot be read ({exc})", file=path,
+                               rule=f"{schema.what} is CSV or Parquet",
+                               fix="export it again, or as CSV") from exc
+    columns = {c: table.column(name) for c, name in source.items()}
+    del table  # the arrays below replace it column by column
+    log = LogColumns(path, np.empty(0, dtype=TIMESTAMP_DTYPE))
+    stamps = columns.pop(TIMESTAMP)
+    if pa.types.is_timestamp(stamps.type):
+        log.timestamp = _timestamps(stamps)
+    else:
+        log.text[TIMESTAMP] = pd.Series(stamps.fill_null("").to_pandas(), dtype="str")
+        log.timestamp = parse_timestamps(log.text[TIMESTAMP].str.strip())
+    del stamps
+    for col, values in columns.items():
+        if col in schema.ids:
+            ids = known.get(col)
+            log.ids[col], log.known_prefix[col] = _dictionary_codes(
+                values, None if ids is None else id_index(ids))
+        elif pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            log.text[col] = pd.Series(values.fill_null("").to_pandas(), dtype="str").str.strip()
+            log.numbers[col] = parse_number(log.text[col]).to_numpy(dtype=float)
+        else:
+            log.numbers[col] = values.cast(pa.float64()).to_numpy()
+    return log
+
+
+def value_reader(log: LogColumns, column: str) -> Callable[[int], object]:
+    """A function giving the value of ``column`` in data row ``i`` as the file holds it."""
+    if column in log.text:
+        return lambda i: log.text[column].iloc[i]
+    if column in log.ids:
+        return lambda i: log.ids[column][i]
+    if column in log.numbers:
+        return lambda i: float(log.numbers[column][i])
+    return lambda i: str(pd.Timestamp(log.timestamp[i]))
+
+
+def check_timestamps(log: LogColumns, findings: Findings, as_of: pd.Timestamp) -> None:
+    """Report empty or unreadable timestamps, and timestamps after the day ``as_of``."""
+    missing = np.isnat(log.timestamp)
+    raw = log.text.get(TIMESTAMP)
+    blank = missing if raw is None else missing & (raw == "").to_numpy()
+    flag_rows(findings, blank, lambda i: "", TIMESTAMP, "timestamp is missing",
+              rule="every row has a timestamp", fix="fill in the date and time, or remove the row")
+    if raw is not None:
+        flag_rows(findings, missing & ~blank, value_reader(log, TIMESTAMP), TIMESTAMP,
+                  "not a local date-time in YYYY-MM-DD HH:MM form",
+                  rule="timestamp is local time, e.g. 2026-03-02 18:05 (seconds allowed)",
+                  fix="export date and time in ISO form, without a time zone")
+    limit = np.datetime64(as_of.normalize() + pd.Timedelta(days=1), "us")
+    flag_rows(findings, log.timestamp >= limit, value_reader(log, TIMESTAMP), TIMESTAMP,
+              "timestamp in the future",
+              rule=f"timestamps are no later than {as_of.date()}",
+              fix="check the year and the clock of the system that exported the log")
+
+
+def check_ids(log: LogColumns, findings: Findings, column: str, known: pd.Index | None,
+              what: str, where: str, required: bool = True) -> pd.Categorical | None:
+    """Report missing ids and ids outside ``known``; return the ids recoded onto ``known``.
+
+    With ``known`` None only missing ids are checked and the categories are the log's own.
+    ``where`` names the file that lists the known ids (for the message).
+    """
+    ids = log.ids.get(column)
+    if ids is None:
+        return None
+    codes = ids.codes
+    if required:
+        flag_rows(findings, codes < 0, lambda i: "", column, f"{column} is missing",
+                  rule=f"every row names a {what}", fix=f"fill in the {column}")
+    if known is None:
+        return ids
+    prefix = log.known_prefix.get(column)
+    if prefix is not None:  # coded against `known` while reading: known ids come first
+        unknown = codes >= prefix
+        recoded = ids if prefix == len(ids.categories) else pd.Categorical.from_codes(
+            np.where(unknown, -1, codes), categories=ids.categories[:prefix])
+    else:
+        known = id_index(known)
+        position = np.append(known.get_indexer(ids.categories), -1).astype(np.int32)
+        unknown = (codes >= 0) & (position[codes] < 0)
+        recoded = pd.Categorical.from_codes(position[codes], categories=known)
+    flag_rows(findings, unknown, value_reader(log, column), column,
+              f"unknown {what}", rule=f"every {column} is listed in {where}",
+              fix=f"add the {what} to {where}, or correct the id")
+    return recoded
+
+
+def as_of_date(as_of: object) -> pd.Timestamp:
+    """The day after which timestamps count as future: ``as_of``, or today when None."""
+    return pd.Timestamp.now().normalize() if as_of is None else pd.Timestamp(as_of).normalize()
+
+
+def local_minutes(timestamps: pd.Series) -> np.ndarray:
+    """Minutes since 1970-01-01 00:00 local time (int64), the unit the aggregations count in."""
+    return timestamps.to_numpy(dtype=TIMESTAMP_DTYPE).view(np.int64) // 60_000_000
+
+
+def weekday_hour(minutes: np.ndarray) -> np.ndarray:
+    """Hour of the week (0 = Monday 0:00-1:00, 167 = Sunday 23:00) of local minutes."""
+    return (minutes // 60 + 72) % 168  # 1970-01-01 00:00 was Thursday, hour 72 of its week
+
+
+def weekday_counts(first_day: int, last_day: int) -> np.ndarray:
+    """How many Mondays ... Sundays the days ``first_day``-``last_day`` (inclusive) contain."""
+    days = np.arange(first_day, last_day + 1)
+    return np.bincount((days + 3) % 7, minlength=7)  # 1970-01-01 was a Thursday

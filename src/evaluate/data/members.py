@@ -1,0 +1,218 @@
+"""Load the club's member roster (``members.csv``) and club facts (``club.yml``), checked once.
+
+The loader is the boundary of the suite: it reads the analyst's export, checks every rule,
+collects *all* problems into one :class:`~evaluate.errors.DataError` (each naming file,
+spreadsheet row, column, value, rule and fix), drops columns that are not in the contract
+(names, e-mails, phone numbers never get past this point) and returns a tidy, typed frame.
+Nothing downstream re-checks the data. The contract is written up in ``data/README.md``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from evaluate.data.validation import (
+    Findings,
+    check_columns,
+    check_required_filled,
+    check_unique,
+    load_column_mapping,
+    parse_category,
+    parse_date,
+    parse_number,
+    read_text_table,
+)
+from evaluate.errors import DataError
+
+MEMBERS_FILE = "members.csv"
+
+REQUIRED_COLUMNS = ("member_id", "birth_year", "sex", "join_date", "status", "monthly_dues")
+OPTIONAL_COLUMNS = ("cancel_date", "occupation_activity", "training_goal", "visits_per_week")
+COLUMNS = ("member_id", "birth_year", "sex", "join_date", "status", "cancel_date",
+           "monthly_dues", "occupation_activity", "training_goal", "visits_per_week")
+
+SEXES = ("F", "M", "X")  # X: another sex, or not stated
+STATUSES = ("active", "cancelled", "frozen")
+OCCUPATIONS = ("desk", "mixed", "active")
+TRAINING_GOALS = ("general_fitness", "strength", "weight_loss", "rehab", "sport")
+
+MIN_AGE, MAX_AGE = 14, 110  # years, on the latest date in the file
+MAX_VISITS_PER_WEEK = 14.0  # twice a day, every day
+
+# Spellings that roster exports commonly use, after trimming and case-folding.
+SEX_ALIASES = {"FEMALE": "F", "WOMAN": "F", "W": "F", "MALE": "M", "MAN": "M",
+               "OTHER": "X", "DIVERSE": "X", "D": "X", "NOT_STATED": "X", "UNKNOWN": "X"}
+STATUS_ALIASES = {"canceled": "cancelled", "paused": "frozen", "on_hold": "frozen"}
+
+
+def _check_dates(frame: pd.DataFrame, check: Findings) -> dict[str, pd.Series]:
+    dates = {}
+    for col in ("join_date", "cancel_date"):
+        if col not in frame.columns:
+            continue
+        dates[col] = parse_date(frame[col])
+        check.rows((frame[col] != "") & dates[col].isna(), frame[col], col,
+                   "not a date in YYYY-MM-DD form", rule=f"{col} is an ISO date, e.g. 2024-03-15",
+                   fix="write the date as year-month-day, e.g. 2024-03-15")
+    return dates
+
+
+def _check_birth_year(frame: pd.DataFrame, latest: pd.Timestamp | None,
+                      check: Findings) -> pd.Series:
+    if "birth_year" not in frame.columns:
+        return pd.Series(dtype=float)
+    raw = frame["birth_year"]
+    year = parse_number(raw)
+    check.rows(raw == "", raw, "birth_year", "year of birth not recorded",
+               rule="birth_year is known for every member",
+               fix="fill it in where known; until then these members are left out of "
+                   "age figures", severity="warning")
+    whole = year.notna() & (year == year.round())
+    check.rows((raw != "") & ~whole, raw, "birth_year", "not a whole year",
+               rule="birth_year is a four-digit year, e.g. 1984",
+               fix="write the year of birth only, as a number")
+    if latest is not None:
+        age = latest.year - year
+        bad = whole & ((age < MIN_AGE) | (age > MAX_AGE))
+        check.rows(bad, raw, "birth_year", "age out of range",
+                   rule=f"members are {MIN_AGE}–{MAX_AGE} years old on {latest.date()} "
+                        "(the latest date in the file)",
+                   fix="correct the year of birth (a typo such as 1895 for 1985?)")
+    return year
+
+
+def _check_categories(frame: pd.DataFrame, check: Findings) -> dict[str, pd.Series]:
+    specs = {
+        "sex": (SEXES, SEX_ALIASES, True, False),
+        "status": (STATUSES, STATUS_ALIASES, False, False),
+        "occupation_activity": (OCCUPATIONS, {"sedentary": "desk"}, False, True),
+        "training_goal": (TRAINING_GOALS, {}, False, True),
+    }
+    parsed = {}
+    for col, (allowed, aliases, upper, optional) in specs.items():
+        if col not in frame.columns:
+            continue
+        values = parse_category(frame[col], aliases, upper)
+        bad = (frame[col] != "") & ~values.isin(allowed)
+        blank = " or blank" if optional else ""
+        check.rows(bad, frame[col], col, "unknown value",
+                   rule=f"{col} is one of {', '.join(allowed)}{blank} (any case)",
+                   fix=f"use one of {', '.join(allowed)}" + (", or leave it blank" * optional))
+        parsed[col] = values.where(values.isin(allowed))
+    return parsed
+
+
+def _check_numbers(frame: pd.DataFrame, check: Findings) -> dict[str, pd.Series]:
+    parsed = {}
+    if "monthly_dues" not in frame.columns:
+        return parsed
+    dues = parse_number(frame["monthly_dues"])
+    check.rows((frame["monthly_dues"] != "") & dues.isna(), frame["monthly_dues"],
+               "monthly_dues", "not a number", rule="monthly_dues is a plain number, e.g. 49.00",
+               fix="remove currency signs and thousands separators")
+    check.rows(dues < 0, frame["monthly_dues"], "monthly_dues", "negative dues",
+               rule="monthly_dues >= 0", fix="write dues as a positive amount; 0 for free")
+    parsed["monthly_dues"] = dues
+    if "visits_per_week" in frame.columns:
+        raw = frame["visits_per_week"]
+        visits = parse_number(raw)
+        check.rows((raw != "") & visits.isna(), raw, "visits_per_week", "not a number",
+                   rule="visits_per_week is a number or blank",
+                   fix="write e.g. 1.5, or leave it blank")
+        check.rows((visits < 0) | (visits > MAX_VISITS_PER_WEEK), raw, "visits_per_week",
+                   "out of range", rule=f"0 <= visits_per_week <= {MAX_VISITS_PER_WEEK:g}",
+                   fix="give the average number of visits in a week")
+        parsed["visits_per_week"] = visits
+    return parsed
+
+
+def _check_cancellation(frame: pd.DataFrame, status: pd.Series | None, dates: dict[str, pd.Series],
+                        check: Findings) -> None:
+    if "cancel_date" not in dates or "join_date" not in dates or status is None:
+        return
+    cancel, join = dates["cancel_date"], dates["join_date"]
+    check.rows(cancel < join, frame["cancel_date"], "cancel_date", "cancelled before joining",
+               rule="cancel_date is on or after join_date",
+               fix="check both dates; they may be swapped")
+    check.rows((status == "cancelled") & (frame["cancel_date"] == ""), frame["status"],
+               "cancel_date", "cancelled member without a cancel date",
+               rule="a cancelled member has a cancel_date",
+               fix="fill in the date the membership ended")
+    check.rows(status.isin(["active", "frozen"]) & cancel.notna(), frame["cancel_date"],
+               "cancel_date", "cancel date on a member who is not cancelled",
+               rule="cancel_date is empty unless status is cancelled",
+               fix="clear cancel_date, or set status to cancelled")
+
+
+def _typed_frame(frame: pd.DataFrame, year: pd.Series, dates: dict[str, pd.Series],
+                 categories: dict[str, pd.Series], numbers: dict[str, pd.Series]) -> pd.DataFrame:
+    """Assemble the tidy typed frame; absent optional columns are all-missing."""
+    n = len(frame)
+
+    def category(col: str, allowed: tuple[str, ...]) -> pd.Categorical:
+        values = categories.get(col, pd.Series([None] * n, index=frame.index, dtype=object))
+        return pd.Categorical(values, categories=list(allowed))
+
+    missing_dates = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
+    return pd.DataFrame({
+        "member_id": frame["member_id"].astype("str"),
+        "birth_year": year.astype("Int64"),  # missing where not recorded (a warning)
+        "sex": category("sex", SEXES),
+        "join_date": dates["join_date"].astype("datetime64[us]"),
+        "status": category("status", STATUSES),
+        "cancel_date": dates.get("cancel_date", missing_dates).astype("datetime64[us]"),
+        "monthly_dues": numbers["monthly_dues"].astype("float64"),
+        "occupation_activity": category("occupation_activity", OCCUPATIONS),
+        "training_goal": category("training_goal", TRAINING_GOALS),
+        "visits_per_week": numbers.get("visits_per_week",
+                                       pd.Series(float("nan"), index=frame.index)).astype(float),
+    }).reset_index(drop=True)
+
+
+def load_members(data_dir: Path) -> pd.DataFrame:
+    """Read and check ``members.csv`` in ``data_dir``; return one typed row per member.
+
+    Columns: ``member_id`` (str), ``birth_year`` (Int64, missing where not recorded),
+    ``sex`` (category F/M/X),
+    ``join_date`` and ``cancel_date`` (datetime64, NaT when empty), ``status`` (category
+    active/cancelled/frozen), ``monthly_dues`` (float, club currency per month),
+    ``occupation_activity`` and ``training_goal`` (category, NaN when unknown),
+    ``visits_per_week`` (float, NaN when unknown). Columns outside the contract are dropped
+    and listed in ``frame.attrs["dropped_columns"]``; warnings (problems that do not stop a
+    build, such as a missing year of birth) are in ``frame.attrs["warnings"]``.
+
+    Headers are matched after trimming case and spaces, and through the data
+    folder's ``columns.yml`` mapping if there is one.
+
+    Raises
+    ------
+    DataError
+        Listing every problem found, each with file, spreadsheet row, column, rule and fix.
+    """
+    path = Path(data_dir) / MEMBERS_FILE
+    check = Findings(path)
+    raw = read_text_table(path, what="the member roster",
+                          fix_missing="export the roster as members.csv into the data folder, "
+                                      "or point data_dir at the folder that holds it")
+    frame, dropped = check_columns(raw, check, required=REQUIRED_COLUMNS,
+                                   optional=OPTIONAL_COLUMNS,
+                                   mapping=load_column_mapping(data_dir).get(MEMBERS_FILE))
+    if frame.empty and not check.problems:
+        raise DataError.single("no members: the file has a header but no rows", file=path,
+                               rule="at least one member row", fix="export the roster again")
+    check_required_filled(frame, check, [c for c in REQUIRED_COLUMNS if c != "birth_year"])
+    check_unique(frame, check, "member_id", "member")
+    dates = _check_dates(frame, check)
+    known = pd.concat(list(dates.values())).dropna() if dates else pd.Series()
+    latest = known.max() if len(known) else None
+    year = _check_birth_year(frame, latest, check)
+    categories = _check_categories(frame, check)
+    numbers = _check_numbers(frame, check)
+    _check_cancellation(frame, categories.get("status"), dates, check)
+    check.raise_errors()
+    members = _typed_frame(frame, year, dates, categories, numbers)
+    members.attrs["dropped_columns"] = dropped
+    members.attrs["warnings"] = check.warnings
+    return members

@@ -1,0 +1,304 @@
+"""Reading a club's files and reporting every problem in them at once.
+
+Each loader (members, equipment, check-ins, ...) reads its file as text with
+:func:`read_text_table`, maps and checks its header with :func:`check_columns`,
+parses columns with the ``parse_*`` helpers and records each broken rule with
+:meth:`Findings.rows`: one :class:`~evaluate.errors.Problem` per rule, naming the
+file, the spreadsheet rows (the header is row 1), the column, the offending
+values, the rule and the fix. Errors stop a build; warnings (a few ages missing)
+are reported and the build goes on.
+
+Why not pandera: its lazy validation collects failures well, but a value that
+cannot be coerced makes the later checks of that column fail with a TypeError
+instead of a failure case (seen with pandera 0.35: ``in_range`` on a column
+where "x" failed to coerce), and its failure cases carry no spreadsheet row or
+fix. The checks here are vectorised pandas expressions, parse first and check
+the parsed values, which keeps the messages exact and 1,000,000 rows fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from evaluate.data.yaml_files import SAFE_LOADER, read_yaml, top_line, undecodable_line
+from evaluate.errors import DataError, Problem, did_you_mean
+
+MAX_LISTED = 5  # rows and values quoted per problem; the rest are counted
+COLUMN_MAPPING_FILE = "columns.yml"
+
+
+def row_list(rows: list[int]) -> int | str:
+    """Spreadsheet row numbers as one number, or a short list with a count of the rest."""
+    if len(rows) == 1:
+        return rows[0]
+    head = ", ".join(str(r) for r in rows[:MAX_LISTED])
+    return head if len(rows) <= MAX_LISTED else f"{head} and {len(rows) - MAX_LISTED} more"
+
+
+@dataclass
+class Findings:
+    """The problems found in one file: errors stop a build, warnings are reported."""
+
+    file: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems that make the data unusable."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems worth knowing that do not stop a build."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def add(self, message: str, **where: object) -> None:
+        """Record one problem in this file."""
+        self.problems.append(Problem(message, file=self.file, **where))
+
+    def rows(self, bad: pd.Series, raw: pd.Series, column: str, message: str, rule: str,
+             fix: str, severity: str = "error") -> None:
+        """Record one problem covering every row where ``bad`` is true."""
+        flags = bad.fillna(False).to_numpy(dtype=bool)
+        if not flags.any():
+            return
+        positions = flags.nonzero()[0]
+        rows = [int(i) + 2 for i in positions]  # the header is spreadsheet row 1
+        values = [raw.iloc[i] for i in positions[:MAX_LISTED]]
+        if len(rows) > MAX_LISTED:
+            message = f"{message} ({len(rows)} rows)"
+        self.problems.append(Problem(message, file=self.file, row=row_list(rows), column=column,
+                                     value=values[0] if len(rows) == 1 else values, rule=rule,
+                                     fix=fix, severity=severity))
+
+    def raise_errors(self) -> None:
+        """Raise a :class:`DataError` listing every error, if there is any."""
+        if self.errors:
+            raise DataError(problems=self.errors)
+
+
+def normalise_name(name: str) -> str:
+    """Header spelling the loaders accept: ``' Birth Year '`` -> ``'birth_year'``."""
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
+def _first_long_row(path: Path, delimiter: str) -> int | None:
+    """Spreadsheet row number of the first row with more fields than the header."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = csv.reader(handle, delimiter=delimiter)
+        width = len(next(rows, []))
+        for number, row in enumerate(rows, start=2):
+            if len(row) > width:
+                return number
+    return None
+
+
+def _sniff_delimiter(path: Path) -> str | None:
+    """The delimiter of the header line when it is not a comma (``;`` or tab), else None."""
+    with path.open(encoding="utf-8-sig", errors="replace") as handle:
+        header = handle.readline()
+    if "," in header:
+        return None
+    return next((d for d in (";", "\t", "|") if d in header), None)
+
+
+def read_text_table(path: Path, *, what: str, fix_missing: str) -> pd.DataFrame:
+    """Read a CSV file with every cell as text; raise a :class:`DataError` saying why not.
+
+    ``what`` names the file's content for messages ("the member roster"), and
+    ``fix_missing`` says what to do when the file is absent.
+    """
+    if not path.is_file():
+        raise DataError.single(f"{path.name} not found in {path.parent}", file=path,
+                               rule=f"{what} is in the club data folder", fix=fix_missing)
+    from evaluate.data.limits import check_csv_size
+
+    check_csv_size(path)  # before pandas reads it whole
+    delimiter = _sniff_delimiter(path)
+    try:
+        with warnings.catch_warnings():  # more fields than the header: an error, not a warning
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                                index_col=False)
+    except UnicodeDecodeError as exc:
+        raise DataError.single(f"not UTF-8 text ({exc.reason})", file=path,
+                               row=undecodable_line(path), rule=f"{path.name} is UTF-8 encoded",
+                               fix="save it again as 'CSV UTF-8' from your spreadsheet") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise DataError.single("the file is empty", file=path, row=1,
+                               rule="a header row and data",
+                               fix=f"export {what} again") from exc
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        raise DataError.single("a row has more fields than the header", file=path,
+                               row=_first_long_row(path, delimiter or ","),
+                               rule="every row has as many fields as the header",
+                               fix="look for stray commas or quotes in that row") from exc
+    if delimiter and len(frame.columns) == 1:
+        shown = {"\t": "tabs"}.get(delimiter, f"'{delimiter}'")
+        raise DataError.single(f"the columns are separated by {shown}, not commas", file=path,
+                               row=1, rule="comma-separated values",
+                               fix="export as CSV with commas (in a spreadsheet: "
+                                   "'CSV UTF-8 (comma delimited)')")
+    return frame
+
+
+def _mapping_lines(text: str) -> dict[str, tuple[int, dict[str, int]]]:
+    """Each top-level key of a YAML mapping with its line, and the lines of its own keys."""
+    try:
+        root = yaml.compose(text, Loader=SAFE_LOADER)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[str, tuple[int, dict[str, int]]] = {}
+    for key, value in root.value if isinstance(root, yaml.MappingNode) else []:
+        inner = ({str(k.value): k.start_mark.line + 1 for k, _ in value.value}
+                 if isinstance(value, yaml.MappingNode) else {})
+        lines[str(key.value)] = (key.start_mark.line + 1, inner)
+    return lines
+
+
+def load_column_mapping(data_dir: Path) -> dict[str, dict[str, str]]:
+    """Read ``columns.yml``: per file, the club export's column names -> the contract's.
+
+    An analyst maps a club system's export once, here, instead of editing each
+    export by hand. A missing file means no mapping. Raises a :class:`DataError`
+    naming each entry that is not a mapping of text to text;
+    :func:`check_column_mapping` also checks the file and column names.
+    """
+    path = Path(data_dir) / COLUMN_MAPPING_FILE
+    if not path.is_file():
+        return {}
+    content = read_yaml(path) or {}
+    fix = "see 'Mapping a club system's export' in data/README.md"
+    rule = "per file, export column: contract column, e.g. members.csv: {Member No: member_id}"
+    if not isinstance(content, dict):
+        raise DataError.single("expected, per file, a mapping of export column to contract "
+                               "column", file=path, row=top_line(path.read_text("utf-8")) or 1,
+                               value=content, rule=rule, fix=fix)
+    lines = None
+    findings = Findings(path)
+    for name, columns in content.items():
+        if isinstance(columns, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                             for k, v in columns.items()):
+            continue
+        lines = _mapping_lines(path.read_text("utf-8")) if lines is None else lines
+        findings.add("expected, per file, a mapping of export column to contract column",
+                     row=lines.get(str(name), (None, {}))[0], column=str(name), value=columns,
+                     rule=rule, fix=f"write it indented under {name}:, one 'Export name: "
+                     "contract_name' a line (" + fix + ")")
+    findings.raise_errors()
+    return content
+
+
+def check_column_mapping(data_dir: Path, contracts: Mapping[str, Iterable[str]]
+                         ) -> dict[str, dict[str, str]]:
+    """Read ``columns.yml`` and check it maps only files and columns the suite knows.
+
+    ``contracts`` gives, per file name, the columns of its contract. A misspelt file
+    name or contract column would otherwise be ignored without a word, and the export's
+    column reported missing. Raises a :class:`DataError` listing every problem.
+    """
+    mapping = load_column_mapping(data_dir)
+    if not mapping:
+        return mapping
+    path = Path(data_dir) / COLUMN_MAPPING_FILE
+    lines = _mapping_lines(path.read_text("utf-8"))
+    findings = Findings(path)
+    files = list(contracts)
+    for name, columns in mapping.items():
+        line, inner = lines.get(name, (None, {}))
+        if name not in contracts:
+            findings.add(f"'{name}' is not a file of a club data folder", row=line, column=name,
+                         rule="files: " + ", ".join(files),
+                         fix=did_you_mean(name, files) + "rename the entry")
+            continue
+        known = list(contracts[name])
+        for export, target in columns.items():
+            if target not in known:
+                findings.add(f"'{export}' is mapped to '{target}', which is not a column of "
+                             f"{name}", row=inner.get(export, line), column=name, value=target,
+                             rule=f"columns of {name}: " + ", ".join(known),
+                             fix=did_you_mean(target, known)
+                             + "map it to one of those columns, or leave it out")
+    findings.raise_errors()
+    return mapping
+
+
+def check_columns(frame: pd.DataFrame, findings: Findings, *, required: Iterable[str],
+                  optional: Iterable[str] = (),
+                  mapping: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Map and normalise headers; report missing or repeated ones; drop the rest.
+
+    Returns the frame with only the contract's columns (text, trimmed) and the
+    names of the columns dropped (names, e-mails and the like never get further).
+    """
+    required, optional = tuple(required), tuple(optional)
+    known = required + optional
+    mapping = {normalise_name(k): v for k, v in (mapping or {}).items()}
+    frame = frame.rename(columns=lambda c: mapping.get(normalise_name(c), normalise_name(c)))
+    names = list(frame.columns)
+    for col in sorted({c for c in names if names.count(c) > 1}):
+        findings.add("column appears more than once", row=1, column=col, rule="each column once",
+                     fix="delete or rename the extra column")
+    extra = [c for c in dict.fromkeys(names) if c not in known]
+    for col in required:
+        if col in names:
+            continue
+        hint = did_you_mean(col, extra)
+        fix = (f"{hint}Rename that column to '{col}', or map it in {COLUMN_MAPPING_FILE}"
+               if hint else f"add a column '{col}' (see data/README.md)")
+        findings.add("required column is missing", row=1, column=col,
+                     rule="required columns: " + ", ".join(required), fix=fix)
+    frame = frame.loc[:, ~frame.columns.duplicated()]
+    kept = [c for c in known if c in frame.columns]
+    return frame[kept].fillna("").apply(lambda s: s.str.strip()), extra
+
+
+def check_required_filled(frame: pd.DataFrame, findings: Findings,
+                          required: Iterable[str]) -> None:
+    """Report empty cells in required columns."""
+    for col in required:
+        if col in frame.columns:
+            findings.rows(frame[col] == "", frame[col], col, "value is missing",
+                          rule=f"{col} is required in every row", fix="fill in the value")
+
+
+def check_unique(frame: pd.DataFrame, findings: Findings, column: str, what: str) -> None:
+    """Report values of an identifier column used on more than one row."""
+    if column not in frame.columns:
+        return
+    ids = frame[column]
+    findings.rows(ids.duplicated(keep=False) & (ids != ""), ids, column,
+                  f"{column} is used more than once",
+                  rule=f"one row per {what}: {column} is unique",
+                  fix="merge or remove the duplicate rows")
+
+
+def parse_number(raw: pd.Series) -> pd.Series:
+    """Numbers from text; blank and unreadable cells become NaN (report them separately)."""
+    return pd.to_numeric(raw.where(raw != ""), errors="coerce")
+
+
+def parse_date(raw: pd.Series) -> pd.Series:
+    """ISO dates (YYYY-MM-DD) from text; blank and unreadable cells become NaT."""
+    return pd.to_datetime(raw.where(raw != ""), format="%Y-%m-%d", errors="coerce")
+
+
+def parse_category(raw: pd.Series, aliases: Mapping[str, str], upper: bool = False) -> pd.Series:
+    """Trim, fold case and spaces, map known aliases; unknown values stay as they are.
+
+    A category column has few distinct values in many rows, so the folding runs on
+    the distinct values only and is spread back by code (1,000,000 rows: 7 s -> 0.1 s).
+    """
+    codes, distinct = pd.factorize(raw.fillna(""))
+    folded = pd.Series(distinct, dtype="str")
+    folded = folded.str.upper() if upper else folded.str.lower()
+    folded = folded.str.replace(r"[\s\-]+", "_", regex=True).map(lambda v: aliases.get(v, v))
+    return pd.Series(folded.to_numpy(dtype=object)[codes], index=raw.index, dtype="str")

@@ -1,0 +1,1 @@
+"""Scoring methods on any decision matrix: pure numbers, no club data."""

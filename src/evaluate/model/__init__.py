@@ -1,0 +1,1 @@
+"""What the numbers mean: exposure, demand, queueing, calibration, money, the Monte Carlo."""

@@ -1,0 +1,362 @@
+"""Usage forecast per candidate machine: regular users, weekly sessions, adoption, peak load.
+
+The model (DESIGN.md, "The model", point 3):
+
+**Segments** are the exposure segments (age band × sex × activity, :mod:`evaluate.model.exposure`)
+crossed with the training goal. Each segment has three needs:
+
+- *back care*: the segment's probability of current back pain, ``p`` (exposure model);
+- *posterior-chain strength* (squat and deadlift): 1 for the goals ``strength`` and ``sport``
+  (:data:`POSTERIOR_CHAIN_GOALS`), else 0; ``rehab``, ``weight_loss``, ``general_fitness`` and
+  unknown goals count 0 (back care already covers rehabilitation through ``p``);
+- *general fitness*: every member.
+
+**Uptake.** A candidate turns a need into regular users at the rate
+``r_k = uptake_<need> × weight(level)``, with ``weight = 1`` for a high-relevance machine and
+the assumptions ``relevance_weight_medium`` / ``relevance_weight_low`` otherwise. The levels
+come from ``equipment.csv`` (:func:`relevance_levels`): back care is ``back_care_relevance``;
+posterior chain counts the posterior-chain muscles the machine trains (erector spinae, gluteus
+maximus, hamstrings: 3 high, 2 medium, fewer low); general fitness is high for cardio machines
+or machines that train five or more muscle groups, low for machines that need a trainer
+(``supervision = trainer``), medium otherwise. Needs act independently, so a member becomes a
+regular user unless no need leads them there::
+
+    u = 1 - (1 - p r_back) (1 - q r_posterior) (1 - r_general)
+
+which is exact in expectation when back pain is independent of goal within a segment.
+
+**Sessions.** A regular user does ``sessions_per_user_week`` sessions, never more than their
+own ``visits_per_week`` (members with unknown visits take the known members' mean). Segment
+sessions are ``u × Σ_i min(s, v_i)``, so the club total never exceeds its members' visits.
+**Adoption** ramps linearly from 0 to the full level over ``adoption_months`` (month ``t``
+gets the average of the ramp over that month: :func:`ramp_factor`). **Peak load**: the busiest
+hour of the week carries ``peak_share`` of the week's sessions, measured from the check-in log
+(:func:`evaluate.data.checkins.hourly_profile`: the busiest hour's share of weekly check-ins) or,
+without a log, the assumption ``peak_hour_share``; the queue is M/M/c (:mod:`evaluate.model.queueing`)
+with ``c = units × stations``.
+
+Numeric cores take arrays with a leading draws axis: parameters of shape ``(draws,)`` give
+results ``(draws, candidates)``, computed through segment moments so the work is
+``O(draws × (segments + candidates))``. Wrappers take DataFrames and return tidy frames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from evaluate.data.assumptions import Assumption
+from evaluate.data.checkins import CheckinProfile, hourly_profile
+from evaluate.data.members import MAX_VISITS_PER_WEEK, SEXES
+from evaluate.model.demand_core import (
+    NEEDS,
+    VISIT_GRID,
+    capped_visits,
+    expected_total,
+    ramp_factor,
+    relevance_rates,
+    user_probability,
+    visit_curves,
+)
+from evaluate.model.exposure import SCENARIOS, ExposureParameters, back_pain_core, base_rate_table
+from evaluate.model.queueing import peak_queue
+from evaluate.model.segments import (
+    ACTIVITIES,
+    GOALS,
+    active_mask,
+    as_of_day,
+    member_codes,
+    segment_frame,
+    segment_index,
+)
+
+__all__ = [  # the array cores are re-exported so the model reads from one module
+    "DRAWN", "LEVELS", "NEEDS", "VISIT_GRID", "PeakShare", "Segments", "adoption_curve",
+    "capped_visits", "demand_segments", "expected_total", "forecast_core", "forecast_usage",
+    "level_codes", "peak_share", "ramp_factor", "relevance_levels", "relevance_rates",
+    "scenario_params", "user_probability", "visit_curves",
+]
+
+LEVELS = ("high", "medium", "low")  # codes 0, 1, 2
+POSTERIOR_CHAIN_MUSCLES = ("erector_spinae", "gluteus_maximus", "hamstrings")
+POSTERIOR_CHAIN_GOALS = ("strength", "sport")
+GENERAL_HIGH_MUSCLES = 5  # muscle groups from which a strength machine is of general use
+# Parameters a forecast draws, each of shape (draws,): the assumptions' names, plus the
+# exposure inputs and the calibration factor.
+DRAWN = ("uptake_back_care", "uptake_posterior_chain", "uptake_general_fitness",
+         "relevance_weight_medium", "relevance_weight_low", "sessions_per_user_week",
+         "peak_hour_share", "odds_ratio", "desk_share", "uptake_factor")
+
+
+@dataclass(frozen=True)
+class Segments:
+    """Demand segments as arrays, in :func:`evaluate.model.segments.segment_index` order (with goal).
+
+    ``table`` has one row per segment (``age_band``, ``sex``, ``activity``, ``training_goal``,
+    ``members``, ``posterior_need``); ``base`` is the base prevalence (0-1) per segment
+    for each scenario (low, most likely, high), shape ``(3, segments)``; ``activity`` the codes;
+    ``curves`` :func:`visit_curves`; ``visits_imputed`` how many members took the mean visits.
+    Only segments with members are kept.
+    """
+
+    table: pd.DataFrame
+    base: np.ndarray
+    activity: np.ndarray
+    curves: np.ndarray
+    visits_imputed: int
+
+    @property
+    def members(self) -> np.ndarray:
+        """Members per segment."""
+        return self.table["members"].to_numpy(float)
+
+    @property
+    def posterior_need(self) -> np.ndarray:
+        """1 where the segment trains for strength or sport, else 0."""
+        return self.table["posterior_need"].to_numpy(float)
+
+
+def demand_segments(members: pd.DataFrame, exposure: ExposureParameters, *,
+                    as_of: date | str | None = None, active_only: bool = True) -> Segments:
+    """Aggregate the roster into demand segments (age band × sex × activity × goal)."""
+    day = as_of_day(members, as_of)
+    chosen = members.loc[active_mask(members, day)] if active_only else members
+    codes = member_codes(chosen, exposure.prevalence.band_min, day)
+    labels = exposure.prevalence.age_labels
+    index = segment_index(codes, with_goal=True)
+    size = len(labels) * len(SEXES) * len(ACTIVITIES) * len(GOALS)
+    count = np.bincount(index, minlength=size)
+    kept = np.flatnonzero(count)
+    table = segment_frame(labels, with_goal=True).iloc[kept].reset_index(drop=True)
+    table["members"] = count[kept]
+    table["posterior_need"] = table["training_goal"].isin(POSTERIOR_CHAIN_GOALS).astype(float)
+    visits = codes.visits
+    unknown = np.isnan(visits)
+    fill = np.nanmean(visits) if (~unknown).any() else MAX_VISITS_PER_WEEK
+    visits = np.where(unknown, fill, visits)
+    compact = np.zeros(size, dtype=np.int64)
+    compact[kept] = np.arange(len(kept))
+    compact = compact[index]  # each member's position among the kept segments
+    curves = visit_curves(visits, compact, len(kept))
+    age_sex = kept // (len(ACTIVITIES) * len(GOALS))
+    base = np.stack([base_rate_table(exposure.prevalence, exposure.scenario(s)[0]).ravel()[age_sex]
+                     for s in SCENARIOS])
+    activity = (kept // len(GOALS)) % len(ACTIVITIES)
+    return Segments(table, base, activity, curves, int(unknown.sum()))
+
+
+def forecast_core(segments: Segments, levels: np.ndarray, session_minutes: np.ndarray,
+                  servers: np.ndarray, params: Mapping[str, np.ndarray],
+                  base: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Users, sessions and peak load for draws × candidates, in one vectorised call.
+
+    Parameters
+    ----------
+    segments
+        From :func:`demand_segments`.
+    levels
+        Relevance codes (:data:`LEVELS`), ``(candidates, 3 needs)``; see
+        :func:`relevance_levels`.
+    session_minutes, servers
+        Per candidate: minutes per session; members served at once (units × stations).
+    params
+        Arrays of shape ``(draws,)`` named as in :data:`DRAWN`.
+    base
+        Base prevalence per segment, ``(segments,)`` or ``(draws, segments)``; default the
+        most-likely scenario's.
+
+    Returns
+    -------
+    dict of numpy.ndarray, each ``(draws, candidates)``
+        ``regular_users`` (members), ``back_pain_users`` (regular users with current back
+        pain, members), ``weekly_sessions`` (sessions/week at full adoption) and
+        the keys of :func:`evaluate.model.queueing.peak_queue`.
+    """
+    base = segments.base[1] if base is None else base
+    odds = np.asarray(params["odds_ratio"], dtype=float)[:, None]
+    share = np.asarray(params["desk_share"], dtype=float)[:, None]
+    back_pain = back_pain_core(base, segments.activity, odds, share)  # (D, S)
+    rates = relevance_rates(levels, params)
+    rate_args = (rates[..., 0], rates[..., 1], rates[..., 2])
+    need = segments.posterior_need
+    users = expected_total(segments.members, back_pain, need, *rate_args)
+    # Users who have back pain: weight n_s p_s, with back pain certain among them.
+    back_pain_users = expected_total(segments.members * back_pain, np.ones_like(back_pain),
+                                     need, *rate_args)
+    weight = capped_visits(segments.curves, params["sessions_per_user_week"])
+    sessions = expected_total(weight, back_pain, need, *rate_args)
+    peak = np.asarray(params["peak_hour_share"], dtype=float)[:, None]
+    return {"regular_users": users, "back_pain_users": back_pain_users,
+            "weekly_sessions": sessions,
+            **peak_queue(sessions, peak, session_minutes, servers)}
+
+
+# ---------------------------------------------------------------- wrappers (DataFrames)
+
+def relevance_levels(equipment: pd.DataFrame) -> pd.DataFrame:
+    """Each candidate's relevance to each need, with the rule that set it (tidy).
+
+    Columns ``equipment_id``, ``need`` (:data:`NEEDS`), ``level`` (``high``, ``medium``,
+    ``low``) and ``basis`` (the attribute it was read from). See the module docstring.
+    """
+    muscles = equipment["muscles"].str.split(";")
+    chain = muscles.map(lambda names: len(set(names) & set(POSTERIOR_CHAIN_MUSCLES)))
+    broad = (equipment["equipment_type"] == "cardio") | (muscles.map(len) >= GENERAL_HIGH_MUSCLES)
+    trainer = equipment["supervision"] == "trainer"
+    levels = {
+        "back_care": (equipment["back_care_relevance"].astype(str),
+                      "back_care_relevance = " + equipment["back_care_relevance"].astype(str)),
+        "posterior_chain": (np.select([chain >= 3, chain == 2], ["high", "medium"], "low"),
+                            chain.astype(str) + " of 3 posterior-chain muscles"),
+        "general_fitness": (np.select([broad, trainer], ["high", "low"], "medium"),
+                            np.select([broad, trainer], ["cardio or 5+ muscle groups",
+                                                         "needs a trainer"], "other strength")),
+    }
+    parts = [pd.DataFrame({"equipment_id": equipment["equipment_id"].to_numpy(), "need": need,
+                           "level": np.asarray(level), "basis": np.asarray(basis)})
+             for need, (level, basis) in levels.items()]
+    frame = pd.concat(parts, ignore_index=True)
+    frame["level"] = pd.Categorical(frame["level"], categories=list(LEVELS))
+    return frame
+
+
+def level_codes(equipment: pd.DataFrame) -> np.ndarray:
+    """:func:`relevance_levels` as codes into :data:`LEVELS`, shape ``(candidates, needs)``."""
+    codes = relevance_levels(equipment)["level"].cat.codes.to_numpy(np.int64)
+    return codes.reshape(len(NEEDS), len(equipment)).T.copy()  # the frame is need-major
+
+
+@dataclass(frozen=True)
+class PeakShare:
+    """The busiest hour's share of a week's visits (fraction), and where it came from."""
+
+    value: tuple[float, float, float]  # low, most likely, high
+    source: str  # "check-in log" or "assumption peak_hour_share"
+    hour: str | None = None  # e.g. "Mon 18:00", when measured
+
+
+def peak_share(checkins: pd.DataFrame | CheckinProfile | None,
+               assumptions: Mapping[str, Assumption]) -> PeakShare:
+    """Peak-hour share from the check-in log when it has rows, else ``peak_hour_share``.
+
+    From the log (loaded, or its :class:`~evaluate.data.checkins.CheckinProfile`): the busiest
+    weekday-hour's average check-ins per week over the week's total
+    (:func:`evaluate.data.checkins.hourly_profile`), used in every scenario. Sessions on a machine
+    are assumed to follow the hour profile of check-ins.
+    """
+    if checkins is not None and not checkins.empty:
+        profile = hourly_profile(checkins)
+        per_week = profile["checkins_per_week"].to_numpy(float)
+        top = int(np.argmax(per_week))
+        share = float(per_week[top] / per_week.sum())
+        label = f"{profile['weekday_name'].iloc[top]} {int(profile['hour'].iloc[top]):02d}:00"
+        return PeakShare((share, share, share), "check-in log", label)
+    a = assumptions["peak_hour_share"]
+    return PeakShare((a.low, a.most_likely, a.high), "assumption peak_hour_share")
+
+
+def scenario_params(assumptions: Mapping[str, Assumption], exposure: ExposureParameters,
+                    peak: PeakShare, scenario: str,
+                    uptake_factor: float | np.ndarray = 1.0) -> dict[str, np.ndarray]:
+    """The :data:`DRAWN` parameters of one scenario as arrays of one draw.
+
+    ``low`` takes every input's low end (fewest users), ``high`` every high end.
+    """
+    k = SCENARIOS.index(scenario)
+    values = {name: (assumptions[name].low, assumptions[name].most_likely,
+                     assumptions[name].high)[k] for name in DRAWN[:6]}
+    values.update(peak_hour_share=peak.value[k], odds_ratio=exposure.odds_ratio[k],
+                  desk_share=exposure.desk_share[k], uptake_factor=uptake_factor)
+    return {name: np.array([value], dtype=float) for name, value in values.items()}
+
+
+def forecast_usage(members: pd.DataFrame, equipment: pd.DataFrame,
+                   assumptions: Mapping[str, Assumption], checkins: pd.DataFrame | None = None,
+                   *, exposure: ExposureParameters | None = None,
+                   units: int | Mapping[str, int] = 1,
+                   uptake_factor: float | Mapping[str, float] = 1.0,
+                   as_of: date | str | None = None) -> pd.DataFrame:
+    """Forecast each candidate's use at full adoption, low / most likely / high (tidy).
+
+    Parameters
+    ----------
+    members, equipment, assumptions, checkins
+        From the loaders (:mod:`evaluate.data.members`, :mod:`evaluate.data.equipment`,
+        :mod:`evaluate.data.assumptions`, :mod:`evaluate.data.checkins`; the log is optional).
+    exposure
+        Default :meth:`ExposureParameters.load` with ``assumptions``.
+    units
+        Units of each machine the forecast is for: one number for all (default 1, the unit
+        bought) or a mapping ``equipment_id -> units``.
+    uptake_factor
+        Multiplies every uptake assumption (a calibration factor, see
+        :mod:`evaluate.model.calibration`): one number for all, or ``equipment_id -> factor``
+        (candidates left out keep 1).
+    as_of
+        Date of ages and active status; default the roster's latest date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per candidate and scenario: ``equipment_id``, ``scenario``, ``regular_users``
+        (members), ``back_pain_users`` (regular users with current back pain),
+        ``weekly_sessions`` (sessions/week), ``peak_share`` (fraction),
+        ``arrivals_per_hour`` and ``capacity_per_hour`` (sessions/hour at the peak hour),
+        ``servers`` (units × stations), ``utilisation`` (0-1; above 1 overloaded),
+        ``p_wait`` (0-1), ``wait_minutes`` (mean wait at peak). ``attrs`` hold
+        ``peak_source``, ``peak_hour`` and ``visits_imputed``.
+    """
+    exposure = exposure or ExposureParameters.load(assumptions)
+    segments = demand_segments(members, exposure, as_of=as_of)
+    peak = peak_share(checkins, assumptions)
+    ids = equipment["equipment_id"].to_numpy()
+    count = np.array([units.get(i, 1) if isinstance(units, Mapping) else units for i in ids])
+    servers = count * equipment["stations"].to_numpy(np.int64)
+    minutes = equipment["session_minutes"].to_numpy(float)
+    levels = level_codes(equipment)
+    if isinstance(uptake_factor, Mapping):
+        uptake_factor = np.array([float(uptake_factor.get(i, 1.0)) for i in ids])
+    parts = []
+    for k, scenario in enumerate(SCENARIOS):
+        params = scenario_params(assumptions, exposure, peak, scenario, uptake_factor)
+        result = forecast_core(segments, levels, minutes, servers, params, segments.base[k])
+        parts.append(pd.DataFrame({"equipment_id": ids, "scenario": scenario,
+                                   **{key: value[0] for key, value in result.items()},
+                                   "peak_share": peak.value[k], "servers": servers}))
+    columns = ["equipment_id", "scenario", "regular_users", "back_pain_users",
+               "weekly_sessions", "peak_share",
+               "arrivals_per_hour", "capacity_per_hour", "servers", "utilisation", "p_wait",
+               "wait_minutes"]
+    frame = pd.concat(parts, ignore_index=True)[columns]
+    frame["scenario"] = pd.Categorical(frame["scenario"], categories=list(SCENARIOS))
+    frame = frame.sort_values(["equipment_id", "scenario"], kind="stable", ignore_index=True)
+    frame.attrs.update(peak_source=peak.source, peak_hour=peak.hour,
+                       visits_imputed=segments.visits_imputed)
+    return frame
+
+
+def adoption_curve(forecast: pd.DataFrame, assumptions: Mapping[str, Assumption],
+                   months: int = 24) -> pd.DataFrame:
+    """Weekly sessions month by month while uptake ramps up (tidy).
+
+    Columns ``equipment_id``, ``scenario``, ``month`` (1 = first month after installation),
+    ``ramp`` (share of full uptake, 0-1) and ``weekly_sessions`` (sessions/week in that
+    month). The ``low`` scenario ramps over the high end of ``adoption_months`` (slowest),
+    ``high`` over the low end.
+    """
+    a = assumptions["adoption_months"]
+    slowest_first = dict(zip(SCENARIOS, (a.high, a.most_likely, a.low), strict=True))
+    month = np.arange(1, months + 1)
+    parts = []
+    for row in forecast[["equipment_id", "scenario", "weekly_sessions"]].itertuples(index=False):
+        ramp = ramp_factor(month, slowest_first[str(row.scenario)])
+        parts.append(pd.DataFrame({"equipment_id": row.equipment_id, "scenario": row.scenario,
+                                   "month": month, "ramp": ramp,
+                                   "weekly_sessions": ramp * row.weekly_sessions}))
+    frame = pd.concat(parts, ignore_index=True)
+    frame["scenario"] = pd.Categorical(frame["scenario"], categories=list(SCENARIOS))
+    return frame

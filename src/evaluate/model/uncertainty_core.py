@@ -1,0 +1,266 @@
+"""The whole model (exposure → demand → money) for many draws at once: the Monte Carlo's core.
+
+:func:`model_inputs` gathers once everything that is *not* drawn (the demand segments, the
+candidates' figures, the club's dues and churn) together with the range of every quantity
+that is: each assumption of the catalogue, the published back-pain prevalence and each
+candidate's price. :func:`evaluate_draws` then takes one value per draw of each of those
+quantities, arrays of shape ``(draws, 1)``, and returns every output for draws × candidates
+in one vectorised pass: :func:`evaluate.model.demand.forecast_core` for the use,
+:func:`evaluate.model.cashflows.metrics` for the money. No loop runs over draws.
+
+The quantities and their ranges (:attr:`ModelInputs.ranges`):
+
+- every assumption in :data:`~evaluate.data.assumptions.CATALOGUE` that ``assumptions`` holds, in
+  catalogue order, with three substitutions so that the ranges are the ones the
+  deterministic model uses: ``sedentary_odds_ratio`` and ``desk_share_prior`` come from
+  :class:`~evaluate.model.exposure.ExposureParameters` (the odds ratio may be the reference row's
+  95% CI); ``peak_hour_share`` is the check-in log's measured share (fixed) when a log is
+  given; ``baseline_annual_churn`` is fixed at the club's measured ``annual_churn`` when one
+  is given. The uptakes stay as given: a calibration factor multiplies them inside the core.
+- :data:`PREVALENCE`: where the published back-pain prevalence lies in its published
+  interval, one position for every segment in a draw (0 = every rate at its low end,
+  0.5 = the published estimates, 1 = the high ends; linear in between on each side). It is
+  fixed at 0.5 when the reference table gives no interval.
+- ``price:<equipment_id>``: each candidate's price from ``price_low`` / ``price`` /
+  ``price_high`` (a blank end takes ``price``). Installation and maintenance left blank in
+  ``equipment.csv`` follow the drawn price through their share-of-price assumptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from evaluate.data.assumptions import CATALOGUE, Assumption
+from evaluate.data.equipment import (
+    FOOTPRINT,
+    ID,
+    INSTALLATION,
+    LIFESPAN,
+    MAINTENANCE,
+    PRICE,
+    PRICE_HIGH,
+    PRICE_LOW,
+    SESSION_MINUTES,
+    STATIONS,
+    TYPE,
+)
+from evaluate.model.calibration import Calibration, Calibrations
+from evaluate.model.cashflows import FinanceInputs, fill_cost_arrays, metrics
+from evaluate.model.demand import (
+    Segments,
+    demand_segments,
+    forecast_core,
+    level_codes,
+    peak_share,
+)
+from evaluate.model.exposure import ExposureParameters
+from evaluate.model.sampling import Range, as_range
+from evaluate.model.segments import active_mask, as_of_day
+
+PREVALENCE = "prevalence_position"
+PRICE_PREFIX = "price:"
+# Assumptions the money core takes per draw, (D, 1), under the same names.
+FINANCE_DRAWN = ("discount_rate", "horizon_years", "floor_cost_per_m2_year", "salvage_share",
+                 "churn_reduction_users", "trainer_led_share",
+                 "trainer_sessions_per_buyer_year", "trainer_session_price",
+                 "trainer_session_margin", "new_joins_per_year", "adoption_months")
+DEMAND_DRAWN = ("uptake_back_care", "uptake_posterior_chain", "uptake_general_fitness",
+                "relevance_weight_medium", "relevance_weight_low", "sessions_per_user_week",
+                "peak_hour_share")
+
+
+@dataclass(frozen=True)
+class ModelInputs:
+    """What :func:`evaluate_draws` needs besides the drawn values (see the module docstring).
+
+    Candidate arrays have shape ``(candidates,)`` in the order of ``equipment_ids``; blank
+    installation (currency), maintenance (currency/year) and lifespan (years) are NaN until
+    filled per draw. ``monthly_dues`` is currency/month. ``ranges`` maps each uncertain
+    quantity to ``(low, most_likely, high)`` and ``units`` to its unit.
+    """
+
+    segments: Segments
+    equipment_ids: tuple[str, ...]
+    levels: np.ndarray
+    session_minutes: np.ndarray
+    servers: np.ndarray
+    installation: np.ndarray
+    maintenance: np.ndarray
+    lifespan_years: np.ndarray
+    footprint_m2: np.ndarray
+    is_cardio: np.ndarray
+    monthly_dues: float
+    uptake_factor: np.ndarray  # (candidates,): calibration factor on the uptakes
+    ranges: dict[str, Range]
+    units: dict[str, str]
+
+    def most_likely(self, draws: int = 1) -> dict[str, np.ndarray]:
+        """Every quantity at its most-likely value, each ``(draws, 1)``."""
+        return {name: np.full((draws, 1), r[1]) for name, r in self.ranges.items()}
+
+    def one_way(self) -> tuple[list[str], dict[str, np.ndarray]]:
+        """Return the quantities' names and the runs of a one-way sensitivity.
+
+        Row 0 has everything at most likely; for the k-th quantity, row ``1 + 2k`` has it at
+        its low and row ``2 + 2k`` at its high end, all others at most likely.
+        """
+        names = list(self.ranges)
+        values = self.most_likely(2 * len(names) + 1)
+        for k, name in enumerate(names):
+            low, _, high = self.ranges[name]
+            values[name][1 + 2 * k, 0] = low
+            values[name][2 + 2 * k, 0] = high
+        return names, values
+
+
+def _ranges(assumptions: Mapping[str, Assumption], exposure: ExposureParameters,
+            peak: tuple[float, float, float], annual_churn: float | None,
+            prevalence_fixed: bool, equipment: pd.DataFrame
+            ) -> tuple[dict[str, Range], dict[str, str]]:
+    ranges: dict[str, Range] = {}
+    units: dict[str, str] = {}
+    override: dict[str, Range] = {"sedentary_odds_ratio": exposure.odds_ratio,
+                                  "desk_share_prior": exposure.desk_share,
+                                  "peak_hour_share": peak}
+    if annual_churn is not None:
+        override["baseline_annual_churn"] = (annual_churn,) * 3
+    for name, spec in CATALOGUE.items():
+        if name in assumptions or name in override:
+            ranges[name] = as_range(override[name] if name in override else assumptions[name])
+            units[name] = spec.unit
+    ranges[PREVALENCE] = (0.5, 0.5, 0.5) if prevalence_fixed else (0.0, 0.5, 1.0)
+    units[PREVALENCE] = "position in the published interval (0 low, 0.5 estimate, 1 high)"
+    for row in equipment[[ID, PRICE, PRICE_LOW, PRICE_HIGH]].itertuples(index=False):
+        price = float(row[1])
+        low, high = (price if pd.isna(v) else float(v) for v in (row[2], row[3]))
+        ranges[PRICE_PREFIX + str(row[0])] = (low, price, high)
+        units[PRICE_PREFIX + str(row[0])] = "currency"
+    return ranges, units
+
+
+def model_inputs(members: pd.DataFrame, equipment: pd.DataFrame,
+                 assumptions: Mapping[str, Assumption], *,
+                 checkins: pd.DataFrame | None = None, calibration: Calibrations | None = None,
+                 exposure: ExposureParameters | None = None,
+                 monthly_dues: float | None = None, annual_churn: float | None = None,
+                 as_of: date | str | None = None) -> ModelInputs:
+    """Aggregate the roster and collect the fixed figures and every range, once.
+
+    Parameters
+    ----------
+    members, equipment, assumptions, checkins
+        From the loaders; the check-in log is optional (it fixes the peak-hour share).
+    calibration
+        From :func:`evaluate.model.calibration.calibrate_uptake`: its factor multiplies the uptakes
+        of every candidate; or a mapping ``equipment_id -> Calibration``, one per candidate
+        (candidates left out are not calibrated).
+        Pass the *uncalibrated* assumptions with it (not
+        :func:`~evaluate.model.calibration.calibrated_assumptions`, which would apply it twice).
+    exposure
+        Default :meth:`ExposureParameters.load` with ``assumptions``.
+    monthly_dues
+        Currency/month; default the mean dues of the members active on ``as_of``.
+    annual_churn
+        The club's measured cancellation rate (fraction/year), fixed; ``None`` draws the
+        assumption ``baseline_annual_churn``.
+    as_of
+        Date of ages and active status; default the roster's latest date.
+    """
+    exposure = exposure or ExposureParameters.load(assumptions)
+    segments = demand_segments(members, exposure, as_of=as_of)
+    if monthly_dues is None:
+        active = active_mask(members, as_of_day(members, as_of))
+        monthly_dues = float(members.loc[active, "monthly_dues"].mean())
+    peak = peak_share(checkins, assumptions).value
+    fixed = bool(np.allclose(segments.base[0], segments.base[2]))
+    ranges, units = _ranges(assumptions, exposure, peak, annual_churn, fixed, equipment)
+    figures = {name: equipment[name].to_numpy(float)
+               for name in (INSTALLATION, MAINTENANCE, LIFESPAN, FOOTPRINT, SESSION_MINUTES)}
+    return ModelInputs(
+        segments=segments, equipment_ids=tuple(equipment[ID].astype(str)),
+        levels=level_codes(equipment), session_minutes=figures[SESSION_MINUTES],
+        servers=equipment[STATIONS].to_numpy(np.int64), installation=figures[INSTALLATION],
+        maintenance=figures[MAINTENANCE], lifespan_years=figures[LIFESPAN],
+        footprint_m2=figures[FOOTPRINT], is_cardio=(equipment[TYPE] == "cardio").to_numpy(),
+        monthly_dues=float(monthly_dues),
+        uptake_factor=uptake_factors(calibration, tuple(equipment[ID].astype(str))),
+        ranges=ranges, units=units)
+
+
+def uptake_factors(calibration: Calibration | Mapping[str, Calibration] | None,
+                   equipment_ids: tuple[str, ...]) -> np.ndarray:
+    """The calibration factor of each candidate, ``(candidates,)``.
+
+    One :class:`~evaluate.model.calibration.Calibration` applies to every candidate; a mapping
+    ``equipment_id -> Calibration`` gives each its own (candidates left out keep 1).
+    """
+    if calibration is None:
+        return np.ones(len(equipment_ids))
+    if isinstance(calibration, Calibration):
+        return np.full(len(equipment_ids), float(calibration.factor))
+    return np.array([float(calibration[i].factor) if i in calibration else 1.0
+                     for i in equipment_ids])
+
+
+def prevalence_base(base: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """Base prevalence per draw and segment (0-1), ``(draws, segments)``.
+
+    ``base`` is ``(3, segments)`` (low, most likely, high); ``position`` ``(draws, 1)`` in
+    0-1: 0 gives the low row, 0.5 the most likely, 1 the high, linear on each side.
+    """
+    t = np.asarray(position, dtype=float)
+    below = base[0] + (base[1] - base[0]) * (2.0 * t)
+    above = base[1] + (base[2] - base[1]) * (2.0 * t - 1.0)
+    return np.where(t <= 0.5, below, above)
+
+
+def evaluate_draws(inputs: ModelInputs, values: Mapping[str, np.ndarray]
+                   ) -> dict[str, np.ndarray]:
+    """Every output of the model for draws × candidates, in one vectorised call.
+
+    Parameters
+    ----------
+    inputs
+        From :func:`model_inputs`.
+    values
+        One array of shape ``(draws, 1)`` per quantity in ``inputs.ranges`` (e.g. from
+        :func:`evaluate.model.sampling.draw_assumptions`), in that quantity's unit.
+
+    Returns
+    -------
+    dict of numpy.ndarray, each ``(draws, candidates)``
+        The keys of :func:`evaluate.model.demand.forecast_core` (``regular_users``,
+        ``back_pain_users``, ``weekly_sessions`` at full adoption, peak load) and of
+        :func:`evaluate.model.cashflows.metrics` (``npv``, ``cost_per_use``, ``payback_years``, …),
+        plus ``price`` (currency).
+    """
+    column = {name: np.asarray(value, dtype=float) for name, value in values.items()}
+    draws = len(column[PREVALENCE])
+    params = {name: column[name][:, 0] for name in DEMAND_DRAWN}
+    params.update(odds_ratio=column["sedentary_odds_ratio"][:, 0],
+                  desk_share=column["desk_share_prior"][:, 0],
+                  uptake_factor=np.broadcast_to(inputs.uptake_factor,
+                                                (draws, len(inputs.equipment_ids))))
+    segments = inputs.segments
+    base = prevalence_base(segments.base, column[PREVALENCE])
+    demand = forecast_core(segments, inputs.levels, inputs.session_minutes, inputs.servers,
+                           params, base)
+    price = np.hstack([column[PRICE_PREFIX + i] for i in inputs.equipment_ids])
+    installation, maintenance, life = fill_cost_arrays(
+        price, inputs.installation[None, :], inputs.maintenance[None, :],
+        inputs.lifespan_years[None, :], inputs.is_cardio[None, :],
+        column["installation_share_of_price"], column["maintenance_share_of_price"],
+        column["lifespan_years_strength"], column["lifespan_years_cardio"])
+    x = FinanceInputs(price=price, installation=installation, maintenance=maintenance,
+                      lifespan_years=life, footprint_m2=inputs.footprint_m2[None, :],
+                      users=demand["regular_users"], weekly_sessions=demand["weekly_sessions"],
+                      trainer_users=demand["back_pain_users"],
+                      monthly_dues=np.full((1, 1), inputs.monthly_dues),
+                      annual_churn=column["baseline_annual_churn"],
+                      **{name: column[name] for name in FINANCE_DRAWN})
+    return {**demand, **metrics(x), "price": price}

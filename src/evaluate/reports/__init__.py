@@ -1,0 +1,1 @@
+"""What each notebook shows: sections, charts, tables, formatting, privacy, records."""

@@ -1,0 +1,297 @@
+"""One candidate machine's case: whom it serves, its use and money, its evidence and care.
+
+The candidate profile report (issue 6) shows, for one machine of ``equipment.csv``, which of
+this club's members it would serve (desk workers, members over 45, members who train for
+strength: :mod:`evaluate.reports.audience`), how many, how much use and money to expect with the
+uncertainty of each, what its price and running costs rest on, and how strong the evidence
+for its back-care claim is. The model is the decision's (:mod:`evaluate.reports.decision.analysis`), run for
+this machine alone, with the same calibration rule: a machine the club does not own yet is
+calibrated on its comparable owned machine's usage log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from evaluate.data.club_data import ClubData, load_club_data
+from evaluate.data.equipment import ID, placeholder_figures
+from evaluate.model.calibration import Calibration
+from evaluate.model.demand import adoption_curve, forecast_usage, relevance_levels
+from evaluate.model.exposure import ExposureParameters
+from evaluate.model.finance import fill_equipment_costs, finance_summary
+from evaluate.model.uncertainty import SimulationResult, adoption_band, one_way_swings, simulate
+from evaluate.model.uncertainty_core import model_inputs
+from evaluate.reports import formatting
+from evaluate.reports.audience import audience_table
+from evaluate.reports.decision.analysis import candidate_calibrations, select_candidates
+from evaluate.reports.formatting import (
+    DISCLAIMER,
+    EVIDENCE_WORDS,
+    HIDDEN_COUNT,
+    INPUT_LABELS,  # noqa: F401 - the notebook labels its tornado with it
+    SUPERVISION_WORDS,
+    count_phrase,
+    count_text,
+    in_sentence,
+    money,
+    months,
+    plural,
+    share,
+)
+from evaluate.reports.notebook_params import CandidateProfileParams
+
+NEED_WORDS = {"back_care": "back care", "posterior_chain": "posterior-chain strength (squat "
+              "and deadlift)", "general_fitness": "general fitness"}
+
+
+@dataclass(frozen=True)
+class CandidateAnalysis:
+    """One candidate, analysed; every frame the candidate profile shows."""
+
+    data: ClubData
+    params: CandidateProfileParams
+    currency: str
+    machine: pd.Series                # the catalogue row, blank costs filled
+    cost_fills: pd.DataFrame          # finance.fill_equipment_costs for this machine
+    calibration: Calibration | None
+    audience: pd.DataFrame            # audience.audience_table with the machine's users
+    relevance: pd.DataFrame           # demand.relevance_levels for this machine
+    forecast: pd.DataFrame            # demand.forecast_usage (low / most likely / high)
+    adoption: pd.DataFrame            # uncertainty.adoption_band (line: most likely)
+    finance: pd.Series                # finance.finance_summary row (most likely)
+    simulation: SimulationResult
+    npv_tornado: pd.DataFrame         # uncertainty.one_way_swings
+
+    @property
+    def equipment_id(self) -> str:
+        """The machine's ``equipment_id``."""
+        return str(self.machine[ID])
+
+    @property
+    def name(self) -> str:
+        """The machine's name."""
+        return str(self.machine["name"])
+
+    def band(self, metric: str) -> pd.Series:
+        """P10 / P50 / P90 of a Monte Carlo output (``uncertainty.BAND_METRICS``)."""
+        return self.simulation.band(metric).iloc[0]
+
+    @property
+    def most_likely(self) -> pd.Series:
+        """The most-likely row of the forecast."""
+        return self.forecast[self.forecast["scenario"].astype(str) == "most_likely"].iloc[0]
+
+
+def analyse_candidate(params: CandidateProfileParams, data: ClubData | None = None
+                      ) -> CandidateAnalysis:
+    """Run the model for ``params.equipment_id`` (raises ``ValueError`` naming the fix)."""
+    data = data or load_club_data(params.resolved_data_dir)
+    as_of = params.as_of or None
+    chosen = select_candidates(data.equipment, [params.equipment_id], parameter="equipment_id")
+    filled, fills = fill_equipment_costs(chosen, data.assumptions)
+    exposure = ExposureParameters.load(data.assumptions)
+    calibrations = (candidate_calibrations(data, filled, exposure=exposure, as_of=as_of)
+                    if params.calibrate else {})
+    calibration = calibrations.get(params.equipment_id)
+    factor = calibration.factor if calibration else 1.0
+    forecast = forecast_usage(data.members, filled, data.assumptions, data.checkins,
+                              exposure=exposure, uptake_factor=factor, as_of=as_of)
+    dues = model_inputs(data.members, filled, data.assumptions, exposure=exposure,
+                        as_of=as_of).monthly_dues
+    money_row = finance_summary(filled, forecast, data.assumptions, monthly_dues=dues)
+    model = {"checkins": data.checkins, "calibration": calibration, "exposure": exposure,
+             "monthly_dues": dues, "as_of": as_of}
+    simulation = simulate(data.members, filled, data.assumptions, draws=params.draws,
+                          seed=params.seed, **model)
+    swings = one_way_swings(data.members, filled, data.assumptions, params.equipment_id,
+                            **model)
+    audience = audience_table(data.members, data.assumptions, filled, checkins=data.checkins,
+                              exposure=exposure, uptake_factor=factor, as_of=as_of,
+                              min_group_size=params.min_group_size)
+    return CandidateAnalysis(
+        data=data, params=params, currency=params.currency or data.club.currency,
+        machine=filled.iloc[0], cost_fills=fills, calibration=calibration,
+        audience=audience, relevance=relevance_levels(filled), forecast=forecast,
+        adoption=adoption_band(simulation, most_likely=adoption_curve(
+            forecast, data.assumptions)), finance=money_row.iloc[0],
+        simulation=simulation, npv_tornado=swings)
+
+
+def _users_of(users: float, members: float, label: str) -> str:
+    """Users of a group in a sentence: "12 of the 230 desk workers", or what privacy leaves."""
+    if pd.isna(members):
+        return f"{label} (numbers {HIDDEN_COUNT})"
+    of = f"the {count_phrase(members, label)}"
+    return f"{of} (users {HIDDEN_COUNT})" if pd.isna(users) else f"{users:,.0f} of {of}"
+
+
+def headline_markdown(c: CandidateAnalysis) -> str:
+    """The case in brief: whom it serves, use, money, space, evidence and care."""
+    cur, m = c.currency, c.machine
+    groups = c.audience.set_index("group")
+    likely = c.most_likely
+    uses, npv = c.band("weekly_sessions"), c.band("npv")
+    p_positive = float(c.simulation.summary["p_npv_positive"].iloc[0])
+    labels = (("Desk workers", "desk workers"), ("Aged 45 or over", "members aged 45 or over"),
+              ("Train for strength or sport", "members who train for strength or sport"))
+    who = "; ".join(_users_of(groups.loc[k, "users"], groups.loc[k, "members"], label)
+                    for k, label in labels)
+    total = groups.loc["All active members"]
+    levels = dict(zip(c.relevance["need"], c.relevance["level"], strict=True))
+    relevance = ", ".join(f"{NEED_WORDS[n]} {levels[n]}" for n in NEED_WORDS if n in levels)
+    owned = int(m["owned_units"])
+    lines = [
+        f"**{c.name}** ({m['model']}): trains {str(m['muscles']).replace(';', ', ')}"
+        .replace("_", " ") + f". Relevance to the club's needs: {relevance}.",
+        "",
+        f"- **Whom it serves:** about {count_phrase(total['users'], 'regular users')} of the "
+        f"{count_phrase(total['members'], 'active members')} (most likely), "
+        f"{count_phrase(total['users_with_back_pain'], 'of them with back pain')}. By group "
+        f"(they overlap): {who}.",
+        f"- **Use:** {plural(likely['weekly_sessions'], 'session')} a week once adopted "
+        "(P10–P90: "
+        f"{uses['p10']:.0f}–{uses['p90']:.0f}); busy {share(likely['utilisation'])} of the "
+        "busiest hour.",
+        f"- **Money:** {money(c.finance['up_front'], cur)} up front; {int(c.finance['years'])}"
+        f"-year NPV {money(c.finance['npv'], cur, signed=True)} (P10–P90: "
+        f"{money(npv['p10'], cur, signed=True)} to {money(npv['p90'], cur, signed=True)}); "
+        f"{share(p_positive)} chance it is positive; payback in "
+        f"{months(c.finance['payback_years'])}; {money(c.finance['cost_per_use'], cur)} per use.",
+        f"- **Space:** {float(m['footprint_m2']):.1f} m² with clearance.",
+        f"- **Evidence for back care:** {EVIDENCE_WORDS[str(m['evidence_grade'])]}: "
+        f"{m['evidence_source']}.",
+        f"- **Care:** {SUPERVISION_WORDS[str(m['supervision'])].capitalize()}."
+        + (f" {m['notes'][:1].upper()}{m['notes'][1:]}." if isinstance(m["notes"], str)
+           and m["notes"] else ""),
+    ]
+    if owned:
+        lines.append(f"\n**Caution:** the club already owns {owned} of these: the forecast "
+                     "counts the members who already use them, so another unit's would be "
+                     "lower.")
+    return "\n".join(lines)
+
+
+def audience_display(c: CandidateAnalysis) -> pd.DataFrame:
+    """Members, likely back pain and expected users by group, as text (groups overlap)."""
+    t = c.audience
+    return pd.DataFrame({
+        "Members": [count_text(v) for v in t["members"]],
+        "Likely with back pain now": [count_text(v) for v in t["with_back_pain"]],
+        "Expected regular users": [count_text(v) for v in t["users"]],
+        "of whom with back pain": [count_text(v) for v in t["users_with_back_pain"]],
+    }, index=pd.Index(t["group"].to_numpy(), name="Group (they overlap)"))
+
+
+def figures_table(c: CandidateAnalysis) -> pd.DataFrame:
+    """The machine's catalogue figures with their status and source (text)."""
+    m, cur = c.machine, c.currency
+    fills = c.cost_fills.set_index("figure")
+    rows = []
+    for figure, status, source, unit in (
+            ("price", "price_status", "price_source", cur),
+            ("installation_cost", "installation_status", "installation_source", cur),
+            ("annual_maintenance", "maintenance_status", "maintenance_source", f"{cur}/year"),
+            ("lifespan_years", "lifespan_status", "lifespan_source", "years")):
+        basis = (f"assumption {fills.loc[figure, 'assumption']}: {fills.loc[figure, 'basis']}"
+                 if figure in fills.index else str(m[source]))
+        value = float(m[figure])
+        rows.append({"Figure": figure.replace("_", " "),
+                     "Value": money(value, cur) if unit.startswith(cur) else f"{value:g}",
+                     "Unit": unit, "Status": str(m[status]), "Source or basis": basis})
+    rows.append({"Figure": "floor space", "Value": f"{float(m['footprint_m2']):.2f}",
+                 "Unit": "m²", "Status": "published", "Source or basis": m["footprint_source"]})
+    rows.append({"Figure": "session length, stations",
+                 "Value": f"{float(m['session_minutes']):g} min, {int(m['stations'])}",
+                 "Unit": "", "Status": "assumption", "Source or basis": m["usage_source"]})
+    if not pd.isna(m.get("price_low")) and not pd.isna(m.get("price_high")):
+        rows[0]["Value"] += (f" (range {money(float(m['price_low']), cur)}–"
+                             f"{money(float(m['price_high']), cur)})")
+    return pd.DataFrame(rows).set_index("Figure")
+
+
+def placeholder_note(c: CandidateAnalysis) -> str:
+    """A warning when any of the machine's figures is a placeholder; empty otherwise."""
+    figures = placeholder_figures(c.machine.to_frame().T)
+    if figures.empty:
+        return ""
+    names = ", ".join(f.replace("_", " ") for f in figures["figure"])
+    return (f"**Placeholders:** {names} of the {in_sentence(c.name)} are estimates, not "
+            "quotes; replace them in equipment.csv before buying.")
+
+
+def calibration_markdown(c: CandidateAnalysis) -> str:
+    """How the forecast was calibrated on the club's usage log, or why it was not."""
+    if not c.params.calibrate:
+        return "Calibration is switched off (parameter calibrate): uptakes are the assumptions."
+    if c.calibration is None:
+        why = ("the club already owns this machine, and a second unit's users would largely "
+               "be the first one's" if int(c.machine["owned_units"]) else
+               "no comparable machine the club owns is in the usage log")
+        return f"Not calibrated: {why}. The forecast uses the documented uptake assumptions."
+    comparable = in_sentence(_names(c).get(str(c.calibration.comparable),
+                                           "comparable machine"))
+    return (f"Calibrated on the usage log of the club's {comparable}: "
+            f"{_with_names(c, c.calibration.method)}.")
+
+
+def _names(c: CandidateAnalysis) -> dict[str, str]:
+    return dict(zip(c.data.equipment[ID].astype(str), c.data.equipment["name"], strict=True))
+
+
+def _with_names(c: CandidateAnalysis, text: str) -> str:
+    """``text`` with every equipment_id replaced by the machine's name (longest ids first)."""
+    for equipment_id, name in sorted(_names(c).items(), key=lambda kv: -len(kv[0])):
+        text = text.replace(equipment_id, in_sentence(name))
+    return text
+
+
+def calibration_table(c: CandidateAnalysis) -> pd.DataFrame | None:
+    """The calibration's before/after table, or ``None`` when not calibrated."""
+    if c.calibration is None:
+        return None
+    table = c.calibration.table.copy()
+    for column in ("before", "after"):
+        table[column] = [f"{v:,.3g}" if pd.notna(v) else "–" for v in table[column]]
+    table["quantity"] = [_with_names(c, q).replace("_", " ") for q in table["quantity"]]
+    table["note"] = [_with_names(c, n) for n in table["note"]]
+    return table.set_index("quantity")
+
+
+def summary_fields(c: CandidateAnalysis) -> dict[str, object]:
+    """``summary.json`` fields of the profile: headline and key figures for the index."""
+    cur = c.currency
+    uses, npv = c.band("weekly_sessions"), c.band("npv")
+    total = c.audience.set_index("group").loc["All active members"]
+    return {
+        "kind": "candidate_profile", "equipment_id": c.equipment_id,
+        "headline": (f"{c.name}: about {c.most_likely['weekly_sessions']:.0f} sessions a week "
+                     f"and an NPV of {money(c.finance['npv'], cur, signed=True)} "
+                     "(most likely)."),
+        "key_figures": [
+            {"label": "Regular users (most likely)",
+             "text": count_text(total["users"])},
+            {"label": "Weekly uses (P10–P90)", "text": f"{uses['p10']:.0f}–{uses['p90']:.0f}"},
+            {"label": "NPV (P10 to P90)", "text": f"{money(npv['p10'], cur, signed=True)} to "
+                                                 f"{money(npv['p90'], cur, signed=True)}"},
+            {"label": "Evidence for back care",
+             "text": EVIDENCE_WORDS[str(c.machine["evidence_grade"])]},
+        ]}
+
+
+def demo_banner(c: CandidateAnalysis) -> str:
+    """A warning line when the data is the synthetic demo club; empty otherwise."""
+    return formatting.demo_banner(c.data.club.synthetic)
+
+
+def care_markdown(c: CandidateAnalysis) -> str:
+    """Evidence, supervision and the medical disclaimer, in full."""
+    m = c.machine
+    note = m["notes"] if isinstance(m["notes"], str) else ""
+    return "\n".join([
+        f"- **Evidence for its back-care claim:** "
+        f"{EVIDENCE_WORDS[str(m['evidence_grade'])]}. {m['evidence_source']}.",
+        f"- **Supervision:** {SUPERVISION_WORDS[str(m['supervision'])]}."
+        + (f" {note[:1].upper()}{note[1:]}." if note else ""),
+        "", f"**{DISCLAIMER}**"])

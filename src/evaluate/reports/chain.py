@@ -1,0 +1,205 @@
+"""A chain of clubs: where each machine pays off best, from the clubs' own decisions.
+
+A chain plan (see :mod:`evaluate.build.plan`) builds one decision report per club and then the
+roll-up. The roll-up reads the clubs' decision ``summary.json`` files of the same build
+(:func:`read_club_summaries`), so its figures are the clubs' reports' figures by
+construction; without a build (in JupyterLab) it runs the same decision for each club folder
+(:func:`summaries_from_data`), with the same parameters and seed, which gives the same numbers.
+
+:func:`outcomes_table` puts every club × machine figure in one tidy table and
+:func:`payoff_ranking` ranks the machines by where they pay off best: each machine's best
+club by median NPV, how many clubs would buy it first, and in how many its NPV is more
+likely positive than not.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from evaluate.reports.summary_schema import DecisionSummary
+
+
+def read_club_summaries(folder: Path) -> list[dict[str, Any]]:
+    """Every successful decision report's ``summary.json`` in ``folder``, in name order.
+
+    Each is checked against :class:`evaluate.reports.summary_schema.DecisionSummary`; other
+    reports (member profiles) are skipped. Raises ``ValueError`` when a club's decision
+    report failed (the roll-up would silently leave the club out) or when there is none.
+    """
+    found, failed = [], []
+    for path in sorted(Path(folder).glob("*.summary.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("status") != "ok":
+            if "decision" in str(data.get("report", "")):
+                failed.append(str(data.get("report")))
+            continue
+        if data.get("kind") != "decision":
+            continue
+        DecisionSummary(**{k: v for k, v in data.items() if k in DecisionSummary.model_fields})
+        found.append(data)
+    if failed:
+        raise ValueError(f"the decision report of {', '.join(failed)} failed in this build, so "
+                         "the roll-up would leave those clubs out; fix them (see their failure "
+                         "pages) and build again")
+    if not found:
+        raise ValueError(f"no club decision summary in {folder}: build the clubs' decision "
+                         "reports in the same build as the roll-up (not --only with the "
+                         "roll-up alone)")
+    return found
+
+
+def summaries_from_data(club_dirs: Iterable[str], params: Mapping[str, Any]
+                        ) -> list[dict[str, Any]]:
+    """Run each club's decision (:func:`evaluate.reports.decision.analysis.analyse_decision`) for the roll-up.
+
+    ``params`` are the decision parameters shared by every club (without ``data_dir``).
+    """
+    from evaluate.reports.decision.analysis import analyse_decision
+    from evaluate.reports.decision.sections import summary_fields
+    from evaluate.reports.notebook_params import DecisionReportParams
+
+    found = []
+    for club_dir in club_dirs:
+        analysis = analyse_decision(DecisionReportParams(**{**params, "data_dir": club_dir}))
+        found.append({**summary_fields(analysis), "report": Path(club_dir).name or "demo"})
+    return found
+
+
+def outcomes_table(summaries: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """One row per club and machine: the club's decision figures for that machine (tidy).
+
+    Columns: ``club`` (its name), ``report``, ``equipment_id``, ``name``, ``rank``,
+    ``p_best``, ``p_npv_positive``, ``npv_p10``, ``npv_p50``, ``npv_p90``,
+    ``weekly_uses_p50``, ``recommended`` (the club's rank-1 machine) and ``currency``.
+    """
+    rows = []
+    for summary in summaries:
+        for equipment_id, c in summary["candidates"].items():
+            rows.append({
+                "club": summary.get("club") or summary.get("report", ""),
+                "report": summary.get("report", ""), "equipment_id": equipment_id,
+                "name": c["name"], "rank": c["rank"], "p_best": c["p_best"],
+                "p_npv_positive": c["p_npv_positive"], "npv_p10": c["npv"]["p10"],
+                "npv_p50": c["npv"]["p50"], "npv_p90": c["npv"]["p90"],
+                "weekly_uses_p50": c["weekly_uses"]["p50"],
+                "recommended": equipment_id == summary["recommendation"],
+                "currency": summary["currency"]})
+    return pd.DataFrame(rows)
+
+
+def payoff_ranking(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """The machines ranked by where they pay off best across the chain (one row each).
+
+    Columns: ``equipment_id``, ``name``, ``clubs`` (clubs that compared it),
+    ``recommended_in`` (clubs whose decision puts it first), ``npv_positive_in`` (clubs
+    where P(NPV > 0) ≥ 0.5), ``best_club`` and ``best_npv_p50`` (the club where its median
+    NPV is highest, and that NPV), ``median_npv_p50`` (median over the clubs). Ordered by
+    ``recommended_in``, then ``best_npv_p50``, descending; ``rank`` 1 = pays off best.
+    """
+    if len(set(outcomes["currency"])) > 1:
+        raise ValueError("the clubs report in different currencies: "
+                         + ", ".join(sorted(set(outcomes["currency"])))
+                         + "; a chain roll-up needs one currency (parameter currency)")
+    rows = []
+    for equipment_id, group in outcomes.groupby("equipment_id", sort=False):
+        best = group.loc[group["npv_p50"].idxmax()]
+        rows.append({"equipment_id": equipment_id, "name": best["name"],
+                     "clubs": len(group), "recommended_in": int(group["recommended"].sum()),
+                     "npv_positive_in": int((group["p_npv_positive"] >= 0.5).sum()),
+                     "best_club": best["club"], "best_npv_p50": float(best["npv_p50"]),
+                     "median_npv_p50": float(group["npv_p50"].median())})
+    table = pd.DataFrame(rows).sort_values(["recommended_in", "best_npv_p50"],
+                                           ascending=False, kind="stable", ignore_index=True)
+    table.insert(0, "rank", range(1, len(table) + 1))
+    return table
+
+
+def headline_markdown(ranking: pd.DataFrame, outcomes: pd.DataFrame) -> str:
+    """The roll-up's answer first: the machine that pays off best, and where."""
+    from evaluate.reports.formatting import in_sentence, money
+
+    currency = str(outcomes["currency"].iloc[0])
+    clubs = outcomes["club"].nunique()
+    top = ranking.iloc[0]
+    lines = [f"**The {in_sentence(top['name'])} pays off best across the chain:** "
+             f"{top['recommended_in']} of {clubs} clubs would buy it first, and its NPV is "
+             f"more likely positive than not in {top['npv_positive_in']}. It pays off most at "
+             f"{top['best_club']} (median NPV {money(top['best_npv_p50'], currency, signed=True)}"
+             ")."]
+    for row in ranking.iloc[1:].itertuples(index=False):
+        lines.append(f"- {row.name}: first in {row.recommended_in} of {row.clubs} clubs; "
+                     f"best at {row.best_club} "
+                     f"({money(row.best_npv_p50, currency, signed=True)}).")
+    return "\n".join(lines[:1]) + ("\n\n" + "\n".join(lines[1:]) if len(lines) > 1 else "")
+
+
+def payoff_display(ranking: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """:func:`payoff_ranking` as text for the report."""
+    from evaluate.reports.formatting import money
+
+    return pd.DataFrame({
+        "Rank": ranking["rank"].to_numpy(),
+        "First choice in": [f"{r} of {c} clubs" for r, c in
+                            zip(ranking["recommended_in"], ranking["clubs"], strict=True)],
+        "NPV more likely positive in": [f"{n} clubs" for n in ranking["npv_positive_in"]],
+        "Pays off best at": ranking["best_club"].to_numpy(),
+        "Median NPV there": [money(v, currency, signed=True) for v in ranking["best_npv_p50"]],
+        "Median NPV, all clubs": [money(v, currency, signed=True)
+                                  for v in ranking["median_npv_p50"]],
+    }, index=pd.Index(ranking["name"].to_numpy(), name="Machine"))
+
+
+def clubs_display(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Each club's recommendation and its chance of ranking first (text)."""
+    from evaluate.reports.formatting import money, share
+
+    first = outcomes[outcomes["recommended"]]
+    return pd.DataFrame({
+        "Recommendation": first["name"].to_numpy(),
+        "Ranks first in": [share(v) for v in first["p_best"]],
+        "Median NPV": [money(v, c, signed=True) for v, c in
+                       zip(first["npv_p50"], first["currency"], strict=True)],
+    }, index=pd.Index(first["club"].to_numpy(), name="Club"))
+
+
+def outcomes_export(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """:func:`outcomes_table` with headers for a spreadsheet: the roll-up's outcomes CSV.
+
+    One row per club and machine (never per member); money in each club's currency.
+    """
+    columns = {"club": "Club", "report": "Club report", "equipment_id": "Equipment id",
+               "name": "Machine", "rank": "Rank at the club", "p_best": "Chance of ranking "
+               "first (0-1)", "p_npv_positive": "Chance NPV > 0 (0-1)", "npv_p10": "NPV P10",
+               "npv_p50": "NPV P50", "npv_p90": "NPV P90",
+               "weekly_uses_p50": "Weekly uses P50", "recommended": "Recommended at the club",
+               "currency": "Currency"}
+    return outcomes[list(columns)].rename(columns=columns).reset_index(drop=True)
+
+
+def summary_fields(ranking: pd.DataFrame, outcomes: pd.DataFrame) -> dict[str, Any]:
+    """The roll-up's ``summary.json`` fields: the ranking and the index headline."""
+    from evaluate.reports.formatting import in_sentence, money
+
+    top = ranking.iloc[0]
+    currency = str(outcomes["currency"].iloc[0])
+    clubs = int(outcomes["club"].nunique())
+    return {
+        "kind": "chain_rollup", "clubs": clubs, "currency": currency,
+        "ranking": [{"equipment_id": r.equipment_id, "rank": int(r.rank),
+                     "recommended_in": int(r.recommended_in),
+                     "npv_positive_in": int(r.npv_positive_in), "best_club": r.best_club,
+                     "best_npv_p50": r.best_npv_p50} for r in ranking.itertuples()],
+        "recommendations": {str(r.club): r.equipment_id for r in
+                            outcomes[outcomes["recommended"]].itertuples()},
+        "headline": (f"The {in_sentence(top['name'])} pays off best: first choice in "
+                     f"{top['recommended_in']} of {clubs} clubs."),
+        "key_figures": [
+            {"label": "Clubs", "text": f"{clubs}"},
+            {"label": "Pays off most at",
+             "text": f"{top['best_club']} ({money(top['best_npv_p50'], currency, signed=True)})"},
+        ]}

@@ -1,0 +1,1 @@
+"""The decision report: the analysis, its sections and its charts."""

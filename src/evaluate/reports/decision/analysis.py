@@ -1,0 +1,280 @@
+"""The management decision end to end: club data and a decision's parameters in, tables out.
+
+Every table the decision report shows comes from here.
+DESIGN.md, "The model", points 1-6, wired together in the order a manager reads them:
+the club's data (:func:`load_club_data`), the candidates (:func:`select_candidates`), each
+candidate's calibration on a comparable owned machine (:func:`candidate_calibrations`), the
+usage and money model at the most-likely values and in the Monte Carlo, the multi-criteria
+score with each criterion's contribution, and the robustness of the top choice
+(:func:`analyse_decision`, returning a :class:`DecisionAnalysis`). Notebooks call this and
+display the result; nothing here prints or draws.
+
+Choices made here, and said in the report:
+
+- The recommendation is the weighted-sum winner at the most-likely values of every input.
+  How sure we are is its rank acceptability: the share of Monte Carlo draws (inputs drawn,
+  and the weights too unless ``weight_sampling`` is ``"none"``) in which it ranks first.
+- Candidates: by default the machines the club does not own yet (:func:`select_candidates`).
+- Calibration: a candidate the club does not own yet is calibrated on its comparable owned
+  machine's usage log (:func:`evaluate.model.calibration.calibrate_uptake`). A candidate the club
+  already owns is not calibrated on itself: a second unit's users are largely the first
+  unit's users, and the model does not split them, so its forecast stays the documented one.
+- Value for money and the portfolio use the up-front cost, price plus installation: the money
+  the budget has to find now. Running costs are in the NPV and the cost per use.
+- The portfolio sums the candidates' weighted-sum scores (or NPVs): scores are relative to
+  the candidates compared, so a set's score is a ranking device, not a measurement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from evaluate.data.club_data import ClubData, load_club_data
+from evaluate.data.equipment import EQUIPMENT_FILE, ID
+from evaluate.errors import did_you_mean
+from evaluate.mcda.criteria import CRITERIA, DecisionCriteria
+from evaluate.mcda.portfolio import best_portfolios, value_for_money
+from evaluate.mcda.robustness import rank_acceptability, stability_intervals
+from evaluate.mcda.scoring import contributions, topsis, weighted_sum
+from evaluate.model.calibration import Calibration, calibrate_uptake, comparable_machine
+from evaluate.model.demand import adoption_curve, forecast_usage
+from evaluate.model.exposure import ExposureParameters
+from evaluate.model.finance import fill_equipment_costs, finance_summary
+from evaluate.model.uncertainty import SimulationResult, adoption_band, one_way_swings, simulate
+from evaluate.model.uncertainty_core import model_inputs
+from evaluate.reports.audience import audience_table
+from evaluate.reports.decision.margin import margin_tornado
+from evaluate.reports.decision.matrix import decision_draws, decision_matrix
+from evaluate.reports.notebook_params import DecisionReportParams
+
+COST_LABEL = "Up-front cost: price plus installation"
+
+
+def select_candidates(equipment: pd.DataFrame, candidates: Sequence[str] = (), *,
+                      parameter: str = "candidates") -> pd.DataFrame:
+    """The candidates' rows of the catalogue, in the order given.
+
+    Empty ``candidates``: every machine the club does not own yet (``owned_units == 0``), or
+    every machine when fewer than two are not owned. The model forecasts a machine's users;
+    for a second unit of an owned machine those are largely the first unit's users, so owned
+    machines are compared only when named (the report then warns).
+
+    Raises ``ValueError`` naming ``equipment.csv``, the unknown id, a did-you-mean hint and
+    the known ids when a candidate is not in the catalogue; ``parameter`` is the parameter
+    the message tells the user to fix.
+    """
+    if not candidates:
+        new = equipment[equipment["owned_units"] == 0]
+        return (new if len(new) >= 2 else equipment).reset_index(drop=True)
+    known = list(equipment[ID].astype(str))
+    unknown = [c for c in candidates if c not in known]
+    if unknown:
+        hints = "; ".join(f"{c!r} ({did_you_mean(c, known).strip()})"
+                          .replace(" ()", "") for c in unknown)
+        raise ValueError(f"unknown machine {hints}: not in {EQUIPMENT_FILE}; fix the parameter "
+                         f"'{parameter}' or add the machine to {EQUIPMENT_FILE}. Known: "
+                         + ", ".join(known))
+    if len(set(candidates)) != len(candidates):
+        raise ValueError(f"candidates lists a machine twice: {list(candidates)}")
+    rows = equipment.set_index(equipment[ID].astype(str)).loc[list(candidates)]
+    return rows.reset_index(drop=True)
+
+
+def candidate_calibrations(data: ClubData, candidates: pd.DataFrame, *,
+                           exposure: ExposureParameters | None = None,
+                           as_of: str | None = None) -> dict[str, Calibration]:
+    """Each not-yet-owned candidate's calibration on its comparable owned machine's log.
+
+    Only candidates with a comparable machine in the usage log appear (the others keep the
+    documented uptakes); none without a usage log. See the module docstring for why owned
+    machines are not calibrated on themselves.
+    """
+    if data.usage is None or data.usage.empty:
+        return {}
+    found = {}
+    for row in candidates.itertuples(index=False):
+        candidate = str(getattr(row, ID))
+        if int(row.owned_units) > 0:
+            continue
+        if comparable_machine(data.equipment, candidate, data.usage) is None:
+            continue
+        found[candidate] = calibrate_uptake(data.members, data.equipment, data.usage,
+                                            data.assumptions, candidate, data.checkins,
+                                            exposure=exposure, as_of=as_of)
+    return found
+
+
+@dataclass(frozen=True)
+class DecisionAnalysis:
+    """One decision, analysed: every frame the report shows (see each field's producer).
+
+    Frames are indexed or keyed by ``equipment_id``; ``names`` gives each machine's plain
+    name for display.
+    """
+
+    data: ClubData
+    params: DecisionReportParams
+    currency: str
+    candidates: pd.DataFrame          # the candidates' catalogue rows, costs filled
+    cost_fills: pd.DataFrame          # finance.fill_equipment_costs: figures from assumptions
+    names: dict[str, str]
+    criteria: DecisionCriteria
+    weights: pd.Series                # normalised, by criterion
+    calibrations: dict[str, Calibration]
+    forecast: pd.DataFrame            # demand.forecast_usage (low / most likely / high)
+    adoption: pd.DataFrame            # uncertainty.adoption_band (line: most likely)
+    finance: pd.DataFrame             # finance.finance_summary (most likely)
+    simulation: SimulationResult
+    matrix: pd.DataFrame              # criteria.decision_matrix (most likely)
+    scores: pd.Series                 # weighted sum, by equipment_id
+    topsis_scores: pd.Series          # TOPSIS closeness, by equipment_id
+    contributions: pd.DataFrame       # scoring.contributions
+    acceptability: pd.DataFrame       # robustness.rank_acceptability
+    stability: pd.DataFrame           # robustness.stability_intervals
+    npv_tornado: pd.DataFrame         # uncertainty.one_way_swings of the winner's NPV
+    margin_tornado: pd.DataFrame      # margin.margin_tornado
+    value_for_money: pd.DataFrame     # portfolio.value_for_money on COST_LABEL's cost
+    portfolios: pd.DataFrame          # portfolio.best_portfolios
+    ranking: pd.DataFrame             # :func:`ranking_table`
+    audience: pd.DataFrame            # audience.audience_table for the recommendation
+
+    @property
+    def recommendation(self) -> str:
+        """The ``equipment_id`` of the weighted-sum winner at the most-likely values."""
+        return str(self.ranking.index[0])
+
+    @property
+    def owned_candidates(self) -> list[str]:
+        """Candidates the club already owns (their forecast double-counts users; warn)."""
+        owned = self.candidates[self.candidates["owned_units"] > 0]
+        return list(owned[ID].astype(str))
+
+    @property
+    def runner_up(self) -> str | None:
+        """The second-ranked candidate, if there is one."""
+        return str(self.ranking.index[1]) if len(self.ranking) > 1 else None
+
+
+def ranking_table(scores: pd.Series, topsis_scores: pd.Series, p_first: pd.Series,
+                  simulation: SimulationResult, forecast: pd.DataFrame,
+                  finance: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:
+    """One row per candidate, best first: rank, scores, chances and the key figures.
+
+    Columns: ``rank``, ``score`` (weighted sum, 0-1), ``topsis`` (closeness, 0-1), ``p_best``
+    (probability of ranking first, 0-1), ``p_npv_positive``; ``weekly_uses_p10/p50/p90``
+    (sessions/week) and ``npv_p10/p50/p90`` (currency) from the Monte Carlo;
+    ``back_pain_served``, ``weekly_uses``, ``utilisation`` (peak hour, 0-1), ``npv``,
+    ``payback_years``, ``cost_per_use``, ``up_front`` from the most-likely model;
+    ``floor_m2``. Ties in score keep catalogue order.
+    """
+    ids = list(scores.index)
+    likely = forecast[forecast["scenario"].astype(str) == "most_likely"].set_index(ID)
+    money = finance.set_index(ID)
+    summary = simulation.summary.set_index(ID)
+    uses, npv = simulation.band("weekly_sessions"), simulation.band("npv")
+    table = pd.DataFrame({
+        "score": scores, "topsis": topsis_scores.reindex(ids),
+        "p_best": p_first.reindex(ids),
+        "p_npv_positive": summary["p_npv_positive"].reindex(ids),
+        **{f"weekly_uses_{p}": uses[p].reindex(ids) for p in ("p10", "p50", "p90")},
+        **{f"npv_{p}": npv[p].reindex(ids) for p in ("p10", "p50", "p90")},
+        "back_pain_served": likely["back_pain_users"].reindex(ids),
+        "weekly_uses": likely["weekly_sessions"].reindex(ids),
+        "utilisation": likely["utilisation"].reindex(ids),
+        "npv": money["npv"].reindex(ids),
+        "payback_years": money["payback_years"].reindex(ids),
+        "cost_per_use": money["cost_per_use"].reindex(ids),
+        "up_front": money["up_front"].reindex(ids),
+        "floor_m2": candidates.set_index(ID)["footprint_m2"].reindex(ids).astype(float),
+    }, index=pd.Index(ids, name=ID))
+    order = np.argsort(-table["score"].to_numpy(float), kind="stable")
+    table = table.iloc[order]
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    return table
+
+
+def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
+                     ) -> DecisionAnalysis:
+    """Run the whole decision for ``params`` (on ``data``, default: read ``params.data_dir``).
+
+    Raises ``ValueError`` with the parameter and the fix for an unknown candidate, fewer than
+    two candidates, or a portfolio with nothing to choose from.
+    """
+    data = data or load_club_data(params.resolved_data_dir)
+    as_of = params.as_of or None
+    chosen = select_candidates(data.equipment, params.candidates)
+    if len(chosen) < 2:
+        raise ValueError("a decision needs at least two candidates; fix the parameter "
+                         "'candidates' (empty = every machine in equipment.csv)")
+    candidates, fills = fill_equipment_costs(chosen, data.assumptions)
+    exposure = ExposureParameters.load(data.assumptions)
+    calibrations = (candidate_calibrations(data, candidates, exposure=exposure, as_of=as_of)
+                    if params.calibrate else {})
+    factors = {i: c.factor for i, c in calibrations.items()}
+    forecast = forecast_usage(data.members, candidates, data.assumptions, data.checkins,
+                              exposure=exposure, uptake_factor=factors, as_of=as_of)
+    # The same dues the Monte Carlo uses, so the most-likely run and the draws agree.
+    dues = model_inputs(data.members, candidates.iloc[:1], data.assumptions,
+                        exposure=exposure, as_of=as_of).monthly_dues
+    finance = finance_summary(candidates, forecast, data.assumptions, monthly_dues=dues)
+    model = {"checkins": data.checkins, "calibration": calibrations or None,
+             "exposure": exposure, "monthly_dues": dues, "as_of": as_of}
+    simulation = simulate(data.members, candidates, data.assumptions, draws=params.draws,
+                          seed=params.seed, **model)
+
+    criteria = params.criteria
+    weights = criteria.resolved_weights()
+    directions = criteria.directions
+    scale = {"normalization": params.normalization, "ranges": params.ranges}
+    matrix = decision_matrix(candidates, forecast, finance, criteria)
+    scores = weighted_sum(matrix, weights.to_dict(), directions, **scale)
+    closeness = topsis(matrix, weights.to_dict(), directions,
+                       normalization="vector" if params.normalization == "minmax"
+                       else params.normalization, ranges=params.ranges)
+    parts = contributions(matrix, weights.to_dict(), directions, **scale)
+    ids = list(matrix.index)
+    sampling = None if params.weight_sampling == "none" else params.weight_sampling
+    acceptability = rank_acceptability(
+        decision_draws(simulation, candidates, criteria), weights.to_dict(), directions,
+        criteria.names, ids, weight_sampling=sampling, seed=params.seed,
+        spread=params.weight_spread, **scale)
+    ranking = ranking_table(scores, closeness, acceptability.attrs["p_first"], simulation,
+                            forecast, finance, candidates)
+    winner = str(ranking.index[0])
+    stability = stability_intervals(matrix, weights.to_dict(), directions, **scale)
+    npv_swings = one_way_swings(data.members, candidates, data.assumptions, winner, **model)
+    margin = margin_tornado(data.members, candidates, data.assumptions, criteria,
+                            **model, **scale)
+    costs = ranking["up_front"]
+    vfm = value_for_money(scores, costs)
+    options = pd.DataFrame({"score": scores, "npv": ranking["npv"].reindex(ids),
+                            "cost": costs.reindex(ids), "floor_m2": ranking["floor_m2"]
+                            .reindex(ids)})
+    portfolios = best_portfolios(options, budget=params.budget,
+                                 free_floor_m2=params.free_floor_m2,
+                                 objective=params.portfolio_objective)
+    audience = audience_table(data.members, data.assumptions,
+                              candidates[candidates[ID] == winner], checkins=data.checkins,
+                              exposure=exposure, uptake_factor=factors.get(winner, 1.0),
+                              as_of=as_of, min_group_size=params.min_group_size)
+    return DecisionAnalysis(
+        data=data, params=params, currency=params.currency or data.club.currency,
+        candidates=candidates, cost_fills=fills,
+        names=dict(zip(data.equipment[ID].astype(str), data.equipment["name"].astype(str),
+                       strict=True)),
+        criteria=criteria, weights=weights, calibrations=calibrations, forecast=forecast,
+        adoption=adoption_band(simulation, most_likely=adoption_curve(
+            forecast, data.assumptions)), finance=finance,
+        simulation=simulation, matrix=matrix, scores=scores, topsis_scores=closeness,
+        contributions=parts, acceptability=acceptability, stability=stability,
+        npv_tornado=npv_swings, margin_tornado=margin, value_for_money=vfm,
+        portfolios=portfolios, ranking=ranking, audience=audience)
+
+
+def criterion_label(name: str) -> str:
+    """A criterion's plain name for managers (``npv`` -> "Net present value")."""
+    return CRITERIA[name].label if name in CRITERIA else name.replace("_", " ").capitalize()

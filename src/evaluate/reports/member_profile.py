@@ -1,0 +1,322 @@
+"""Who the club's members are: headline figures and small aggregated tables.
+
+Everything here takes the frame from :func:`evaluate.data.members.load_members` and returns
+aggregates only; every table passes through :mod:`evaluate.reports.privacy`, so no group of fewer
+than ``min_group_size`` members is shown. Age is counted in whole years as
+``as_of.year - birth_year`` (the roster holds birth years, not birth dates, so it may be one
+year high); tenure is in months of 365.25 / 12 days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from evaluate.reports.formatting import PRIVACY_NOTE
+from evaluate.reports.privacy import (
+    MIN_GROUP_SIZE,
+    merge_small_groups,
+    shown_split,
+    suppress_small_groups,
+)
+
+Status = Literal["active", "cancelled", "all"]
+
+DAYS_PER_MONTH = 365.25 / 12
+# The age bands of the NHIS 2019 back-pain figures (REF §1a), so later reports can join them.
+AGE_BANDS = ((0, 17, "under 18"), (18, 29, "18–29"), (30, 44, "30–44"), (45, 64, "45–64"),
+             (65, 200, "65+"))
+SEX_LABELS = {"F": "Women", "M": "Men", "X": "Another or not stated"}
+# Visits a week: [lower, upper) bounds and labels.
+VISIT_BANDS = ((0, 1, "under 1"), (1, 2, "1 to under 2"), (2, 3, "2 to under 3"),
+               (3, 4, "3 to under 4"), (4, np.inf, "4 or more"))
+# Months as a member: [lower, upper) bounds and labels.
+TENURE_BANDS = ((0, 3, "under 3"), (3, 6, "3–6"), (6, 12, "6–12"), (12, 24, "12–24"),
+                (24, 60, "24–60"), (60, np.inf, "60 or more"))
+GOAL_LABELS = {"general_fitness": "General fitness", "strength": "Strength",
+               "weight_loss": "Weight loss", "rehab": "Rehabilitation", "sport": "Sport"}
+NOT_RECORDED = "not recorded"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The figures a manager reads first; ``None`` where the group is too small to show.
+
+    Shares are fractions (0-1); ages in years; tenure in months; visits per week. A share
+    of the ``members`` gives away two groups, the members it counts and the rest (47% women
+    of 19 members: 9 women, 10 others), so it is shown only when neither holds 1 to
+    ``min_group_size - 1`` members. ``occupation_known`` is None when it would give away
+    the members whose occupation is not recorded (``members - occupation_known``).
+    """
+
+    status: str
+    as_of: date
+    members: int
+    median_age: float | None
+    share_women: float | None
+    median_visits_per_week: float | None
+    median_tenure_months: float | None
+    share_desk_workers: float | None
+    occupation_known: int | None
+    min_group_size: int
+
+
+def latest_date(members: pd.DataFrame) -> pd.Timestamp:
+    """The latest join or cancel date in the roster: the default profile date."""
+    return max(members["join_date"].max(), members["cancel_date"].max(skipna=True))
+
+
+def _as_timestamp(members: pd.DataFrame, as_of: date | str | None) -> pd.Timestamp:
+    return latest_date(members) if as_of in (None, "") else pd.Timestamp(as_of)
+
+
+def select_members(members: pd.DataFrame, status: Status = "active",
+                   as_of: date | str | None = None) -> pd.DataFrame:
+    """Members in ``status`` on ``as_of`` (default: latest date), with age, tenure and bands.
+
+    A member who cancelled after ``as_of`` counts as active on that date (one whose cancel date
+    is unknown counts as cancelled); members who joined after it are left out. Freezes have no
+    history in the roster, so frozen stays frozen. "all" means everyone who had joined by
+    ``as_of``, current or former.
+    Adds ``status_on`` (status on the date), ``age`` (years), ``age_band``,
+    ``tenure_months`` (to the cancel date for former members) and ``tenure_band``.
+    """
+    day = _as_timestamp(members, as_of)
+    joined = members.loc[members["join_date"] <= day].copy()
+    cancelled = joined["status"] == "cancelled"
+    later = cancelled & (joined["cancel_date"] > day)  # unknown cancel dates count as past
+    joined["status_on"] = joined["status"].astype("object").where(~later, "active")
+    if status != "all":
+        joined = joined.loc[joined["status_on"] == status]
+    end = joined["cancel_date"].where(joined["status_on"] == "cancelled", day)
+    joined["tenure_months"] = (end - joined["join_date"]).dt.days / DAYS_PER_MONTH
+    joined["age"] = day.year - joined["birth_year"]
+    joined["age_band"] = _band(joined["age"], [(lo, hi + 1, name) for lo, hi, name in AGE_BANDS])
+    joined["tenure_band"] = _band(joined["tenure_months"], TENURE_BANDS)
+    return joined.reset_index(drop=True)
+
+
+def _band(values: pd.Series, bands: tuple | list) -> pd.Series:
+    """Label each value with the band [lower, upper) that holds it (ordered categorical)."""
+    edges = [b[0] for b in bands] + [bands[-1][1]]
+    return pd.cut(values, bins=edges, right=False, labels=[b[2] for b in bands])
+
+
+def _median(values: pd.Series, min_group_size: int) -> float | None:
+    """The median of the recorded values, or None when fewer than ``min_group_size``."""
+    values = values.dropna()
+    return float(values.median()) if len(values) >= max(min_group_size, 1) else None
+
+
+def _share(flags: pd.Series, min_group_size: int) -> float | None:
+    """The share of true ``flags``, or None when it would show a group that is too small."""
+    if len(flags) < min_group_size or not shown_split(int(flags.sum()), len(flags),
+                                                      min_group_size):
+        return None
+    return float(flags.mean())
+
+
+def headline(members: pd.DataFrame, status: Status = "active", as_of: date | str | None = None,
+             min_group_size: int = MIN_GROUP_SIZE) -> Headline:
+    """Headline figures for the chosen members; each hidden if it rests on too few members."""
+    day = _as_timestamp(members, as_of)
+    chosen = select_members(members, status, day)
+    n = len(chosen)
+    enough = n >= min_group_size
+    known_job = chosen["occupation_activity"].dropna()
+    return Headline(
+        status=status, as_of=day.date(), members=n,
+        median_age=_median(chosen["age"], min_group_size) if enough else None,
+        share_women=_share(chosen["sex"] == "F", min_group_size) if enough else None,
+        median_visits_per_week=_median(chosen["visits_per_week"], min_group_size),
+        median_tenure_months=(_median(chosen["tenure_months"], min_group_size)
+                              if enough else None),
+        share_desk_workers=_share(known_job == "desk", min_group_size) if enough else None,
+        occupation_known=(len(known_job) if shown_split(len(known_job), n, min_group_size)
+                          else None),
+        min_group_size=min_group_size,
+    )
+
+
+def _counts(chosen: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Members per value of ``column`` (all categories, in order), with their share."""
+    counts = chosen[column].value_counts(sort=False, dropna=True)
+    table = counts.rename("members").rename_axis(column).reset_index()
+    table["share"] = table["members"] / max(int(table["members"].sum()), 1)
+    return table
+
+
+def age_sex_table(chosen: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
+    """Members by age band and sex: ``age_band, sex, members, share, suppressed``.
+
+    ``sex`` holds plain-word labels (Women, Men, Another or not stated); the share is of all
+    chosen members. The under-18 band appears only if the club has such members.
+    """
+    grouped = chosen.groupby(["age_band", "sex"], observed=False).size()
+    table = grouped.rename("members").reset_index()
+    if not (chosen["age_band"] == "under 18").any():
+        table = table.loc[table["age_band"] != "under 18"]
+        table["age_band"] = table["age_band"].cat.remove_unused_categories()
+    table["sex"] = table["sex"].map(SEX_LABELS)
+    table["share"] = table["members"] / max(len(chosen), 1)
+    # Only the grand total is published (the headline count), not totals by band or by sex,
+    # so complementary suppression works on the whole table.
+    return suppress_small_groups(table, min_size=min_group_size)
+
+
+def visits_table(chosen: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
+    """Members by visits a week: ``visits_band, members, share, suppressed``.
+
+    Members with no visit figure are left out; shares are of those with one.
+    """
+    band = _band(chosen["visits_per_week"], VISIT_BANDS).rename("visits_band")
+    return suppress_small_groups(_counts(band.to_frame(), "visits_band"),
+                                 min_size=min_group_size)
+
+
+def tenure_table(chosen: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
+    """Members by time as a member: ``tenure_band, members, share, suppressed`` (months)."""
+    return suppress_small_groups(_counts(chosen, "tenure_band"), min_size=min_group_size)
+
+
+def goal_table(chosen: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
+    """Members by training goal: ``goal, members, share, suppressed``, largest first.
+
+    Goals held by fewer than ``min_group_size`` members are merged into "other"; members
+    with no recorded goal form their own "not recorded" row.
+    """
+    goals = chosen["training_goal"].map(GOAL_LABELS).astype("object").fillna(NOT_RECORDED)
+    counts = goals.value_counts().rename("members").rename_axis("goal").reset_index()
+    table = merge_small_groups(counts, "goal", min_size=min_group_size)
+    recorded = table["goal"] != NOT_RECORDED
+    table = pd.concat([table[recorded], table[~recorded]], ignore_index=True)
+    table["share"] = table["members"] / max(int(table["members"].sum()), 1)
+    return suppress_small_groups(table, min_size=min_group_size)
+
+
+STATUS_WORDS = {"active": "active members", "cancelled": "members who had cancelled",
+                "all": "members, current and former,"}
+
+
+def _pct(share: float) -> str:
+    return f"{share:.0%}"
+
+
+def _too_few(figures: Headline) -> bool:
+    return figures.members < figures.min_group_size
+
+
+def _of_known(figures: Headline, noun: str, article: str = "") -> str:
+    """'1,263 whose occupation is recorded', or 'those ...' when the count is hidden."""
+    if figures.occupation_known is None:
+        return f"those {noun}"
+    return f"{article}{figures.occupation_known:,} {noun}"
+
+
+def headline_markdown(figures: Headline, club_name: str = "") -> str:
+    """The first lines of the report, in Markdown: count, then one bullet per figure.
+
+    A figure that is hidden (None: it rests on, or would show, a group of fewer than
+    ``min_group_size`` members) is left out.
+    """
+    day = f"{figures.as_of.day} {figures.as_of:%B %Y}"
+    who = STATUS_WORDS[figures.status]
+    at = f" of {club_name}" if club_name else ""
+    lead = f"**{figures.members:,} {who}**{at} on {day}."
+    if _too_few(figures):
+        return (f"{lead}\n\nFewer than {figures.min_group_size} members match, so no figures "
+                "are shown for them.")
+    lines = []
+    if figures.median_age is not None:
+        lines.append(f"- **Age:** half are {figures.median_age:.0f} or younger (median).")
+    if figures.share_women is not None:
+        lines.append(f"- **Women:** {_pct(figures.share_women)} of these members.")
+    if figures.median_visits_per_week is not None:
+        lines.append(f"- **Visits:** a median of {figures.median_visits_per_week:.1f} a week.")
+    if figures.median_tenure_months is not None:
+        lines.append(f"- **Time as a member:** a median of "
+                     f"{figures.median_tenure_months:.0f} months.")
+    if figures.share_desk_workers is not None:
+        lines.append(f"- **Desk workers:** {_pct(figures.share_desk_workers)} of "
+                     f"{_of_known(figures, 'whose occupation is recorded', 'the ')}.")
+    return lead + "\n\n" + "\n".join(lines)
+
+
+def summary_fields(figures: Headline, club_name: str = "") -> dict[str, Any]:
+    """The report's ``headline`` and ``key_figures`` for ``evaluate.reports.results.summarize``.
+
+    Plain text, not Markdown: the index page and other tools show them outside the report.
+    A figure hidden because it rests on, or would show, a group of too few members
+    (``None``) reads "not shown".
+    """
+    day = f"{figures.as_of.day} {figures.as_of:%B %Y}"
+    where = f"{club_name} on {day}" if club_name else f"On {day}"
+    words = {"active": "active members", "cancelled": "members who had cancelled",
+             "all": "members, current and former"}
+    lead = f"{where}: {figures.members:,} {words[figures.status]}"
+    size = figures.min_group_size
+    few = f"not shown (fewer than {size} members)"
+    split = f"not shown (it would show a group of fewer than {size} members)"
+
+    def shown(value: float | None, text: str, hidden: str = few) -> str:
+        return hidden if value is None else text.format(value)
+
+    if _too_few(figures):
+        headline = f"{lead}, too few to show any figures for (fewer than {size})."
+    else:
+        parts = [lead]
+        if figures.median_age is not None:
+            parts.append(f"median age {figures.median_age:.0f}")
+        if figures.share_women is not None:
+            parts.append(f"{_pct(figures.share_women)} women")
+        if figures.median_tenure_months is not None:
+            parts.append(f"median time as a member {figures.median_tenure_months:.0f} months")
+        headline = ", ".join(parts) + "."
+    who = {"active": "active", "cancelled": "cancelled", "all": "current and former"}
+    enough_known = figures.occupation_known is None or figures.occupation_known >= size
+    if figures.share_desk_workers is not None:
+        desk = (f"{_pct(figures.share_desk_workers)} of "
+                f"{_of_known(figures, 'with a recorded occupation')}")
+    elif _too_few(figures) or not enough_known:
+        desk = f"not shown (fewer than {size} with a recorded occupation)"
+    else:
+        desk = split
+    key_figures = [
+        {"label": "Members", "text": f"{figures.members:,} {who[figures.status]}"},
+        {"label": "Median age", "text": shown(figures.median_age, "{:.0f} years")},
+        {"label": "Women", "text": shown(figures.share_women, "{:.0%}",
+                                         few if _too_few(figures) else split)},
+        {"label": "Median visits a week",
+         "text": shown(figures.median_visits_per_week, "{:.1f}")},
+        {"label": "Median time as a member",
+         "text": shown(figures.median_tenure_months, "{:.0f} months")},
+        {"label": "Desk workers", "text": desk},
+    ]
+    return {"headline": headline, "key_figures": key_figures}
+
+
+def footnote_markdown(synthetic: bool, min_group_size: int = MIN_GROUP_SIZE,
+                      chosen: pd.DataFrame | None = None) -> str:
+    """The closing line of the report: where the data comes from and what is hidden.
+
+    With ``chosen`` (the profiled members), it also says how many have no recorded year
+    of birth and so are not in the age figures ("fewer than 10" when that group is small).
+    """
+    parts = []
+    if synthetic:
+        parts.append("**Demo data:** every member in this report is synthetic (a made-up club "
+                     "calibrated to published US club-industry figures); no real person is "
+                     "described.")
+    parts.append(PRIVACY_NOTE.format(size=min_group_size) + " So no member can be "
+                 "recognised. Ages are counted from the year of birth.")
+    unknown = 0 if chosen is None else int(chosen["birth_year"].isna().sum())
+    if unknown:
+        count = (f"{unknown:,} members" if unknown >= min_group_size
+                 else f"Fewer than {min_group_size} members")
+        parts.append(f"{count} of this profile have no recorded year of birth and are not in "
+                     "the age figures.")
+    return " ".join(parts)

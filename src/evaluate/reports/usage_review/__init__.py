@@ -1,0 +1,1 @@
+"""The usage review: the analysis, its sections and its charts."""

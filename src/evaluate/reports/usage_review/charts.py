@@ -1,0 +1,82 @@
+"""Charts of the usage review, in the house style of :mod:`evaluate.reports.charts`.
+
+Each function takes a tidy frame from :mod:`evaluate.reports.usage_review.analysis` and returns a Plotly figure;
+nothing is shown, saved or computed beyond layout.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from evaluate.reports.charts import PALETTE, _layout
+from evaluate.reports.formatting import share
+
+ACTUAL_COLOUR = PALETTE[0]  # blue: what happened
+FORECAST_COLOUR = PALETTE[1]  # orange: what the model said
+BAND_FILL = "rgba(230, 159, 0, 0.18)"  # the forecast colour, light
+LIMIT_COLOUR = "#555555"
+
+
+def weekly_chart(weekly: pd.DataFrame, machine: str) -> go.Figure:
+    """Sessions per full week: the log's against the forecast's most likely and P10-P90 band.
+
+    ``weekly`` is :func:`evaluate.reports.usage_review.analysis.weekly_comparison`; partial weeks are left out
+    (their sessions would read as dips). ``machine`` is the name in a sentence ("the leg
+    press").
+    """
+    full = weekly.loc[weekly["full_week"]]
+    weeks = list(full["week_start"])
+    fig = go.Figure([
+        go.Scatter(x=weeks, y=list(full["forecast_p90"]), mode="lines", line={"width": 0},
+                   hoverinfo="skip", showlegend=False),
+        go.Scatter(x=weeks, y=list(full["forecast_p10"]), mode="lines", line={"width": 0},
+                   fill="tonexty", fillcolor=BAND_FILL, name="Forecast range (P10–P90)",
+                   customdata=list(full["forecast_p90"]),
+                   hovertemplate="Week of %{x|%d %b %Y}: forecast %{y:.0f}–%{customdata:.0f}"
+                   "<extra></extra>"),
+        go.Scatter(x=weeks, y=list(full["forecast_most_likely"]), mode="lines",
+                   line={"color": FORECAST_COLOUR, "dash": "dash", "width": 2},
+                   name="Forecast, most likely",
+                   hovertemplate="Week of %{x|%d %b %Y}: forecast %{y:.0f}<extra></extra>"),
+        go.Scatter(x=weeks, y=list(full["sessions"]), mode="lines+markers",
+                   line={"color": ACTUAL_COLOUR, "width": 2}, marker={"size": 5},
+                   name="Actual (usage log)",
+                   hovertemplate="Week of %{x|%d %b %Y}: %{y:,} sessions<extra></extra>"),
+    ])
+    fig.update_yaxes(rangemode="tozero")
+    return _layout(fig, f"Sessions a week on {machine}: actual against forecast",
+                   "Week (Monday start)", "Sessions per week",
+                   "Full weeks only; the shaded band holds 8 in 10 simulated futures.")
+
+
+def hours_chart(hours: pd.DataFrame, machine: str, busiest_day: str,
+                comfortable: float) -> go.Figure:
+    """Sessions starting in each hour: the busiest weekday and an average day, vs capacity.
+
+    ``hours`` is :func:`evaluate.reports.usage_review.analysis.hour_profile`; ``busiest_day`` names its weekday
+    in plural ("Mondays"); ``comfortable`` is the busy share (0-1) from which members start
+    to queue, drawn as a share of the capacity.
+    """
+    labels = [f"{h:02d}:00" for h in hours["hour"]]
+    capacity = float(hours["capacity"].iloc[0])
+    fig = go.Figure([
+        go.Bar(x=labels, y=list(hours["busiest_day"]), name=f"{busiest_day} (busiest day)",
+               marker_color=ACTUAL_COLOUR,
+               hovertemplate="%{x}: %{y:.1f} sessions an hour<extra>" + busiest_day
+               + "</extra>"),
+        go.Scatter(x=labels, y=list(hours["average_day"]), mode="lines+markers",
+                   name="Average day", line={"color": PALETTE[2], "width": 2},
+                   hovertemplate="%{x}: %{y:.1f} sessions an hour<extra>average day</extra>"),
+    ])
+    fig.add_hline(y=capacity, line={"color": LIMIT_COLOUR, "width": 2},
+                  annotation_text=f"capacity: {capacity:.1f} sessions an hour at the log's "
+                  "average session length",
+                  annotation_position="top left")
+    fig.add_hline(y=capacity * comfortable, line={"color": LIMIT_COLOUR, "dash": "dot"},
+                  annotation_text=f"{share(comfortable)} of capacity: queues start to form",
+                  annotation_position="top left")
+    top = max(capacity, float(hours["busiest_day"].max()), float(hours["average_day"].max()))
+    fig.update_yaxes(range=[0, top * 1.12])
+    return _layout(fig, f"When {machine} is used: sessions by hour of day against capacity",
+                   "Hour of day (session start)", "Sessions per hour", "")

@@ -1,0 +1,216 @@
+"""The usage review's words: its answer, tables and notes, from :mod:`evaluate.reports.usage_review.analysis`.
+
+:mod:`evaluate.reports.usage_review.analysis` computes the review (periods, forecast, verdict, peak load,
+calibration); this module says it, in Markdown for the notebook and as short texts for the
+build's summary. Numbers read as :mod:`evaluate.reports.formatting` writes them in every report;
+session counts as :func:`evaluate.reports.usage_review.analysis._n` (whole from 10 up, one decimal below).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from evaluate.reports.formatting import in_sentence, share
+from evaluate.reports.usage_review.analysis import (
+    MIN_SETTLED_DAYS,
+    ReviewCalibration,
+    UsageReview,
+    _n,
+)
+
+
+def _date(day: date) -> str:
+    """A date as in a letter: "1 November 2025"."""
+    return f"{day.day} {day:%B %Y}"
+
+
+# The headline's lead, by where the actual use lies against the forecast range.
+LEADS = {"within": "got about the use we expected", "above": "was used more than we expected",
+         "below": "was used less than we expected"}
+
+
+def _factor_words(factor: float) -> str:
+    """The uptake factor in words: "at 88% of the rates the assumptions give"."""
+    if abs(factor - 1) < 0.005:
+        return "at the rates the assumptions give"
+    if factor < 1:
+        return f"at {factor:.0%} of the rates the assumptions give"
+    return f"at {factor:.2f} times the rates the assumptions give"
+
+
+def _calibration_text(review: UsageReview, factor: float, table: pd.DataFrame) -> str:
+    """What the uptake factor means, and when not to trust it."""
+    by = table.set_index("quantity")
+    model = by.loc["Forecast weekly sessions at full adoption, most likely"]
+    log = float(table["after"].iloc[-1])
+    lines = [f"The log implies an **uptake factor of {factor:.2f}**: members took up "
+             f"{review.name} {_factor_words(factor)}. Multiplying every take-up assumption by "
+             f"{factor:.2f} moves its most-likely forecast from {_n(model['before'])} to "
+             f"{_n(model['after'])} sessions a week, the use in the log."]
+    if model["after"] < 0.995 * log:
+        lines.append("Even with every take-up at 100% the model stays below the log: the gap "
+                     "lies elsewhere (sessions per user a week, or members' visits).")
+    if review.peak.level == "crowded":
+        lines.append("The machine is crowded at its busiest hour, so the log misses members "
+                     "who gave up waiting: the true factor is probably higher.")
+    if not 0.5 <= factor <= 2.0:
+        lines.append("A factor this far from 1 says the forecast misses more than take-up: "
+                     "check the machine's relevance levels and session length in "
+                     "`equipment.csv` and the sessions per user in `assumptions.yml` before "
+                     "carrying it over to other machines.")
+    return " ".join(lines)
+
+
+def _lessons(review: UsageReview, candidates: pd.DataFrame) -> tuple[str, ...]:
+    """What the next forecast can take from this log, one sentence each."""
+    lessons = [f"The decision report calibrates the {in_sentence(row.name)} on this machine, "
+               f"the owned machine most like it: its most-likely forecast goes from "
+               f"{_n(row.before)} to {_n(row.after)} sessions a week."
+               for row in candidates.itertuples(index=False)]
+    assumed, actual = review.forecast.session_minutes, review.session_minutes
+    advice = ("worth updating, as session length sets the capacity and the peak-hour load"
+              if abs(actual / assumed - 1) > 0.15 else "close enough")
+    lessons.append(f"Sessions last {actual:.1f} minutes on average in the log, against "
+                   f"{assumed:g} in `equipment.csv`: {advice}.")
+    return tuple(lessons)
+
+
+def headline_markdown(review: UsageReview, calibration: ReviewCalibration) -> str:
+    """The answer first: actual against forecast, the verdict, the peak, the factor."""
+    v, period = review.verdict, review.period
+    since = (f"Between its installation on {_date(period.installed)} and "
+             if period.installed is not None and period.installed >= period.log_start
+             else f"Between {_date(period.start)} and ")
+    ramp = ("" if period.installed is None else
+            f" (the forecast allows for {review.forecast.adoption_most_likely:g} months of "
+            "ramp-up after installation)")
+    name = review.name
+    lead = f"**{name[:1].upper() + name[1:]} {LEADS[v.position]}.**"
+    text = (f"{lead} {since}{_date(period.end)} it was used **{_n(v.actual)} times a week** on "
+            f"average, {v.text}{ramp}. {review.peak.text}")
+    if calibration.factor is not None:
+        text += (f" The log implies that members take it up {_factor_words(calibration.factor)}"
+                 f" (uptake factor {calibration.factor:.2f}, below).")
+    return text
+
+
+def headline_sentence(review: UsageReview) -> str:
+    """The answer in one sentence (for the build's summary)."""
+    v = review.verdict
+    return (f"{review.forecast.name}: {_n(v.actual)} sessions a week against a forecast of "
+            f"{_n(v.most_likely)} (P10–P90 {_n(v.p10)}–{_n(v.p90)}), {v.position} the range; "
+            f"in use {share(review.peak.busy_share)} of its busiest hour.")
+
+
+def key_figures(review: UsageReview, calibration: ReviewCalibration) -> list[dict[str, str]]:
+    """The key figures as label and text, for the build's summary."""
+    v, peak = review.verdict, review.peak
+    figures = [
+        {"label": "Actual use", "text": f"{_n(v.actual)} sessions a week"},
+        {"label": "Forecast", "text": f"{_n(v.most_likely)} sessions a week (P10–P90 "
+                                      f"{_n(v.p10)}–{_n(v.p90)})"},
+        {"label": "Busiest hour", "text": f"in use {share(peak.busy_share)} of {peak.when} "
+                                          f"(forecast {share(peak.forecast_most_likely)})"}]
+    if calibration.factor is not None:
+        figures.append({"label": "Uptake factor", "text": f"{calibration.factor:.2f}"})
+    return figures
+
+
+def summary_markdown(review: UsageReview) -> str:
+    """Actual against forecast, one row per measure (a Markdown table)."""
+    v, peak, f = review.verdict, review.peak, review.forecast
+    rows = [
+        ("Sessions a week", _n(v.actual), _n(v.most_likely), f"{_n(v.p10)}–{_n(v.p90)}"),
+        (f"In use at the busiest hour ({peak.when})", share(peak.busy_share),
+         share(peak.forecast_most_likely),
+         f"{share(peak.forecast_p10)}–{share(peak.forecast_p90)}"),
+        ("Minutes per session", f"{review.session_minutes:.1f}", f"{f.session_minutes:g}",
+         "fixed (`equipment.csv`)"),
+    ]
+    lines = ["| | Actual (usage log) | Forecast, most likely | Forecast range (P10–P90) |",
+             "|:--|--:|--:|--:|", *("| " + " | ".join(row) + " |" for row in rows)]
+    return "\n".join(lines)
+
+
+def calibration_markdown(review: UsageReview, calibration: ReviewCalibration) -> str:
+    """The calibration's explanation, its before/after table and the lessons (Markdown).
+
+    Without a calibration, the reason (``calibration.text``).
+    """
+    if calibration.factor is None:
+        return calibration.text
+    rows = ["| | Before: documented assumptions | After: calibrated on this log |",
+            "|:--|--:|--:|"]
+    for row in calibration.table.itertuples(index=False):
+        before, after = ((f"{v:.1%}" if row.unit == "fraction" else _n(v))
+                         for v in (row.before, row.after))
+        rows.append(f"| {row.quantity} | {before} | {after} |")
+    lessons = ["**For the next forecast:**", "",
+               *(f"- {line}" for line in _lessons(review, calibration.candidates))]
+    text = _calibration_text(review, calibration.factor, calibration.table)
+    return "\n\n".join([text, "\n".join(rows), "\n".join(lessons)])
+
+
+def data_note_markdown(review: UsageReview) -> str:
+    """How to read the report: where each number comes from, and what it assumes."""
+    f, period, peak = review.forecast, review.period, review.peak
+    weeks = review.weekly
+    partial = weeks.loc[~weeks["full_week"]]
+    partial_text = (" The partial weeks (" + ", ".join(
+        f"week of {_date(pd.Timestamp(w).date())}: {d} day{'s' if d > 1 else ''}"
+        for w, d in zip(partial["week_start"], partial["days"], strict=True))
+        + ") count in the average by their days but are not drawn as weeks."
+        if len(partial) else "")
+    if period.installed is None:
+        ramp = ("The machine was in place before the log starts, so the forecast is at full "
+                "adoption throughout.")
+    else:
+        ramp = (f"Installed on {_date(period.installed)}: the forecast ramps up over "
+                f"{f.adoption_most_likely:g} months (assumption adoption_months; each "
+                "simulated future draws its own ramp time).")
+    settled = ("" if period.settled_start == period.start else
+               f" The busiest hour and the calibration use the days from "
+               f"{_date(period.settled_start)}, once the ramp-up is over.")
+    if not period.settled and period.installed is not None:
+        settled = (f" The log ends less than {MIN_SETTLED_DAYS} days after the ramp-up, so the "
+                   "busiest hour is measured over the whole period, while use may still grow.")
+    if not review.users_recorded:
+        users = "The log records no member ids, so it cannot say how many members used it."
+    elif review.users is None:
+        users = (f"Fewer than {review.min_group_size} different members used it, so the "
+                 "number is not shown.")
+    else:
+        users = f"{review.users:,} different members used it at least once."
+    peak_from = (f"the check-in log's busiest hour ({f.peak_hour})" if f.peak_hour
+                 else "the assumption peak_hour_share")
+    lines = [
+        "## How to read this",
+        "",
+        f"- **Actual use** counts every session on {review.name} in the club's usage log "
+        f"(`{review.log_name}`), which covers {_date(period.log_start)} to "
+        f"{_date(period.log_end)}. The compared period, {_date(period.start)} to "
+        f"{_date(period.end)}, has {period.days} days; weekly sessions are sessions ÷ days × 7."
+        f"{partial_text}",
+        f"- **The forecast** is the suite's usage model for {review.name} with the club's "
+        f"{f.units} unit{'s' if f.units > 1 else ''}, for the {f.members:,} members active on "
+        f"{_date(f.roster_date)}, with the documented assumptions (`assumptions.yml`), not "
+        "calibrated on this log. The line is the most-likely forecast (every assumption at its "
+        f"most-likely value); the shaded range holds 8 in 10 of {f.draws:,} simulated futures "
+        f"(P10–P90, seed {f.seed}). {ramp} The forecast is for an average week: single weeks "
+        "scatter around it with holidays and seasons, so judge the average.",
+        f"- **The busiest hour** is the weekday and hour in which the machine was in use the "
+        "largest share of the time (minutes in use ÷ 60 per unit, averaged over the weeks)."
+        f"{settled} The forecast puts the share of a week's sessions that falls in "
+        f"{peak_from} into one hour, at {f.session_minutes:g} minutes a session "
+        f"(`equipment.csv`). Members start to queue once a machine is in use "
+        f"{peak.comfortable * 100:.0f}–{peak.crowded:.0%} of its busiest hour (assumption "
+        "target_peak_utilisation, from GYMetrix's advice to keep 40–60% of units free).",
+        f"- **Members:** {users} The report shows no member-level data; groups of fewer than "
+        f"{review.min_group_size} members are never shown.",
+    ]
+    if review.synthetic:
+        lines.append("- **Demo data:** the club and its logs are synthetic (made up, calibrated "
+                     "to published US club-industry figures); no real person is described.")
+    return "\n".join(lines)
