@@ -233,3 +233,47 @@ def test_an_unreadable_index_is_a_miss_and_is_rewritten(tmp_path):
     (out / "2026-01-01-000000" / "members.summary.json").write_text('{"status": "ok"}')
     [hit] = BuildCache(out).lookup({"members": "0" * 64}).values()
     assert hit.build == "2026-01-01-000000" and hit.summary == "members.summary.json"
+
+
+# --- the suite's code in the key covers every layer --------------------------------------
+
+_KEYS_OF_THE_PLAN = """
+import json, sys
+from pathlib import Path
+from evaluate.build.cache import BuildCache
+from evaluate.build.plan import load_plan
+from evaluate.paths import PACKAGE_DIR
+assert str(PACKAGE_DIR).startswith(sys.argv[1]), PACKAGE_DIR  # the copy, not the checkout
+cache, plan = BuildCache(Path(sys.argv[1]) / "reports"), load_plan(sys.argv[2])
+print(json.dumps({r.name: cache.key(
+    name=r.name, title=r.title, notebook=r.notebook, parameters=r.parameters,
+    data_dir=r.data_dir or plan.data_dir, versions={"club-equipment-suite": "0"}, options={})
+    for r in plan.reports}))
+"""
+
+
+@pytest.mark.parametrize("module", ["model/demand.py", "data/members.py", "mcda/scoring.py",
+                                    "reports/formatting.py", "build/publish.py", "errors.py",
+                                    "build/templates/index.html.j2"])
+def test_an_edit_to_any_layer_of_the_code_changes_every_reports_key(tmp_path, module):
+    """The key hashes the whole package, not the cache module's folder (build/): after an
+    edit to the model, say, no report may be reused from a build made with the old code."""
+    from evaluate.paths import DEFAULT_PLAN, PACKAGE_DIR
+
+    shutil.copytree(PACKAGE_DIR, tmp_path / "src" / "evaluate",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "src")}
+
+    def plan_keys() -> dict[str, str]:
+        result = subprocess.run([sys.executable, "-c", _KEYS_OF_THE_PLAN, str(tmp_path),
+                                 str(DEFAULT_PLAN)],
+                                env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    before = plan_keys()
+    edited = tmp_path / "src" / "evaluate" / module
+    edited.write_text(edited.read_text() + "\n# an edit\n")
+    after = plan_keys()
+    assert len(before) >= 4 and before.keys() == after.keys()
+    assert all(after[name] != before[name] for name in before), module

@@ -1,4 +1,6 @@
-"""The package's layers: imports point down, never in a circle (README, "How the code is laid out").
+"""The package's layers: imports point down, never in a circle.
+
+README, "How the code is laid out".
 
 Every ``import`` of an ``evaluate`` module is read from the source (at module level and inside
 functions alike: a lazy import is still a dependency), and checked against the layers:
@@ -19,6 +21,8 @@ build      top, build, and only the few data and reports modules listed in
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,27 +94,26 @@ def test_the_package_has_its_layers_and_little_at_the_top():
                   if p.is_dir() and p.name != "__pycache__") == sorted(LAYERS)
 
 
+# What each top-level module may import; below the top, a layer may import these two.
+TOP_MAY_IMPORT = {"evaluate": set(), "evaluate.paths": set(),
+                  "evaluate.errors": {"evaluate.paths"}, "evaluate.__main__": {"evaluate.cli"}}
+SHARED_TOP = {"evaluate", "evaluate.errors", "evaluate.paths"}  # the version, errors, paths
+
+
+def allowed(module: str, target: str) -> bool:
+    """May ``module`` import ``target``?"""
+    layer, target_layer = layer_of(module), layer_of(target)
+    if layer == "top":
+        return module not in TOP_MAY_IMPORT or target in TOP_MAY_IMPORT[module]
+    if target_layer == "top":
+        return target == "evaluate.errors" if layer == "mcda" else target in SHARED_TOP
+    return target_layer in MAY_IMPORT[layer] or (layer == "build" and target in BUILD_NEEDS)
+
+
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_imports_point_down(module: str):
-    layer = layer_of(module)
-    wrong = []
-    for target in sorted(GRAPH[module]):
-        target_layer = layer_of(target)
-        if layer == "top":
-            short = module.removeprefix("evaluate.")
-            allowed = {"errors": {"evaluate.paths"}, "paths": set(),
-                       "evaluate": set(), "__main__": {"evaluate.cli"}}.get(short)
-            if allowed is not None and target not in allowed:
-                wrong.append(target)
-        elif target_layer == "top":
-            if target not in ("evaluate.errors", "evaluate.paths", "evaluate"):
-                wrong.append(target)  # nothing below the top imports the command line
-            elif layer == "mcda" and target != "evaluate.errors":
-                wrong.append(target)
-        elif target_layer not in MAY_IMPORT[layer]:
-            if not (layer == "build" and target in BUILD_NEEDS):
-                wrong.append(target)
-    assert not wrong, f"{module} ({layer}) must not import {wrong}"
+    wrong = sorted(t for t in GRAPH[module] if not allowed(module, t))
+    assert not wrong, f"{module} ({layer_of(module)}) must not import {wrong}"
 
 
 def test_no_module_imports_in_a_circle():
@@ -154,7 +157,25 @@ def test_the_check_sees_a_wrong_import(tmp_path, monkeypatch):
     """The rule is not vacuous: a data module importing the model is caught."""
     path = PACKAGE_DIR / "data" / "members.py"
     monkeypatch.setitem(MODULES, "evaluate.data.members", tmp_path / "members.py")
-    (tmp_path / "members.py").write_text(path.read_text() + "\nfrom evaluate.model import demand\n")
+    wrong = path.read_text() + "\nfrom evaluate.model import demand\n"
+    (tmp_path / "members.py").write_text(wrong)
     monkeypatch.setitem(GRAPH, "evaluate.data.members", imports_of("evaluate.data.members"))
     with pytest.raises(AssertionError, match="must not import"):
         test_imports_point_down("evaluate.data.members")
+
+
+def test_importing_a_layer_loads_nothing_heavy():
+    """A subpackage's ``__init__`` imports nothing: a no-change rebuild, which imports the
+    build's modules only, stays free of pandas, papermill and Plotly."""
+    packages = [m for m, p in MODULES.items() if p.name == "__init__.py" and m != "evaluate"]
+    assert len(packages) >= 5
+    code = ("import sys, importlib\n"
+            f"for name in {packages!r}: importlib.import_module(name)\n"
+            "print(sorted(m for m in ('pandas', 'numpy', 'papermill', 'plotly', 'nbformat')"
+            " if m in sys.modules))")
+    probe = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True)
+    assert probe.stdout.split() == ["[]"]
+    for package in packages:
+        tree = ast.parse(MODULES[package].read_text(encoding="utf-8"))
+        assert not [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)], package
