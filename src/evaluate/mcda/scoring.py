@@ -388,7 +388,10 @@ def ahp_weights(pairwise: pd.DataFrame, method: str = "eigenvector",
         w = np.abs(eigenvectors[:, k].real)
     else:
         w = np.exp(np.log(a).mean(axis=1))
-    ci = max(lambda_max - n, 0.0) / (n - 1) if n > 2 else 0.0
+    # A consistent matrix has lambda_max = n exactly; the eigen solver's rounding (a few
+    # n * machine epsilon, depending on the BLAS) is not inconsistency, so it counts as 0.
+    excess = lambda_max - n
+    ci = excess / (n - 1) if n > 2 and excess > 1e-9 * n else 0.0
     ri = table[n - 1]
     cr = ci / ri if ri > 0 else 0.0
     weights = pd.Series(w / w.sum(), index=pairwise.index, name="weight")
