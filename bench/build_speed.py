@@ -4,7 +4,7 @@ Builds the default plan cold with ``evaluate build`` (one process, reports in
 parallel, in-process HTML export), then renders the same reports the usual
 way: for each report, the ``papermill`` command, then ``jupyter nbconvert
 --to html --no-input``, one after another. Prints both wall times and their
-ratio. Target (issue 2): ours takes at most one third of the naive time.
+ratio. Target (README, "Speed"): ours takes at most one third of the naive time.
 
 Run on demand: ``make bench`` or ``python bench/build_speed.py [--repeat N]``.
 The machines are shared and noisy: compare figures from one run only.

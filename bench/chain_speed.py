@@ -4,8 +4,8 @@ Generates (once; reused on later runs) ``--clubs`` synthetic clubs of up to ``--
 members each into ``bench/out/chain-<clubs>/`` with ``evaluate demo-data --clubs``, writes a
 chain plan beside them (every club's decision report, then the roll-up that reads their
 summaries), builds it cold with ``evaluate build`` (reports in parallel, ``--jobs`` default:
-the CPUs) and prints the wall time, the reports built and the reports per minute. Target
-(issue 7): 50 clubs build in parallel; the figure is the reports per minute.
+the CPUs) and prints the wall time, the reports built and the reports per minute. Target: 50
+clubs build in parallel; the figure is the reports per minute.
 
 Run on demand: ``make bench-chain`` or ``python bench/chain_speed.py [--clubs N]``.
 The machines are shared and noisy: quote figures from one run.

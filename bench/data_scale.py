@@ -2,7 +2,7 @@
 
 Generates (once; reused on later runs) ``members.csv`` and ``checkins.parquet`` for a synthetic
 club into ``bench/out/data-scale-<members>/`` (git-ignored). By default every member is kept on
-the roster all year with visits per week redrawn around the HFA mean of 1.5 (the issue's stress
+the roster all year with visits per week redrawn around the HFA mean of 1.5 (the stress
 figure: 1,000,000 members, about 75 million check-ins); ``--realistic`` keeps the generator's
 churn instead (about 55% of the roster current, about 40 million check-ins). Then, in a fresh
 Python process so that its peak memory is its own, times each step a report build would run:
@@ -12,8 +12,8 @@ Python process so that its peak memory is its own, times each step a report buil
 - the aggregations ``hourly_profile``, ``weekly_visits`` and ``visit_frequency``,
 
 and prints the wall time of each, the total, and the peak resident memory of that process
-(``ru_maxrss``). Target (issue 3): under 30 s and under 4 GiB. Generation prints its own time
-and peak memory (budget about 8 GiB).
+(``ru_maxrss``). Target (README, "Speed"): under 30 s and under 4 GiB. Generation prints its
+own time and peak memory (budget about 8 GiB).
 
 Run on demand: ``python bench/data_scale.py [--members N] [--regenerate]``.
 """

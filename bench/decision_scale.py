@@ -1,4 +1,4 @@
-"""Benchmark: the decision report built for a club of 1,000,000 members (issue 7, point 3).
+"""Benchmark: the decision report built for a club of 1,000,000 members.
 
 Reuses the club ``bench/data_scale.py`` generates (``members.csv`` and a year of check-ins,
 about 78 million rows of Parquet, in ``bench/out/data-scale-<members>/``; generated first when
@@ -19,7 +19,7 @@ members' check-ins; the log keeps the calibration step in the run). Then:
    (``analyse_decision``) with timers around its steps, and prints the breakdown: data check,
    load, exposure/segments, forecast, calibration, Monte Carlo, the rest of the analysis.
 
-Target (issue 7, point 3): the build under 60 s, each process under 4 GiB.
+Target (README, "Speed"): the build under 60 s, each process under 4 GiB.
 
 Run on demand: ``make bench-data`` or ``python bench/decision_scale.py [--members N]``.
 The machines are shared: compare figures of one run only.

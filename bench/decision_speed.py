@@ -2,7 +2,7 @@
 
 Times (best of ``--repeat``) :func:`evaluate.mcda.portfolio.best_portfolios` on random
 candidates: all ``2**20`` sets enumerated, budget and floor checked, the 5 best returned.
-Target (issue 5): under 1 s. Also times rank acceptability over 10,000 draws × 20
+Target (README, "Speed"): under 1 s. Also times rank acceptability over 10,000 draws × 20
 candidates × 7 criteria with weights sampled on the simplex, and the closed-form
 weight-stability intervals, for reference.
 

@@ -4,7 +4,7 @@ Times (best of ``--repeat``) the NPV core (net cash flows, then NPV as a dot pro
 discount factors) and :func:`evaluate.model.cashflows.metrics` (NPV, EAC, cost per use, break-even,
 payback and discounted payback together). Inputs are random but shaped as the Monte Carlo
 passes them: assumptions per draw ``(D, 1)``, candidate figures and usage per draw and
-candidate ``(D, C)``. Target (issue 4): well under 1 s together with the usage forecast.
+candidate ``(D, C)``. Target: well under 1 s together with the usage forecast.
 
 Run on demand: ``python bench/finance_speed.py [--draws N] [--candidates C] [--horizon Y]``.
 The machines are shared and noisy: compare figures from one run only.

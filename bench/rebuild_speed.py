@@ -5,7 +5,7 @@ builds it again with nothing changed: every report is reused from the build cach
 (``evaluate.build.cache``), no kernel starts. Both through the ``evaluate`` command, as a
 scheduler runs it, so the figures include Python's start-up and the command's imports;
 ``evaluate --version`` shows that floor. Prints both wall times and their ratio.
-Target (issue 7): the no-change rebuild takes at most 5% of the cold build.
+Target (README, "Speed"): the no-change rebuild takes at most 5% of the cold build.
 
 Run on demand: ``make bench`` or ``python bench/rebuild_speed.py``. One run of each;
 the machines are shared and noisy: compare figures from one run only.

@@ -4,7 +4,7 @@
 10,000 draws × 20 candidates × 10 criteria (values uniform, half the criteria to minimise),
 first with one weight vector shared by every draw, then with weights drawn per draw
 (Dirichlet(1), i.e. uniform on the simplex). Each figure is the best of ``--repeat`` runs.
-Target (issue 5): weighted sum and TOPSIS together under 0.5 s.
+Target (README, "Speed"): weighted sum and TOPSIS together under 0.5 s.
 
 Run: ``python bench/scoring_speed.py [--draws N] [--repeat R]``.
 """

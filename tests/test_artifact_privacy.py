@@ -1,11 +1,11 @@
 """No member-level data in anything a build writes; no group of fewer than 10 members shown.
 
-Issue 8, point 4. Three builds, each with ``--force`` into its own folder, and every file
-they leave is scanned, whatever its type (``scan_folder``): the pages, the executed
-notebooks, the summaries, ``build.json``, the kernel logs, the index, the cache index, the
-lock, any table export and plotly.js under ``assets/``, and the command's own output (what
-cron mails). A file that is neither UTF-8 text nor a PDF fails the scan: a new kind of
-artifact must be taught to the scanner, never skipped unread.
+Three builds, each with ``--force`` into its own folder, and every file they leave is
+scanned, whatever its type (``scan_folder``): the pages, the executed notebooks, the
+summaries, ``build.json``, the kernel logs, the index, the cache index, the lock, any table
+export and plotly.js under ``assets/``, and the command's own output (what cron mails). A
+file that is neither UTF-8 text nor a PDF fails the scan: a new kind of artifact must be
+taught to the scanner, never skipped unread.
 
 1. The default plan (all five reports, ``--pdf`` when Chromium is installed) on a copy of
    the demo club whose roster carries personal columns for every member (names, e-mail,

@@ -37,7 +37,7 @@ def assert_clean(nb: nbformat.NotebookNode) -> int:
 
 def test_decision_report_with_its_defaults(tmp_path):
     nb = execute_notebook("decision_report", tmp_path)
-    assert assert_clean(nb) == 9  # the charts issue 6 lists
+    assert assert_clean(nb) == 9  # the report's nine charts
     summary = DecisionSummary(**read_summary(nb))
     assert summary.recommendation == "reverse_hyper"
     assert set(summary.candidates) == {"reverse_hyper", "glute_ham_developer", "cable_tower"}

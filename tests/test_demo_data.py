@@ -1,7 +1,8 @@
 """The synthetic demo club: reproducible, calibrated to the cited figures, committed as generated.
 
-Targets and sources are those named in ``evaluate.data.demo`` (REF = the reference notes,
-epidemiology-and-industry.md). Tolerances allow for sampling noise at n = 20,000.
+Targets and sources are those named in ``evaluate.data.demo``: rows of
+``data/reference/industry_benchmarks.csv``, each with its publication. Tolerances allow for
+sampling noise at n = 20,000.
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ def test_dates_are_consistent(big: pd.DataFrame):
 
 
 def test_age_mix_of_current_members_matches_hfa_2024(current: pd.DataFrame):
-    # REF §2c: under 25 30.8%, 25-44 33.8%, 45-54 12.3%, 55+ 23.1%.
+    # industry_benchmarks.csv: member_share_under_25, _25_44, _45_54, _55_plus (HFA 2025 US
+    # Health & Fitness Consumer Report): under 25 30.8%, 25-44 33.8%, 45-54 12.3%, 55+ 23.1%.
     age = TODAY.year - current["birth_year"]
     shares = pd.cut(age, [0, 25, 45, 55, 200], right=False).value_counts(normalize=True,
                                                                          sort=False)
@@ -70,26 +72,30 @@ def test_age_mix_of_current_members_matches_hfa_2024(current: pd.DataFrame):
 
 
 def test_sex_mix_matches_hfa(current: pd.DataFrame):
-    # REF §2c: 51.5% of members are male; about 1% X is an assumption.
+    # member_share_male (HFA 2026 Buyer's Guide): 51.5% of members are male; about 1% X is an
+    # assumption.
     binary = current["sex"].isin(["F", "M"])
     assert (current["sex"] == "M").sum() / binary.sum() == pytest.approx(0.515, abs=0.015)
     assert (current["sex"] == "X").mean() == pytest.approx(0.01, abs=0.005)
 
 
 def test_visits_average_about_one_and_a_half_a_week(current: pd.DataFrame):
-    # REF §2a: about 1.5 visits per member per week (2024).
+    # visits_per_member_week (HFA 2025 Headline Trends): about 1.5 visits per member per week
+    # (2024).
     assert current["visits_per_week"].mean() == pytest.approx(1.5, abs=0.05)
     assert current["visits_per_week"].between(0, demo_data.MAX_VISITS_PER_WEEK).all()
 
 
 def test_dues_average_65_with_two_thirds_under_50(current: pd.DataFrame):
-    # REF §2a: average $65/month; about 67% pay under $50.
+    # monthly_dues_average, members_paying_under_50 (HFA, 2023): average $65/month; about 67%
+    # pay under $50.
     assert current["monthly_dues"].mean() == pytest.approx(65, abs=2)
     assert (current["monthly_dues"] < 50).mean() == pytest.approx(0.67, abs=0.02)
 
 
 def test_cancellation_rate_and_first_year_retention(big: pd.DataFrame, current: pd.DataFrame):
-    # REF §2b: 33.6 cancellations per 1,000 members per month; 67.2% retained at 12 months.
+    # cancellations_per_1000_month, retained_12_months (IHRSA One Million Strong, Bedford
+    # 2015): 33.6 cancellations per 1,000 members per month; 67.2% retained at 12 months.
     today = pd.Timestamp(TODAY)
     last_year = big["cancel_date"] > today - pd.DateOffset(months=12)
     assert last_year.sum() / 12 / len(current) == pytest.approx(0.0336, abs=0.003)
@@ -194,9 +200,10 @@ def test_visits_match_visits_per_week_within_one_visit(roster, checkins):
         ["member_id", "day"]).any()
 
 
-def test_hour_of_day_peaks_follow_ref_2d(checkins):
-    # REF §2d (qualitative): early-morning peak, smaller lunch peak, quiet 1-4 pm, largest
-    # peak about 4/5-7/8 pm on weekdays; weekends lower.
+def test_hour_of_day_peaks_follow_the_described_pattern(checkins):
+    # The pattern described for clubs (qualitative, see demo_logs.HOURLY_WEIGHTS_WEEKDAY):
+    # early-morning peak, smaller lunch peak, quiet 1-4 pm, largest peak about 4/5-7/8 pm on
+    # weekdays; weekends lower.
     profile = hourly_profile(checkins)
     weekday = profile[profile["weekday"] < 5].groupby("hour")["checkins_per_week"].sum()
     assert weekday.idxmax() in (17, 18, 19)
@@ -241,7 +248,8 @@ def test_sessions_happen_during_check_ins_one_at_a_time(checkins, usage):
 
 def test_demo_machines_are_used_within_the_peak_target():
     # Calibration (ASSUMPTION, see demo_logs.OWNED_EQUIPMENT): leg press and rowers busy about
-    # half of their peak hour (GYMetrix: 40-60% of units free at peak, REF §2d).
+    # half of their peak hour (GYMetrix: 40-60% of units free at peak,
+    # industry_benchmarks.csv: peak_equipment_free_target).
     usage = load_equipment_usage(DEMO_DATA_DIR, as_of=TODAY)
     units = {k: v[0] for k, v in demo_logs.OWNED_EQUIPMENT.items()}
     peak = peak_hour_utilisation(usage, units).set_index("equipment_id")["busy_share"]

@@ -1,4 +1,4 @@
-"""Endurance (issue 8, point 6): 20 builds in a row leave no kernel, process or open file.
+"""Endurance: 20 builds in a row leave no kernel, process or open file.
 
 The builds run in this process, through :func:`evaluate.build.run.build_reports`, so the test
 can look at the process that ran them; each uses ``--force`` (every kernel really starts)

@@ -1,4 +1,5 @@
-"""Reference data: the shipped tables load clean, carry their sources, and match the reference."""
+"""Reference data: the shipped tables load clean, carry their sources, and hold the published
+figures."""
 
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ def prevalence(measure: str, age_band: str, sex: str) -> pd.Series:
     ("18+", "M", 37.2, "B"),
 ])
 def test_nhis_2019_figures_match_the_reference_file(age_band, sex, value, grade):
-    """Lucas, Connor, Bose. NCHS Data Brief 415 (2021), reference section 1a."""
+    """Lucas, Connor, Bose. NCHS Data Brief 415 (2021): NHIS 2019, back pain past 3 months."""
     row = prevalence("back_pain_3mo", age_band, sex)
     assert row["value"] == value
     assert row["reliability"] == grade
@@ -70,7 +71,7 @@ def test_nhis_age_bands_are_contiguous_and_typed():
 
 
 def test_desk_work_odds_ratio_is_dzakpasu_2021():
-    """Dzakpasu et al. 2021, workplace sitting OR 1.47 (1.12-1.92), reference section 1d."""
+    """Dzakpasu et al. 2021, Int J Behav Nutr Phys Act 18:159: workplace sitting OR 1.47."""
     row = desk_work_odds_ratio()
     assert (row["value"], row["low"], row["high"]) == (1.47, 1.12, 1.92)
     assert row["unit"] == "odds ratio" and row["reliability"] == "A"

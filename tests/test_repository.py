@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -17,6 +18,20 @@ from evaluate.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb")) + sorted(
     (PROJECT_ROOT / "tests" / "fixtures" / "notebooks").glob("*.ipynb"))
+
+# Citations of what does not ship with the repository: the design notes, the outside reference
+# notes (by file name or by section), and numbered issues of the project's tracker. A year
+# before "issue" is a journal's issue ("Health Club Management 2015 issue 9") and is allowed.
+UNSHIPPED_CITATION = re.compile(
+    r"DESIGN\.md|ARCHITECTURE\.md|STYLE\.md|\.\./shared"
+    r"|(?:decision-methods|decision-quality|epidemiology-and-industry|club-exports"
+    r"|notebook-pipeline)\.md"
+    r"|\bREF §|\breference (?:§|section )\d"
+    r"|(?<!\d{4} )\bissue \d",
+    re.IGNORECASE)
+CITATION_FOLDERS = ("src", "bench", "tests", "notebooks")
+CITATION_FILES = ("data/README.md", "data/reference/README.md")
+TEXT_SUFFIXES = {".py", ".ipynb", ".md", ".j2", ".yml", ".yaml", ".json", ".toml", ".txt"}
 
 
 def test_there_are_report_notebooks():
@@ -99,3 +114,41 @@ def test_public_api_names_resolve_and_import_evaluate_stays_light():
                             "print('pandas' in sys.modules, 'plotly' in sys.modules)"],
                            capture_output=True, text=True, check=True)
     assert probe.stdout.split() == ["False", "False"]
+
+
+def _shipped_text_files() -> list[Path]:
+    """The text files of CITATION_FOLDERS and CITATION_FILES, without generated output."""
+    files = [PROJECT_ROOT / name for name in CITATION_FILES]
+    for folder in CITATION_FOLDERS:
+        for path in sorted((PROJECT_ROOT / folder).rglob("*")):
+            parts = path.relative_to(PROJECT_ROOT).parts
+            if (path.suffix in TEXT_SUFFIXES and path.is_file() and parts[:2] != ("bench", "out")
+                    and not any(p.startswith(".") or p == "__pycache__" for p in parts)):
+                files.append(path)
+    return files
+
+
+def _pattern_lines() -> set[int]:
+    """Lines of this file that define UNSHIPPED_CITATION: the one place the patterns may be."""
+    for node in ast.parse(Path(__file__).read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "UNSHIPPED_CITATION" for t in node.targets):
+            return set(range(node.lineno, node.end_lineno + 1))
+    raise AssertionError("UNSHIPPED_CITATION is not defined at the top of this file")
+
+
+def test_docstrings_cite_only_what_ships():
+    """Docstrings, comments and docs cite data/reference, the README or a publication.
+
+    Never a design note, an outside reference note or a tracker issue: a reader of the
+    repository has none of them. Each offence is named as file:line.
+    """
+    own, exempt = Path(__file__).resolve(), _pattern_lines()
+    found = []
+    for path in _shipped_text_files():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if path.resolve() == own and number in exempt:
+                continue
+            if UNSHIPPED_CITATION.search(line):
+                found.append(f"{path.relative_to(PROJECT_ROOT)}:{number}: {line.strip()[:80]}")
+    assert not found, "cite what ships instead:\n" + "\n".join(found)

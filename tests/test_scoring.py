@@ -1,7 +1,8 @@
 """Tests of evaluate.mcda.scoring and evaluate.mcda.normalization.
 
-Golden values come from ../shared/reference/decision-methods.md §4 and the papers it cites;
-pymcdm 1.4 is used only here, as an independent oracle on random matrices.
+Golden values come from published worked examples, each test naming its paper (as reproduced
+in the tests and READMEs of scikit-criteria, pymcdm and AHPy); pymcdm 1.4 is used only here,
+as an independent oracle on random matrices.
 """
 
 from __future__ import annotations
@@ -59,17 +60,20 @@ def test_topsis_tzeng_huang_2011():
 
 @pytest.mark.parametrize("normalization, expected", [
     ("minmax", [0.500, 0.617, 0.500]),  # pymcdm's TOPSIS test
-    ("vector", [0.762, 0.722, 0.238]),  # recomputed in decision-methods.md §4.4
+    ("vector", [0.762, 0.722, 0.238]),  # the same data, vector normalisation (computed)
 ])
 def test_topsis_opricovic_tzeng_2004(normalization, expected):
-    """Opricovic & Tzeng (2004), EJOR 156: one cost and one benefit criterion (§4.4)."""
+    """Opricovic & Tzeng (2004), Eur. J. Oper. Res. 156: one cost and one benefit criterion.
+
+    pymcdm's TOPSIS test expects the min-max figures; vector normalisation picks another winner.
+    """
     m = frame([[1, 3000], [2, 3750], [5, 4500]], ["x", "y"])
     c = topsis(m, dict(x=0.5, y=0.5), dict(x="min", y="max"), normalization)
     np.testing.assert_allclose(c, expected, atol=TOL3)
 
 
 def test_topsis_pymcdm_readme_example():
-    """pymcdm README example (min-max), types [1, -1, 1] (§4.4)."""
+    """pymcdm README example (min-max), types [1, -1, 1]."""
     m = frame([[4, 4, 0.2], [1, 5, 0.5], [3, 2, 0.3], [4, 3, 0.5]])
     c = topsis(m, dict(c0=0.3, c1=0.5, c2=0.2), dict(c0=1, c1=-1, c2="+"), "minmax")
     np.testing.assert_allclose(c, [0.469, 0.255, 0.765, 0.747], atol=TOL3)
@@ -115,7 +119,8 @@ def test_ahp_saaty_2008_drinks():
 
 def test_ahp_ahpy_readme_complete_example():
     """AHPy README ('complete'): weights b .3917, a .3742, d .1349, c .0991 and CR .0372 with
-    the Donegan-Dodd (1991) RI(4) = 0.8286 (decision-methods.md §4.3)."""
+    the Donegan & Dodd (1991) RI(4) = 0.8286, AHPy's default table (Donegan, H. A. & Dodd,
+    F. J., A note on Saaty's random indexes, Mathematical and Computer Modelling 15(10))."""
     r = ahp_weights(pairwise(list("abcd"), {("a", "b"): 1, ("a", "c"): 5, ("a", "d"): 2,
                                             ("b", "c"): 3, ("b", "d"): 4, ("c", "d"): 3 / 4}))
     np.testing.assert_allclose(r.weights[list("abcd")], [0.3742, 0.3917, 0.0991, 0.1349],
@@ -139,7 +144,9 @@ def test_ahp_consistent_judgments_give_exact_weights(method):
     ("tummala_ling1998", [0.5799, 0.8921, 1.1159, 1.2358, 1.3322]),
 ])
 def test_random_index_tables_match_the_published_values(table, values):
-    """RI for n = 3, 4, ... as tabulated in decision-methods.md §4.3."""
+    """RI for n = 3, 4, ... as published: Saaty (1980), The Analytic Hierarchy Process; Saaty
+    (2005), Theory and Applications of the Analytic Network Process, p. 31; Tummala & Ling
+    (1998), Theory and Decision 44(3)."""
     assert RANDOM_INDEX[table][:2] == (0.0, 0.0)
     assert list(RANDOM_INDEX[table][2:2 + len(values)]) == values
 

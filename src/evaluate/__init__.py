@@ -6,12 +6,13 @@ Import name ``evaluate``; distribution name ``club-equipment-suite`` (the name
 
 import sys
 
-# Start-up speed, measured in ../shared/reference/notebook-pipeline.md §2.10: with JupyterLab
-# installed, `import jsonschema` (pulled in by nbformat, hence by papermill, nbconvert and
-# Plotly's renderers) compiles ~35 Lark grammars in `rfc3987_syntax`, about 3 s in every kernel
-# and in the build. jsonschema only uses that package to check the `iri` formats, which no
-# Jupyter schema uses, and skips it when the import fails. A `None` entry in sys.modules makes
-# the import fail at once; it is set only if nothing imported the real module already.
+# Start-up speed (README, "Speed"): with JupyterLab installed, `import jsonschema` (pulled in
+# by nbformat, hence by papermill, nbconvert and Plotly's renderers) compiles ~35 Lark grammars
+# in `rfc3987_syntax`, about 3 s in every kernel and in the build (known upstream:
+# python-jsonschema/jsonschema#1428). jsonschema only uses that package to check the `iri`
+# formats, which no Jupyter schema uses, and skips it when the import fails. A `None` entry in
+# sys.modules makes the import fail at once; it is set only if nothing imported the real module
+# already.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from importlib.metadata import PackageNotFoundError, version  # noqa: E402

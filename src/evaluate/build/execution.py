@@ -1,8 +1,7 @@
 """Running one notebook with papermill, from a worker thread of the build.
 
 nbclient starts each report's kernel through :class:`ReportKernelManager`, a
-small subclass of jupyter_client's manager, for three reasons
-(../shared/reference/notebook-pipeline.md §2.4 and §2.8):
+small subclass of jupyter_client's manager, for three reasons:
 
 - kernels talk over IPC (Unix sockets), not TCP, so parallel starts cannot race
   for ports (papermill#511), and a kernel's own output goes to a log file
@@ -173,7 +172,8 @@ class ReportKernelManager(AsyncKernelManager):
         super().__init__(**kwargs)
         # The suite's own interpreter, whatever `python3` kernelspec a user installed
         # elsewhere (~/.local/share/jupyter/kernels): a spec pointing at another Python
-        # is the most common cause of "No module named evaluate" in a kernel (reference §2.6).
+        # is the most common cause of "No module named evaluate" in a kernel (README,
+        # "Troubleshooting"; papermill's troubleshooting docs, nteract/papermill#251).
         from ipykernel.kernelspec import RESOURCES, get_kernel_dict
         from jupyter_client.kernelspec import KernelSpec
 

@@ -1,11 +1,10 @@
 """Turning an executed notebook into the self-contained HTML page a manager reads.
 
 nbconvert does the work in-process (no ``jupyter nbconvert`` start-up per
-report). What the manager must not see is taken out here, per
-../shared/reference/notebook-pipeline.md §2.5, §2.9 and §3:
+report). What the manager must not see is taken out here:
 
 - code cells' input and prompts (``exclude_input``; papermill's report mode
-  does not hide code in HTML);
+  does not hide code in HTML: nteract/papermill#506);
 - stderr streams: warnings and log noise; errors stay, so a failed report shows
   its error;
 - the private records and summary fields behind ``summary.json``, and the tables the
@@ -21,7 +20,8 @@ Plotly charts travel in the executed notebook as Plotly's own JSON MIME type
 renderer's HTML, which embeds the 4.8 MB plotly.js in every notebook. Here each
 chart becomes a ``<div>`` drawn by ``Plotly.newPlot``, and plotly.js is inlined
 once per page, so the page is self-contained and works offline. (nbconvert
-alone drops that MIME type and the chart vanishes: reference §3.2.)
+alone drops that MIME type and the chart vanishes: plotly/plotly.py#5365,
+jupyter/nbconvert#2235.)
 
 The ``report`` template (``templates/report``) drops the CDN scripts of
 JupyterLab's template, so the page loads nothing from the network.
@@ -203,10 +203,10 @@ def add_failure_banner(nb: nbformat.NotebookNode, failure: Failure, *, report: s
                        executed_path: str) -> None:
     """Put a plain-words failure notice at the top of ``nb`` (once), for HTML and notebook alike.
 
-    papermill adds its own banner for an exception but none for a timeout or a
-    dead kernel (reference §2.4); this one is there for every failure and says
-    where the executed notebook is kept. The failure's ``cell_index`` is updated
-    to count the cells of ``nb`` as stored.
+    papermill adds its own banner for a cell's exception but none for a timeout
+    (nbclient's ``CellTimeoutError``) or a dead kernel; this one is there for every
+    failure and says where the executed notebook is kept. The failure's
+    ``cell_index`` is updated to count the cells of ``nb`` as stored.
     """
     nb.cells = [c for c in nb.cells
                 if FAILURE_BANNER_TAG not in c.get("metadata", {}).get("tags", [])]

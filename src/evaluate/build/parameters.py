@@ -1,12 +1,12 @@
 """Notebook parameters: what a notebook declares, and checking values against it.
 
 papermill injects any value under any name: ``-p x 9`` becomes an ``int`` even
-where the default is ``9.0``, and a misspelt name only logs a warning
-(../shared/reference/notebook-pipeline.md §2.1). The build checks every value
-here first, so a wrong name or type stops the build with exit status 2 before
-any notebook runs. Types come from the annotation in the notebook's
-``parameters`` cell (``status: str = "active"  # help``), or, without one, from
-the type of the default literal.
+where the default is ``9.0`` (nteract/papermill#55, open), and a misspelt name
+only logs a warning. The build checks every value here first, so a wrong name or
+type stops the build with exit status 2 before any notebook runs. Types come from
+the annotation in the notebook's ``parameters`` cell
+(``status: str = "active"  # help``), or, without one, from the type of the
+default literal.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The model's assumptions: a code-side catalogue and the loader of ``assumptions.yml``.
 
 Every uncertain number the model uses is a named assumption with a low / most-likely / high
-range, a unit, a one-line meaning, and a source (a citation from
-``../shared/reference/epidemiology-and-industry.md``) or the word ``assumption``.
+range, a unit, a one-line meaning, and a source (a citation of the publication behind it)
+or the word ``assumption``.
 :data:`CATALOGUE` lists the known names with their unit, hard bounds and documented default.
 ``assumptions.yml`` is optional: without it every assumption takes its default and the
 loader says so in a warning. When the file exists, each *required* assumption must be in it

@@ -267,7 +267,7 @@ def weekly_visits(checkins: pd.DataFrame, members: pd.DataFrame | None = None) -
     ``checkins``; with ``members`` (the roster frame) also ``members_enrolled`` (average over
     those days of members between join and cancellation) and ``visits_per_member``
     (check-ins per enrolled member, scaled to a full week), the figure HFA reports as about 1.5
-    (REF §2a).
+    (``industry_benchmarks.csv: visits_per_member_week``; HFA 2025 Headline Trends).
     """
     columns = ["week_start", "days", "checkins"]
     if members is not None:

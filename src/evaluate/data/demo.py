@@ -1,8 +1,8 @@
 """Generate the synthetic demo club: a roster calibrated to published club figures, and its logs.
 
-Every figure below either cites its source, as ``REF §n`` meaning section n of
-``epidemiology-and-industry.md`` (the project's reference notes; the sources it names are the
-HFA/IHRSA reports quoted there), or is marked ASSUMPTION where no source gives one. The roster
+Every figure below either cites the row of ``data/reference/`` that holds it (``file: row id``,
+with the publication's short name as that row's ``source`` gives it: HFA and IHRSA reports), or
+the publication itself, or is marked ASSUMPTION where no source gives one. The roster
 is drawn from the steady state of a club with constant joins and a constant monthly
 cancellation rate: current members' tenure is then exponential with that rate, and so is the
 length of the memberships that ended in the export's look-back window. The year of check-ins
@@ -36,17 +36,20 @@ DEMO_SEED = 2026
 DEMO_MEMBERS = 3000
 DEMO_TODAY = date(2026, 11, 1)  # fixed so the committed demo regenerates byte for byte
 CLUB_NAME = "Demo Community Club (synthetic)"
-CURRENCY = "USD"  # the dues below are US figures (REF §2a)
+CURRENCY = "USD"  # the dues below are US figures (HFA, US fitness-facility members)
 DAYS_PER_MONTH = 365.25 / 12
 ROW_GROUP_ROWS = 64 * 2**20  # rows per Parquet row group in the logs we write (see write_log)
 
-# Age mix of current members, HFA 2025 US Consumer Report, 2024 data (REF §2c): under 25 30.8%,
-# 25-44 33.8%, 45-54 12.3%, 55+ 23.1% (derived there as the remainder). HFA's under-25 band
+# Age mix of current members, 2024 data (industry_benchmarks.csv: member_share_under_25,
+# member_share_25_44, member_share_45_54, member_share_55_plus; HFA 2025 US Health & Fitness
+# Consumer Report, as reported by mnknews.com): under 25 30.8%, 25-44 33.8%, 45-54 12.3%,
+# 55+ 23.1% (derived there as the remainder). HFA's under-25 band
 # includes children aged 6-17; ASSUMPTION: the demo club admits members from 16, so that share
 # is spread over ages 16-24. ASSUMPTION: the 55+ share splits 60/30/10 over 55-64, 65-74, 75-84.
 # Each row: (youngest, oldest, share of current members, cancellation-rate multiplier).
 # The multipliers are an ASSUMPTION shaped by IHRSA's "retention generally improves with age"
-# (REF §2b, qualitative only); they are rescaled so the club-wide rate stays as cited.
+# (IHRSA press release, 25 Jun 2015, in the note of industry_benchmarks.csv: retained_12_months;
+# qualitative only); they are rescaled so the club-wide rate stays as cited.
 AGE_MIX = (
     (16, 24, 0.308, 1.25),
     (25, 44, 0.338, 1.00),
@@ -56,14 +59,16 @@ AGE_MIX = (
     (75, 84, 0.231 * 0.1, 0.75),
 )
 
-# Sex: 51.5% of members are male, HFA 2026 Buyer's Guide (REF §2c); "little difference by sex"
-# in retention (REF §2b). ASSUMPTION: 1% record another sex or none (X).
+# Sex: 51.5% of members are male (industry_benchmarks.csv: member_share_male; HFA 2026 Buyer's
+# Guide); "little difference by sex" in retention (IHRSA press release, 25 Jun 2015, as above).
+# ASSUMPTION: 1% record another sex or none (X).
 SHARE_MALE = 0.515
 SHARE_SEX_X = 0.01
 
-# Cancellations: 33.6 per 1,000 members per month, IHRSA One Million Strong (REF §2b). With a
-# constant rate this also gives 12- and 24-month retention of 66.8% and 44.7%, close to the
-# 67.2% and 44.4% the same study reports.
+# Cancellations: 33.6 per 1,000 members per month (industry_benchmarks.csv:
+# cancellations_per_1000_month; IHRSA One Million Strong, Bedford 2015). With a constant rate
+# this also gives 12- and 24-month retention of 66.8% and 44.7%, close to the 67.2% and 44.4%
+# the same study reports (retained_12_months, retained_24_months).
 MONTHLY_CANCEL_RATE = 0.0336
 # ASSUMPTION: the export lists current members and those who cancelled in the last 24 months.
 CANCELLED_LOOKBACK_MONTHS = 24
@@ -72,17 +77,20 @@ CLUB_AGE_YEARS = 12
 # ASSUMPTION: 3% of current members have frozen (paused) their membership.
 SHARE_FROZEN = 0.03
 
-# Visits: about 1.5 per member per week in 2024, HFA 2025 Headline Trends (REF §2a).
+# Visits: about 1.5 per member per week in 2024 (industry_benchmarks.csv: visits_per_member_week;
+# HFA 2025 Headline Trends).
 MEAN_VISITS_PER_WEEK = 1.5
 VISITS_GAMMA_SHAPE = 2.0  # ASSUMPTION: spread between members (coefficient of variation 0.71)
 CANCELLED_VISITS_FACTOR = 0.6  # ASSUMPTION: members who left had come less often
 MAX_VISITS_PER_WEEK = 7.0  # ASSUMPTION: at most once a day in the export's average
 
-# Dues: average $65/month with about 67% paying under $50, HFA 2023 (REF §2a). ASSUMPTION: five
-# plans whose prices and take-up reproduce both figures (mean $64.80, 67% under $50).
+# Dues: average $65/month with about 67% paying under $50, 2023 (industry_benchmarks.csv:
+# monthly_dues_average, members_paying_under_50; HFA, "U.S. Fitness Facility Memberships Reach
+# the Highest Level Ever as Dues Rise"). ASSUMPTION: five plans whose prices and take-up
+# reproduce both figures (mean $64.80, 67% under $50).
 DUES_PLANS = ((29.0, 0.20), (39.0, 0.22), (45.0, 0.25), (99.0, 0.20), (149.0, 0.13))
 
-# Occupation: no published share of desk workers among club members (REF §5, item 3).
+# Occupation: no published share of desk workers among club members was found.
 # ASSUMPTION: desk 45%, mixed 30%, active 25% where known; 15% not recorded, and never recorded
 # for members under 18 (school pupils).
 OCCUPATION_MIX = {"desk": 0.45, "mixed": 0.30, "active": 0.25}

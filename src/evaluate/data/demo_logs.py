@@ -1,7 +1,7 @@
 """Generate the demo club's check-in log and equipment-usage log from its roster.
 
-Like :mod:`evaluate.data.demo`, every figure cites ``REF §n`` (section n of the project's
-reference notes, ``epidemiology-and-industry.md``) or is marked ASSUMPTION. The work is done on
+Like :mod:`evaluate.data.demo`, every figure cites the row of ``data/reference/`` that holds
+it (``file: row id``) with its publication, or is marked ASSUMPTION. The work is done on
 integer arrays (member codes, minutes since 1970-01-01 in local time) so that a year of check-ins
 for 1,000,000 members (``bench/data_scale.py``) takes seconds, not hours; the pandas and Arrow
 wrappers at the end turn those arrays into the frames and files the loaders read.
@@ -23,20 +23,23 @@ MINUTES_PER_DAY = 1440
 LOG_DAYS = 365  # the logs cover the year before the export date (the export day itself excluded)
 CHECKINS_STREAM, USAGE_STREAM = 1, 2  # random streams: default_rng([seed, stream])
 
-# Days of the week, Monday first. REF §2d says only "weekends lower" (no share per day).
-# ASSUMPTION: weights falling off from Monday to Sunday, used to pick a member's days within a
-# week (without replacement, so members who come often spread a little more evenly).
+# Days of the week, Monday first. Descriptions of club traffic say only "weekends lower"; no
+# source gives a share per day. ASSUMPTION: weights falling off from Monday to Sunday, used to
+# pick a member's days within a week (without replacement, so members who come often spread a
+# little more evenly).
 WEEKDAY_SHARES = np.array([0.17, 0.16, 0.16, 0.155, 0.135, 0.12, 0.10])
 
-# Hour of day (relative weight of check-ins starting in that hour, local time). REF §2d gives
-# the pattern only qualitatively: an early-morning peak (about 5/6-8/9 am), a smaller lunch peak
-# (about 11:30 am-1:30 pm), the quietest period at about 1-4 pm and the largest peak at about
-# 4/5-7/8 pm on weekdays; no source gives a share per hour (REF §5, item 6). ASSUMPTION: the
-# weights below follow that shape; opening hours 5:00-23:00 on weekdays and 7:00-21:00 at
-# weekends, with a late-morning weekend peak. Check: with 1.5 visits a week (REF §2a) about 7% of
-# the members check in during the three evening peak hours of a Monday, against IHRSA's "10-12%
-# of membership ... during those hours" (REF §2d), a rule from years when members came 2.1 times
-# a week; scaled by 2.1/1.5 it would be 10%.
+# Hour of day (relative weight of check-ins starting in that hour, local time). Descriptions of
+# club traffic give the pattern only qualitatively: an early-morning peak (about 5/6-8/9 am), a
+# smaller lunch peak (about 11:30 am-1:30 pm), the quietest period at about 1-4 pm and the
+# largest peak at about 4/5-7/8 pm on weekdays; no source gives a share per hour. ASSUMPTION:
+# the weights below follow that shape; opening hours 5:00-23:00 on weekdays and 7:00-21:00 at
+# weekends, with a late-morning weekend peak. Check: with 1.5 visits a week
+# (industry_benchmarks.csv: visits_per_member_week; HFA 2025 Headline Trends) about 7% of the
+# members check in during the three evening peak hours of a Monday, against IHRSA's "10-12% of
+# membership ... during those hours" (peak_members_share; IHRSA Research FAQ, quoting
+# consultant Donald DeMars), a rule from years when members came 2.1 times a week
+# (visits_per_member_week_2019); scaled by 2.1/1.5 it would be 10%.
 HOURLY_WEIGHTS_WEEKDAY = {5: 3, 6: 7, 7: 8, 8: 6, 9: 4, 10: 3.5, 11: 4, 12: 5.5, 13: 4,
                           14: 2.5, 15: 2.5, 16: 5, 17: 9, 18: 10, 19: 8, 20: 5, 21: 2.5, 22: 1}
 HOURLY_WEIGHTS_WEEKEND = {7: 3, 8: 6, 9: 9, 10: 10, 11: 9, 12: 7, 13: 5, 14: 4, 15: 4, 16: 4,
@@ -55,11 +58,13 @@ def _hour_cdf(weights: dict[int, float]) -> np.ndarray:
 
 # Equipment the demo club already owns: units, share of members who use the machine at all,
 # chance such a member uses it on a visit, and the session length (lognormal: median minutes,
-# sigma of the log). REF §2d: 26.6% of members use resistance machines (2024); no source gives
-# uses per machine (REF §5, item 7), so every figure below is an ASSUMPTION, chosen so that the
-# busiest machines (leg press, rowers) are in use about half of their peak hour, inside
-# GYMetrix's target of 40-60% of units free at peak (REF §2d), and the short back-extension sets
-# much less. Units must match ``owned_units`` in the demo's equipment.csv.
+# sigma of the log). 26.6% of members use resistance machines, 2024 (industry_benchmarks.csv:
+# equipment_use_resistance_machines; HFA 2025 Expanded Insights press release); no source gives
+# uses per machine, so every figure below is an ASSUMPTION, chosen so that the busiest machines
+# (leg press, rowers) are in use about half of their peak hour, inside GYMetrix's target of
+# 40-60% of units free at peak (peak_equipment_free_target; GYMetrix (R. McGown), Health Club
+# Management, Oct 2012), and the short back-extension sets much less. Units must match
+# ``owned_units`` in the demo's equipment.csv.
 OWNED_EQUIPMENT = {
     #                   units, users, per visit, median min, sigma
     "back_extension_45": (1, 0.12, 0.40, 5.0, 0.4),

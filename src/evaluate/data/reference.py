@@ -4,9 +4,10 @@ Three tables live in ``data/reference/`` (see its README): back-pain prevalence 
 and sex, odds ratios of low back pain for sedentary work, and fitness-industry benchmarks.
 Every row carries its value, unit, population, a short citation (``source``), a ``url``,
 a reliability grade (A: primary source; B: reputable secondary; C: third party, check before
-relying on it; ``A/B`` or ``B/C`` where the reference gives two) and ``derived`` (true when
-the number was computed from published figures rather than read). The loaders check each rule
-once and return tidy typed frames; :func:`sources_table` lists the citations a report prints.
+relying on it; ``A/B`` or ``B/C`` for a figure from two sources of those grades) and
+``derived`` (true when the number was computed from published figures rather than read). The
+loaders check each rule once and return tidy typed frames; :func:`sources_table` lists the
+citations a report prints.
 """
 
 from __future__ import annotations

@@ -206,8 +206,9 @@ def peak_hour_utilisation(usage: pd.DataFrame, units: Mapping[str, int]) -> pd.D
     """Each machine's busiest hour of the week and how busy it is then (one row per machine).
 
     The columns of :func:`hourly_utilisation`, for the weekday and hour with the highest
-    ``busy_share``; GYMetrix's rule of thumb wants 40-60% of units free at peak (REF §2d), i.e.
-    a busy share of 0.4-0.6.
+    ``busy_share``; GYMetrix's rule of thumb wants 40-60% of units free at peak
+    (``industry_benchmarks.csv: peak_equipment_free_target``; GYMetrix (R. McGown), Health Club
+    Management, Oct 2012), i.e. a busy share of 0.4-0.6.
     """
     hourly = hourly_utilisation(usage, units)
     peak = hourly.groupby("equipment_id", sort=True, observed=True)["busy_share"].idxmax()

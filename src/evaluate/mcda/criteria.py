@@ -1,9 +1,9 @@
 """The club decision's criteria and their weights per decision (AHP included).
 
-DESIGN.md, "The model", point 6. Each criterion has a direction (``max``: more is better,
-``min``: less is better), a unit, a default weight and a one-line meaning
-(:data:`CRITERIA`). A decision (a build plan entry or a notebook's parameters) may override
-the weights or derive them from AHP pairwise comparisons (:class:`DecisionCriteria`).
+Each criterion has a direction (``max``: more is better, ``min``: less is better), a unit, a
+default weight and a one-line meaning (:data:`CRITERIA`). A decision (a build plan entry or a
+notebook's parameters) may override the weights or derive them from AHP pairwise comparisons
+(:class:`DecisionCriteria`).
 
 The decision matrix itself, the model's outputs for each criterion, is built by
 :mod:`evaluate.reports.decision.matrix`; this module knows nothing of the model or the club.

@@ -1,9 +1,10 @@
 """Normalisation of a decision matrix: raw criterion values to "higher is better" values.
 
 Every scoring method in :mod:`evaluate.mcda.scoring` first maps each criterion onto a common,
-unit-free scale on which a larger value is better. The choice of scale changes rankings
-(``../shared/reference/decision-methods.md`` §5), so it is always an explicit, named option and
-it is recorded with every result.
+unit-free scale on which a larger value is better. The choice of scale changes rankings (in
+Opricovic & Tzeng's 2004 example, ``tests/test_scoring.py``, TOPSIS picks another winner under
+min-max than under vector normalisation), so it is always an explicit, named option and it is
+recorded with every result.
 
 ========  ===========================  ================================  =======================
 name      benefit (``"max"``)          cost (``"min"``)                  depends on the others?

@@ -1,7 +1,8 @@
 """Value for money and the best set of machines under the budget and the free floor space.
 
-DESIGN.md, "The model", point 6 (portfolio step); decision-methods.md §2 (1000minds' value
-for money, Decision Lens' budget optimiser) and §5.
+The last step of the decision, as decision tools offer it: 1000minds' value-for-money chart
+(score against cost, with the Pareto frontier) and a budget optimiser like Decision Lens' or
+Expert Choice's resource aligner, here exact and with the floor space as a second limit.
 
 - :func:`value_for_money`: each alternative's score against its cost, the score per unit of
   cost, and whether it is on the **Pareto frontier**: an alternative is on it unless another

@@ -1,7 +1,10 @@
 """How robust the top choice is: weight-stability intervals and rank acceptability.
 
-DESIGN.md, "The model", point 6; decision-methods.md §1.3, §2 (D-Sight's weight stability
-intervals, SMAA rank acceptability) and §3 (tornado charts).
+The two views decision tools give of robustness: D-Sight's and Visual PROMETHEE's weight
+stability intervals (the range of a weight over which the top choice stays on top; for the
+weighted sum they have a closed form, O'Shea, Deeney, Triantaphyllou et al., *Expert Systems
+with Applications* 296, 2026), and SMAA's rank acceptability indices (Lahdelma & Salminen,
+SMAA-2, *Operations Research* 49(3), 2001; Tervonen & Lahdelma, *EJOR* 178, 2007).
 
 **Weight-stability intervals** (weighted sum, closed form, no search). With the normalised
 matrix ``V`` (alternatives × criteria, as :func:`evaluate.mcda.scoring.wsm_core` normalises it)

@@ -3,8 +3,8 @@
 Each method has a numeric core on arrays with a leading draws axis (:func:`wsm_core`,
 :func:`topsis_core`: ``(draws, alternatives, criteria)`` in, ``(draws, alternatives)`` out, no
 loop per draw, no validation) and a thin public wrapper that takes a DataFrame and named
-criteria, validates them once and calls the core (scikit-criteria's ``wsm`` inside
-``WeightedSumModel``; ``../shared/STYLE.md``, "What fits this suite", point 6).
+criteria, validates them once and calls the core (as scikit-criteria's ``wsm`` sits inside
+``WeightedSumModel``).
 
 What every wrapper reports
 --------------------------
@@ -272,10 +272,10 @@ def contributions(matrix: pd.DataFrame, weights: Mapping[str, float],
 RANDOM_INDEX: dict[str, tuple[float, ...]] = {
     # Mean consistency index of random reciprocal matrices, for n = 1, 2, 3, ...
     # Saaty, T. L. (1980). The Analytic Hierarchy Process. McGraw-Hill. Used by pyDecision
-    # and pyrepo-mcda (decision-methods.md §4.3).
+    # and pyrepo-mcda.
     "saaty1980": (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49),
     # Saaty, T. L. (2005). Theory and Applications of the Analytic Network Process.
-    # Pittsburgh: RWS Publications, p. 31. AHPy's random_index="saaty" (§4.3).
+    # Pittsburgh: RWS Publications, p. 31. AHPy's random_index="saaty".
     "saaty2005": (0.0, 0.0, 0.52, 0.89, 1.11, 1.25, 1.35, 1.40, 1.45, 1.49),
     # Tummala, V. M. R. & Ling, H. (1998). A note on the computation of the mean random
     # consistency index of the AHP. Theory and Decision 44(3), 221-230. As in pymcdm 1.4

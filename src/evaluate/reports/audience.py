@@ -1,9 +1,10 @@
 """Who a machine would serve: the club's member groups behind a back-care machine's case.
 
-DESIGN.md: the reverse hyper's case rests on desk workers, members over 45 and lifters who
-train the squat and deadlift. :func:`audience_table` counts those groups among the active
-members, the members in each who likely have back pain now (the exposure model's expected
-count), and, for a candidate, the regular users the demand model expects from each group.
+A back-care machine's case, the reverse hyper's first, rests on desk workers, members over 45
+and lifters who train the squat and deadlift. :func:`audience_table` counts those groups among
+the active members, the members in each who likely have back pain now (the exposure model's
+expected count), and, for a candidate, the regular users the demand model expects from each
+group.
 
 The demand model adds up over members (each segment's users are its members times their
 rates), so a group's expected users are the forecast run on that group alone. Groups overlap

@@ -23,7 +23,7 @@ from evaluate.reports.privacy import MIN_GROUP_SIZE, SUPPRESSED
 HOUSE_TEMPLATE = "club"
 # Plotly's JSON MIME type: JupyterLab draws it, and the build's HTML export turns it into a
 # chart with one inlined plotly.js per page (evaluate.build.html_export). The `notebook` renderer
-# would instead embed the 4.8 MB plotly.js in every executed notebook (reference §3.2).
+# would instead embed the 4.8 MB plotly.js in every executed notebook.
 RENDERER = "plotly_mimetype"
 SHOW_CONFIG = {"displayModeBar": False, "responsive": True}
 # Colour-blind-safe (Okabe-Ito), in the order series usually appear.

@@ -27,7 +27,8 @@ from evaluate.reports.privacy import (
 Status = Literal["active", "cancelled", "all"]
 
 DAYS_PER_MONTH = 365.25 / 12
-# The age bands of the NHIS 2019 back-pain figures (REF §1a), so later reports can join them.
+# The age bands of the NHIS 2019 back-pain figures (back_pain_prevalence.csv: back_pain_3mo;
+# Lucas, Connor & Bose, NCHS Data Brief No. 415, 2021), so later reports can join them.
 AGE_BANDS = ((0, 17, "under 18"), (18, 29, "18–29"), (30, 44, "30–44"), (45, 64, "45–64"),
              (65, 200, "65+"))
 SEX_LABELS = {"F": "Women", "M": "Men", "X": "Another or not stated"}

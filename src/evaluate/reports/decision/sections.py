@@ -1,8 +1,8 @@
 """The decision report's words and tables: the answer first, then the evidence for it.
 
-Everything here turns a :class:`evaluate.reports.decision.analysis.DecisionAnalysis` into text a club manager
-reads (Markdown) or small display tables (text only, for showing, never for computing), in
-the order of the report (issue 6): the answer, the comparison, the best set, assumptions,
+Everything here turns a :class:`evaluate.reports.decision.analysis.DecisionAnalysis` into text a
+club manager reads (Markdown) or small display tables (text only, for showing, never for
+computing), in the order of the report: the answer, the comparison, the best set, assumptions,
 data quality, evidence and care, provenance. :func:`summary_fields` gives the machine-readable
 ``summary.json`` fields (schema: :mod:`evaluate.reports.summary_schema`).
 
