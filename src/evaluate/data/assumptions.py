@@ -90,9 +90,12 @@ def _spec(name: str, unit: str, meaning: str, bounds: tuple[float, float],
 
 _IHRSA_CHURN = ("IHRSA Profiles of Success 2016 data (retention 72.5%); IHRSA One Million Strong "
                 "2015 (33.6 cancellations per 1000 a month, about 40% a year, derived); IHRSA "
-                "Health Club Business Handbook (as high as 45%); reference 2b, grade B")
-_PT = ("IHRSA 2009 $55.87 per session (grade B, old); IDEA 2003 $50 (grade B, old); high "
-       "end is an assumption (newer prices unsourced, reference 5.8)")
+                "Health Club Business Handbook (as high as 45%); industry_benchmarks.csv: "
+                "retention_median_leading_operators, cancellations_per_1000_month, "
+                "annual_cancellation_rate, attrition_average_club_high, grade B")
+_PT = ("IHRSA 2009 $55.87 per session (industry_benchmarks.csv: pt_price_per_session, grade B, "
+       "old); IDEA 2003 $50 (industry_benchmarks.csv: pt_price_per_session_2003, grade B, old); "
+       "high end is an assumption (no sourced newer price)")
 
 CATALOGUE: dict[str, AssumptionSpec] = {s.name: s for s in (
     _spec("discount_rate", "fraction/year", "real annual discount rate for cash flows",
@@ -107,24 +110,26 @@ CATALOGUE: dict[str, AssumptionSpec] = {s.name: s for s in (
           (0.0, 1.0), (0.0, 0.05, 0.15)),
     _spec("maintenance_share_of_price", "fraction/year",
           "annual maintenance as a share of price, when equipment.csv has no figure "
-          "(no published figure: reference 3c)", (0.0, 1.0), (0.02, 0.05, 0.10)),
+          "(no published figure)", (0.0, 1.0), (0.02, 0.05, 0.10)),
     _spec("lifespan_years_strength", "years",
           "useful life of strength equipment, when equipment.csv has no figure "
-          "(no published figure: reference 3c)", (1, 40), (7, 10, 15)),
+          "(no published figure)", (1, 40), (7, 10, 15)),
     _spec("lifespan_years_cardio", "years",
           "useful life of commercial cardio equipment, when equipment.csv has no figure",
           (1, 40), (3, 4, 5),
           "Athletic Business, Meet the Experts: Spanning the Life of Equipment: 3-5 years in "
-          "heavy-traffic facilities, remanufactured units about 4 (reference 3c, grade B)"),
+          "heavy-traffic facilities, remanufactured units about 4 (industry_benchmarks.csv: "
+          "cardio_lifespan_commercial, grade B)"),
     _spec("salvage_share", "fraction", "resale value at the end of the horizon, share of price",
           (0.0, 1.0), (0.0, 0.10, 0.25)),
     _spec("desk_share_prior", "fraction",
           "share of members with desk or sedentary work, used where occupation is unknown "
-          "(no pooled figure: reference 5.3)", (0.0, 1.0), (0.30, 0.45, 0.60)),
+          "(no published pooled figure)", (0.0, 1.0), (0.30, 0.45, 0.60)),
     _spec("sedentary_odds_ratio", "odds ratio",
           "odds ratio of low back pain for desk work, applied on the odds scale", (0.1, 10.0),
           (1.12, 1.47, 1.92), "Dzakpasu FQS et al. Int J Behav Nutr Phys Act 2021;18:159, "
-          "self-reported workplace sitting, OR 1.47 (95% CI 1.12-1.92); reference 1d, grade A"),
+          "self-reported workplace sitting, OR 1.47 (95% CI 1.12-1.92); sedentary_work.csv: "
+          "workplace_sitting, grade A"),
     _spec("uptake_back_care", "fraction",
           "share of members with back pain who become regular users of a machine of high "
           "back-care relevance", (0.0, 1.0), (0.04, 0.08, 0.15)),
@@ -157,25 +162,27 @@ CATALOGUE: dict[str, AssumptionSpec] = {s.name: s for s in (
     _spec("trainer_sessions_per_buyer_year", "sessions/year",
           "trainer-led sessions a booking member buys in a year", (0, 365), (21, 21, 28),
           "HFA 2025 Expanded Insights: 21 personal-training sessions per PT user in 2024, 28 "
-          "in 2019; reference 2d, grade A"),
+          "in 2019; industry_benchmarks.csv: pt_sessions_per_user_year, grade A"),
     _spec("trainer_session_price", "currency/session", "price of one trainer-led session",
           (0, 1_000), (50, 55.87, 70), _PT),
     _spec("trainer_session_margin", "fraction",
           "share of a session's price the club keeps after paying the trainer", (0.0, 1.0),
           (0.30, 0.45, 0.61), "derived from the session price $55.87 (IHRSA 2009) and trainer "
           "pay $30.50/h (IDEA, grade B) or $21.82/h (BLS median 2022, grade A); low end is an "
-          "assumption; reference 2d"),
+          "assumption; industry_benchmarks.csv: pt_price_per_session, trainer_pay_average_idea, "
+          "trainer_pay_median"),
     _spec("new_joins_per_year", "members/year",
           "members who join each year because the club has the machine", (0, 10_000),
           (0, 2, 6)),
     _spec("peak_hour_share", "fraction",
           "share of a week's sessions in the busiest hour of the week, used only without a "
-          "check-in log (no sourced hourly profile: reference 5.6)", (0.0, 1.0),
+          "check-in log (no published hourly profile)", (0.0, 1.0),
           (0.015, 0.02, 0.03), required=False),
     _spec("target_peak_utilisation", "fraction",
           "busy share of a machine at peak above which members queue noticeably", (0.0, 1.0),
           (0.40, 0.50, 0.60), "GYMetrix (Health Club Management, Oct 2012): keep 40-60% of "
-          "units free at peak; reference 2d, grade C", required=False),
+          "units free at peak; industry_benchmarks.csv: peak_equipment_free_target, grade C",
+          required=False),
 )}
 
 
