@@ -3,6 +3,7 @@ figures."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from evaluate.data.reference import (
     sources_table,
 )
 from evaluate.errors import DataError
-from evaluate.paths import REFERENCE_DATA_DIR
+from evaluate.paths import DATA_DIR, PACKAGE_DIR, REFERENCE_DATA_DIR
+from support import FIXTURES
 
 LOADERS = {PREVALENCE_FILE: load_back_pain_prevalence, SEDENTARY_FILE: load_sedentary_work,
            BENCHMARKS_FILE: load_benchmarks}
@@ -144,3 +146,35 @@ def test_missing_source_and_column_are_errors(tmp_path):
 def test_missing_reference_file_says_where(tmp_path):
     with pytest.raises(DataError, match="industry_benchmarks.csv not found"):
         load_benchmarks(tmp_path)
+
+
+# A citation of rows of a shipped table, as the data's sources write it:
+# "industry_benchmarks.csv: a_row, another_row, grade B" (the grade is not a row).
+REFERENCE_FILES = (PREVALENCE_FILE, SEDENTARY_FILE, BENCHMARKS_FILE)
+ROW_CITATION = re.compile(r"\b(" + "|".join(map(re.escape, REFERENCE_FILES))
+                          + r"): ((?!grade\b)\w+(?:, (?!grade\b)\w+)*)")
+
+
+def source_texts() -> list[Path]:
+    """The files whose ``source`` and ``meaning`` texts reach a report's readers."""
+    files = [PACKAGE_DIR / "data" / "assumptions.py"]  # the catalogue of defaults
+    for folder in (DATA_DIR, FIXTURES):
+        files += sorted(folder.rglob("*.yml")) + sorted(folder.rglob("*.csv"))
+    return files
+
+
+def test_data_sources_cite_rows_that_exist():
+    """Every "file.csv: row" a source cites is a row of that file in data/reference/."""
+    rows = {name: set(pd.read_csv(REFERENCE_DATA_DIR / name, dtype=str).iloc[:, 0])
+            for name in REFERENCE_FILES}
+    cited, missing = 0, []
+    for path in source_texts():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, start=1):
+            for match in ROW_CITATION.finditer(line):
+                name, ids = match.group(1), match.group(2).split(", ")
+                cited += len(ids)
+                missing += [f"{path}:{number}: no row {row!r} in {name}"
+                            for row in ids if row not in rows[name]]
+    assert cited, "the demo's sources cite rows of data/reference/"
+    assert not missing, "\n".join(missing)
