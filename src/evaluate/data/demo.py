@@ -237,7 +237,7 @@ def write_demo_club(out_dir: Path, members: int = DEMO_MEMBERS, seed: int = DEMO
         "generated_on": today.isoformat(),
         "note": "Every row of members.csv, checkins.parquet and equipment_usage.parquet is "
                 "synthetic: drawn at random, calibrated to published US club-industry figures "
-                "(see src/evaluate/demo_data.py and demo_logs.py). No real person is described.",
+                "(see src/evaluate/data/demo.py and demo_logs.py). No real person is described.",
     }
     club_path = out_dir / CLUB_FILE
     club_path.write_text(yaml.safe_dump(club, sort_keys=False, allow_unicode=True),
