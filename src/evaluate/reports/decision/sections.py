@@ -1,10 +1,10 @@
 """The decision report's words and tables: the answer first, then the evidence for it.
 
-Everything here turns a :class:`evaluate.reports.decision.analysis.DecisionAnalysis` into text a club manager
-reads (Markdown) or small display tables (text only, for showing, never for computing), in
-the order of the report (issue 6): the answer, the comparison, the best set, assumptions,
-data quality, evidence and care, provenance. :func:`summary_fields` gives the machine-readable
-``summary.json`` fields (schema: :mod:`evaluate.reports.summary_schema`).
+Everything here turns a :class:`evaluate.reports.decision.analysis.DecisionAnalysis` into
+text a club manager reads (Markdown) or small display tables (text only, for showing, never
+for computing), in the order of the report: the answer, the comparison, the best set,
+assumptions, data quality, evidence and care, provenance. :func:`summary_fields` gives the
+machine-readable ``summary.json`` fields (schema: :mod:`evaluate.reports.summary_schema`).
 
 Numbers are rounded for reading: sessions and members to whole numbers, money to whole
 currency units (two decimals below 10), shares to whole percent.
@@ -587,7 +587,7 @@ def _finite(value: object) -> float | None:
 
 
 def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
-    """The decision's ``summary.json`` fields (validated by :mod:`evaluate.reports.summary_schema`)."""
+    """The decision's ``summary.json`` fields (schema: :mod:`evaluate.reports.summary_schema`)."""
     a, c = analysis, analysis.currency
     candidates = {}
     for i, row in a.ranking.iterrows():
@@ -637,8 +637,7 @@ def exposure_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     For :func:`evaluate.reports.decision.charts.exposure_pyramid_chart`.
     """
     from evaluate.model.exposure import ExposureParameters, exposure_by_segment
-    from evaluate.reports.decision.charts import aggregate_exposure
-    from evaluate.reports.member_profile import age_sex_table, select_members
+    from evaluate.reports.member_profile import age_sex_table, aggregate_exposure, select_members
 
     data, params = analysis.data, analysis.params
     as_of = params.as_of or None

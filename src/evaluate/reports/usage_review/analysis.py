@@ -52,6 +52,7 @@ from evaluate.data.assumptions import Assumption
 from evaluate.data.club_data import ClubData
 from evaluate.data.equipment import EQUIPMENT_FILE
 from evaluate.data.logs import TIMESTAMP, local_minutes, weekday_hour
+from evaluate.data.members import DAYS_PER_MONTH
 from evaluate.data.usage import USAGE_STEM, hourly_utilisation, weekly_sessions
 from evaluate.errors import did_you_mean
 from evaluate.model.calibration import calibrate_uptake, comparable_machine
@@ -61,7 +62,6 @@ from evaluate.model.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, PERCENTILES,
 from evaluate.reports.formatting import in_sentence, share
 from evaluate.reports.privacy import MIN_GROUP_SIZE
 
-DAYS_PER_MONTH = 365.25 / 12
 MIN_SETTLED_DAYS = 28  # a shorter settled period is too thin for the peak hour and calibration
 WEEKDAY_PLURALS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays",
                    "Sundays")
