@@ -1,4 +1,4 @@
-"""The package's layers: imports point down, never in a circle (README, "How the code is laid out").
+"""The package's layers: imports point down, never in a circle.
 
 Every ``import`` of an ``evaluate`` module is read from the source (at module level and inside
 functions alike: a lazy import is still a dependency), and checked against the layers:
@@ -107,9 +107,9 @@ def test_imports_point_down(module: str):
                 wrong.append(target)  # nothing below the top imports the command line
             elif layer == "mcda" and target != "evaluate.errors":
                 wrong.append(target)
-        elif target_layer not in MAY_IMPORT[layer]:
-            if not (layer == "build" and target in BUILD_NEEDS):
-                wrong.append(target)
+        elif target_layer not in MAY_IMPORT[layer] and not (layer == "build"
+                                                            and target in BUILD_NEEDS):
+            wrong.append(target)
     assert not wrong, f"{module} ({layer}) must not import {wrong}"
 
 
@@ -154,7 +154,8 @@ def test_the_check_sees_a_wrong_import(tmp_path, monkeypatch):
     """The rule is not vacuous: a data module importing the model is caught."""
     path = PACKAGE_DIR / "data" / "members.py"
     monkeypatch.setitem(MODULES, "evaluate.data.members", tmp_path / "members.py")
-    (tmp_path / "members.py").write_text(path.read_text() + "\nfrom evaluate.model import demand\n")
+    (tmp_path / "members.py").write_text(path.read_text()
+                                         + "\nfrom evaluate.model import demand\n")
     monkeypatch.setitem(GRAPH, "evaluate.data.members", imports_of("evaluate.data.members"))
     with pytest.raises(AssertionError, match="must not import"):
         test_imports_point_down("evaluate.data.members")
