@@ -8,7 +8,7 @@ import pytest
 
 from evaluate.reports import model_charts as mc
 from evaluate.reports.formatting import share
-from evaluate.reports.tables import npv_summary
+from evaluate.reports.tables import npv_summary, tornado_rows
 from support import notes
 
 NAMES = {"rh": "Reverse hyperextension", "bx": "45-degree back extension", "rw": "Rowing machine"}
@@ -115,7 +115,7 @@ def test_tornado_drops_inputs_that_move_nothing(swings):
                            value_title="Net present value (USD)")
     assert len(fig.data[0].y) == 5  # horizon_years has no range
     assert "Horizon years" not in fig.data[0].y
-    assert list(mc.tornado_rows(swings, "npv_at_low", "npv_at_high", 2)["assumption"]) == [
+    assert list(tornado_rows(swings, "npv_at_low", "npv_at_high", 2)["assumption"]) == [
         "new_joins_per_year", "floor_cost_per_m2_year"]  # swings 3,400 and 700
 
 

@@ -47,7 +47,7 @@ from evaluate.reports.charts import (
     value_with_unit,
 )
 from evaluate.reports.formatting import share
-from evaluate.reports.tables import require_columns
+from evaluate.reports.tables import require_columns, tornado_rows
 
 __all__ = [
     "adoption_chart",
@@ -55,7 +55,6 @@ __all__ = [
     "npv_distribution_chart",
     "peak_load_chart",
     "tornado_chart",
-    "tornado_rows",
 ]
 
 LOW_END, HIGH_END = PALETTE[0], PALETTE[1]  # tornado: assumption at its low / high end
@@ -208,18 +207,6 @@ def _assumption_label(name: str, names: Mapping[str, str],
     return words[:1].upper() + words[1:]
 
 
-def tornado_rows(swings: pd.DataFrame, low_column: str, high_column: str,
-                 top: int = 10) -> pd.DataFrame:
-    """The ``top`` rows with the largest ``|high - low|``, largest first.
-
-    Rows that move nothing are dropped; ties keep the frame's order.
-    """
-    swing = np.abs(swings[high_column].to_numpy(float) - swings[low_column].to_numpy(float))
-    keep = np.flatnonzero(swing > 0)
-    keep = keep[np.argsort(-swing[keep], kind="stable")][:max(int(top), 0)]
-    return swings.iloc[keep]
-
-
 def tornado_chart(swings: pd.DataFrame, low_column: str, high_column: str, base: float, *,
                   value_title: str, names: Mapping[str, str] | None = None,
                   currency: str = "", assumption_labels: Mapping[str, str] | None = None,
@@ -233,12 +220,13 @@ def tornado_chart(swings: pd.DataFrame, low_column: str, high_column: str, base:
     :func:`evaluate.reports.decision.margin.margin_tornado` (``margin_at_low``,
     ``margin_at_high``; base ``attrs["margin_most_likely"]``); both have ``assumption``,
     ``unit``, ``low_value`` and ``high_value``. The ``top`` inputs that move the result most
-    are shown, largest on top (:func:`tornado_rows`). Each bar end is labelled with the
-    input's value there (fractions as percents, ``currency`` for money units); dark bars are
-    the low ends, light bars the high ends, as the subtitle says (no legend to look up).
-    Assumptions are named by ``assumption_labels``, else by the name with spaces
-    (``price (id)`` becomes the machine's price). ``zero_label`` (e.g. "Top choice changes")
-    draws 0 on the axis, always in view, so the reader sees how far the bars stay from it.
+    are shown, largest on top (:func:`evaluate.reports.tables.tornado_rows`). Each bar end is
+    labelled with the input's value there (fractions as percents, ``currency`` for money
+    units); dark bars are the low ends, light bars the high ends, as the subtitle says (no
+    legend to look up). Assumptions are named by ``assumption_labels``, else by the name
+    with spaces (``price (id)`` becomes the machine's price). ``zero_label`` (e.g. "Top
+    choice changes") draws 0 on the axis, always in view, so the reader sees how far the
+    bars stay from it.
     """
     require_columns(swings, ["assumption", "unit", "low_value", "high_value", low_column,
                              high_column], "the tornado")

@@ -3,7 +3,8 @@
 - Display tables, made ready for a manager to read (plain headers, formatted numbers): input
   tables come from :mod:`evaluate.reports.member_profile` (tidy, with a ``suppressed`` flag);
   output frames hold text only and are for display, never for further computing.
-- :func:`npv_summary`: the few numbers a chart of the Monte Carlo's NPVs draws.
+- :func:`npv_summary`: the few numbers a chart of the Monte Carlo's NPVs draws;
+  :func:`tornado_rows`: the inputs a tornado shows.
 - :func:`require_columns`: the check each table or chart function makes of the frame it is
   given, so a wrong frame fails with the columns it lacks rather than deep inside pandas.
 """
@@ -24,6 +25,19 @@ def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> N
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(f"{what} needs columns {missing}; got {list(frame.columns)}")
+
+
+def tornado_rows(swings: pd.DataFrame, low_column: str, high_column: str,
+                 top: int = 10) -> pd.DataFrame:
+    """The ``top`` rows with the largest ``|high - low|``, largest first: a tornado's bars.
+
+    ``swings`` has the result at each input's low and high end in ``low_column`` and
+    ``high_column``. Rows that move nothing are dropped; ties keep the frame's order.
+    """
+    swing = np.abs(swings[high_column].to_numpy(float) - swings[low_column].to_numpy(float))
+    keep = np.flatnonzero(swing > 0)
+    keep = keep[np.argsort(-swing[keep], kind="stable")][:max(int(top), 0)]
+    return swings.iloc[keep]
 
 
 def npv_summary(draws: Mapping[str, Sequence[float]] | pd.DataFrame) -> pd.DataFrame:
