@@ -72,7 +72,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluate.build.parameters import NotebookParameter, declared_from, inspect_declared
-from evaluate.build.publish import write_json
+from evaluate.build.publish import kernel_log, write_json
 from evaluate.errors import OutputWriteError
 from evaluate.paths import PACKAGE_DIR, REFERENCE_DATA_DIR
 
@@ -357,7 +357,7 @@ class BuildCache:
             outputs["tables"] = r["tables"]
             if not all((folder / f).is_file() for f in named):
                 continue
-            log_file = f"logs/{r['name']}.kernel.log"
+            log_file = kernel_log(r["name"])
             files = named + ([log_file] if (folder / log_file).is_file() else [])
             entries.append({"key": r["cache"]["key"], "report": r["name"], "files": files,
                             "outputs": outputs, "ran_in": r["cache"].get("ran_in") or build_id,

@@ -51,8 +51,11 @@ from evaluate.build.prepare import (
 )
 from evaluate.build.progress import Progress
 from evaluate.build.publish import (
+    LOGS_DIR,
+    SHOWN_TIME,
     build_lock,
     clear_stale_staging,
+    kernel_log,
     new_build_id,
     publish,
     staging_dir,
@@ -161,9 +164,9 @@ def _clear_what_a_killed_build_left(out_dir: Path, left: str | None) -> None:
 def _start(folder: Path, prepared: Prepared, build_id: str, started: datetime,
            out_dir: Path) -> dict[str, Any]:
     """Make the staging ``folder``'s logs/ and the shared plotly.js; what every page is given."""
-    with writing(folder / "logs"):
-        (folder / "logs").mkdir()
-    context = {"build_id": build_id, "built_at": started.strftime("%Y-%m-%d %H:%M UTC"),
+    with writing(folder / LOGS_DIR):
+        (folder / LOGS_DIR).mkdir()
+    context = {"build_id": build_id, "built_at": started.strftime(SHOWN_TIME),
                "suite_version": __version__, "data_label": _data_label(prepared.data_dir),
                "out_dir": str(out_dir)}
     if prepared.shared_plotly:  # one plotly.js for every build of out_dir, before any page
@@ -236,8 +239,10 @@ def _write_prepared_notebook(job: Job, path: Path) -> None:
     """Write the parameterised notebook without running it (kept when a kernel never started)."""
     import papermill
 
+    from evaluate.build.execution import KERNEL_NAME
+
     papermill.execute_notebook(str(job.report.notebook), str(path), parameters=job.parameters,
-                               prepare_only=True, progress_bar=False, kernel_name="python3")
+                               prepare_only=True, progress_bar=False, kernel_name=KERNEL_NAME)
 
 
 def _run_job(job: Job, folder: Path, registry: KernelRegistry, cell_timeout: float,
@@ -252,7 +257,7 @@ def _run_job(job: Job, folder: Path, registry: KernelRegistry, cell_timeout: flo
     executed, page, summary = f"{name}.ipynb", f"{name}.html", f"{name}.summary.json"
     outcome = run_notebook(job.report.notebook, folder / executed, job.parameters,
                            cwd=job.report.notebook.parent, cell_timeout=cell_timeout,
-                           kernel_log=folder / "logs" / f"{name}.kernel.log", registry=registry)
+                           kernel_log=folder / kernel_log(name), registry=registry)
     failure = outcome.failure
     try:
         if not (folder / executed).exists():
