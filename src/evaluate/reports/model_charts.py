@@ -30,6 +30,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from evaluate.model.exposure import SCENARIOS
 from evaluate.reports.charts import (
     INK,
     PALETTE,
@@ -101,7 +102,7 @@ def adoption_chart(curve: pd.DataFrame, names: Mapping[str, str], *,
         if mine.empty:
             raise ValueError(f"no adoption curve for {eid!r}")
         lines = {s: mine.loc[scenario[mine.index] == s].sort_values("month")
-                 for s in ("low", "most_likely", "high")}
+                 for s in SCENARIOS}
         name = machine_label(eid, names)
         if not lines["low"].empty and not lines["high"].empty:
             fig.add_trace(go.Scatter(
