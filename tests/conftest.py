@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 
@@ -22,3 +24,25 @@ def hostile_build(tmp_path_factory) -> Path:
     from hostile_data import build_hostile
 
     return build_hostile(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture
+def exposure_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An age-sex table (two groups suppressed) and exposure segments of the same members."""
+    from evaluate.reports.privacy import suppress_small_groups
+
+    counts = [120, 100, 14, 90, 80, 3, 60, 50, 4]
+    age_sex = pd.DataFrame({"age_band": np.repeat(["18–29", "30–44", "45–64"], 3),
+                            "sex": ["Women", "Men", "Another or not stated"] * 3,
+                            "members": counts})
+    age_sex["share"] = age_sex["members"] / age_sex["members"].sum()
+    age_sex = suppress_small_groups(age_sex)
+    rows = []
+    for band, (f, m, x) in zip(["18-29", "30-44", "45-64"], np.reshape(counts, (3, 3)),
+                               strict=True):
+        for sex, n in (("F", f), ("M", m), ("X", x)):  # two activities per age and sex
+            rows += [(band, sex, "desk", n - n // 2, 0.4 * (n - n // 2)),
+                     (band, sex, "active", n // 2, 0.25 * (n // 2))]
+    segments = pd.DataFrame(rows, columns=["age_band", "sex", "activity", "members",
+                                           "expected_with_back_pain_most_likely"])
+    return age_sex, segments

@@ -1,4 +1,5 @@
-"""Helpers shared by the tests: paths to the small fixture notebooks and plans, a CLI runner."""
+"""Helpers shared by the tests: paths to the small fixture notebooks and plans, a CLI runner,
+the texts of a chart."""
 
 from __future__ import annotations
 
@@ -30,6 +31,11 @@ def execute_notebook(stem: str, tmp_path: Path, **parameters):
                                parameters=parameters, kernel_name="python3",
                                progress_bar=False, cwd=str(NOTEBOOKS_DIR))
     return nbformat.read(str(out), as_version=4)
+
+
+def notes(fig) -> str:
+    """Every annotation's text of a Plotly figure, joined (footnotes, column headers, labels)."""
+    return " | ".join(a.text for a in fig.layout.annotations)
 
 
 def code_outputs(nb) -> list[dict]:

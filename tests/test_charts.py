@@ -84,3 +84,12 @@ def test_show_turns_off_the_toolbar(monkeypatch):
     monkeypatch.setattr(go.Figure, "show", lambda self, **kw: seen.update(kw))
     charts.show(go.Figure())
     assert seen["config"]["displayModeBar"] is False
+
+
+@pytest.mark.parametrize(("value", "unit", "text"), [
+    (0.04, "fraction", "4%"), (0.015, "fraction", "1.5%"), (0.1, "fraction/year", "10% a year"),
+    (50.0, "currency/m2/year", "50 EUR/m²/year"), (1.12, "odds ratio", "1.12 odds ratio"),
+    (0.5, "position in the published interval (0 low, 1 high)", "0.5"),
+    (2399.99, "currency", "2,400 EUR")])
+def test_values_read_in_plain_units(value, unit, text):
+    assert charts.value_with_unit(value, unit, "EUR") == text

@@ -1,4 +1,8 @@
-"""Decision-report charts: plain names, units in titles, privacy, small figures, right order."""
+"""Decision-report charts: plain names, units in titles, privacy, small figures, right order.
+
+The charts of the model's outputs it shows too are tested in test_model_charts.py; here,
+with the decision's own, on the demo club.
+"""
 
 from __future__ import annotations
 
@@ -22,18 +26,15 @@ from evaluate.model.exposure import exposure_by_segment
 from evaluate.model.finance import finance_summary
 from evaluate.model.uncertainty import one_way_swings, simulate
 from evaluate.paths import DEMO_DATA_DIR
+from evaluate.reports import model_charts as mc
 from evaluate.reports.decision import charts as dc
 from evaluate.reports.decision.margin import margin_tornado
 from evaluate.reports.decision.matrix import decision_draws, decision_matrix
-from evaluate.reports.member_profile import age_sex_table, select_members
-from evaluate.reports.privacy import suppress_small_groups
+from evaluate.reports.member_profile import age_sex_table, aggregate_exposure, select_members
+from evaluate.reports.tables import npv_summary
+from support import notes
 
 NAMES = {"rh": "Reverse hyperextension", "bx": "45-degree back extension", "rw": "Rowing machine"}
-
-
-def notes(fig: go.Figure) -> str:
-    """Every annotation's text, joined (footnotes, column headers, labels)."""
-    return " | ".join(a.text for a in fig.layout.annotations)
 
 
 def texts(fig: go.Figure) -> list[str]:
@@ -116,151 +117,6 @@ def test_close_labels_are_moved_apart():
     assert positions[2] == "middle right"  # a lone point keeps the default
 
 
-# ------------------------------------------------------------------ adoption
-
-@pytest.fixture
-def curve() -> pd.DataFrame:
-    rows = []
-    for eid, full in (("rh", 100.0), ("bx", 80.0)):
-        for scenario, factor, months in (("low", 0.5, 6), ("most_likely", 1.0, 3),
-                                         ("high", 1.5, 1)):
-            for month in range(1, 13):
-                ramp = min(month / months, 1.0)
-                rows.append((eid, scenario, month, ramp, ramp * full * factor))
-    return pd.DataFrame(rows, columns=["equipment_id", "scenario", "month", "ramp",
-                                       "weekly_sessions"])
-
-
-def test_adoption_has_a_panel_per_machine_with_line_and_band(curve):
-    fig = dc.adoption_chart(curve, NAMES)
-    panel_titles = [a.text for a in fig.layout.annotations][:2]
-    assert panel_titles == ["Reverse hyperextension", "45-degree back extension"]
-    bands = [t for t in fig.data if t.fill == "toself"]
-    lines = [t for t in fig.data if t.mode == "lines" and t.fill != "toself"]
-    assert len(bands) == len(lines) == 2
-    rh_high = curve.query("equipment_id == 'rh' and scenario == 'high'")["weekly_sessions"]
-    rh_low = curve.query("equipment_id == 'rh' and scenario == 'low'")["weekly_sessions"]
-    np.testing.assert_allclose(bands[0].y, np.r_[rh_high, rh_low[::-1]])
-    assert lines[0].name == "Reverse hyperextension"
-    assert "100 a week" in notes(fig)  # the full-adoption level at the line's end
-    assert fig.layout.xaxis.title.text == "Months after installation"
-    assert fig.layout.yaxis.title.text == "Sessions per week"
-
-
-def test_adoption_picks_candidates_and_rejects_unknown_ones(curve):
-    fig = dc.adoption_chart(curve, NAMES, candidates=["bx"])
-    assert [t.name for t in fig.data if t.mode == "lines" and t.fill != "toself"] == [
-        "45-degree back extension"]
-    with pytest.raises(ValueError, match="no adoption curve for 'zz'"):
-        dc.adoption_chart(curve, NAMES, candidates=["zz"])
-
-
-# ------------------------------------------------------------------ NPV distribution
-
-def test_npv_summary_matches_the_draws():
-    rng = np.random.default_rng(0)
-    draws = {"rh": rng.normal(1000, 2000, 5000), "bx": rng.normal(-500, 100, 5000)}
-    summary = dc.npv_summary(draws)
-    assert list(summary["equipment_id"]) == ["rh", "bx"]
-    for row in summary.itertuples():
-        v = draws[row.equipment_id]
-        np.testing.assert_allclose([row.p10, row.p50, row.p90], np.quantile(
-            v, (0.1, 0.5, 0.9), method="inverted_cdf"))
-        assert row.p_positive == pytest.approx(np.mean(v > 0))
-    frame = dc.npv_summary(pd.DataFrame(draws))  # one column per machine works too
-    pd.testing.assert_frame_equal(frame, summary)
-
-
-def test_npv_chart_is_small_ordered_and_marks_zero():
-    rng = np.random.default_rng(1)
-    ids = [f"m{i}" for i in range(6)]
-    draws = {eid: rng.normal(1000 * i, 3000, 10_000) for i, eid in enumerate(ids)}
-    names = {eid: f"Machine {i}" for i, eid in enumerate(ids)}
-    fig = dc.npv_distribution_chart(draws, names, currency="USD")
-    size = len(fig.to_json())
-    assert size < 50_000, size
-    assert all(len(t.x) <= 6 for t in fig.data)  # summaries, not draws
-    bar = fig.data[0]
-    assert list(bar.y) == [f"Machine {i}" for i in range(5, -1, -1)]  # best median on top
-    assert fig.layout.xaxis.title.text == "Net present value (USD)"
-    assert any(s.x0 == 0 and s.x1 == 0 for s in fig.layout.shapes)  # the NPV = 0 line
-    assert "Chance<br>above 0" in notes(fig)
-    p = float(np.mean(draws["m5"] > 0))
-    assert dc._probability(p) in [a.text for a in fig.layout.annotations]
-
-
-@pytest.mark.parametrize(("p", "text"), [(0.0, "0%"), (0.003, "<1%"), (0.42, "42%"),
-                                         (0.9991, ">99%"), (1.0, "100%")])
-def test_probabilities_never_round_to_certainty(p, text):
-    assert dc._probability(p) == text
-
-
-# ------------------------------------------------------------------ tornado
-
-@pytest.fixture
-def swings() -> pd.DataFrame:
-    frame = pd.DataFrame({
-        "assumption": ["uptake_back_care", "discount_rate", "floor_cost_per_m2_year",
-                       "horizon_years", "price", "new_joins_per_year"],
-        "unit": ["fraction", "fraction/year", "currency/m2/year", "years", "currency",
-                 "members/year"],
-        "low_value": [0.04, 0.04, 50.0, 5.0, 500.0, 0.0],
-        "high_value": [0.15, 0.10, 300.0, 5.0, 1000.0, 6.0],
-        "npv_at_low": [900.0, 1200.0, 1300.0, 1000.0, 1100.0, -400.0],
-        "npv_at_high": [1500.0, 800.0, 600.0, 1000.0, 900.0, 3000.0]})
-    frame["swing"] = (frame["npv_at_high"] - frame["npv_at_low"]).abs()
-    frame.attrs["npv_most_likely"] = 1000.0
-    return frame
-
-
-def test_tornado_sorted_by_swing_limited_and_labelled(swings):
-    fig = dc.tornado_chart(swings, "npv_at_low", "npv_at_high",
-                           swings.attrs["npv_most_likely"], value_title="Net present value (GBP)",
-                           currency="GBP", top=3, zero_label="NPV = 0",
-                           assumption_labels={"new_joins_per_year": "New members a year"})
-    low, high = fig.data
-    assert list(low.y) == ["New members a year", "Floor cost per m2 year", "Uptake back care"]
-    np.testing.assert_allclose(low.base, 1000.0)
-    np.testing.assert_allclose(np.asarray(low.x) + 1000.0, [-400.0, 1300.0, 900.0])
-    np.testing.assert_allclose(np.asarray(high.x) + 1000.0, [3000.0, 600.0, 1500.0])
-    labels = notes(fig)
-    assert "0 members/year" in labels and "6 members/year" in labels
-    assert "50 GBP/m²/year" in labels and "300 GBP/m²/year" in labels
-    assert "4%" in labels and "15%" in labels
-    assert "Most likely: 1,000" in labels and "NPV = 0" in labels
-    assert fig.layout.xaxis.title.text == "Net present value (GBP)"
-    assert "low end" in fig.layout.title.subtitle.text
-
-
-def test_tornado_drops_inputs_that_move_nothing(swings):
-    fig = dc.tornado_chart(swings, "npv_at_low", "npv_at_high", 1000.0,
-                           value_title="Net present value (USD)")
-    assert len(fig.data[0].y) == 5  # horizon_years has no range
-    assert "Horizon years" not in fig.data[0].y
-    assert list(dc.tornado_rows(swings, "npv_at_low", "npv_at_high", 2)["assumption"]) == [
-        "new_joins_per_year", "floor_cost_per_m2_year"]  # swings 3,400 and 700
-
-
-def test_tornado_names_a_machines_price_by_its_name():
-    frame = pd.DataFrame({"assumption": ["price (rh)"], "unit": ["currency"],
-                          "low_value": [500.0], "high_value": [1000.0],
-                          "margin_at_low": [0.2], "margin_at_high": [0.1]})
-    fig = dc.tornado_chart(frame, "margin_at_low", "margin_at_high", 0.15, names=NAMES,
-                           value_title="Lead over the runner-up (score points)",
-                           currency="USD")
-    assert list(fig.data[0].y) == ["Reverse hyperextension price"]
-    assert "1,000 USD" in notes(fig)
-
-
-@pytest.mark.parametrize(("value", "unit", "text"), [
-    (0.04, "fraction", "4%"), (0.015, "fraction", "1.5%"), (0.1, "fraction/year", "10% a year"),
-    (50.0, "currency/m2/year", "50 EUR/m²/year"), (1.12, "odds ratio", "1.12 odds ratio"),
-    (0.5, "position in the published interval (0 low, 1 high)", "0.5"),
-    (2399.99, "currency", "2,400 EUR")])
-def test_values_read_in_plain_units(value, unit, text):
-    assert dc.value_with_unit(value, unit, "EUR") == text
-
-
 # ------------------------------------------------------------------ rank acceptability
 
 def test_rank_heatmap_orders_by_expected_rank_and_prints_percents():
@@ -284,45 +140,8 @@ def test_rank_heatmap_orders_by_expected_rank_and_prints_percents():
 
 # ------------------------------------------------------------------ exposure pyramid
 
-@pytest.fixture
-def exposure_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
-    counts = [120, 100, 14, 90, 80, 3, 60, 50, 4]
-    age_sex = pd.DataFrame({"age_band": np.repeat(["18–29", "30–44", "45–64"], 3),
-                            "sex": ["Women", "Men", "Another or not stated"] * 3,
-                            "members": counts})
-    age_sex["share"] = age_sex["members"] / age_sex["members"].sum()
-    age_sex = suppress_small_groups(age_sex)
-    rows = []
-    for band, (f, m, x) in zip(["18-29", "30-44", "45-64"], np.reshape(counts, (3, 3)),
-                               strict=True):
-        for sex, n in (("F", f), ("M", m), ("X", x)):  # two activities per age and sex
-            rows += [(band, sex, "desk", n - n // 2, 0.4 * (n - n // 2)),
-                     (band, sex, "active", n // 2, 0.25 * (n // 2))]
-    segments = pd.DataFrame(rows, columns=["age_band", "sex", "activity", "members",
-                                           "expected_with_back_pain_most_likely"])
-    return age_sex, segments
-
-
-def test_aggregate_exposure_sums_segments_and_hides_small_groups(exposure_tables):
-    age_sex, segments = exposure_tables
-    table = dc.aggregate_exposure(age_sex, segments)
-    women = table.loc[(table["age_band"] == "18–29") & (table["sex"] == "Women")].iloc[0]
-    assert women["expected_with_back_pain"] == pytest.approx(0.4 * 60 + 0.25 * 60)
-    hidden = table["suppressed"]
-    assert hidden.sum() == 2  # 3 and 4 members
-    assert table.loc[hidden, "expected_with_back_pain"].isna().all()
-    assert table.loc[~hidden, "expected_with_back_pain"].notna().all()
-
-
-def test_aggregate_exposure_refuses_tables_of_different_members(exposure_tables):
-    age_sex, segments = exposure_tables
-    other = segments.assign(members=segments["members"] + 5)
-    with pytest.raises(ValueError, match="same members and date"):
-        dc.aggregate_exposure(age_sex, other)
-
-
 def test_pyramid_never_plots_a_suppressed_group(exposure_tables):
-    table = dc.aggregate_exposure(*exposure_tables)
+    table = aggregate_exposure(*exposure_tables)
     fig = dc.exposure_pyramid_chart(table)
     other = [t for t in fig.data if t.xaxis == "x3"]  # the third panel
     assert len(other) == 2
@@ -345,30 +164,9 @@ def test_pyramid_without_a_visible_third_group_says_so(exposure_tables):
     x = age_sex["sex"] == "Another or not stated"
     age_sex.loc[x, "members"] = pd.NA
     age_sex.loc[x, "suppressed"] = True
-    fig = dc.exposure_pyramid_chart(dc.aggregate_exposure(age_sex, segments))
+    fig = dc.exposure_pyramid_chart(aggregate_exposure(age_sex, segments))
     assert "xaxis3" not in fig.layout
     assert "another or not stated sex are in such small groups" in notes(fig)
-
-
-# ------------------------------------------------------------------ peak load
-
-def test_peak_load_against_the_target():
-    forecast = pd.DataFrame({
-        "equipment_id": np.repeat(["rh", "bx"], 3),
-        "scenario": ["low", "most_likely", "high"] * 2,
-        "utilisation": [0.1, 0.3, 0.9, 0.2, 0.6, 1.2]})
-    forecast.attrs.update(peak_hour="Mon 18:00", peak_source="check-in log")
-    fig = dc.peak_load_chart(forecast, NAMES, target=0.5)
-    bar = fig.data[0]
-    assert list(bar.y) == ["45-degree back extension", "Reverse hyperextension"]
-    np.testing.assert_allclose(bar.x, [60.0, 30.0])
-    np.testing.assert_allclose(bar.error_x.array, [60.0, 60.0])
-    np.testing.assert_allclose(bar.error_x.arrayminus, [40.0, 20.0])
-    assert list(bar.marker.pattern.shape) == ["/", ""]  # above the target: hatched
-    assert {s.x0 for s in fig.layout.shapes} == {50.0, 100.0}
-    assert "Target 50%" in notes(fig) and "60%" in notes(fig)
-    assert "Mon 18:00" in fig.layout.title.subtitle.text
-    assert "(%)" in fig.layout.xaxis.title.text
 
 
 # ------------------------------------------------------------------ the demo club
@@ -404,28 +202,27 @@ def demo_figures(d: dict) -> dict[str, go.Figure]:
                             checkins=d["checkins"])
     ranks = rank_acceptability(decision_draws(result, d["equipment"], c), d["weights"],
                                c.directions, c.names, list(result.equipment_ids))
-    exposure = dc.aggregate_exposure(age_sex_table(select_members(d["members"])),
-                                     exposure_by_segment(d["members"]))
+    exposure = aggregate_exposure(age_sex_table(select_members(d["members"])),
+                                  exposure_by_segment(d["members"]))
     costs = d["finance"].set_index("equipment_id")["up_front"]
     return {
         "contributions": dc.score_contributions_chart(d["contributions"], names),
         "value": dc.value_for_money_chart(value_for_money(d["scores"], costs), names,
                                           currency="USD"),
-        "adoption": dc.adoption_chart(adoption_curve(d["forecast"], d["assumptions"]), names),
-        "npv": dc.npv_distribution_chart(dict(zip(result.equipment_ids,
-                                                  result.draws["npv"].T, strict=True)),
-                                         names, currency="USD"),
-        "npv_tornado": dc.tornado_chart(swings, "npv_at_low", "npv_at_high",
+        "adoption": mc.adoption_chart(adoption_curve(d["forecast"], d["assumptions"]), names),
+        "npv": mc.npv_distribution_chart(npv_summary(dict(zip(
+            result.equipment_ids, result.draws["npv"].T, strict=True))), names, currency="USD"),
+        "npv_tornado": mc.tornado_chart(swings, "npv_at_low", "npv_at_high",
                                         swings.attrs["npv_most_likely"], names=names,
                                         value_title="Net present value (USD)",
                                         currency="USD", zero_label="NPV = 0"),
-        "margin_tornado": dc.tornado_chart(margin, "margin_at_low", "margin_at_high",
+        "margin_tornado": mc.tornado_chart(margin, "margin_at_low", "margin_at_high",
                                            margin.attrs["margin_most_likely"], names=names,
                                            value_title="Lead over the runner-up (points)",
                                            currency="USD", zero_label="Top choice changes"),
         "ranks": dc.rank_acceptability_chart(ranks, names),
         "pyramid": dc.exposure_pyramid_chart(exposure),
-        "peak": dc.peak_load_chart(d["forecast"], names, target=d["assumptions"][
+        "peak": mc.peak_load_chart(d["forecast"], names, target=d["assumptions"][
             "target_peak_utilisation"].most_likely),
     }
 

@@ -29,8 +29,9 @@ from pathlib import Path
 import psutil
 import pytest
 
+from evaluate.build.prepare import BuildOptions
 from evaluate.build.publish import build_lock
-from evaluate.build.run import BuildOptions, build_reports
+from evaluate.build.run import build_reports
 from support import PLANS, run_cli
 
 pytestmark = pytest.mark.notebooks

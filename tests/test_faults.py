@@ -267,7 +267,8 @@ def test_a_full_disk_while_publishing_leaves_index_latest_and_folders_as_they_we
 
 
 def in_process_build(out_dir: Path):
-    from evaluate.build.run import BuildOptions, build_reports
+    from evaluate.build.prepare import BuildOptions
+    from evaluate.build.run import build_reports
 
     return build_reports(BuildOptions(plan_path=PLANS / "small.yml", out_dir=out_dir,
                                       only=("chart-a",)))

@@ -67,3 +67,9 @@ def test_plural():
     assert plural(92.4, "session") == "92 sessions"
     assert plural(1, "member", "people") == "1 member"
     assert plural(2, "member", "people") == "2 people"
+
+
+@pytest.mark.parametrize(("p", "text"), [(0.0, "0%"), (0.003, "<1%"), (0.42, "42%"),
+                                         (0.9991, ">99%"), (1.0, "100%")])
+def test_probabilities_never_round_to_certainty(p, text):
+    assert share(p) == text

@@ -76,7 +76,7 @@ def assert_literal(figure) -> None:
 def test_chart_labels_from_the_club_are_escaped_for_plotly():
     import pandas as pd
 
-    from evaluate.reports import charts
+    from evaluate.reports import charts, model_charts
     from evaluate.reports.charts import plain
     from evaluate.reports.decision import charts as decision_charts
     from hostile_data import LINK_NAME, STYLE_NAME
@@ -91,13 +91,13 @@ def test_chart_labels_from_the_club_are_escaped_for_plotly():
     swings = pd.DataFrame({"assumption": ["price (rh)", LINK_NAME], "unit": ["USD", STYLE_NAME],
                            "low_value": [1.0, 2.0], "high_value": [3.0, 4.0],
                            "npv_at_low": [-10.0, 5.0], "npv_at_high": [20.0, 9.0]})
-    fig = decision_charts.tornado_chart(swings, "npv_at_low", "npv_at_high", 1.0,
-                                        value_title=f"NPV of the {LINK_NAME}", names=names,
-                                        title=f"What moves the {STYLE_NAME}")
+    fig = model_charts.tornado_chart(swings, "npv_at_low", "npv_at_high", 1.0,
+                                     value_title=f"NPV of the {LINK_NAME}", names=names,
+                                     title=f"What moves the {STYLE_NAME}")
     assert_literal(fig)
     outcomes = pd.DataFrame({"club": [LINK_NAME, STYLE_NAME], "name": [STYLE_NAME, LINK_NAME],
                              "npv_p50": [1000.0, -500.0], "recommended": [True, False]})
-    assert_literal(decision_charts.chain_npv_chart(outcomes, currency="USD"))
+    assert_literal(model_charts.chain_npv_chart(outcomes, currency="USD"))
     goals = pd.DataFrame({"goal": [LINK_NAME, STYLE_NAME], "members": [12, 30],
                           "suppressed": [False, False]})
     assert_literal(charts.goal_chart(goals))

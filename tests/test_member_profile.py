@@ -176,3 +176,23 @@ def test_footnote():
     assert "synthetic" in mp.footnote_markdown(True)
     assert "synthetic" not in mp.footnote_markdown(False, 12)
     assert "fewer than 12 members" in mp.footnote_markdown(False, 12)
+
+
+# --- members and expected back pain by age band and sex (the decision's pyramid) -------------
+
+def test_aggregate_exposure_sums_segments_and_hides_small_groups(exposure_tables):
+    age_sex, segments = exposure_tables
+    table = mp.aggregate_exposure(age_sex, segments)
+    women = table.loc[(table["age_band"] == "18–29") & (table["sex"] == "Women")].iloc[0]
+    assert women["expected_with_back_pain"] == pytest.approx(0.4 * 60 + 0.25 * 60)
+    hidden = table["suppressed"]
+    assert hidden.sum() == 2  # 3 and 4 members
+    assert table.loc[hidden, "expected_with_back_pain"].isna().all()
+    assert table.loc[~hidden, "expected_with_back_pain"].notna().all()
+
+
+def test_aggregate_exposure_refuses_tables_of_different_members(exposure_tables):
+    age_sex, segments = exposure_tables
+    other = segments.assign(members=segments["members"] + 5)
+    with pytest.raises(ValueError, match="same members and date"):
+        mp.aggregate_exposure(age_sex, other)

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from evaluate.build.execution import Failure
+from evaluate.build.manifest import ReportResult
 from evaluate.build.pdf import PdfPrinter
 from evaluate.build.publish import write_json
-from evaluate.build.run import ReportResult, _pdf_done
+from evaluate.build.run import _pdf_done
 from evaluate.errors import PdfError
 from support import PLANS, run_cli
 

@@ -7,9 +7,10 @@ import logging
 from pathlib import Path
 
 from evaluate.build.execution import Failure
+from evaluate.build.manifest import ReportResult
 from evaluate.build.plan import PlannedReport
+from evaluate.build.prepare import Job
 from evaluate.build.progress import LiveProgress, LogProgress, for_stream
-from evaluate.build.run import Job, ReportResult
 
 JOB = Job(PlannedReport("r-a", "r", Path("r.ipynb"), "R"), {}, "R")
 

@@ -56,7 +56,7 @@ def test_write_table_is_utf8_with_a_byte_order_mark(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["r.t.csv"]  # no temporary file left
 
 
-# --- evaluate.reports.results.export_table: from the notebook to the build ---------------------------
+# --- evaluate.reports.results.export_table: from the notebook to the build -------------------
 
 @pytest.fixture
 def shown(monkeypatch) -> list[dict]:

@@ -129,8 +129,9 @@ def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | Non
     """Build every report of the plan into a new dated folder of --out."""
     _configure_logging(verbose)
     from evaluate.build.parameters import parse_assignments
+    from evaluate.build.prepare import BuildOptions
     from evaluate.build.progress import LiveProgress, for_stream
-    from evaluate.build.run import BuildOptions, build_reports
+    from evaluate.build.run import build_reports
 
     log = logging.getLogger("evaluate.build.run")
     progress = None

@@ -61,7 +61,8 @@ def test_the_printer_loads_nothing_from_the_network(chromium, tmp_path, caplog):
     page = tmp_path / "r.html"
     page.write_text('<h1>OFFLINE_MARKER</h1><img src="https://example.com/pixel.png">'
                     '<script src="http://example.com/tracker.js"></script>', encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="evaluate.build.pdf"), PdfPrinter(chromium) as printer:
+    with (caplog.at_level(logging.WARNING, logger="evaluate.build.pdf"),
+          PdfPrinter(chromium) as printer):
         printer.print(page, tmp_path / "r.pdf")
     assert "OFFLINE_MARKER" in pdf_text(tmp_path / "r.pdf")[0]
     assert "https://example.com/pixel.png" in caplog.text

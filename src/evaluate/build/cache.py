@@ -28,8 +28,12 @@ of everything that decides its files:
     (pandas, plotly, papermill, nbconvert, ...);
 ``options``
     the build options that change a report's files (:func:`output_options` in
-    ``evaluate.build.run``): ``--pdf``, how pages load plotly.js, the plotly renderer
+    ``evaluate.build.prepare``): ``--pdf``, how pages load plotly.js, the plotly renderer
     of the kernels. The cell timeout, ``--jobs`` and ``--only`` do not count.
+
+A roll-up (a report that reads the other reports' summaries) has the sha256 of its own
+key and of the keys of the reports it reads (:func:`rollup_key`), so it is reused only
+when every report it reads is unchanged.
 
 The **index**, ``<out>/.cache/index.json``, maps each key to the newest build
 folder of ``<out>`` holding that report's files, for reports that succeeded only.
@@ -46,6 +50,10 @@ need papermill to read them.
 
 ``evaluate build --force`` ignores the index (and still records the new keys);
 deleting ``<out>/.cache`` clears it.
+
+The build's side of the bookkeeping is here too: :meth:`BuildCache.lookup` finds the hits,
+:meth:`BuildCache.reuse` takes one into a new build, :meth:`BuildCache.record_reports`
+writes the index from the reports ``build.json`` lists, once the build is published.
 """
 
 from __future__ import annotations
@@ -64,7 +72,8 @@ from pathlib import Path
 from typing import Any
 
 from evaluate.build.parameters import NotebookParameter, declared_from, inspect_declared
-from evaluate.build.publish import write_json
+from evaluate.build.publish import kernel_log, write_json
+from evaluate.errors import OutputWriteError
 from evaluate.paths import PACKAGE_DIR, REFERENCE_DATA_DIR
 
 log = logging.getLogger(__name__)
@@ -73,6 +82,8 @@ log = logging.getLogger(__name__)
 FORMAT = 1
 CACHE_DIR = ".cache"
 INDEX = "index.json"
+#: The index as ``build.json`` names it, relative to the output folder.
+INDEX_PATH = f"{CACHE_DIR}/{INDEX}"
 #: The files a report's build.json entry names (a hit takes these and its kernel log).
 OUTPUTS = ("executed", "html", "summary", "pdf")
 
@@ -148,6 +159,11 @@ def suite_code_sha256() -> str:
     hashes = FileHashes()
     return sha256_text(canonical_json({p.relative_to(root).as_posix(): hashes.sha256(p)
                                        for p in files}))
+
+
+def rollup_key(own: str, read: Iterable[str]) -> str:
+    """A roll-up's key: its own key and the keys of the reports whose summaries it reads."""
+    return hashlib.sha256(json.dumps([own, sorted(read)]).encode()).hexdigest()
 
 
 def papermill_version() -> str:
@@ -323,6 +339,33 @@ class BuildCache:
         write_json(self.dir / INDEX, {"format": FORMAT, "reports": entries,
                                       "notebooks": notebooks}, indent=1)
         self._index = None
+
+    def record_reports(self, folder: Path, build_id: str,
+                       reports: Iterable[Mapping[str, Any]]) -> None:
+        """Record the reports of the build published in ``folder`` that can serve a later one.
+
+        ``reports`` are the entries of its ``build.json`` (``ReportResult.to_dict``): those
+        that succeeded, have a key and have every file they name. A write the disk refuses
+        only warns: the build is published already, and the next one runs its reports.
+        """
+        entries = []
+        for r in reports:
+            if r["status"] != "ok" or not r["cache"]:
+                continue
+            outputs = {k: r[k] for k in OUTPUTS}
+            named = [f for f in outputs.values() if f] + [t["file"] for t in r["tables"]]
+            outputs["tables"] = r["tables"]
+            if not all((folder / f).is_file() for f in named):
+                continue
+            log_file = kernel_log(r["name"])
+            files = named + ([log_file] if (folder / log_file).is_file() else [])
+            entries.append({"key": r["cache"]["key"], "report": r["name"], "files": files,
+                            "outputs": outputs, "ran_in": r["cache"].get("ran_in") or build_id,
+                            "notebook": self.notebook_memo(Path(r["notebook"]))})
+        try:
+            self.record(build_id, entries)
+        except (OSError, OutputWriteError, ValueError, TypeError) as exc:
+            log.warning("could not update the build cache %s: %s", self.dir, exc)
 
     def notebook_memo(self, notebook: Path) -> str:
         """The name under which ``notebook``'s declared parameters are remembered."""

@@ -1,7 +1,8 @@
 """How a build shows its progress: a live display in a terminal, log lines otherwise.
 
-A scheduler (cron, CI) reads plain timestamped lines; a person at a terminal
-gets a rich progress bar. The command line picks one with :func:`for_stream`.
+A build tells a :class:`Progress` what happens (the default shows nothing). A scheduler
+(cron, CI) reads plain timestamped lines; a person at a terminal gets a rich progress bar.
+The command line picks one with :func:`for_stream`.
 """
 
 from __future__ import annotations
@@ -10,9 +11,26 @@ import logging
 import sys
 from typing import TextIO
 
-from evaluate.build.run import Job, Progress, ReportResult
+from evaluate.build.manifest import ReportResult
+from evaluate.build.prepare import Job
 
 log = logging.getLogger("evaluate.build.run")
+
+
+class Progress:
+    """Receives build events; the command line shows them. The default does nothing."""
+
+    def start(self, jobs: list[Job]) -> None:
+        """The build is about to run these jobs."""
+
+    def report_started(self, job: Job) -> None:
+        """A report's notebook started."""
+
+    def report_finished(self, result: ReportResult) -> None:
+        """A report is done (ok or failed)."""
+
+    def report_reused(self, result: ReportResult, from_build: str) -> None:
+        """A report is done: its files were taken from build ``from_build``, nothing ran."""
 
 
 def _outcome(result: ReportResult) -> str:

@@ -42,6 +42,13 @@ LOCK_NAME = ".build.lock"
 LATEST = "latest"
 INDEX = "index.html"
 BUILD_FILE = "build.json"
+LOGS_DIR = "logs"  # in a build folder: each report's kernel log
+SHOWN_TIME = "%Y-%m-%d %H:%M UTC"  # a time on the pages: when a build ran, the index was made
+
+
+def kernel_log(report: str) -> str:
+    """Where a report's kernel log is, relative to its build folder."""
+    return f"{LOGS_DIR}/{report}.kernel.log"
 
 
 #: What a disk says when it refuses a write whoever writes: full, a quota, a file-size
@@ -302,7 +309,7 @@ def write_index(out_dir: Path, latest: str | None = None) -> Path:
                              autoescape=True, undefined=jinja2.StrictUndefined)
     page = env.get_template("index.html.j2").render(
         builds=list_builds(out_dir), latest=latest or latest_build(out_dir),
-        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+        generated_at=datetime.now(UTC).strftime(SHOWN_TIME))
     path = out_dir / INDEX
     write_atomically(path, page)
     return path

@@ -72,8 +72,9 @@ def write_report_tables(notebook: Any, report: str, folder: Path) -> list[dict[s
 
     Returns what ``build.json`` lists for the report: ``{"name", "label", "file", "rows"}``
     per table, in the order the notebook exported them. Raises ``ValueError`` for a table
-    name that could not be part of a file name (see :func:`evaluate.reports.results.table_problems`),
-    and :class:`~evaluate.build.publish.OutputWriteError` for a file the disk refuses.
+    name that could not be part of a file name (see
+    :func:`evaluate.reports.results.table_problems`), and
+    :class:`~evaluate.errors.OutputWriteError` for a file the disk refuses.
     """
     from evaluate.reports.results import read_tables, table_problems
 

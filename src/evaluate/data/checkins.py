@@ -2,9 +2,9 @@
 
 The log is optional: without it the model uses each member's ``visits_per_week`` from the
 roster and the report says so. With it, it gives the hour-of-day × weekday load profile and
-the visit frequency actually observed. The loader is the boundary (every problem at once, see
-:mod:`evaluate.data.logs`); the aggregations return tidy frames of counts per week, hour or band and
-never a row per member.
+the visit frequency actually observed. The loader is the boundary (every problem at once,
+see :mod:`evaluate.data.logs`); the aggregations return tidy frames of counts per week, hour
+or band and never a row per member.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from evaluate.data.checkins import CHECKINS_STEM
 from evaluate.data.club import CLUB_FILE
 from evaluate.data.demo_logs import arrow_table, generate_checkins, generate_equipment_usage
 from evaluate.data.equipment import EQUIPMENT_FILE
-from evaluate.data.members import MEMBERS_FILE, OCCUPATIONS, TRAINING_GOALS
+from evaluate.data.members import DAYS_PER_MONTH, MEMBERS_FILE, OCCUPATIONS, TRAINING_GOALS
 from evaluate.data.usage import USAGE_STEM
 from evaluate.paths import DEMO_DATA_DIR
 
@@ -37,7 +37,6 @@ DEMO_MEMBERS = 3000
 DEMO_TODAY = date(2026, 11, 1)  # fixed so the committed demo regenerates byte for byte
 CLUB_NAME = "Demo Community Club (synthetic)"
 CURRENCY = "USD"  # the dues below are US figures (HFA, US fitness-facility members)
-DAYS_PER_MONTH = 365.25 / 12
 ROW_GROUP_ROWS = 64 * 2**20  # rows per Parquet row group in the logs we write (see write_log)
 
 # Age mix of current members, 2024 data (industry_benchmarks.csv: member_share_under_25,

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-MINUTES_PER_DAY = 1440
+from evaluate.data.logs import MINUTES_PER_DAY
+
 LOG_DAYS = 365  # the logs cover the year before the export date (the export day itself excluded)
 CHECKINS_STREAM, USAGE_STREAM = 1, 2  # random streams: default_rng([seed, stream])
 

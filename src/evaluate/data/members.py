@@ -40,6 +40,7 @@ TRAINING_GOALS = ("general_fitness", "strength", "weight_loss", "rehab", "sport"
 
 MIN_AGE, MAX_AGE = 14, 110  # years, on the latest date in the file
 MAX_VISITS_PER_WEEK = 14.0  # twice a day, every day
+DAYS_PER_MONTH = 365.25 / 12  # a month of membership (tenure, time to cancel, to adopt)
 
 # Spellings that roster exports commonly use, after trimming and case-folding.
 SEX_ALIASES = {"FEMALE": "F", "WOMAN": "F", "W": "F", "MALE": "M", "MAN": "M",

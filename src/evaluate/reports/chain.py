@@ -55,7 +55,10 @@ def read_club_summaries(folder: Path) -> list[dict[str, Any]]:
 
 def summaries_from_data(club_dirs: Iterable[str], params: Mapping[str, Any]
                         ) -> list[dict[str, Any]]:
-    """Run each club's decision (:func:`evaluate.reports.decision.analysis.analyse_decision`) for the roll-up.
+    """Run each club's decision for the roll-up.
+
+    Each club's :func:`evaluate.reports.decision.analysis.analyse_decision`, as its own
+    decision report would.
 
     ``params`` are the decision parameters shared by every club (without ``data_dir``).
     """

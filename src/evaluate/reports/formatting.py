@@ -11,6 +11,8 @@ import math
 
 import pandas as pd
 
+# Plain words for members.csv's sex codes (evaluate.data.members.SEXES), in tables and charts.
+SEX_LABELS = {"F": "Women", "M": "Men", "X": "Another or not stated"}
 # Plain words for equipment.csv's evidence grades and supervision levels.
 EVIDENCE_WORDS = {"very_low": "very low", "low": "low", "moderate": "moderate", "high": "high"}
 SUPERVISION_WORDS = {"none": "no supervision needed", "brief": "a brief induction",

@@ -16,22 +16,23 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from evaluate.reports.formatting import PRIVACY_NOTE
+from evaluate.data.members import DAYS_PER_MONTH
+from evaluate.reports.formatting import PRIVACY_NOTE, SEX_LABELS
 from evaluate.reports.privacy import (
     MIN_GROUP_SIZE,
+    SUPPRESSED,
     merge_small_groups,
     shown_split,
     suppress_small_groups,
 )
+from evaluate.reports.tables import require_columns
 
 Status = Literal["active", "cancelled", "all"]
 
-DAYS_PER_MONTH = 365.25 / 12
 # The age bands of the NHIS 2019 back-pain figures (back_pain_prevalence.csv: back_pain_3mo;
 # Lucas, Connor & Bose, NCHS Data Brief No. 415, 2021), so later reports can join them.
 AGE_BANDS = ((0, 17, "under 18"), (18, 29, "18–29"), (30, 44, "30–44"), (45, 64, "45–64"),
              (65, 200, "65+"))
-SEX_LABELS = {"F": "Women", "M": "Men", "X": "Another or not stated"}
 # Visits a week: [lower, upper) bounds and labels.
 VISIT_BANDS = ((0, 1, "under 1"), (1, 2, "1 to under 2"), (2, 3, "2 to under 3"),
                (3, 4, "3 to under 4"), (4, np.inf, "4 or more"))
@@ -167,6 +168,67 @@ def age_sex_table(chosen: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE) ->
     # Only the grand total is published (the headline count), not totals by band or by sex,
     # so complementary suppression works on the whole table.
     return suppress_small_groups(table, min_size=min_group_size)
+
+
+def _dash(label: object) -> str:
+    """Age bands as the member profile writes them: an en dash between the years."""
+    return str(label).replace("-", "–")
+
+
+def aggregate_exposure(age_sex: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """Members and expected members with back pain by age band and sex, privacy kept.
+
+    Parameters
+    ----------
+    age_sex
+        :func:`age_sex_table` (``age_band``, ``sex`` in plain words, ``members`` already
+        suppressed, ``suppressed``).
+    segments
+        :func:`evaluate.model.exposure.exposure_by_segment` for the same members and date
+        (``age_band``, ``sex`` as F/M/X, ``members``,
+        ``expected_with_back_pain_most_likely``). Members of unknown age are dropped, as in
+        the age-sex table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``age_sex`` with ``expected_with_back_pain`` added (expected members,
+        most-likely case), missing wherever the member count is suppressed, since it would
+        give the count away. Keeps ``age_sex``'s order, ``suppressed`` and ``attrs``; what
+        :func:`evaluate.reports.decision.charts.exposure_pyramid_chart` draws.
+
+    Raises
+    ------
+    ValueError
+        When a shown member count differs from the segments' (different members or date).
+    """
+    require_columns(age_sex, ["age_band", "sex", "members", SUPPRESSED], "the age-sex table")
+    require_columns(segments, ["age_band", "sex", "members",
+                               "expected_with_back_pain_most_likely"], "the exposure segments")
+    seg = pd.DataFrame({"age_band": segments["age_band"].map(_dash).astype(str),
+                        "sex": segments["sex"].astype(str).map(SEX_LABELS),
+                        "members": segments["members"].to_numpy(float),
+                        "expected": segments["expected_with_back_pain_most_likely"]
+                        .to_numpy(float)})
+    sums = seg.groupby(["age_band", "sex"])[["members", "expected"]].sum()
+    key = pd.MultiIndex.from_arrays([age_sex["age_band"].map(_dash).astype(str),
+                                     age_sex["sex"].astype(str)])
+    found = sums.reindex(key)
+    out = age_sex.copy()
+    hidden = out[SUPPRESSED].astype(bool).to_numpy()
+    shown = out["members"].astype("Float64").to_numpy(float, na_value=np.nan)
+    theirs = found["members"].fillna(0.0).to_numpy(float)
+    clash = ~hidden & (np.abs(shown - theirs) > 0.5)
+    if clash.any():
+        i = int(np.flatnonzero(clash)[0])
+        raise ValueError(
+            f"age band {key[i][0]}, {key[i][1]}: the age-sex table has {shown[i]:.0f} members "
+            f"and the exposure segments {theirs[i]:.0f}; build both from the same members "
+            "and date (active members on the same as_of)")
+    expected = pd.Series(found["expected"].fillna(0.0).to_numpy(float), dtype="Float64")
+    out["expected_with_back_pain"] = expected.mask(hidden).to_numpy()
+    out.attrs = dict(age_sex.attrs)
+    return out
 
 
 def visits_table(chosen: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:

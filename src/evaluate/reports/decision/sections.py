@@ -587,7 +587,7 @@ def _finite(value: object) -> float | None:
 
 
 def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
-    """The decision's ``summary.json`` fields (validated by :mod:`evaluate.reports.summary_schema`)."""
+    """The decision's ``summary.json`` fields (schema: :mod:`evaluate.reports.summary_schema`)."""
     a, c = analysis, analysis.currency
     candidates = {}
     for i, row in a.ranking.iterrows():
@@ -637,8 +637,7 @@ def exposure_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     For :func:`evaluate.reports.decision.charts.exposure_pyramid_chart`.
     """
     from evaluate.model.exposure import ExposureParameters, exposure_by_segment
-    from evaluate.reports.decision.charts import aggregate_exposure
-    from evaluate.reports.member_profile import age_sex_table, select_members
+    from evaluate.reports.member_profile import age_sex_table, aggregate_exposure, select_members
 
     data, params = analysis.data, analysis.params
     as_of = params.as_of or None

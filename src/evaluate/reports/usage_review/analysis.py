@@ -52,6 +52,7 @@ from evaluate.data.assumptions import Assumption
 from evaluate.data.club_data import ClubData
 from evaluate.data.equipment import EQUIPMENT_FILE
 from evaluate.data.logs import TIMESTAMP, local_minutes, weekday_hour
+from evaluate.data.members import DAYS_PER_MONTH
 from evaluate.data.usage import USAGE_STEM, hourly_utilisation, weekly_sessions
 from evaluate.errors import did_you_mean
 from evaluate.model.calibration import calibrate_uptake, comparable_machine
@@ -61,7 +62,6 @@ from evaluate.model.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, PERCENTILES,
 from evaluate.reports.formatting import in_sentence, share
 from evaluate.reports.privacy import MIN_GROUP_SIZE
 
-DAYS_PER_MONTH = 365.25 / 12
 MIN_SETTLED_DAYS = 28  # a shorter settled period is too thin for the peak hour and calibration
 WEEKDAY_PLURALS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays",
                    "Sundays")
@@ -184,7 +184,8 @@ def actual_weekly(usage: pd.DataFrame, equipment_id: str, period: ReviewPeriod) 
 
     Columns ``week_start`` (Monday), ``days`` (days of the week in the period, 1-7),
     ``full_week`` (all seven), ``sessions`` and ``minutes`` (minutes in use). From
-    :func:`evaluate.data.usage.weekly_sessions` on the whole log, so weeks without a session count 0.
+    :func:`evaluate.data.usage.weekly_sessions` on the whole log, so weeks without a session
+    count 0.
     """
     weeks = weekly_sessions(usage)
     weeks = weeks.loc[weeks["equipment_id"] == equipment_id].copy()
@@ -274,7 +275,7 @@ def daily_ramp(period: ReviewPeriod, adoption_months: np.ndarray | float) -> np.
 
 
 def _quantiles(values: np.ndarray) -> np.ndarray:
-    """P10, P50, P90 over the draws axis (0), as :mod:`evaluate.model.uncertainty` computes them."""
+    """P10, P50, P90 over the draws axis (0), as :mod:`evaluate.model.uncertainty` does."""
     return np.quantile(values, PERCENTILES, axis=0, method="inverted_cdf")
 
 
@@ -528,10 +529,10 @@ class ReviewCalibration:
 
     ``factor`` multiplies every ``uptake_*`` assumption (``None`` when not calibrated, and
     ``text`` says why; empty when calibrated, as
-    :func:`evaluate.reports.usage_review.sections.calibration_markdown` explains the factor); ``table``
-    has rows ``quantity``, ``unit``, ``before``, ``after``; ``candidates`` the machines whose
-    forecast the model calibrates on this one's log (``equipment_id``, ``name``, ``before``,
-    ``after``: most-likely sessions/week, one unit).
+    :func:`evaluate.reports.usage_review.sections.calibration_markdown` explains the factor);
+    ``table`` has rows ``quantity``, ``unit``, ``before``, ``after``; ``candidates`` the
+    machines whose forecast the model calibrates on this one's log (``equipment_id``,
+    ``name``, ``before``, ``after``: most-likely sessions/week, one unit).
     """
 
     factor: float | None

@@ -1,7 +1,7 @@
 """Charts of the usage review, in the house style of :mod:`evaluate.reports.charts`.
 
-Each function takes a tidy frame from :mod:`evaluate.reports.usage_review.analysis` and returns a Plotly figure;
-nothing is shown, saved or computed beyond layout.
+Each function takes a tidy frame from :mod:`evaluate.reports.usage_review.analysis` and
+returns a Plotly figure; nothing is shown, saved or computed beyond layout.
 """
 
 from __future__ import annotations
@@ -9,21 +9,21 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from evaluate.reports.charts import PALETTE, _layout
+from evaluate.reports.charts import PALETTE, TEXT_GREY, house_layout, rgba
 from evaluate.reports.formatting import share
 
 ACTUAL_COLOUR = PALETTE[0]  # blue: what happened
 FORECAST_COLOUR = PALETTE[1]  # orange: what the model said
-BAND_FILL = "rgba(230, 159, 0, 0.18)"  # the forecast colour, light
-LIMIT_COLOUR = "#555555"
+BAND_FILL = rgba(FORECAST_COLOUR, 0.18)  # the forecast colour, light
+LIMIT_COLOUR = TEXT_GREY
 
 
 def weekly_chart(weekly: pd.DataFrame, machine: str) -> go.Figure:
     """Sessions per full week: the log's against the forecast's most likely and P10-P90 band.
 
-    ``weekly`` is :func:`evaluate.reports.usage_review.analysis.weekly_comparison`; partial weeks are left out
-    (their sessions would read as dips). ``machine`` is the name in a sentence ("the leg
-    press").
+    ``weekly`` is :func:`evaluate.reports.usage_review.analysis.weekly_comparison`; partial
+    weeks are left out (their sessions would read as dips). ``machine`` is the name in a
+    sentence ("the leg press").
     """
     full = weekly.loc[weekly["full_week"]]
     weeks = list(full["week_start"])
@@ -45,18 +45,18 @@ def weekly_chart(weekly: pd.DataFrame, machine: str) -> go.Figure:
                    hovertemplate="Week of %{x|%d %b %Y}: %{y:,} sessions<extra></extra>"),
     ])
     fig.update_yaxes(rangemode="tozero")
-    return _layout(fig, f"Sessions a week on {machine}: actual against forecast",
-                   "Week (Monday start)", "Sessions per week",
-                   "Full weeks only; the shaded band holds 8 in 10 simulated futures.")
+    return house_layout(fig, f"Sessions a week on {machine}: actual against forecast",
+                        "Week (Monday start)", "Sessions per week",
+                        "Full weeks only; the shaded band holds 8 in 10 simulated futures.")
 
 
 def hours_chart(hours: pd.DataFrame, machine: str, busiest_day: str,
                 comfortable: float) -> go.Figure:
     """Sessions starting in each hour: the busiest weekday and an average day, vs capacity.
 
-    ``hours`` is :func:`evaluate.reports.usage_review.analysis.hour_profile`; ``busiest_day`` names its weekday
-    in plural ("Mondays"); ``comfortable`` is the busy share (0-1) from which members start
-    to queue, drawn as a share of the capacity.
+    ``hours`` is :func:`evaluate.reports.usage_review.analysis.hour_profile`; ``busiest_day``
+    names its weekday in plural ("Mondays"); ``comfortable`` is the busy share (0-1) from
+    which members start to queue, drawn as a share of the capacity.
     """
     labels = [f"{h:02d}:00" for h in hours["hour"]]
     capacity = float(hours["capacity"].iloc[0])
@@ -78,5 +78,6 @@ def hours_chart(hours: pd.DataFrame, machine: str, busiest_day: str,
                   annotation_position="top left")
     top = max(capacity, float(hours["busiest_day"].max()), float(hours["average_day"].max()))
     fig.update_yaxes(range=[0, top * 1.12])
-    return _layout(fig, f"When {machine} is used: sessions by hour of day against capacity",
-                   "Hour of day (session start)", "Sessions per hour", "")
+    return house_layout(fig,
+                        f"When {machine} is used: sessions by hour of day against capacity",
+                        "Hour of day (session start)", "Sessions per hour", "")

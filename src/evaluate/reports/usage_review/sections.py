@@ -1,9 +1,10 @@
-"""The usage review's words: its answer, tables and notes, from :mod:`evaluate.reports.usage_review.analysis`.
+"""The usage review's words: its answer, tables and notes.
 
-:mod:`evaluate.reports.usage_review.analysis` computes the review (periods, forecast, verdict, peak load,
-calibration); this module says it, in Markdown for the notebook and as short texts for the
-build's summary. Numbers read as :mod:`evaluate.reports.formatting` writes them in every report;
-session counts as :func:`evaluate.reports.usage_review.analysis._n` (whole from 10 up, one decimal below).
+:mod:`evaluate.reports.usage_review.analysis` computes the review (periods, forecast,
+verdict, peak load, calibration); this module says it, in Markdown for the notebook and as
+short texts for the build's summary. Numbers read as :mod:`evaluate.reports.formatting`
+writes them in every report; session counts as
+:func:`evaluate.reports.usage_review.analysis._n` (whole from 10 up, one decimal below).
 """
 
 from __future__ import annotations
