@@ -37,7 +37,7 @@ import pandas as pd
 
 from evaluate.data.assumptions import Assumption
 from evaluate.model.calibration import Calibrations
-from evaluate.model.demand_core import ramp_factor
+from evaluate.model.demand import ramp_factor
 from evaluate.model.exposure import ExposureParameters
 from evaluate.model.sampling import Method, draw_assumptions
 from evaluate.model.uncertainty_core import PRICE_PREFIX, evaluate_draws, model_inputs
