@@ -6,7 +6,7 @@ that is: each assumption of the catalogue, the published back-pain prevalence an
 candidate's price. :func:`evaluate_draws` then takes one value per draw of each of those
 quantities, arrays of shape ``(draws, 1)``, and returns every output for draws × candidates
 in one vectorised pass: :func:`evaluate.model.demand.forecast_core` for the use,
-:func:`evaluate.model.cashflows.metrics` for the money. No loop runs over draws.
+:func:`evaluate.model.finance.finance_core` for the money. No loop runs over draws.
 
 The quantities and their ranges (:attr:`ModelInputs.ranges`):
 
@@ -50,7 +50,7 @@ from evaluate.data.equipment import (
     TYPE,
 )
 from evaluate.model.calibration import Calibration, Calibrations
-from evaluate.model.cashflows import FinanceInputs, fill_cost_arrays, metrics
+from evaluate.model.costs import fill_costs_core
 from evaluate.model.demand import (
     Segments,
     demand_segments,
@@ -59,6 +59,7 @@ from evaluate.model.demand import (
     peak_share,
 )
 from evaluate.model.exposure import ExposureParameters
+from evaluate.model.finance import FinanceInputs, finance_core
 from evaluate.model.sampling import Range, as_range
 from evaluate.model.segments import active_mask, as_of_day
 
@@ -236,8 +237,8 @@ def evaluate_draws(inputs: ModelInputs, values: Mapping[str, np.ndarray]
     dict of numpy.ndarray, each ``(draws, candidates)``
         The keys of :func:`evaluate.model.demand.forecast_core` (``regular_users``,
         ``back_pain_users``, ``weekly_sessions`` at full adoption, peak load) and of
-        :func:`evaluate.model.cashflows.metrics` (``npv``, ``cost_per_use``, ``payback_years``, …),
-        plus ``price`` (currency).
+        :func:`evaluate.model.finance.finance_core` (``npv``, ``cost_per_use``,
+        ``payback_years``, …), plus ``price`` (currency).
     """
     column = {name: np.asarray(value, dtype=float) for name, value in values.items()}
     draws = len(column[PREVALENCE])
@@ -251,7 +252,7 @@ def evaluate_draws(inputs: ModelInputs, values: Mapping[str, np.ndarray]
     demand = forecast_core(segments, inputs.levels, inputs.session_minutes, inputs.servers,
                            params, base)
     price = np.hstack([column[PRICE_PREFIX + i] for i in inputs.equipment_ids])
-    installation, maintenance, life = fill_cost_arrays(
+    installation, maintenance, life = fill_costs_core(
         price, inputs.installation[None, :], inputs.maintenance[None, :],
         inputs.lifespan_years[None, :], inputs.is_cardio[None, :],
         column["installation_share_of_price"], column["maintenance_share_of_price"],
@@ -263,4 +264,4 @@ def evaluate_draws(inputs: ModelInputs, values: Mapping[str, np.ndarray]
                       monthly_dues=np.full((1, 1), inputs.monthly_dues),
                       annual_churn=column["baseline_annual_churn"],
                       **{name: column[name] for name in FINANCE_DRAWN})
-    return {**demand, **metrics(x), "price": price}
+    return {**demand, **finance_core(x), "price": price}

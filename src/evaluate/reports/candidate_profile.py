@@ -4,8 +4,8 @@ The candidate profile report (issue 6) shows, for one machine of ``equipment.csv
 this club's members it would serve (desk workers, members over 45, members who train for
 strength: :mod:`evaluate.reports.audience`), how many, how much use and money to expect with the
 uncertainty of each, what its price and running costs rest on, and how strong the evidence
-for its back-care claim is. The model is the decision's (:mod:`evaluate.reports.decision.analysis`), run for
-this machine alone, with the same calibration rule: a machine the club does not own yet is
+for its back-care claim is. The model is the decision's
+(:mod:`evaluate.reports.decision.analysis`), run for this machine alone, with the same calibration rule: a machine the club does not own yet is
 calibrated on its comparable owned machine's usage log.
 """
 
@@ -18,9 +18,10 @@ import pandas as pd
 from evaluate.data.club_data import ClubData, load_club_data
 from evaluate.data.equipment import ID, placeholder_figures
 from evaluate.model.calibration import Calibration
+from evaluate.model.costs import fill_equipment_costs
 from evaluate.model.demand import adoption_curve, forecast_usage, relevance_levels
 from evaluate.model.exposure import ExposureParameters
-from evaluate.model.finance import fill_equipment_costs, finance_summary
+from evaluate.model.finance import finance_summary
 from evaluate.model.uncertainty import SimulationResult, adoption_band, one_way_swings, simulate
 from evaluate.model.uncertainty_core import model_inputs
 from evaluate.reports import formatting
@@ -54,7 +55,7 @@ class CandidateAnalysis:
     params: CandidateProfileParams
     currency: str
     machine: pd.Series                # the catalogue row, blank costs filled
-    cost_fills: pd.DataFrame          # finance.fill_equipment_costs for this machine
+    cost_fills: pd.DataFrame          # costs.fill_equipment_costs for this machine
     calibration: Calibration | None
     audience: pd.DataFrame            # audience.audience_table with the machine's users
     relevance: pd.DataFrame           # demand.relevance_levels for this machine

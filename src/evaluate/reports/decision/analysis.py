@@ -41,9 +41,10 @@ from evaluate.mcda.portfolio import best_portfolios, value_for_money
 from evaluate.mcda.robustness import rank_acceptability, stability_intervals
 from evaluate.mcda.scoring import contributions, topsis, weighted_sum
 from evaluate.model.calibration import Calibration, calibrate_uptake, comparable_machine
+from evaluate.model.costs import fill_equipment_costs
 from evaluate.model.demand import adoption_curve, forecast_usage
 from evaluate.model.exposure import ExposureParameters
-from evaluate.model.finance import fill_equipment_costs, finance_summary
+from evaluate.model.finance import finance_summary
 from evaluate.model.uncertainty import SimulationResult, adoption_band, one_way_swings, simulate
 from evaluate.model.uncertainty_core import model_inputs
 from evaluate.reports.audience import audience_table
@@ -120,7 +121,7 @@ class DecisionAnalysis:
     params: DecisionReportParams
     currency: str
     candidates: pd.DataFrame          # the candidates' catalogue rows, costs filled
-    cost_fills: pd.DataFrame          # finance.fill_equipment_costs: figures from assumptions
+    cost_fills: pd.DataFrame          # costs.fill_equipment_costs: figures from assumptions
     names: dict[str, str]
     criteria: DecisionCriteria
     weights: pd.Series                # normalised, by criterion
