@@ -5,8 +5,9 @@ this club's members it would serve (desk workers, members over 45, members who t
 strength: :mod:`evaluate.reports.audience`), how many, how much use and money to expect with the
 uncertainty of each, what its price and running costs rest on, and how strong the evidence
 for its back-care claim is. The model is the decision's
-(:mod:`evaluate.reports.decision.analysis`), run for this machine alone, with the same calibration rule: a machine the club does not own yet is
-calibrated on its comparable owned machine's usage log.
+(:mod:`evaluate.reports.decision.analysis`), run for this machine alone, with the same
+calibration rule: a machine the club does not own yet is calibrated on its comparable owned
+machine's usage log.
 """
 
 from __future__ import annotations
