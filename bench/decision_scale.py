@@ -132,7 +132,7 @@ def run_steps(folder: Path) -> dict:
     began = time.perf_counter()
     from evaluate.build.run import BuildOptions, prepare
     from evaluate.data.checks import check_club
-    from evaluate.model import demand, exposure, uncertainty_core
+    from evaluate.model import demand, exposure, prepared
     from evaluate.reports.decision import analysis as decision
     from evaluate.reports.notebook_params import DecisionReportParams
 
@@ -174,7 +174,7 @@ def run_steps(folder: Path) -> dict:
     timed(demand, "demand_segments", "  within these: exposure/segments")
     timed(exposure, "exposure_by_segment", "  within these: exposure/segments")
     timed(demand, "peak_share", "  within these: peak-hour share from the check-ins")
-    timed(uncertainty_core, "model_inputs", "  within these: model inputs (segments, peak share)")
+    timed(prepared, "model_inputs", "  within these: model inputs (segments, peak share)")
     start = time.perf_counter()
     analysis = decision.analyse_decision(params)
     steps["analyse_decision (all of it)"] = time.perf_counter() - start

@@ -10,10 +10,11 @@ Parts (each prints its wall time, the best of ``--repeat`` runs, against its tar
 2. ``forecast``: ``demand.forecast_core`` on the demo club's segments for 10,000 draws × 20
    candidates (the six demo machines repeated), parameters drawn uniformly inside their ranges.
    Target (issue 4, for the Monte Carlo's demand part): well under 1 s.
-3. ``simulate``: the whole Monte Carlo, ``evaluate.model.uncertainty.simulate`` (roster aggregation,
-   seeded PERT draws, exposure -> demand -> money, bands, P(NPV > 0), rank acceptability),
-   on the demo club for 10,000 draws × 20 candidates: the six demo machines replicated to 20
-   under new ids (``<id>_2``, ...), each with its own price draws. Target (issue 4): under 1 s.
+3. ``simulate``: the whole Monte Carlo, ``evaluate.model.uncertainty.simulate`` (roster
+   aggregation, seeded PERT draws, exposure -> demand -> money, bands, P(NPV > 0), rank
+   acceptability), on the demo club for 10,000 draws × 20 candidates: the six demo machines
+   replicated to 20 under new ids (``<id>_2``, ...), each with its own price draws. Target
+   (issue 4): under 1 s.
 
 Run: ``python bench/model_speed.py [--members N] [--repeat R]``.
 """

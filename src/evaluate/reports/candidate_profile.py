@@ -23,8 +23,8 @@ from evaluate.model.costs import fill_equipment_costs
 from evaluate.model.demand import adoption_curve, forecast_usage, relevance_levels
 from evaluate.model.exposure import ExposureParameters
 from evaluate.model.finance import finance_summary
+from evaluate.model.prepared import model_inputs
 from evaluate.model.uncertainty import SimulationResult, adoption_band, one_way_swings, simulate
-from evaluate.model.uncertainty_core import model_inputs
 from evaluate.reports import formatting
 from evaluate.reports.audience import audience_table
 from evaluate.reports.decision.analysis import candidate_calibrations, select_candidates

@@ -45,8 +45,8 @@ from evaluate.model.costs import fill_equipment_costs
 from evaluate.model.demand import adoption_curve, forecast_usage
 from evaluate.model.exposure import ExposureParameters
 from evaluate.model.finance import finance_summary
+from evaluate.model.prepared import model_inputs
 from evaluate.model.uncertainty import SimulationResult, adoption_band, one_way_swings, simulate
-from evaluate.model.uncertainty_core import model_inputs
 from evaluate.reports.audience import audience_table
 from evaluate.reports.decision.margin import margin_tornado
 from evaluate.reports.decision.matrix import decision_draws, decision_matrix

@@ -21,7 +21,7 @@ from evaluate.mcda.normalization import signs_and_bounds
 from evaluate.mcda.scoring import wsm_core
 from evaluate.model.calibration import Calibrations
 from evaluate.model.exposure import ExposureParameters
-from evaluate.model.uncertainty_core import PRICE_PREFIX, evaluate_draws, model_inputs
+from evaluate.model.prepared import PRICE_PREFIX, model_core, model_inputs
 from evaluate.reports.decision.matrix import matrix_from_outputs
 
 
@@ -35,7 +35,7 @@ def margin_tornado(members: pd.DataFrame, equipment: pd.DataFrame,
                    ranges: Mapping[str, tuple[float, float]] | None = None) -> pd.DataFrame:
     """One-way swings of the winner's weighted-sum margin over the runner-up (tidy).
 
-    Every uncertain input of the Monte Carlo (:func:`evaluate.model.uncertainty_core.model_inputs`)
+    Every uncertain input of the Monte Carlo (:func:`evaluate.model.prepared.model_inputs`)
     alone at its low and its high end, all ``2 K + 1`` model runs in one vectorised call,
     each scored with the decision's weights (``normalization`` and ``ranges`` as for
     :func:`evaluate.mcda.scoring.weighted_sum`; each run is normalised on its own). Other
@@ -57,7 +57,7 @@ def margin_tornado(members: pd.DataFrame, equipment: pd.DataFrame,
                           calibration=calibration, exposure=exposure,
                           monthly_dues=monthly_dues, annual_churn=annual_churn, as_of=as_of)
     names, values = inputs.one_way()
-    matrices = matrix_from_outputs(evaluate_draws(inputs, values), equipment, criteria)
+    matrices = matrix_from_outputs(model_core(inputs, values), equipment, criteria)
     w = criteria.resolved_weights().to_numpy(float)
     signs, low, high = signs_and_bounds(criteria.names, criteria.directions, ranges)
     scores = np.asarray(wsm_core(matrices, w, signs, normalization, low, high))

@@ -1,12 +1,15 @@
-"""The whole model (exposure → demand → money) for many draws at once: the Monte Carlo's core.
+"""The whole model (exposure → demand → money), prepared once and evaluated for many draws.
 
-:func:`model_inputs` gathers once everything that is *not* drawn (the demand segments, the
-candidates' figures, the club's dues and churn) together with the range of every quantity
-that is: each assumption of the catalogue, the published back-pain prevalence and each
-candidate's price. :func:`evaluate_draws` then takes one value per draw of each of those
-quantities, arrays of shape ``(draws, 1)``, and returns every output for draws × candidates
-in one vectorised pass: :func:`evaluate.model.demand.forecast_core` for the use,
-:func:`evaluate.model.finance.finance_core` for the money. No loop runs over draws.
+:func:`model_inputs` reads the frames and gathers once everything that is *not* drawn (the
+demand segments, the candidates' figures, the club's dues and churn) together with the range
+of every quantity that is: each assumption of the catalogue, the published back-pain
+prevalence and each candidate's price. :func:`model_core`, its array function (no
+validation), then takes one value per draw of each of those quantities, arrays of shape
+``(draws, 1)``, and returns every output for draws × candidates in one vectorised pass:
+:func:`evaluate.model.demand.forecast_core` for the use,
+:func:`evaluate.model.finance.finance_core` for the money. No loop runs over draws. The
+Monte Carlo and the one-way swings (:mod:`evaluate.model.uncertainty`) draw the values and
+summarise the outputs.
 
 The quantities and their ranges (:attr:`ModelInputs.ranges`):
 
@@ -59,17 +62,12 @@ from evaluate.model.demand import (
     peak_share,
 )
 from evaluate.model.exposure import ExposureParameters
-from evaluate.model.finance import FinanceInputs, finance_core
+from evaluate.model.finance import ASSUMPTIONS_USED, FinanceInputs, finance_core
 from evaluate.model.sampling import Range, as_range
 from evaluate.model.segments import active_mask, as_of_day
 
 PREVALENCE = "prevalence_position"
 PRICE_PREFIX = "price:"
-# Assumptions the money core takes per draw, (D, 1), under the same names.
-FINANCE_DRAWN = ("discount_rate", "horizon_years", "floor_cost_per_m2_year", "salvage_share",
-                 "churn_reduction_users", "trainer_led_share",
-                 "trainer_sessions_per_buyer_year", "trainer_session_price",
-                 "trainer_session_margin", "new_joins_per_year", "adoption_months")
 DEMAND_DRAWN = ("uptake_back_care", "uptake_posterior_chain", "uptake_general_fitness",
                 "relevance_weight_medium", "relevance_weight_low", "sessions_per_user_week",
                 "peak_hour_share")
@@ -77,7 +75,7 @@ DEMAND_DRAWN = ("uptake_back_care", "uptake_posterior_chain", "uptake_general_fi
 
 @dataclass(frozen=True)
 class ModelInputs:
-    """What :func:`evaluate_draws` needs besides the drawn values (see the module docstring).
+    """What :func:`model_core` needs besides the drawn values (see the module docstring).
 
     Candidate arrays have shape ``(candidates,)`` in the order of ``equipment_ids``; blank
     installation (currency), maintenance (currency/year) and lifespan (years) are NaN until
@@ -220,7 +218,7 @@ def prevalence_base(base: np.ndarray, position: np.ndarray) -> np.ndarray:
     return np.where(t <= 0.5, below, above)
 
 
-def evaluate_draws(inputs: ModelInputs, values: Mapping[str, np.ndarray]
+def model_core(inputs: ModelInputs, values: Mapping[str, np.ndarray]
                    ) -> dict[str, np.ndarray]:
     """Every output of the model for draws × candidates, in one vectorised call.
 
@@ -263,5 +261,5 @@ def evaluate_draws(inputs: ModelInputs, values: Mapping[str, np.ndarray]
                       trainer_users=demand["back_pain_users"],
                       monthly_dues=np.full((1, 1), inputs.monthly_dues),
                       annual_churn=column["baseline_annual_churn"],
-                      **{name: column[name] for name in FINANCE_DRAWN})
+                      **{name: column[name] for name in ASSUMPTIONS_USED})
     return {**demand, **finance_core(x), "price": price}
