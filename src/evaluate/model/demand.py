@@ -44,7 +44,7 @@ candidates))``. The wrappers beside them take DataFrames and return tidy frames.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -414,10 +414,28 @@ def forecast_usage(members: pd.DataFrame, equipment: pd.DataFrame,
     levels = level_codes(equipment)
     if isinstance(uptake_factor, Mapping):
         uptake_factor = np.array([float(uptake_factor.get(i, 1.0)) for i in ids])
+    scenarios = [scenario_params(assumptions, exposure, peak, scenario, uptake_factor)
+                 for scenario in SCENARIOS]
+    return forecast_frame(segments, peak, ids, levels, minutes, servers, scenarios)
+
+
+def forecast_frame(segments: Segments, peak: PeakShare, equipment_ids: Sequence[str],
+                   levels: np.ndarray, session_minutes: np.ndarray, servers: np.ndarray,
+                   scenarios: Sequence[Mapping[str, np.ndarray]]) -> pd.DataFrame:
+    """:func:`forecast_usage`'s frame from the roster's segments and each scenario's parameters.
+
+    ``scenarios`` holds the parameters of the low, most-likely and high scenario, one draw
+    each (as :func:`scenario_params` gives them); each runs on its own base prevalence
+    (``segments.base``). The other arguments as for :func:`forecast_core`; ``peak`` gives the
+    frame's ``peak_share`` and its ``attrs``. Shared by :func:`forecast_usage` and the
+    prepared model (:func:`evaluate.model.prepared.forecast_from_inputs`), so both give the
+    same frame.
+    """
+    ids = np.asarray(equipment_ids, dtype=object)
     parts = []
-    for k, scenario in enumerate(SCENARIOS):
-        params = scenario_params(assumptions, exposure, peak, scenario, uptake_factor)
-        result = forecast_core(segments, levels, minutes, servers, params, segments.base[k])
+    for k, (scenario, params) in enumerate(zip(SCENARIOS, scenarios, strict=True)):
+        result = forecast_core(segments, levels, session_minutes, servers, params,
+                               segments.base[k])
         parts.append(pd.DataFrame({"equipment_id": ids, "scenario": scenario,
                                    **{key: value[0] for key, value in result.items()},
                                    "peak_share": peak.value[k], "servers": servers}))

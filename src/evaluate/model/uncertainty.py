@@ -40,7 +40,7 @@ from evaluate.data.assumptions import Assumption
 from evaluate.model.calibration import Calibrations
 from evaluate.model.demand import ramp_factor
 from evaluate.model.exposure import ExposureParameters
-from evaluate.model.prepared import PRICE_PREFIX, model_core, model_inputs
+from evaluate.model.prepared import PRICE_PREFIX, ModelInputs, model_core, model_inputs
 from evaluate.model.sampling import Method, draw_assumptions
 
 DEFAULT_DRAWS = 10_000
@@ -144,6 +144,16 @@ def simulate(members: pd.DataFrame, equipment: pd.DataFrame,
     inputs = model_inputs(members, equipment, assumptions, checkins=checkins,
                           calibration=calibration, exposure=exposure,
                           monthly_dues=monthly_dues, annual_churn=annual_churn, as_of=as_of)
+    return simulate_from_inputs(inputs, draws=draws, seed=seed, method=method)
+
+
+def simulate_from_inputs(inputs: ModelInputs, *, draws: int = DEFAULT_DRAWS,
+                         seed: int = DEFAULT_SEED, method: Method = "pert") -> SimulationResult:
+    """:func:`simulate` on a model prepared once (:func:`evaluate.model.prepared.model_inputs`).
+
+    ``draws``, ``seed`` and ``method`` as for :func:`simulate`; the same inputs and seed give
+    the same arrays.
+    """
     drawn = draw_assumptions(inputs.ranges, draws, seed, method)
     outputs = model_core(inputs, drawn)
     ids = inputs.equipment_ids
@@ -201,6 +211,18 @@ annual_churn, as_of
     inputs = model_inputs(members, chosen.reset_index(drop=True), assumptions,
                           checkins=checkins, calibration=calibration, exposure=exposure,
                           monthly_dues=monthly_dues, annual_churn=annual_churn, as_of=as_of)
+    return one_way_swings_from_inputs(inputs, candidate, output=output)
+
+
+def one_way_swings_from_inputs(inputs: ModelInputs, candidate: str, *,
+                               output: str = "npv") -> pd.DataFrame:
+    """:func:`one_way_swings` on a model prepared once, for one of its candidates.
+
+    The quantities swung are ``candidate``'s alone (:meth:`ModelInputs.select`: the other
+    candidates' prices do not appear). Raises ``ValueError`` if ``candidate`` is not one of
+    the prepared candidates.
+    """
+    inputs = inputs.select([candidate])
     names, values = inputs.one_way()
     result = model_core(inputs, values)[output][:, 0]
     at_low, at_high = result[1::2], result[2::2]
