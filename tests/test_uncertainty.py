@@ -13,8 +13,16 @@ from evaluate.data.equipment import load_equipment
 from evaluate.data.members import load_members
 from evaluate.mcda.robustness import rank_probabilities
 from evaluate.model.demand import forecast_usage
+from evaluate.model.prepared import model_inputs
 from evaluate.model.sampling import draw_assumptions, draw_range, pert_mean, stream
-from evaluate.model.uncertainty import BAND_METRICS, one_way_swings, probability_positive, simulate
+from evaluate.model.uncertainty import (
+    BAND_METRICS,
+    one_way_swings,
+    one_way_swings_from_inputs,
+    probability_positive,
+    simulate,
+    simulate_from_inputs,
+)
 from evaluate.paths import DEMO_DATA_DIR
 
 DRAWS = 2_000
@@ -206,6 +214,22 @@ def test_tornado_swings_are_sorted_non_negative_and_zero_without_range(demo):
     assert by_name.loc["discount_rate", "low_value"] == a["discount_rate"].low
     with pytest.raises(ValueError, match="unknown candidate 'treadmill'"):
         one_way_swings(m, e, a, "treadmill")
+
+
+def test_a_model_prepared_once_gives_the_same_simulation_and_swings(demo):
+    """From one prepared model of every candidate: the frame versions' results, exactly."""
+    m, e, a = demo["members"], demo["equipment"], demo["assumptions"]
+    inputs = model_inputs(m, e, a)
+    once = simulate_from_inputs(inputs, draws=DRAWS, seed=7, method="triangular")
+    again = simulate(m, e, a, draws=DRAWS, seed=7, method="triangular")
+    for key, values in once.draws.items():
+        np.testing.assert_array_equal(values, again.draws[key])
+    pd.testing.assert_frame_equal(once.bands, again.bands, check_exact=True)
+    for candidate in e["equipment_id"]:
+        pd.testing.assert_frame_equal(one_way_swings_from_inputs(inputs, candidate),
+                                      one_way_swings(m, e, a, candidate), check_exact=True)
+    with pytest.raises(ValueError, match="unknown candidate 'treadmill'"):
+        one_way_swings_from_inputs(inputs, "treadmill")
 
 
 def test_each_candidate_can_have_its_own_calibration_factor(demo):
