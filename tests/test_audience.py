@@ -75,3 +75,5 @@ def test_a_prepared_model_gives_the_same_audience():
         assert not expected["suppressed"].any()
         pd.testing.assert_frame_equal(audience_from_inputs(members, inputs), expected,
                                       check_exact=True)
+    with pytest.raises(ValueError, match="one candidate"):
+        audience_from_inputs(members, model_inputs(members, equipment, assumptions))

@@ -270,7 +270,7 @@ def prevalence_base(base: np.ndarray, position: np.ndarray) -> np.ndarray:
 
 
 def model_core(inputs: ModelInputs, values: Mapping[str, np.ndarray]
-                   ) -> dict[str, np.ndarray]:
+               ) -> dict[str, np.ndarray]:
     """Every output of the model for draws × candidates, in one vectorised call.
 
     Parameters
@@ -328,12 +328,13 @@ def demand_params(inputs: ModelInputs, values: Mapping[str, np.ndarray]
 
 
 def forecast_from_inputs(inputs: ModelInputs) -> pd.DataFrame:
-    """The usage forecast, low / most likely / high, of one unit of each prepared candidate.
+    """The usage forecast of each prepared candidate: low / most likely / high.
 
     The frame of :func:`evaluate.model.demand.forecast_usage` (same columns, rows and
     ``attrs``, to the last digit) for the frames :func:`model_inputs` read, with the
-    calibration factors as ``uptake_factor``: each scenario takes every quantity at that end
-    of its range and the published prevalence at its low, estimate or high.
+    calibration factors as ``uptake_factor`` and each candidate's ``stations`` serving at
+    once: each scenario takes every quantity at that end of its range and the published
+    prevalence at its low, estimate or high.
     """
     scenarios = [demand_params(inputs, inputs.scenario(name)) for name in SCENARIOS]
     return forecast_frame(inputs.segments, inputs.peak, inputs.equipment_ids, inputs.levels,

@@ -95,8 +95,12 @@ def audience_from_inputs(members: pd.DataFrame, inputs: ModelInputs, *,
     ``inputs`` is :func:`evaluate.model.prepared.model_inputs` for these members and one
     candidate (e.g. a decision's, :meth:`~evaluate.model.prepared.ModelInputs.select`-ed):
     its roster date, exposure, peak-hour share and calibration serve every group, and its
-    segments the whole club; only the smaller groups are aggregated on their own.
+    segments the whole club; only the smaller groups are aggregated on their own. Raises
+    ``ValueError`` when ``inputs`` holds more than one candidate.
     """
+    if len(inputs.equipment_ids) != 1:
+        raise ValueError("the audience is one candidate's: select it from the prepared model, "
+                         f"not {', '.join(inputs.equipment_ids)}")
     day = inputs.as_of
 
     def forecast(group: str, mask: np.ndarray) -> pd.DataFrame:
