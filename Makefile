@@ -53,11 +53,12 @@ bench-data: $(STAMP) ## Time checking a 1,000,000-member club, and its decision 
 	$(BIN)/python bench/data_scale.py
 	$(BIN)/python bench/decision_scale.py
 
-bench-model: $(STAMP) ## Time the model and the decision: 1M members, 10,000 draws x 20 machines
+bench-model: $(STAMP) ## Time the model and the decision: 1M members, 10,000 draws x 20 machines, the demo decision
 	$(BIN)/python bench/model_speed.py
 	$(BIN)/python bench/finance_speed.py
 	$(BIN)/python bench/scoring_speed.py
 	$(BIN)/python bench/decision_speed.py
+	$(BIN)/python bench/analyse_decision_speed.py
 
 bench-chain: $(STAMP) ## Time a chain of 50 generated clubs: decisions in parallel, then the roll-up
 	$(BIN)/python bench/chain_speed.py

@@ -132,7 +132,7 @@ def run_steps(folder: Path) -> dict:
     began = time.perf_counter()
     from evaluate.build.run import BuildOptions, prepare
     from evaluate.data.checks import check_club
-    from evaluate.model import demand, exposure, uncertainty_core
+    from evaluate.model import demand, exposure
     from evaluate.reports.decision import analysis as decision
     from evaluate.reports.notebook_params import DecisionReportParams
 
@@ -165,16 +165,17 @@ def run_steps(folder: Path) -> dict:
                   with_data=False).jobs[0]
     params = DecisionReportParams(**job.parameters)
     timed(decision, "load_club_data", "load and check (kernel)")
+    timed(decision, "model_inputs", "model prepared (segments, peak share, ranges)",
+          everywhere=False)
     timed(decision, "candidate_calibrations", "calibration")
-    timed(decision, "forecast_usage", "forecast (most likely)", everywhere=False)
-    timed(decision, "simulate", "Monte Carlo")
-    timed(decision, "one_way_swings", "NPV tornado")
-    timed(decision, "margin_tornado", "margin tornado")
-    timed(decision, "audience_table", "audience")
+    timed(decision, "forecast_from_inputs", "forecast (most likely)", everywhere=False)
+    timed(decision, "simulate_from_inputs", "Monte Carlo")
+    timed(decision, "one_way_swings_from_inputs", "NPV tornado")
+    timed(decision, "margin_tornado_from_inputs", "margin tornado")
+    timed(decision, "audience_from_inputs", "audience")
     timed(demand, "demand_segments", "  within these: exposure/segments")
     timed(exposure, "exposure_by_segment", "  within these: exposure/segments")
     timed(demand, "peak_share", "  within these: peak-hour share from the check-ins")
-    timed(uncertainty_core, "model_inputs", "  within these: model inputs (segments, peak share)")
     start = time.perf_counter()
     analysis = decision.analyse_decision(params)
     steps["analyse_decision (all of it)"] = time.perf_counter() - start

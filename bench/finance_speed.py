@@ -1,10 +1,10 @@
 """Benchmark: the money core on 10,000 draws × 20 candidates in one vectorised call.
 
 Times (best of ``--repeat``) the NPV core (net cash flows, then NPV as a dot product with the
-discount factors) and :func:`evaluate.model.cashflows.metrics` (NPV, EAC, cost per use, break-even,
-payback and discounted payback together). Inputs are random but shaped as the Monte Carlo
-passes them: assumptions per draw ``(D, 1)``, candidate figures and usage per draw and
-candidate ``(D, C)``. Target: well under 1 s together with the usage forecast.
+discount factors) and :func:`evaluate.model.finance.finance_core` (NPV, EAC, cost per use,
+break-even, payback and discounted payback together). Inputs are random but shaped as the
+Monte Carlo passes them: assumptions per draw ``(D, 1)``, candidate figures and usage per draw
+and candidate ``(D, C)``. Target: well under 1 s together with the usage forecast.
 
 Run on demand: ``python bench/finance_speed.py [--draws N] [--candidates C] [--horizon Y]``.
 The machines are shared and noisy: compare figures from one run only.
@@ -17,7 +17,7 @@ from dataclasses import fields
 
 import numpy as np
 
-from evaluate.model.cashflows import FinanceInputs, metrics, net_cash_flows, npv
+from evaluate.model.finance import FinanceInputs, finance_core, net_cash_flows, npv
 from timing import best_of
 
 PER_DRAW = ("monthly_dues", "annual_churn", "discount_rate", "horizon_years",
@@ -52,7 +52,7 @@ def main() -> None:
     args = parser.parse_args()
     x = drawn_inputs(args.draws, args.candidates, args.horizon)
     npv_time = best_of(args.repeat, lambda: npv(net_cash_flows(x), x.get("discount_rate")))
-    all_time = best_of(args.repeat, lambda: metrics(x))
+    all_time = best_of(args.repeat, lambda: finance_core(x))
     size = f"{args.draws:,} draws × {args.candidates} candidates × {args.horizon} years"
     print(f"{size}: NPV core {npv_time * 1000:.0f} ms; all metrics {all_time * 1000:.0f} ms "
           f"(best of {args.repeat}; target well under 1 s with the usage forecast)")

@@ -6,10 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluate.data.assumptions import default_assumptions
+from evaluate.data.assumptions import default_assumptions, load_assumptions
+from evaluate.data.equipment import load_equipment
+from evaluate.data.members import load_members
+from evaluate.model.calibration import Calibration
 from evaluate.model.demand import forecast_usage
 from evaluate.model.exposure import back_pain_probability
-from evaluate.reports.audience import GROUPS, audience_table, group_masks
+from evaluate.model.prepared import model_inputs
+from evaluate.paths import DEMO_DATA_DIR
+from evaluate.reports.audience import GROUPS, audience_from_inputs, audience_table, group_masks
 from model_support import AS_OF, machines, roster
 
 
@@ -56,3 +61,19 @@ def test_small_groups_are_hidden_with_their_figures():
     assert not table.set_index("group").loc["Desk workers", "suppressed"]
     without = audience_table(members, default_assumptions(), as_of=AS_OF)
     assert "users" not in without.columns
+
+
+def test_a_prepared_model_gives_the_same_audience():
+    """From a candidate's prepared model (calibrated too): audience_table's figures, exactly."""
+    members, equipment = load_members(DEMO_DATA_DIR), load_equipment(DEMO_DATA_DIR)
+    assumptions = load_assumptions(DEMO_DATA_DIR)
+    machine = equipment[equipment["equipment_id"] == "reverse_hyper"].reset_index(drop=True)
+    for factor in (1.0, 0.7):
+        inputs = model_inputs(members, equipment, assumptions).calibrated(
+            Calibration(factor, None, "test", pd.DataFrame())).select(["reverse_hyper"])
+        expected = audience_table(members, assumptions, machine, uptake_factor=factor)
+        assert not expected["suppressed"].any()
+        pd.testing.assert_frame_equal(audience_from_inputs(members, inputs), expected,
+                                      check_exact=True)
+    with pytest.raises(ValueError, match="one candidate"):
+        audience_from_inputs(members, model_inputs(members, equipment, assumptions))

@@ -360,6 +360,16 @@ def test_calibration_matches_the_log_and_shows_its_effect(demo):
         table.loc["weekly sessions on reverse_hyper: model (1 unit)", "after"])
 
 
+def test_calibration_on_segments_already_built_is_the_same(demo, exposure):
+    args = (demo["members"], demo["equipment"], demo["usage"], demo["assumptions"],
+            "reverse_hyper", demo["checkins"])
+    segments = demand_segments(demo["members"], exposure)
+    given = calibrate_uptake(*args, exposure=exposure, segments=segments)
+    built = calibrate_uptake(*args, exposure=exposure)
+    assert given.factor == built.factor and given.method == built.method
+    pd.testing.assert_frame_equal(given.table, built.table, check_exact=True)
+
+
 def test_no_comparable_machine_leaves_uptake_alone(demo):
     cal = calibrate_uptake(demo["members"], demo["equipment"], demo["usage"],
                            demo["assumptions"], "glute_ham_developer")

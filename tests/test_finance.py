@@ -11,27 +11,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluate.data.assumptions import default_assumptions, load_assumptions
+from evaluate.data.assumptions import default_assumptions
 from evaluate.data.equipment import load_equipment
-from evaluate.model.cashflows import (
+from evaluate.model.finance import (
     ITEMS,
+    SUMMARY_COLUMNS,
     FinanceInputs,
     adoption_ramp,
     annuity_factor,
-    cash_flow_items,
-    fill_cost_arrays,
-    metrics,
-    net_cash_flows,
-    npv,
-    payback_years,
-)
-from evaluate.model.finance import (
-    SUMMARY_COLUMNS,
     cash_flow_table,
-    fill_equipment_costs,
+    cash_flows_core,
+    finance_core,
     finance_inputs,
     finance_summary,
     irr_by_candidate,
+    net_cash_flows,
+    npv,
+    payback_years,
 )
 from evaluate.paths import DEMO_DATA_DIR
 
@@ -63,10 +59,10 @@ def test_hand_computed_cash_flows():
     Payback: 1100 / 1450 = 0.7586 years into year 1.
     """
     x = case()
-    items = cash_flow_items(x)
+    items = cash_flows_core(x)
     assert items["new_joins"][0, 0].tolist() == pytest.approx([0, 600, 960, 1176])
     assert net_cash_flows(x)[0, 0].tolist() == pytest.approx([-1100, 1450, 1810, 2126])
-    found = metrics(x)
+    found = finance_core(x)
     assert found["npv"][0, 0] == pytest.approx(-1100 + 1450 / 1.1 + 1810 / 1.21 + 2126 / 1.331)
     assert found["npv"][0, 0] == pytest.approx(3311.3449, abs=1e-3)
     assert found["payback_years"][0, 0] == pytest.approx(1100 / 1450)
@@ -82,7 +78,7 @@ def test_hand_computed_cost_metrics_and_break_even():
     EAC = 1646.5815 / 2.486852 = 662.1146 a year; cost per use = 662.1146 / (52 × 20) = 0.63665.
     Break-even: use benefits must cover the EAC: 20 × 662.1146 / 1100 = 12.0384 a week.
     """
-    found = {k: v[0, 0] for k, v in metrics(case(new_joins_per_year=0)).items()}
+    found = {k: v[0, 0] for k, v in finance_core(case(new_joins_per_year=0)).items()}
     factor = 1 / 1.1 + 1 / 1.21 + 1 / 1.331
     pv_costs = 1100 + 250 * factor - 100 / 1.331
     assert found["pv_costs"] == pytest.approx(pv_costs)
@@ -92,13 +88,13 @@ def test_hand_computed_cost_metrics_and_break_even():
     assert found["break_even_weekly_uses"] == pytest.approx(20 * pv_costs / factor / 1100)
     at_break_even = case(new_joins_per_year=0, users=10 * found["break_even_weekly_uses"] / 20,
                          trainer_users=10 * found["break_even_weekly_uses"] / 20)
-    assert metrics(at_break_even)["npv"][0, 0] == pytest.approx(0, abs=1e-9)
+    assert finance_core(at_break_even)["npv"][0, 0] == pytest.approx(0, abs=1e-9)
 
 
 def test_break_even_counts_only_benefits_that_come_from_use():
     """New joins do not grow with use: they change the NPV, never the break-even uses."""
-    without = metrics(case(new_joins_per_year=0))
-    with_joins = metrics(case(new_joins_per_year=5))
+    without = finance_core(case(new_joins_per_year=0))
+    with_joins = finance_core(case(new_joins_per_year=5))
     assert with_joins["npv"][0, 0] > without["npv"][0, 0]
     assert with_joins["break_even_weekly_uses"][0, 0] == pytest.approx(
         without["break_even_weekly_uses"][0, 0])
@@ -106,10 +102,10 @@ def test_break_even_counts_only_benefits_that_come_from_use():
 
 
 def test_break_even_edge_cases():
-    assert np.isnan(metrics(case(weekly_sessions=0))["break_even_weekly_uses"][0, 0])
+    assert np.isnan(finance_core(case(weekly_sessions=0))["break_even_weekly_uses"][0, 0])
     no_use_benefit = case(churn_reduction_users=0, trainer_led_share=0, new_joins_per_year=0)
-    assert metrics(no_use_benefit)["break_even_weekly_uses"][0, 0] == np.inf
-    assert metrics(case(weekly_sessions=0))["cost_per_use"][0, 0] == np.inf
+    assert finance_core(no_use_benefit)["break_even_weekly_uses"][0, 0] == np.inf
+    assert finance_core(case(weekly_sessions=0))["cost_per_use"][0, 0] == np.inf
 
 
 def test_adoption_ramp_is_the_mean_share_of_each_year():
@@ -120,7 +116,7 @@ def test_adoption_ramp_is_the_mean_share_of_each_year():
     assert adoption_ramp(np.array(24.0), 3).tolist() == pytest.approx([0, 0.25, 0.75, 1])
     assert adoption_ramp(np.array(6.0), 2).tolist() == pytest.approx([0, 0.75, 1])
     assert adoption_ramp(np.array(0.0), 2).tolist() == pytest.approx([0, 1, 1])
-    ramped = cash_flow_items(case(adoption_months=6))["retention"][0, 0]
+    ramped = cash_flows_core(case(adoption_months=6))["retention"][0, 0]
     assert ramped.tolist() == pytest.approx([0, 450, 600, 600])
 
 
@@ -142,13 +138,6 @@ def test_irr_and_npv_match_numpy_financial():
         [npf.npv(0.07, row) for row in flows])
 
 
-def test_fill_cost_arrays_keeps_given_figures():
-    inst, maint, life = fill_cost_arrays(
-        np.array([1000.0, 1000]), np.array([np.nan, 7]), np.array([np.nan, 8]),
-        np.array([np.nan, np.nan]), np.array([False, True]), 0.05, 0.1, 10, 4)
-    assert inst.tolist() == [50, 7] and maint.tolist() == [100, 8] and life.tolist() == [10, 4]
-
-
 @st.composite
 def one_candidate(draw: st.DrawFn) -> FinanceInputs:
     money = st.floats(0, 5000)
@@ -167,16 +156,16 @@ def one_candidate(draw: st.DrawFn) -> FinanceInputs:
 @given(one_candidate(), st.floats(0.01, 5000))
 def test_a_higher_price_never_raises_npv(x: FinanceInputs, more: float):
     dearer = replace(x, price=x.price + more)
-    assert metrics(dearer)["npv"][0, 0] <= metrics(x)["npv"][0, 0] + 1e-9
+    assert finance_core(dearer)["npv"][0, 0] <= finance_core(x)["npv"][0, 0] + 1e-9
 
 
 @given(one_candidate())
 def test_zero_users_give_only_costs(x: FinanceInputs):
     x = replace(x, users=np.zeros((1, 1)), trainer_users=np.zeros((1, 1)))
-    items = cash_flow_items(x)
+    items = cash_flows_core(x)
     for benefit in ("retention", "trainer_sessions", "new_joins"):
         assert not items[benefit].any()
-    found = metrics(x)
+    found = finance_core(x)
     assert found["pv_benefits"][0, 0] == 0
     assert found["npv"][0, 0] == pytest.approx(-found["pv_costs"][0, 0])
 
@@ -184,14 +173,14 @@ def test_zero_users_give_only_costs(x: FinanceInputs):
 @given(one_candidate(), st.floats(0.01, 500))
 def test_more_sessions_never_raise_cost_per_use(x: FinanceInputs, more: float):
     busier = replace(x, weekly_sessions=x.weekly_sessions + more)
-    assert metrics(busier)["cost_per_use"][0, 0] <= metrics(x)["cost_per_use"][0, 0]
+    assert finance_core(busier)["cost_per_use"][0, 0] <= finance_core(x)["cost_per_use"][0, 0]
 
 
 @given(one_candidate())
 def test_rate_zero_is_the_plain_sum(x: FinanceInputs):
     x = replace(x, discount_rate=np.zeros((1, 1)))
     flows = net_cash_flows(x)
-    found = metrics(x)
+    found = finance_core(x)
     assert found["npv"][0, 0] == pytest.approx(flows.sum(), rel=1e-9, abs=1e-6)
     assert annuity_factor(np.array(0.0), np.array(4)) == 4
 
@@ -200,7 +189,7 @@ def test_rate_zero_is_the_plain_sum(x: FinanceInputs):
 def test_npv_equals_numpy_financial(x: FinanceInputs):
     flows = net_cash_flows(x)[0, 0]
     rate = float(x.discount_rate[0, 0])
-    assert metrics(x)["npv"][0, 0] == pytest.approx(npf.npv(rate, flows), rel=1e-9, abs=1e-6)
+    assert finance_core(x)["npv"][0, 0] == pytest.approx(npf.npv(rate, flows), rel=1e-9, abs=1e-6)
 
 
 def random_inputs(rng: np.random.Generator, draws: int, candidates: int) -> FinanceInputs:
@@ -226,11 +215,11 @@ def random_inputs(rng: np.random.Generator, draws: int, candidates: int) -> Fina
 @given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.integers(1, 4))
 def test_vectorised_core_equals_the_per_draw_loop(seed: int, draws: int, candidates: int):
     x = random_inputs(np.random.default_rng(seed), draws, candidates)
-    together = metrics(x)
+    together = finance_core(x)
     for d in range(draws):
         one = FinanceInputs(**{f.name: np.asarray(getattr(x, f.name))[[min(d, len(
             getattr(x, f.name)) - 1)]] for f in fields(FinanceInputs)})
-        alone = metrics(one)
+        alone = finance_core(one)
         for key, value in alone.items():
             np.testing.assert_allclose(together[key][d], value[0], rtol=1e-12, atol=1e-9)
 
@@ -241,22 +230,6 @@ def demo_usage(equipment: pd.DataFrame) -> pd.DataFrame:
     ids = equipment["equipment_id"]
     return pd.DataFrame({"equipment_id": ids, "regular_users": np.arange(len(ids)) * 10.0,
                          "weekly_sessions": np.arange(len(ids)) * 12.0})
-
-
-def test_demo_placeholders_are_filled_and_reported():
-    equipment = load_equipment(DEMO_DATA_DIR)
-    filled, table = fill_equipment_costs(equipment, load_assumptions(DEMO_DATA_DIR))
-    rh = filled.set_index("equipment_id").loc["reverse_hyper"]
-    assert rh["installation_cost"] == pytest.approx(0.05 * 775)
-    assert rh["annual_maintenance"] == pytest.approx(0.05 * 775)
-    assert rh["lifespan_years"] == 10
-    assert filled.set_index("equipment_id").loc["rower", "lifespan_years"] == 4
-    assert len(table) == 18  # 6 machines × 3 blank placeholders
-    assert set(table["assumption"]) == {"installation_share_of_price",
-                                        "maintenance_share_of_price", "lifespan_years_strength",
-                                        "lifespan_years_cardio"}
-    assert table.loc[0, "basis"] == "0.05 × price 775"
-    assert equipment["installation_cost"].isna().all()  # the input is not changed
 
 
 def test_summary_and_cash_flow_table_agree():

@@ -19,8 +19,9 @@ from evaluate.mcda.robustness import (
     stability_intervals,
 )
 from evaluate.mcda.scoring import weighted_sum
+from evaluate.model.prepared import model_inputs
 from evaluate.paths import DEMO_DATA_DIR
-from evaluate.reports.decision.margin import margin_tornado
+from evaluate.reports.decision.margin import margin_tornado, margin_tornado_from_inputs
 
 # Each column already spans 0..1, so min-max normalisation leaves it unchanged.
 HAND = pd.DataFrame({"c1": [1.0, 0.0, 0.5], "c2": [0.0, 1.0, 0.5], "c3": [0.5, 1.0, 0.0]},
@@ -207,6 +208,20 @@ def test_margin_tornado_on_the_demo_club(demo):
     # A fixed input (no range) does not move the margin.
     fixed = out["low_value"] == out["high_value"]
     np.testing.assert_allclose(out.loc[fixed, "swing"], 0.0, atol=1e-12)
+
+
+def test_margin_tornado_of_a_prepared_model_is_the_same(demo):
+    m, e, a = demo["members"], demo["equipment"], demo["assumptions"]
+    inputs = model_inputs(m, e, a)
+    criteria = DecisionCriteria(weights={"npv": 2.0, "weekly_uses": 1.0})
+    found = margin_tornado_from_inputs(inputs, e, criteria, normalization="vector")
+    expected = margin_tornado(m, e, a, criteria, normalization="vector")
+    pd.testing.assert_frame_equal(found, expected, check_exact=True)
+    assert found.attrs == expected.attrs
+    with pytest.raises(ValueError, match="in their order"):
+        margin_tornado_from_inputs(inputs, e.iloc[::-1])
+    with pytest.raises(ValueError, match="at least two"):
+        margin_tornado_from_inputs(inputs.select(["reverse_hyper"]), e.iloc[:1])
 
 
 def test_margin_tornado_changes_with_the_weights(demo):

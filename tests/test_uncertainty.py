@@ -13,10 +13,16 @@ from evaluate.data.equipment import load_equipment
 from evaluate.data.members import load_members
 from evaluate.mcda.robustness import rank_probabilities
 from evaluate.model.demand import forecast_usage
-from evaluate.model.finance import finance_summary
+from evaluate.model.prepared import model_inputs
 from evaluate.model.sampling import draw_assumptions, draw_range, pert_mean, stream
-from evaluate.model.uncertainty import BAND_METRICS, one_way_swings, probability_positive, simulate
-from evaluate.model.uncertainty_core import evaluate_draws, model_inputs
+from evaluate.model.uncertainty import (
+    BAND_METRICS,
+    one_way_swings,
+    one_way_swings_from_inputs,
+    probability_positive,
+    simulate,
+    simulate_from_inputs,
+)
 from evaluate.paths import DEMO_DATA_DIR
 
 DRAWS = 2_000
@@ -104,23 +110,7 @@ def test_integer_assumptions_are_rounded_and_bad_input_refused(demo):
         draw_range(stream(1, "x"), (0.0, 3.0, 2.0), 10)
 
 
-# ---------------------------------------------------------------- the vectorised model
-
-def test_most_likely_run_equals_the_deterministic_model(demo):
-    """All quantities at most likely reproduce forecast_usage + finance_summary exactly."""
-    m, e, a = demo["members"], demo["equipment"], demo["assumptions"]
-    inputs = model_inputs(m, e, a)
-    out = evaluate_draws(inputs, inputs.most_likely())
-    usage = forecast_usage(m, e, a)
-    money = finance_summary(e, usage, a, monthly_dues=inputs.monthly_dues)
-    likely = usage[usage["scenario"] == "most_likely"].set_index("equipment_id").loc[e[
-        "equipment_id"]]  # forecast_usage sorts by id
-    np.testing.assert_allclose(out["npv"][0], money["npv"], rtol=1e-12)
-    np.testing.assert_allclose(out["cost_per_use"][0], money["cost_per_use"], rtol=1e-12)
-    np.testing.assert_allclose(out["weekly_sessions"][0], likely["weekly_sessions"], rtol=1e-12)
-    swings = one_way_swings(m, e, a, "reverse_hyper")
-    assert swings.attrs["npv_most_likely"] == pytest.approx(money["npv"].iloc[0], rel=1e-12)
-
+# ---------------------------------------------------------------- the Monte Carlo
 
 def test_simulate_is_reproducible_and_seeds_differ(demo):
     args = (demo["members"], demo["equipment"], demo["assumptions"])
@@ -224,6 +214,22 @@ def test_tornado_swings_are_sorted_non_negative_and_zero_without_range(demo):
     assert by_name.loc["discount_rate", "low_value"] == a["discount_rate"].low
     with pytest.raises(ValueError, match="unknown candidate 'treadmill'"):
         one_way_swings(m, e, a, "treadmill")
+
+
+def test_a_model_prepared_once_gives_the_same_simulation_and_swings(demo):
+    """From one prepared model of every candidate: the frame versions' results, exactly."""
+    m, e, a = demo["members"], demo["equipment"], demo["assumptions"]
+    inputs = model_inputs(m, e, a)
+    once = simulate_from_inputs(inputs, draws=DRAWS, seed=7, method="triangular")
+    again = simulate(m, e, a, draws=DRAWS, seed=7, method="triangular")
+    for key, values in once.draws.items():
+        np.testing.assert_array_equal(values, again.draws[key])
+    pd.testing.assert_frame_equal(once.bands, again.bands, check_exact=True)
+    for candidate in e["equipment_id"]:
+        pd.testing.assert_frame_equal(one_way_swings_from_inputs(inputs, candidate),
+                                      one_way_swings(m, e, a, candidate), check_exact=True)
+    with pytest.raises(ValueError, match="unknown candidate 'treadmill'"):
+        one_way_swings_from_inputs(inputs, "treadmill")
 
 
 def test_each_candidate_can_have_its_own_calibration_factor(demo):

@@ -44,7 +44,7 @@ _PUBLIC = {
     "adoption_curve": "evaluate.model.demand",
     "calibrate_uptake": "evaluate.model.calibration",
     "calibrated_assumptions": "evaluate.model.calibration",
-    "fill_equipment_costs": "evaluate.model.finance",
+    "fill_equipment_costs": "evaluate.model.costs",
     "finance_summary": "evaluate.model.finance",
     "cash_flow_table": "evaluate.model.finance",
     "simulate": "evaluate.model.uncertainty",

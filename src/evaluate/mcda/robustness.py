@@ -24,8 +24,8 @@ the matrix only), which is what makes the closed form exact.
 **Rank acceptability** (SMAA-style). For each Monte Carlo draw of the decision matrix
 (:func:`evaluate.reports.decision.matrix.decision_draws`) the weighted sum ranks the
 alternatives; the share of draws giving alternative ``i`` rank ``r`` is its rank
-acceptability (ties share the ranks they span, as in :func:`rank_probabilities`). Optionally the
-weights are drawn too (:func:`sample_weights`), one weight vector per draw:
+acceptability (ties share the ranks they span, as in :func:`rank_probabilities`). Optionally
+the weights are drawn too (:func:`sample_weights`), one weight vector per draw:
 
 - ``"simplex"``: uniformly on the part of the simplex where every weight is at least
   ``(1 - spread)`` of the managers' weight, ``w' = (1 - spread) w + spread u`` with ``u``

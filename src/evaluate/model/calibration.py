@@ -33,6 +33,7 @@ from evaluate.data.assumptions import Assumption
 from evaluate.data.usage import peak_hour_utilisation, weekly_sessions
 from evaluate.model.demand import (
     NEEDS,
+    Segments,
     demand_segments,
     forecast_core,
     level_codes,
@@ -113,7 +114,8 @@ def calibrate_uptake(members: pd.DataFrame, equipment: pd.DataFrame,
                      usage: pd.DataFrame, assumptions: Mapping[str, Assumption],
                      candidate: str, checkins: pd.DataFrame | None = None, *,
                      exposure: ExposureParameters | None = None,
-                     as_of: date | str | None = None) -> Calibration:
+                     as_of: date | str | None = None,
+                     segments: Segments | None = None) -> Calibration:
     """Find the factor on the uptake assumptions that reproduces a comparable machine's use.
 
     Parameters
@@ -126,6 +128,10 @@ def calibrate_uptake(members: pd.DataFrame, equipment: pd.DataFrame,
         Default :meth:`ExposureParameters.load` with ``assumptions``.
     as_of
         Date of the roster's ages and active status; default its latest date.
+    segments
+        The roster already aggregated on ``as_of`` under ``exposure``
+        (:func:`~evaluate.model.demand.demand_segments`, e.g. a prepared model's), so as not
+        to aggregate it again; default: aggregated here.
 
     Returns
     -------
@@ -142,7 +148,8 @@ def calibrate_uptake(members: pd.DataFrame, equipment: pd.DataFrame,
         return Calibration(1.0, None, f"no owned machine comparable to {candidate} in the "
                            "usage log: uptakes are the documented assumptions", table)
     machine, similarity = match
-    segments = demand_segments(members, exposure, as_of=as_of)
+    if segments is None:
+        segments = demand_segments(members, exposure, as_of=as_of)
     peak = peak_share(checkins, assumptions)
     rows = equipment.set_index("equipment_id").loc[[machine, candidate]]
     # Fixed for every step of the bisection: built once (rebuilding the relevance levels each

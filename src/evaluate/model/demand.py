@@ -31,18 +31,20 @@ sessions are ``u × Σ_i min(s, v_i)``, so the club total never exceeds its memb
 **Adoption** ramps linearly from 0 to the full level over ``adoption_months`` (month ``t``
 gets the average of the ramp over that month: :func:`ramp_factor`). **Peak load**: the busiest
 hour of the week carries ``peak_share`` of the week's sessions, measured from the check-in log
-(:func:`evaluate.data.checkins.hourly_profile`: the busiest hour's share of weekly check-ins) or,
-without a log, the assumption ``peak_hour_share``; the queue is M/M/c (:mod:`evaluate.model.queueing`)
-with ``c = units × stations``.
+(:func:`evaluate.data.checkins.hourly_profile`: the busiest hour's share of weekly check-ins)
+or, without a log, the assumption ``peak_hour_share``; the queue is M/M/c
+(:mod:`evaluate.model.queueing`) with ``c = units × stations``.
 
-Numeric cores take arrays with a leading draws axis: parameters of shape ``(draws,)`` give
-results ``(draws, candidates)``, computed through segment moments so the work is
-``O(draws × (segments + candidates))``. Wrappers take DataFrames and return tidy frames.
+The array functions (the pieces of the forecast, and :func:`forecast_core`, the array
+function of :func:`forecast_usage`) take numpy arrays without validation and broadcast, so a
+Monte Carlo passes parameters of shape ``(draws,)`` and gets ``(draws, candidates)`` back in
+one call, computed through segment moments so the work is ``O(draws × (segments +
+candidates))``. The wrappers beside them take DataFrames and return tidy frames.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -52,16 +54,6 @@ import pandas as pd
 from evaluate.data.assumptions import Assumption
 from evaluate.data.checkins import CheckinProfile, hourly_profile
 from evaluate.data.members import MAX_VISITS_PER_WEEK, SEXES
-from evaluate.model.demand_core import (
-    NEEDS,
-    VISIT_GRID,
-    capped_visits,
-    expected_total,
-    ramp_factor,
-    relevance_rates,
-    user_probability,
-    visit_curves,
-)
 from evaluate.model.exposure import SCENARIOS, ExposureParameters, back_pain_core, base_rate_table
 from evaluate.model.queueing import peak_queue
 from evaluate.model.segments import (
@@ -74,13 +66,7 @@ from evaluate.model.segments import (
     segment_index,
 )
 
-__all__ = [  # the array cores are re-exported so the model reads from one module
-    "DRAWN", "LEVELS", "NEEDS", "VISIT_GRID", "PeakShare", "Segments", "adoption_curve",
-    "capped_visits", "demand_segments", "expected_total", "forecast_core", "forecast_usage",
-    "level_codes", "peak_share", "ramp_factor", "relevance_levels", "relevance_rates",
-    "scenario_params", "user_probability", "visit_curves",
-]
-
+NEEDS = ("back_care", "posterior_chain", "general_fitness")
 LEVELS = ("high", "medium", "low")  # codes 0, 1, 2
 POSTERIOR_CHAIN_MUSCLES = ("erector_spinae", "gluteus_maximus", "hamstrings")
 POSTERIOR_CHAIN_GOALS = ("strength", "sport")
@@ -90,11 +76,119 @@ GENERAL_HIGH_MUSCLES = 5  # muscle groups from which a strength machine is of ge
 DRAWN = ("uptake_back_care", "uptake_posterior_chain", "uptake_general_fitness",
          "relevance_weight_medium", "relevance_weight_low", "sessions_per_user_week",
          "peak_hour_share", "odds_ratio", "desk_share", "uptake_factor")
+VISIT_GRID = np.linspace(0.0, MAX_VISITS_PER_WEEK, 281)  # visits/week, steps of 0.05
+
+
+# ---------------------------------------------------------------- array cores (no validation)
+
+def user_probability(back_pain: np.ndarray, posterior_need: np.ndarray, rate_back: np.ndarray,
+                     rate_posterior: np.ndarray, rate_general: np.ndarray) -> np.ndarray:
+    """Probability (0-1) that a member becomes a regular user: ``1 - Π (1 - need × rate)``.
+
+    All arguments broadcast: e.g. ``back_pain`` ``(draws, 1, segments)``, ``posterior_need``
+    ``(segments,)`` (0-1), rates ``(draws, candidates, 1)`` (fractions).
+    """
+    return 1.0 - ((1.0 - np.asarray(back_pain) * rate_back)
+                  * (1.0 - np.asarray(posterior_need) * rate_posterior) * (1.0 - rate_general))
+
+
+def expected_total(weight: np.ndarray, back_pain: np.ndarray, posterior_need: np.ndarray,
+                   rate_back: np.ndarray, rate_posterior: np.ndarray,
+                   rate_general: np.ndarray) -> np.ndarray:
+    """``Σ_s weight_s × user_probability_s`` without forming draws × candidates × segments.
+
+    ``weight`` and ``back_pain`` are ``(draws, segments)`` or ``(segments,)``;
+    ``posterior_need`` ``(segments,)``; the rates ``(draws, candidates)``. The product expands
+    into four segment moments, each ``(draws,)``. With ``weight`` = members it gives expected
+    regular users; with ``weight`` = capped visits (:func:`capped_visits`), weekly sessions.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(draws, candidates)``, in the unit of ``weight``.
+    """
+    w = np.asarray(weight, dtype=float)
+    p = np.asarray(back_pain, dtype=float)
+    q = np.asarray(posterior_need, dtype=float)
+    m0, m1 = w.sum(-1), (w * q).sum(-1)
+    m2, m3 = (w * p).sum(-1), (w * p * q).sum(-1)
+    m0, m1, m2, m3 = (np.asarray(m)[..., None] for m in (m0, m1, m2, m3))
+    return m0 - (1.0 - rate_general) * (m0 - rate_posterior * m1
+                                        - rate_back * (m2 - rate_posterior * m3))
+
+
+def visit_curves(visits: np.ndarray, segment: np.ndarray, n_segments: int,
+                 grid: np.ndarray = VISIT_GRID) -> np.ndarray:
+    """``Σ_{i in s} min(x, v_i)`` per segment at each grid point ``x``: shape ``(segments, grid)``.
+
+    Exact at the grid points for any visits; ``visits`` in visits/week, no NaN.
+    """
+    position = np.searchsorted(grid, visits, side="right")  # grid points <= v_i
+    size = n_segments * (len(grid) + 1)
+    cell = segment * (len(grid) + 1) + position
+    count = np.bincount(cell, minlength=size).reshape(n_segments, -1)
+    total = np.bincount(cell, weights=visits, minlength=size).reshape(n_segments, -1)
+    below_count = np.cumsum(count, axis=1)[:, :-1]  # members with v_i < x_g
+    below_total = np.cumsum(total, axis=1)[:, :-1]
+    members = count.sum(axis=1, keepdims=True)
+    return below_total + grid[None, :] * (members - below_count)
+
+
+def capped_visits(curves: np.ndarray, sessions_per_user: np.ndarray | float,
+                  grid: np.ndarray = VISIT_GRID) -> np.ndarray:
+    """Interpolate :func:`visit_curves` at ``sessions_per_user`` (shape ``(draws,)``).
+
+    Returns ``(draws, segments)``: each segment's sessions a week if every member were a
+    regular user, each capped at their own visits (sessions/week).
+    """
+    x = np.clip(np.atleast_1d(np.asarray(sessions_per_user, dtype=float)), grid[0], grid[-1])
+    upper = np.clip(np.searchsorted(grid, x, side="left"), 1, len(grid) - 1)
+    fraction = (x - grid[upper - 1]) / (grid[upper] - grid[upper - 1])
+    return (curves[:, upper - 1] * (1.0 - fraction) + curves[:, upper] * fraction).T
+
+
+def ramp_factor(month: np.ndarray, adoption_months: np.ndarray | float) -> np.ndarray:
+    """Share of full uptake reached on average during month ``t`` (1 = the first month).
+
+    The ramp ``min(1, τ / A)`` over months ``τ`` is averaged over ``[t - 1, t]``; ``A = 0``
+    means full uptake at once. E.g. ``A = 3``: 1/6, 1/2, 5/6, then 1. Broadcasts.
+    """
+    t = np.asarray(month, dtype=float)
+    a = np.asarray(adoption_months, dtype=float)
+
+    def area(tau: np.ndarray) -> np.ndarray:  # ∫_0^tau min(1, x / A) dx
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inside = tau**2 / (2.0 * a)
+        return np.where(tau <= a, inside, tau - a / 2.0)
+
+    return np.where(a > 0, area(t) - area(t - 1.0), 1.0)
+
+
+def relevance_rates(levels: np.ndarray, params: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Uptake rate per draw, candidate and need: ``uptake_<need> × weight(level)``, (D, C, 3).
+
+    ``levels`` are codes into :data:`LEVELS`, shape ``(candidates, needs)``; ``params`` holds
+    arrays ``(draws,)`` named as in :data:`DRAWN`. Uptakes are scaled by ``uptake_factor``
+    (calibration; ``(draws,)`` for one factor on every candidate, or ``(draws, candidates)``
+    for a factor per candidate) and capped at 1.
+    """
+    ones = np.ones_like(np.asarray(params["relevance_weight_medium"], dtype=float))
+    weight = np.stack([ones, params["relevance_weight_medium"], params["relevance_weight_low"]],
+                      axis=-1)  # (D, 3 levels)
+    uptake = np.stack([params[f"uptake_{need}"] for need in NEEDS], axis=-1)  # (D, 3 needs)
+    factor = np.asarray(params["uptake_factor"], dtype=float)
+    factor = factor[:, None, None] if factor.ndim == 1 else factor[:, :, None]  # (D, 1|C, 1)
+    uptake = np.minimum(1.0, uptake[:, None, :] * factor)  # (D, 1|C, needs)
+    by_level = weight[:, levels]  # (D, C, needs)
+    return uptake * by_level
+
+
+# ---------------------------------------------------------------- segments and the forecast core
 
 
 @dataclass(frozen=True)
 class Segments:
-    """Demand segments as arrays, in :func:`evaluate.model.segments.segment_index` order (with goal).
+    """Demand segments as arrays, in the order of :func:`evaluate.model.segments.segment_index`.
 
     ``table`` has one row per segment (``age_band``, ``sex``, ``activity``, ``training_goal``,
     ``members``, ``posterior_need``); ``base`` is the base prevalence (0-1) per segment
@@ -320,10 +414,28 @@ def forecast_usage(members: pd.DataFrame, equipment: pd.DataFrame,
     levels = level_codes(equipment)
     if isinstance(uptake_factor, Mapping):
         uptake_factor = np.array([float(uptake_factor.get(i, 1.0)) for i in ids])
+    scenarios = [scenario_params(assumptions, exposure, peak, scenario, uptake_factor)
+                 for scenario in SCENARIOS]
+    return forecast_frame(segments, peak, ids, levels, minutes, servers, scenarios)
+
+
+def forecast_frame(segments: Segments, peak: PeakShare, equipment_ids: Sequence[str],
+                   levels: np.ndarray, session_minutes: np.ndarray, servers: np.ndarray,
+                   scenarios: Sequence[Mapping[str, np.ndarray]]) -> pd.DataFrame:
+    """:func:`forecast_usage`'s frame from the roster's segments and each scenario's parameters.
+
+    ``scenarios`` holds the parameters of the low, most-likely and high scenario, one draw
+    each (as :func:`scenario_params` gives them); each runs on its own base prevalence
+    (``segments.base``). The other arguments as for :func:`forecast_core`; ``peak`` gives the
+    frame's ``peak_share`` and its ``attrs``. Shared by :func:`forecast_usage` and the
+    prepared model (:func:`evaluate.model.prepared.forecast_from_inputs`), so both give the
+    same frame.
+    """
+    ids = np.asarray(equipment_ids, dtype=object)
     parts = []
-    for k, scenario in enumerate(SCENARIOS):
-        params = scenario_params(assumptions, exposure, peak, scenario, uptake_factor)
-        result = forecast_core(segments, levels, minutes, servers, params, segments.base[k])
+    for k, (scenario, params) in enumerate(zip(SCENARIOS, scenarios, strict=True)):
+        result = forecast_core(segments, levels, session_minutes, servers, params,
+                               segments.base[k])
         parts.append(pd.DataFrame({"equipment_id": ids, "scenario": scenario,
                                    **{key: value[0] for key, value in result.items()},
                                    "peak_share": peak.value[k], "servers": servers}))

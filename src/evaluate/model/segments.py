@@ -54,7 +54,8 @@ def as_of_day(members: pd.DataFrame, as_of: date | str | None = None) -> pd.Time
 def active_mask(members: pd.DataFrame, day: pd.Timestamp) -> np.ndarray:
     """Members active on ``day``: joined by then, and active, or cancelled after it.
 
-    The same rule as :func:`evaluate.reports.member_profile.select_members` with ``status="active"``.
+    The same rule as :func:`evaluate.reports.member_profile.select_members` with
+    ``status="active"``.
     """
     joined = members["join_date"].to_numpy() <= day.to_datetime64()
     status = members["status"]  # compared as a Series: a categorical compares its codes

@@ -2,10 +2,11 @@
 
 DESIGN.md, "The model", point 5. Every uncertain quantity (each assumption with
 ``low < high``, the published back-pain prevalence within its interval, each candidate's
-price range; see :mod:`evaluate.model.uncertainty_core`) is drawn independently from Beta-PERT
-(λ = 4) or triangular, each from its own stream of one seed (:mod:`evaluate.model.sampling`), so the
-same seed gives the same numbers and adding a candidate changes no other draw. The model then
-runs once, vectorised over draws × candidates (:func:`evaluate.model.uncertainty_core.evaluate_draws`).
+price range; see :mod:`evaluate.model.prepared`) is drawn independently from Beta-PERT
+(λ = 4) or triangular, each from its own stream of one seed (:mod:`evaluate.model.sampling`),
+so the same seed gives the same numbers and adding a candidate changes no other draw. The
+model then runs once, vectorised over draws × candidates
+(:func:`evaluate.model.prepared.model_core`).
 
 Results (:class:`SimulationResult`) are tidy frames:
 
@@ -37,10 +38,10 @@ import pandas as pd
 
 from evaluate.data.assumptions import Assumption
 from evaluate.model.calibration import Calibrations
-from evaluate.model.demand_core import ramp_factor
+from evaluate.model.demand import ramp_factor
 from evaluate.model.exposure import ExposureParameters
+from evaluate.model.prepared import PRICE_PREFIX, ModelInputs, model_core, model_inputs
 from evaluate.model.sampling import Method, draw_assumptions
-from evaluate.model.uncertainty_core import PRICE_PREFIX, evaluate_draws, model_inputs
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 20_261_124
@@ -62,7 +63,7 @@ BAND_METRICS: dict[str, str] = {
 class SimulationResult:
     """A Monte Carlo's outcome (see the module docstring for each frame's columns).
 
-    ``draws`` maps each output of :func:`~evaluate.model.uncertainty_core.evaluate_draws` to an
+    ``draws`` maps each output of :func:`~evaluate.model.prepared.model_core` to an
     array ``(n_draws, candidates)``; ``inputs`` each drawn quantity to ``(n_draws, 1)``;
     ``ranges`` and ``units`` each quantity's ``(low, most_likely, high)`` and unit.
     """
@@ -130,7 +131,7 @@ def simulate(members: pd.DataFrame, equipment: pd.DataFrame,
     method
         ``"pert"`` (Beta-PERT, λ = 4, the default) or ``"triangular"``.
     calibration, exposure, monthly_dues, annual_churn, as_of
-        As for :func:`evaluate.model.uncertainty_core.model_inputs`: a calibration factor on the
+        As for :func:`evaluate.model.prepared.model_inputs`: a calibration factor on the
         uptakes, the exposure parameters, the dues (currency/month, default the active
         members' mean), the club's measured churn (fraction/year, fixed; default drawn from
         ``baseline_annual_churn``), the roster's date.
@@ -143,8 +144,18 @@ def simulate(members: pd.DataFrame, equipment: pd.DataFrame,
     inputs = model_inputs(members, equipment, assumptions, checkins=checkins,
                           calibration=calibration, exposure=exposure,
                           monthly_dues=monthly_dues, annual_churn=annual_churn, as_of=as_of)
+    return simulate_from_inputs(inputs, draws=draws, seed=seed, method=method)
+
+
+def simulate_from_inputs(inputs: ModelInputs, *, draws: int = DEFAULT_DRAWS,
+                         seed: int = DEFAULT_SEED, method: Method = "pert") -> SimulationResult:
+    """:func:`simulate` on a model prepared once (:func:`evaluate.model.prepared.model_inputs`).
+
+    ``draws``, ``seed`` and ``method`` as for :func:`simulate`; the same inputs and seed give
+    the same arrays.
+    """
     drawn = draw_assumptions(inputs.ranges, draws, seed, method)
-    outputs = evaluate_draws(inputs, drawn)
+    outputs = model_core(inputs, drawn)
     ids = inputs.equipment_ids
     summary = pd.DataFrame({"equipment_id": list(ids),
                             "p_npv_positive": probability_positive(outputs["npv"]),
@@ -176,7 +187,7 @@ annual_churn, as_of
     candidate
         The ``equipment_id`` to analyse.
     output
-        Which output of :func:`~evaluate.model.uncertainty_core.evaluate_draws` to swing; the
+        Which output of :func:`~evaluate.model.prepared.model_core` to swing; the
         column names keep ``npv`` whatever it is.
 
     Returns
@@ -200,8 +211,20 @@ annual_churn, as_of
     inputs = model_inputs(members, chosen.reset_index(drop=True), assumptions,
                           checkins=checkins, calibration=calibration, exposure=exposure,
                           monthly_dues=monthly_dues, annual_churn=annual_churn, as_of=as_of)
+    return one_way_swings_from_inputs(inputs, candidate, output=output)
+
+
+def one_way_swings_from_inputs(inputs: ModelInputs, candidate: str, *,
+                               output: str = "npv") -> pd.DataFrame:
+    """:func:`one_way_swings` on a model prepared once, for one of its candidates.
+
+    The quantities swung are ``candidate``'s alone (:meth:`ModelInputs.select`: the other
+    candidates' prices do not appear). Raises ``ValueError`` if ``candidate`` is not one of
+    the prepared candidates.
+    """
+    inputs = inputs.select([candidate])
     names, values = inputs.one_way()
-    result = evaluate_draws(inputs, values)[output][:, 0]
+    result = model_core(inputs, values)[output][:, 0]
     at_low, at_high = result[1::2], result[2::2]
     frame = pd.DataFrame({
         "assumption": ["price" if n.startswith(PRICE_PREFIX) else n for n in names],

@@ -19,15 +19,17 @@ members: the 2 others).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from evaluate.data.assumptions import Assumption
-from evaluate.model.demand import POSTERIOR_CHAIN_GOALS, forecast_usage
+from evaluate.model.demand import POSTERIOR_CHAIN_GOALS, demand_segments, forecast_usage
 from evaluate.model.exposure import ExposureParameters, back_pain_probability
+from evaluate.model.prepared import ModelInputs, forecast_from_inputs
 from evaluate.model.segments import active_mask, as_of_day
 from evaluate.reports.privacy import MIN_GROUP_SIZE, SUPPRESSED, shown_split
 
@@ -77,8 +79,46 @@ def audience_table(members: pd.DataFrame, assumptions: Mapping[str, Assumption],
         ``suppressed``.
     """
     exposure = exposure or ExposureParameters.load(assumptions)
-    masks = group_masks(members, as_of)
-    probability = back_pain_probability(members, exposure, as_of=as_of).to_numpy(float)
+    day = as_of_day(members, as_of)
+
+    def forecast(group: str, mask: np.ndarray) -> pd.DataFrame:
+        return forecast_usage(members.loc[mask], candidate, assumptions, checkins,
+                              exposure=exposure, uptake_factor=uptake_factor, as_of=day)
+
+    return _audience(members, exposure, day, None if candidate is None else forecast,
+                     min_group_size)
+
+
+def audience_from_inputs(members: pd.DataFrame, inputs: ModelInputs, *,
+                         min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
+    """:func:`audience_table` for a candidate's model prepared once on ``members``.
+
+    ``inputs`` is :func:`evaluate.model.prepared.model_inputs` for these members and one
+    candidate (e.g. a decision's, :meth:`~evaluate.model.prepared.ModelInputs.select`-ed):
+    its roster date, exposure, peak-hour share and calibration serve every group, and its
+    segments the whole club; only the smaller groups are aggregated on their own. Raises
+    ``ValueError`` when ``inputs`` holds more than one candidate.
+    """
+    if len(inputs.equipment_ids) != 1:
+        raise ValueError("the audience is one candidate's: select it from the prepared model, "
+                         f"not {', '.join(inputs.equipment_ids)}")
+    day = inputs.as_of
+
+    def forecast(group: str, mask: np.ndarray) -> pd.DataFrame:
+        if group == GROUPS[0]:
+            return forecast_from_inputs(inputs)
+        segments = demand_segments(members.loc[mask], inputs.exposure, as_of=day)
+        return forecast_from_inputs(replace(inputs, segments=segments))
+
+    return _audience(members, inputs.exposure, day, forecast, min_group_size)
+
+
+def _audience(members: pd.DataFrame, exposure: ExposureParameters, day: pd.Timestamp,
+              forecast: Callable[[str, np.ndarray], pd.DataFrame] | None,
+              min_group_size: int) -> pd.DataFrame:
+    """The table of :func:`audience_table`; ``forecast(group, mask)`` forecasts one group."""
+    masks = group_masks(members, day)
+    probability = back_pain_probability(members, exposure, as_of=day).to_numpy(float)
     total = int(masks[GROUPS[0]].sum())
     rows = []
     for group, mask in masks.items():
@@ -86,13 +126,11 @@ def audience_table(members: pd.DataFrame, assumptions: Mapping[str, Assumption],
         hidden = count < min_group_size or not shown_split(count, total, min_group_size)
         row = {"group": group, "members": np.nan if hidden else count,
                "with_back_pain": np.nan if hidden else float(probability[mask].sum())}
-        if candidate is not None:
+        if forecast is not None:
             users = (np.nan, np.nan)
             if not hidden:
-                forecast = forecast_usage(members.loc[mask], candidate, assumptions, checkins,
-                                          exposure=exposure, uptake_factor=uptake_factor,
-                                          as_of=as_of)
-                likely = forecast[forecast["scenario"].astype(str) == "most_likely"].iloc[0]
+                found = forecast(group, mask)
+                likely = found[found["scenario"].astype(str) == "most_likely"].iloc[0]
                 users = (float(likely["regular_users"]), float(likely["back_pain_users"]))
             row.update(users=users[0], users_with_back_pain=users[1])
         row[SUPPRESSED] = hidden

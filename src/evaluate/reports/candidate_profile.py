@@ -18,13 +18,19 @@ import pandas as pd
 from evaluate.data.club_data import ClubData, load_club_data
 from evaluate.data.equipment import ID, placeholder_figures
 from evaluate.model.calibration import Calibration
-from evaluate.model.demand import adoption_curve, forecast_usage, relevance_levels
+from evaluate.model.costs import fill_equipment_costs
+from evaluate.model.demand import adoption_curve, relevance_levels
 from evaluate.model.exposure import ExposureParameters
-from evaluate.model.finance import fill_equipment_costs, finance_summary
-from evaluate.model.uncertainty import SimulationResult, adoption_band, one_way_swings, simulate
-from evaluate.model.uncertainty_core import model_inputs
+from evaluate.model.finance import finance_summary
+from evaluate.model.prepared import forecast_from_inputs, model_inputs
+from evaluate.model.uncertainty import (
+    SimulationResult,
+    adoption_band,
+    one_way_swings_from_inputs,
+    simulate_from_inputs,
+)
 from evaluate.reports import formatting
-from evaluate.reports.audience import audience_table
+from evaluate.reports.audience import audience_from_inputs
 from evaluate.reports.decision.analysis import candidate_calibrations, select_candidates
 from evaluate.reports.formatting import (
     DISCLAIMER,
@@ -54,15 +60,15 @@ class CandidateAnalysis:
     params: CandidateProfileParams
     currency: str
     machine: pd.Series                # the catalogue row, blank costs filled
-    cost_fills: pd.DataFrame          # finance.fill_equipment_costs for this machine
+    cost_fills: pd.DataFrame          # costs.fill_equipment_costs for this machine
     calibration: Calibration | None
-    audience: pd.DataFrame            # audience.audience_table with the machine's users
+    audience: pd.DataFrame            # audience.audience_from_inputs, the machine's users
     relevance: pd.DataFrame           # demand.relevance_levels for this machine
-    forecast: pd.DataFrame            # demand.forecast_usage (low / most likely / high)
+    forecast: pd.DataFrame            # prepared.forecast_from_inputs (low / most likely / high)
     adoption: pd.DataFrame            # uncertainty.adoption_band (line: most likely)
     finance: pd.Series                # finance.finance_summary row (most likely)
     simulation: SimulationResult
-    npv_tornado: pd.DataFrame         # uncertainty.one_way_swings
+    npv_tornado: pd.DataFrame         # uncertainty.one_way_swings_from_inputs
 
     @property
     def equipment_id(self) -> str:
@@ -92,24 +98,20 @@ def analyse_candidate(params: CandidateProfileParams, data: ClubData | None = No
     chosen = select_candidates(data.equipment, [params.equipment_id], parameter="equipment_id")
     filled, fills = fill_equipment_costs(chosen, data.assumptions)
     exposure = ExposureParameters.load(data.assumptions)
-    calibrations = (candidate_calibrations(data, filled, exposure=exposure, as_of=as_of)
+    # Prepared once, as in the decision: every step below reads this model.
+    model = model_inputs(data.members, filled, data.assumptions, checkins=data.checkins,
+                         exposure=exposure, as_of=as_of)
+    calibrations = (candidate_calibrations(data, filled, exposure=exposure, as_of=as_of,
+                                           segments=model.segments)
                     if params.calibrate else {})
     calibration = calibrations.get(params.equipment_id)
-    factor = calibration.factor if calibration else 1.0
-    forecast = forecast_usage(data.members, filled, data.assumptions, data.checkins,
-                              exposure=exposure, uptake_factor=factor, as_of=as_of)
-    dues = model_inputs(data.members, filled, data.assumptions, exposure=exposure,
-                        as_of=as_of).monthly_dues
-    money_row = finance_summary(filled, forecast, data.assumptions, monthly_dues=dues)
-    model = {"checkins": data.checkins, "calibration": calibration, "exposure": exposure,
-             "monthly_dues": dues, "as_of": as_of}
-    simulation = simulate(data.members, filled, data.assumptions, draws=params.draws,
-                          seed=params.seed, **model)
-    swings = one_way_swings(data.members, filled, data.assumptions, params.equipment_id,
-                            **model)
-    audience = audience_table(data.members, data.assumptions, filled, checkins=data.checkins,
-                              exposure=exposure, uptake_factor=factor, as_of=as_of,
-                              min_group_size=params.min_group_size)
+    model = model.calibrated(calibration)
+    forecast = forecast_from_inputs(model)
+    money_row = finance_summary(filled, forecast, data.assumptions,
+                                monthly_dues=model.monthly_dues)
+    simulation = simulate_from_inputs(model, draws=params.draws, seed=params.seed)
+    swings = one_way_swings_from_inputs(model, params.equipment_id)
+    audience = audience_from_inputs(data.members, model, min_group_size=params.min_group_size)
     return CandidateAnalysis(
         data=data, params=params, currency=params.currency or data.club.currency,
         machine=filled.iloc[0], cost_fills=fills, calibration=calibration,

@@ -6,7 +6,9 @@ the club's data (:func:`load_club_data`), the candidates (:func:`select_candidat
 candidate's calibration on a comparable owned machine (:func:`candidate_calibrations`), the
 usage and money model at the most-likely values and in the Monte Carlo, the multi-criteria
 score with each criterion's contribution, and the robustness of the top choice
-(:func:`analyse_decision`, returning a :class:`DecisionAnalysis`). Notebooks call this and
+(:func:`analyse_decision`, returning a :class:`DecisionAnalysis`). The model is prepared once
+per decision (:func:`evaluate.model.prepared.model_inputs`: the roster segmented, every range
+resolved) and every step reads that one object. Notebooks call this and
 display the result; nothing here prints or draws.
 
 Choices made here, and said in the report:
@@ -41,13 +43,19 @@ from evaluate.mcda.portfolio import best_portfolios, value_for_money
 from evaluate.mcda.robustness import rank_acceptability, stability_intervals
 from evaluate.mcda.scoring import contributions, topsis, weighted_sum
 from evaluate.model.calibration import Calibration, calibrate_uptake, comparable_machine
-from evaluate.model.demand import adoption_curve, forecast_usage
+from evaluate.model.costs import fill_equipment_costs
+from evaluate.model.demand import Segments, adoption_curve
 from evaluate.model.exposure import ExposureParameters
-from evaluate.model.finance import fill_equipment_costs, finance_summary
-from evaluate.model.uncertainty import SimulationResult, adoption_band, one_way_swings, simulate
-from evaluate.model.uncertainty_core import model_inputs
-from evaluate.reports.audience import audience_table
-from evaluate.reports.decision.margin import margin_tornado
+from evaluate.model.finance import finance_summary
+from evaluate.model.prepared import forecast_from_inputs, model_inputs
+from evaluate.model.uncertainty import (
+    SimulationResult,
+    adoption_band,
+    one_way_swings_from_inputs,
+    simulate_from_inputs,
+)
+from evaluate.reports.audience import audience_from_inputs
+from evaluate.reports.decision.margin import margin_tornado_from_inputs
 from evaluate.reports.decision.matrix import decision_draws, decision_matrix
 from evaluate.reports.notebook_params import DecisionReportParams
 
@@ -86,12 +94,15 @@ def select_candidates(equipment: pd.DataFrame, candidates: Sequence[str] = (), *
 
 def candidate_calibrations(data: ClubData, candidates: pd.DataFrame, *,
                            exposure: ExposureParameters | None = None,
-                           as_of: str | None = None) -> dict[str, Calibration]:
+                           as_of: str | None = None,
+                           segments: Segments | None = None) -> dict[str, Calibration]:
     """Each not-yet-owned candidate's calibration on its comparable owned machine's log.
 
     Only candidates with a comparable machine in the usage log appear (the others keep the
     documented uptakes); none without a usage log. See the module docstring for why owned
-    machines are not calibrated on themselves.
+    machines are not calibrated on themselves. ``segments``: the roster already aggregated
+    on ``as_of`` (a prepared model's), passed to
+    :func:`~evaluate.model.calibration.calibrate_uptake`.
     """
     if data.usage is None or data.usage.empty:
         return {}
@@ -104,7 +115,7 @@ def candidate_calibrations(data: ClubData, candidates: pd.DataFrame, *,
             continue
         found[candidate] = calibrate_uptake(data.members, data.equipment, data.usage,
                                             data.assumptions, candidate, data.checkins,
-                                            exposure=exposure, as_of=as_of)
+                                            exposure=exposure, as_of=as_of, segments=segments)
     return found
 
 
@@ -120,12 +131,12 @@ class DecisionAnalysis:
     params: DecisionReportParams
     currency: str
     candidates: pd.DataFrame          # the candidates' catalogue rows, costs filled
-    cost_fills: pd.DataFrame          # finance.fill_equipment_costs: figures from assumptions
+    cost_fills: pd.DataFrame          # costs.fill_equipment_costs: figures from assumptions
     names: dict[str, str]
     criteria: DecisionCriteria
     weights: pd.Series                # normalised, by criterion
     calibrations: dict[str, Calibration]
-    forecast: pd.DataFrame            # demand.forecast_usage (low / most likely / high)
+    forecast: pd.DataFrame            # prepared.forecast_from_inputs (low / most likely / high)
     adoption: pd.DataFrame            # uncertainty.adoption_band (line: most likely)
     finance: pd.DataFrame             # finance.finance_summary (most likely)
     simulation: SimulationResult
@@ -135,12 +146,12 @@ class DecisionAnalysis:
     contributions: pd.DataFrame       # scoring.contributions
     acceptability: pd.DataFrame       # robustness.rank_acceptability
     stability: pd.DataFrame           # robustness.stability_intervals
-    npv_tornado: pd.DataFrame         # uncertainty.one_way_swings of the winner's NPV
-    margin_tornado: pd.DataFrame      # margin.margin_tornado
+    npv_tornado: pd.DataFrame         # uncertainty.one_way_swings_from_inputs, the winner's NPV
+    margin_tornado: pd.DataFrame      # margin.margin_tornado_from_inputs
     value_for_money: pd.DataFrame     # portfolio.value_for_money on COST_LABEL's cost
     portfolios: pd.DataFrame          # portfolio.best_portfolios
     ranking: pd.DataFrame             # :func:`ranking_table`
-    audience: pd.DataFrame            # audience.audience_table for the recommendation
+    audience: pd.DataFrame            # audience.audience_from_inputs for the recommendation
 
     @property
     def recommendation(self) -> str:
@@ -212,19 +223,19 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
                          "'candidates' (empty = every machine in equipment.csv)")
     candidates, fills = fill_equipment_costs(chosen, data.assumptions)
     exposure = ExposureParameters.load(data.assumptions)
-    calibrations = (candidate_calibrations(data, candidates, exposure=exposure, as_of=as_of)
+    # The model prepared once: the roster segmented, the peak share and every range. The
+    # forecast, the money, the Monte Carlo, both tornadoes and the audience all read it, so
+    # the most-likely run and the draws agree (the same dues, segments and calibration).
+    model = model_inputs(data.members, candidates, data.assumptions, checkins=data.checkins,
+                         exposure=exposure, as_of=as_of)
+    calibrations = (candidate_calibrations(data, candidates, exposure=exposure, as_of=as_of,
+                                           segments=model.segments)
                     if params.calibrate else {})
-    factors = {i: c.factor for i, c in calibrations.items()}
-    forecast = forecast_usage(data.members, candidates, data.assumptions, data.checkins,
-                              exposure=exposure, uptake_factor=factors, as_of=as_of)
-    # The same dues the Monte Carlo uses, so the most-likely run and the draws agree.
-    dues = model_inputs(data.members, candidates.iloc[:1], data.assumptions,
-                        exposure=exposure, as_of=as_of).monthly_dues
-    finance = finance_summary(candidates, forecast, data.assumptions, monthly_dues=dues)
-    model = {"checkins": data.checkins, "calibration": calibrations or None,
-             "exposure": exposure, "monthly_dues": dues, "as_of": as_of}
-    simulation = simulate(data.members, candidates, data.assumptions, draws=params.draws,
-                          seed=params.seed, **model)
+    model = model.calibrated(calibrations or None)
+    forecast = forecast_from_inputs(model)
+    finance = finance_summary(candidates, forecast, data.assumptions,
+                              monthly_dues=model.monthly_dues)
+    simulation = simulate_from_inputs(model, draws=params.draws, seed=params.seed)
 
     criteria = params.criteria
     weights = criteria.resolved_weights()
@@ -246,9 +257,8 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
                             forecast, finance, candidates)
     winner = str(ranking.index[0])
     stability = stability_intervals(matrix, weights.to_dict(), directions, **scale)
-    npv_swings = one_way_swings(data.members, candidates, data.assumptions, winner, **model)
-    margin = margin_tornado(data.members, candidates, data.assumptions, criteria,
-                            **model, **scale)
+    npv_swings = one_way_swings_from_inputs(model, winner)
+    margin = margin_tornado_from_inputs(model, candidates, criteria, **scale)
     costs = ranking["up_front"]
     vfm = value_for_money(scores, costs)
     options = pd.DataFrame({"score": scores, "npv": ranking["npv"].reindex(ids),
@@ -257,10 +267,8 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
     portfolios = best_portfolios(options, budget=params.budget,
                                  free_floor_m2=params.free_floor_m2,
                                  objective=params.portfolio_objective)
-    audience = audience_table(data.members, data.assumptions,
-                              candidates[candidates[ID] == winner], checkins=data.checkins,
-                              exposure=exposure, uptake_factor=factors.get(winner, 1.0),
-                              as_of=as_of, min_group_size=params.min_group_size)
+    audience = audience_from_inputs(data.members, model.select([winner]),
+                                    min_group_size=params.min_group_size)
     return DecisionAnalysis(
         data=data, params=params, currency=params.currency or data.club.currency,
         candidates=candidates, cost_fills=fills,

@@ -16,12 +16,13 @@ import numpy as np
 import pandas as pd
 
 from evaluate.data.assumptions import Assumption
+from evaluate.data.equipment import ID
 from evaluate.mcda.criteria import DecisionCriteria
 from evaluate.mcda.normalization import signs_and_bounds
 from evaluate.mcda.scoring import wsm_core
 from evaluate.model.calibration import Calibrations
 from evaluate.model.exposure import ExposureParameters
-from evaluate.model.uncertainty_core import PRICE_PREFIX, evaluate_draws, model_inputs
+from evaluate.model.prepared import PRICE_PREFIX, ModelInputs, model_core, model_inputs
 from evaluate.reports.decision.matrix import matrix_from_outputs
 
 
@@ -35,7 +36,7 @@ def margin_tornado(members: pd.DataFrame, equipment: pd.DataFrame,
                    ranges: Mapping[str, tuple[float, float]] | None = None) -> pd.DataFrame:
     """One-way swings of the winner's weighted-sum margin over the runner-up (tidy).
 
-    Every uncertain input of the Monte Carlo (:func:`evaluate.model.uncertainty_core.model_inputs`)
+    Every uncertain input of the Monte Carlo (:func:`evaluate.model.prepared.model_inputs`)
     alone at its low and its high end, all ``2 K + 1`` model runs in one vectorised call,
     each scored with the decision's weights (``normalization`` and ``ranges`` as for
     :func:`evaluate.mcda.scoring.weighted_sum`; each run is normalised on its own). Other
@@ -50,14 +51,34 @@ def margin_tornado(members: pd.DataFrame, equipment: pd.DataFrame,
         that run), largest swing first. ``attrs``: ``winner``, ``runner_up``,
         ``margin_most_likely``.
     """
-    criteria = criteria or DecisionCriteria()
     if len(equipment) < 2:
         raise ValueError("a margin needs at least two candidates")
     inputs = model_inputs(members, equipment, assumptions, checkins=checkins,
                           calibration=calibration, exposure=exposure,
                           monthly_dues=monthly_dues, annual_churn=annual_churn, as_of=as_of)
+    return margin_tornado_from_inputs(inputs, equipment, criteria, normalization=normalization,
+                                      ranges=ranges)
+
+
+def margin_tornado_from_inputs(inputs: ModelInputs, equipment: pd.DataFrame,
+                               criteria: DecisionCriteria | None = None, *,
+                               normalization: str = "minmax",
+                               ranges: Mapping[str, tuple[float, float]] | None = None
+                               ) -> pd.DataFrame:
+    """:func:`margin_tornado` on a model prepared once for the candidates of ``equipment``.
+
+    ``equipment`` gives the criteria the model does not compute (floor space, evidence,
+    supervision), one row per prepared candidate in the same order; ``ValueError`` otherwise,
+    or for fewer than two candidates.
+    """
+    criteria = criteria or DecisionCriteria()
+    if len(inputs.equipment_ids) < 2:
+        raise ValueError("a margin needs at least two candidates")
+    if tuple(equipment[ID].astype(str)) != inputs.equipment_ids:
+        raise ValueError("equipment must hold the prepared candidates, in their order: "
+                         + ", ".join(inputs.equipment_ids))
     names, values = inputs.one_way()
-    matrices = matrix_from_outputs(evaluate_draws(inputs, values), equipment, criteria)
+    matrices = matrix_from_outputs(model_core(inputs, values), equipment, criteria)
     w = criteria.resolved_weights().to_numpy(float)
     signs, low, high = signs_and_bounds(criteria.names, criteria.directions, ranges)
     scores = np.asarray(wsm_core(matrices, w, signs, normalization, low, high))

@@ -27,7 +27,7 @@ from evaluate.mcda.criteria import (
 )
 from evaluate.model.uncertainty import SimulationResult
 
-# Criterion -> output of the model per draw (evaluate.model.uncertainty_core.evaluate_draws).
+# Criterion -> output of the model per draw (evaluate.model.prepared.model_core).
 DRAWN_OUTPUT = {"weekly_uses": "weekly_sessions", "back_pain_served": "back_pain_users",
                 "npv": "npv", "cost_per_use": "cost_per_use"}
 
@@ -99,7 +99,7 @@ def matrix_from_outputs(outputs: Mapping[str, np.ndarray], equipment: pd.DataFra
                         criteria: DecisionCriteria | None = None) -> np.ndarray:
     """The decision matrix for every draw: ``(draws, alternatives, criteria)``.
 
-    ``outputs`` are :func:`evaluate.model.uncertainty_core.evaluate_draws`'s arrays
+    ``outputs`` are :func:`evaluate.model.prepared.model_core`'s arrays
     ``(draws, alternatives)`` for the alternatives of ``equipment`` in the same order;
     floor space, evidence and supervision do not vary between draws. Criteria (last axis)
     in :attr:`DecisionCriteria.names` order, each in its unit.

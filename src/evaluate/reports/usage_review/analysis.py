@@ -57,8 +57,15 @@ from evaluate.data.usage import USAGE_STEM, hourly_utilisation, weekly_sessions
 from evaluate.errors import did_you_mean
 from evaluate.model.calibration import calibrate_uptake, comparable_machine
 from evaluate.model.demand import forecast_usage, ramp_factor
-from evaluate.model.segments import active_mask, as_of_day
-from evaluate.model.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, PERCENTILES, simulate
+from evaluate.model.prepared import forecast_from_inputs, model_inputs
+from evaluate.model.segments import active_mask
+from evaluate.model.uncertainty import (
+    DEFAULT_DRAWS,
+    DEFAULT_SEED,
+    PERCENTILES,
+    simulate,
+    simulate_from_inputs,
+)
 from evaluate.reports.formatting import in_sentence, share
 from evaluate.reports.privacy import MIN_GROUP_SIZE
 
@@ -237,14 +244,15 @@ def forecast_machine(data: ClubData, equipment_id: str, *, draws: int = DEFAULT_
     one = one.reset_index(drop=True)
     row = one.iloc[0]
     units = int(row["owned_units"])
-    likely = forecast_usage(data.members, one, data.assumptions, data.checkins,
-                            units=units, as_of=as_of)
-    likely_row = likely.loc[likely["scenario"] == "most_likely"].iloc[0]
-    # simulate() serves one unit's stations; the club's units serve together.
+    # The model serves one unit's stations; the club's units serve together. Prepared once
+    # for the most-likely forecast and the Monte Carlo.
     owned = one.assign(stations=one["stations"] * units)
-    result = simulate(data.members, owned, data.assumptions, draws=draws, seed=seed,
-                      checkins=data.checkins, as_of=as_of)
-    active = active_mask(data.members, as_of_day(data.members, as_of))
+    model = model_inputs(data.members, owned, data.assumptions, checkins=data.checkins,
+                         as_of=as_of)
+    likely = forecast_from_inputs(model)
+    likely_row = likely.loc[likely["scenario"] == "most_likely"].iloc[0]
+    result = simulate_from_inputs(model, draws=draws, seed=seed)
+    active = active_mask(data.members, model.as_of)
     return Forecast(
         equipment_id=equipment_id, name=str(row["name"]), units=units,
         servers=int(owned["stations"].iloc[0]), session_minutes=float(row["session_minutes"]),
@@ -255,7 +263,7 @@ def forecast_machine(data: ClubData, equipment_id: str, *, draws: int = DEFAULT_
         utilisation=result.draws["utilisation"][:, 0],
         adoption_months=result.inputs["adoption_months"][:, 0],
         peak_source=str(likely.attrs["peak_source"]), peak_hour=likely.attrs["peak_hour"],
-        members=int(active.sum()), roster_date=as_of_day(data.members, as_of).date(),
+        members=int(active.sum()), roster_date=model.as_of.date(),
         draws=draws, seed=seed)
 
 

@@ -1,12 +1,18 @@
-"""The whole model (exposure → demand → money) for many draws at once: the Monte Carlo's core.
+"""The whole model (exposure → demand → money), prepared once and evaluated for many draws.
 
-:func:`model_inputs` gathers once everything that is *not* drawn (the demand segments, the
-candidates' figures, the club's dues and churn) together with the range of every quantity
+:func:`model_inputs` reads the frames and gathers once everything that is *not* drawn (the
+roster aggregated into demand segments, the peak-hour share, the candidates' figures and
+calibration factors, the club's dues and churn) together with the range of every quantity
 that is: each assumption of the catalogue, the published back-pain prevalence and each
-candidate's price. :func:`evaluate_draws` then takes one value per draw of each of those
-quantities, arrays of shape ``(draws, 1)``, and returns every output for draws × candidates
-in one vectorised pass: :func:`evaluate.model.demand.forecast_core` for the use,
-:func:`evaluate.model.cashflows.metrics` for the money. No loop runs over draws.
+candidate's price. The result, a :class:`ModelInputs`, is what every step of a decision
+reads: the forecast at low / most likely / high (:func:`forecast_from_inputs`), the Monte
+Carlo and the one-way swings (:mod:`evaluate.model.uncertainty`), the margin tornado and
+whom the winner serves; so one decision segments its roster once.
+
+:func:`model_core`, the array function (no validation), takes one value per draw of each
+quantity, arrays of shape ``(draws, 1)``, and returns every output for draws × candidates in
+one vectorised pass: :func:`evaluate.model.demand.forecast_core` for the use,
+:func:`evaluate.model.finance.finance_core` for the money. No loop runs over draws.
 
 The quantities and their ranges (:attr:`ModelInputs.ranges`):
 
@@ -28,8 +34,8 @@ The quantities and their ranges (:attr:`ModelInputs.ranges`):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -50,25 +56,23 @@ from evaluate.data.equipment import (
     TYPE,
 )
 from evaluate.model.calibration import Calibration, Calibrations
-from evaluate.model.cashflows import FinanceInputs, fill_cost_arrays, metrics
+from evaluate.model.costs import fill_costs_core
 from evaluate.model.demand import (
+    PeakShare,
     Segments,
     demand_segments,
     forecast_core,
+    forecast_frame,
     level_codes,
     peak_share,
 )
-from evaluate.model.exposure import ExposureParameters
+from evaluate.model.exposure import SCENARIOS, ExposureParameters
+from evaluate.model.finance import ASSUMPTIONS_USED, FinanceInputs, finance_core
 from evaluate.model.sampling import Range, as_range
 from evaluate.model.segments import active_mask, as_of_day
 
 PREVALENCE = "prevalence_position"
 PRICE_PREFIX = "price:"
-# Assumptions the money core takes per draw, (D, 1), under the same names.
-FINANCE_DRAWN = ("discount_rate", "horizon_years", "floor_cost_per_m2_year", "salvage_share",
-                 "churn_reduction_users", "trainer_led_share",
-                 "trainer_sessions_per_buyer_year", "trainer_session_price",
-                 "trainer_session_margin", "new_joins_per_year", "adoption_months")
 DEMAND_DRAWN = ("uptake_back_care", "uptake_posterior_chain", "uptake_general_fitness",
                 "relevance_weight_medium", "relevance_weight_low", "sessions_per_user_week",
                 "peak_hour_share")
@@ -76,15 +80,20 @@ DEMAND_DRAWN = ("uptake_back_care", "uptake_posterior_chain", "uptake_general_fi
 
 @dataclass(frozen=True)
 class ModelInputs:
-    """What :func:`evaluate_draws` needs besides the drawn values (see the module docstring).
+    """The model prepared for a club and its candidates (see the module docstring).
 
-    Candidate arrays have shape ``(candidates,)`` in the order of ``equipment_ids``; blank
-    installation (currency), maintenance (currency/year) and lifespan (years) are NaN until
-    filled per draw. ``monthly_dues`` is currency/month. ``ranges`` maps each uncertain
-    quantity to ``(low, most_likely, high)`` and ``units`` to its unit.
+    ``segments`` are the active members on ``as_of`` (the roster's date: ages and status)
+    aggregated under ``exposure``; ``peak`` is the peak-hour share and its source. Candidate
+    arrays have shape ``(candidates,)`` in the order of ``equipment_ids``; blank installation
+    (currency), maintenance (currency/year) and lifespan (years) are NaN until filled per
+    draw. ``monthly_dues`` is currency/month. ``ranges`` maps each uncertain quantity to
+    ``(low, most_likely, high)`` and ``units`` to its unit.
     """
 
     segments: Segments
+    exposure: ExposureParameters
+    as_of: pd.Timestamp
+    peak: PeakShare
     equipment_ids: tuple[str, ...]
     levels: np.ndarray
     session_minutes: np.ndarray
@@ -103,6 +112,11 @@ class ModelInputs:
         """Every quantity at its most-likely value, each ``(draws, 1)``."""
         return {name: np.full((draws, 1), r[1]) for name, r in self.ranges.items()}
 
+    def scenario(self, name: str) -> dict[str, np.ndarray]:
+        """Every quantity at its low, most-likely or high value (``name``), each ``(1, 1)``."""
+        k = SCENARIOS.index(name)
+        return {quantity: np.full((1, 1), r[k]) for quantity, r in self.ranges.items()}
+
     def one_way(self) -> tuple[list[str], dict[str, np.ndarray]]:
         """Return the quantities' names and the runs of a one-way sensitivity.
 
@@ -116,6 +130,40 @@ class ModelInputs:
             values[name][1 + 2 * k, 0] = low
             values[name][2 + 2 * k, 0] = high
         return names, values
+
+    def select(self, equipment_ids: Sequence[str]) -> ModelInputs:
+        """The same inputs for some of the candidates, in the order given.
+
+        Their prices' ranges follow the other quantities', in that order, as
+        :func:`model_inputs` would give them for those candidates alone.
+
+        Raises
+        ------
+        ValueError
+            If an id is not one of the candidates.
+        """
+        unknown = [i for i in equipment_ids if i not in self.equipment_ids]
+        if unknown:
+            raise ValueError(f"unknown candidate {unknown[0]!r}; candidates are: "
+                             + ", ".join(self.equipment_ids))
+        pick = [self.equipment_ids.index(i) for i in equipment_ids]
+        kept = [name for name in self.ranges if not name.startswith(PRICE_PREFIX)]
+        kept += [PRICE_PREFIX + i for i in equipment_ids]
+        return replace(
+            self, equipment_ids=tuple(equipment_ids), levels=self.levels[pick],
+            session_minutes=self.session_minutes[pick], servers=self.servers[pick],
+            installation=self.installation[pick], maintenance=self.maintenance[pick],
+            lifespan_years=self.lifespan_years[pick], footprint_m2=self.footprint_m2[pick],
+            is_cardio=self.is_cardio[pick], uptake_factor=self.uptake_factor[pick],
+            ranges={name: self.ranges[name] for name in kept},
+            units={name: self.units[name] for name in kept})
+
+    def calibrated(self, calibration: Calibrations | None) -> ModelInputs:
+        """The same inputs, calibrated: ``calibration`` as for :func:`model_inputs`.
+
+        Replaces any calibration the inputs had.
+        """
+        return replace(self, uptake_factor=uptake_factors(calibration, self.equipment_ids))
 
 
 def _ranges(assumptions: Mapping[str, Assumption], exposure: ExposureParameters,
@@ -172,17 +220,19 @@ def model_inputs(members: pd.DataFrame, equipment: pd.DataFrame,
         Date of ages and active status; default the roster's latest date.
     """
     exposure = exposure or ExposureParameters.load(assumptions)
-    segments = demand_segments(members, exposure, as_of=as_of)
+    day = as_of_day(members, as_of)
+    segments = demand_segments(members, exposure, as_of=day)
     if monthly_dues is None:
-        active = active_mask(members, as_of_day(members, as_of))
+        active = active_mask(members, day)
         monthly_dues = float(members.loc[active, "monthly_dues"].mean())
-    peak = peak_share(checkins, assumptions).value
+    peak = peak_share(checkins, assumptions)
     fixed = bool(np.allclose(segments.base[0], segments.base[2]))
-    ranges, units = _ranges(assumptions, exposure, peak, annual_churn, fixed, equipment)
+    ranges, units = _ranges(assumptions, exposure, peak.value, annual_churn, fixed, equipment)
     figures = {name: equipment[name].to_numpy(float)
                for name in (INSTALLATION, MAINTENANCE, LIFESPAN, FOOTPRINT, SESSION_MINUTES)}
     return ModelInputs(
-        segments=segments, equipment_ids=tuple(equipment[ID].astype(str)),
+        segments=segments, exposure=exposure, as_of=day, peak=peak,
+        equipment_ids=tuple(equipment[ID].astype(str)),
         levels=level_codes(equipment), session_minutes=figures[SESSION_MINUTES],
         servers=equipment[STATIONS].to_numpy(np.int64), installation=figures[INSTALLATION],
         maintenance=figures[MAINTENANCE], lifespan_years=figures[LIFESPAN],
@@ -219,8 +269,8 @@ def prevalence_base(base: np.ndarray, position: np.ndarray) -> np.ndarray:
     return np.where(t <= 0.5, below, above)
 
 
-def evaluate_draws(inputs: ModelInputs, values: Mapping[str, np.ndarray]
-                   ) -> dict[str, np.ndarray]:
+def model_core(inputs: ModelInputs, values: Mapping[str, np.ndarray]
+               ) -> dict[str, np.ndarray]:
     """Every output of the model for draws × candidates, in one vectorised call.
 
     Parameters
@@ -236,22 +286,16 @@ def evaluate_draws(inputs: ModelInputs, values: Mapping[str, np.ndarray]
     dict of numpy.ndarray, each ``(draws, candidates)``
         The keys of :func:`evaluate.model.demand.forecast_core` (``regular_users``,
         ``back_pain_users``, ``weekly_sessions`` at full adoption, peak load) and of
-        :func:`evaluate.model.cashflows.metrics` (``npv``, ``cost_per_use``, ``payback_years``, …),
-        plus ``price`` (currency).
+        :func:`evaluate.model.finance.finance_core` (``npv``, ``cost_per_use``,
+        ``payback_years``, …), plus ``price`` (currency).
     """
     column = {name: np.asarray(value, dtype=float) for name, value in values.items()}
-    draws = len(column[PREVALENCE])
-    params = {name: column[name][:, 0] for name in DEMAND_DRAWN}
-    params.update(odds_ratio=column["sedentary_odds_ratio"][:, 0],
-                  desk_share=column["desk_share_prior"][:, 0],
-                  uptake_factor=np.broadcast_to(inputs.uptake_factor,
-                                                (draws, len(inputs.equipment_ids))))
     segments = inputs.segments
     base = prevalence_base(segments.base, column[PREVALENCE])
     demand = forecast_core(segments, inputs.levels, inputs.session_minutes, inputs.servers,
-                           params, base)
+                           demand_params(inputs, column), base)
     price = np.hstack([column[PRICE_PREFIX + i] for i in inputs.equipment_ids])
-    installation, maintenance, life = fill_cost_arrays(
+    installation, maintenance, life = fill_costs_core(
         price, inputs.installation[None, :], inputs.maintenance[None, :],
         inputs.lifespan_years[None, :], inputs.is_cardio[None, :],
         column["installation_share_of_price"], column["maintenance_share_of_price"],
@@ -262,5 +306,36 @@ def evaluate_draws(inputs: ModelInputs, values: Mapping[str, np.ndarray]
                       trainer_users=demand["back_pain_users"],
                       monthly_dues=np.full((1, 1), inputs.monthly_dues),
                       annual_churn=column["baseline_annual_churn"],
-                      **{name: column[name] for name in FINANCE_DRAWN})
-    return {**demand, **metrics(x), "price": price}
+                      **{name: column[name] for name in ASSUMPTIONS_USED})
+    return {**demand, **finance_core(x), "price": price}
+
+
+def demand_params(inputs: ModelInputs, values: Mapping[str, np.ndarray]
+                  ) -> dict[str, np.ndarray]:
+    """The parameters of :func:`evaluate.model.demand.forecast_core` from the quantities' values.
+
+    ``values`` holds one array ``(draws, 1)`` per quantity (as for :func:`model_core`); the
+    result is named as in :data:`evaluate.model.demand.DRAWN`, each ``(draws,)``, with the
+    calibration factor ``(draws, candidates)``.
+    """
+    draws = len(values[PREVALENCE])
+    params = {name: np.asarray(values[name], dtype=float)[:, 0] for name in DEMAND_DRAWN}
+    params.update(odds_ratio=np.asarray(values["sedentary_odds_ratio"], dtype=float)[:, 0],
+                  desk_share=np.asarray(values["desk_share_prior"], dtype=float)[:, 0],
+                  uptake_factor=np.broadcast_to(inputs.uptake_factor,
+                                                (draws, len(inputs.equipment_ids))))
+    return params
+
+
+def forecast_from_inputs(inputs: ModelInputs) -> pd.DataFrame:
+    """The usage forecast of each prepared candidate: low / most likely / high.
+
+    The frame of :func:`evaluate.model.demand.forecast_usage` (same columns, rows and
+    ``attrs``, to the last digit) for the frames :func:`model_inputs` read, with the
+    calibration factors as ``uptake_factor`` and each candidate's ``stations`` serving at
+    once: each scenario takes every quantity at that end of its range and the published
+    prevalence at its low, estimate or high.
+    """
+    scenarios = [demand_params(inputs, inputs.scenario(name)) for name in SCENARIOS]
+    return forecast_frame(inputs.segments, inputs.peak, inputs.equipment_ids, inputs.levels,
+                          inputs.session_minutes, inputs.servers, scenarios)

@@ -1,0 +1,91 @@
+"""The model prepared once and evaluated for many draws: it agrees with the frame functions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evaluate.data.assumptions import load_assumptions
+from evaluate.data.checkins import load_checkins
+from evaluate.data.equipment import load_equipment
+from evaluate.data.members import load_members
+from evaluate.model.calibration import Calibration
+from evaluate.model.demand import forecast_usage
+from evaluate.model.finance import finance_summary
+from evaluate.model.prepared import forecast_from_inputs, model_core, model_inputs
+from evaluate.model.uncertainty import one_way_swings
+from evaluate.paths import DEMO_DATA_DIR
+
+
+@pytest.fixture(scope="module")
+def demo() -> dict:
+    return {"members": load_members(DEMO_DATA_DIR), "equipment": load_equipment(DEMO_DATA_DIR),
+            "assumptions": load_assumptions(DEMO_DATA_DIR)}
+
+
+def test_most_likely_run_equals_the_deterministic_model(demo):
+    """All quantities at most likely reproduce forecast_usage + finance_summary exactly."""
+    m, e, a = demo["members"], demo["equipment"], demo["assumptions"]
+    inputs = model_inputs(m, e, a)
+    out = model_core(inputs, inputs.most_likely())
+    usage = forecast_usage(m, e, a)
+    money = finance_summary(e, usage, a, monthly_dues=inputs.monthly_dues)
+    likely = usage[usage["scenario"] == "most_likely"].set_index("equipment_id").loc[e[
+        "equipment_id"]]  # forecast_usage sorts by id
+    np.testing.assert_allclose(out["npv"][0], money["npv"], rtol=1e-12)
+    np.testing.assert_allclose(out["cost_per_use"][0], money["cost_per_use"], rtol=1e-12)
+    np.testing.assert_allclose(out["weekly_sessions"][0], likely["weekly_sessions"], rtol=1e-12)
+    swings = one_way_swings(m, e, a, "reverse_hyper")
+    assert swings.attrs["npv_most_likely"] == pytest.approx(money["npv"].iloc[0], rel=1e-12)
+
+
+def calibration(factor: float) -> Calibration:
+    return Calibration(factor, None, "test", pd.DataFrame())
+
+
+def test_forecast_from_inputs_is_forecast_usage_to_the_digit(demo):
+    """The prepared model's forecast is forecast_usage's frame, calibrated or not, log or not."""
+    m, e, a = demo["members"], demo["equipment"], demo["assumptions"]
+    checkins = load_checkins(DEMO_DATA_DIR, pd.Index(m["member_id"]))
+    ids = list(e["equipment_id"])
+    factors = {ids[0]: 0.5, ids[2]: 2.0}
+    for log in (None, checkins):
+        inputs = model_inputs(m, e, a, checkins=log)
+        assert inputs.peak.source == ("check-in log" if log is not None
+                                      else "assumption peak_hour_share")
+        pd.testing.assert_frame_equal(forecast_from_inputs(inputs), forecast_usage(m, e, a, log),
+                                      check_exact=True)
+        calibrated = inputs.calibrated({i: calibration(k) for i, k in factors.items()})
+        found = forecast_from_inputs(calibrated)
+        expected = forecast_usage(m, e, a, log, uptake_factor=factors)
+        pd.testing.assert_frame_equal(found, expected, check_exact=True)
+        assert found.attrs == expected.attrs
+
+
+def test_selected_inputs_are_those_of_the_candidates_alone(demo):
+    m, e, a = demo["members"], demo["equipment"], demo["assumptions"]
+    ids = list(e["equipment_id"])
+    per_candidate = {ids[0]: calibration(0.5), ids[2]: calibration(2.0)}
+    selected = model_inputs(m, e, a, calibration=per_candidate).select([ids[2], ids[0]])
+    alone = model_inputs(m, e.iloc[[2, 0]].reset_index(drop=True), a,
+                         calibration=per_candidate)
+    assert selected.equipment_ids == alone.equipment_ids
+    assert list(selected.ranges.items()) == list(alone.ranges.items())
+    assert list(selected.units.items()) == list(alone.units.items())
+    for name in ("levels", "session_minutes", "servers", "installation", "maintenance",
+                 "lifespan_years", "footprint_m2", "is_cardio", "uptake_factor"):
+        np.testing.assert_array_equal(getattr(selected, name), getattr(alone, name))
+    values = alone.most_likely(3)
+    for key, found in model_core(selected, values).items():
+        np.testing.assert_array_equal(found, model_core(alone, values)[key])
+    with pytest.raises(ValueError, match="unknown candidate 'treadmill'"):
+        selected.select(["treadmill"])
+
+
+def test_calibrated_inputs_are_the_inputs_built_calibrated(demo):
+    m, e, a = demo["members"], demo["equipment"], demo["assumptions"]
+    built = model_inputs(m, e, a, calibration=calibration(0.8))
+    np.testing.assert_array_equal(model_inputs(m, e, a).calibrated(calibration(0.8))
+                                  .uptake_factor, built.uptake_factor)
+    np.testing.assert_array_equal(built.calibrated(None).uptake_factor, np.ones(len(e)))
