@@ -1,6 +1,6 @@
 """Usage forecast per candidate machine: regular users, weekly sessions, adoption, peak load.
 
-The model (DESIGN.md, "The model", point 3):
+The model (README, "The model"):
 
 **Segments** are the exposure segments (age band × sex × activity, :mod:`evaluate.model.exposure`)
 crossed with the training goal. Each segment has three needs:

@@ -1,6 +1,6 @@
 """Back-pain exposure: each member's probability of current back pain, and totals by segment.
 
-The model (DESIGN.md, "The model", point 2):
+The model (README, "The model"):
 
 1. **Prevalence by age band and sex.** NHIS 2019 (``back_pain_3mo`` in
    ``data/reference/back_pain_prevalence.csv``: any back pain in the past three months) gives

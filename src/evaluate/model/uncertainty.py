@@ -1,12 +1,11 @@
 """Uncertainty: a seeded Monte Carlo over every ranged input, and one-way swings for a tornado.
 
-DESIGN.md, "The model", point 5. Every uncertain quantity (each assumption with
-``low < high``, the published back-pain prevalence within its interval, each candidate's
-price range; see :mod:`evaluate.model.prepared`) is drawn independently from Beta-PERT
-(λ = 4) or triangular, each from its own stream of one seed (:mod:`evaluate.model.sampling`),
-so the same seed gives the same numbers and adding a candidate changes no other draw. The
-model then runs once, vectorised over draws × candidates
-(:func:`evaluate.model.prepared.model_core`).
+Every uncertain quantity (each assumption with ``low < high``, the published back-pain
+prevalence within its interval, each candidate's price range; see
+:mod:`evaluate.model.prepared`) is drawn independently from Beta-PERT (λ = 4) or triangular,
+each from its own stream of one seed (:mod:`evaluate.model.sampling`), so the same seed gives
+the same numbers and adding a candidate changes no other draw. The model then runs once,
+vectorised over draws × candidates (:func:`evaluate.model.prepared.model_core`).
 
 Results (:class:`SimulationResult`) are tidy frames:
 

@@ -1,15 +1,15 @@
 """The management decision end to end: club data and a decision's parameters in, tables out.
 
-Every table the decision report shows comes from here.
-DESIGN.md, "The model", points 1-6, wired together in the order a manager reads them:
+Every table the decision report shows comes from here: the model (README, "The model"),
+wired together in the order a manager reads it:
 the club's data (:func:`load_club_data`), the candidates (:func:`select_candidates`), each
 candidate's calibration on a comparable owned machine (:func:`candidate_calibrations`), the
 usage and money model at the most-likely values and in the Monte Carlo, the multi-criteria
 score with each criterion's contribution, and the robustness of the top choice
 (:func:`analyse_decision`, returning a :class:`DecisionAnalysis`). The model is prepared once
 per decision (:func:`evaluate.model.prepared.model_inputs`: the roster segmented, every range
-resolved) and every step reads that one object. Notebooks call this and
-display the result; nothing here prints or draws.
+resolved) and every step reads that one object. Notebooks call this and display the
+result; nothing here prints or draws.
 
 Choices made here, and said in the report:
 
