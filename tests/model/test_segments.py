@@ -1,0 +1,100 @@
+"""Segmenting the roster: integer codes per member and the segment grid they index."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evaluate.data.members import SEXES, TRAINING_GOALS
+from evaluate.model.segments import (
+    ACTIVITIES,
+    GOALS,
+    active_mask,
+    age_labels,
+    as_of_day,
+    member_codes,
+    segment_frame,
+    segment_index,
+)
+from model_support import AS_OF, roster
+
+BAND_MIN = np.array([18, 30, 45, 65])  # lower bounds of four age bands
+BANDS = ("18-29", "30-44", "45-64", "65+")
+
+
+def test_age_codes_run_from_under_the_bands_to_unknown():
+    assert age_labels(BANDS) == ("under 18", *BANDS, "unknown")
+
+
+def test_each_member_is_coded_by_age_band_sex_activity_and_goal():
+    members = roster([
+        {"birth_year": 2010},  # 16 in 2026: under the bands
+        {"birth_year": 1996, "sex": "M", "occupation_activity": "desk"},  # 30: second band
+        {"birth_year": 1997, "occupation_activity": "active", "training_goal": "strength"},
+        {"birth_year": 1961, "training_goal": "rehab", "visits_per_week": 0.5},  # 65: last band
+        {"birth_year": None, "sex": "X"},  # unknown age
+    ])
+    codes = member_codes(members, BAND_MIN, pd.Timestamp(AS_OF))
+    assert codes.age.tolist() == [0, 2, 1, 4, 5]
+    assert codes.sex.tolist() == [SEXES.index(s) for s in ("F", "M", "F", "F", "X")]
+    assert [ACTIVITIES[a] for a in codes.activity] == ["unknown", "desk", "active", "unknown",
+                                                       "unknown"]
+    assert [GOALS[g] for g in codes.goal] == ["unknown", "unknown", "strength", "rehab",
+                                              "unknown"]
+    assert codes.visits.tolist() == [2.0, 2.0, 2.0, 0.5, 2.0]
+
+
+def test_segments_are_numbered_row_major_and_the_frame_labels_them():
+    members = roster([{"birth_year": 1996, "sex": "M", "occupation_activity": "desk",
+                       "training_goal": "sport"}, {"birth_year": None, "sex": "X"}])
+    codes = member_codes(members, BAND_MIN, pd.Timestamp(AS_OF))
+    labels = age_labels(BANDS)
+    for with_goal in (False, True):
+        frame = segment_frame(labels, with_goal)
+        size = len(labels) * len(SEXES) * len(ACTIVITIES) * (len(GOALS) if with_goal else 1)
+        assert len(frame) == size
+        index = segment_index(codes, with_goal)
+        assert index.max() < size
+        first = frame.iloc[index[0]]
+        assert (first["age_band"], first["sex"], first["activity"]) == ("30-44", "M", "desk")
+        last = frame.iloc[index[1]]
+        assert (last["age_band"], last["sex"], last["activity"]) == ("unknown", "X", "unknown")
+        if with_goal:
+            assert (first["training_goal"], last["training_goal"]) == ("sport", "unknown")
+    assert list(segment_frame(labels, True)["training_goal"].cat.categories) == [
+        *TRAINING_GOALS, "unknown"]
+
+
+@pytest.mark.parametrize("with_goal", [False, True])
+def test_distinct_members_get_distinct_segments_exactly_when_their_codes_differ(with_goal):
+    rng = np.random.default_rng(3)
+    members = roster([{"birth_year": int(rng.integers(1940, 2015)),
+                       "sex": str(rng.choice(list(SEXES))),
+                       "occupation_activity": rng.choice(["desk", "active", None]),
+                       "training_goal": rng.choice(["strength", "sport", None])}
+                      for _ in range(200)])
+    codes = member_codes(members, BAND_MIN, pd.Timestamp(AS_OF))
+    keys = np.stack([codes.age, codes.sex, codes.activity]
+                    + ([codes.goal] if with_goal else []), axis=1)
+    index = segment_index(codes, with_goal)
+    assert len(np.unique(keys, axis=0)) == len(np.unique(index))
+
+
+def test_the_day_is_the_one_given_or_the_rosters_latest_date():
+    members = roster([{"join_date": "2026-05-01"},
+                      {"status": "cancelled", "cancel_date": "2026-09-15"}])
+    assert as_of_day(members, "2026-11-01") == pd.Timestamp("2026-11-01")
+    assert as_of_day(members) == as_of_day(members, "") == pd.Timestamp("2026-09-15")
+
+
+def test_active_on_a_day_means_joined_and_not_yet_gone():
+    members = roster([
+        {},  # active since 2020
+        {"join_date": "2026-12-01"},  # joins after the day
+        {"status": "cancelled", "cancel_date": "2026-12-31"},  # still a member on the day
+        {"status": "cancelled", "cancel_date": "2026-06-30"},  # gone before it
+        {"status": "frozen"},
+    ])
+    assert active_mask(members, pd.Timestamp(AS_OF)).tolist() == [True, False, True, False,
+                                                                   False]

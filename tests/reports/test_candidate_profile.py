@@ -1,0 +1,142 @@
+"""The candidate profile on the demo club: whom a machine serves, its use and money, its care.
+
+The notebook itself runs in tests/notebooks/test_decision_notebooks.py; here the analysis and
+each piece of text and table it shows, for a machine the club does not own (calibrated on the
+comparable one it owns) and for one it owns.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from evaluate.data.club_data import load_club_data
+from evaluate.paths import DEMO_DATA_DIR
+from evaluate.reports import candidate_profile as profile
+from evaluate.reports.audience import GROUPS
+from evaluate.reports.formatting import DISCLAIMER, money
+from evaluate.reports.notebook_params import CandidateProfileParams
+from evaluate.reports.results import summary_problems
+
+DRAWS = 500
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_club_data(DEMO_DATA_DIR)
+
+
+@pytest.fixture(scope="module")
+def new(data) -> profile.CandidateAnalysis:
+    """The reverse hyperextension: not owned, calibrated on the owned back extension."""
+    return profile.analyse_candidate(CandidateProfileParams(draws=DRAWS), data)
+
+
+@pytest.fixture(scope="module")
+def owned(data) -> profile.CandidateAnalysis:
+    """The rowing machine: the club owns two."""
+    return profile.analyse_candidate(CandidateProfileParams(equipment_id="rower", draws=DRAWS),
+                                     data)
+
+
+def test_the_analysis_is_of_the_one_machine_asked_for(new):
+    assert new.equipment_id == "reverse_hyper" and new.name == "Reverse hyperextension"
+    assert new.currency == "USD"  # club.yml's, as no currency was given
+    assert list(new.forecast["scenario"].astype(str)) == ["low", "most_likely", "high"]
+    assert new.most_likely["scenario"] == "most_likely"
+    band = new.band("npv")
+    assert band["p10"] <= band["p50"] <= band["p90"]
+    assert new.calibration is not None and new.calibration.comparable == "back_extension_45"
+    assert list(new.audience["group"]) == list(GROUPS)
+
+
+def test_the_headline_words_the_analysis_figures(new):
+    text = profile.headline_markdown(new)
+    assert text.startswith("**Reverse hyperextension** (")
+    total = new.audience.set_index("group").loc["All active members"]
+    assert f"about {total['users']:,.0f} regular users of the {total['members']:,.0f} active " \
+           "members" in text
+    assert f"{new.most_likely['weekly_sessions']:.0f} sessions a week once adopted" in text
+    assert f"NPV {money(new.finance['npv'], 'USD', signed=True)} (P10–P90: " in text
+    assert f"{money(new.finance['up_front'], 'USD')} up front" in text
+    assert "**Caution:**" not in text  # the club owns none yet
+    assert "_" not in text.split("\n")[0]  # muscles read as words
+
+
+def test_a_machine_the_club_owns_is_not_calibrated_and_carries_a_caution(owned):
+    assert owned.calibration is None
+    assert profile.calibration_table(owned) is None
+    assert profile.calibration_markdown(owned).startswith(
+        "Not calibrated: the club already owns this machine")
+    assert profile.headline_markdown(owned).endswith(
+        "**Caution:** the club already owns 2 of these: the forecast counts the members who "
+        "already use them, so another unit's would be lower.")
+
+
+def test_calibration_is_told_with_machine_names_not_ids(new, data):
+    text = profile.calibration_markdown(new)
+    assert text.startswith("Calibrated on the usage log of the club's 45-degree back extension")
+    table = profile.calibration_table(new)
+    assert table.index.name == "quantity" and list(table.columns) == ["unit", "before", "after",
+                                                                      "note"]
+    shown = table.to_string()
+    for equipment_id in data.equipment["equipment_id"]:
+        assert equipment_id not in shown
+    assert all(re.fullmatch(r"[\d,.]+|–", v) for v in [*table["before"], *table["after"]])
+    off = profile.analyse_candidate(CandidateProfileParams(draws=100, calibrate=False), data)
+    assert off.calibration is None
+    assert profile.calibration_markdown(off).startswith("Calibration is switched off")
+
+
+def test_the_audience_table_is_text_by_overlapping_group(new):
+    table = profile.audience_display(new)
+    assert table.index.name == "Group (they overlap)" and list(table.index) == list(GROUPS)
+    row = new.audience.set_index("group").loc["Desk workers"]
+    assert table.loc["Desk workers", "Members"] == f"{row['members']:,.0f}"
+    assert table.loc["Desk workers", "Expected regular users"] == f"{row['users']:,.0f}"
+
+
+def test_every_figure_shows_its_status_and_where_it_comes_from(new):
+    table = profile.figures_table(new)
+    assert list(table.index) == ["price", "installation cost", "annual maintenance",
+                                 "lifespan years", "floor space", "session length, stations"]
+    price = table.loc["price"]
+    assert price["Value"] == "$775 (range $500–$1,000)" and price["Status"] == "placeholder"
+    assert price["Source or basis"].startswith("PLACEHOLDER ESTIMATE")
+    # A blank cost is filled from an assumption, and says which.
+    assert table.loc["installation cost", "Source or basis"].startswith(
+        "assumption installation_share_of_price")
+    assert table.loc["annual maintenance", "Unit"] == "USD/year"
+    assert profile.placeholder_note(new).startswith(
+        "**Placeholders:** price, installation cost, annual maintenance, lifespan years of the "
+        "reverse hyperextension are estimates")
+
+
+def test_the_summary_fields_follow_the_rules_of_summary_json(new):
+    fields = profile.summary_fields(new)
+    assert summary_problems(fields) == []
+    assert fields["kind"] == "candidate_profile" and fields["equipment_id"] == "reverse_hyper"
+    assert fields["headline"] == (
+        f"Reverse hyperextension: about {new.most_likely['weekly_sessions']:.0f} sessions a "
+        f"week and an NPV of {money(new.finance['npv'], 'USD', signed=True)} (most likely).")
+    figures = {f["label"]: f["text"] for f in fields["key_figures"]}
+    uses = new.band("weekly_sessions")
+    assert figures["Weekly uses (P10–P90)"] == f"{uses['p10']:.0f}–{uses['p90']:.0f}"
+    assert figures["Evidence for back care"] == "low"
+
+
+def test_the_demo_banner_and_the_care_section(new, owned):
+    assert profile.demo_banner(new).startswith("> **Demo data.**")
+    care = profile.care_markdown(new)
+    assert care.startswith("- **Evidence for its back-care claim:** low.")
+    assert "a trainer present for first uses" in care and care.endswith(f"**{DISCLAIMER}**")
+    assert "- **Supervision:** no supervision needed." in profile.care_markdown(owned)
+
+
+def test_a_hidden_group_reads_as_not_shown_in_the_sentence():
+    assert profile._users_of(float("nan"), float("nan"), "desk workers") == (
+        "desk workers (numbers not shown)")
+    assert profile._users_of(float("nan"), 230, "desk workers") == (
+        "the 230 desk workers (users not shown)")
+    assert profile._users_of(12.4, 230, "desk workers") == "12 of the 230 desk workers"

@@ -1,0 +1,60 @@
+"""The documented schema of a decision report's summary.json: what it accepts and refuses."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from evaluate.reports.summary_schema import DecisionSummary, DecisionSummaryFile
+
+BAND = {"p10": 1.0, "p50": 2.0, "p90": 3.0}
+
+
+def candidate(rank: int, **changes: object) -> dict:
+    return {"name": f"Machine {rank}", "rank": rank, "score": 0.5, "topsis": 0.5,
+            "p_best": 0.5, "p_npv_positive": 0.9, "weekly_uses": BAND, "npv": BAND,
+            "back_pain_served": 12.0, "payback_years": None, "cost_per_use": None,
+            "up_front": 800.0, "floor_m2": 4.3, **changes}
+
+
+def summary(**changes: object) -> dict:
+    return {"club": "Riverside", "recommendation": "a", "currency": "EUR", "draws": 1000,
+            "seed": 7, "normalization": "minmax", "weights": {"uses": 0.6, "cost": 0.4},
+            "candidates": {"a": candidate(1), "b": candidate(2)},
+            "best_set": {"members": ["a"], "cost": 800.0, "floor_m2": 4.3},
+            "headline": "Buy machine a.", "key_figures": [{"label": "NPV", "text": "+€1"}],
+            **changes}
+
+
+def test_a_complete_summary_is_read_with_its_defaults():
+    read = DecisionSummary(**summary())
+    assert read.kind == "decision" and read.method == "weighted_sum"
+    assert read.candidates["b"].rank == 2 and read.candidates["a"].npv.p50 == 2.0
+    assert read.candidates["a"].payback_years is None  # null: not within the horizon
+    assert DecisionSummary(**summary(best_set=None)).best_set is None  # nothing fits
+
+
+@pytest.mark.parametrize(("changes", "words"), [
+    ({"recommendation": "z"}, "recommendation 'z' is not a candidate"),
+    ({"recommendation": "b"}, "the recommendation must have rank 1"),
+    ({"currency": "euro"}, "currency"),
+    ({"draws": 0}, "draws"),
+    ({"surprise": 1}, "surprise"),  # an undocumented field is refused
+    ({"candidates": {"a": candidate(1, p_best=1.2)}}, "p_best"),
+    ({"candidates": {"a": candidate(1, weekly_uses={"p10": 1, "p50": 2})}}, "p90"),
+    ({"candidates": {"a": candidate(0)}}, "rank"),
+])
+def test_a_summary_that_breaks_the_schema_is_refused_naming_the_field(changes, words):
+    with pytest.raises(ValidationError, match=words):
+        DecisionSummary(**summary(**changes))
+
+
+def test_the_file_holds_the_builds_keys_too_and_may_gain_new_ones():
+    build = {"report": "decision", "title": "Decision", "status": "ok", "build_id": "b1",
+             "data": "demo", "parameters": {"draws": 1000}, "figures": {}, "failure": None}
+    read = DecisionSummaryFile(**summary(), **build, later_key=True)
+    assert read.status == "ok" and read.model_extra == {"later_key": True}
+    with pytest.raises(ValidationError, match="status"):
+        DecisionSummaryFile(**summary(), **{**build, "status": "failed"})
+    with pytest.raises(ValidationError, match="report"):
+        DecisionSummaryFile(**summary())  # the build's keys are required in the file

@@ -1,0 +1,52 @@
+"""Tables made ready for a manager to read: plain headers, counts as text, hidden ones say so."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluate.reports.formatting import HIDDEN_COUNT
+from evaluate.reports.member_profile import age_sex_table, select_members, visits_table
+from evaluate.reports.tables import configure_display, display_age_sex, display_table
+from model_support import AS_OF, roster
+
+
+def chosen() -> pd.DataFrame:
+    """26 active members: 12 women of 35, 11 men of 46 and 3 men of 66 (a small group)."""
+    members = roster([{}] * 12 + [{"birth_year": 1980, "sex": "M", "visits_per_week": 0.5}] * 11
+                     + [{"birth_year": 1960, "sex": "M", "visits_per_week": 0.5}] * 3)
+    return select_members(members, "active", AS_OF)
+
+
+def test_a_table_of_groups_reads_members_and_shares_as_text():
+    table = display_table(visits_table(chosen()), "visits_band", "Visits a week")
+    assert table.index.name == "Visits a week" and list(table.columns) == ["Members", "Share"]
+    assert table.loc["2 to under 3"].tolist() == ["12", "46%"]
+    assert table.loc["3 to under 4"].tolist() == ["0", "0%"]
+    assert table.loc["under 1"].tolist() == ["14", "54%"]
+    many = display_table(pd.DataFrame({"g": ["a", "b"], "members": [1585, pd.NA],
+                                       "share": [0.999, pd.NA]}), "g", "Group")
+    assert many.loc["a"].tolist() == ["1,585", "100%"]
+    assert many.loc["b"].tolist() == [HIDDEN_COUNT, "–"]
+
+
+def test_members_by_age_and_sex_read_as_a_grid_with_hidden_cells_named():
+    wide = display_age_sex(age_sex_table(chosen()))
+    assert wide.index.name == "Age band (years)"
+    assert list(wide.columns) == ["Women", "Men", "Another or not stated"]  # the table's order
+    assert wide.loc["30–44", "Women"] == "12"
+    assert wide.loc["45–64", "Women"] == "0"
+    # 3 men of 66 are too few to show, and so the 11 of 46 (their complement) are hidden too.
+    assert wide.loc["65+", "Men"] == HIDDEN_COUNT and wide.loc["45–64", "Men"] == HIDDEN_COUNT
+
+
+def test_display_shows_tables_whole():
+    names = ("display.max_colwidth", "display.max_rows", "display.max_columns")
+    before = {name: pd.get_option(name) for name in names}
+    try:
+        configure_display()
+        assert pd.get_option("display.max_colwidth") is None  # sources are never cut
+        assert pd.get_option("display.max_rows") >= 500
+        assert pd.get_option("display.max_columns") >= 50
+    finally:
+        for name, value in before.items():
+            pd.set_option(name, value)
