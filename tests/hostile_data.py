@@ -1,6 +1,6 @@
 """A club whose files carry HTML, script and spreadsheet formulas, and a build of its reports.
 
-Shared by ``test_hostile_content.py`` (the figures' JSON, the tables, the CSV files) and
+Shared by ``promises/test_hostile_content.py`` (the figures' JSON, the tables, the CSV files) and
 ``browser/test_hostile_in_browser.py`` (what Chromium draws), through the session fixture
 ``hostile_build`` in ``conftest.py``: the reports are built once per test session.
 """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 from evaluate import __version__
 from evaluate.paths import DEMO_DATA_DIR
 from support import NOTEBOOKS, run_cli
@@ -47,3 +49,26 @@ def test_help_and_version():
     for option in ("--plan", "--data-dir", "--out", "--jobs", "--only", "--param",
                    "--cell-timeout", "--dry-run"):
         assert option in build_help
+
+
+def broken_club(tmp_path):
+    club = tmp_path / "club"
+    shutil.copytree(DEMO_DATA_DIR, club)
+    lines = (club / "members.csv").read_text().splitlines()
+    lines[4] = lines[4].replace(",active,", ",actve,")  # spreadsheet row 5
+    lines[5] = lines[2]  # a duplicate member id
+    (club / "members.csv").write_text("\n".join(lines) + "\n")
+    (club / "club.yml").write_text("name: Broken\ncurrency: euros\n")
+    return club
+
+
+def test_validate_command_exit_codes_and_report(tmp_path):
+    clean = run_cli("validate", "--data-dir", DEMO_DATA_DIR)
+    assert clean.returncode == 0 and "0 error(s)" in clean.stdout
+    broken = run_cli("validate", "--data-dir", broken_club(tmp_path))
+    assert broken.returncode == 2
+    assert "members.csv:" in broken.stderr and "club.yml:" in broken.stderr
+    assert "row 5" in broken.stderr and "column 'status'" in broken.stderr
+    assert "fix:" in broken.stderr and "rule:" in broken.stderr
+    missing = run_cli("validate", "--data-dir", tmp_path / "nowhere")
+    assert missing.returncode == 2 and "club data folder not found" in missing.stderr

@@ -9,10 +9,12 @@ import pandas as pd
 import pytest
 
 from evaluate.data.assumptions import Assumptions
-from evaluate.data.checkins import CheckinProfile
+from evaluate.data.checkins import CheckinProfile, load_checkins
+from evaluate.data.checks import check_club
 from evaluate.data.club import ClubInfo
 from evaluate.data.club_data import ClubData, load_club_data
 from evaluate.errors import DataError
+from evaluate.model.demand import peak_share
 from evaluate.paths import DEMO_DATA_DIR
 
 
@@ -76,3 +78,13 @@ def test_a_missing_folder_is_one_problem_naming_it(tmp_path):
     assert problem.message == "club data folder not found"
     assert problem.file == tmp_path / "nowhere"
     assert "--data-dir" in problem.fix
+
+
+def test_the_club_check_keeps_the_profile_and_the_decision_reads_it():
+    check = check_club(DEMO_DATA_DIR)
+    assert isinstance(check.loaded["check-ins"], CheckinProfile)
+    assert "checkins.parquet" in check.checked
+    data = load_club_data(DEMO_DATA_DIR)
+    members = data.members
+    loaded = load_checkins(DEMO_DATA_DIR, pd.Index(members["member_id"]))
+    assert peak_share(data.checkins, data.assumptions) == peak_share(loaded, data.assumptions)

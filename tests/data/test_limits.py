@@ -10,10 +10,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from evaluate.data import limits
 from evaluate.errors import DataError, PlanError
+from evaluate.paths import DEMO_DATA_DIR
 
 
 def sparse(path: Path, size: int) -> Path:
@@ -87,3 +90,21 @@ def test_the_limits_hold_the_largest_club_the_suite_is_measured_on():
     assert limits.CSV_LIMITS == {"members.csv": limits.MEMBERS_CSV_MAX,
                                  "checkins.csv": limits.LOG_CSV_MAX,
                                  "equipment_usage.csv": limits.LOG_CSV_MAX}
+
+
+def test_a_parquet_log_with_too_many_rows_or_a_compression_bomb_is_refused(tmp_path,
+                                                                           monkeypatch):
+    # Rows: the demo's 117,125 check-ins against a limit lowered for the test.
+    monkeypatch.setattr(limits, "LOG_ROWS_MAX", 100_000)
+    with pytest.raises(DataError, match="too many rows to read: 117,125"):
+        limits.check_parquet_log(DEMO_DATA_DIR / "checkins.parquet")
+    monkeypatch.undo()
+    limits.check_parquet_log(DEMO_DATA_DIR / "checkins.parquet")  # the demo's log is fine
+    # A bomb: 2,000 member ids of 100 kB each, one letter repeated, compress to nothing.
+    path = tmp_path / "checkins.parquet"
+    table = pa.table({"member_id": ["M" * 100_000] * 2_000,
+                      "timestamp": pa.array([0] * 2_000, pa.timestamp("ms"))})
+    pq.write_table(table, path, use_dictionary=False, compression="zstd")
+    assert path.stat().st_size < 1_000_000
+    with pytest.raises(DataError, match="unpacks to 191 MiB, 100,0"):
+        limits.check_parquet_log(path)

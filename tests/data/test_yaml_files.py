@@ -104,3 +104,32 @@ def test_expansion_is_measured_on_the_node_graph_without_expanding_it():
         f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 6)]
     big = yaml.compose("\n".join(lines) + "\n", Loader=SAFE_LOADER)
     assert "expands to more than 100,000 values" in yaml_expansion_problem(big)
+
+
+# "Billion laughs": nine lines that stand for 9**9 (387 million) values.
+BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n"
+    for a, b in zip("abcdefgh", "bcdefghi", strict=True))
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    (BOMB, "expands to more than 100,000 values"),
+    ("a: &a [1, *a]\n", "refers to a value that contains it"),
+    ("[" * 100_000 + "]" * 100_000, "nests more than 64 levels"),  # crashes libyaml if read
+    ("a:\n" + "".join("  " * i + f"  b{i}:\n" for i in range(80)) + "  " * 81 + "x: 1\n",
+     "nests more than 64 levels"),
+])
+def test_yaml_that_only_grows_when_read_is_refused(tmp_path, text, words):
+    path = tmp_path / "plan.yml"
+    path.write_text(text)
+    with pytest.raises(PlanError, match=words):
+        read_yaml(path, error=PlanError)
+
+
+def test_yaml_aliases_of_reasonable_size_still_work(tmp_path):
+    path = tmp_path / "plan.yml"
+    path.write_text("defaults: &d {budget: 5000.0, draws: 1000}\n"
+                    "reports:\n  - {name: a, parameters: *d}\n  - {name: b, parameters: "
+                    "{<<: *d, draws: 200}}\n")
+    content = read_yaml(path)
+    assert content["reports"][1]["parameters"] == {"budget": 5000.0, "draws": 200}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from evaluate.reports.summary_schema import DecisionSummary, DecisionSummaryFile
+from evaluate.reports.summary_schema import DecisionSummary, DecisionSummaryFile, json_schema
 
 BAND = {"p10": 1.0, "p50": 2.0, "p90": 3.0}
 
@@ -58,3 +58,12 @@ def test_the_file_holds_the_builds_keys_too_and_may_gain_new_ones():
         DecisionSummaryFile(**summary(), **{**build, "status": "failed"})
     with pytest.raises(ValidationError, match="report"):
         DecisionSummaryFile(**summary())  # the build's keys are required in the file
+
+
+def test_json_schema_documents_every_field_scheduled_consumers_need():
+    schema = json_schema()
+    assert {"recommendation", "candidates"} <= set(schema["required"])
+    candidate = schema["$defs"]["CandidateSummary"]
+    assert {"rank", "score", "p_best", "p_npv_positive", "weekly_uses",
+            "npv"} <= set(candidate["required"])
+    assert set(schema["$defs"]["Band"]["required"]) == {"p10", "p50", "p90"}

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from evaluate.reports.formatting import HIDDEN_COUNT
 from evaluate.reports.member_profile import age_sex_table, select_members, visits_table
-from evaluate.reports.tables import configure_display, display_age_sex, display_table
+from evaluate.reports.tables import (
+    configure_display,
+    display_age_sex,
+    display_table,
+    npv_summary,
+    require_columns,
+)
 from model_support import AS_OF, roster
 
 
@@ -50,3 +58,24 @@ def test_display_shows_tables_whole():
     finally:
         for name, value in before.items():
             pd.set_option(name, value)
+
+
+def test_npv_summary_matches_the_draws():
+    rng = np.random.default_rng(0)
+    draws = {"rh": rng.normal(1000, 2000, 5000), "bx": rng.normal(-500, 100, 5000)}
+    summary = npv_summary(draws)
+    assert list(summary["equipment_id"]) == ["rh", "bx"]
+    for row in summary.itertuples():
+        v = draws[row.equipment_id]
+        np.testing.assert_allclose([row.p10, row.p50, row.p90], np.quantile(
+            v, (0.1, 0.5, 0.9), method="inverted_cdf"))
+        assert row.p_positive == pytest.approx(np.mean(v > 0))
+    frame = npv_summary(pd.DataFrame(draws))  # one column per machine works too
+    pd.testing.assert_frame_equal(frame, summary)
+
+
+def test_a_frame_without_the_needed_columns_is_named_in_the_error():
+    frame = pd.DataFrame({"alternative": ["rh"], "score": [0.5]})
+    require_columns(frame, ["alternative", "score"], "the scores")
+    with pytest.raises(ValueError, match=r"the scores needs columns \['cost'\]"):
+        require_columns(frame, ["alternative", "cost"], "the scores")

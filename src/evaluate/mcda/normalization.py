@@ -2,7 +2,7 @@
 
 Every scoring method in :mod:`evaluate.mcda.scoring` first maps each criterion onto a common,
 unit-free scale on which a larger value is better. The choice of scale changes rankings (in
-Opricovic & Tzeng's 2004 example, ``tests/test_scoring.py``, TOPSIS picks another winner under
+Opricovic & Tzeng's 2004 example, ``tests/mcda/test_scoring.py``, TOPSIS picks another winner under
 min-max than under vector normalisation), so it is always an explicit, named option and it is
 recorded with every result.
 

@@ -4,7 +4,7 @@ The build validates a plan's parameters with :data:`PARAMETER_MODELS` before exe
 anything, and each notebook validates its own ``parameters`` cell with the same model, so a
 bad value fails with a clear message whether the report runs from the build, papermill or
 JupyterLab. The field names and defaults must match the notebook's ``parameters`` cell
-(``tests/test_notebook_params.py`` checks this for every notebook).
+(``tests/reports/test_notebook_params.py`` checks this for every notebook).
 
 Parameters are plain literals (strings, numbers, lists, dicts) so that papermill can inject
 them and ``papermill --help-notebook`` can list them; an empty string or an empty collection

@@ -1,0 +1,36 @@
+"""``evaluate build --pdf`` without a browser: a missing Chromium, one that cannot start.
+
+The PDFs themselves are tested in tests/browser/test_build_pdf.py.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from evaluate.build.pdf import PdfPrinter
+from evaluate.errors import PdfError
+from support import PLANS, run_cli
+
+
+@pytest.mark.parametrize("extra", [(), ("--dry-run",)])
+def test_missing_chromium_exits_2_before_anything_runs(out_dir, tmp_path, extra):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    result = run_cli("build", "--plan", PLANS / "small.yml", "--out", out_dir, "--pdf", *extra,
+                     env={**os.environ, "PATH": str(empty)})
+    assert result.returncode == 2, result.stderr
+    assert "--pdf needs Debian's Chromium" in result.stderr
+    assert "apt-get install -y chromium" in result.stderr
+    assert not out_dir.exists()  # nothing ran, not even the lock was taken
+
+
+def test_a_browser_that_cannot_start_fails_each_page_with_the_reason(tmp_path):
+    page = tmp_path / "r.html"
+    page.write_text("<p>report</p>", encoding="utf-8")
+    with PdfPrinter("/bin/false") as printer:
+        for _ in range(2):
+            with pytest.raises(PdfError, match=r"Chromium \(/bin/false\) did not start"):
+                printer.print(page, tmp_path / "r.pdf")
+    assert not (tmp_path / "r.pdf").exists()

@@ -1,0 +1,356 @@
+"""Loading the check-in log (CSV or Parquet) and its aggregations."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from evaluate.data import checkins as checkins_module
+from evaluate.data.checkins import (
+    CheckinProfile,
+    check_checkins,
+    hourly_profile,
+    load_checkins,
+    visit_frequency,
+    weekly_visits,
+)
+from evaluate.data.members import load_members
+from evaluate.errors import DataError
+from evaluate.model.demand import peak_share
+from evaluate.paths import DEMO_DATA_DIR
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "checkins"
+AS_OF = "2026-11-01"
+ROSTER = pd.Index(["M001", "M002", "M003"])
+
+
+def folder_with(tmp_path: Path, fixture: str) -> Path:
+    shutil.copy(FIXTURES / fixture, tmp_path / "checkins.csv")
+    return tmp_path
+
+
+def load_error(folder: Path, member_ids: pd.Index | None = ROSTER) -> DataError:
+    with pytest.raises(DataError) as caught:
+        load_checkins(folder, member_ids, as_of=AS_OF)
+    return caught.value
+
+
+def problem_for(error: DataError, column: str, message: str):
+    found = [p for p in error.problems if p.column == column and message in p.message]
+    assert found, f"no problem '{message}' on {column}: {error}"
+    return found[0]
+
+
+def write_parquet(folder: Path, columns: dict[str, pa.Array]) -> Path:
+    path = folder / "checkins.parquet"
+    pq.write_table(pa.table(columns), path)
+    return path
+
+
+def test_demo_loads_clean_and_fast():
+    members = load_members(DEMO_DATA_DIR)
+    began = time.perf_counter()
+    checkins = load_checkins(DEMO_DATA_DIR, pd.Index(members["member_id"]), as_of=AS_OF)
+    assert time.perf_counter() - began < 0.5
+    assert list(checkins.columns) == ["member_id", "timestamp"]
+    assert len(checkins) > 100_000
+    assert str(checkins["timestamp"].dtype) == "datetime64[us]"
+    assert list(checkins["member_id"].cat.categories) == list(members["member_id"])
+    assert checkins["member_id"].notna().all() and checkins["timestamp"].notna().all()
+    assert checkins.attrs["warnings"] == []
+    assert checkins.attrs["file"] == DEMO_DATA_DIR / "checkins.parquet"
+
+
+def test_clean_csv_trims_ids_and_accepts_t_and_seconds(tmp_path):
+    checkins = load_checkins(folder_with(tmp_path, "checkins_clean.csv"), ROSTER, as_of=AS_OF)
+    assert list(checkins["member_id"]) == ["M001", "M002", "M001", "M003"]
+    assert checkins["timestamp"].iloc[2] == pd.Timestamp("2026-03-09 18:30")
+    assert checkins["timestamp"].iloc[3] == pd.Timestamp("2026-03-09 06:15:40")
+
+
+def test_missing_log_is_an_empty_frame_with_a_warning(tmp_path):
+    checkins = load_checkins(tmp_path, ROSTER)
+    assert checkins.empty and list(checkins.columns) == ["member_id", "timestamp"]
+    assert checkins.attrs["file"] is None
+    (warning,) = checkins.attrs["warnings"]
+    assert warning.severity == "warning" and "check-in log" in warning.message
+    assert "members.csv" in warning.fix
+    assert hourly_profile(checkins)["checkins_per_week"].sum() == 0
+
+
+def test_csv_and_parquet_together_are_an_error(tmp_path):
+    folder_with(tmp_path, "checkins_clean.csv")
+    write_parquet(tmp_path, {"member_id": pa.array(["M001"]),
+                             "timestamp": pa.array([np.datetime64("2026-03-02T18:05", "ms")])})
+    error = load_error(tmp_path)
+    assert "both checkins.csv and checkins.parquet" in str(error)
+
+
+def test_misspelled_column_gets_a_did_you_mean_and_personal_columns_are_dropped(tmp_path):
+    error = load_error(folder_with(tmp_path, "checkins_misspelled_column.csv"))
+    (problem,) = error.problems
+    assert (problem.column, problem.row) == ("timestamp", 1)
+    assert "did you mean 'timestmp'" in problem.fix
+
+
+def test_bad_values_are_all_reported_with_rows(tmp_path):
+    error = load_error(folder_with(tmp_path, "checkins_bad_values.csv"))
+    expected = {  # (column, message part): spreadsheet row
+        ("member_id", "unknown member"): 3,
+        ("timestamp", "not a local date-time"): "4, 8",
+        ("timestamp", "missing"): 5,
+        ("member_id", "missing"): 6,
+        ("timestamp", "future"): 7,
+    }
+    for (column, message), row in expected.items():
+        assert problem_for(error, column, message).row == row, (column, message)
+    assert len(error.problems) == len(expected)
+    for problem in error.problems:
+        assert problem.file == tmp_path / "checkins.csv"
+        assert problem.rule and problem.fix
+    unknown = problem_for(error, "member_id", "unknown")
+    assert unknown.value == "M999" and "members.csv" in unknown.rule
+    assert problem_for(error, "timestamp", "not a local").value == ["02/03/2026 18:15",
+                                                                    "2026-03-03"]
+    assert "2026-11-01" in problem_for(error, "timestamp", "future").rule
+
+
+def test_without_a_roster_unknown_members_are_not_checked(tmp_path):
+    folder = folder_with(tmp_path, "checkins_bad_values.csv")
+    error = load_error(folder, member_ids=None)
+    assert not [p for p in error.problems if "unknown" in p.message]
+
+
+def test_parquet_rows_are_numbered_like_csv_and_ids_coded_to_the_roster(tmp_path):
+    stamps = np.array(["2026-03-02T18:05", "2026-03-02T18:06", "2026-03-02T18:07",
+                       "2026-03-02T18:08"], dtype="datetime64[ms]")
+    ids = pa.array(["M001", "M002", "M777", "M003"]).dictionary_encode()
+    write_parquet(tmp_path, {"member_id": ids, "timestamp": pa.array(stamps)})
+    problem = problem_for(load_error(tmp_path), "member_id", "unknown")
+    assert (problem.row, problem.value) == (4, "M777")  # data row 3 -> row 4, as in CSV
+    ok = pa.array([" M003", "M001", None, "M002"])  # plain strings, padded, one missing
+    write_parquet(tmp_path, {"member_id": ok, "timestamp": pa.array(stamps)})
+    problem = problem_for(load_error(tmp_path), "member_id", "missing")
+    assert problem.row == 4
+    write_parquet(tmp_path, {"member_id": pa.array(["M003", "M001", "M001", "M002"]),
+                             "timestamp": pa.array(stamps)})
+    checkins = load_checkins(tmp_path, ROSTER, as_of=AS_OF)
+    assert list(checkins["member_id"].cat.codes) == [2, 0, 0, 1]
+    assert checkins["timestamp"].iloc[3] == pd.Timestamp("2026-03-02 18:08")
+
+
+def test_parquet_schema_problems_name_the_column_and_type(tmp_path):
+    write_parquet(tmp_path, {"member": pa.array(["M001"]), "timestamp": pa.array([1.5])})
+    error = load_error(tmp_path)
+    assert "did you mean 'member'" in problem_for(error, "member_id", "required").fix
+    assert "not a date-time" in problem_for(error, "timestamp", "type double").message
+    zoned = pa.array([0], pa.timestamp("ms", tz="Europe/Berlin"))
+    write_parquet(tmp_path, {"member_id": pa.array(["M001"]), "timestamp": zoned})
+    assert "local" in problem_for(load_error(tmp_path), "timestamp", "time-zone").rule
+
+
+def test_parquet_text_timestamps_and_integer_ids_are_read(tmp_path):
+    write_parquet(tmp_path, {"member_id": pa.array([1, 2]),
+                             "timestamp": pa.array(["2026-03-02 18:05", "not a time"])})
+    error = load_error(tmp_path, pd.Index(["1", "2"]))
+    (problem,) = error.problems
+    assert (problem.row, problem.value) == (3, "not a time")
+
+
+def test_not_a_parquet_file(tmp_path):
+    (tmp_path / "checkins.parquet").write_bytes(b"member_id,timestamp\n")
+    assert "not a readable Parquet file" in str(load_error(tmp_path))
+
+
+def test_hourly_profile_averages_over_weekdays_in_the_span(tmp_path):
+    checkins = load_checkins(folder_with(tmp_path, "checkins_clean.csv"), ROSTER, as_of=AS_OF)
+    profile = hourly_profile(checkins)
+    assert len(profile) == 168
+    cell = profile.set_index(["weekday_name", "hour"])["checkins_per_week"]
+    # Span Mon 2 Mar to Mon 9 Mar: two Mondays (18:05, 18:30 -> 1 a week at 18h; 06:15 -> 0.5
+    # a week at 6h), one Tuesday (07:00 -> 1 a week at 7h).
+    assert cell[("Mon", 18)] == 1.0
+    assert cell[("Mon", 6)] == 0.5
+    assert cell[("Tue", 7)] == 1.0
+    assert cell.sum() == 2.5
+
+
+def test_weekly_visits_per_enrolled_member():
+    members = pd.DataFrame({
+        "member_id": ["A", "B"],
+        "join_date": pd.to_datetime(["2026-01-01", "2026-03-04"]),
+        "cancel_date": pd.to_datetime([None, None]),
+    })
+    stamps = pd.to_datetime(["2026-03-02 08:00", "2026-03-03 08:00", "2026-03-09 08:00",
+                             "2026-03-10 08:00", "2026-03-15 08:00"])
+    checkins = pd.DataFrame({"member_id": pd.Categorical(["A", "A", "A", "B", "B"],
+                                                         categories=["A", "B"]),
+                             "timestamp": stamps})
+    weekly = weekly_visits(checkins, members)
+    assert list(weekly["week_start"]) == list(pd.to_datetime(["2026-03-02", "2026-03-09"]))
+    assert list(weekly["days"]) == [7, 7]
+    assert list(weekly["checkins"]) == [2, 3]
+    # Week 1: A all 7 days, B from Wednesday (5 days) -> 12/7 members on average.
+    assert weekly["members_enrolled"].tolist() == pytest.approx([12 / 7, 2.0])
+    assert weekly["visits_per_member"].tolist() == pytest.approx([2 / (12 / 7), 1.5])
+    assert list(weekly_visits(checkins).columns) == ["week_start", "days", "checkins"]
+
+
+def test_visit_frequency_counts_members_per_band_without_member_rows():
+    days = pd.date_range("2026-01-05", periods=56, freq="D")  # eight weeks, Monday start
+    heavy = days[::2][:24]  # 24 visits in 8 weeks -> 3 a week
+    light = days[::14]  # 4 visits -> 0.5 a week
+    checkins = pd.DataFrame({
+        "member_id": pd.Categorical(["H"] * len(heavy) + ["L"] * len(light) + ["Z"],
+                                    categories=["H", "L", "Z", "N"]),
+        "timestamp": heavy.append(light).append(pd.DatetimeIndex([days[-1]]))})
+    members = pd.DataFrame({"member_id": ["H", "L", "N", "Z"],
+                            "join_date": pd.to_datetime(["2025-01-01"] * 3 + ["2026-02-28"]),
+                            "cancel_date": pd.to_datetime([None] * 4)})
+    table = visit_frequency(checkins, members).set_index("band")
+    assert table.loc["0", "members"] == 1  # N never came
+    assert table.loc["0.5-1", "members"] == 1
+    assert table.loc["3-5", "members"] == 1
+    assert table["members"].sum() == 3  # Z was present under four weeks: not counted
+    assert table["share"].sum() == pytest.approx(1.0)
+    assert "member_id" not in table.columns
+    assert visit_frequency(checkins).loc[0, "members"] == 0  # without a roster: no zeros
+
+
+TIMES = ["2026-03-02 06:05", "2026-03-02 18:30", "2026-03-08 23:59", "2026-03-09 00:00",
+         "2026-10-31 23:59"]
+
+
+def stamps(unit: str = "ms", times: list[str | None] = TIMES) -> pa.Array:
+    return pa.array(pd.to_datetime(pd.Series(times)).astype(f"datetime64[{unit}]"),
+                    pa.timestamp(unit))
+
+
+def write(folder: Path, ids: pa.Array, when: pa.Array, **names: str) -> Path:
+    columns = {names.get("member_id", "member_id"): ids,
+               names.get("timestamp", "timestamp"): when}
+    pq.write_table(pa.table(columns), folder / "checkins.parquet")
+    return folder
+
+
+def scanned(monkeypatch) -> None:
+    """Fail the test if check_checkins falls back to loading the log row by row."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("fell back to load_checkins")
+
+    monkeypatch.setattr(checkins_module, "load_checkins", refuse)
+
+
+def same_as_loaded(folder: Path, member_ids: pd.Index | None = ROSTER) -> CheckinProfile:
+    loaded = load_checkins(folder, member_ids, as_of=AS_OF)
+    profile = check_checkins(folder, member_ids, as_of=AS_OF)
+    pd.testing.assert_frame_equal(hourly_profile(profile), hourly_profile(loaded),
+                                  check_exact=True)
+    assert len(profile) == len(loaded) and profile.empty == loaded.empty
+    assert profile.attrs["file"] == loaded.attrs["file"]
+    assert [str(p) for p in profile.attrs["warnings"]] == [
+        str(p) for p in loaded.attrs["warnings"]]
+    return profile
+
+
+def same_errors(folder: Path, member_ids: pd.Index | None = ROSTER) -> list[str]:
+    with pytest.raises(DataError) as loaded:
+        load_checkins(folder, member_ids, as_of=AS_OF)
+    with pytest.raises(DataError) as checked:
+        check_checkins(folder, member_ids, as_of=AS_OF)
+    expected = [str(p) for p in loaded.value.problems]
+    assert [str(p) for p in checked.value.problems] == expected
+    return expected
+
+
+def test_the_demo_log_is_scanned_to_the_loaded_logs_profile(monkeypatch):
+    members = load_members(DEMO_DATA_DIR)
+    ids = pd.Index(members["member_id"])
+    loaded = load_checkins(DEMO_DATA_DIR, ids, as_of=AS_OF)
+    scanned(monkeypatch)
+    profile = check_checkins(DEMO_DATA_DIR, ids, as_of=AS_OF)
+    assert isinstance(profile, CheckinProfile) and len(profile) == len(loaded)
+    pd.testing.assert_frame_equal(hourly_profile(profile), hourly_profile(loaded),
+                                  check_exact=True)
+    assert profile.attrs == {"file": DEMO_DATA_DIR / "checkins.parquet", "warnings": []}
+    assert peak_share(profile, {}) == peak_share(loaded, {})
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us"])
+@pytest.mark.parametrize("encoding", ["dictionary", "plain", "large"])
+def test_every_clean_parquet_layout_is_scanned_batch_by_batch(tmp_path, monkeypatch, unit,
+                                                               encoding):
+    values = [" M002", "M001", "M003 ", "M001", "M002"]  # trimmed, as the loader trims
+    ids = {"dictionary": pa.array(values).dictionary_encode(), "plain": pa.array(values),
+           "large": pa.array(values, pa.large_string())}[encoding]
+    write(tmp_path, ids, stamps(unit))
+    expected = hourly_profile(load_checkins(tmp_path, ROSTER, as_of=AS_OF))
+    monkeypatch.setattr(checkins_module, "SCAN_BATCH_ROWS", 2)  # three batches
+    scanned(monkeypatch)
+    for roster in (ROSTER, None):
+        profile = check_checkins(tmp_path, roster, as_of=AS_OF)
+        pd.testing.assert_frame_equal(hourly_profile(profile), expected, check_exact=True)
+        assert (profile.rows, profile.attrs["warnings"]) == (5, [])
+
+
+def test_mapped_column_names_are_followed(tmp_path, monkeypatch):
+    (tmp_path / "columns.yml").write_text("checkins.parquet:\n  Kunde: member_id\n  "
+                                          "Zeit: timestamp\n")
+    write(tmp_path, pa.array(["M001"] * 5), stamps(), member_id="Kunde", timestamp="Zeit")
+    scanned(monkeypatch)
+    assert check_checkins(tmp_path, ROSTER, as_of=AS_OF).rows == 5
+
+
+@pytest.mark.parametrize("case", ["future", "null time", "null id", "blank id", "unknown id",
+                                  "zone", "missing column", "text times", "integer ids",
+                                  "nanoseconds"])
+def test_a_log_with_a_problem_gives_the_loaders_problems(tmp_path, case):
+    ids, when = pa.array(["M001", "M002", "M003", "M001", "M002"]), stamps()
+    if case == "future":
+        when = stamps(times=[*TIMES[:4], "2026-11-02 00:00"])
+    elif case == "null time":
+        when = stamps(times=[*TIMES[:4], None])
+    elif case == "null id":
+        ids = pa.array(["M001", None, "M003", "M001", "M002"])
+    elif case == "blank id":
+        ids = pa.array(["M001", "  ", "M003", "M001", "M002"])
+    elif case == "unknown id":
+        ids = pa.array(["M001", "M009", "M003", "M001", "M002"]).dictionary_encode()
+    elif case == "zone":
+        when = when.cast(pa.timestamp("ms", tz="Europe/Berlin"))
+    elif case == "text times":
+        when = pa.array([*TIMES[:4], "yesterday"])
+    elif case == "integer ids":
+        ids = pa.array([1, 2, 3, 1, 2])
+    elif case == "nanoseconds":
+        when = stamps(times=[*TIMES[:4], "2027-01-01 00:00"]).cast(pa.timestamp("ns"))
+    if case == "missing column":
+        pq.write_table(pa.table({"member_id": ids}), tmp_path / "checkins.parquet")
+    else:
+        write(tmp_path, ids, when)
+    assert same_errors(tmp_path)
+
+
+def test_an_unused_unknown_id_in_the_dictionary_is_no_problem(tmp_path):
+    ids = pa.DictionaryArray.from_arrays(pa.array([0, 1, 0, 1, 0], pa.int32()),
+                                         pa.array(["M001", "M002", "M999"]))
+    write(tmp_path, ids, stamps())
+    same_as_loaded(tmp_path)
+
+
+def test_empty_missing_csv_and_integer_id_logs_match_the_loader(tmp_path):
+    assert same_as_loaded(tmp_path).empty  # no log: empty, with the loader's warning
+    write(tmp_path, pa.array([], pa.string()), stamps(times=[]))
+    assert same_as_loaded(tmp_path).empty
+    write(tmp_path, pa.array([1, 2, 3, 1, 2]), stamps())
+    same_as_loaded(tmp_path, pd.Index(["1", "2", "3"]))
+    (tmp_path / "checkins.parquet").unlink()
+    shutil.copy(FIXTURES / "checkins_clean.csv", tmp_path / "checkins.csv")
+    same_as_loaded(tmp_path)

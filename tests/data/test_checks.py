@@ -1,0 +1,46 @@
+"""Checking a whole club data folder: every problem at once, by file."""
+
+from __future__ import annotations
+
+import shutil
+
+from evaluate.data.checks import check_club
+from evaluate.paths import DEMO_DATA_DIR
+
+
+def broken_club(tmp_path):
+    club = tmp_path / "club"
+    shutil.copytree(DEMO_DATA_DIR, club)
+    lines = (club / "members.csv").read_text().splitlines()
+    lines[4] = lines[4].replace(",active,", ",actve,")  # spreadsheet row 5
+    lines[5] = lines[2]  # a duplicate member id
+    (club / "members.csv").write_text("\n".join(lines) + "\n")
+    (club / "club.yml").write_text("name: Broken\ncurrency: euros\n")
+    return club
+
+
+def test_the_demo_club_is_clean_but_for_its_placeholder_costs():
+    result = check_club(DEMO_DATA_DIR)
+    assert result.errors == []
+    assert result.warnings and all("placeholder" in p.message for p in result.warnings)
+    assert all(p.file.name == "equipment.csv" for p in result.warnings)
+    assert {"club.yml", "members.csv", "equipment.csv", "assumptions.yml",
+            "back_pain_prevalence.csv"} <= set(result.checked)
+
+
+def test_a_missing_optional_file_is_a_warning(tmp_path):
+    club = tmp_path / "club"
+    shutil.copytree(DEMO_DATA_DIR, club)
+    (club / "assumptions.yml").unlink()
+    result = check_club(club)
+    assert result.errors == [] and result.missing_optional == ["assumptions.yml"]
+    assert "assumptions.yml" not in result.checked
+    assert any("documented default" in p.message for p in result.warnings)
+
+
+def test_every_problem_in_every_file_at_once(tmp_path):
+    result = check_club(broken_club(tmp_path))
+    messages = [(p.column, p.message) for p in result.errors]
+    assert ("status", "unknown value") in messages
+    assert ("member_id", "member_id is used more than once") in messages
+    assert any("currency" in m for _, m in messages)  # club.yml checked too

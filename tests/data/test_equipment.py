@@ -1,0 +1,130 @@
+"""Loading equipment.csv: the demo loads clean; placeholders are flagged; bad input is named."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from evaluate.data.equipment import (
+    COLUMNS,
+    DEMO_IDS,
+    EQUIPMENT_FILE,
+    load_equipment,
+    muscles_long,
+    placeholder_figures,
+)
+from evaluate.errors import DataError
+from evaluate.paths import DEMO_DATA_DIR
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "equipment"
+
+
+def club_folder(tmp_path: Path, fixture: str) -> Path:
+    shutil.copy(FIXTURES / fixture, tmp_path / EQUIPMENT_FILE)
+    return tmp_path
+
+
+def load_error(folder: Path) -> DataError:
+    with pytest.raises(DataError) as caught:
+        load_equipment(folder)
+    return caught.value
+
+
+def test_demo_loads_clean_with_types():
+    equipment = load_equipment(DEMO_DATA_DIR)
+    assert list(equipment.columns) == list(COLUMNS)
+    assert tuple(equipment["equipment_id"]) == DEMO_IDS
+    assert equipment["price"].dtype == "float64"
+    assert equipment["stations"].dtype == "int64"
+    assert (equipment["price"] > 0).all() and (equipment["footprint_m2"] > 0).all()
+    owned = dict(zip(equipment["equipment_id"], equipment["owned_units"], strict=True))
+    assert owned == {"reverse_hyper": 0, "glute_ham_developer": 0, "back_extension_45": 1,
+                     "cable_tower": 0, "rower": 2, "leg_press": 1}
+    assert all(p.severity == "warning" for p in equipment.attrs["warnings"])
+
+
+def test_reverse_hyper_price_is_a_flagged_placeholder_with_basis_and_range():
+    equipment = load_equipment(DEMO_DATA_DIR).set_index("equipment_id")
+    rh = equipment.loc["reverse_hyper"]
+    assert rh["price_status"] == "placeholder"
+    assert rh["price_low"] <= rh["price"] <= rh["price_high"]
+    assert "PLACEHOLDER" in rh["price_source"] and "vendor quote" in rh["price_source"]
+    warning = next(p for p in load_equipment(DEMO_DATA_DIR).attrs["warnings"]
+                   if p.column == "price")
+    assert warning.row == "2, 4"  # the reverse hyper and the 45-degree back extension
+    assert "placeholder" in warning.message
+    table = placeholder_figures(equipment.reset_index())
+    assert {"reverse_hyper", "back_extension_45"} == set(
+        table.loc[table["figure"] == "price", "equipment_id"])
+    assert (equipment.loc[equipment["price_status"] != "placeholder", "price_low"].isna()).all()
+
+
+def test_every_figure_has_a_source_and_a_status():
+    equipment = load_equipment(DEMO_DATA_DIR)
+    for col in ("price_source", "installation_source", "maintenance_source", "lifespan_source",
+                "footprint_source", "usage_source", "evidence_source"):
+        assert (equipment[col].str.len() > 10).all(), col
+    blank = equipment["installation_cost"].isna()
+    assert (equipment.loc[blank, "installation_status"] == "placeholder").all()
+
+
+def test_bad_values_are_all_reported_at_once(tmp_path):
+    error = load_error(club_folder(tmp_path, "equipment_bad_values.csv"))
+    found = {(p.column, p.row, p.message) for p in error.problems}
+    assert found == {
+        ("price", 3, "value out of range"),
+        ("lifespan_years", 4, "value out of range"),
+        ("footprint_m2", 5, "value out of range"),
+        ("stations", 6, "value out of range"),
+        ("session_minutes", 7, "not a number"),
+        ("supervision", 8, "unknown value"),
+        ("equipment_id", "2, 9", "equipment_id is used more than once"),
+        ("price_source", 10, "value is missing"),
+        ("muscles", 11, "unknown muscle name"),
+        ("price_low", 12, "a placeholder price without a range"),
+        ("installation_cost", 13, "blank but not a placeholder"),
+    }
+    for problem in error.problems:
+        assert problem.file == tmp_path / EQUIPMENT_FILE
+        assert problem.rule and problem.fix
+    rules = {p.column: p.rule for p in error.problems}
+    assert rules["price"] == "price >= 0"
+    assert rules["lifespan_years"] == "lifespan_years > 0"
+    assert "none, brief, trainer" in rules["supervision"]
+    muscle = next(p for p in error.problems if p.column == "muscles")
+    assert muscle.value == "glutes_maximus" and "did you mean 'gluteus_maximus'" in muscle.fix
+    text = str(error)
+    assert "equipment.csv, row 3, column 'price'" in text
+
+
+def test_misspelled_required_column_gets_a_did_you_mean(tmp_path):
+    error = load_error(club_folder(tmp_path, "equipment_misspelled_column.csv"))
+    assert [(p.column, p.row) for p in error.problems] == [("footprint_m2", 1)]
+    assert "did you mean 'footprint_m'" in error.problems[0].fix
+
+
+def test_vendor_quotes_and_absent_optional_columns(tmp_path):
+    equipment = load_equipment(
+        club_folder(tmp_path, "equipment_vendor_quote_no_optional_columns.csv"))
+    row = equipment.iloc[0]
+    assert row["price_status"] == "vendor_quote"  # "quote" is read as vendor_quote
+    assert row["installation_status"] == "vendor_quote"  # "Vendor Quote", any case
+    assert (row["price"], row["installation_cost"], row["lifespan_years"]) == (2150, 150, 10)
+    assert row["owned_units"] == 0 and pd.isna(row["price_low"]) and row["model"] == ""
+    assert equipment.attrs["warnings"] == []
+
+
+def test_missing_and_empty_files(tmp_path):
+    assert "equipment.csv not found" in str(load_error(tmp_path))
+    header = (FIXTURES / "equipment_misspelled_column.csv").read_text().splitlines()[0]
+    (tmp_path / EQUIPMENT_FILE).write_text(header.replace("footprint_m,", "footprint_m2,") + "\n")
+    assert "no machines" in str(load_error(tmp_path))
+
+
+def test_muscles_long_is_one_row_per_muscle():
+    long = muscles_long(load_equipment(DEMO_DATA_DIR))
+    rh = long.loc[long["equipment_id"] == "reverse_hyper", "muscle"]
+    assert list(rh) == ["erector_spinae", "gluteus_maximus", "hamstrings"]

@@ -1,0 +1,192 @@
+"""Loading members.csv: the demo loads clean; every class of bad input is named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from evaluate.data.members import COLUMNS, load_members
+from evaluate.errors import DataError
+from evaluate.paths import DEMO_DATA_DIR
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "members"
+
+
+def club_folder(tmp_path: Path, fixture: str | None = None, text: str | None = None) -> Path:
+    """A data folder whose members.csv is a fixture file or the given text."""
+    content = (FIXTURES / fixture).read_bytes() if fixture else text.encode("utf-8")
+    (tmp_path / "members.csv").write_bytes(content)
+    return tmp_path
+
+
+def load_error(folder: Path) -> DataError:
+    with pytest.raises(DataError) as caught:
+        load_members(folder)
+    return caught.value
+
+
+def problem_for(error: DataError, column: str, message: str):
+    found = [p for p in error.problems if p.column == column and message in p.message]
+    assert found, f"no problem '{message}' on {column}: {error}"
+    return found[0]
+
+
+def test_demo_loads_clean_with_types():
+    members = load_members(DEMO_DATA_DIR)
+    assert len(members) == 3000
+    assert list(members.columns) == list(COLUMNS)
+    assert members["birth_year"].dtype == "Int64" and members["birth_year"].notna().all()
+    assert members.attrs["warnings"] == []
+    assert str(members["join_date"].dtype).startswith("datetime64")
+    assert str(members["cancel_date"].dtype).startswith("datetime64")
+    assert list(members["sex"].cat.categories) == ["F", "M", "X"]
+    assert list(members["status"].cat.categories) == ["active", "cancelled", "frozen"]
+    assert members["monthly_dues"].dtype == "float64"
+    assert members.attrs["dropped_columns"] == []
+
+
+def test_duplicate_ids_name_both_rows(tmp_path):
+    error = load_error(club_folder(tmp_path, "members_duplicate_ids.csv"))
+    problem = problem_for(error, "member_id", "more than once")
+    assert problem.row == "2, 4"
+    assert problem.value == ["M001", "M001"]
+    assert "unique" in problem.rule
+    text = str(error)
+    assert "members.csv" in text and "row 2, 4" in text and "column 'member_id'" in text
+
+
+def test_misspelled_required_column_gets_a_did_you_mean(tmp_path):
+    error = load_error(club_folder(tmp_path, "members_misspelled_column.csv"))
+    assert len(error.problems) == 1
+    problem = error.problems[0]
+    assert (problem.column, problem.row) == ("birth_year", 1)
+    assert "did you mean 'birthyear'" in problem.fix
+    assert "required column" in str(error)
+
+
+def test_bad_values_are_all_reported_at_once(tmp_path):
+    error = load_error(club_folder(tmp_path, "members_bad_values.csv"))
+    expected = {  # (column, message part): spreadsheet row
+        ("sex", "unknown value"): 3,
+        ("status", "unknown value"): 4,
+        ("monthly_dues", "negative"): 5,
+        ("join_date", "YYYY-MM-DD"): 6,
+        ("birth_year", "age out of range"): 7,
+        ("cancel_date", "cancelled before joining"): 8,
+        ("occupation_activity", "unknown value"): 9,
+        ("training_goal", "unknown value"): 9,
+        ("visits_per_week", "out of range"): 9,
+        ("monthly_dues", "not a number"): 10,
+    }
+    for (column, message), row in expected.items():
+        problem = problem_for(error, column, message)
+        assert problem.row == row, (column, message)
+    assert len(error.problems) == len(expected)
+    for problem in error.problems:
+        assert problem.file == tmp_path / "members.csv"
+        assert problem.rule and problem.fix and problem.value is not None
+    assert problem_for(error, "sex", "unknown").value == "Q"
+    assert "14–110" in problem_for(error, "birth_year", "age").rule
+
+
+def test_cancel_date_must_match_status(tmp_path):
+    text = ("member_id,birth_year,sex,join_date,status,cancel_date,monthly_dues\n"
+            "M1,1980,F,2024-01-01,cancelled,,45\n"
+            "M2,1980,F,2024-01-01,active,2025-01-01,45\n")
+    error = load_error(club_folder(tmp_path, text=text))
+    assert problem_for(error, "cancel_date", "without a cancel date").row == 2
+    assert problem_for(error, "cancel_date", "not cancelled").row == 3
+
+
+def test_missing_required_values_and_many_rows_are_summarised(tmp_path):
+    rows = "".join(f"M{i},1980,,2024-01-01,active,45\n" for i in range(8))
+    text = "member_id,birth_year,sex,join_date,status,monthly_dues\n" + rows
+    error = load_error(club_folder(tmp_path, text=text))
+    problem = problem_for(error, "sex", "missing")
+    assert problem.row == "2, 3, 4, 5, 6 and 3 more"
+
+
+def test_personal_columns_are_dropped(tmp_path):
+    members = load_members(club_folder(tmp_path, "members_personal_columns.csv"))
+    assert list(members.columns) == list(COLUMNS)
+    assert members.attrs["dropped_columns"] == ["first_name", "last_name", "email", "phone"]
+    assert not members.astype(str).apply(lambda s: s.str.contains("@|Ann|555")).any().any()
+    assert members.loc[1, "cancel_date"] == pd.Timestamp("2025-01-31")
+
+
+def test_header_spelling_case_spaces_aliases_and_bom_are_accepted(tmp_path):
+    members = load_members(club_folder(tmp_path, "members_header_spelling.csv"))
+    assert list(members["member_id"]) == ["M001", "M002"]
+    assert list(members["sex"]) == ["F", "M"]
+    assert list(members["status"]) == ["active", "cancelled"]
+    assert members["cancel_date"].isna().all()  # optional column absent
+    assert members["visits_per_week"].isna().all()
+
+
+def test_not_utf8_says_how_to_save(tmp_path):
+    text = ("member_id,birth_year,sex,join_date,status,monthly_dues\n"
+            "M1,1980,F,2024-01-01,aktiv é,4\n")
+    (tmp_path / "members.csv").write_bytes(text.encode("latin-1"))
+    error = load_error(tmp_path)
+    assert "UTF-8" in str(error) and "CSV UTF-8" in error.problems[0].fix
+
+
+def test_missing_and_empty_files(tmp_path):
+    assert "not found" in str(load_error(tmp_path))
+    (tmp_path / "members.csv").write_text("", encoding="utf-8")
+    assert "empty" in str(load_error(tmp_path))
+    (tmp_path / "members.csv").write_text(",".join(COLUMNS) + "\n", encoding="utf-8")
+    assert "no members" in str(load_error(tmp_path))
+
+
+def test_short_rows_read_as_blanks(tmp_path):
+    text = ("member_id,birth_year,sex,join_date,status,monthly_dues,training_goal\n"
+            "M1,1980,F,2024-01-01,active,45\n"
+            "M2,1981,M,2024-01-01,active\n")
+    error = load_error(club_folder(tmp_path, text=text))
+    assert [(p.column, p.row, p.message) for p in error.problems] == [
+        ("monthly_dues", 3, "value is missing")]
+
+
+def test_ragged_rows_are_a_data_error(tmp_path):
+    for text in ("member_id,birth_year\nM1,1980,extra,fields\n",
+                 "member_id,birth_year\nM1,1980\nM2,1981,extra\n"):
+        error = load_error(club_folder(tmp_path, text=text))
+        assert "more fields than the header" in str(error)
+        assert error.problems[0].row == text.count("\n")  # the last line is the long one
+
+
+def test_a_missing_year_of_birth_is_a_warning_not_an_error(tmp_path):
+    lines = (DEMO_DATA_DIR / "members.csv").read_text().splitlines()[:6]
+    header = lines[0].split(",")
+    col = header.index("birth_year")
+    for i in (2, 4):
+        cells = lines[i].split(",")
+        cells[col] = ""
+        lines[i] = ",".join(cells)
+    (tmp_path / "members.csv").write_text("\n".join(lines) + "\n")
+    members = load_members(tmp_path)
+    assert members["birth_year"].isna().sum() == 2
+    [warning] = members.attrs["warnings"]
+    assert warning.severity == "warning" and warning.column == "birth_year"
+    assert warning.row == "3, 5" and "left out of age figures" in warning.fix
+    assert str(warning).startswith("warning: ")
+
+
+def test_a_club_export_is_read_through_columns_yml(tmp_path):
+    export = {"member_id": "Member No", "birth_year": "Year of Birth", "sex": "Gender",
+              "join_date": "Start Date", "status": "Membership Status",
+              "cancel_date": "End Date", "monthly_dues": "Monthly Fee"}
+    text = (DEMO_DATA_DIR / "members.csv").read_text()
+    header, body = text.split("\n", 1)
+    header = ",".join(export.get(c, c) for c in header.split(","))
+    (tmp_path / "members.csv").write_text(header + "\n" + body)
+    with pytest.raises(DataError, match="required column is missing"):
+        load_members(tmp_path)
+    mapping = "members.csv:\n" + "".join(f"  {v}: {k}\n" for k, v in export.items())
+    (tmp_path / "columns.yml").write_text(mapping)
+    members = load_members(tmp_path)
+    assert list(members.columns) == list(COLUMNS)
+    assert len(members) == 3000 and members.attrs["dropped_columns"] == []

@@ -1,0 +1,57 @@
+"""The decision report's words and tables: the headline and the summary fields."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from evaluate.data.assumptions import Assumptions
+from evaluate.data.club_data import load_club_data
+from evaluate.paths import DEMO_DATA_DIR
+from evaluate.reports.decision import sections as report
+from evaluate.reports.decision.analysis import analyse_decision
+from evaluate.reports.notebook_params import DecisionReportParams
+from evaluate.reports.summary_schema import DecisionSummary
+
+DRAWS = 500
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_club_data(DEMO_DATA_DIR)
+
+
+@pytest.fixture(scope="module")
+def default(data):
+    return analyse_decision(DecisionReportParams(draws=DRAWS), data)
+
+
+def test_a_machine_that_loses_money_is_not_recommended_as_a_buy(data):
+    """With every benefit at 0 every NPV is negative, and the first screen says so."""
+    zero = {"new_joins_per_year", "churn_reduction_users", "trainer_led_share"}
+    assumptions = Assumptions({
+        name: (a.model_copy(update={"low": 0.0, "most_likely": 0.0, "high": 0.0})
+               if name in zero else a) for name, a in data.assumptions.items()},
+        data.assumptions.warnings, data.assumptions.file)
+    poor = dataclasses.replace(data, assumptions=assumptions)
+    analysis = analyse_decision(DecisionReportParams(draws=DRAWS), poor)
+    assert (analysis.ranking["npv"] < 0).all()
+    text = report.headline_markdown(analysis)
+    assert text.startswith("**The best-scoring machine is the")
+    assert "buying nothing is the safer choice" in text
+    assert "Its NPV is negative (−$" in text and "would turn negative" not in text
+    assert report.summary_fields(analysis)["headline"].startswith("The best-scoring machine")
+
+
+def test_summary_fields_follow_the_documented_schema(default):
+    fields = report.summary_fields(default)
+    summary = DecisionSummary(**fields)
+    assert summary.recommendation == "reverse_hyper"
+    assert set(summary.candidates) == set(default.ranking.index)
+    winner = summary.candidates["reverse_hyper"]
+    assert winner.rank == 1
+    assert winner.weekly_uses.p10 <= winner.weekly_uses.p50 <= winner.weekly_uses.p90
+    assert summary.headline.startswith("Buy the reverse hyperextension")
+    with pytest.raises(ValueError):
+        DecisionSummary(**{**fields, "recommendation": "cable_tower"})  # not rank 1

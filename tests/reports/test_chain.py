@@ -1,0 +1,87 @@
+"""A chain roll-up: each club's decision, and the machines ranked by where they pay off."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from evaluate.data.demo import write_demo_chain
+from evaluate.reports import chain
+from evaluate.reports.decision.analysis import analyse_decision
+from evaluate.reports.notebook_params import DecisionReportParams
+
+DRAWS = 300
+
+
+@pytest.fixture(scope="module")
+def clubs(tmp_path_factory) -> list[str]:
+    out = tmp_path_factory.mktemp("chain")
+    return [str(p) for p in write_demo_chain(out, 3, members=300, seed=5,
+                                             today=date(2026, 11, 1))]
+
+
+@pytest.fixture(scope="module")
+def summaries(clubs) -> list[dict]:
+    return chain.summaries_from_data(clubs, {"draws": DRAWS})
+
+
+def test_roll_up_agrees_with_each_clubs_own_decision(clubs, summaries):
+    outcomes = chain.outcomes_table(summaries)
+    assert outcomes["club"].nunique() == 3
+    assert outcomes.groupby("club")["recommended"].sum().eq(1).all()
+    for club_dir in clubs:
+        own = analyse_decision(DecisionReportParams(data_dir=club_dir, draws=DRAWS))
+        row = outcomes[(outcomes["club"] == own.data.club.name) & outcomes["recommended"]]
+        assert row["equipment_id"].item() == own.recommendation
+        npv = own.ranking.loc[own.recommendation, "npv_p50"]
+        assert row["npv_p50"].item() == pytest.approx(npv)
+    ranking = chain.payoff_ranking(outcomes)
+    assert ranking["recommended_in"].sum() == 3
+    assert list(ranking["rank"]) == list(range(1, len(ranking) + 1))
+    top = ranking.iloc[0]
+    best = outcomes[outcomes["equipment_id"] == top["equipment_id"]]["npv_p50"].max()
+    assert top["best_npv_p50"] == pytest.approx(best)
+
+
+def test_summaries_are_read_from_a_build_folder(tmp_path, summaries):
+    for i, summary in enumerate(summaries):
+        data = {**summary, "report": f"club-{i}-decision", "status": "ok"}
+        (tmp_path / f"club-{i}-decision.summary.json").write_text(json.dumps(data))
+    (tmp_path / "member-profile.summary.json").write_text(json.dumps(
+        {"report": "member-profile", "status": "ok", "headline": "x"}))
+    read = chain.read_club_summaries(tmp_path)
+    assert len(read) == 3
+    pd.testing.assert_frame_equal(
+        chain.outcomes_table(read).drop(columns="report"),
+        chain.outcomes_table(summaries).drop(columns="report"))
+
+
+def test_one_currency_per_roll_up(summaries):
+    mixed = [summaries[0], {**summaries[1], "currency": "EUR"}]
+    with pytest.raises(ValueError, match="different currencies"):
+        chain.payoff_ranking(chain.outcomes_table(mixed))
+
+
+def test_roll_up_words_and_summary(summaries):
+    outcomes = chain.outcomes_table(summaries)
+    ranking = chain.payoff_ranking(outcomes)
+    text = chain.headline_markdown(ranking, outcomes)
+    assert "pays off best across the chain" in text and "of 3 clubs" in text
+    fields = chain.summary_fields(ranking, outcomes)
+    assert fields["clubs"] == 3 and len(fields["recommendations"]) == 3
+    assert chain.payoff_display(ranking, "USD").shape[0] == len(ranking)
+    assert chain.clubs_display(outcomes).shape[0] == 3
+
+
+def test_a_failed_or_missing_club_report_stops_the_roll_up(tmp_path, summaries):
+    with pytest.raises(ValueError, match="no club decision summary"):
+        chain.read_club_summaries(tmp_path)
+    (tmp_path / "club-01-decision.summary.json").write_text(json.dumps(
+        {**summaries[0], "report": "club-01-decision", "status": "ok"}))
+    (tmp_path / "club-02-decision.summary.json").write_text(json.dumps(
+        {"report": "club-02-decision", "status": "failed", "failure": {"kind": "cell"}}))
+    with pytest.raises(ValueError, match="club-02-decision failed in this build"):
+        chain.read_club_summaries(tmp_path)
