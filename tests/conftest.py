@@ -46,3 +46,46 @@ def exposure_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     segments = pd.DataFrame(rows, columns=["age_band", "sex", "activity", "members",
                                            "expected_with_back_pain_most_likely"])
     return age_sex, segments
+
+
+# --- the demo club, loaded once per test module (tests may change their copy) ----------------
+
+@pytest.fixture(scope="module")
+def demo() -> dict:
+    """The demo club's files as the loaders return them, logs read as of ``AS_OF``."""
+    from evaluate.data.assumptions import load_assumptions
+    from evaluate.data.checkins import load_checkins
+    from evaluate.data.equipment import load_equipment
+    from evaluate.data.members import load_members
+    from evaluate.data.usage import load_equipment_usage
+    from evaluate.paths import DEMO_DATA_DIR
+    from model_support import AS_OF
+
+    members = load_members(DEMO_DATA_DIR)
+    equipment = load_equipment(DEMO_DATA_DIR)
+    ids = pd.Index(members["member_id"])
+    return {
+        "members": members, "equipment": equipment,
+        "assumptions": load_assumptions(DEMO_DATA_DIR),
+        "checkins": load_checkins(DEMO_DATA_DIR, ids, as_of=AS_OF),
+        "usage": load_equipment_usage(DEMO_DATA_DIR, pd.Index(equipment["equipment_id"]), ids,
+                                      as_of=AS_OF),
+    }
+
+
+@pytest.fixture(scope="module")
+def demo_club():
+    """The demo club folder read and checked whole (:class:`evaluate.data.club_data.ClubData`)."""
+    from evaluate.data.club_data import load_club_data
+    from evaluate.paths import DEMO_DATA_DIR
+
+    return load_club_data(DEMO_DATA_DIR)
+
+
+@pytest.fixture(scope="module")
+def exposure():
+    """The exposure model's parameters at their documented defaults."""
+    from evaluate.model.exposure import ExposureParameters
+
+    return ExposureParameters.load()
+

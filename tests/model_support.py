@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from evaluate.data.assumptions import Assumption
 from evaluate.data.equipment import CATEGORIES
 from evaluate.data.members import OCCUPATIONS, SEXES, STATUSES, TRAINING_GOALS
 
@@ -45,3 +46,14 @@ def machines(rows: list[dict]) -> pd.DataFrame:
     for column in ("equipment_type", "back_care_relevance", "supervision"):
         frame[column] = pd.Categorical(frame[column], categories=list(CATEGORIES[column]))
     return frame.astype({"stations": "int64", "owned_units": "int64"})
+
+
+def fixed(assumptions: dict[str, Assumption], **ranges: tuple[float, float, float]
+          ) -> dict[str, Assumption]:
+    """Every assumption fixed at its most-likely value, except ``ranges``."""
+    out = {}
+    for name, a in assumptions.items():
+        low, likely, high = ranges.get(name, (a.most_likely,) * 3)
+        out[name] = a.model_copy(update={"low": low, "most_likely": likely, "high": high})
+    return out
+

@@ -3,6 +3,7 @@ the texts of a chart."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 NOTEBOOKS = FIXTURES / "notebooks"
 PLANS = FIXTURES / "plans"
 CLUB = FIXTURES / "club"
+DRAWS = 500  # Monte Carlo draws in the decision's tests: quick, and stable enough to assert on
 
 
 def run_cli(*args: str | Path, timeout: float = 300, **kwargs) -> subprocess.CompletedProcess:
@@ -65,3 +67,29 @@ def open_offline(browser, path: Path):
     page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
     page.goto(path.as_uri(), wait_until="load")
     return page, refused, errors
+
+
+def broken_club(tmp_path: Path) -> Path:
+    """A copy of the demo club with a bad status (spreadsheet row 5), a duplicate member id
+    and a currency that is not a code."""
+    from evaluate.paths import DEMO_DATA_DIR
+
+    club = tmp_path / "club"
+    shutil.copytree(DEMO_DATA_DIR, club)
+    lines = (club / "members.csv").read_text().splitlines()
+    lines[4] = lines[4].replace(",active,", ",actve,")  # spreadsheet row 5
+    lines[5] = lines[2]  # a duplicate member id
+    (club / "members.csv").write_text("\n".join(lines) + "\n")
+    (club / "club.yml").write_text("name: Broken\ncurrency: euros\n")
+    return club
+
+
+def shared_plan(tmp_path: Path) -> Path:
+    """The small plan, asking for shared plotly.js."""
+    plan = (PLANS / "small.yml").read_text(encoding="utf-8")
+    path = tmp_path / "plan.yml"
+    path.write_text(plan.replace("cell_timeout: 60\n", "cell_timeout: 60\nshared_plotly: true\n")
+                    .replace("../club", str(PLANS.parent / "club"))
+                    .replace("../notebooks", str(PLANS.parent / "notebooks")), encoding="utf-8")
+    return path
+

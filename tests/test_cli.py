@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-
 from evaluate import __version__
 from evaluate.paths import DEMO_DATA_DIR
-from support import NOTEBOOKS, run_cli
+from support import NOTEBOOKS, broken_club, run_cli
 
 
 def test_params_command_lists_parameters():
@@ -49,17 +47,6 @@ def test_help_and_version():
     for option in ("--plan", "--data-dir", "--out", "--jobs", "--only", "--param",
                    "--cell-timeout", "--dry-run"):
         assert option in build_help
-
-
-def broken_club(tmp_path):
-    club = tmp_path / "club"
-    shutil.copytree(DEMO_DATA_DIR, club)
-    lines = (club / "members.csv").read_text().splitlines()
-    lines[4] = lines[4].replace(",active,", ",actve,")  # spreadsheet row 5
-    lines[5] = lines[2]  # a duplicate member id
-    (club / "members.csv").write_text("\n".join(lines) + "\n")
-    (club / "club.yml").write_text("name: Broken\ncurrency: euros\n")
-    return club
 
 
 def test_validate_command_exit_codes_and_report(tmp_path):

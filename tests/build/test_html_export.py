@@ -26,7 +26,7 @@ from evaluate.reports.results import (
     RECORD_MIME,
     SUMMARY_MIME,
 )
-from support import PLANS, run_cli
+from support import PLANS, run_cli, shared_plan
 
 FOOTER = {"build_id": "b1", "built_at": "2026-11-23 12:00", "suite_version": "0.1.0"}
 
@@ -130,16 +130,6 @@ def test_page_without_charts_loads_no_plotly():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("text only")])
     page = notebook_to_html(nb, title="t", context={**CONTEXT, "plotly_src": "../a/p.js"})
     assert SCRIPT_SRC.findall(page) == [] and "Chart not shown" not in page
-
-
-def shared_plan(tmp_path: Path) -> Path:
-    """The small plan, asking for shared plotly.js."""
-    plan = (PLANS / "small.yml").read_text(encoding="utf-8")
-    path = tmp_path / "plan.yml"
-    path.write_text(plan.replace("cell_timeout: 60\n", "cell_timeout: 60\nshared_plotly: true\n")
-                    .replace("../club", str(PLANS.parent / "club"))
-                    .replace("../notebooks", str(PLANS.parent / "notebooks")), encoding="utf-8")
-    return path
 
 
 def builds(out_dir: Path) -> list[Path]:

@@ -9,7 +9,7 @@ import pytest
 from evaluate.build.plan import load_plan, select_reports
 from evaluate.errors import PlanError
 from evaluate.paths import DEFAULT_PLAN
-from support import NOTEBOOKS, PLANS
+from support import NOTEBOOKS, PLANS, shared_plan
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -133,16 +133,6 @@ def test_select_by_report_or_entry_name():
         select_reports(loaded.reports, ["chart-x"], loaded.path)
     with pytest.raises(PlanError, match="no report named 'char'"):  # no prefix matching
         select_reports(loaded.reports, ["char"], loaded.path)
-
-
-def shared_plan(tmp_path: Path) -> Path:
-    """The small plan, asking for shared plotly.js."""
-    plan = (PLANS / "small.yml").read_text(encoding="utf-8")
-    path = tmp_path / "plan.yml"
-    path.write_text(plan.replace("cell_timeout: 60\n", "cell_timeout: 60\nshared_plotly: true\n")
-                    .replace("../club", str(PLANS.parent / "club"))
-                    .replace("../notebooks", str(PLANS.parent / "notebooks")), encoding="utf-8")
-    return path
 
 
 def test_plan_may_ask_for_shared_plotly(tmp_path):

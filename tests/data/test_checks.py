@@ -6,17 +6,7 @@ import shutil
 
 from evaluate.data.checks import check_club
 from evaluate.paths import DEMO_DATA_DIR
-
-
-def broken_club(tmp_path):
-    club = tmp_path / "club"
-    shutil.copytree(DEMO_DATA_DIR, club)
-    lines = (club / "members.csv").read_text().splitlines()
-    lines[4] = lines[4].replace(",active,", ",actve,")  # spreadsheet row 5
-    lines[5] = lines[2]  # a duplicate member id
-    (club / "members.csv").write_text("\n".join(lines) + "\n")
-    (club / "club.yml").write_text("name: Broken\ncurrency: euros\n")
-    return club
+from support import broken_club
 
 
 def test_the_demo_club_is_clean_but_for_its_placeholder_costs():

@@ -8,11 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluate.data.assumptions import default_assumptions, load_assumptions
-from evaluate.data.checkins import load_checkins
-from evaluate.data.equipment import load_equipment
-from evaluate.data.members import load_members
-from evaluate.data.usage import load_equipment_usage
+from evaluate.data.assumptions import default_assumptions
 from evaluate.model.demand import (
     DRAWN,
     adoption_curve,
@@ -27,29 +23,7 @@ from evaluate.model.demand import (
     user_probability,
     visit_curves,
 )
-from evaluate.model.exposure import ExposureParameters
-from evaluate.paths import DEMO_DATA_DIR
 from model_support import AS_OF, machines, roster
-
-
-@pytest.fixture(scope="module")
-def exposure() -> ExposureParameters:
-    return ExposureParameters.load()
-
-
-@pytest.fixture(scope="module")
-def demo() -> dict:
-    members = load_members(DEMO_DATA_DIR)
-    equipment = load_equipment(DEMO_DATA_DIR)
-    ids = pd.Index(members["member_id"])
-    return {
-        "members": members, "equipment": equipment,
-        "assumptions": load_assumptions(DEMO_DATA_DIR),
-        "checkins": load_checkins(DEMO_DATA_DIR, ids, as_of=AS_OF),
-        "usage": load_equipment_usage(DEMO_DATA_DIR, pd.Index(equipment["equipment_id"]), ids,
-                                      as_of=AS_OF),
-    }
-
 
 # ---------------------------------------------------------------- array cores
 

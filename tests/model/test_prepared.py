@@ -6,22 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluate.data.assumptions import load_assumptions
 from evaluate.data.checkins import load_checkins
-from evaluate.data.equipment import load_equipment
-from evaluate.data.members import load_members
 from evaluate.model.calibration import Calibration
 from evaluate.model.demand import forecast_usage
 from evaluate.model.finance import finance_summary
 from evaluate.model.prepared import forecast_from_inputs, model_core, model_inputs
 from evaluate.model.uncertainty import one_way_swings
 from evaluate.paths import DEMO_DATA_DIR
-
-
-@pytest.fixture(scope="module")
-def demo() -> dict:
-    return {"members": load_members(DEMO_DATA_DIR), "equipment": load_equipment(DEMO_DATA_DIR),
-            "assumptions": load_assumptions(DEMO_DATA_DIR)}
 
 
 def test_most_likely_run_equals_the_deterministic_model(demo):

@@ -7,28 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluate.data.assumptions import Assumption, load_assumptions
-from evaluate.data.equipment import load_equipment
-from evaluate.data.members import load_members
 from evaluate.model.sampling import draw_assumptions, draw_range, pert_mean, stream
-from evaluate.paths import DEMO_DATA_DIR
-
-
-@pytest.fixture(scope="module")
-def demo() -> dict:
-    return {"members": load_members(DEMO_DATA_DIR), "equipment": load_equipment(DEMO_DATA_DIR),
-            "assumptions": load_assumptions(DEMO_DATA_DIR)}
-
-
-def fixed(assumptions: dict[str, Assumption], **ranges: tuple[float, float, float]
-          ) -> dict[str, Assumption]:
-    """Every assumption fixed at its most-likely value, except ``ranges``."""
-    out = {}
-    for name, a in assumptions.items():
-        low, likely, high = ranges.get(name, (a.most_likely,) * 3)
-        out[name] = a.model_copy(update={"low": low, "most_likely": likely, "high": high})
-    return out
-
+from model_support import fixed
 
 # ---------------------------------------------------------------- drawing
 

@@ -6,9 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluate.data.assumptions import Assumption, load_assumptions
-from evaluate.data.equipment import load_equipment
-from evaluate.data.members import load_members
 from evaluate.model.demand import forecast_usage
 from evaluate.model.prepared import model_inputs
 from evaluate.model.uncertainty import (
@@ -19,25 +16,9 @@ from evaluate.model.uncertainty import (
     simulate,
     simulate_from_inputs,
 )
-from evaluate.paths import DEMO_DATA_DIR
+from model_support import fixed
 
 DRAWS = 2_000
-
-
-@pytest.fixture(scope="module")
-def demo() -> dict:
-    return {"members": load_members(DEMO_DATA_DIR), "equipment": load_equipment(DEMO_DATA_DIR),
-            "assumptions": load_assumptions(DEMO_DATA_DIR)}
-
-
-def fixed(assumptions: dict[str, Assumption], **ranges: tuple[float, float, float]
-          ) -> dict[str, Assumption]:
-    """Every assumption fixed at its most-likely value, except ``ranges``."""
-    out = {}
-    for name, a in assumptions.items():
-        low, likely, high = ranges.get(name, (a.most_likely,) * 3)
-        out[name] = a.model_copy(update={"low": low, "most_likely": likely, "high": high})
-    return out
 
 
 def without_price_ranges(equipment: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,6 @@ import papermill
 import pytest
 
 from evaluate.build.html_export import PLOTLY_MIME, notebook_to_html
-from evaluate.data.club_data import ClubData, load_club_data
 from evaluate.data.members import load_members
 from evaluate.paths import DEMO_DATA_DIR
 from evaluate.reports.results import read_records, read_summary
@@ -33,17 +32,12 @@ def assert_clean(nb: nbformat.NotebookNode) -> None:
     assert len(roster) == 3000 and not [m for m in roster if m in text]
 
 
-@pytest.fixture(scope="module")
-def demo() -> ClubData:
-    return load_club_data(DEMO_DATA_DIR)
-
-
-def test_defaults_on_the_demo(tmp_path, demo):
+def test_defaults_on_the_demo(tmp_path, demo_club):
     nb = execute_notebook("usage_review", tmp_path)
     assert_clean(nb)
     records = read_records(nb)
     assert set(records) == FIGURES
-    expected = usage_review.review_usage(demo, "back_extension_45")
+    expected = usage_review.review_usage(demo_club, "back_extension_45")
     assert records["actual_weekly_sessions"] == {
         "value": pytest.approx(5505 / 365 * 7), "label": "Actual sessions a week",
         "unit": "sessions/week", "source": "club data: usage log equipment_usage.parquet"}

@@ -68,6 +68,19 @@ class _ClubParams(BaseModel):
         """The data folder as an absolute path (the demo club when ``data_dir`` is empty)."""
         return resolve_data_dir(self.data_dir)
 
+    # Every report takes ``as_of``; each notebook declares it in its own place among its
+    # parameters (the order papermill lists), so the field is the subclasses' and its check
+    # and reading are here once.
+    @field_validator("as_of", check_fields=False)
+    @classmethod
+    def _as_of(cls, value: str) -> str:
+        return _iso_date_or_empty(value, "as_of")
+
+    @property
+    def as_of_date(self) -> date | None:
+        """``as_of`` as a date, or ``None`` for the latest date in the data."""
+        return date.fromisoformat(self.as_of) if self.as_of else None
+
 
 class MemberProfileParams(_ClubParams):
     """Parameters of ``notebooks/member_profile.ipynb``."""
@@ -77,16 +90,6 @@ class MemberProfileParams(_ClubParams):
     as_of: str = Field("", description="profile date, YYYY-MM-DD; empty = latest date in data")
     min_group_size: int = Field(MIN_GROUP_SIZE, ge=MIN_GROUP_SIZE,
                                 description="smallest group shown in charts and tables")
-
-    @field_validator("as_of")
-    @classmethod
-    def _as_of(cls, value: str) -> str:
-        return _iso_date_or_empty(value, "as_of")
-
-    @property
-    def as_of_date(self) -> date | None:
-        """``as_of`` as a date, or ``None`` for the latest date in the data."""
-        return date.fromisoformat(self.as_of) if self.as_of else None
 
 
 class _ModelParams(_ClubParams):
@@ -102,16 +105,6 @@ class _ModelParams(_ClubParams):
     as_of: str = Field("", description="roster date, YYYY-MM-DD; empty = latest date in data")
     min_group_size: int = Field(MIN_GROUP_SIZE, ge=MIN_GROUP_SIZE,
                                 description="smallest group of members shown")
-
-    @field_validator("as_of")
-    @classmethod
-    def _as_of(cls, value: str) -> str:
-        return _iso_date_or_empty(value, "as_of")
-
-    @property
-    def as_of_date(self) -> date | None:
-        """``as_of`` as a date, or ``None`` for the latest date in the data."""
-        return date.fromisoformat(self.as_of) if self.as_of else None
 
 
 class DecisionReportParams(_ModelParams):

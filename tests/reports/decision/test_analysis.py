@@ -5,25 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from evaluate.data.club_data import load_club_data
 from evaluate.mcda.scoring import weighted_sum
 from evaluate.model.calibration import calibrate_uptake
-from evaluate.paths import DEMO_DATA_DIR
 from evaluate.reports.decision import sections as report
 from evaluate.reports.decision.analysis import analyse_decision, select_candidates
 from evaluate.reports.notebook_params import DecisionReportParams
-
-DRAWS = 500
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_club_data(DEMO_DATA_DIR)
-
-
-@pytest.fixture(scope="module")
-def default(data):
-    return analyse_decision(DecisionReportParams(draws=DRAWS), data)
+from support import DRAWS
 
 
 def test_candidates_default_to_the_machines_the_club_does_not_own(data, default):

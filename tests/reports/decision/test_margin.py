@@ -6,20 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluate.data.assumptions import load_assumptions
-from evaluate.data.equipment import load_equipment
-from evaluate.data.members import load_members
 from evaluate.mcda.criteria import DecisionCriteria
 from evaluate.model.prepared import model_inputs
-from evaluate.paths import DEMO_DATA_DIR
 from evaluate.reports.decision.margin import margin_tornado, margin_tornado_from_inputs
 
 # ---------------------------------------------------------------- tornado on the margin
-
-@pytest.fixture(scope="module")
-def demo() -> dict:
-    return {"members": load_members(DEMO_DATA_DIR), "equipment": load_equipment(DEMO_DATA_DIR),
-            "assumptions": load_assumptions(DEMO_DATA_DIR)}
 
 
 def test_margin_tornado_on_the_demo_club(demo):

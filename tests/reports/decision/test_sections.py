@@ -7,24 +7,11 @@ import dataclasses
 import pytest
 
 from evaluate.data.assumptions import Assumptions
-from evaluate.data.club_data import load_club_data
-from evaluate.paths import DEMO_DATA_DIR
 from evaluate.reports.decision import sections as report
 from evaluate.reports.decision.analysis import analyse_decision
 from evaluate.reports.notebook_params import DecisionReportParams
 from evaluate.reports.summary_schema import DecisionSummary
-
-DRAWS = 500
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_club_data(DEMO_DATA_DIR)
-
-
-@pytest.fixture(scope="module")
-def default(data):
-    return analyse_decision(DecisionReportParams(draws=DRAWS), data)
+from support import DRAWS
 
 
 def test_a_machine_that_loses_money_is_not_recommended_as_a_buy(data):

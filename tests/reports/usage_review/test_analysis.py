@@ -12,10 +12,9 @@ import pytest
 from evaluate.data.assumptions import default_assumptions
 from evaluate.data.checks import FolderCheck
 from evaluate.data.club import ClubInfo
-from evaluate.data.club_data import ClubData, load_club_data
+from evaluate.data.club_data import ClubData
 from evaluate.model.calibration import calibrate_uptake
 from evaluate.model.demand import forecast_usage
-from evaluate.paths import DEMO_DATA_DIR
 from evaluate.reports.usage_review import analysis as usage_review
 from evaluate.reports.usage_review import sections as usage_review_text
 from evaluate.reports.usage_review.analysis import (
@@ -319,15 +318,11 @@ def test_too_early_to_calibrate(club_inputs):
 
 # ---------------------------------------------------------------- the demo club
 
-@pytest.fixture(scope="module")
-def demo() -> ClubData:
-    return load_club_data(DEMO_DATA_DIR)
 
-
-def test_demo_back_extension_is_within_its_forecast(demo):
+def test_demo_back_extension_is_within_its_forecast(demo_club):
     """5,505 sessions over the 365 days of the log = 105.6 a week; forecast 119.7 (most likely),
     P10-P90 about 90-174: within, 12% below the most likely."""
-    review = usage_review.review_usage(demo, "back_extension_45")
+    review = usage_review.review_usage(demo_club, "back_extension_45")
     v = review.verdict
     assert v.actual == pytest.approx(5505 / 365 * 7)
     assert v.most_likely == pytest.approx(119.7, abs=0.05)
@@ -335,23 +330,24 @@ def test_demo_back_extension_is_within_its_forecast(demo):
     assert v.position == "within"
     assert review.weekly["full_week"].sum() == 51 and review.weekly["days"].sum() == 365
     assert (review.peak.when, review.peak.level) == ("Mondays 18:00–19:00", "room to spare")
-    calibration = usage_review.review_calibration(demo, review)
-    reference = calibrate_uptake(demo.members, demo.equipment, demo.usage, demo.assumptions,
-                                 "reverse_hyper", demo.checkins)
+    calibration = usage_review.review_calibration(demo_club, review)
+    club = demo_club
+    reference = calibrate_uptake(club.members, club.equipment, club.usage, club.assumptions,
+                                 "reverse_hyper", club.checkins)
     assert calibration.factor == pytest.approx(reference.factor, rel=1e-12)  # same log, same k
     assert calibration.candidates["equipment_id"].tolist() == ["reverse_hyper"]
 
 
-def test_demo_rower_counts_its_two_units(demo):
-    review = usage_review.review_usage(demo, "rower", draws=2000)
+def test_demo_rower_counts_its_two_units(demo_club):
+    review = usage_review.review_usage(demo_club, "rower", draws=2000)
     assert review.forecast.units == 2 and review.forecast.servers == 2
     assert review.verdict.position == "above"
     assert review.hours["capacity"].iloc[0] == pytest.approx(2 * 60 / review.session_minutes)
 
 
-def test_demo_machines_that_cannot_be_reviewed(demo):
+def test_demo_machines_that_cannot_be_reviewed(demo_club):
     with pytest.raises(ValueError, match="'reverse_hyper' has no sessions in the usage log.*"
                        "back_extension_45, leg_press, rower"):
-        usage_review.review_usage(demo, "reverse_hyper")
+        usage_review.review_usage(demo_club, "reverse_hyper")
     with pytest.raises(ValueError, match="did you mean 'back_extension_45'"):
-        usage_review.review_usage(demo, "back_extension")
+        usage_review.review_usage(demo_club, "back_extension")
