@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from evaluate.build.run import BuildOptions, prepare
+from evaluate.build.prepare import BuildOptions, prepare
 from evaluate.paths import DEFAULT_PLAN, PROJECT_ROOT
 
 BIN = Path(sys.executable).parent

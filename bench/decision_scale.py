@@ -130,7 +130,7 @@ def cell_seconds(executed: Path) -> dict[str, float]:
 def run_steps(folder: Path) -> dict:
     """The child process: the build's data check, then the notebook's analysis, timed."""
     began = time.perf_counter()
-    from evaluate.build.run import BuildOptions, prepare
+    from evaluate.build.prepare import BuildOptions, prepare
     from evaluate.data.checks import check_club
     from evaluate.model import demand, exposure
     from evaluate.reports.decision import analysis as decision

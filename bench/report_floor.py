@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from evaluate.build.run import BuildOptions, prepare
+from evaluate.build.prepare import BuildOptions, prepare
 
 BIN = Path(sys.executable).parent
 

@@ -1,8 +1,9 @@
 """Errors a user sees, each carrying what they need to fix the problem.
 
-The command line turns an :class:`InputError` into exit status 2, a
-:class:`ReportFailedError` into exit status 1 and ``evaluate.build.publish.OutputWriteError``
-(a file the disk refuses) into exit status 4; see ``evaluate.cli``.
+Every error type of the suite lives here. The command line (``evaluate.cli``) turns an
+:class:`InputError` (bad data, plan or parameter) into exit status 2, a build with a failed
+report into 1, a :class:`BuildLockedError` into 3, an :class:`OutputWriteError` (a file the
+disk refuses) into 4 and a :class:`BuildInterrupted` into 130.
 """
 
 from __future__ import annotations

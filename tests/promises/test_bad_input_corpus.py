@@ -350,7 +350,7 @@ PLANS_CASES = [
          "{plan}", "column 'clubs'", "clubs folder not found"),
 ]
 
-# build.py's prepare() reports an unknown --param, and _model_problems() a value the
+# build/prepare.py's prepare() reports an unknown --param, and _model_problems() a value the
 # notebook's model refuses, as "report NAME" without the plan file: they need the plan's path.
 
 PARAMETERS = [
