@@ -20,9 +20,8 @@ from evaluate.data.equipment import ID, placeholder_figures
 from evaluate.model.calibration import Calibration
 from evaluate.model.costs import fill_equipment_costs
 from evaluate.model.demand import adoption_curve, relevance_levels
-from evaluate.model.exposure import ExposureParameters
 from evaluate.model.finance import finance_summary
-from evaluate.model.prepared import forecast_from_inputs, model_inputs
+from evaluate.model.prepared import forecast_from_inputs
 from evaluate.model.uncertainty import (
     SimulationResult,
     adoption_band,
@@ -31,7 +30,7 @@ from evaluate.model.uncertainty import (
 )
 from evaluate.reports import formatting
 from evaluate.reports.audience import audience_from_inputs
-from evaluate.reports.decision.analysis import candidate_calibrations, select_candidates
+from evaluate.reports.decision.analysis import prepare_model, select_candidates
 from evaluate.reports.formatting import (
     DISCLAIMER,
     EVIDENCE_WORDS,
@@ -97,15 +96,9 @@ def analyse_candidate(params: CandidateProfileParams, data: ClubData | None = No
     as_of = params.as_of or None
     chosen = select_candidates(data.equipment, [params.equipment_id], parameter="equipment_id")
     filled, fills = fill_equipment_costs(chosen, data.assumptions)
-    exposure = ExposureParameters.load(data.assumptions)
     # Prepared once, as in the decision: every step below reads this model.
-    model = model_inputs(data.members, filled, data.assumptions, checkins=data.checkins,
-                         exposure=exposure, as_of=as_of)
-    calibrations = (candidate_calibrations(data, filled, exposure=exposure, as_of=as_of,
-                                           segments=model.segments)
-                    if params.calibrate else {})
+    model, calibrations = prepare_model(data, filled, as_of=as_of, calibrate=params.calibrate)
     calibration = calibrations.get(params.equipment_id)
-    model = model.calibrated(calibration)
     forecast = forecast_from_inputs(model)
     money_row = finance_summary(filled, forecast, data.assumptions,
                                 monthly_dues=model.monthly_dues)

@@ -47,7 +47,7 @@ from evaluate.model.costs import fill_equipment_costs
 from evaluate.model.demand import Segments, adoption_curve
 from evaluate.model.exposure import ExposureParameters
 from evaluate.model.finance import finance_summary
-from evaluate.model.prepared import forecast_from_inputs, model_inputs
+from evaluate.model.prepared import ModelInputs, forecast_from_inputs, model_inputs
 from evaluate.model.uncertainty import (
     SimulationResult,
     adoption_band,
@@ -208,6 +208,22 @@ def ranking_table(scores: pd.Series, topsis_scores: pd.Series, p_first: pd.Serie
     return table
 
 
+def prepare_model(data: ClubData, candidates: pd.DataFrame, *, as_of: str | None,
+                  calibrate: bool) -> tuple[ModelInputs, dict[str, Calibration]]:
+    """The model of ``candidates`` prepared once, calibrated, and each candidate's calibration.
+
+    The roster is segmented once (:func:`evaluate.model.prepared.model_inputs`: the peak share
+    and every range resolved too); the calibrations (:func:`candidate_calibrations`, when
+    ``calibrate``) reuse its segments. Every report on these candidates reads this model.
+    """
+    exposure = ExposureParameters.load(data.assumptions)
+    model = model_inputs(data.members, candidates, data.assumptions, checkins=data.checkins,
+                         exposure=exposure, as_of=as_of)
+    calibrations = (candidate_calibrations(data, candidates, exposure=exposure, as_of=as_of,
+                                           segments=model.segments) if calibrate else {})
+    return model.calibrated(calibrations or None), calibrations
+
+
 def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
                      ) -> DecisionAnalysis:
     """Run the whole decision for ``params`` (on ``data``, default: read ``params.data_dir``).
@@ -222,16 +238,11 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
         raise ValueError("a decision needs at least two candidates; fix the parameter "
                          "'candidates' (empty = every machine in equipment.csv)")
     candidates, fills = fill_equipment_costs(chosen, data.assumptions)
-    exposure = ExposureParameters.load(data.assumptions)
-    # The model prepared once: the roster segmented, the peak share and every range. The
-    # forecast, the money, the Monte Carlo, both tornadoes and the audience all read it, so
-    # the most-likely run and the draws agree (the same dues, segments and calibration).
-    model = model_inputs(data.members, candidates, data.assumptions, checkins=data.checkins,
-                         exposure=exposure, as_of=as_of)
-    calibrations = (candidate_calibrations(data, candidates, exposure=exposure, as_of=as_of,
-                                           segments=model.segments)
-                    if params.calibrate else {})
-    model = model.calibrated(calibrations or None)
+    # The forecast, the money, the Monte Carlo, both tornadoes and the audience all read the
+    # one prepared model, so the most-likely run and the draws agree (the same dues, segments
+    # and calibration).
+    model, calibrations = prepare_model(data, candidates, as_of=as_of,
+                                        calibrate=params.calibrate)
     forecast = forecast_from_inputs(model)
     finance = finance_summary(candidates, forecast, data.assumptions,
                               monthly_dues=model.monthly_dues)
