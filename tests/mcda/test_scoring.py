@@ -444,3 +444,89 @@ def test_vector_topsis_rank_reversal_when_a_loser_is_dropped():
     ranges = dict(x=(0, 10), y=(0, 10))
     assert topsis(m, w, d, "fixed", ranges).idxmax() == topsis(
         m.drop("B"), w, d, "fixed", ranges).idxmax()
+
+
+# --- scores stay in their ranges by construction ----------------------------------------------
+
+CRITERIA_NAMES = ("weekly_uses", "back_pain_served", "npv", "cost_per_use", "floor_space",
+                  "evidence", "supervision")
+
+
+def test_a_machine_best_on_every_criterion_scores_at_most_1_for_small_integer_weights():
+    """Weights 5, 2, 3, 3 normalised to sum 1 sum to 1 + 2e-16; the score used to be
+    1.0000000000000002, which summary.json's schema refuses (the report failed)."""
+    import itertools
+
+    from evaluate.mcda.criteria import DecisionCriteria
+
+    names = list(CRITERIA_NAMES[:4])
+    matrix = pd.DataFrame([[10.0, 10.0, 10.0, 1.0], [5.0, 5.0, 5.0, 2.0]], index=["a", "b"],
+                          columns=names)
+    seen = 0
+    for weights in itertools.product(range(6), repeat=4):
+        if not any(weights):
+            continue
+        criteria = DecisionCriteria(weights=dict(zip(names, weights, strict=True)))
+        resolved = criteria.resolved_weights()
+        score = weighted_sum(matrix, resolved.to_dict(), criteria.directions)
+        assert 0.0 <= score["b"] <= score["a"] <= 1.0, weights
+        seen += resolved.sum() > 1.0  # the cases that used to fail
+    assert seen > 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 9), min_size=2, max_size=7).filter(any),
+       st.integers(2, 8), st.integers(0, 2**32 - 1),
+       st.sampled_from(["minmax", "vector", "max", "sum"]), st.booleans())
+def test_scores_and_shares_stay_in_their_ranges(weights, alternatives, seed, normalization,
+                                                 normalised_first):
+    """Any integer weights (normalised first, as a decision does, or not) on any matrix, ties
+    and a machine best on everything included: weighted-sum scores, TOPSIS closeness and each
+    rank's probability stay within 0-1, and contributions add up to the score."""
+    from evaluate.mcda.robustness import rank_acceptability
+
+    rng = np.random.default_rng(seed)
+    names = list(CRITERIA_NAMES[:len(weights)])
+    values = rng.integers(1, 6, size=(alternatives, len(names))).astype(float)  # ties, often
+    values *= rng.choice([1.0, 0.1, 1e3, 1e6], size=len(names))
+    directions = {n: rng.choice(["max", "min"]) for n in names}
+    signs = np.array([1.0 if directions[n] == "max" else -1.0 for n in names])
+    values[0] = np.where(signs > 0, values.max(axis=0), values.min(axis=0))  # best on all
+    matrix = pd.DataFrame(values, index=[f"m{i}" for i in range(alternatives)], columns=names)
+    w = pd.Series(weights, index=names, dtype=float)
+    given_weights = (w / w.sum() if normalised_first else w).to_dict()
+
+    score = weighted_sum(matrix, given_weights, directions, normalization=normalization)
+    assert ((score >= 0.0) & (score <= 1.0)).all(), score.to_dict()
+    if normalization == "minmax":
+        assert score.iloc[0] == score.max()
+    closeness = topsis(matrix, given_weights, directions, normalization=normalization)
+    assert ((closeness >= 0.0) & (closeness <= 1.0)).all(), closeness.to_dict()
+    parts = contributions(matrix, given_weights, directions, normalization=normalization)
+    total = parts.groupby("alternative", sort=False)["contribution"].sum()
+    np.testing.assert_allclose(total.reindex(matrix.index), score, rtol=0, atol=1e-12)
+
+    draws = values[None] * rng.uniform(0.5, 1.5, size=(50, *values.shape)).round(1)
+    ranks = rank_acceptability(draws, given_weights, directions, names, list(matrix.index),
+                               normalization=normalization)
+    assert ranks["probability"].between(0.0, 1.0).all()
+    assert ranks.attrs["p_first"].between(0.0, 1.0).all()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(3, 7), st.integers(0, 2**32 - 1))
+def test_ahp_weights_give_scores_within_0_and_1(count, seed):
+    """Weights derived from any Saaty-scale judgements score within 0-1 as well."""
+    rng = np.random.default_rng(seed)
+    names = list(CRITERIA_NAMES[:count])
+    scale = [1 / 9, 1 / 7, 1 / 5, 1 / 3, 1.0, 3.0, 5.0, 7.0, 9.0]
+    pairwise = pd.DataFrame(np.ones((count, count)), index=names, columns=names)
+    for i in range(count):
+        for j in range(i + 1, count):
+            x = float(rng.choice(scale))
+            pairwise.iloc[i, j], pairwise.iloc[j, i] = x, 1.0 / x
+    weights = ahp_weights(pairwise, ri_table="tummala_ling1998").weights.to_dict()
+    matrix = pd.DataFrame(rng.uniform(0, 10, size=(4, count)), columns=names)
+    matrix.iloc[0] = matrix.max()
+    score = weighted_sum(matrix, weights, dict.fromkeys(names, "max"))
+    assert ((score >= 0.0) & (score <= 1.0)).all() and score.iloc[0] == 1.0

@@ -188,7 +188,9 @@ def rank_probabilities(values: np.ndarray) -> np.ndarray:
     stop = np.bincount((candidate * width + greater + equal).ravel(), weight.ravel(),
                        minlength=count * width)
     held = np.cumsum((start - stop).reshape(count, width), axis=1)[:, :count]
-    return held / draws
+    # A share of draws lies in 0-1; the running sum of tie weights (1/3, ...) can round to
+    # -1e-17 at a rank nobody holds, or past 1 at one always held, so the ends are kept.
+    return np.clip(held / draws, 0.0, 1.0)
 
 
 def rank_acceptability(draws: np.ndarray, weights: Mapping[str, float],

@@ -42,3 +42,17 @@ def test_summary_fields_follow_the_documented_schema(default):
     assert summary.headline.startswith("Buy the reverse hyperextension")
     with pytest.raises(ValueError):
         DecisionSummary(**{**fields, "recommendation": "cable_tower"})  # not rank 1
+
+
+@pytest.mark.parametrize("weights", [
+    {"weekly_uses": 2, "back_pain_served": 5, "npv": 3, "cost_per_use": 3},
+    {"weekly_uses": 5, "back_pain_served": 2, "npv": 3, "cost_per_use": 3},
+    {"back_pain_served": 1, "npv": 1, "cost_per_use": 1},
+])
+def test_ordinary_weights_give_a_summary_the_schema_accepts(data, weights):
+    """Small integer weights whose normalised sum is 1 + 2e-16 once put the machine best on
+    every weighted criterion at a score of 1.0000000000000002: the schema refused the summary
+    and the report failed (exit 1)."""
+    params = DecisionReportParams(draws=DRAWS, weights=weights)
+    summary = DecisionSummary(**report.summary_fields(analyse_decision(params, data)))
+    assert all(0 <= c.score <= 1 for c in summary.candidates.values())
