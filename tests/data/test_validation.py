@@ -30,6 +30,22 @@ def test_semicolons_and_tabs_are_named_as_the_wrong_delimiter(tmp_path):
         assert problem.row == 1 and "comma delimited" in problem.fix
 
 
+def test_a_european_csv_is_named_by_its_delimiter_and_decimal_commas(tmp_path):
+    """';' between columns and decimal commas (29,90) once read as comma-separated rows with
+    too many fields, "look for stray commas", and no row."""
+    path = tmp_path / "members.csv"
+    path.write_text("member_id;birth_year;monthly_dues\nM1;1980;29,90\nM2;1975;45,00\n",
+                    encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read(path)
+    [problem] = info.value.problems
+    assert problem.message == ("the columns are separated by ';', not commas, and numbers "
+                               "have decimal commas (29,90 in row 2)")
+    assert problem.row == 1 and problem.file == path
+    assert "a point in numbers" in problem.rule and "';' and decimal commas" in problem.fix
+    assert "stray" not in str(info.value)
+
+
 def test_not_utf8_empty_missing_and_ragged_files(tmp_path):
     path = tmp_path / "t.csv"
     path.write_bytes("name,city\nJos\xe9,M\xfcnchen\n".encode("latin-1"))

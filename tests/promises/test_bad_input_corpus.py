@@ -24,6 +24,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -158,6 +159,9 @@ DATA = [
     # members.csv
     Case("members-semicolons", data("members.csv", lambda t: t.replace(",", ";")),
          "{club}/members.csv", "row 1", "separated by ';'"),
+    Case("members-semicolons-decimal-commas",
+         data("members.csv", lambda t: re.sub(r"(\d)\.(\d)", r"\1,\2", t.replace(",", ";"))),
+         "{club}/members.csv", "row 1", "decimal commas (149,00 in row 2)"),
     Case("members-not-utf8",
          data("members.csv", lambda t: t.replace("M000001", "M\u00e9001").encode("latin-1")),
          "{club}/members.csv", "row 2", "not UTF-8"),

@@ -137,17 +137,44 @@ def read_text_table(path: Path, *, what: str, fix_missing: str) -> pd.DataFrame:
                                rule="a header row and data",
                                fix=f"export {what} again") from exc
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        if delimiter:  # decimal commas in a ';' file: the commas are not stray, ';' is wrong
+            raise _delimiter_error(path, delimiter) from exc
         raise DataError.single("a row has more fields than the header", file=path,
-                               row=_first_long_row(path, delimiter or ","),
+                               row=_first_long_row(path, ","),
                                rule="every row has as many fields as the header",
                                fix="look for stray commas or quotes in that row") from exc
     if delimiter and len(frame.columns) == 1:
-        shown = {"\t": "tabs"}.get(delimiter, f"'{delimiter}'")
-        raise DataError.single(f"the columns are separated by {shown}, not commas", file=path,
-                               row=1, rule="comma-separated values",
-                               fix="export as CSV with commas (in a spreadsheet: "
-                                   "'CSV UTF-8 (comma delimited)')")
+        raise _delimiter_error(path, delimiter)
     return frame
+
+
+_DECIMAL_COMMA = re.compile(r"^[-+]?\d+,\d+$")
+
+
+def _delimiter_error(path: Path, delimiter: str) -> DataError:
+    """The file's columns are separated by ``delimiter``, not commas: say so, on row 1.
+
+    A European spreadsheet writes ``;`` between columns and a decimal comma in numbers
+    (``29,90``); read as comma-separated, those commas look like extra fields, so the
+    message names the delimiter and, when the second row holds such numbers, the decimal
+    commas too.
+    """
+    shown = {"\t": "tabs"}.get(delimiter, f"'{delimiter}'")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = csv.reader(handle, delimiter=delimiter)
+        next(rows, None)
+        second = next(rows, [])
+    decimals = [cell for cell in second if _DECIMAL_COMMA.match(cell.strip())]
+    message = f"the columns are separated by {shown}, not commas"
+    fix = "export as CSV with commas (in a spreadsheet: 'CSV UTF-8 (comma delimited)')"
+    if decimals:
+        message += f", and numbers have decimal commas ({decimals[0]} in row 2)"
+        fix = ("export as CSV with commas between columns and a point in numbers (a "
+               "spreadsheet set to a European language writes ';' and decimal commas: set "
+               "its separators, or the system's region, to '.' for decimals and ',' for "
+               "lists before exporting 'CSV UTF-8 (comma delimited)')")
+    rule = "comma-separated values" + (", a point in numbers" if decimals else "")
+    return DataError(problems=[Problem(message, file=path, row=1, rule=rule, fix=fix)])
 
 
 def _mapping_lines(text: str) -> dict[str, tuple[int, dict[str, int]]]:
