@@ -52,7 +52,7 @@ def test_a_club_without_logs_has_none_and_says_so(club_copy):
     data = load_club_data(club_copy)
     assert data.checkins is None and data.usage is None
     assert data.check.missing_optional == ["check-in log", "equipment-usage log"]
-    assert any("no the check-in log" in str(w) for w in data.check.warnings)
+    assert any("the check-in log was not found" in str(w) for w in data.check.warnings)
 
 
 def test_every_problem_of_every_file_is_raised_at_once(club_copy):

@@ -107,7 +107,7 @@ def test_a_log_is_one_file_csv_or_parquet_or_none(tmp_path):
 def test_the_warning_for_a_missing_log_names_both_files_and_what_is_used_instead(tmp_path):
     warning = missing_log_warning(tmp_path, VISITS, "visits come from the roster")
     assert warning.severity == "warning" and warning.file == tmp_path
-    assert warning.message == "no the visit log (visits.csv or visits.parquet)"
+    assert warning.message == "the visit log was not found (visits.csv or visits.parquet)"
     assert warning.fix == "visits come from the roster; add the file to use the club's own figures"
 
 

@@ -102,7 +102,7 @@ def find_log(data_dir: Path, schema: LogSchema) -> Path | None:
 
 def missing_log_warning(data_dir: Path, schema: LogSchema, fallback: str) -> Problem:
     """The warning that a loader attaches when the optional log is absent."""
-    return Problem(f"no {schema.what} ({schema.stem}.csv or {schema.stem}.parquet)",
+    return Problem(f"{schema.what} was not found ({schema.stem}.csv or {schema.stem}.parquet)",
                    file=Path(data_dir), rule=f"{schema.what} is optional",
                    fix=f"{fallback}; add the file to use the club's own figures",
                    severity="warning")
