@@ -70,7 +70,7 @@ class Case:
     name: str
     make: Make  # writes the bad input; returns the arguments of `evaluate build` (no --out)
     file: str | None  # the file the message names, e.g. "{club}/members.csv" (see
-    # Workspace.paths); None for a command-line option, which is in no file
+    # Workspace.paths); "the command line" for a --param; None for another option
     where: str  # the row or key it names, e.g. "row 2", "column 'birth_year'"
     says: str  # a phrase of the message
 
@@ -354,18 +354,18 @@ PLANS_CASES = [
          "{plan}", "column 'clubs'", "clubs folder not found"),
 ]
 
-# build/prepare.py's prepare() reports an unknown --param, and _model_problems() a value the
-# notebook's model refuses, as "report NAME" without the plan file: they need the plan's path.
+# A --param problem is on the command line, not in the plan; a --param value of the wrong type
+# names the notebook that declares the parameter.
 
 PARAMETERS = [
     Case("param-unknown", args("--param", "greting=hi"),
-         "{small}", "greting", "did you mean 'greeting'"),
+         "the command line", "column '--param'", "did you mean 'greeting'"),
     Case("param-wrong-type", args("--param", "count=three"),
          "{chart}", "column 'count'", "wrong type for parameter 'count' (given with --param)"),
     Case("param-malformed", args("--param", "count"),
-         None, "column '--param'", "KEY=VALUE"),
+         "the command line", "column '--param'", "KEY=VALUE"),
     Case("param-data-dir", args("--param", "data_dir=/tmp"),
-         "{small}", "data_dir", "use --data-dir"),
+         "the command line", "data_dir", "use --data-dir"),
     Case("plan-unknown-parameter", chart_plan("{greting: hi}"),
          "{plan}", "column 'greting'", "did you mean 'greeting'"),
     Case("plan-parameter-wrong-type", chart_plan("{count: three}"),

@@ -110,6 +110,10 @@ def _model_problem(err: Mapping[str, Any], origin: str) -> Problem:
                    value=None if err["type"] == "missing" else value, rule=err["type"], fix=fix)
 
 
+#: Where a ``--param`` problem is: the command that was run, not the plan file.
+COMMAND_LINE = "the command line"
+
+
 def parse_assignments(items: list[str] | tuple[str, ...]) -> dict[str, str]:
     """Split command-line ``KEY=VALUE`` strings into a dict of raw string values."""
     result: dict[str, str] = {}
@@ -117,7 +121,8 @@ def parse_assignments(items: list[str] | tuple[str, ...]) -> dict[str, str]:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise ParameterError.single(
-                "a parameter must be written KEY=VALUE", column="--param", value=item,
+                "a parameter must be written KEY=VALUE", file=COMMAND_LINE, column="--param",
+                value=item,
                 rule="--param NAME=VALUE, the name a parameter some notebook declares",
                 fix="write for example --param status=cancelled")
         result[key.strip()] = value

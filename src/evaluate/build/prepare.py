@@ -16,7 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from evaluate.build.cache import BuildCache, Hit, folder_files, rollup_key
-from evaluate.build.parameters import NotebookParameter, check_values, check_with_model
+from evaluate.build.parameters import (
+    COMMAND_LINE,
+    NotebookParameter,
+    check_values,
+    check_with_model,
+)
 from evaluate.build.plan import LoadedPlan, PlannedReport, load_plan, select_reports
 from evaluate.data.checks import check_club
 from evaluate.errors import DataError, ParameterError, Problem, did_you_mean
@@ -179,13 +184,13 @@ def prepare(options: BuildOptions, *, with_data: bool = True,
     known = set().union(*declared.values())
     problems: list[Problem] = []
     if "data_dir" in options.params:
-        problems.append(Problem("data_dir is set by the build", file=plan.path,
+        problems.append(Problem("data_dir is set by the build", file=COMMAND_LINE,
                                 column="--param data_dir",
                                 fix="use --data-dir DIR instead"))
     for name in sorted(set(options.params) - known - {"data_dir"}):
         problems.append(Problem(
             f"unknown parameter '{name}': no notebook in this build declares it",
-            file=plan.path, column="--param", value=name,
+            file=COMMAND_LINE, column="--param", value=name,
             rule="a parameter some notebook declares",
             fix=did_you_mean(name, sorted(known)) + "list them with: evaluate params NOTEBOOK"))
     jobs: list[Job] = []
