@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from evaluate.mcda.portfolio import (
     all_subset_totals,
     best_portfolios,
+    fits_limits,
     pareto_frontier,
     subset_members,
     subset_sums,
@@ -104,6 +105,21 @@ def test_a_hand_portfolio_and_its_next_best_sets():
     assert out["objective"].tolist() == pytest.approx([1.3, 1.2, 0.8, 0.7])
     by_npv = best_portfolios(frame, budget=3000, free_floor_m2=10, objective="npv", top=2)
     assert list(by_npv["members"]) == [("a", "c"), ("a",)]
+
+
+def test_a_machine_fits_alone_exactly_when_its_set_of_one_fits():
+    """One test of "fits" for a machine and for the best sets: a machine at the limit fits,
+    a cent or a hundredth of a m² over does not, and budget 0 fits only a free machine."""
+    frame = pd.DataFrame({"score": [0.9, 0.5, 0.4, 0.1], "cost": [814.0, 814.01, 2310.0, 0.0],
+                          "floor_m2": [4.25, 4.0, 4.26, 1.0]}, index=list("abcd"))
+    for budget, floor in ((814.0, 4.25), (0.0, 12.0), (5000.0, 4.25), (0.0, 0.0)):
+        fits = fits_limits(frame["cost"], frame["floor_m2"], budget=budget,
+                           free_floor_m2=floor)
+        sets = best_portfolios(frame, budget=budget, free_floor_m2=floor, top=16)
+        alone = {m[0] for m in sets["members"] if len(m) == 1}
+        assert alone == set(frame.index[fits])
+    assert list(fits_limits(frame["cost"], frame["floor_m2"], budget=814, free_floor_m2=4.25)
+                ) == [True, False, False, True]
 
 
 def test_ties_go_to_the_cheaper_set_and_buying_nothing_can_win():

@@ -47,6 +47,18 @@ def pareto_frontier(score: np.ndarray, cost: np.ndarray) -> np.ndarray:
     return ~np.any(no_worse & better, axis=1)
 
 
+def fits_limits(cost: np.ndarray | pd.Series, floor_m2: np.ndarray | pd.Series, *,
+                budget: float, free_floor_m2: float) -> np.ndarray:
+    """True where a cost fits the budget and a floor area the free floor (both limits).
+
+    The one test of "fits" for single machines and for sets (:func:`best_portfolios`), with
+    :data:`TOLERANCE` of slack for rounding in sums. ``cost`` in currency, ``floor_m2`` in m².
+    """
+    c, f = np.asarray(cost, dtype=float), np.asarray(floor_m2, dtype=float)
+    return ((c <= budget * (1 + TOLERANCE) + TOLERANCE)
+            & (f <= free_floor_m2 * (1 + TOLERANCE) + TOLERANCE))
+
+
 def value_for_money(scores: pd.Series, costs: pd.Series) -> pd.DataFrame:
     """Score against cost, with the Pareto frontier flag (tidy, one row per alternative).
 
@@ -158,8 +170,8 @@ def best_portfolios(candidates: pd.DataFrame, *, budget: float, free_floor_m2: f
         raise ValueError("budget and free_floor_m2 must be >= 0")
     totals = {k: all_subset_totals(v) for k, v in
               (("objective", value), ("cost", cost), ("floor_m2", floor))}
-    fits = ((totals["cost"] <= budget * (1 + TOLERANCE) + TOLERANCE)
-            & (totals["floor_m2"] <= free_floor_m2 * (1 + TOLERANCE) + TOLERANCE))
+    fits = fits_limits(totals["cost"], totals["floor_m2"], budget=budget,
+                       free_floor_m2=free_floor_m2)
     masks = np.flatnonzero(fits)
     chosen = _top_masks(masks, totals, top)
     ids = np.asarray(candidates.index.astype(str))
