@@ -7,6 +7,8 @@ Expert Choice's resource aligner, here exact and with the floor space as a secon
 - :func:`value_for_money`: each alternative's score against its cost, the score per unit of
   cost, and whether it is on the **Pareto frontier**: an alternative is on it unless another
   has a higher-or-equal score at a lower-or-equal cost, with at least one of the two strict.
+- :func:`fits_limits`: whether a cost and a floor area fit the budget and the free floor, the
+  one test of "fits" for a single machine and for a set.
 - :func:`best_portfolios`: the best sets of candidates whose total cost fits the budget and
   whose total floor area fits the free floor space, **exact** by enumerating all ``2**n``
   subsets (``n <= 20``, about a million sets) with numpy, no Python loop over sets. The
