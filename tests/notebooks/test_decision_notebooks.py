@@ -68,6 +68,52 @@ def test_decision_report_with_other_weights_candidates_and_method(tmp_path):
     assert "already owns the rowing machine" in text
 
 
+def first_screen(nb: nbformat.NotebookNode) -> str:
+    """The decision report's first screen: the Markdown shown after the demo banner."""
+    shown = [o["data"]["text/markdown"] for o in code_outputs(nb)
+             if "text/markdown" in o.get("data", {})]
+    return next(text for text in shown if "**" in text and "- **Money:**" in text)
+
+
+INCONSISTENT = {"weekly_uses": {"npv": 3, "evidence": 5, "cost_per_use": 1 / 3},
+                "npv": {"evidence": 3, "cost_per_use": 3}, "evidence": {"cost_per_use": 2}}
+
+
+@pytest.mark.parametrize(("parameters", "opening", "within"), [
+    ({"budget": 0.0}, "**No candidate fits the budget of $0 and 12 m² of free floor: the "
+     "cheapest and best-scoring, the reverse hyperextension, needs $814 and 4.32 m².**", None),
+    ({"free_floor_m2": 4.25}, "**Buy the cable tower (functional trainer).** Of the candidates "
+     "that fit the budget of $5,000 and 4.25 m² of free floor, it scores highest.",
+     "cable_tower"),
+    ({"pairwise": INCONSISTENT}, "**Your pairwise judgements contradict each other** "
+     "(consistency ratio 0.63, above 0.10): revisit weekly uses vs cost per use",
+     "reverse_hyper"),
+], ids=["budget-0", "small-floor", "inconsistent-ahp"])
+def test_the_first_screen_respects_the_limits_and_the_judgements(tmp_path, parameters,
+                                                                 opening, within):
+    """The first screen of a built report once said "Buy the reverse hyperextension, $814 up
+    front" with a budget of 0, "4.3 m² ... of the 4.25 m² free" with too little floor, and
+    nothing of AHP judgements with a consistency ratio of 0.63."""
+    nb = execute_notebook("decision_report", tmp_path, draws=500, **parameters)
+    assert_clean(nb)
+    screen = first_screen(nb)
+    assert screen.startswith(opening)
+    summary = DecisionSummary(**read_summary(nb))
+    assert summary.recommendation_within_limits == within
+    assert read_records(nb)["recommendation_within_limits"]["value"] == within
+    if within is None:
+        assert "Buy the" not in screen and summary.best_set is None
+        assert "$814 up front (over the $0 budget)" in screen
+    else:
+        assert summary.best_set is not None and within in summary.best_set.members
+    if "free_floor_m2" in parameters:
+        assert "4.2 m² with clearance, of the 4.25 m² free" in screen
+        assert "4.3 m² with clearance" not in screen
+    if "pairwise" in parameters:
+        assert "The answer below rests on them." in screen
+        assert "contradict each other" in summary.headline
+
+
 def test_a_misspelt_criterion_stops_the_report_with_the_fix(tmp_path):
     with pytest.raises(papermill.PapermillExecutionError) as err:
         execute_notebook("decision_report", tmp_path, weights={"npvv": 1})

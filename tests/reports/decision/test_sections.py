@@ -56,3 +56,118 @@ def test_ordinary_weights_give_a_summary_the_schema_accepts(data, weights):
     params = DecisionReportParams(draws=DRAWS, weights=weights)
     summary = DecisionSummary(**report.summary_fields(analyse_decision(params, data)))
     assert all(0 <= c.score <= 1 for c in summary.candidates.values())
+
+
+def first_screen(analysis) -> tuple[str, list[str]]:
+    """The first screen's answer (up to the bullets) and its bullets."""
+    text = report.headline_markdown(analysis)
+    answer, _, bullets = text.partition("\n\n- ")
+    return answer, ("- " + bullets).splitlines()
+
+
+@pytest.mark.parametrize(("limits", "words"), [
+    ({"budget": 0.0}, "No candidate fits the budget of $0 and 12 m² of free floor: the "
+     "cheapest and best-scoring, the reverse hyperextension, needs $814 and 4.32 m²"),
+    ({"free_floor_m2": 4.0}, "No candidate fits the budget of $5,000 and 4 m² of free floor: "
+     "the cheapest and best-scoring, the reverse hyperextension, needs $814 and 4.32 m²; the "
+     "smallest, the cable tower (functional trainer), needs $2,310 and 4.21 m²"),
+])
+def test_when_nothing_fits_the_first_screen_says_so_and_what_would(data, limits, words):
+    """Budget 0 (or a floor smaller than every machine) once still read "Buy the reverse
+    hyperextension", "$814 up front" and "4.3 m² ... of the 4 m² free"."""
+    analysis = analyse_decision(DecisionReportParams(draws=DRAWS, **limits), data)
+    assert analysis.choice is None and analysis.featured == "reverse_hyper"
+    answer, bullets = first_screen(analysis)
+    assert answer.startswith(f"**{words}.** With more budget or floor, the best-scoring machine "
+                             "is the reverse hyperextension: it ranks first in")
+    assert "Buy the" not in report.headline_markdown(analysis)
+    money, space, change = (next(b for b in bullets if b.startswith(f"- **{k}:**"))
+                            for k in ("Money", "Space", "What would change the answer"))
+    if limits.get("budget") == 0:
+        assert "$814 up front (over the $0 budget)" in money
+        assert "With a budget of $814, the reverse hyperextension would fit" in change
+    else:
+        assert "4.3 m² with clearance, more than the 4 m² free" in space
+        assert "With 4.32 m² of free floor, the reverse hyperextension would fit" in change
+    # The best-set section and summary.json say the same.
+    assert report.portfolio_markdown(analysis).startswith(words + ". Raise the budget")
+    assert report.portfolio_table(analysis)["Machines"].tolist() == [report.NOTHING]
+    summary = DecisionSummary(**report.summary_fields(analysis))
+    assert summary.headline == words + "."
+    assert summary.recommendation_within_limits is None and summary.best_set is None
+    assert summary.recommendation == "reverse_hyper"  # still the best-scoring, rank 1
+    assert not any(c.fits_limits for c in summary.candidates.values())
+    assert summary.limits is not None and summary.limits.budget == limits.get("budget", 5000)
+    assert summary.key_figures[0].text == "Reverse hyperextension"
+
+
+def test_a_floor_too_small_for_the_winner_buys_the_best_machine_that_fits(data):
+    """4.25 m² free: the reverse hyperextension (4.32 m²) does not fit, the cable tower
+    (4.21 m²) does. The first screen once read "Buy the reverse hyperextension ... 4.3 m²
+    with clearance, of the 4.25 m² free"."""
+    analysis = analyse_decision(DecisionReportParams(draws=DRAWS, free_floor_m2=4.25), data)
+    assert analysis.choice == analysis.featured == "cable_tower"
+    answer, bullets = first_screen(analysis)
+    assert answer == (
+        "**Buy the cable tower (functional trainer).** Of the candidates that fit the budget "
+        "of $5,000 and 4.25 m² of free floor, it scores highest. The best-scoring machine, the "
+        "reverse hyperextension, does not fit: it needs 4.32 m² of floor, more than the 4.25 "
+        "m² free.")
+    text = "\n".join(bullets)
+    assert "- **Space:** 4.2 m² with clearance, of the 4.25 m² free." in text
+    assert "$2,310 up front (of the $5,000 budget)" in text
+    assert "With 4.32 m² of free floor, the reverse hyperextension would fit" in text
+    assert "weight on" not in text  # the weights decide the best-scoring, not what fits
+    # The first screen's figures are the cable tower's, as are its audience and tornado.
+    assert analysis.npv_tornado.attrs["npv_most_likely"] == pytest.approx(
+        analysis.ranking.loc["cable_tower", "npv"])
+    assert "Regular users of the cable tower" in " ".join(report.audience_display(analysis))
+    # The best set holds it, and summary.json says what the page says.
+    assert analysis.portfolios.iloc[0]["members"] == ("cable_tower",)
+    summary = DecisionSummary(**report.summary_fields(analysis))
+    assert summary.recommendation_within_limits == "cable_tower"
+    assert summary.recommendation == "reverse_hyper"
+    assert summary.candidates["cable_tower"].fits_limits is True
+    assert summary.candidates["reverse_hyper"].fits_limits is False
+    assert summary.best_set is not None and summary.best_set.members == ["cable_tower"]
+    assert summary.headline.startswith("Buy the cable tower (functional trainer): it scores "
+                                       "highest of the candidates that fit")
+    assert {f.label: f.text for f in summary.key_figures}["Up front"] == "$2,310"
+
+
+def test_when_the_winner_fits_the_first_screen_is_unchanged_and_names_the_budget(default):
+    assert default.choice == default.recommendation == "reverse_hyper"
+    answer, bullets = first_screen(default)
+    assert answer.startswith("**Buy the reverse hyperextension.** It ranks first in")
+    assert "$814 up front (of the $5,000 budget)" in "\n".join(bullets)
+    assert "4.3 m² with clearance, of the 12 m² free." in "\n".join(bullets)
+    assert report.judgements_warning(default) == ""
+    summary = DecisionSummary(**report.summary_fields(default))
+    assert summary.recommendation_within_limits == "reverse_hyper" and summary.ahp is None
+
+
+def test_contradicting_judgements_are_named_on_the_first_screen(data):
+    """Weekly uses 5 times as important as evidence, evidence 2 times cost per use, yet cost
+    per use 3 times weekly uses: a consistency ratio of 0.63, once only in small print under
+    the comparison table."""
+    pairwise = {"weekly_uses": {"npv": 3, "evidence": 5, "cost_per_use": 1 / 3},
+                "npv": {"evidence": 3, "cost_per_use": 3}, "evidence": {"cost_per_use": 2}}
+    analysis = analyse_decision(DecisionReportParams(draws=DRAWS, pairwise=pairwise), data)
+    text = report.headline_markdown(analysis)
+    warning, _, rest = text.partition("\n\n")
+    assert warning == (
+        "**Your pairwise judgements contradict each other** (consistency ratio 0.63, above "
+        "0.10): revisit weekly uses vs cost per use (you gave 1/3; all your judgements "
+        "together imply about 1.4), evidence strength vs cost per use (2; about 0.56) and "
+        "weekly uses vs net present value (3; about 1.2). The answer below rests on them.")
+    assert rest.startswith("**Buy the reverse hyperextension.**")
+    summary = DecisionSummary(**report.summary_fields(analysis))
+    assert summary.ahp is not None and summary.ahp.inconsistent
+    assert summary.ahp.revisit == [("weekly_uses", "cost_per_use"),
+                                   ("evidence", "cost_per_use"), ("weekly_uses", "npv")]
+    assert summary.headline.endswith("It rests on pairwise judgements that contradict each "
+                                     "other (consistency ratio 0.63, above 0.10).")
+    consistent = {"npv": {"weekly_uses": 3, "floor_space": 5}, "weekly_uses": {"floor_space": 2}}
+    calm = analyse_decision(DecisionReportParams(draws=DRAWS, pairwise=consistent), data)
+    assert report.headline_markdown(calm).startswith("**Buy the")
+    assert DecisionSummary(**report.summary_fields(calm)).ahp.revisit == []

@@ -16,6 +16,12 @@ Choices made here, and said in the report:
 - The recommendation is the weighted-sum winner at the most-likely values of every input.
   How sure we are is its rank acceptability: the share of Monte Carlo draws (inputs drawn,
   and the weights too unless ``weight_sampling`` is ``"none"``) in which it ranks first.
+- What the first screen says to buy (:attr:`DecisionAnalysis.choice`) is the best-scoring
+  candidate that fits the budget and the free floor on its own, by the best set's own test
+  (:func:`evaluate.mcda.portfolio.fits_limits`): the recommendation when it fits. One machine,
+  not the best set: the report asks which machine to buy, and every figure of the first
+  screen is one machine's; the best set, which may hold several, has its own section. When
+  nothing fits, the first screen says what the cheapest and the best-scoring machines need.
 - Candidates: by default the machines the club does not own yet (:func:`select_candidates`).
 - Calibration: a candidate the club does not own yet is calibrated on its comparable owned
   machine's usage log (:func:`evaluate.model.calibration.calibrate_uptake`). A candidate the club
@@ -39,7 +45,7 @@ from evaluate.data.club_data import ClubData, load_club_data
 from evaluate.data.equipment import EQUIPMENT_FILE, ID
 from evaluate.errors import did_you_mean
 from evaluate.mcda.criteria import CRITERIA, DecisionCriteria
-from evaluate.mcda.portfolio import best_portfolios, value_for_money
+from evaluate.mcda.portfolio import best_portfolios, fits_limits, value_for_money
 from evaluate.mcda.robustness import rank_acceptability, stability_intervals
 from evaluate.mcda.scoring import contributions, topsis, weighted_sum
 from evaluate.model.calibration import Calibration, calibrate_uptake, comparable_machine
@@ -146,17 +152,39 @@ class DecisionAnalysis:
     contributions: pd.DataFrame       # scoring.contributions
     acceptability: pd.DataFrame       # robustness.rank_acceptability
     stability: pd.DataFrame           # robustness.stability_intervals
-    npv_tornado: pd.DataFrame         # uncertainty.one_way_swings_from_inputs, the winner's NPV
+    npv_tornado: pd.DataFrame         # uncertainty.one_way_swings_from_inputs, :attr:`featured`
     margin_tornado: pd.DataFrame      # margin.margin_tornado_from_inputs
     value_for_money: pd.DataFrame     # portfolio.value_for_money on COST_LABEL's cost
     portfolios: pd.DataFrame          # portfolio.best_portfolios
     ranking: pd.DataFrame             # :func:`ranking_table`
-    audience: pd.DataFrame            # audience.audience_from_inputs for the recommendation
+    audience: pd.DataFrame            # audience.audience_from_inputs for :attr:`featured`
 
     @property
     def recommendation(self) -> str:
         """The ``equipment_id`` of the weighted-sum winner at the most-likely values."""
         return str(self.ranking.index[0])
+
+    @property
+    def fits(self) -> pd.Series:
+        """Whether each candidate fits the budget and the free floor on its own (ranking order)."""
+        return within_limits(self.ranking, self.params)
+
+    @property
+    def choice(self) -> str | None:
+        """What the first screen says to buy: the best-scoring candidate that fits both limits.
+
+        ``None`` when no candidate fits the budget and the free floor.
+        """
+        return best_within(self.fits)
+
+    @property
+    def featured(self) -> str:
+        """The machine the first screen describes: :attr:`choice`, else the recommendation.
+
+        When nothing fits, the first screen describes the best-scoring machine, which more
+        budget or floor would buy.
+        """
+        return self.choice or self.recommendation
 
     @property
     def owned_candidates(self) -> list[str]:
@@ -206,6 +234,22 @@ def ranking_table(scores: pd.Series, topsis_scores: pd.Series, p_first: pd.Serie
     table = table.iloc[order]
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     return table
+
+
+def within_limits(ranking: pd.DataFrame, params: DecisionReportParams) -> pd.Series:
+    """Whether each candidate of ``ranking`` fits ``params.budget`` and ``params.free_floor_m2``.
+
+    Its up-front cost and floor area by :func:`evaluate.mcda.portfolio.fits_limits`, the test
+    the best set uses; a Series of booleans in ``ranking``'s order.
+    """
+    return pd.Series(fits_limits(ranking["up_front"], ranking["floor_m2"], budget=params.budget,
+                                 free_floor_m2=params.free_floor_m2),
+                     index=ranking.index, name="fits")
+
+
+def best_within(fits: pd.Series) -> str | None:
+    """The first candidate of ``fits`` (ranking order, best first) that fits; ``None`` if none."""
+    return str(fits.index[fits.to_numpy()][0]) if fits.any() else None
 
 
 def prepare_model(data: ClubData, candidates: pd.DataFrame, *, as_of: str | None,
@@ -266,9 +310,10 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
         spread=params.weight_spread, **scale)
     ranking = ranking_table(scores, closeness, acceptability.attrs["p_first"], simulation,
                             forecast, finance, candidates)
-    winner = str(ranking.index[0])
+    # The machine the first screen describes (DecisionAnalysis.featured).
+    featured = best_within(within_limits(ranking, params)) or str(ranking.index[0])
     stability = stability_intervals(matrix, weights.to_dict(), directions, **scale)
-    npv_swings = one_way_swings_from_inputs(model, winner)
+    npv_swings = one_way_swings_from_inputs(model, featured)
     margin = margin_tornado_from_inputs(model, candidates, criteria, **scale)
     costs = ranking["up_front"]
     vfm = value_for_money(scores, costs)
@@ -278,7 +323,7 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
     portfolios = best_portfolios(options, budget=params.budget,
                                  free_floor_m2=params.free_floor_m2,
                                  objective=params.portfolio_objective)
-    audience = audience_from_inputs(data.members, model.select([winner]),
+    audience = audience_from_inputs(data.members, model.select([featured]),
                                     min_group_size=params.min_group_size)
     return DecisionAnalysis(
         data=data, params=params, currency=params.currency or data.club.currency,

@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 
 from evaluate.data.equipment import ID, placeholder_figures
+from evaluate.mcda.criteria import pairwise_matrix
+from evaluate.mcda.scoring import CR_THRESHOLD, judgements_to_revisit
 from evaluate.model.exposure import exposure_priors
 from evaluate.reports import formatting
 from evaluate.reports.decision.analysis import COST_LABEL, DecisionAnalysis, criterion_label
@@ -161,21 +163,142 @@ def _npv_turning(analysis: DecisionAnalysis, swings: pd.DataFrame) -> str:
 
 
 def lead(analysis: DecisionAnalysis) -> str:
-    """How the answer opens: "Buy the", unless the winner more likely loses money."""
-    likely_positive = analysis.ranking.iloc[0]["p_npv_positive"] >= 0.5
-    return "Buy the" if likely_positive else "The best-scoring machine is the"
+    """How the answer opens: "Buy the", unless the machine more likely loses money.
+
+    The machine is :attr:`~DecisionAnalysis.featured`; "The best-scoring machine that fits is
+    the" when the best-scoring one does not fit the budget and the floor.
+    """
+    a = analysis
+    likely_positive = a.ranking.loc[a.featured, "p_npv_positive"] >= 0.5
+    fits = " that fits" if a.choice is not None and a.choice != a.recommendation else ""
+    return "Buy the" if likely_positive else f"The best-scoring machine{fits} is the"
 
 
-def headline_markdown(analysis: DecisionAnalysis) -> str:
-    """The first screen: what to buy, how sure, who it serves, use, money, space, risks."""
-    a, c = analysis, analysis.currency
-    win = a.ranking.iloc[0]
-    wid = a.recommendation
-    name = a.names[wid]
+def limits_phrase(analysis: DecisionAnalysis) -> str:
+    """The decision's limits: "the budget of $5,000 and 12 m² of free floor"."""
+    p = analysis.params
+    return (f"the budget of {money(p.budget, analysis.currency)} and {p.free_floor_m2:g} m² of "
+            "free floor")
+
+
+def _area(value: float, limit: float) -> str:
+    """An area to one decimal, or two where one would hide which side of ``limit`` it is."""
+    digits = 1 if (round(value, 1) > limit) == (value > limit) else 2
+    return f"{value:.{digits}f}"
+
+
+def _enough(value: float, currency: str | None = None) -> str:
+    """A limit that is enough for ``value``: money or m², rounded up, never down."""
+    if currency is None:
+        return f"{math.ceil(value * 100 - 1e-6) / 100:g}"
+    return money(math.ceil(value * 100 - 1e-6) / 100 if abs(value) < 10
+                 else math.ceil(value - 1e-9), currency)
+
+
+def _needs(analysis: DecisionAnalysis, equipment_id: str) -> str:
+    """"needs $814 and 4.32 m²": what a machine's cost and floor area ask of the limits."""
+    row = analysis.ranking.loc[equipment_id]
+    return (f"needs {_enough(row['up_front'], analysis.currency)} and "
+            f"{_enough(row['floor_m2'])} m²")
+
+
+def shortfall(analysis: DecisionAnalysis, equipment_id: str) -> str:
+    """What keeps a machine out: "needs 4.32 m² of floor, more than the 4.25 m² free".
+
+    Empty when it fits.
+    """
+    row, p, c = analysis.ranking.loc[equipment_id], analysis.params, analysis.currency
+    over_budget = row["up_front"] > p.budget and not analysis.fits[equipment_id]
+    over_floor = row["floor_m2"] > p.free_floor_m2 and not analysis.fits[equipment_id]
+    parts = []
+    if over_budget:
+        parts.append(f"costs {money(row['up_front'], c)} up front, over the budget of "
+                     f"{money(p.budget, c)}")
+    if over_floor:
+        parts.append(f"needs {_enough(row['floor_m2'])} m² of floor, more than the "
+                     f"{p.free_floor_m2:g} m² free")
+    return " and ".join(parts)
+
+
+def nothing_fits_text(analysis: DecisionAnalysis) -> str:
+    """Why no candidate fits, and what would: the cheapest's and the best-scoring's needs.
+
+    "No candidate fits the budget of $0 and 12 m² of free floor: the cheapest, the reverse
+    hyperextension, needs $814 and 4.3 m²; ...". The smallest machine is named too when the
+    floor is too small for the cheapest. One sentence without its full stop.
+    """
+    a = analysis
+    r, free = a.ranking, a.params.free_floor_m2
+    cheapest = str(r.index[np.argmin(r["up_front"].to_numpy(float))])  # ties: better score
+    smallest = str(r.index[np.argmin(r["floor_m2"].to_numpy(float))])
+    roles: dict[str, list[str]] = {cheapest: ["cheapest"]}
+    if r.loc[cheapest, "floor_m2"] > free:
+        roles.setdefault(smallest, []).append("smallest")
+    roles.setdefault(a.recommendation, []).append("best-scoring")
+    needs = "; ".join(f"the {' and '.join(words)}, the {_name(a, i)}, {_needs(a, i)}"
+                      for i, words in roles.items())
+    return f"No candidate fits {limits_phrase(a)}: {needs}"
+
+
+def judgements_to_revisit_as_given(analysis: DecisionAnalysis
+                                    ) -> list[tuple[str, str, float, float]]:
+    """The AHP judgements to revisit first, each the way round the manager gave it.
+
+    ``(criterion, other, judgement, implied)``: ``criterion`` was judged ``judgement`` times as
+    important as ``other``; the judgements as a whole imply ``implied``
+    (:func:`~evaluate.mcda.scoring.judgements_to_revisit`). Empty when the weights are not
+    from AHP or the judgements are consistent.
+    """
+    ahp, p = analysis.weights.attrs.get("ahp"), analysis.params
+    if ahp is None or not ahp.inconsistent:
+        return []
+    found = []
+    for row in judgements_to_revisit(pairwise_matrix(p.pairwise), p.ri_table).itertuples():
+        pair = (str(row.criterion), str(row.other), float(row.judgement), float(row.implied))
+        if pair[1] in p.pairwise and pair[0] in p.pairwise[pair[1]]:  # given the other way
+            pair = (pair[1], pair[0], 1 / pair[2], 1 / pair[3])
+        found.append(pair)
+    return found
+
+
+def judgements_warning(analysis: DecisionAnalysis) -> str:
+    """The first screen's warning when the AHP judgements contradict each other, else "".
+
+    Above Saaty's consistency ratio of 0.10 (:data:`~evaluate.mcda.scoring.CR_THRESHOLD`),
+    it names the judgements to revisit first (:func:`judgements_to_revisit_as_given`), with
+    what the manager gave and the ratio the whole set of judgements implies.
+    """
+    revisit = judgements_to_revisit_as_given(analysis)
+    if not revisit:
+        return ""
+    pairs = []
+    for k, (first, second, given, implied) in enumerate(revisit):
+        what = (f"you gave {_ratio(given)}; all your judgements together imply about "
+                f"{implied:.2g}" if k == 0 else f"{_ratio(given)}; about {implied:.2g}")
+        pairs.append(f"{criterion_label(first).lower()} vs {criterion_label(second).lower()} "
+                     f"({what})")
+    listed = ", ".join(pairs[:-1]) + (" and " if len(pairs) > 1 else "") + pairs[-1]
+    ratio = analysis.weights.attrs["ahp"].consistency_ratio
+    return (f"**Your pairwise judgements contradict each other** (consistency ratio "
+            f"{ratio:.2f}, above {CR_THRESHOLD:.2f}): revisit {listed}. The answer below rests "
+            "on them.")
+
+
+def _ratio(value: float) -> str:
+    """A judgement as given: "5", "1/3", "2.5"."""
+    if value >= 1 or not math.isclose(1 / value, round(1 / value), rel_tol=1e-3):
+        return f"{value:.3g}"
+    return f"1/{round(1 / value)}"
+
+
+def _opening(analysis: DecisionAnalysis) -> str:
+    """The first screen's answer: what to buy within the limits, or that nothing fits."""
+    a = analysis
+    wid = a.featured
+    win = a.ranking.loc[wid]
     draws = a.simulation.n_draws
+    others = a.ranking["p_best"].drop(a.recommendation)
     runner = a.runner_up
-    lead_verb = lead(a)
-    others = a.ranking["p_best"].drop(wid)
     if runner is None:
         rival = ""
     elif others.max() < 0.01:
@@ -183,11 +306,51 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
     else:
         rival = (f" (the {_name(a, others.idxmax())} in {share(others.max())}; "
                  f"{_name(a, runner)} scores second)")
-    lines = [f"**{lead_verb} {in_sentence(name)}.** It ranks first in {share(win['p_best'])} of "
-             f"{draws:,} simulated futures{rival}."]
+    first = (f"ranks first in {share(a.ranking.loc[a.recommendation, 'p_best'])} of "
+             f"{draws:,} simulated futures{rival}")
+    if a.choice is None:
+        text = (f"**{nothing_fits_text(a)}.** With more budget or floor, the best-scoring "
+                f"machine is the {_name(a, wid)}: it {first}.")
+    elif a.choice == a.recommendation:
+        text = f"**{lead(a)} {in_sentence(a.names[wid])}.** It {first}."
+    else:
+        text = (f"**{lead(a)} {in_sentence(a.names[wid])}.** Of the candidates that fit "
+                f"{limits_phrase(a)}, it scores highest. The best-scoring machine, the "
+                f"{_name(a, a.recommendation)}, does not fit: it "
+                f"{shortfall(a, a.recommendation)}.")
     if win["p_npv_positive"] < 0.5:
-        lines[0] += (f" But its NPV is positive in only {share(win['p_npv_positive'])} of them: "
-                     "on money alone, buying nothing is the safer choice.")
+        futures = "them" if wid == a.recommendation else "the simulated futures"
+        text += (f" But its NPV is positive in only {share(win['p_npv_positive'])} of "
+                 f"{futures}: on money alone, buying nothing is the safer choice.")
+    return text
+
+
+def _limits_turning(analysis: DecisionAnalysis) -> str:
+    """What would let the best-scoring machine in, when it does not fit."""
+    a, p, c = analysis, analysis.params, analysis.currency
+    row = a.ranking.loc[a.recommendation]
+    needed = []
+    if row["up_front"] > p.budget:
+        needed.append(f"a budget of {_enough(row['up_front'], c)}")
+    if row["floor_m2"] > p.free_floor_m2:
+        needed.append(f"{_enough(row['floor_m2'])} m² of free floor")
+    return (f"with {' and '.join(needed)}, the {_name(a, a.recommendation)} would fit, and "
+            "it scores highest")
+
+
+def headline_markdown(analysis: DecisionAnalysis) -> str:
+    """The first screen: what to buy, how sure, who it serves, use, money, space, risks.
+
+    What to buy is :attr:`~DecisionAnalysis.choice`, the best-scoring candidate within the
+    budget and the free floor; when none fits, the first screen says so, what the cheapest
+    and the best-scoring machines need, and describes the best-scoring one. Above a
+    consistency ratio of 0.10, a warning that the AHP judgements contradict each other comes
+    first (:func:`judgements_warning`).
+    """
+    a, c, p = analysis, analysis.currency, analysis.params
+    wid = a.featured
+    win = a.ranking.loc[wid]
+    fits = bool(a.fits[wid])
     groups = a.audience.set_index("group")
     active = groups.loc["All active members"]
     served = (f"Of your {count_phrase(active['members'], 'active members')}, about "
@@ -211,18 +374,29 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
            f"{share(win['utilisation'])} of the time, {queue}.")
     machine = a.candidates.set_index(ID).loc[wid]
     years = int(a.finance.set_index(ID).loc[wid, "years"])
-    money_line = (f"{money(win['up_front'], c)} up front and "
+    budget = (f"of the {money(p.budget, c)} budget" if win["up_front"] <= p.budget or fits
+              else f"over the {money(p.budget, c)} budget")
+    money_line = (f"{money(win['up_front'], c)} up front ({budget}) and "
                   f"{money(float(machine['annual_maintenance']), c)} a year; {years}-year NPV "
                   f"{money(win['npv'], c, signed=True)} (P10–P90: "
                   f"{money(win['npv_p10'], c, signed=True)} to "
                   f"{money(win['npv_p90'], c, signed=True)}); {share(win['p_npv_positive'])} "
                   f"chance the NPV is positive; payback in {months(win['payback_years'])}; "
                   f"{money(win['cost_per_use'], c)} per use.")
-    space = (f"{win['floor_m2']:.1f} m² with clearance, of the {a.params.free_floor_m2:g} m² "
-             "free.")
+    area = _area(win["floor_m2"], p.free_floor_m2)
+    space = (f"{area} m² with clearance, of the {p.free_floor_m2:g} m² free."
+             if win["floor_m2"] <= p.free_floor_m2 or fits else
+             f"{area} m² with clearance, more than the {p.free_floor_m2:g} m² free.")
     turn = what_would_change(a)
-    change = " ".join(f"{t[0].upper()}{t[1:]}." for t in (turn.weight, turn.input, turn.npv)
-                      if t)
+    if a.choice is None:  # the limits first, then what would change the best-scoring one
+        turns: tuple[str, ...] = (_limits_turning(a), turn.weight, turn.input, turn.npv)
+    elif a.choice != a.recommendation:
+        # The weight and input sentences are about which machine scores best; here the
+        # limits keep the best-scoring one out, so they are what would change the answer.
+        turns = (_limits_turning(a), turn.npv)
+    else:
+        turns = (turn.weight, turn.input, turn.npv)
+    change = " ".join(f"{t[0].upper()}{t[1:]}." for t in turns if t)
     grade = EVIDENCE_WORDS[str(machine["evidence_grade"])]
     evidence = (f"evidence for its back-care claim is {grade} ({machine['evidence_source']}). "
                 "Supervision: "
@@ -230,7 +404,9 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
     bullets = [("Who it serves", served), ("Use", use), ("Money", money_line),
                ("Space", space), ("What would change the answer", change),
                ("Evidence and care", evidence)]
-    text = lines[0] + "\n\n" + "\n".join(f"- **{k}:** {v}" for k, v in bullets)
+    warning = judgements_warning(a)
+    text = ((warning + "\n\n" if warning else "") + _opening(a) + "\n\n"
+            + "\n".join(f"- **{k}:** {v}" for k, v in bullets))
     if a.owned_candidates:
         owned = " and the ".join(_name(a, i) for i in a.owned_candidates)
         text += (f"\n\n**Caution:** the club already owns the {owned}: the forecast for "
@@ -337,6 +513,10 @@ def stability_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     }, index=pd.Index([criterion_label(n) for n in s["criterion"]], name="Criterion"))
 
 
+NOTHING = "Nothing (keep the money and the floor)"
+"""How the best-set table names the empty set: buying nothing."""
+
+
 def portfolio_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     """The best sets within the budget and the free floor, best first (text)."""
     p, c = analysis.portfolios, analysis.currency
@@ -344,7 +524,7 @@ def portfolio_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     values = ([f"{v * 100:.0f}" for v in p["objective"]] if p.attrs["objective"] == "score"
               else [money(v, c, signed=True) for v in p["objective"]])
     return pd.DataFrame({
-        "Machines": [", ".join(analysis.names[i] for i in m) for m in p["members"]],
+        "Machines": [", ".join(analysis.names[i] for i in m) or NOTHING for m in p["members"]],
         what: values,
         "Up front": [money(v, c) for v in p["cost"]],
         "Floor (m²)": [f"{v:.1f}" for v in p["floor_m2"]],
@@ -352,21 +532,41 @@ def portfolio_table(analysis: DecisionAnalysis) -> pd.DataFrame:
 
 
 def portfolio_markdown(analysis: DecisionAnalysis) -> str:
-    """One paragraph on the best set: what it holds and what is left."""
+    """One paragraph on the best set: what it holds, what is left, and the first screen's machine.
+
+    When no candidate fits, the same words as the first screen (:func:`nothing_fits_text`).
+    """
     p, c, params = analysis.portfolios, analysis.currency, analysis.params
-    limits = (f"a budget of {money(params.budget, c)} and {params.free_floor_m2:g} m² of free "
-              f"floor (decision parameters)")
-    if p.empty or p.iloc[0]["size"] == 0:
-        return f"No candidate fits within {limits}."
+    choice = analysis.choice
+    if choice is None or p.empty:
+        return (f"{nothing_fits_text(analysis)}. Raise the budget or the free floor (decision "
+                "parameters budget and free_floor_m2) to compare sets of machines.")
+    limits = f"{limits_phrase(analysis)} (decision parameters)"
+    by_score = p.attrs["objective"] == "score"
     best = p.iloc[0]
+    if best["size"] == 0:  # only with the NPV objective: every set that fits loses money
+        return (f"Within {limits}, buying nothing is best on money: no set of machines that "
+                f"fits has a positive total NPV. {p.attrs['feasible_sets']:,} sets fit (buying "
+                f"nothing counts as one); the best are below. The {_name(analysis, choice)} "
+                "recommended above is the best-scoring machine that fits.")
     names = ", ".join(in_sentence(analysis.names[i]) for i in best["members"])
+    if choice in best["members"]:
+        relation = (f" It holds the {_name(analysis, choice)} recommended above."
+                    if best["size"] > 1 else "")
+    elif by_score:
+        relation = (f" It does not hold the {_name(analysis, choice)} recommended above, the "
+                    "best-scoring single machine that fits: these machines together score "
+                    "more than it alone.")
+    else:
+        relation = (f" It does not hold the {_name(analysis, choice)} recommended above, the "
+                    "best-scoring single machine that fits: sets here are compared on NPV.")
     return (f"Within {limits}, the best set is: **{names}**, for "
             f"{money(best['cost'], c)} up front and {best['floor_m2']:.1f} m², leaving "
             f"{money(params.budget - best['cost'], c)} and "
-            f"{params.free_floor_m2 - best['floor_m2']:.1f} m². "
+            f"{params.free_floor_m2 - best['floor_m2']:.1f} m².{relation} "
             f"{p.attrs['feasible_sets']:,} sets fit; the next best are below. Sets are "
             f"compared on the sum of their machines' "
-            f"{'scores' if p.attrs['objective'] == 'score' else 'NPVs'}; costs are "
+            f"{'scores' if by_score else 'NPVs'}; costs are "
             f"{COST_LABEL.lower()}.")
 
 
@@ -586,9 +786,47 @@ def _finite(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def summary_headline(analysis: DecisionAnalysis) -> str:
+    """The index page's one line: the first screen's answer (:func:`headline_markdown`)."""
+    a = analysis
+    if a.choice is None:
+        text = f"{nothing_fits_text(a)}."
+    elif a.choice == a.recommendation:
+        text = (f"{lead(a)} {in_sentence(a.names[a.choice])}: it ranks first in "
+                f"{share(a.ranking.loc[a.choice, 'p_best'])} of {a.simulation.n_draws:,} "
+                "simulated futures.")
+    else:
+        text = (f"{lead(a)} {in_sentence(a.names[a.choice])}: it scores highest of the "
+                f"candidates that fit {limits_phrase(a)} (the "
+                f"{_name(a, a.recommendation)} scores higher but "
+                f"{shortfall(a, a.recommendation)}).")
+    ahp = a.weights.attrs.get("ahp")
+    if ahp is not None and ahp.inconsistent:
+        text += (f" It rests on pairwise judgements that contradict each other (consistency "
+                 f"ratio {ahp.consistency_ratio:.2f}, above {CR_THRESHOLD:.2f}).")
+    return text
+
+
+def _ahp_fields(analysis: DecisionAnalysis) -> dict[str, object] | None:
+    """``summary.json``'s ``ahp``: the consistency ratio and the judgements to revisit."""
+    ahp = analysis.weights.attrs.get("ahp")
+    if ahp is None:
+        return None
+    return {"consistency_ratio": float(ahp.consistency_ratio),
+            "inconsistent": bool(ahp.inconsistent),
+            "revisit": [[first, second] for first, second, _, _
+                        in judgements_to_revisit_as_given(analysis)]}
+
+
 def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
-    """The decision's ``summary.json`` fields (schema: :mod:`evaluate.reports.summary_schema`)."""
+    """The decision's ``summary.json`` fields (schema: :mod:`evaluate.reports.summary_schema`).
+
+    ``recommendation`` is the best-scoring machine (rank 1); ``recommendation_within_limits``
+    what the first screen says to buy, and ``headline`` and ``key_figures`` are the first
+    screen's, of :attr:`~DecisionAnalysis.featured`.
+    """
     a, c = analysis, analysis.currency
+    fits = a.fits
     candidates = {}
     for i, row in a.ranking.iterrows():
         candidates[str(i)] = {
@@ -599,24 +837,32 @@ def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
             "back_pain_served": float(row["back_pain_served"]),
             "payback_years": _finite(row["payback_years"]),
             "cost_per_use": _finite(row["cost_per_use"]),
-            "up_front": float(row["up_front"]), "floor_m2": float(row["floor_m2"])}
-    win = a.ranking.iloc[0]
-    best = a.portfolios.iloc[0] if len(a.portfolios) else None
+            "up_front": float(row["up_front"]), "floor_m2": float(row["floor_m2"]),
+            "fits_limits": bool(fits[i])}
+    win = a.ranking.loc[a.featured]
+    best = a.portfolios.iloc[0] if len(a.portfolios) and a.choice is not None else None
+    # When nothing fits, the figures are the best-scoring machine's: say whose.
+    whose = ([] if a.choice is not None else
+             [{"label": "Best-scoring machine (does not fit)", "text": a.names[a.featured]}])
     return {
         "kind": "decision",
         "club": a.data.club.name,
         "recommendation": a.recommendation,
+        "recommendation_within_limits": a.choice,
+        "limits": {"budget": float(a.params.budget),
+                   "free_floor_m2": float(a.params.free_floor_m2)},
         "currency": c,
         "draws": a.simulation.n_draws, "seed": a.simulation.seed,
         "method": "weighted_sum", "normalization": a.params.normalization,
         "weights": {k: float(v) for k, v in a.weights.items()},
+        "ahp": _ahp_fields(a),
         "candidates": candidates,
         "best_set": None if best is None else {
             "members": list(best["members"]), "cost": float(best["cost"]),
             "floor_m2": float(best["floor_m2"])},
-        "headline": (f"{lead(a)} {in_sentence(a.names[a.recommendation])}: it ranks first in "
-                     f"{share(win['p_best'])} of {a.simulation.n_draws:,} simulated futures."),
+        "headline": summary_headline(a),
         "key_figures": [
+            *whose,
             {"label": "Weekly uses (P10–P90)",
              "text": f"{win['weekly_uses']:.0f} ({win['weekly_uses_p10']:.0f}–"
                      f"{win['weekly_uses_p90']:.0f})"},
@@ -648,9 +894,9 @@ def exposure_table(analysis: DecisionAnalysis) -> pd.DataFrame:
 
 
 def audience_display(analysis: DecisionAnalysis) -> pd.DataFrame:
-    """The recommended machine's audience by member group, as text (groups overlap)."""
+    """The first screen's machine's audience by member group, as text (groups overlap)."""
     table = analysis.audience
-    name = analysis.names[analysis.recommendation]
+    name = analysis.names[analysis.featured]
     return pd.DataFrame({
         "Members": [count_text(v) for v in table["members"]],
         "Likely with back pain now": [count_text(v) for v in table["with_back_pain"]],
