@@ -157,9 +157,10 @@ def test_contradicting_judgements_are_named_on_the_first_screen(data):
     warning, _, rest = text.partition("\n\n")
     assert warning == (
         "**Your pairwise judgements contradict each other** (consistency ratio 0.63, above "
-        "0.10): revisit weekly uses vs cost per use (you gave 1/3; all your judgements "
-        "together imply about 1.4), evidence strength vs cost per use (2; about 0.56) and "
-        "weekly uses vs net present value (3; about 1.2). The answer below rests on them.")
+        "0.10): revisit weekly uses vs cost per use (you judged it 1/3 as important; all your "
+        "judgements together imply about 1.4), evidence strength vs cost per use (you judged "
+        "2; about 0.56) and weekly uses vs net present value (you judged 3; about 1.2). The "
+        "answer below rests on them.")
     assert rest.startswith("**Buy the reverse hyperextension.**")
     summary = DecisionSummary(**report.summary_fields(analysis))
     assert summary.ahp is not None and summary.ahp.inconsistent

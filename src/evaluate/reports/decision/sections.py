@@ -273,8 +273,10 @@ def judgements_warning(analysis: DecisionAnalysis) -> str:
         return ""
     pairs = []
     for k, (first, second, given, implied) in enumerate(revisit):
-        what = (f"you gave {_ratio(given)}; all your judgements together imply about "
-                f"{implied:.2g}" if k == 0 else f"{_ratio(given)}; about {implied:.2g}")
+        times = "" if _ratio(given).startswith("1/") else " times"
+        what = (f"you judged it {_ratio(given)}{times} as important; all your judgements "
+                f"together imply about {implied:.2g}" if k == 0
+                else f"you judged {_ratio(given)}; about {implied:.2g}")
         pairs.append(f"{criterion_label(first).lower()} vs {criterion_label(second).lower()} "
                      f"({what})")
     listed = ", ".join(pairs[:-1]) + (" and " if len(pairs) > 1 else "") + pairs[-1]
