@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from evaluate.data.members import DAYS_PER_MONTH
-from evaluate.reports.formatting import PRIVACY_NOTE, SEX_LABELS
+from evaluate.reports.formatting import PRIVACY_NOTE, SEX_LABELS, markdown_text
 from evaluate.reports.privacy import (
     MIN_GROUP_SIZE,
     SUPPRESSED,
@@ -288,7 +288,7 @@ def headline_markdown(figures: Headline, club_name: str = "") -> str:
     """
     day = f"{figures.as_of.day} {figures.as_of:%B %Y}"
     who = STATUS_WORDS[figures.status]
-    at = f" of {club_name}" if club_name else ""
+    at = f" of {markdown_text(club_name)}" if club_name else ""
     lead = f"**{figures.members:,} {who}**{at} on {day}."
     if _too_few(figures):
         return (f"{lead}\n\nFewer than {figures.min_group_size} members match, so no figures "

@@ -33,10 +33,13 @@ from evaluate.reports.formatting import (
     count_phrase,
     count_text,
     in_sentence,
+    joined,
+    markdown_text,
     money,
     months,
     plural,
     share,
+    tied_with_first,
 )
 
 LIMITATIONS = (
@@ -52,6 +55,33 @@ def _name(analysis: DecisionAnalysis, equipment_id: object) -> str:
     if equipment_id is None or pd.isna(equipment_id):
         return ""
     return in_sentence(analysis.names.get(str(equipment_id), str(equipment_id)))
+
+
+def points(score: float) -> str:
+    """A weighted-sum score (0-1) as the report prints it: points of 100, whole."""
+    return f"{score * 100:.0f}"
+
+
+def leaders(analysis: DecisionAnalysis) -> list[str]:
+    """The candidates tied for first, best first: the recommendation and any that tie with it.
+
+    Tied means the same score as the report prints it (:func:`points`) or within rounding
+    (:func:`evaluate.reports.formatting.tied_with_first`); one id when the first is alone.
+    """
+    scores = analysis.ranking["score"]
+    return [str(i) for i in scores.index[:tied_with_first(scores.to_numpy(float), points)]]
+
+
+def _together(analysis: DecisionAnalysis, ids: list[str]) -> str:
+    """Machines named together in a sentence: "the reverse hyperextension and the rower"."""
+    return joined([f"the {_name(analysis, i)}" for i in ids])
+
+
+def _tie(analysis: DecisionAnalysis, ids: list[str]) -> str:
+    """A tie in words: "The reverse hyperextension and the rower score the same (62 of 100)"."""
+    both = _together(analysis, ids)
+    score = points(float(analysis.ranking.loc[ids[0], "score"]))
+    return f"{both[0].upper()}{both[1:]} score the same ({score} of 100)"
 
 
 def assumption_label(analysis: DecisionAnalysis, name: str) -> str:
@@ -174,20 +204,25 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
     name = a.names[wid]
     draws = a.simulation.n_draws
     runner = a.runner_up
-    lead_verb = lead(a)
+    tied = leaders(a)
     others = a.ranking["p_best"].drop(wid)
+    second = f"; the {_name(a, runner)} scores second" if len(tied) == 1 else ""
     if runner is None:
         rival = ""
     elif others.max() < 0.01:
         rival = " (no other machine ranks first in more than 1% of them)"
     else:
-        rival = (f" (the {_name(a, others.idxmax())} in {share(others.max())}; "
-                 f"{_name(a, runner)} scores second)")
-    lines = [f"**{lead_verb} {in_sentence(name)}.** It ranks first in {share(win['p_best'])} of "
-             f"{draws:,} simulated futures{rival}."]
+        rival = f" (the {_name(a, others.idxmax())} in {share(others.max())}{second})"
+    sure = f"ranks first in {share(win['p_best'])} of {draws:,} simulated futures{rival}."
+    if len(tied) > 1:  # the scores cannot choose: say so, and whose figures follow
+        bold, rest = _tie(a, tied), (f"The figures below are the {_name(a, wid)}'s, the first "
+                                     f"in the comparison table; it {sure}")
+    else:
+        bold, rest = f"{lead(a)} {in_sentence(name)}", f"It {sure}"
     if win["p_npv_positive"] < 0.5:
-        lines[0] += (f" But its NPV is positive in only {share(win['p_npv_positive'])} of them: "
-                     "on money alone, buying nothing is the safer choice.")
+        rest += (f" But its NPV is positive in only {share(win['p_npv_positive'])} of them: "
+                 "on money alone, buying nothing is the safer choice.")
+    opening = f"**{markdown_text(bold)}.** {markdown_text(rest)}"
     groups = a.audience.set_index("group")
     active = groups.loc["All active members"]
     served = (f"Of your {count_phrase(active['members'], 'active members')}, about "
@@ -221,8 +256,9 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
     space = (f"{win['floor_m2']:.1f} m² with clearance, of the {a.params.free_floor_m2:g} m² "
              "free.")
     turn = what_would_change(a)
-    change = " ".join(f"{t[0].upper()}{t[1:]}." for t in (turn.weight, turn.input, turn.npv)
-                      if t)
+    tie = [f"{_tie(a, tied)}: whatever favours one of them decides"] if len(tied) > 1 else []
+    change = " ".join(f"{t[0].upper()}{t[1:]}." for t in (*tie, turn.weight, turn.input,
+                                                          turn.npv) if t)
     grade = EVIDENCE_WORDS[str(machine["evidence_grade"])]
     evidence = (f"evidence for its back-care claim is {grade} ({machine['evidence_source']}). "
                 "Supervision: "
@@ -230,9 +266,9 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
     bullets = [("Who it serves", served), ("Use", use), ("Money", money_line),
                ("Space", space), ("What would change the answer", change),
                ("Evidence and care", evidence)]
-    text = lines[0] + "\n\n" + "\n".join(f"- **{k}:** {v}" for k, v in bullets)
+    text = opening + "\n\n" + "\n".join(f"- **{k}:** {markdown_text(v)}" for k, v in bullets)
     if a.owned_candidates:
-        owned = " and the ".join(_name(a, i) for i in a.owned_candidates)
+        owned = markdown_text(" and the ".join(_name(a, i) for i in a.owned_candidates))
         text += (f"\n\n**Caution:** the club already owns the {owned}: the forecast for "
                  "another unit counts the members who already use the one the club has, so it "
                  "is too high.")
@@ -250,7 +286,7 @@ def comparison_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     r = a.ranking
     return pd.DataFrame({
         "Rank": r["rank"].to_numpy(),
-        "Score (of 100)": [f"{v * 100:.0f}" for v in r["score"]],
+        "Score (of 100)": [points(v) for v in r["score"]],
         "Ranks first": [share(v) for v in r["p_best"]],
         "Weekly uses (P10–P90)": [f"{m:.0f} ({lo:.0f}–{hi:.0f})" for m, lo, hi in zip(
             r["weekly_uses"], r["weekly_uses_p10"], r["weekly_uses_p90"], strict=True)],
@@ -341,8 +377,7 @@ def portfolio_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     """The best sets within the budget and the free floor, best first (text)."""
     p, c = analysis.portfolios, analysis.currency
     what = "Score (of 100)" if p.attrs["objective"] == "score" else "Total NPV"
-    values = ([f"{v * 100:.0f}" for v in p["objective"]] if p.attrs["objective"] == "score"
-              else [money(v, c, signed=True) for v in p["objective"]])
+    values = [_set_value(v, p.attrs["objective"], c) for v in p["objective"]]
     return pd.DataFrame({
         "Machines": [", ".join(analysis.names[i] for i in m) for m in p["members"]],
         what: values,
@@ -351,22 +386,39 @@ def portfolio_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     }, index=pd.Index(p["rank"].to_numpy(), name="Rank"))
 
 
+def _set_value(value: float, objective: str, currency: str) -> str:
+    """A set's objective as the best-set table prints it: score points, or its total NPV."""
+    return points(value) if objective == "score" else money(value, currency, signed=True)
+
+
 def portfolio_markdown(analysis: DecisionAnalysis) -> str:
-    """One paragraph on the best set: what it holds and what is left."""
+    """One paragraph on the best set (or the sets tied for best): what it holds, what is left."""
     p, c, params = analysis.portfolios, analysis.currency, analysis.params
     limits = (f"a budget of {money(params.budget, c)} and {params.free_floor_m2:g} m² of free "
               f"floor (decision parameters)")
     if p.empty or p.iloc[0]["size"] == 0:
         return f"No candidate fits within {limits}."
     best = p.iloc[0]
-    names = ", ".join(in_sentence(analysis.names[i]) for i in best["members"])
-    return (f"Within {limits}, the best set is: **{names}**, for "
-            f"{money(best['cost'], c)} up front and {best['floor_m2']:.1f} m², leaving "
+    objective = p.attrs["objective"]
+    tied = p.iloc[:tied_with_first(p["objective"].to_numpy(float),
+                                   lambda v: _set_value(v, objective, c))]
+    sets = "; ".join("**" + markdown_text(", ".join(in_sentence(analysis.names[i])
+                                                    for i in members)) + "**"
+                     for members in tied["members"])
+    cost = (f"{money(best['cost'], c)} up front and {best['floor_m2']:.1f} m², leaving "
             f"{money(params.budget - best['cost'], c)} and "
-            f"{params.free_floor_m2 - best['floor_m2']:.1f} m². "
+            f"{params.free_floor_m2 - best['floor_m2']:.1f} m²")
+    if len(tied) > 1:
+        what = "score" if objective == "score" else "total NPV"
+        found = (f"{len(tied)} sets tie for best, with the same {what} "
+                 f"({_set_value(float(best['objective']), objective, c)}): {sets}. The first "
+                 f"comes to {cost}")
+    else:
+        found = f"the best set is: {sets}, for {cost}"
+    return (f"Within {limits}, {found}. "
             f"{p.attrs['feasible_sets']:,} sets fit; the next best are below. Sets are "
             f"compared on the sum of their machines' "
-            f"{'scores' if p.attrs['objective'] == 'score' else 'NPVs'}; costs are "
+            f"{'scores' if objective == 'score' else 'NPVs'}; costs are "
             f"{COST_LABEL.lower()}.")
 
 
@@ -462,14 +514,14 @@ def calibration_markdown(analysis: DecisionAnalysis) -> str:
     if not analysis.calibrations:
         return ("No candidate has a comparable owned machine in the usage log, so every "
                 "forecast uses the documented uptake assumptions.")
-    lines = [f"- {analysis.names[i]}: uptakes × {cal.factor:.2f}, from the usage log of the "
-             f"{_name(analysis, cal.comparable)} (the comparable machine the club owns)."
-             for i, cal in analysis.calibrations.items()]
+    lines = [f"- {markdown_text(analysis.names[i])}: uptakes × {cal.factor:.2f}, from the "
+             f"usage log of the {markdown_text(_name(analysis, cal.comparable))} (the "
+             "comparable machine the club owns)." for i, cal in analysis.calibrations.items()]
     others = [analysis.names[i] for i in analysis.ranking.index
               if i not in analysis.calibrations]
     if others:
         lines.append(f"- Not calibrated (no comparable owned machine, or already owned): "
-                     f"{', '.join(others)}.")
+                     f"{markdown_text(', '.join(others))}.")
     return "\n".join(lines)
 
 
@@ -548,7 +600,7 @@ def provenance_markdown(analysis: DecisionAnalysis) -> str:
     from evaluate.model.segments import as_of_day
 
     day = as_of_day(analysis.data.members, analysis.params.as_of or None)
-    return (f"Club: {analysis.data.club.name}. Roster date: {day:%Y-%m-%d}. Suite "
+    return (f"Club: {markdown_text(analysis.data.club.name)}. Roster date: {day:%Y-%m-%d}. Suite "
             f"club-equipment-suite {__version__}. Monte Carlo: {analysis.simulation.n_draws:,} "
             f"draws, {analysis.simulation.method}, seed {analysis.simulation.seed}: the same "
             "data, parameters and seed give the same numbers. The build's date, id and the "
@@ -586,6 +638,17 @@ def _finite(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _summary_headline(analysis: DecisionAnalysis) -> str:
+    """The index page's line: what to buy and how sure, or the tie the scores cannot break."""
+    a = analysis
+    sure = (f"ranks first in {share(a.ranking.iloc[0]['p_best'])} of "
+            f"{a.simulation.n_draws:,} simulated futures.")
+    tied = leaders(a)
+    if len(tied) > 1:
+        return f"{_tie(a, tied)}; the {_name(a, tied[0])} {sure}"
+    return f"{lead(a)} {in_sentence(a.names[a.recommendation])}: it {sure}"
+
+
 def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
     """The decision's ``summary.json`` fields (schema: :mod:`evaluate.reports.summary_schema`)."""
     a, c = analysis, analysis.currency
@@ -614,8 +677,7 @@ def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
         "best_set": None if best is None else {
             "members": list(best["members"]), "cost": float(best["cost"]),
             "floor_m2": float(best["floor_m2"])},
-        "headline": (f"{lead(a)} {in_sentence(a.names[a.recommendation])}: it ranks first in "
-                     f"{share(win['p_best'])} of {a.simulation.n_draws:,} simulated futures."),
+        "headline": _summary_headline(a),
         "key_figures": [
             {"label": "Weekly uses (P10–P90)",
              "text": f"{win['weekly_uses']:.0f} ({win['weekly_uses_p10']:.0f}–"
