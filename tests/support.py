@@ -35,6 +35,24 @@ def execute_notebook(stem: str, tmp_path: Path, **parameters):
     return nbformat.read(str(out), as_version=4)
 
 
+def rendered(markdown: str) -> str:
+    """``markdown`` as a report page's HTML: nbconvert's renderer, maths spans included."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    return markdown2html_mistune(markdown)
+
+
+def visible(markdown: str) -> str:
+    """The text a reader sees of report Markdown shown as the notebooks show it."""
+    import html
+    import re
+
+    from evaluate.reports.formatting import markdown as report_markdown
+
+    page = rendered(report_markdown(markdown).data)
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
 def notes(fig) -> str:
     """Every annotation's text of a Plotly figure, joined (footnotes, column headers, labels)."""
     return " | ".join(a.text for a in fig.layout.annotations)

@@ -15,7 +15,7 @@ from evaluate.data.club_data import load_club_data
 from evaluate.paths import DEMO_DATA_DIR
 from evaluate.reports import candidate_profile as profile
 from evaluate.reports.audience import GROUPS
-from evaluate.reports.formatting import DISCLAIMER, money
+from evaluate.reports.formatting import DISCLAIMER, markdown_text, money
 from evaluate.reports.notebook_params import CandidateProfileParams
 from evaluate.reports.results import summary_problems
 
@@ -58,8 +58,10 @@ def test_the_headline_words_the_analysis_figures(new):
     assert f"about {total['users']:,.0f} regular users of the {total['members']:,.0f} active " \
            "members" in text
     assert f"{new.most_likely['weekly_sessions']:.0f} sessions a week once adopted" in text
-    assert f"NPV {money(new.finance['npv'], 'USD', signed=True)} (P10–P90: " in text
-    assert f"{money(new.finance['up_front'], 'USD')} up front" in text
+    # Money reads "\$": a dollar sign Markdown shows as one (two would open a maths span).
+    assert markdown_text(f"NPV {money(new.finance['npv'], 'USD', signed=True)} (P10–P90: ") \
+        in text
+    assert markdown_text(f"{money(new.finance['up_front'], 'USD')} up front") in text
     assert "**Caution:**" not in text  # the club owns none yet
     assert "_" not in text.split("\n")[0]  # muscles read as words
 

@@ -15,6 +15,7 @@ from evaluate.reports.formatting import (
     months,
     share,
 )
+from support import rendered
 
 
 @pytest.mark.parametrize(("value", "kwargs", "text"), [
@@ -73,3 +74,68 @@ def test_plural():
                                          (0.9991, ">99%"), (1.0, "100%")])
 def test_probabilities_never_round_to_certainty(p, text):
     assert share(p) == text
+
+
+# --- Markdown: what the report writes is what the manager reads ------------------------------
+
+def test_dollar_signs_stay_money_and_the_bold_between_them_stays_bold():
+    from evaluate.reports.formatting import literal_dollars, markdown
+
+    text = "Within $5,000, the best set is: **the rower**, for $1,628 up front."
+    assert "**" in rendered(text)  # unescaped, the two amounts open a maths span
+    html = rendered(literal_dollars(text))
+    assert "<strong>the rower</strong>" in html and "**" not in html
+    assert "$5,000" in html and "$1,628" in html and "\\$" not in html
+    assert markdown(text).data == literal_dollars(text)  # what the notebooks display
+    assert literal_dollars(literal_dollars(text)) == literal_dollars(text)  # escaped once
+    assert literal_dollars("\\\\$1") == "\\\\\\$1"  # a backslash, then a dollar sign
+
+
+@pytest.mark.parametrize("name", [
+    "Row*er_2", "**Leg press**", "Bench [x](y)", "Cable $5 and $6", "a | b", "~~gone~~",
+    "GHD & co &amp;", "`code`", "\\begin{x}y\\end{x}", "\\[x\\]", "# Rower", "1. Rower",
+    "- Rower", "> Rower", "<b>Rower</b>", "Row\ning\nmachine",
+])
+def test_a_name_from_the_club_reads_as_written(name):
+    import html
+
+    from evaluate.reports.formatting import literal_dollars, markdown_text
+
+    page = rendered(literal_dollars(f"- **{markdown_text(name)}** costs $1,200 and **saves** "
+                                    "$3,400."))
+    assert page.startswith("<ul>\n<li><strong>") and page.count("<li>") == 1
+    shown = html.unescape(page.split("<strong>", 1)[1].split("</strong>", 1)[0])
+    assert shown == " ".join(name.split())  # line breaks read as the spaces a page shows
+    assert "<strong>saves</strong> $3,400." in page and "costs $1,200 and" in page
+    item = rendered(literal_dollars(f"- {markdown_text(name)}: uptakes × 0.88"))  # line start
+    assert item.startswith("<ul>\n<li>") and item.count("<li>") == 1
+    text = html.unescape(item.split("<li>", 1)[1].split("</li>", 1)[0])
+    assert text == " ".join(name.split()) + ": uptakes × 0.88"
+
+
+def test_markdown_text_leaves_plain_words_plain():
+    from evaluate.reports.formatting import markdown_text
+
+    for plain in ("Glute-ham developer (GHD), 4.3 m²", "45-degree back extension"):
+        assert markdown_text(plain) == plain
+
+
+@pytest.mark.parametrize(("values", "tied"), [
+    ([0.62, 0.62, 0.5], 2),            # the same figure
+    ([0.6249, 0.6151, 0.5], 2),        # printed the same: 62 and 62
+    ([0.62, 0.62 - 1e-15, 0.62], 3),   # floating-point noise
+    ([0.625, 0.6149], 1),              # 62 against 61 (rounded half to even: 62)
+    ([0.9, 0.5], 1), ([0.7], 1), ([], 0),
+])
+def test_ties_are_figures_the_page_prints_the_same(values, tied):
+    from evaluate.reports.formatting import tied_with_first
+
+    assert tied_with_first(values, lambda v: f"{v * 100:.0f}") == tied
+
+
+def test_names_joined_as_a_sentence_lists_them():
+    from evaluate.reports.formatting import joined
+
+    assert joined(["the rower"]) == "the rower"
+    assert joined(["the rower", "the GHD"]) == "the rower and the GHD"
+    assert joined(["a", "b", "c"]) == "a, b and c"

@@ -246,3 +246,32 @@ def test_only_the_suppressed_figure_is_hidden():
     assert shown["Members"] == "1,585 cancelled" and shown["Median age"] == "36 years"
     assert shown["Median visits a week"] == "not shown (fewer than 10 members)"
     assert shown["Desk workers"].startswith("not shown")
+
+
+def test_a_figure_missing_from_the_roster_is_not_called_a_small_group(roster):
+    """1,585 members without a birth year are not "fewer than 10 members": the roster lacks
+    the figure, and the profile says so; a group too small to show keeps that wording."""
+    large = pd.concat([roster] * 70, ignore_index=True)  # 26 × 70 = 1,820 active members
+    unrecorded = large.assign(birth_year=pd.array([pd.NA] * len(large), dtype="Int64"),
+                              visits_per_week=float("nan"),
+                              occupation_activity=pd.Categorical([None] * len(large),
+                                                                 categories=OCCUPATIONS))
+    figures = mp.headline(unrecorded, "active", AS_OF)
+    assert (figures.members, figures.age_known, figures.visits_known) == (1820, 0, 0)
+    shown = texts(summary_fields(figures))
+    assert shown["Median age"] == "birth year not recorded (1,820 members)"
+    assert shown["Median visits a week"] == "visit count not recorded (1,820 members)"
+    assert shown["Desk workers"] == "occupation not recorded (1,820 members)"
+    assert shown["Women"] == "46%" and shown["Median time as a member"] == "12 months"
+    text = mp.headline_markdown(figures)
+    assert "- **Age:** birth year not recorded (1,820 members)." in text
+    assert "- **Desk workers:** occupation not recorded (1,820 members)." in text
+    assert "fewer than" not in " ".join(shown.values()) + text
+    # Five members with a birth year: too few for a median, and said so.
+    five = unrecorded.assign(birth_year=unrecorded["birth_year"].mask(unrecorded.index < 5,
+                                                                      1990))
+    few = texts(summary_fields(mp.headline(five, "active", AS_OF)))
+    assert few["Median age"] == "not shown (fewer than 10 with a recorded birth year)"
+    # A profile of too few members keeps "fewer than 10 members".
+    small = texts(summary_fields(mp.headline(unrecorded.iloc[:7], "active", AS_OF)))
+    assert small["Median age"] == "not shown (fewer than 10 members)"

@@ -40,6 +40,7 @@ from evaluate.reports.formatting import (
     count_phrase,
     count_text,
     in_sentence,
+    markdown_text,
     money,
     months,
     plural,
@@ -122,6 +123,11 @@ def _users_of(users: float, members: float, label: str) -> str:
     return f"{of} (users {HIDDEN_COUNT})" if pd.isna(users) else f"{users:,.0f} of {of}"
 
 
+def title_markdown(c: CandidateAnalysis) -> str:
+    """The profile's heading: the machine's name, as the club wrote it."""
+    return f"## {markdown_text(c.name)}"
+
+
 def headline_markdown(c: CandidateAnalysis) -> str:
     """The case in brief: whom it serves, use, money, space, evidence and care."""
     cur, m = c.currency, c.machine
@@ -137,30 +143,33 @@ def headline_markdown(c: CandidateAnalysis) -> str:
     levels = dict(zip(c.relevance["need"], c.relevance["level"], strict=True))
     relevance = ", ".join(f"{NEED_WORDS[n]} {levels[n]}" for n in NEED_WORDS if n in levels)
     owned = int(m["owned_units"])
-    lines = [
-        f"**{c.name}** ({m['model']}): trains {str(m['muscles']).replace(';', ', ')}"
-        .replace("_", " ") + f". Relevance to the club's needs: {relevance}.",
-        "",
-        f"- **Whom it serves:** about {count_phrase(total['users'], 'regular users')} of the "
-        f"{count_phrase(total['members'], 'active members')} (most likely), "
-        f"{count_phrase(total['users_with_back_pain'], 'of them with back pain')}. By group "
-        f"(they overlap): {who}.",
-        f"- **Use:** {plural(likely['weekly_sessions'], 'session')} a week once adopted "
-        "(P10–P90: "
-        f"{uses['p10']:.0f}–{uses['p90']:.0f}); busy {share(likely['utilisation'])} of the "
-        "busiest hour.",
-        f"- **Money:** {money(c.finance['up_front'], cur)} up front; {int(c.finance['years'])}"
-        f"-year NPV {money(c.finance['npv'], cur, signed=True)} (P10–P90: "
-        f"{money(npv['p10'], cur, signed=True)} to {money(npv['p90'], cur, signed=True)}); "
-        f"{share(p_positive)} chance it is positive; payback in "
-        f"{months(c.finance['payback_years'])}; {money(c.finance['cost_per_use'], cur)} per use.",
-        f"- **Space:** {float(m['footprint_m2']):.1f} m² with clearance.",
-        f"- **Evidence for back care:** {EVIDENCE_WORDS[str(m['evidence_grade'])]}: "
-        f"{m['evidence_source']}.",
-        f"- **Care:** {SUPERVISION_WORDS[str(m['supervision'])].capitalize()}."
-        + (f" {m['notes'][:1].upper()}{m['notes'][1:]}." if isinstance(m["notes"], str)
-           and m["notes"] else ""),
+    muscles = str(m["muscles"]).replace(";", ", ").replace("_", " ")
+    bullets = [
+        ("Whom it serves", f"about {count_phrase(total['users'], 'regular users')} of the "
+         f"{count_phrase(total['members'], 'active members')} (most likely), "
+         f"{count_phrase(total['users_with_back_pain'], 'of them with back pain')}. By group "
+         f"(they overlap): {who}."),
+        ("Use", f"{plural(likely['weekly_sessions'], 'session')} a week once adopted "
+         "(P10–P90: "
+         f"{uses['p10']:.0f}–{uses['p90']:.0f}); busy {share(likely['utilisation'])} of the "
+         "busiest hour."),
+        ("Money", f"{money(c.finance['up_front'], cur)} up front; {int(c.finance['years'])}"
+         f"-year NPV {money(c.finance['npv'], cur, signed=True)} (P10–P90: "
+         f"{money(npv['p10'], cur, signed=True)} to {money(npv['p90'], cur, signed=True)}); "
+         f"{share(p_positive)} chance it is positive; payback in "
+         f"{months(c.finance['payback_years'])}; {money(c.finance['cost_per_use'], cur)} per "
+         "use."),
+        ("Space", f"{float(m['footprint_m2']):.1f} m² with clearance."),
+        ("Evidence for back care", f"{EVIDENCE_WORDS[str(m['evidence_grade'])]}: "
+         f"{m['evidence_source']}."),
+        ("Care", f"{SUPERVISION_WORDS[str(m['supervision'])].capitalize()}."
+         + (f" {m['notes'][:1].upper()}{m['notes'][1:]}." if isinstance(m["notes"], str)
+            and m["notes"] else "")),
     ]
+    model = markdown_text(f"({m['model']})")
+    lines = [f"**{markdown_text(c.name)}** {model}: trains "
+             f"{markdown_text(muscles)}. Relevance to the club's needs: {relevance}.", "",
+             *(f"- **{label}:** {markdown_text(text)}" for label, text in bullets)]
     if owned:
         lines.append(f"\n**Caution:** the club already owns {owned} of these: the forecast "
                      "counts the members who already use them, so another unit's would be "
@@ -212,7 +221,8 @@ def placeholder_note(c: CandidateAnalysis) -> str:
     if figures.empty:
         return ""
     names = ", ".join(f.replace("_", " ") for f in figures["figure"])
-    return (f"**Placeholders:** {names} of the {in_sentence(c.name)} are estimates, not "
+    return (f"**Placeholders:** {names} of the {markdown_text(in_sentence(c.name))} are "
+            "estimates, not "
             "quotes; replace them in equipment.csv before buying.")
 
 
@@ -227,8 +237,8 @@ def calibration_markdown(c: CandidateAnalysis) -> str:
         return f"Not calibrated: {why}. The forecast uses the documented uptake assumptions."
     comparable = in_sentence(_names(c).get(str(c.calibration.comparable),
                                            "comparable machine"))
-    return (f"Calibrated on the usage log of the club's {comparable}: "
-            f"{_with_names(c, c.calibration.method)}.")
+    return (f"Calibrated on the usage log of the club's {markdown_text(comparable)}: "
+            f"{markdown_text(_with_names(c, c.calibration.method))}.")
 
 
 def _names(c: CandidateAnalysis) -> dict[str, str]:
@@ -285,8 +295,8 @@ def care_markdown(c: CandidateAnalysis) -> str:
     m = c.machine
     note = m["notes"] if isinstance(m["notes"], str) else ""
     return "\n".join([
-        f"- **Evidence for its back-care claim:** "
-        f"{EVIDENCE_WORDS[str(m['evidence_grade'])]}. {m['evidence_source']}.",
+        "- **Evidence for its back-care claim:** "
+        + markdown_text(f"{EVIDENCE_WORDS[str(m['evidence_grade'])]}. {m['evidence_source']}."),
         f"- **Supervision:** {SUPERVISION_WORDS[str(m['supervision'])]}."
-        + (f" {note[:1].upper()}{note[1:]}." if note else ""),
+        + (markdown_text(f" {note[:1].upper()}{note[1:]}.") if note else ""),
         "", f"**{DISCLAIMER}**"])

@@ -8,6 +8,9 @@ so the same figure reads the same everywhere.
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -117,6 +120,88 @@ def count_phrase(value: float, noun: str) -> str:
     Where privacy hid it (NaN): "desk workers (number not shown)".
     """
     return f"{noun} (number {HIDDEN_COUNT})" if pd.isna(value) else f"{value:,.0f} {noun}"
+
+
+#: Two figures this close (relative to the first, at least 1) are one figure: what is left of
+#: floating-point rounding (about 1e-16 of it), not a difference between machines.
+TIE_TOLERANCE = 1e-9
+
+
+def tied_with_first(values: Sequence[float], shown: Callable[[float], str]) -> int:
+    """How many of ``values`` (best first) tie with the first, the first included (at least 1).
+
+    A value ties when the page prints it as it prints the first (``shown``: a score of 100 to
+    whole points, money to whole units) or lies within :data:`TIE_TOLERANCE` of it: a report
+    that names one machine best must not print the same figure for another. Only the leading
+    run counts, so the answer is the number of candidates the words must name together.
+    """
+    numbers = [float(v) for v in values]
+    if not numbers:
+        return 0
+    first = numbers[0]
+    count = 1
+    for value in numbers[1:]:
+        same = (abs(value - first) <= TIE_TOLERANCE * max(1.0, abs(first))
+                if math.isfinite(value) and math.isfinite(first) else value == first)
+        if not (same or shown(value) == shown(first)):
+            break
+        count += 1
+    return count
+
+
+def joined(words: Sequence[str]) -> str:
+    """Words as a sentence lists them: "a", "a and b", "a, b and c"."""
+    items = list(words)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# Characters Markdown may read as markup wherever they stand: emphasis, code, links, HTML
+# entities, GitHub tables and strikethrough, and LaTeX maths (``$``, and ``{``, which a
+# ``\begin{...}`` environment needs), as Jupyter's renderers and nbconvert's read them.
+_MARKUP = re.compile(r"([\\`*_{}\[\]$|~&])")
+# Markers that start a block (heading, quote, list, setext line, definition) at a line's start.
+_BLOCK_MARK = re.compile(r"^(\s*)([#>+=:-])")
+_NUMBERED = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")  # "1. ", not "4.3"
+# A dollar sign with no backslash of its own before it (an even run of backslashes is
+# backslashes, each escaped by the one before).
+_OPEN_DOLLAR = re.compile(r"(?<!\\)((?:\\\\)*)\$")
+
+
+def markdown_text(text: object) -> str:
+    r"""``text`` written so that Markdown shows every character as it is, none as markup.
+
+    For plain text put into a report's Markdown: a machine's name, a note or a source from
+    the club's files, a sentence the report wrote. Backslash-escapes what Markdown, its tables
+    and strikethrough and Jupyter's maths read as markup (``\ ` * _ { } [ ] $ | ~ &``) and a
+    marker that would start a block at the beginning of a line (``#``, ``>``, ``-``, ``+``,
+    ``=``, ``:``, ``1.``); ``<`` is written ``&lt;``; line breaks and runs of white space become
+    one space, as a paragraph shows them anyway (so no line of it can start a block).
+    """
+    escaped = _MARKUP.sub(r"\\\1", re.sub(r"\s+", " ", str(text))).replace("<", "&lt;")
+    return _NUMBERED.sub(r"\1\\\2", _BLOCK_MARK.sub(r"\1\\\2", escaped))
+
+
+def literal_dollars(markdown: str) -> str:
+    r"""``markdown`` with every dollar sign escaped (``\$``) unless it already is.
+
+    Jupyter reads text between two dollar signs as LaTeX maths, in JupyterLab and in
+    nbconvert's HTML alike: "$814 up front and **$39** a year" would show its asterisks and
+    lose the bold. A report's Markdown holds no maths, so every ``$`` in it is money.
+    """
+    return _OPEN_DOLLAR.sub(r"\1\\$", markdown)
+
+
+def markdown(text: str) -> Any:
+    """A report's Markdown, ready for ``display``: every dollar sign shown as a dollar sign.
+
+    The one way the report notebooks show the Markdown they write (an
+    ``IPython.display.Markdown`` of :func:`literal_dollars`), so no amount of money, whoever
+    wrote the sentence, can start a maths span. Values from the club's files go in through
+    :func:`markdown_text`.
+    """
+    from IPython.display import Markdown
+
+    return Markdown(literal_dollars(text))
 
 
 def demo_banner(synthetic: bool) -> str:

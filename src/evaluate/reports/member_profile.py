@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from evaluate.data.members import DAYS_PER_MONTH
-from evaluate.reports.formatting import PRIVACY_NOTE, SEX_LABELS
+from evaluate.reports.formatting import PRIVACY_NOTE, SEX_LABELS, markdown_text
 from evaluate.reports.privacy import (
     MIN_GROUP_SIZE,
     SUPPRESSED,
@@ -53,6 +53,9 @@ class Headline:
     of 19 members: 9 women, 10 others), so it is shown only when neither holds 1 to
     ``min_group_size - 1`` members. ``occupation_known`` is None when it would give away
     the members whose occupation is not recorded (``members - occupation_known``).
+    ``age_known`` and ``visits_known`` count the members with a recorded year of birth and
+    visits figure (None: not counted), so that a figure missing from the roster is told apart
+    from one resting on too few members.
     """
 
     status: str
@@ -65,6 +68,8 @@ class Headline:
     share_desk_workers: float | None
     occupation_known: int | None
     min_group_size: int
+    age_known: int | None = None
+    visits_known: int | None = None
 
 
 def latest_date(members: pd.DataFrame) -> pd.Timestamp:
@@ -141,6 +146,8 @@ def headline(members: pd.DataFrame, status: Status = "active", as_of: date | str
         occupation_known=(len(known_job) if shown_split(len(known_job), n, min_group_size)
                           else None),
         min_group_size=min_group_size,
+        age_known=int(chosen["age"].notna().sum()),
+        visits_known=int(chosen["visits_per_week"].notna().sum()),
     )
 
 
@@ -273,6 +280,22 @@ def _too_few(figures: Headline) -> bool:
     return figures.members < figures.min_group_size
 
 
+#: What must be recorded for each figure, in words.
+RECORDED = {"age": "birth year", "visits": "visit count", "occupation": "occupation"}
+
+
+def _not_recorded(figures: Headline, known: int | None, what: str) -> str | None:
+    """What the roster lacks, when no member profiled has ``what`` recorded; else None.
+
+    E.g. "birth year not recorded (1,585 members)". A figure missing from the roster is not a
+    small group: the count is of every member profiled, which the report shows anyway. A
+    group too small to show stays hidden.
+    """
+    if known != 0 or _too_few(figures):
+        return None
+    return f"{RECORDED[what]} not recorded ({figures.members:,} members)"
+
+
 def _of_known(figures: Headline, noun: str, article: str = "") -> str:
     """'1,263 whose occupation is recorded', or 'those ...' when the count is hidden."""
     if figures.occupation_known is None:
@@ -288,7 +311,7 @@ def headline_markdown(figures: Headline, club_name: str = "") -> str:
     """
     day = f"{figures.as_of.day} {figures.as_of:%B %Y}"
     who = STATUS_WORDS[figures.status]
-    at = f" of {club_name}" if club_name else ""
+    at = f" of {markdown_text(club_name)}" if club_name else ""
     lead = f"**{figures.members:,} {who}**{at} on {day}."
     if _too_few(figures):
         return (f"{lead}\n\nFewer than {figures.min_group_size} members match, so no figures "
@@ -296,16 +319,22 @@ def headline_markdown(figures: Headline, club_name: str = "") -> str:
     lines = []
     if figures.median_age is not None:
         lines.append(f"- **Age:** half are {figures.median_age:.0f} or younger (median).")
+    elif missing := _not_recorded(figures, figures.age_known, "age"):
+        lines.append(f"- **Age:** {missing}.")
     if figures.share_women is not None:
         lines.append(f"- **Women:** {_pct(figures.share_women)} of these members.")
     if figures.median_visits_per_week is not None:
         lines.append(f"- **Visits:** a median of {figures.median_visits_per_week:.1f} a week.")
+    elif missing := _not_recorded(figures, figures.visits_known, "visits"):
+        lines.append(f"- **Visits:** {missing}.")
     if figures.median_tenure_months is not None:
         lines.append(f"- **Time as a member:** a median of "
                      f"{figures.median_tenure_months:.0f} months.")
     if figures.share_desk_workers is not None:
         lines.append(f"- **Desk workers:** {_pct(figures.share_desk_workers)} of "
                      f"{_of_known(figures, 'whose occupation is recorded', 'the ')}.")
+    elif missing := _not_recorded(figures, figures.occupation_known, "occupation"):
+        lines.append(f"- **Desk workers:** {missing}.")
     return lead + "\n\n" + "\n".join(lines)
 
 
@@ -314,7 +343,8 @@ def summary_fields(figures: Headline, club_name: str = "") -> dict[str, Any]:
 
     Plain text, not Markdown: the index page and other tools show them outside the report.
     A figure hidden because it rests on, or would show, a group of too few members
-    (``None``) reads "not shown".
+    (``None``) reads "not shown"; one missing from the roster for every member profiled
+    reads what is not recorded ("birth year not recorded (1,585 members)").
     """
     day = f"{figures.as_of.day} {figures.as_of:%B %Y}"
     where = f"{club_name} on {day}" if club_name else f"On {day}"
@@ -327,6 +357,15 @@ def summary_fields(figures: Headline, club_name: str = "") -> dict[str, Any]:
 
     def shown(value: float | None, text: str, hidden: str = few) -> str:
         return hidden if value is None else text.format(value)
+
+    def recorded(value: float | None, text: str, known: int | None, what: str) -> str:
+        """A figure resting on one recorded value per member: hidden when too few have it."""
+        if value is not None:
+            return text.format(value)
+        if _too_few(figures) or known is None:
+            return few
+        return (_not_recorded(figures, known, what)
+                or f"not shown (fewer than {size} with a recorded {RECORDED[what]})")
 
     if _too_few(figures):
         headline = f"{lead}, too few to show any figures for (fewer than {size})."
@@ -344,17 +383,21 @@ def summary_fields(figures: Headline, club_name: str = "") -> dict[str, Any]:
     if figures.share_desk_workers is not None:
         desk = (f"{_pct(figures.share_desk_workers)} of "
                 f"{_of_known(figures, 'with a recorded occupation')}")
+    elif missing := _not_recorded(figures, figures.occupation_known, "occupation"):
+        desk = missing
     elif _too_few(figures) or not enough_known:
         desk = f"not shown (fewer than {size} with a recorded occupation)"
     else:
         desk = split
     key_figures = [
         {"label": "Members", "text": f"{figures.members:,} {who[figures.status]}"},
-        {"label": "Median age", "text": shown(figures.median_age, "{:.0f} years")},
+        {"label": "Median age",
+         "text": recorded(figures.median_age, "{:.0f} years", figures.age_known, "age")},
         {"label": "Women", "text": shown(figures.share_women, "{:.0%}",
                                          few if _too_few(figures) else split)},
         {"label": "Median visits a week",
-         "text": shown(figures.median_visits_per_week, "{:.1f}")},
+         "text": recorded(figures.median_visits_per_week, "{:.1f}", figures.visits_known,
+                          "visits")},
         {"label": "Median time as a member",
          "text": shown(figures.median_tenure_months, "{:.0f} months")},
         {"label": "Desk workers", "text": desk},

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
+import pandas as pd
 import pytest
 
 from evaluate.data.assumptions import Assumptions
 from evaluate.reports.decision import sections as report
 from evaluate.reports.decision.analysis import analyse_decision
+from evaluate.reports.formatting import money
 from evaluate.reports.notebook_params import DecisionReportParams
 from evaluate.reports.summary_schema import DecisionSummary
-from support import DRAWS
+from support import DRAWS, visible
 
 
 def test_a_machine_that_loses_money_is_not_recommended_as_a_buy(data):
@@ -27,7 +30,7 @@ def test_a_machine_that_loses_money_is_not_recommended_as_a_buy(data):
     text = report.headline_markdown(analysis)
     assert text.startswith("**The best-scoring machine is the")
     assert "buying nothing is the safer choice" in text
-    assert "Its NPV is negative (−$" in text and "would turn negative" not in text
+    assert "Its NPV is negative (−\\$" in text and "would turn negative" not in text
     assert report.summary_fields(analysis)["headline"].startswith("The best-scoring machine")
 
 
@@ -59,8 +62,9 @@ def test_ordinary_weights_give_a_summary_the_schema_accepts(data, weights):
 
 
 def first_screen(analysis) -> tuple[str, list[str]]:
-    """The first screen's answer (up to the bullets) and its bullets."""
-    text = report.headline_markdown(analysis)
+    """The first screen's answer (up to the bullets) and its bullets, as a reader sees them
+    (Markdown's backslash escapes read; they are tested with the words on the page)."""
+    text = re.sub(r"\\(.)", r"\1", report.headline_markdown(analysis))
     answer, _, bullets = text.partition("\n\n- ")
     return answer, ("- " + bullets).splitlines()
 
@@ -172,3 +176,58 @@ def test_contradicting_judgements_are_named_on_the_first_screen(data):
     calm = analyse_decision(DecisionReportParams(draws=DRAWS, pairwise=consistent), data)
     assert report.headline_markdown(calm).startswith("**Buy the")
     assert DecisionSummary(**report.summary_fields(calm)).ahp.revisit == []
+
+
+# --- words on the page: names and money as written, ties called ties ------------------------
+
+#: Machine names with what Markdown and its maths would read as markup.
+MARKDOWN_NAMES = {"reverse_hyper": "Reverse *hyper*_2 for $5", "glute_ham_developer":
+                  "GHD [x](y) | ~~z~~", "cable_tower": "# Cable tower $1"}
+
+
+def test_names_and_money_read_as_written(default):
+    """Bold next to two money amounts stays bold; a name's asterisks, brackets, dollar signs
+    and a leading '#' are its characters, not markup."""
+    named = dataclasses.replace(default, names={**default.names, **MARKDOWN_NAMES})
+    headline = visible(report.headline_markdown(named))
+    assert "Buy the reverse *hyper*_2 for $5." in headline and "**" not in headline
+    money_line = headline.split("Money: ", 1)[1].split("\n", 1)[0]
+    assert money_line.startswith(money(named.ranking.iloc[0]["up_front"], "USD") + " up front")
+    best = visible(report.portfolio_markdown(named))
+    assert best.startswith("Within the budget of $5,000 and ") and "**" not in best
+    assert "the best set is: reverse *hyper*_2 for $5, GHD [x](y) | ~~z~~, for $" in best
+    calibrated = visible(report.calibration_markdown(named))
+    assert "GHD [x](y) | ~~z~~" in calibrated and "# Cable tower $1" in calibrated
+
+
+@pytest.fixture(scope="module")
+def twins(data):
+    """The decision with a twin of the reverse hyperextension (identical inputs, another
+    name) and a budget for one machine of the two."""
+    equipment = data.equipment
+    twin = equipment[equipment["equipment_id"] == "reverse_hyper"].assign(
+        equipment_id="twin_hyper", name="Twin hyperextension")
+    club = dataclasses.replace(data, equipment=pd.concat([equipment, twin], ignore_index=True))
+    return analyse_decision(DecisionReportParams(draws=DRAWS, budget=900.0), club)
+
+
+def test_machines_that_score_the_same_are_called_a_tie(twins, default):
+    ranking = twins.ranking
+    assert ranking.loc["reverse_hyper", "score"] == ranking.loc["twin_hyper", "score"]
+    assert report.leaders(twins) == ["reverse_hyper", "twin_hyper"]
+    assert report.leaders(default) == ["reverse_hyper"]
+    points = report.points(ranking.iloc[0]["score"])
+    tie = ("The reverse hyperextension and the twin hyperextension score the same "
+           f"({points} of 100)")
+    text = report.headline_markdown(twins)
+    assert text.startswith(f"**{tie}.** The figures below are the reverse hyperextension's")
+    assert "Buy the" not in text and "scores second" not in text
+    assert f"{tie}: whatever favours one of them decides." in text
+    assert report.summary_fields(twins)["headline"].startswith(f"{tie}; the reverse ")
+    best = report.portfolio_markdown(twins)
+    assert (f"2 sets tie for best, with the same score ({points}): **reverse "
+            "hyperextension**; **twin hyperextension**. The first comes to $") in best
+    assert "the best set is" not in best
+    alone = report.headline_markdown(default)  # a clear winner is named, and the runner-up
+    assert alone.startswith("**Buy the reverse hyperextension.**")
+    assert f"the {report.in_sentence(default.names[default.runner_up])} scores second" in alone

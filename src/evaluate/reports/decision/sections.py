@@ -35,10 +35,13 @@ from evaluate.reports.formatting import (
     count_phrase,
     count_text,
     in_sentence,
+    joined,
+    markdown_text,
     money,
     months,
     plural,
     share,
+    tied_with_first,
 )
 
 LIMITATIONS = (
@@ -54,6 +57,36 @@ def _name(analysis: DecisionAnalysis, equipment_id: object) -> str:
     if equipment_id is None or pd.isna(equipment_id):
         return ""
     return in_sentence(analysis.names.get(str(equipment_id), str(equipment_id)))
+
+
+def points(score: float) -> str:
+    """A weighted-sum score (0-1) as the report prints it: points of 100, whole."""
+    return f"{score * 100:.0f}"
+
+
+def leaders(analysis: DecisionAnalysis) -> list[str]:
+    """The candidates tied with the first screen's machine, best first; one id when alone.
+
+    Tied means the same score as the report prints it (:func:`points`) or within rounding
+    (:func:`evaluate.reports.formatting.tied_with_first`). When some candidate fits the
+    budget and the floor, only those that fit are compared (:attr:`DecisionAnalysis.fits`).
+    """
+    ranking = analysis.ranking
+    pool = ranking[analysis.fits] if analysis.choice is not None else ranking
+    scores = pool["score"]
+    return [str(i) for i in scores.index[:tied_with_first(scores.to_numpy(float), points)]]
+
+
+def _together(analysis: DecisionAnalysis, ids: list[str]) -> str:
+    """Machines named together in a sentence: "the reverse hyperextension and the rower"."""
+    return joined([f"the {_name(analysis, i)}" for i in ids])
+
+
+def _tie(analysis: DecisionAnalysis, ids: list[str]) -> str:
+    """A tie in words: "The reverse hyperextension and the rower score the same (62 of 100)"."""
+    both = _together(analysis, ids)
+    score = points(float(analysis.ranking.loc[ids[0], "score"]))
+    return f"{both[0].upper()}{both[1:]} score the same ({score} of 100)"
 
 
 def assumption_label(analysis: DecisionAnalysis, name: str) -> str:
@@ -301,30 +334,39 @@ def _opening(analysis: DecisionAnalysis) -> str:
     draws = a.simulation.n_draws
     others = a.ranking["p_best"].drop(a.recommendation)
     runner = a.runner_up
+    tied = leaders(a)
+    second = f"; the {_name(a, runner)} scores second" if len(tied) == 1 else ""
     if runner is None:
         rival = ""
     elif others.max() < 0.01:
         rival = " (no other machine ranks first in more than 1% of them)"
     else:
-        rival = (f" (the {_name(a, others.idxmax())} in {share(others.max())}; "
-                 f"{_name(a, runner)} scores second)")
+        rival = f" (the {_name(a, others.idxmax())} in {share(others.max())}{second})"
     first = (f"ranks first in {share(a.ranking.loc[a.recommendation, 'p_best'])} of "
              f"{draws:,} simulated futures{rival}")
+    figures = f"the figures below are the {_name(a, wid)}'s, the first in the comparison table"
     if a.choice is None:
-        text = (f"**{nothing_fits_text(a)}.** With more budget or floor, the best-scoring "
-                f"machine is the {_name(a, wid)}: it {first}.")
+        bold = nothing_fits_text(a)
+        rest = (f"With more budget or floor, the best-scoring machine is the {_name(a, wid)}: "
+                f"it {first}." if len(tied) == 1 else
+                f"With more budget or floor: {_tie(a, tied)}; {figures}; it {first}.")
     elif a.choice == a.recommendation:
-        text = f"**{lead(a)} {in_sentence(a.names[wid])}.** It {first}."
+        if len(tied) > 1:  # the scores cannot choose: say so, and whose figures follow
+            bold, rest = _tie(a, tied), f"{figures[0].upper()}{figures[1:]}; it {first}."
+        else:
+            bold, rest = f"{lead(a)} {in_sentence(a.names[wid])}", f"It {first}."
     else:
-        text = (f"**{lead(a)} {in_sentence(a.names[wid])}.** Of the candidates that fit "
-                f"{limits_phrase(a)}, it scores highest. The best-scoring machine, the "
-                f"{_name(a, a.recommendation)}, does not fit: it "
+        bold = f"{lead(a)} {in_sentence(a.names[wid])}"
+        rest = (f"Of the candidates that fit {limits_phrase(a)}, it scores highest. The "
+                f"best-scoring machine, the {_name(a, a.recommendation)}, does not fit: it "
                 f"{shortfall(a, a.recommendation)}.")
+        if len(tied) > 1:
+            rest += f" Of those that fit, {_tie(a, tied)[0].lower()}{_tie(a, tied)[1:]}."
     if win["p_npv_positive"] < 0.5:
         futures = "them" if wid == a.recommendation else "the simulated futures"
-        text += (f" But its NPV is positive in only {share(win['p_npv_positive'])} of "
+        rest += (f" But its NPV is positive in only {share(win['p_npv_positive'])} of "
                  f"{futures}: on money alone, buying nothing is the safer choice.")
-    return text
+    return f"**{markdown_text(bold)}.** {markdown_text(rest)}"
 
 
 def _limits_turning(analysis: DecisionAnalysis) -> str:
@@ -345,14 +387,16 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
 
     What to buy is :attr:`~DecisionAnalysis.choice`, the best-scoring candidate within the
     budget and the free floor; when none fits, the first screen says so, what the cheapest
-    and the best-scoring machines need, and describes the best-scoring one. Above a
-    consistency ratio of 0.10, a warning that the AHP judgements contradict each other comes
-    first (:func:`judgements_warning`).
+    and the best-scoring machines need, and describes the best-scoring one. Candidates that
+    score the same are called a tie (:func:`leaders`). Above a consistency ratio of 0.10, a
+    warning that the AHP judgements contradict each other comes first
+    (:func:`judgements_warning`).
     """
     a, c, p = analysis, analysis.currency, analysis.params
     wid = a.featured
     win = a.ranking.loc[wid]
     fits = bool(a.fits[wid])
+    tied = leaders(a)
     groups = a.audience.set_index("group")
     active = groups.loc["All active members"]
     served = (f"Of your {count_phrase(active['members'], 'active members')}, about "
@@ -390,14 +434,15 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
              if win["floor_m2"] <= p.free_floor_m2 or fits else
              f"{area} m² with clearance, more than the {p.free_floor_m2:g} m² free.")
     turn = what_would_change(a)
+    tie = [f"{_tie(a, tied)}: whatever favours one of them decides"] if len(tied) > 1 else []
     if a.choice is None:  # the limits first, then what would change the best-scoring one
-        turns: tuple[str, ...] = (_limits_turning(a), turn.weight, turn.input, turn.npv)
+        turns: tuple[str, ...] = (_limits_turning(a), *tie, turn.weight, turn.input, turn.npv)
     elif a.choice != a.recommendation:
         # The weight and input sentences are about which machine scores best; here the
         # limits keep the best-scoring one out, so they are what would change the answer.
-        turns = (_limits_turning(a), turn.npv)
+        turns = (_limits_turning(a), *tie, turn.npv)
     else:
-        turns = (turn.weight, turn.input, turn.npv)
+        turns = (*tie, turn.weight, turn.input, turn.npv)
     change = " ".join(f"{t[0].upper()}{t[1:]}." for t in turns if t)
     grade = EVIDENCE_WORDS[str(machine["evidence_grade"])]
     evidence = (f"evidence for its back-care claim is {grade} ({machine['evidence_source']}). "
@@ -408,9 +453,9 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
                ("Evidence and care", evidence)]
     warning = judgements_warning(a)
     text = ((warning + "\n\n" if warning else "") + _opening(a) + "\n\n"
-            + "\n".join(f"- **{k}:** {v}" for k, v in bullets))
+            + "\n".join(f"- **{k}:** {markdown_text(v)}" for k, v in bullets))
     if a.owned_candidates:
-        owned = " and the ".join(_name(a, i) for i in a.owned_candidates)
+        owned = markdown_text(" and the ".join(_name(a, i) for i in a.owned_candidates))
         text += (f"\n\n**Caution:** the club already owns the {owned}: the forecast for "
                  "another unit counts the members who already use the one the club has, so it "
                  "is too high.")
@@ -428,7 +473,7 @@ def comparison_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     r = a.ranking
     return pd.DataFrame({
         "Rank": r["rank"].to_numpy(),
-        "Score (of 100)": [f"{v * 100:.0f}" for v in r["score"]],
+        "Score (of 100)": [points(v) for v in r["score"]],
         "Ranks first": [share(v) for v in r["p_best"]],
         "Weekly uses (P10–P90)": [f"{m:.0f} ({lo:.0f}–{hi:.0f})" for m, lo, hi in zip(
             r["weekly_uses"], r["weekly_uses_p10"], r["weekly_uses_p90"], strict=True)],
@@ -523,8 +568,7 @@ def portfolio_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     """The best sets within the budget and the free floor, best first (text)."""
     p, c = analysis.portfolios, analysis.currency
     what = "Score (of 100)" if p.attrs["objective"] == "score" else "Total NPV"
-    values = ([f"{v * 100:.0f}" for v in p["objective"]] if p.attrs["objective"] == "score"
-              else [money(v, c, signed=True) for v in p["objective"]])
+    values = [_set_value(v, p.attrs["objective"], c) for v in p["objective"]]
     return pd.DataFrame({
         "Machines": [", ".join(analysis.names[i] for i in m) or NOTHING for m in p["members"]],
         what: values,
@@ -533,8 +577,15 @@ def portfolio_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     }, index=pd.Index(p["rank"].to_numpy(), name="Rank"))
 
 
+def _set_value(value: float, objective: str, currency: str) -> str:
+    """A set's objective as the best-set table prints it: score points, or its total NPV."""
+    return points(value) if objective == "score" else money(value, currency, signed=True)
+
+
 def portfolio_markdown(analysis: DecisionAnalysis) -> str:
-    """One paragraph on the best set: what it holds, what is left, and the first screen's machine.
+    """The best set (or the sets tied for best): what it holds and leaves, and the first pick.
+
+    It says whether the set holds the machine the first screen recommends.
 
     When no candidate fits, the same words as the first screen (:func:`nothing_fits_text`).
     """
@@ -546,12 +597,28 @@ def portfolio_markdown(analysis: DecisionAnalysis) -> str:
     limits = f"{limits_phrase(analysis)} (decision parameters)"
     by_score = p.attrs["objective"] == "score"
     best = p.iloc[0]
+    objective = p.attrs["objective"]
+    best = p.iloc[0]
     if best["size"] == 0:  # only with the NPV objective: every set that fits loses money
         return (f"Within {limits}, buying nothing is best on money: no set of machines that "
                 f"fits has a positive total NPV. {p.attrs['feasible_sets']:,} sets fit (buying "
                 f"nothing counts as one); the best are below. The {_name(analysis, choice)} "
                 "recommended above is the best-scoring machine that fits.")
-    names = ", ".join(in_sentence(analysis.names[i]) for i in best["members"])
+    tied = p.iloc[:tied_with_first(p["objective"].to_numpy(float),
+                                   lambda v: _set_value(v, objective, c))]
+    sets = "; ".join("**" + markdown_text(", ".join(in_sentence(analysis.names[i])
+                                                    for i in members)) + "**"
+                     for members in tied["members"])
+    cost = (f"{money(best['cost'], c)} up front and {best['floor_m2']:.1f} m², leaving "
+            f"{money(params.budget - best['cost'], c)} and "
+            f"{params.free_floor_m2 - best['floor_m2']:.1f} m²")
+    if len(tied) > 1:
+        what = "score" if by_score else "total NPV"
+        found = (f"{len(tied)} sets tie for best, with the same {what} "
+                 f"({_set_value(float(best['objective']), objective, c)}): {sets}. The first "
+                 f"comes to {cost}")
+    else:
+        found = f"the best set is: {sets}, for {cost}"
     if choice in best["members"]:
         relation = (f" It holds the {_name(analysis, choice)} recommended above."
                     if best["size"] > 1 else "")
@@ -562,10 +629,7 @@ def portfolio_markdown(analysis: DecisionAnalysis) -> str:
     else:
         relation = (f" It does not hold the {_name(analysis, choice)} recommended above, the "
                     "best-scoring single machine that fits: sets here are compared on NPV.")
-    return (f"Within {limits}, the best set is: **{names}**, for "
-            f"{money(best['cost'], c)} up front and {best['floor_m2']:.1f} m², leaving "
-            f"{money(params.budget - best['cost'], c)} and "
-            f"{params.free_floor_m2 - best['floor_m2']:.1f} m².{relation} "
+    return (f"Within {limits}, {found}.{markdown_text(relation)} "
             f"{p.attrs['feasible_sets']:,} sets fit; the next best are below. Sets are "
             f"compared on the sum of their machines' "
             f"{'scores' if by_score else 'NPVs'}; costs are "
@@ -664,14 +728,14 @@ def calibration_markdown(analysis: DecisionAnalysis) -> str:
     if not analysis.calibrations:
         return ("No candidate has a comparable owned machine in the usage log, so every "
                 "forecast uses the documented uptake assumptions.")
-    lines = [f"- {analysis.names[i]}: uptakes × {cal.factor:.2f}, from the usage log of the "
-             f"{_name(analysis, cal.comparable)} (the comparable machine the club owns)."
-             for i, cal in analysis.calibrations.items()]
+    lines = [f"- {markdown_text(analysis.names[i])}: uptakes × {cal.factor:.2f}, from the "
+             f"usage log of the {markdown_text(_name(analysis, cal.comparable))} (the "
+             "comparable machine the club owns)." for i, cal in analysis.calibrations.items()]
     others = [analysis.names[i] for i in analysis.ranking.index
               if i not in analysis.calibrations]
     if others:
         lines.append(f"- Not calibrated (no comparable owned machine, or already owned): "
-                     f"{', '.join(others)}.")
+                     f"{markdown_text(', '.join(others))}.")
     return "\n".join(lines)
 
 
@@ -750,7 +814,7 @@ def provenance_markdown(analysis: DecisionAnalysis) -> str:
     from evaluate.model.segments import as_of_day
 
     day = as_of_day(analysis.data.members, analysis.params.as_of or None)
-    return (f"Club: {analysis.data.club.name}. Roster date: {day:%Y-%m-%d}. Suite "
+    return (f"Club: {markdown_text(analysis.data.club.name)}. Roster date: {day:%Y-%m-%d}. Suite "
             f"club-equipment-suite {__version__}. Monte Carlo: {analysis.simulation.n_draws:,} "
             f"draws, {analysis.simulation.method}, seed {analysis.simulation.seed}: the same "
             "data, parameters and seed give the same numbers. The build's date, id and the "
@@ -791,12 +855,14 @@ def _finite(value: object) -> float | None:
 def summary_headline(analysis: DecisionAnalysis) -> str:
     """The index page's one line: the first screen's answer (:func:`headline_markdown`)."""
     a = analysis
+    tied = leaders(a)
     if a.choice is None:
         text = f"{nothing_fits_text(a)}."
     elif a.choice == a.recommendation:
-        text = (f"{lead(a)} {in_sentence(a.names[a.choice])}: it ranks first in "
-                f"{share(a.ranking.loc[a.choice, 'p_best'])} of {a.simulation.n_draws:,} "
-                "simulated futures.")
+        sure = (f"ranks first in {share(a.ranking.loc[a.choice, 'p_best'])} of "
+                f"{a.simulation.n_draws:,} simulated futures.")
+        text = (f"{_tie(a, tied)}; the {_name(a, tied[0])} {sure}" if len(tied) > 1
+                else f"{lead(a)} {in_sentence(a.names[a.choice])}: it {sure}")
     else:
         text = (f"{lead(a)} {in_sentence(a.names[a.choice])}: it scores highest of the "
                 f"candidates that fit {limits_phrase(a)} (the "
@@ -809,6 +875,7 @@ def summary_headline(analysis: DecisionAnalysis) -> str:
     return text
 
 
+
 def _ahp_fields(analysis: DecisionAnalysis) -> dict[str, object] | None:
     """``summary.json``'s ``ahp``: the consistency ratio and the judgements to revisit."""
     ahp = analysis.weights.attrs.get("ahp")
@@ -818,6 +885,7 @@ def _ahp_fields(analysis: DecisionAnalysis) -> dict[str, object] | None:
             "inconsistent": bool(ahp.inconsistent),
             "revisit": [[first, second] for first, second, _, _
                         in judgements_to_revisit_as_given(analysis)]}
+
 
 
 def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:

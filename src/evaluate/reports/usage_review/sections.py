@@ -13,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 
-from evaluate.reports.formatting import in_sentence, share
+from evaluate.reports.formatting import in_sentence, markdown_text, share
 from evaluate.reports.usage_review.analysis import (
     MIN_SETTLED_DAYS,
     ReviewCalibration,
@@ -47,9 +47,10 @@ def _calibration_text(review: UsageReview, factor: float, table: pd.DataFrame) -
     model = by.loc["Forecast weekly sessions at full adoption, most likely"]
     log = float(table["after"].iloc[-1])
     lines = [f"The log implies an **uptake factor of {factor:.2f}**: members took up "
-             f"{review.name} {_factor_words(factor)}. Multiplying every take-up assumption by "
-             f"{factor:.2f} moves its most-likely forecast from {_n(model['before'])} to "
-             f"{_n(model['after'])} sessions a week, the use in the log."]
+             f"{markdown_text(review.name)} {_factor_words(factor)}. Multiplying every "
+             f"take-up assumption by {factor:.2f} moves its most-likely forecast from "
+             f"{_n(model['before'])} to {_n(model['after'])} sessions a week, the use in the "
+             "log."]
     if model["after"] < 0.995 * log:
         lines.append("Even with every take-up at 100% the model stays below the log: the gap "
                      "lies elsewhere (sessions per user a week, or members' visits).")
@@ -66,7 +67,8 @@ def _calibration_text(review: UsageReview, factor: float, table: pd.DataFrame) -
 
 def _lessons(review: UsageReview, candidates: pd.DataFrame) -> tuple[str, ...]:
     """What the next forecast can take from this log, one sentence each."""
-    lessons = [f"The decision report calibrates the {in_sentence(row.name)} on this machine, "
+    lessons = [f"The decision report calibrates the {markdown_text(in_sentence(row.name))} on "
+               "this machine, "
                f"the owned machine most like it: its most-likely forecast goes from "
                f"{_n(row.before)} to {_n(row.after)} sessions a week."
                for row in candidates.itertuples(index=False)]
@@ -88,7 +90,7 @@ def headline_markdown(review: UsageReview, calibration: ReviewCalibration) -> st
             f" (the forecast allows for {review.forecast.adoption_most_likely:g} months of "
             "ramp-up after installation)")
     name = review.name
-    lead = f"**{name[:1].upper() + name[1:]} {LEADS[v.position]}.**"
+    lead = f"**{markdown_text(name[:1].upper() + name[1:])} {LEADS[v.position]}.**"
     text = (f"{lead} {since}{_date(period.end)} it was used **{_n(v.actual)} times a week** on "
             f"average, {v.text}{ramp}. {review.peak.text}")
     if calibration.factor is not None:
@@ -189,12 +191,14 @@ def data_note_markdown(review: UsageReview) -> str:
     lines = [
         "## How to read this",
         "",
-        f"- **Actual use** counts every session on {review.name} in the club's usage log "
+        f"- **Actual use** counts every session on {markdown_text(review.name)} in the club's "
+        "usage log "
         f"(`{review.log_name}`), which covers {_date(period.log_start)} to "
         f"{_date(period.log_end)}. The compared period, {_date(period.start)} to "
         f"{_date(period.end)}, has {period.days} days; weekly sessions are sessions ÷ days × 7."
         f"{partial_text}",
-        f"- **The forecast** is the suite's usage model for {review.name} with the club's "
+        f"- **The forecast** is the suite's usage model for {markdown_text(review.name)} with "
+        "the club's "
         f"{f.units} unit{'s' if f.units > 1 else ''}, for the {f.members:,} members active on "
         f"{_date(f.roster_date)}, with the documented assumptions (`assumptions.yml`), not "
         "calibrated on this log. The line is the most-likely forecast (every assumption at its "
