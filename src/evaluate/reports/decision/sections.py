@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,7 @@ import pandas as pd
 
 from evaluate.data.equipment import ID, placeholder_figures
 from evaluate.model.exposure import exposure_priors
+from evaluate.model.segments import as_of_day
 from evaluate.reports import formatting
 from evaluate.reports.decision.analysis import COST_LABEL, DecisionAnalysis, criterion_label
 from evaluate.reports.formatting import (
@@ -52,6 +54,20 @@ def _name(analysis: DecisionAnalysis, equipment_id: object) -> str:
     if equipment_id is None or pd.isna(equipment_id):
         return ""
     return in_sentence(analysis.names.get(str(equipment_id), str(equipment_id)))
+
+
+def roster_day(analysis: DecisionAnalysis) -> pd.Timestamp:
+    """The day of the report's ages and member counts: ``as_of``, else the roster date."""
+    return as_of_day(analysis.data, analysis.params.as_of)
+
+
+def roster_notice(analysis: DecisionAnalysis, today: date | None = None) -> str:
+    """A warning line (Markdown) for the first screen when the roster date is far from today.
+
+    See :func:`evaluate.reports.formatting.roster_date_notice`; empty otherwise.
+    """
+    return formatting.roster_date_notice(roster_day(analysis),
+                                         as_of_set=bool(analysis.params.as_of), today=today)
 
 
 def assumption_label(analysis: DecisionAnalysis, name: str) -> str:
@@ -545,9 +561,8 @@ def provenance_table(analysis: DecisionAnalysis) -> pd.DataFrame:
 def provenance_markdown(analysis: DecisionAnalysis) -> str:
     """Suite version, club, roster date, draws and seed: what reproduces these numbers."""
     from evaluate import __version__
-    from evaluate.model.segments import as_of_day
 
-    day = as_of_day(analysis.data.members, analysis.params.as_of or None)
+    day = roster_day(analysis)
     return (f"Club: {analysis.data.club.name}. Roster date: {day:%Y-%m-%d}. Suite "
             f"club-equipment-suite {__version__}. Monte Carlo: {analysis.simulation.n_draws:,} "
             f"draws, {analysis.simulation.method}, seed {analysis.simulation.seed}: the same "
@@ -563,15 +578,15 @@ def priors_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     1 to ``min_group_size - 1`` members. The row of every active member shows their number,
     as the data-quality table does.
     """
-    from evaluate.model.segments import active_mask, as_of_day
+    from evaluate.model.segments import active_mask
     from evaluate.reports.privacy import shown_split
 
     members, g = analysis.data.members, analysis.params.min_group_size
-    as_of = analysis.params.as_of or None
-    priors = exposure_priors(members, as_of=as_of)
+    day = roster_day(analysis)
+    priors = exposure_priors(members, as_of=day)
     keep = [c for c in ("item", "members", "note") if c in priors.columns]
     table = priors[keep].set_index("item")
-    total = int(active_mask(members, as_of_day(members, as_of)).sum())
+    total = int(active_mask(members, day).sum())
     table["members"] = [count_text(n if n == total or shown_split(int(n), total, g) else np.nan)
                         for n in table["members"]]
     return table
@@ -640,10 +655,10 @@ def exposure_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     from evaluate.reports.member_profile import age_sex_table, aggregate_exposure, select_members
 
     data, params = analysis.data, analysis.params
-    as_of = params.as_of or None
-    chosen = select_members(data.members, "active", as_of)
+    day = roster_day(analysis)
+    chosen = select_members(data.members, "active", day)
     segments = exposure_by_segment(data.members, ExposureParameters.load(data.assumptions),
-                                   as_of=as_of)
+                                   as_of=day)
     return aggregate_exposure(age_sex_table(chosen, params.min_group_size), segments)
 
 
