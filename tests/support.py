@@ -111,3 +111,43 @@ def shared_plan(tmp_path: Path) -> Path:
                     .replace("../notebooks", str(PLANS.parent / "notebooks")), encoding="utf-8")
     return path
 
+
+
+# The stale club (stale_club): its roster last changed on this day; its logs end on LOGS_END.
+STALE_ROSTER = "2019-03-03"
+LOGS_END = "2026-10-31"  # the demo club's last check-in and machine session
+STALE_BIRTH_SHIFT = 8  # years: every member born this much earlier, none under 14 in 2019
+
+
+def stale_club(tmp_path: Path, weeks_back: int = 0) -> Path:
+    """A copy of the demo club whose roster has had no join or cancellation since 3 March 2019
+    (:data:`STALE_ROSTER`) while its members check in and train to 31 October 2026.
+
+    Every join and cancel date after that day is moved back to it, and every member is born
+    :data:`STALE_BIRTH_SHIFT` years earlier, so that the roster also reads on its own (every
+    member 14 or over on 3 March 2019). ``weeks_back`` moves both logs that many weeks
+    earlier (the same weekdays): a club whose last check-in is long before today.
+    """
+    import pandas as pd
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from evaluate.paths import DEMO_DATA_DIR
+
+    club = tmp_path / "stale-club"
+    shutil.copytree(DEMO_DATA_DIR, club)
+    roster = pd.read_csv(club / "members.csv", dtype=str, keep_default_na=False)
+    for column in ("join_date", "cancel_date"):
+        late = roster[column] > STALE_ROSTER
+        roster.loc[late, column] = STALE_ROSTER
+    roster["birth_year"] = (roster["birth_year"].astype(int) - STALE_BIRTH_SHIFT).astype(str)
+    roster.to_csv(club / "members.csv", index=False)
+    if weeks_back:
+        for name in ("checkins.parquet", "equipment_usage.parquet"):
+            table = pq.read_table(club / name)
+            shift = pd.Timedelta(weeks=weeks_back).to_pytimedelta()
+            at = table.schema.get_field_index("timestamp")
+            table = table.set_column(at, "timestamp",
+                                     pc.subtract(table["timestamp"], shift))
+            pq.write_table(table, club / name)
+    return club

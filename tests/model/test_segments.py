@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from evaluate.data.club_data import load_club_data
 from evaluate.data.members import SEXES, TRAINING_GOALS
+from evaluate.data.roster import Roster
 from evaluate.model.segments import (
     ACTIVITIES,
     GOALS,
@@ -18,6 +20,7 @@ from evaluate.model.segments import (
     segment_index,
 )
 from model_support import AS_OF, roster
+from support import LOGS_END, STALE_ROSTER, stale_club
 
 BAND_MIN = np.array([18, 30, 45, 65])  # lower bounds of four age bands
 BANDS = ("18-29", "30-44", "45-64", "65+")
@@ -86,6 +89,20 @@ def test_the_day_is_the_one_given_or_the_rosters_latest_date():
                       {"status": "cancelled", "cancel_date": "2026-09-15"}])
     assert as_of_day(members, "2026-11-01") == pd.Timestamp("2026-11-01")
     assert as_of_day(members) == as_of_day(members, "") == pd.Timestamp("2026-09-15")
+
+
+def test_a_clubs_day_is_its_roster_date_with_its_logs_unless_as_of_is_set(tmp_path):
+    """No join since 2019, check-ins to 2026-10-31: the club's day is its last check-in, and
+    ages are taken on it (seven years more than on the roster's own latest date)."""
+    data = load_club_data(stale_club(tmp_path))
+    assert as_of_day(data.members) == pd.Timestamp(STALE_ROSTER)  # the roster alone
+    assert as_of_day(data) == as_of_day(data, "") == pd.Timestamp(LOGS_END)
+    assert as_of_day(Roster(data.members, data.roster_date)) == pd.Timestamp(LOGS_END)
+    assert as_of_day(data, "2020-01-01") == pd.Timestamp("2020-01-01")  # as_of still wins
+    band_min = np.array([18.0, 30.0, 45.0, 65.0])
+    now = member_codes(data.members, band_min, as_of_day(data)).age
+    then = member_codes(data.members, band_min, as_of_day(data.members)).age
+    assert (now >= then).all() and (now > then).any()
 
 
 def test_active_on_a_day_means_joined_and_not_yet_gone():

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import math
+from datetime import date, timedelta
 
 import pytest
 
 from evaluate.reports.formatting import (
+    STALE_ROSTER_DAYS,
     count_phrase,
     count_text,
     demo_banner,
     in_sentence,
     money,
     months,
+    roster_date_notice,
     share,
 )
 from support import rendered
@@ -139,3 +142,23 @@ def test_names_joined_as_a_sentence_lists_them():
     assert joined(["the rower"]) == "the rower"
     assert joined(["the rower", "the GHD"]) == "the rower and the GHD"
     assert joined(["a", "b", "c"]) == "a, b and c"
+TODAY = date(2026, 12, 6)
+
+
+def test_a_roster_date_far_from_today_is_stated_with_its_distance():
+    assert roster_date_notice(date(2019, 3, 3), today=TODAY) == (
+        "> **These figures are for the roster on 3 March 2019**, 7 years before this report was "
+        "made (6 December 2026): set as_of or export a newer roster.")
+    assert "13 months before" in roster_date_notice(date(2025, 11, 1), today=TODAY)
+    assert "3 months before" in roster_date_notice(date(2026, 9, 6), today=TODAY)
+    later = roster_date_notice(date(2030, 1, 1), as_of_set=True, today=TODAY)
+    assert later.endswith("3 years after this report was made (6 December 2026): the date set "
+                          "by as_of.")
+
+
+def test_a_roster_date_near_today_says_nothing():
+    near = TODAY - timedelta(days=STALE_ROSTER_DAYS - 1)
+    assert roster_date_notice(near, today=TODAY) == ""
+    assert roster_date_notice(TODAY, today=TODAY) == ""
+    assert roster_date_notice(near - timedelta(days=1), today=TODAY) != ""
+    assert roster_date_notice(TODAY + timedelta(days=STALE_ROSTER_DAYS - 1), today=TODAY) == ""

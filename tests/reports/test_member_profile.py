@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from evaluate.data.members import OCCUPATIONS, SEXES, STATUSES, TRAINING_GOALS
+from evaluate.data.roster import Roster
 from evaluate.reports import member_profile as mp
 from evaluate.reports.member_profile import Headline, summary_fields
 from evaluate.reports.results import summary_problems
@@ -55,8 +56,24 @@ def roster() -> pd.DataFrame:
     return frame
 
 
-def test_latest_date_is_the_latest_join_or_cancel(roster):
-    assert mp.latest_date(roster) == pd.Timestamp("2026-12-01")
+def test_a_roster_alone_is_profiled_on_its_latest_join_or_cancel(roster):
+    assert mp.headline(roster).as_of == date(2026, 12, 1)
+    assert mp.headline(roster, as_of="").as_of == date(2026, 12, 1)
+
+
+def test_the_profile_date_is_the_clubs_roster_date_unless_as_of_is_set(roster):
+    """Check-ins up to 2027-03-15 move the profile past the last cancellation, and the ages."""
+    club = Roster(members=roster, roster_date=pd.Timestamp("2027-03-15"))
+    day = mp.profile_date(club)
+    assert day == pd.Timestamp("2027-03-15")
+    assert mp.profile_date(club, "") == day
+    assert mp.profile_date(club, AS_OF) == pd.Timestamp(AS_OF)
+    h = mp.headline(roster, "active", day)
+    assert h.as_of == date(2027, 3, 15)
+    # The late canceller has left, the late joiner is in: 12 aged 31, 1 aged 37, 10 aged 51,
+    # 3 aged 71 (each a year older than on the roster's own latest date, 2026-12-01).
+    assert h.members == 26 and h.median_age == 44.0  # the 13th and 14th: 37 and 51
+    assert mp.headline(roster, "active").median_age == 43.0
 
 
 def test_select_members_applies_status_on_the_date(roster):

@@ -391,7 +391,8 @@ def forecast_usage(members: pd.DataFrame, equipment: pd.DataFrame,
         :mod:`evaluate.model.calibration`): one number for all, or ``equipment_id -> factor``
         (candidates left out keep 1).
     as_of
-        Date of ages and active status; default the roster's latest date.
+        Date of ages and active status; default the roster's latest join or cancel date (a
+        report passes the club's roster date: :func:`~evaluate.model.segments.as_of_day`).
 
     Returns
     -------

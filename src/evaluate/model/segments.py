@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from evaluate.data.members import OCCUPATIONS, SEXES, TRAINING_GOALS
+from evaluate.data.roster import roster_date
+
+if TYPE_CHECKING:  # annotations only: a roster frame needs neither
+    from evaluate.data.club_data import ClubData
+    from evaluate.data.roster import Roster
 
 ACTIVITIES = (*OCCUPATIONS, "unknown")  # codes 0-3; desk is code 0
 GOALS = (*TRAINING_GOALS, "unknown")
@@ -44,11 +50,19 @@ class MemberCodes:
     visits: np.ndarray
 
 
-def as_of_day(members: pd.DataFrame, as_of: date | str | None = None) -> pd.Timestamp:
-    """The date ages and status are taken on: ``as_of``, else the roster's latest date."""
+def as_of_day(club: ClubData | Roster | pd.DataFrame,
+              as_of: date | str | None = None) -> pd.Timestamp:
+    """The date ages and status are taken on: ``as_of`` when set, else the roster date.
+
+    Every report decides its date here. ``club`` is the club as loaded
+    (:class:`~evaluate.data.club_data.ClubData`, or :class:`~evaluate.data.roster.Roster` for
+    the member profile): its roster date counts the newest check-in and machine session
+    (:func:`evaluate.data.roster.roster_date`). A roster frame alone gives the roster's own
+    latest join or cancel date: the logs are not at hand to move it on.
+    """
     if as_of not in (None, ""):
         return pd.Timestamp(as_of)
-    return max(members["join_date"].max(), members["cancel_date"].max(skipna=True))
+    return roster_date(club) if isinstance(club, pd.DataFrame) else club.roster_date
 
 
 def active_mask(members: pd.DataFrame, day: pd.Timestamp) -> np.ndarray:

@@ -12,6 +12,7 @@ is calibrated on its comparable owned machine's usage log.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
@@ -22,6 +23,7 @@ from evaluate.model.costs import fill_equipment_costs
 from evaluate.model.demand import adoption_curve, relevance_levels
 from evaluate.model.finance import finance_summary
 from evaluate.model.prepared import forecast_from_inputs
+from evaluate.model.segments import as_of_day
 from evaluate.model.uncertainty import (
     SimulationResult,
     adoption_band,
@@ -283,6 +285,15 @@ def summary_fields(c: CandidateAnalysis) -> dict[str, object]:
             {"label": "Evidence for back care",
              "text": EVIDENCE_WORDS[str(c.machine["evidence_grade"])]},
         ]}
+
+
+def roster_notice(c: CandidateAnalysis, today: date | None = None) -> str:
+    """A warning line (Markdown) for the first screen when the roster date is far from today.
+
+    See :func:`evaluate.reports.formatting.roster_date_notice`; empty otherwise.
+    """
+    return formatting.roster_date_notice(as_of_day(c.data, c.params.as_of),
+                                         as_of_set=bool(c.params.as_of), today=today)
 
 
 def demo_banner(c: CandidateAnalysis) -> str:

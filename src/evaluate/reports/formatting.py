@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -211,3 +212,44 @@ def demo_banner(synthetic: bool) -> str:
     return ("> **Demo data.** This report is built on a synthetic club: no real member is "
             "described, and prices marked as placeholders must be replaced by quotes before "
             "any money is spent.")
+
+
+#: A roster date this many days or more from the day a report is made is stated on the
+#: report's first screen (:func:`roster_date_notice`). About 40% of a club's members cancel in
+#: a year (``industry_benchmarks.csv: annual_cancellation_rate``), so in 90 days about one
+#: member in ten has left, and about as many joined: the figures no longer describe the club
+#: the manager runs today.
+STALE_ROSTER_DAYS = 90
+
+
+def letter_date(day: date) -> str:
+    """A date as in a letter: "3 March 2019"."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _distance(earlier: date, later: date) -> str:
+    """Whole months between two dates, in words: "5 months", from 24 months on "7 years"."""
+    months = ((later.year - earlier.year) * 12 + later.month - earlier.month
+              - (later.day < earlier.day))
+    return f"{months // 12} years" if months >= 24 else plural(months, "month")
+
+
+def roster_date_notice(roster_date: date | pd.Timestamp, *, as_of_set: bool = False,
+                       today: date | None = None) -> str:
+    """A warning line (Markdown) when the roster date is far from today; empty otherwise.
+
+    Far is :data:`STALE_ROSTER_DAYS` or more, before or after ``today`` (default: the day the
+    report is made). ``as_of_set``: the date is the report's ``as_of``, not the data's. The
+    line names the day it was made, so a page reused by a later build stays true.
+    """
+    today = today or date.today()
+    day = pd.Timestamp(roster_date).date()
+    gap = (today - day).days
+    if abs(gap) < STALE_ROSTER_DAYS:
+        return ""
+    distance = (f"{_distance(day, today)} before" if gap > 0
+                else f"{_distance(today, day)} after")
+    lead = (f"> **These figures are for the roster on {letter_date(day)}**, {distance} this "
+            f"report was made ({letter_date(today)})")
+    return lead + (": the date set by as_of." if as_of_set
+                   else ": set as_of or export a newer roster.")

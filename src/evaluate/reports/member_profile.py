@@ -4,7 +4,9 @@ Everything here takes the frame from :func:`evaluate.data.members.load_members` 
 aggregates only; every table passes through :mod:`evaluate.reports.privacy`, so no group of fewer
 than ``min_group_size`` members is shown. Age is counted in whole years as
 ``as_of.year - birth_year`` (the roster holds birth years, not birth dates, so it may be one
-year high); tenure is in months of 365.25 / 12 days.
+year high); tenure is in months of 365.25 / 12 days. The report reads the roster with its
+roster date (:func:`evaluate.data.roster.load_roster`) and takes every figure on
+:func:`profile_date`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from evaluate.data.members import DAYS_PER_MONTH
+from evaluate.data.roster import Roster
+from evaluate.model.segments import as_of_day
 from evaluate.reports.formatting import PRIVACY_NOTE, SEX_LABELS, markdown_text
 from evaluate.reports.privacy import (
     MIN_GROUP_SIZE,
@@ -72,18 +76,17 @@ class Headline:
     visits_known: int | None = None
 
 
-def latest_date(members: pd.DataFrame) -> pd.Timestamp:
-    """The latest join or cancel date in the roster: the default profile date."""
-    return max(members["join_date"].max(), members["cancel_date"].max(skipna=True))
-
-
-def _as_timestamp(members: pd.DataFrame, as_of: date | str | None) -> pd.Timestamp:
-    return latest_date(members) if as_of in (None, "") else pd.Timestamp(as_of)
+def profile_date(roster: Roster, as_of: date | str | None = None) -> pd.Timestamp:
+    """The profile's date: ``as_of`` when set, else the club's roster date (its logs count)."""
+    return as_of_day(roster, as_of)
 
 
 def select_members(members: pd.DataFrame, status: Status = "active",
                    as_of: date | str | None = None) -> pd.DataFrame:
-    """Members in ``status`` on ``as_of`` (default: latest date), with age, tenure and bands.
+    """Members in ``status`` on ``as_of``, with age, tenure and bands.
+
+    The report passes :func:`profile_date`; without ``as_of``, the roster's own latest join or
+    cancel date (:func:`evaluate.model.segments.as_of_day`).
 
     A member who cancelled after ``as_of`` counts as active on that date (one whose cancel date
     is unknown counts as cancelled); members who joined after it are left out. Freezes have no
@@ -92,7 +95,7 @@ def select_members(members: pd.DataFrame, status: Status = "active",
     Adds ``status_on`` (status on the date), ``age`` (years), ``age_band``,
     ``tenure_months`` (to the cancel date for former members) and ``tenure_band``.
     """
-    day = _as_timestamp(members, as_of)
+    day = as_of_day(members, as_of)
     joined = members.loc[members["join_date"] <= day].copy()
     cancelled = joined["status"] == "cancelled"
     later = cancelled & (joined["cancel_date"] > day)  # unknown cancel dates count as past
@@ -130,7 +133,7 @@ def _share(flags: pd.Series, min_group_size: int) -> float | None:
 def headline(members: pd.DataFrame, status: Status = "active", as_of: date | str | None = None,
              min_group_size: int = MIN_GROUP_SIZE) -> Headline:
     """Headline figures for the chosen members; each hidden if it rests on too few members."""
-    day = _as_timestamp(members, as_of)
+    day = as_of_day(members, as_of)
     chosen = select_members(members, status, day)
     n = len(chosen)
     enough = n >= min_group_size

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import date
 
 import pandas as pd
 import pytest
 
 from evaluate.data.assumptions import Assumptions
+from evaluate.data.club_data import load_club_data
 from evaluate.reports.decision import sections as report
 from evaluate.reports.decision.analysis import analyse_decision
 from evaluate.reports.formatting import money
 from evaluate.reports.notebook_params import DecisionReportParams
 from evaluate.reports.summary_schema import DecisionSummary
-from support import DRAWS, visible
+from support import DRAWS, LOGS_END, STALE_ROSTER, stale_club, visible
 
 
 def test_a_machine_that_loses_money_is_not_recommended_as_a_buy(data):
@@ -231,3 +233,31 @@ def test_machines_that_score_the_same_are_called_a_tie(twins, default):
     alone = report.headline_markdown(default)  # a clear winner is named, and the runner-up
     assert alone.startswith("**Buy the reverse hyperextension.**")
     assert f"the {report.in_sentence(default.names[default.runner_up])} scores second" in alone
+@pytest.fixture(scope="module")
+def stale(tmp_path_factory):
+    """The decision of a club with no join since 2019 whose check-ins run to 2026-10-31."""
+    club = stale_club(tmp_path_factory.mktemp("stale"))
+    return analyse_decision(DecisionReportParams(draws=DRAWS), load_club_data(club))
+
+
+def test_the_report_is_as_of_the_last_check_in_not_the_last_join(stale):
+    assert report.roster_day(stale) == pd.Timestamp(LOGS_END)
+    assert f"Roster date: {LOGS_END}." in report.provenance_markdown(stale)
+    # Ages on 2026-10-31: the pyramid counts nobody under 18 (every member is 24 or over
+    # then; on 2019-03-03 the youngest were 17).
+    assert "under 18" not in set(report.exposure_table(stale)["age_band"])
+    assert report.roster_notice(stale, today=date(2026, 12, 6)) == ""  # last month: current
+    assert report.roster_notice(stale, today=date(2027, 6, 1)) == (
+        "> **These figures are for the roster on 31 October 2026**, 7 months before this "
+        "report was made (1 June 2027): set as_of or export a newer roster.")
+
+
+def test_an_explicit_as_of_still_wins(stale):
+    old = dataclasses.replace(stale, params=stale.params.model_copy(
+        update={"as_of": STALE_ROSTER}))
+    assert report.roster_day(old) == pd.Timestamp(STALE_ROSTER)
+    assert f"Roster date: {STALE_ROSTER}." in report.provenance_markdown(old)
+    assert "under 18" in set(report.exposure_table(old)["age_band"])  # ages on that day
+    assert report.roster_notice(old, today=date(2026, 12, 6)) == (
+        "> **These figures are for the roster on 3 March 2019**, 7 years before this report "
+        "was made (6 December 2026): the date set by as_of.")

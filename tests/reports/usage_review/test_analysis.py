@@ -351,3 +351,25 @@ def test_demo_machines_that_cannot_be_reviewed(demo_club):
         usage_review.review_usage(demo_club, "reverse_hyper")
     with pytest.raises(ValueError, match="did you mean 'back_extension_45'"):
         usage_review.review_usage(demo_club, "back_extension")
+
+
+def test_a_stale_roster_is_reviewed_on_its_last_session(tmp_path):
+    """No join since 2019, sessions to 2026-10-31: the forecast counts and ages the members on
+    that day, and the calibration with it; an explicit as_of still wins."""
+    from evaluate.data.club_data import load_club_data
+    from evaluate.model.prepared import model_inputs
+    from support import LOGS_END, STALE_ROSTER, stale_club
+
+    data = load_club_data(stale_club(tmp_path))
+    review = usage_review.review_usage(data, "back_extension_45", draws=200, seed=3)
+    assert review.forecast.roster_date == date.fromisoformat(LOGS_END)
+    machine = data.equipment.loc[data.equipment["equipment_id"] == "back_extension_45"]
+    now = model_inputs(data.members, machine, data.assumptions, as_of=LOGS_END)
+    then = model_inputs(data.members, machine, data.assumptions, as_of=STALE_ROSTER)
+    assert not np.array_equal(now.segments.base, then.segments.base)  # ages moved on
+    old = usage_review.review_usage(data, "back_extension_45", draws=200, seed=3,
+                                    as_of=date.fromisoformat(STALE_ROSTER))
+    assert old.forecast.roster_date == date.fromisoformat(STALE_ROSTER)
+    assert usage_review.review_calibration(data, review).factor == pytest.approx(
+        usage_review.review_calibration(data, review,
+                                        as_of=date.fromisoformat(LOGS_END)).factor)

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -54,6 +55,7 @@ from evaluate.model.demand import Segments, adoption_curve
 from evaluate.model.exposure import ExposureParameters
 from evaluate.model.finance import finance_summary
 from evaluate.model.prepared import ModelInputs, forecast_from_inputs, model_inputs
+from evaluate.model.segments import as_of_day
 from evaluate.model.uncertainty import (
     SimulationResult,
     adoption_band,
@@ -100,18 +102,19 @@ def select_candidates(equipment: pd.DataFrame, candidates: Sequence[str] = (), *
 
 def candidate_calibrations(data: ClubData, candidates: pd.DataFrame, *,
                            exposure: ExposureParameters | None = None,
-                           as_of: str | None = None,
+                           as_of: date | str | None = None,
                            segments: Segments | None = None) -> dict[str, Calibration]:
     """Each not-yet-owned candidate's calibration on its comparable owned machine's log.
 
     Only candidates with a comparable machine in the usage log appear (the others keep the
     documented uptakes); none without a usage log. See the module docstring for why owned
-    machines are not calibrated on themselves. ``segments``: the roster already aggregated
-    on ``as_of`` (a prepared model's), passed to
-    :func:`~evaluate.model.calibration.calibrate_uptake`.
+    machines are not calibrated on themselves. ``as_of``: the roster's date (default the
+    club's roster date); ``segments``: the roster already aggregated on it (a prepared
+    model's), passed to :func:`~evaluate.model.calibration.calibrate_uptake`.
     """
     if data.usage is None or data.usage.empty:
         return {}
+    day = as_of_day(data, as_of)
     found = {}
     for row in candidates.itertuples(index=False):
         candidate = str(getattr(row, ID))
@@ -121,7 +124,7 @@ def candidate_calibrations(data: ClubData, candidates: pd.DataFrame, *,
             continue
         found[candidate] = calibrate_uptake(data.members, data.equipment, data.usage,
                                             data.assumptions, candidate, data.checkins,
-                                            exposure=exposure, as_of=as_of, segments=segments)
+                                            exposure=exposure, as_of=day, segments=segments)
     return found
 
 
@@ -252,18 +255,20 @@ def best_within(fits: pd.Series) -> str | None:
     return str(fits.index[fits.to_numpy()][0]) if fits.any() else None
 
 
-def prepare_model(data: ClubData, candidates: pd.DataFrame, *, as_of: str | None,
+def prepare_model(data: ClubData, candidates: pd.DataFrame, *, as_of: date | str | None,
                   calibrate: bool) -> tuple[ModelInputs, dict[str, Calibration]]:
     """The model of ``candidates`` prepared once, calibrated, and each candidate's calibration.
 
-    The roster is segmented once (:func:`evaluate.model.prepared.model_inputs`: the peak share
-    and every range resolved too); the calibrations (:func:`candidate_calibrations`, when
-    ``calibrate``) reuse its segments. Every report on these candidates reads this model.
+    The roster is segmented once on ``as_of``, default the club's roster date
+    (:func:`evaluate.model.prepared.model_inputs`: the peak share and every range resolved
+    too); the calibrations (:func:`candidate_calibrations`, when ``calibrate``) reuse its
+    segments. Every report on these candidates reads this model.
     """
     exposure = ExposureParameters.load(data.assumptions)
+    day = as_of_day(data, as_of)
     model = model_inputs(data.members, candidates, data.assumptions, checkins=data.checkins,
-                         exposure=exposure, as_of=as_of)
-    calibrations = (candidate_calibrations(data, candidates, exposure=exposure, as_of=as_of,
+                         exposure=exposure, as_of=day)
+    calibrations = (candidate_calibrations(data, candidates, exposure=exposure, as_of=day,
                                            segments=model.segments) if calibrate else {})
     return model.calibrated(calibrations or None), calibrations
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from evaluate.data.equipment import ID, placeholder_figures
 from evaluate.mcda.criteria import pairwise_matrix
 from evaluate.mcda.scoring import CR_THRESHOLD, judgements_to_revisit
 from evaluate.model.exposure import exposure_priors
+from evaluate.model.segments import as_of_day
 from evaluate.reports import formatting
 from evaluate.reports.decision.analysis import COST_LABEL, DecisionAnalysis, criterion_label
 from evaluate.reports.formatting import (
@@ -87,6 +89,18 @@ def _tie(analysis: DecisionAnalysis, ids: list[str]) -> str:
     both = _together(analysis, ids)
     score = points(float(analysis.ranking.loc[ids[0], "score"]))
     return f"{both[0].upper()}{both[1:]} score the same ({score} of 100)"
+def roster_day(analysis: DecisionAnalysis) -> pd.Timestamp:
+    """The day of the report's ages and member counts: ``as_of``, else the roster date."""
+    return as_of_day(analysis.data, analysis.params.as_of)
+
+
+def roster_notice(analysis: DecisionAnalysis, today: date | None = None) -> str:
+    """A warning line (Markdown) for the first screen when the roster date is far from today.
+
+    See :func:`evaluate.reports.formatting.roster_date_notice`; empty otherwise.
+    """
+    return formatting.roster_date_notice(roster_day(analysis),
+                                         as_of_set=bool(analysis.params.as_of), today=today)
 
 
 def assumption_label(analysis: DecisionAnalysis, name: str) -> str:
@@ -811,9 +825,8 @@ def provenance_table(analysis: DecisionAnalysis) -> pd.DataFrame:
 def provenance_markdown(analysis: DecisionAnalysis) -> str:
     """Suite version, club, roster date, draws and seed: what reproduces these numbers."""
     from evaluate import __version__
-    from evaluate.model.segments import as_of_day
 
-    day = as_of_day(analysis.data.members, analysis.params.as_of or None)
+    day = roster_day(analysis)
     return (f"Club: {markdown_text(analysis.data.club.name)}. Roster date: {day:%Y-%m-%d}. Suite "
             f"club-equipment-suite {__version__}. Monte Carlo: {analysis.simulation.n_draws:,} "
             f"draws, {analysis.simulation.method}, seed {analysis.simulation.seed}: the same "
@@ -829,15 +842,15 @@ def priors_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     1 to ``min_group_size - 1`` members. The row of every active member shows their number,
     as the data-quality table does.
     """
-    from evaluate.model.segments import active_mask, as_of_day
+    from evaluate.model.segments import active_mask
     from evaluate.reports.privacy import shown_split
 
     members, g = analysis.data.members, analysis.params.min_group_size
-    as_of = analysis.params.as_of or None
-    priors = exposure_priors(members, as_of=as_of)
+    day = roster_day(analysis)
+    priors = exposure_priors(members, as_of=day)
     keep = [c for c in ("item", "members", "note") if c in priors.columns]
     table = priors[keep].set_index("item")
-    total = int(active_mask(members, as_of_day(members, as_of)).sum())
+    total = int(active_mask(members, day).sum())
     table["members"] = [count_text(n if n == total or shown_split(int(n), total, g) else np.nan)
                         for n in table["members"]]
     return table
@@ -956,10 +969,10 @@ def exposure_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     from evaluate.reports.member_profile import age_sex_table, aggregate_exposure, select_members
 
     data, params = analysis.data, analysis.params
-    as_of = params.as_of or None
-    chosen = select_members(data.members, "active", as_of)
+    day = roster_day(analysis)
+    chosen = select_members(data.members, "active", day)
     segments = exposure_by_segment(data.members, ExposureParameters.load(data.assumptions),
-                                   as_of=as_of)
+                                   as_of=day)
     return aggregate_exposure(age_sex_table(chosen, params.min_group_size), segments)
 
 

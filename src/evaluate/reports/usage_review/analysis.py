@@ -58,7 +58,7 @@ from evaluate.errors import did_you_mean
 from evaluate.model.calibration import calibrate_uptake, comparable_machine
 from evaluate.model.demand import forecast_usage, ramp_factor
 from evaluate.model.prepared import forecast_from_inputs, model_inputs
-from evaluate.model.segments import active_mask
+from evaluate.model.segments import active_mask, as_of_day
 from evaluate.model.uncertainty import (
     DEFAULT_DRAWS,
     DEFAULT_SEED,
@@ -239,7 +239,10 @@ class Forecast:
 
 def forecast_machine(data: ClubData, equipment_id: str, *, draws: int = DEFAULT_DRAWS,
                      seed: int = DEFAULT_SEED, as_of: date | None = None) -> Forecast:
-    """Forecast ``equipment_id`` with the units the club owns (uncalibrated assumptions)."""
+    """Forecast ``equipment_id`` with the units the club owns (uncalibrated assumptions).
+
+    Members are counted on ``as_of``, default the club's roster date.
+    """
     one = data.equipment.loc[data.equipment["equipment_id"] == equipment_id]
     one = one.reset_index(drop=True)
     row = one.iloc[0]
@@ -248,7 +251,7 @@ def forecast_machine(data: ClubData, equipment_id: str, *, draws: int = DEFAULT_
     # for the most-likely forecast and the Monte Carlo.
     owned = one.assign(stations=one["stations"] * units)
     model = model_inputs(data.members, owned, data.assumptions, checkins=data.checkins,
-                         as_of=as_of)
+                         as_of=as_of_day(data, as_of))
     likely = forecast_from_inputs(model)
     likely_row = likely.loc[likely["scenario"] == "most_likely"].iloc[0]
     result = simulate_from_inputs(model, draws=draws, seed=seed)
@@ -505,7 +508,8 @@ def review_usage(data: ClubData, equipment_id: str, *, installed: date | None = 
     """Compare ``equipment_id``'s use in the log with its forecast (see the module docstring).
 
     ``installed`` is the installation date (``None``: before the log starts); ``draws`` and
-    ``seed`` the Monte Carlo's; ``as_of`` the roster's date (default its latest).
+    ``seed`` the Monte Carlo's; ``as_of`` the roster's date (default the club's roster date,
+    :func:`evaluate.model.segments.as_of_day`).
     """
     check_machine(data.equipment, data.usage, equipment_id, data.data_dir)
     forecast = forecast_machine(data, equipment_id, draws=draws, seed=seed, as_of=as_of)
@@ -568,7 +572,8 @@ def review_calibration(data: ClubData, review: UsageReview, *, enabled: bool = T
 
     Uses :func:`evaluate.model.calibration.calibrate_uptake` on the settled period's log with this
     machine as the only one owned, so it is its own comparable. The forecast range after
-    calibration is the Monte Carlo again with the factor (same draws and seed).
+    calibration is the Monte Carlo again with the factor (same draws and seed). Members are
+    counted on ``as_of``, default the club's roster date, as in the review.
     """
     machine = review.forecast.equipment_id
     if not enabled:
@@ -582,17 +587,18 @@ def review_calibration(data: ClubData, review: UsageReview, *, enabled: bool = T
             " months, and a log that is still ramping up would understate its use.")
     # Only this machine counts as owned, so it is its own comparable; the whole log of the
     # settled period stays, so its weeks span the period (not just this machine's sessions).
+    day = as_of_day(data, as_of)
     alone = data.equipment.assign(owned_units=data.equipment["owned_units"].where(
         data.equipment["equipment_id"] == machine, 0))
     cal = calibrate_uptake(data.members, alone, settled_usage(data.usage, period),
-                           data.assumptions, machine, data.checkins, as_of=as_of)
+                           data.assumptions, machine, data.checkins, as_of=day)
     rows = cal.table.iloc[:5].reset_index(drop=True)  # the uptakes, then model and log
     one = data.equipment.loc[data.equipment["equipment_id"] == machine]
     owned = one.assign(stations=one["stations"] * review.forecast.units)
     before = _quantiles(review.forecast.sessions)
     after = simulate(data.members, owned, data.assumptions, draws=review.forecast.draws,
                      seed=review.forecast.seed, checkins=data.checkins, calibration=cal,
-                     as_of=as_of).draws["weekly_sessions"][:, 0]
+                     as_of=day).draws["weekly_sessions"][:, 0]
     after = _quantiles(after)
     table = pd.DataFrame({
         "quantity": [*(_UPTAKE_LABELS[q.split(" ")[0]] + " (most likely)"
@@ -605,7 +611,7 @@ def review_calibration(data: ClubData, review: UsageReview, *, enabled: bool = T
         "unit": ["fraction"] * 3 + ["sessions/week"] * 4,
         "before": [*rows["before"].iloc[:4], before[0], before[2], rows["before"].iloc[4]],
         "after": [*rows["after"].iloc[:4], after[0], after[2], rows["after"].iloc[4]]})
-    candidates = _leaning_on(data, machine, cal.factor, as_of)
+    candidates = _leaning_on(data, machine, cal.factor, day)
     return ReviewCalibration(cal.factor, table, candidates)
 
 
