@@ -26,6 +26,7 @@ class FolderCheck:
     checked: list[str] = field(default_factory=list)  # files read, in order
     missing_optional: list[str] = field(default_factory=list)
     loaded: dict[str, Any] = field(default_factory=dict)  # what each loader read, by name
+    roster_date: Any = None  # pd.Timestamp: the club's roster date, once its roster is read
 
     @property
     def errors(self) -> list[Problem]:
@@ -109,8 +110,8 @@ def check_club(data_dir: Path) -> FolderCheck:
         if log_frame is not None and log_frame.attrs.get("file") is None:
             result.missing_optional.append(name)
     if members is not None:  # ages on the club's roster date, which the logs may move on
-        result.problems.extend(age_problems(members["birth_year"],
-                                            roster_date(members, checkins, usage),
+        result.roster_date = roster_date(members, checkins, usage)
+        result.problems.extend(age_problems(members["birth_year"], result.roster_date,
                                             data_dir / MEMBERS_FILE))
     if not (data_dir / ASSUMPTIONS_FILE).is_file():
         result.missing_optional.append(ASSUMPTIONS_FILE)

@@ -54,6 +54,7 @@ import pandas as pd
 from evaluate.data.assumptions import Assumption
 from evaluate.data.checkins import CheckinProfile, hourly_profile
 from evaluate.data.members import MAX_VISITS_PER_WEEK, SEXES
+from evaluate.errors import DataError
 from evaluate.model.exposure import SCENARIOS, ExposureParameters, back_pain_core, base_rate_table
 from evaluate.model.queueing import peak_queue
 from evaluate.model.segments import (
@@ -62,6 +63,7 @@ from evaluate.model.segments import (
     active_mask,
     as_of_day,
     member_codes,
+    no_active_member,
     segment_frame,
     segment_index,
 )
@@ -216,9 +218,23 @@ class Segments:
 
 def demand_segments(members: pd.DataFrame, exposure: ExposureParameters, *,
                     as_of: date | str | None = None, active_only: bool = True) -> Segments:
-    """Aggregate the roster into demand segments (age band × sex × activity × goal)."""
+    """Aggregate the roster into demand segments (age band × sex × activity × goal).
+
+    Every forecast of the model starts here, so the roster is checked here once.
+
+    Raises
+    ------
+    DataError
+        With ``active_only``, when no member is active on the roster date: there is no one
+        to forecast for (:func:`evaluate.model.segments.no_active_member` says why).
+    """
     day = as_of_day(members, as_of)
-    chosen = members.loc[active_mask(members, day)] if active_only else members
+    chosen = members
+    if active_only:
+        active = active_mask(members, day)
+        if not active.any():
+            raise DataError([no_active_member(members, day)])
+        chosen = members.loc[active]
     codes = member_codes(chosen, exposure.prevalence.band_min, day)
     labels = exposure.prevalence.age_labels
     index = segment_index(codes, with_goal=True)
