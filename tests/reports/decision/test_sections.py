@@ -11,7 +11,7 @@ from evaluate.reports.decision import sections as report
 from evaluate.reports.decision.analysis import analyse_decision
 from evaluate.reports.notebook_params import DecisionReportParams
 from evaluate.reports.summary_schema import DecisionSummary
-from support import DRAWS
+from support import DRAWS, many_candidates_club
 
 
 def test_a_machine_that_loses_money_is_not_recommended_as_a_buy(data):
@@ -56,3 +56,21 @@ def test_ordinary_weights_give_a_summary_the_schema_accepts(data, weights):
     params = DecisionReportParams(draws=DRAWS, weights=weights)
     summary = DecisionSummary(**report.summary_fields(analyse_decision(params, data)))
     assert all(0 <= c.score <= 1 for c in summary.candidates.values())
+
+
+def test_the_best_set_of_more_than_twenty_candidates_says_how_it_was_found(tmp_path):
+    """25 candidates: the best sets come from the integer program, which does not count the
+    sets that fit; the paragraph says how many sets there are and how the best was found."""
+    club = many_candidates_club(tmp_path, 25)
+    analysis = analyse_decision(DecisionReportParams(draws=DRAWS, data_dir=str(club)))
+    sets = analysis.portfolios
+    assert len(analysis.ranking) == 25 and len(sets) == 5
+    assert sets.attrs["method"] == "milp" and sets.attrs["feasible_sets"] is None
+    assert (sets["cost"] <= 5000.0).all() and (sets["floor_m2"] <= 12.0).all()
+    text = report.portfolio_markdown(analysis)
+    assert ("With 25 candidates there are 33,554,432 possible sets, too many to list: the best "
+            "were found exactly by integer programming (the HiGHS solver); the next best are "
+            "below.") in text
+    assert "sets fit" not in text
+    assert len(report.portfolio_table(analysis)) == 5
+    assert DecisionSummary(**report.summary_fields(analysis)).best_set is not None

@@ -360,11 +360,15 @@ def portfolio_markdown(analysis: DecisionAnalysis) -> str:
         return f"No candidate fits within {limits}."
     best = p.iloc[0]
     names = ", ".join(in_sentence(analysis.names[i]) for i in best["members"])
+    n = p.attrs["candidates"]
+    how = (f"{p.attrs['feasible_sets']:,} sets fit" if p.attrs["feasible_sets"] is not None
+           else f"With {n} candidates there are {2**n:,} possible sets, too many to list: "
+                "the best were found exactly by integer programming (the HiGHS solver)")
     return (f"Within {limits}, the best set is: **{names}**, for "
             f"{money(best['cost'], c)} up front and {best['floor_m2']:.1f} m², leaving "
             f"{money(params.budget - best['cost'], c)} and "
             f"{params.free_floor_m2 - best['floor_m2']:.1f} m². "
-            f"{p.attrs['feasible_sets']:,} sets fit; the next best are below. Sets are "
+            f"{how}; the next best are below. Sets are "
             f"compared on the sum of their machines' "
             f"{'scores' if p.attrs['objective'] == 'score' else 'NPVs'}; costs are "
             f"{COST_LABEL.lower()}.")
