@@ -68,9 +68,9 @@ def test_the_best_set_of_more_than_twenty_candidates_says_how_it_was_found(tmp_p
     assert sets.attrs["method"] == "milp" and sets.attrs["feasible_sets"] is None
     assert (sets["cost"] <= 5000.0).all() and (sets["floor_m2"] <= 12.0).all()
     text = report.portfolio_markdown(analysis)
-    assert ("With 25 candidates there are 33,554,432 possible sets, too many to list: the best "
-            "were found exactly by integer programming (the HiGHS solver); the next best are "
-            "below.") in text
+    assert ("With 25 candidates there are 33,554,432 possible sets, too many to list: an "
+            "integer program (the HiGHS solver) found the best without listing them; the next "
+            "best are below.") in text
     assert "sets fit" not in text
     assert len(report.portfolio_table(analysis)) == 5
     assert DecisionSummary(**report.summary_fields(analysis)).best_set is not None

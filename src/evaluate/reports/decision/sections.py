@@ -363,7 +363,7 @@ def portfolio_markdown(analysis: DecisionAnalysis) -> str:
     n = p.attrs["candidates"]
     how = (f"{p.attrs['feasible_sets']:,} sets fit" if p.attrs["feasible_sets"] is not None
            else f"With {n} candidates there are {2**n:,} possible sets, too many to list: "
-                "the best were found exactly by integer programming (the HiGHS solver)")
+                "an integer program (the HiGHS solver) found the best without listing them")
     return (f"Within {limits}, the best set is: **{names}**, for "
             f"{money(best['cost'], c)} up front and {best['floor_m2']:.1f} m², leaving "
             f"{money(params.budget - best['cost'], c)} and "
