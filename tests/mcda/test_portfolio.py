@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import itertools
+import os
 
 import numpy as np
 import pandas as pd
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from evaluate.mcda.portfolio import (
     MAX_EXACT,
     SOLVER_RESOLUTION,
+    _standard_output_silenced,
     all_subset_totals,
     best_portfolios,
     pareto_frontier,
@@ -246,3 +249,15 @@ def test_thirty_candidates_give_the_best_sets_of_those_that_fit():
     assert list(out["members"]) == list(expected["members"])
     np.testing.assert_allclose(out["objective"], expected["objective"], atol=1e-12)
     np.testing.assert_allclose(out["cost"], expected["cost"], atol=1e-9)
+
+
+def test_what_the_solver_prints_stays_out_of_the_report(capfd):
+    """HiGHS prints a debugging line to file descriptor 1 (which a notebook kernel puts in
+    the report) now and then: C's printf and raw writes there are silenced, Python's own
+    output after is not."""
+    libc = ctypes.CDLL(None)
+    with _standard_output_silenced():
+        libc.printf(b"HighsMipSolverData::transformNewIntegerFeasibleSolution\n")
+        os.write(1, b"raw\n")
+    print("after")
+    assert capfd.readouterr().out == "after\n"

@@ -37,7 +37,11 @@ are recomputed from the members in the enumeration's order of summation
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import ctypes
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Literal
 
 import numpy as np
@@ -56,6 +60,7 @@ SOLVER_RESOLUTION = 1e-5
 SOLVER_OPTIONS = {"mip_rel_gap": 0.0, "presolve": False}
 Objective = Literal["score", "npv"]
 Method = Literal["auto", "enumerate", "milp"]
+Solve = Callable[..., "np.ndarray | None"]  # see _knapsack_solver
 
 
 def pareto_frontier(score: np.ndarray, cost: np.ndarray) -> np.ndarray:
@@ -176,7 +181,8 @@ def best_portfolios(candidates: pd.DataFrame, *, budget: float, free_floor_m2: f
         ``rank`` (1 = best), ``members`` (tuple of ``equipment_id``, catalogue order),
         ``size``, ``objective`` (the summed value), ``cost`` (currency), ``floor_m2``, for the
         feasible sets in decreasing objective; ties go to the lower cost, then the smaller
-        floor area, then fewer machines. Fewer than ``top`` rows when fewer sets fit.
+        floor area, then fewer machines (the integer program counts as tied the values
+        within :data:`SOLVER_RESOLUTION`). Fewer than ``top`` rows when fewer sets fit.
         ``attrs``: ``objective``, ``budget``, ``free_floor_m2``, ``candidates`` (how many),
         ``method`` (``"enumerate"`` or ``"milp"``, the one used), ``feasible_sets`` (how many
         sets fit; ``None`` from the integer program, which does not list them).
@@ -292,9 +298,6 @@ def _milp_top(value: np.ndarray, cost: np.ndarray, floor: np.ndarray, *, budget:
     return member[order]
 
 
-Solve = Callable[..., "np.ndarray | None"]
-
-
 def _knapsack_solver(rows: list[np.ndarray], limits: list[float],
                      fits: Callable[[np.ndarray], bool]) -> Solve:
     """``solve(goal, cuts, pins=(), lower=None, upper=None)``: the set minimising ``goal``.
@@ -320,10 +323,11 @@ def _knapsack_solver(rows: list[np.ndarray], limits: list[float],
                 cut = np.array([*cuts, *refused], dtype=bool)
                 constraints.append(LinearConstraint(np.where(cut, -1.0, 1.0),
                                                     1.0 - cut.sum(axis=1), np.inf))
-            result = milp(goal, integrality=np.ones(n), constraints=constraints,
-                          bounds=Bounds(np.zeros(n) if lower is None else lower,
-                                        np.ones(n) if upper is None else upper),
-                          options=dict(SOLVER_OPTIONS))
+            with _standard_output_silenced():
+                result = milp(goal, integrality=np.ones(n), constraints=constraints,
+                              bounds=Bounds(np.zeros(n) if lower is None else lower,
+                                            np.ones(n) if upper is None else upper),
+                              options=dict(SOLVER_OPTIONS))
             if result.status == 2:  # infeasible: no such set
                 return None
             if result.status != 0:
@@ -335,6 +339,28 @@ def _knapsack_solver(rows: list[np.ndarray], limits: list[float],
             refused.append(chosen)
 
     return solve
+
+
+@contextmanager
+def _standard_output_silenced() -> Iterator[None]:
+    """The process's standard output (file descriptor 1) sent to the null device meanwhile.
+
+    HiGHS, as scipy ships it, prints a debugging line ("HighsMipSolverData::
+    transformNewIntegerFeasibleSolution tmpSolver.run();") straight to file descriptor 1 when
+    it repairs a solution, whatever its output options; a notebook kernel forwards that
+    descriptor into the report. C's buffer is flushed before the descriptor is restored.
+    """
+    sys.stdout.flush()
+    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        yield
+    finally:
+        if os.name == "posix":
+            ctypes.CDLL(None).fflush(None)
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
 
 
 def _break_tie(best: np.ndarray, rows: list[np.ndarray], found: list[np.ndarray],
