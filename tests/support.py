@@ -151,3 +151,34 @@ def stale_club(tmp_path: Path, weeks_back: int = 0) -> Path:
                                      pc.subtract(table["timestamp"], shift))
             pq.write_table(table, club / name)
     return club
+
+
+def many_candidates_club(tmp_path: Path, candidates: int) -> Path:
+    """A copy of the demo club with ``candidates`` machines it does not own in equipment.csv.
+
+    The demo's three are repeated as published variants (price from 65% of the original up,
+    floor area from 82% up, 5% and 2% more each), so every row passes validation, names and
+    scores differ and the best sets are not all of one kind.
+    """
+    import csv
+
+    from evaluate.paths import DEMO_DATA_DIR
+
+    club = tmp_path / "club"
+    shutil.copytree(DEMO_DATA_DIR, club)
+    path = club / "equipment.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    new = [r for r in rows if r["owned_units"] == "0"]
+    for k in range(1, candidates - len(new) + 1):
+        row = dict(new[(k - 1) % len(new)])
+        row.update(equipment_id=f"{row['equipment_id']}_{k}", name=f"{row['name']} variant {k}",
+                   price=f"{float(row['price']) * (0.6 + 0.05 * k):.2f}", price_low="",
+                   price_high="", price_status="published",
+                   footprint_m2=f"{float(row['footprint_m2']) * (0.8 + 0.02 * k):.2f}")
+        rows.append(row)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return club

@@ -12,7 +12,7 @@ from evaluate.build.html_export import PLOTLY_MIME, notebook_to_html
 from evaluate.paths import DEMO_DATA_DIR
 from evaluate.reports.results import read_records, read_summary
 from evaluate.reports.summary_schema import DecisionSummary
-from support import code_outputs, execute_notebook
+from support import DRAWS, code_outputs, execute_notebook, many_candidates_club
 
 pytestmark = pytest.mark.notebooks
 
@@ -139,3 +139,14 @@ def test_candidate_profile_of_an_owned_machine(tmp_path):
     text = nbformat.writes(nb)
     assert "already owns 2 of these" in text
     assert "Calibration is switched off" in text
+
+
+def test_decision_report_with_more_than_twenty_candidates(tmp_path):
+    """30 candidates: the best set beyond the enumeration's 20, and every chart and table."""
+    club = many_candidates_club(tmp_path, 30)
+    nb = execute_notebook("decision_report", tmp_path, data_dir=str(club), draws=DRAWS)
+    assert assert_clean(nb) == 9
+    summary = DecisionSummary(**read_summary(nb))
+    assert len(summary.candidates) == 30
+    assert summary.best_set is not None and summary.best_set.cost <= 5000.0
+    assert "With 30 candidates there are 1,073,741,824 possible sets" in nbformat.writes(nb)

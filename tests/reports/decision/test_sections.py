@@ -16,7 +16,7 @@ from evaluate.reports.decision.analysis import analyse_decision
 from evaluate.reports.formatting import money
 from evaluate.reports.notebook_params import DecisionReportParams
 from evaluate.reports.summary_schema import DecisionSummary
-from support import DRAWS, LOGS_END, STALE_ROSTER, stale_club, visible
+from support import DRAWS, LOGS_END, STALE_ROSTER, many_candidates_club, stale_club, visible
 
 
 def test_a_machine_that_loses_money_is_not_recommended_as_a_buy(data):
@@ -261,3 +261,19 @@ def test_an_explicit_as_of_still_wins(stale):
     assert report.roster_notice(old, today=date(2026, 12, 6)) == (
         "> **These figures are for the roster on 3 March 2019**, 7 years before this report "
         "was made (6 December 2026): the date set by as_of.")
+def test_the_best_set_of_more_than_twenty_candidates_says_how_it_was_found(tmp_path):
+    """25 candidates: the best sets come from the integer program, which does not count the
+    sets that fit; the paragraph says how many sets there are and how the best was found."""
+    club = many_candidates_club(tmp_path, 25)
+    analysis = analyse_decision(DecisionReportParams(draws=DRAWS, data_dir=str(club)))
+    sets = analysis.portfolios
+    assert len(analysis.ranking) == 25 and len(sets) == 5
+    assert sets.attrs["method"] == "milp" and sets.attrs["feasible_sets"] is None
+    assert (sets["cost"] <= 5000.0).all() and (sets["floor_m2"] <= 12.0).all()
+    text = report.portfolio_markdown(analysis)
+    assert ("With 25 candidates there are 33,554,432 possible sets, too many to list: an "
+            "integer program (the HiGHS solver) found the best without listing them; the next "
+            "best are below.") in text
+    assert "sets fit" not in text
+    assert len(report.portfolio_table(analysis)) == 5
+    assert DecisionSummary(**report.summary_fields(analysis)).best_set is not None

@@ -613,11 +613,15 @@ def portfolio_markdown(analysis: DecisionAnalysis) -> str:
     best = p.iloc[0]
     objective = p.attrs["objective"]
     best = p.iloc[0]
+    n = p.attrs["candidates"]
+    how = (f"{p.attrs['feasible_sets']:,} sets fit" if p.attrs["feasible_sets"] is not None
+           else f"With {n} candidates there are {2**n:,} possible sets, too many to list: "
+                "an integer program (the HiGHS solver) found the best without listing them")
     if best["size"] == 0:  # only with the NPV objective: every set that fits loses money
         return (f"Within {limits}, buying nothing is best on money: no set of machines that "
-                f"fits has a positive total NPV. {p.attrs['feasible_sets']:,} sets fit (buying "
-                f"nothing counts as one); the best are below. The {_name(analysis, choice)} "
-                "recommended above is the best-scoring machine that fits.")
+                f"fits has a positive total NPV. {how} (buying nothing counts as one); the "
+                f"best are below. The {_name(analysis, choice)} recommended above is the "
+                "best-scoring machine that fits.")
     tied = p.iloc[:tied_with_first(p["objective"].to_numpy(float),
                                    lambda v: _set_value(v, objective, c))]
     sets = "; ".join("**" + markdown_text(", ".join(in_sentence(analysis.names[i])
@@ -644,7 +648,7 @@ def portfolio_markdown(analysis: DecisionAnalysis) -> str:
         relation = (f" It does not hold the {_name(analysis, choice)} recommended above, the "
                     "best-scoring single machine that fits: sets here are compared on NPV.")
     return (f"Within {limits}, {found}.{markdown_text(relation)} "
-            f"{p.attrs['feasible_sets']:,} sets fit; the next best are below. Sets are "
+            f"{how}; the next best are below. Sets are "
             f"compared on the sum of their machines' "
             f"{'scores' if by_score else 'NPVs'}; costs are "
             f"{COST_LABEL.lower()}.")
