@@ -34,3 +34,17 @@ def test_every_problem_in_every_file_at_once(tmp_path):
     assert ("status", "unknown value") in messages
     assert ("member_id", "member_id is used more than once") in messages
     assert any("currency" in m for _, m in messages)  # club.yml checked too
+
+
+def test_a_log_too_short_for_the_busiest_hour_is_a_warning(tmp_path):
+    """One row of check-ins: the folder is usable, and the check says the forecast will use
+    the documented peak_hour_share instead of the log's busiest hour."""
+    club = tmp_path / "club"
+    shutil.copytree(DEMO_DATA_DIR, club)
+    (club / "checkins.parquet").unlink()
+    (club / "checkins.csv").write_text("member_id,timestamp\nM000696,2025-11-01 07:17\n")
+    result = check_club(club)
+    assert result.errors == []
+    (warning,) = [p for p in result.warnings if p.file == club / "checkins.csv"]
+    assert "busiest hour is not measured from the check-in log: it covers 1 day" in str(warning)
+    assert "peak_hour_share" in warning.fix
