@@ -35,6 +35,9 @@ from evaluate.reports.formatting import (
     in_sentence,
     money,
     months,
+    number,
+    peak_load,
+    peak_note,
     plural,
     share,
 )
@@ -72,7 +75,7 @@ def _value(value: float, unit: str, currency: str) -> str:
         return money(value, currency) + unit[len("currency"):].replace("/", " per ")
     if unit in ("fraction", "fraction/year"):
         return share(value) + (" a year" if unit.endswith("year") else "")
-    return f"{value:g} {unit}"
+    return f"{number(value, 'g')} {unit}"
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,7 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
         rival = (f" (the {_name(a, others.idxmax())} in {share(others.max())}; "
                  f"{_name(a, runner)} scores second)")
     lines = [f"**{lead_verb} {in_sentence(name)}.** It ranks first in {share(win['p_best'])} of "
-             f"{draws:,} simulated futures{rival}."]
+             f"{number(draws, ',')} simulated futures{rival}."]
     if win["p_npv_positive"] < 0.5:
         lines[0] += (f" But its NPV is positive in only {share(win['p_npv_positive'])} of them: "
                      "on money alone, buying nothing is the safer choice.")
@@ -204,11 +207,13 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
                         & (a.forecast["scenario"].astype(str) == "most_likely")].iloc[0]
     hour = a.forecast.attrs.get("peak_hour")
     at = f"at the busiest hour ({hour})" if hour else "at the busiest hour"
-    queue = ("so members rarely wait" if likely["p_wait"] < 0.2 else
-             f"so the average wait then is about {likely['wait_minutes']:.0f} minutes")
+    load = peak_load(win["utilisation"], likely["p_wait"], likely["wait_minutes"])
     use = (f"{plural(win['weekly_uses'], 'session')} a week once adopted (P10–P90: "
-           f"{win['weekly_uses_p10']:.0f}–{win['weekly_uses_p90']:.0f}); {at} it is busy "
-           f"{share(win['utilisation'])} of the time, {queue}.")
+           f"{number(win['weekly_uses_p10'], '.0f')}–{number(win['weekly_uses_p90'], '.0f')}"
+           f"); {at} {load}.")
+    note = peak_note(a.forecast.attrs, float(likely["peak_share"]))
+    if note:
+        use += f" {note}"
     machine = a.candidates.set_index(ID).loc[wid]
     years = int(a.finance.set_index(ID).loc[wid, "years"])
     money_line = (f"{money(win['up_front'], c)} up front and "
@@ -218,8 +223,8 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
                   f"{money(win['npv_p90'], c, signed=True)}); {share(win['p_npv_positive'])} "
                   f"chance the NPV is positive; payback in {months(win['payback_years'])}; "
                   f"{money(win['cost_per_use'], c)} per use.")
-    space = (f"{win['floor_m2']:.1f} m² with clearance, of the {a.params.free_floor_m2:g} m² "
-             "free.")
+    space = (f"{number(win['floor_m2'], '.1f')} m² with clearance, of the "
+             f"{number(a.params.free_floor_m2, 'g')} m² free.")
     turn = what_would_change(a)
     change = " ".join(f"{t[0].upper()}{t[1:]}." for t in (turn.weight, turn.input, turn.npv)
                       if t)
@@ -250,11 +255,13 @@ def comparison_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     r = a.ranking
     return pd.DataFrame({
         "Rank": r["rank"].to_numpy(),
-        "Score (of 100)": [f"{v * 100:.0f}" for v in r["score"]],
+        "Score (of 100)": [number(v * 100, ".0f") for v in r["score"]],
         "Ranks first": [share(v) for v in r["p_best"]],
-        "Weekly uses (P10–P90)": [f"{m:.0f} ({lo:.0f}–{hi:.0f})" for m, lo, hi in zip(
-            r["weekly_uses"], r["weekly_uses_p10"], r["weekly_uses_p90"], strict=True)],
-        "Users with back pain": [f"{v:.0f}" for v in r["back_pain_served"]],
+        "Weekly uses (P10–P90)": [
+            f"{number(m, '.0f')} ({number(lo, '.0f')}–{number(hi, '.0f')})"
+            for m, lo, hi in zip(r["weekly_uses"], r["weekly_uses_p10"], r["weekly_uses_p90"],
+                                 strict=True)],
+        "Users with back pain": [number(v, ".0f") for v in r["back_pain_served"]],
         "NPV (P10 to P90)": [f"{money(m, c, signed=True)} ({money(lo, c, signed=True)} to "
                              f"{money(hi, c, signed=True)})" for m, lo, hi in zip(
                                  r["npv"], r["npv_p10"], r["npv_p90"], strict=True)],
@@ -262,8 +269,8 @@ def comparison_table(analysis: DecisionAnalysis) -> pd.DataFrame:
         "Payback": [months(v) for v in r["payback_years"]],
         "Cost per use": [money(v, c) for v in r["cost_per_use"]],
         "Up front": [money(v, c) for v in r["up_front"]],
-        "Floor (m²)": [f"{v:.1f}" for v in r["floor_m2"]],
-        "TOPSIS (of 100)": [f"{v * 100:.0f}" for v in r["topsis"]],
+        "Floor (m²)": [number(v, ".1f") for v in r["floor_m2"]],
+        "TOPSIS (of 100)": [number(v * 100, ".0f") for v in r["topsis"]],
     }, index=pd.Index([a.names[i] for i in r.index], name="Machine"))
 
 
@@ -303,20 +310,20 @@ def method_markdown(analysis: DecisionAnalysis) -> str:
         ratio = analysis.weights.attrs.get("consistency_ratio", float("nan"))
         flag = " (above 0.10: revisit the judgements)" if ratio > 0.10 else ""
         origin = (f"derived from pairwise comparisons (AHP, {p.ahp_method} method, random "
-                  f"index {p.ri_table}); consistency ratio {ratio:.3f}{flag}")
+                  f"index {p.ri_table}); consistency ratio {number(ratio, '.3f')}{flag}")
     elif p.weights:
         origin = "set for this decision in the build plan or the notebook's parameters"
     else:
         origin = "the suite's documented defaults"
     sampling = ("the managers' weights in every draw" if p.weight_sampling == "none" else
                 f"weights also drawn around the managers' ({p.weight_sampling}, spread "
-                f"{p.weight_spread:g})")
+                f"{number(p.weight_spread, 'g')})")
     return (f"Score: weighted sum of the criteria after {how} normalisation; weights "
             f"{origin}. TOPSIS (closeness to the ideal, "
             f"{'vector' if p.normalization == 'minmax' else p.normalization} normalisation) "
             f"is shown as a second opinion. \"Ranks first\" is the share of "
-            f"{analysis.simulation.n_draws:,} Monte Carlo draws (seed {p.seed}) in which the "
-            f"candidate has the highest score, with {sampling}.")
+            f"{number(analysis.simulation.n_draws, ',')} Monte Carlo draws (seed {p.seed}) in "
+            f"which the candidate has the highest score, with {sampling}.")
 
 
 def stability_table(analysis: DecisionAnalysis) -> pd.DataFrame:
@@ -341,30 +348,30 @@ def portfolio_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     """The best sets within the budget and the free floor, best first (text)."""
     p, c = analysis.portfolios, analysis.currency
     what = "Score (of 100)" if p.attrs["objective"] == "score" else "Total NPV"
-    values = ([f"{v * 100:.0f}" for v in p["objective"]] if p.attrs["objective"] == "score"
+    values = ([number(v * 100, ".0f") for v in p["objective"]] if p.attrs["objective"] == "score"
               else [money(v, c, signed=True) for v in p["objective"]])
     return pd.DataFrame({
         "Machines": [", ".join(analysis.names[i] for i in m) for m in p["members"]],
         what: values,
         "Up front": [money(v, c) for v in p["cost"]],
-        "Floor (m²)": [f"{v:.1f}" for v in p["floor_m2"]],
+        "Floor (m²)": [number(v, ".1f") for v in p["floor_m2"]],
     }, index=pd.Index(p["rank"].to_numpy(), name="Rank"))
 
 
 def portfolio_markdown(analysis: DecisionAnalysis) -> str:
     """One paragraph on the best set: what it holds and what is left."""
     p, c, params = analysis.portfolios, analysis.currency, analysis.params
-    limits = (f"a budget of {money(params.budget, c)} and {params.free_floor_m2:g} m² of free "
-              f"floor (decision parameters)")
+    limits = (f"a budget of {money(params.budget, c)} and {number(params.free_floor_m2, 'g')} "
+              "m² of free floor (decision parameters)")
     if p.empty or p.iloc[0]["size"] == 0:
         return f"No candidate fits within {limits}."
     best = p.iloc[0]
     names = ", ".join(in_sentence(analysis.names[i]) for i in best["members"])
     return (f"Within {limits}, the best set is: **{names}**, for "
-            f"{money(best['cost'], c)} up front and {best['floor_m2']:.1f} m², leaving "
+            f"{money(best['cost'], c)} up front and {number(best['floor_m2'], '.1f')} m², leaving "
             f"{money(params.budget - best['cost'], c)} and "
-            f"{params.free_floor_m2 - best['floor_m2']:.1f} m². "
-            f"{p.attrs['feasible_sets']:,} sets fit; the next best are below. Sets are "
+            f"{number(params.free_floor_m2 - best['floor_m2'], '.1f')} m². "
+            f"{number(p.attrs['feasible_sets'], ',')} sets fit; the next best are below. Sets are "
             f"compared on the sum of their machines' "
             f"{'scores' if p.attrs['objective'] == 'score' else 'NPVs'}; costs are "
             f"{COST_LABEL.lower()}.")
@@ -382,7 +389,8 @@ def assumptions_table(analysis: DecisionAnalysis) -> pd.DataFrame:
         where = ("assumptions.yml" + (f", line {a.line}" if a.line else "")
                  if a.origin == "file" else "documented default")
         rows.append({"Assumption": a.meaning[:1].upper() + a.meaning[1:],
-                     "Most likely": f"{a.most_likely:g}", "Range": f"{a.low:g} – {a.high:g}",
+                     "Most likely": number(a.most_likely, "g"),
+                     "Range": f"{number(a.low, 'g')} – {number(a.high, 'g')}",
                      "Unit": unit, "Source": source, "Set in": where, "Name": a.name})
     return pd.DataFrame(rows).set_index("Name")
 
@@ -462,8 +470,9 @@ def calibration_markdown(analysis: DecisionAnalysis) -> str:
     if not analysis.calibrations:
         return ("No candidate has a comparable owned machine in the usage log, so every "
                 "forecast uses the documented uptake assumptions.")
-    lines = [f"- {analysis.names[i]}: uptakes × {cal.factor:.2f}, from the usage log of the "
-             f"{_name(analysis, cal.comparable)} (the comparable machine the club owns)."
+    lines = [f"- {analysis.names[i]}: uptakes × {number(cal.factor, '.2f')}, from the usage "
+             f"log of the {_name(analysis, cal.comparable)} (the comparable machine the club "
+             "owns)."
              for i, cal in analysis.calibrations.items()]
     others = [analysis.names[i] for i in analysis.ranking.index
               if i not in analysis.calibrations]
@@ -478,7 +487,7 @@ def data_quality_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     data, params = analysis.data, analysis.params
     rows = [{"Item": "Files read", "Detail": ", ".join(data.check.checked)}]
     rows.append({"Item": "Members in the roster",
-                 "Detail": f"{len(data.members):,} ("
+                 "Detail": f"{number(len(data.members), ',')} ("
                  + count_text(analysis.audience.iloc[0]["members"])
                  + " active on the roster date)"})
     if data.check.missing_optional:
@@ -536,7 +545,7 @@ def provenance_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     files = sorted(p for p in analysis.data.data_dir.iterdir() if p.is_file()
                    and not p.name.startswith("."))
     files += sorted(p for p in REFERENCE_DATA_DIR.glob("*.csv"))
-    return pd.DataFrame({"Size (kB)": [f"{p.stat().st_size / 1024:,.0f}" for p in files],
+    return pd.DataFrame({"Size (kB)": [number(p.stat().st_size / 1024, ",.0f") for p in files],
                          "sha256": [_sha256(p)[:16] for p in files]},
                         index=pd.Index([f"{p.parent.name}/{p.name}" for p in files],
                                        name="File"))
@@ -549,7 +558,8 @@ def provenance_markdown(analysis: DecisionAnalysis) -> str:
 
     day = as_of_day(analysis.data.members, analysis.params.as_of or None)
     return (f"Club: {analysis.data.club.name}. Roster date: {day:%Y-%m-%d}. Suite "
-            f"club-equipment-suite {__version__}. Monte Carlo: {analysis.simulation.n_draws:,} "
+            f"club-equipment-suite {__version__}. Monte Carlo: "
+            f"{number(analysis.simulation.n_draws, ',')} "
             f"draws, {analysis.simulation.method}, seed {analysis.simulation.seed}: the same "
             "data, parameters and seed give the same numbers. The build's date, id and the "
             "hash of every input are in the page footer and the build's build.json.")
@@ -615,11 +625,13 @@ def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
             "members": list(best["members"]), "cost": float(best["cost"]),
             "floor_m2": float(best["floor_m2"])},
         "headline": (f"{lead(a)} {in_sentence(a.names[a.recommendation])}: it ranks first in "
-                     f"{share(win['p_best'])} of {a.simulation.n_draws:,} simulated futures."),
+                     f"{share(win['p_best'])} of {number(a.simulation.n_draws, ',')} simulated "
+                     "futures."),
         "key_figures": [
             {"label": "Weekly uses (P10–P90)",
-             "text": f"{win['weekly_uses']:.0f} ({win['weekly_uses_p10']:.0f}–"
-                     f"{win['weekly_uses_p90']:.0f})"},
+             "text": f"{number(win['weekly_uses'], '.0f')} "
+                     f"({number(win['weekly_uses_p10'], '.0f')}–"
+                     f"{number(win['weekly_uses_p90'], '.0f')})"},
             {"label": "NPV (P10 to P90)",
              "text": f"{money(win['npv'], c, signed=True)} "
                      f"({money(win['npv_p10'], c, signed=True)} to "
