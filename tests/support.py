@@ -3,9 +3,13 @@ the texts of a chart."""
 
 from __future__ import annotations
 
+import html
+import json
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -182,3 +186,68 @@ def many_candidates_club(tmp_path: Path, candidates: int) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return club
+
+
+# A figure that is not a number, as Python, pandas, JSON or JavaScript print it: "inf",
+# "-inf", "nan", "NaN", "Infinity" (a whole word: "info" and "finance" are not one).
+NON_FINITE = re.compile(r"(?<![\w.])[-−]?(?:inf(?:inity)?|nan)(?![\w])", re.IGNORECASE)
+_STYLE = re.compile(r"<style\b[^>]*>.*?</style>", re.DOTALL | re.IGNORECASE)
+# plotly.js itself, inlined once per page: its code says NaN and Infinity; the charts'
+# Plotly JSON is in the small scripts after it, which the scan reads.
+_PLOTLY_JS = re.compile(r"<script\b[^>]*>\s*/\*\*?\s*\*?\s*plotly\.js v.*?</script>",
+                        re.DOTALL | re.IGNORECASE)
+
+
+def page_figures(page: str) -> str:
+    """What a report page shows as figures: its text and its charts' Plotly JSON, unescaped.
+
+    Style sheets and the plotly.js library are left out: they are code, not figures.
+    """
+    return html.unescape(_STYLE.sub(" ", _PLOTLY_JS.sub(" ", page)))
+
+
+def _strict_json(text: str) -> object:
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def non_finite_figures(out: Path) -> list[str]:
+    """Every "inf", "nan", "NaN" or "Infinity" a build shows as a figure, one line each.
+
+    Reads every page (``*.html``: text and the Plotly JSON of its charts, see
+    :func:`page_figures`), every exported table (``*.csv``) and every ``*.json`` (the
+    summaries, ``build.json``): a JSON file must parse as strict JSON (no NaN or Infinity
+    literals) and its strings must hold no such word. Empty when the build is clean.
+    """
+    found = []
+    for path in sorted(out.rglob("*")):
+        if path.suffix in (".html", ".csv"):
+            text = path.read_text(encoding="utf-8-sig")
+            texts = [page_figures(text) if path.suffix == ".html" else text]
+        elif path.suffix == ".json":
+            try:
+                texts = list(_strings(_strict_json(path.read_text(encoding="utf-8"))))
+            except ValueError as exc:
+                found.append(f"{path.relative_to(out)}: {exc}")
+                continue
+        else:
+            continue
+        for text in texts:
+            for m in NON_FINITE.finditer(text):
+                context = " ".join(text[max(0, m.start() - 80):m.end() + 40].split())
+                found.append(f"{path.relative_to(out)}: {m.group(0)!r} in ...{context}...")
+    return found

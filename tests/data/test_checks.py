@@ -67,3 +67,17 @@ def test_an_unreadable_roster_lists_its_ages_with_its_other_problems(tmp_path):
     _born(club, 2, "1850", status="actve")
     result = check_club(club)
     assert sorted(p.message for p in result.errors) == ["age out of range", "unknown value"]
+
+
+def test_a_log_too_short_for_the_busiest_hour_is_a_warning(tmp_path):
+    """One row of check-ins: the folder is usable, and the check says the forecast will use
+    the documented peak_hour_share instead of the log's busiest hour."""
+    club = tmp_path / "club"
+    shutil.copytree(DEMO_DATA_DIR, club)
+    (club / "checkins.parquet").unlink()
+    (club / "checkins.csv").write_text("member_id,timestamp\nM000696,2025-11-01 07:17\n")
+    result = check_club(club)
+    assert result.errors == []
+    (warning,) = [p for p in result.warnings if p.file == club / "checkins.csv"]
+    assert "busiest hour is not measured from the check-in log: it covers 1 day" in str(warning)
+    assert "peak_hour_share" in warning.fix

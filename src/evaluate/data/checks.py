@@ -70,7 +70,7 @@ def check_club(data_dir: Path) -> FolderCheck:
 
     from evaluate.data import checkins, equipment, members, reference, usage
     from evaluate.data.assumptions import ASSUMPTIONS_FILE, load_assumptions
-    from evaluate.data.checkins import check_checkins
+    from evaluate.data.checkins import check_checkins, peak_warning
     from evaluate.data.club import CLUB_FILE, load_club
     from evaluate.data.equipment import EQUIPMENT_FILE, load_equipment
     from evaluate.data.logs import LOG_SUFFIXES
@@ -104,6 +104,8 @@ def check_club(data_dir: Path) -> FolderCheck:
     # The check-in log is kept as its counts per hour of the week (CheckinProfile), all
     # the model reads from it: a year of a large club's check-ins never becomes a table.
     checkins = _run(result, "check-ins", check_checkins, data_dir, member_ids)
+    if checkins is not None:  # a log too short or odd for the busiest hour: the model says so
+        result.problems.extend(peak_warning(checkins))
     usage = _run(result, "equipment usage", load_equipment_usage, data_dir, equipment_ids,
                  member_ids)
     for log_frame, name in ((checkins, "check-in log"), (usage, "equipment-usage log")):

@@ -42,9 +42,13 @@ from evaluate.reports.formatting import (
     count_phrase,
     count_text,
     in_sentence,
+    is_number,
     markdown_text,
     money,
     months,
+    number,
+    over_capacity,
+    peak_note,
     plural,
     share,
 )
@@ -122,7 +126,7 @@ def _users_of(users: float, members: float, label: str) -> str:
     if pd.isna(members):
         return f"{label} (numbers {HIDDEN_COUNT})"
     of = f"the {count_phrase(members, label)}"
-    return f"{of} (users {HIDDEN_COUNT})" if pd.isna(users) else f"{users:,.0f} of {of}"
+    return f"{of} (users {HIDDEN_COUNT})" if pd.isna(users) else f"{number(users, ',.0f')} of {of}"
 
 
 def title_markdown(c: CandidateAnalysis) -> str:
@@ -146,6 +150,10 @@ def headline_markdown(c: CandidateAnalysis) -> str:
     relevance = ", ".join(f"{NEED_WORDS[n]} {levels[n]}" for n in NEED_WORDS if n in levels)
     owned = int(m["owned_units"])
     muscles = str(m["muscles"]).replace(";", ", ").replace("_", " ")
+    u = likely["utilisation"]
+    busy = (f"at the busiest hour {over_capacity(u)}" if is_number(u) and u >= 1
+            else f"busy {share(u)} of the busiest hour")
+    note = peak_note(c.forecast.attrs, float(likely["peak_share"]))
     bullets = [
         ("Whom it serves", f"about {count_phrase(total['users'], 'regular users')} of the "
          f"{count_phrase(total['members'], 'active members')} (most likely), "
@@ -153,15 +161,15 @@ def headline_markdown(c: CandidateAnalysis) -> str:
          f"(they overlap): {who}."),
         ("Use", f"{plural(likely['weekly_sessions'], 'session')} a week once adopted "
          "(P10–P90: "
-         f"{uses['p10']:.0f}–{uses['p90']:.0f}); busy {share(likely['utilisation'])} of the "
-         "busiest hour."),
+         f"{number(uses['p10'], '.0f')}–{number(uses['p90'], '.0f')}); {busy}."
+         + (f" {note}" if note else "")),
         ("Money", f"{money(c.finance['up_front'], cur)} up front; {int(c.finance['years'])}"
          f"-year NPV {money(c.finance['npv'], cur, signed=True)} (P10–P90: "
          f"{money(npv['p10'], cur, signed=True)} to {money(npv['p90'], cur, signed=True)}); "
          f"{share(p_positive)} chance it is positive; payback in "
          f"{months(c.finance['payback_years'])}; {money(c.finance['cost_per_use'], cur)} per "
          "use."),
-        ("Space", f"{float(m['footprint_m2']):.1f} m² with clearance."),
+        ("Space", f"{number(float(m['footprint_m2']), '.1f')} m² with clearance."),
         ("Evidence for back care", f"{EVIDENCE_WORDS[str(m['evidence_grade'])]}: "
          f"{m['evidence_source']}."),
         ("Care", f"{SUPERVISION_WORDS[str(m['supervision'])].capitalize()}."
@@ -204,12 +212,12 @@ def figures_table(c: CandidateAnalysis) -> pd.DataFrame:
                  if figure in fills.index else str(m[source]))
         value = float(m[figure])
         rows.append({"Figure": figure.replace("_", " "),
-                     "Value": money(value, cur) if unit.startswith(cur) else f"{value:g}",
+                     "Value": money(value, cur) if unit.startswith(cur) else number(value, "g"),
                      "Unit": unit, "Status": str(m[status]), "Source or basis": basis})
-    rows.append({"Figure": "floor space", "Value": f"{float(m['footprint_m2']):.2f}",
+    rows.append({"Figure": "floor space", "Value": number(float(m["footprint_m2"]), ".2f"),
                  "Unit": "m²", "Status": "published", "Source or basis": m["footprint_source"]})
     rows.append({"Figure": "session length, stations",
-                 "Value": f"{float(m['session_minutes']):g} min, {int(m['stations'])}",
+                 "Value": f"{number(float(m['session_minutes']), 'g')} min, {int(m['stations'])}",
                  "Unit": "", "Status": "assumption", "Source or basis": m["usage_source"]})
     if not pd.isna(m.get("price_low")) and not pd.isna(m.get("price_high")):
         rows[0]["Value"] += (f" (range {money(float(m['price_low']), cur)}–"
@@ -260,7 +268,7 @@ def calibration_table(c: CandidateAnalysis) -> pd.DataFrame | None:
         return None
     table = c.calibration.table.copy()
     for column in ("before", "after"):
-        table[column] = [f"{v:,.3g}" if pd.notna(v) else "–" for v in table[column]]
+        table[column] = [number(v, ",.3g") if pd.notna(v) else "–" for v in table[column]]
     table["quantity"] = [_with_names(c, q).replace("_", " ") for q in table["quantity"]]
     table["note"] = [_with_names(c, n) for n in table["note"]]
     return table.set_index("quantity")
@@ -273,13 +281,15 @@ def summary_fields(c: CandidateAnalysis) -> dict[str, object]:
     total = c.audience.set_index("group").loc["All active members"]
     return {
         "kind": "candidate_profile", "equipment_id": c.equipment_id,
-        "headline": (f"{c.name}: about {c.most_likely['weekly_sessions']:.0f} sessions a week "
+        "headline": (f"{c.name}: about {number(c.most_likely['weekly_sessions'], '.0f')} "
+                     "sessions a week "
                      f"and an NPV of {money(c.finance['npv'], cur, signed=True)} "
                      "(most likely)."),
         "key_figures": [
             {"label": "Regular users (most likely)",
              "text": count_text(total["users"])},
-            {"label": "Weekly uses (P10–P90)", "text": f"{uses['p10']:.0f}–{uses['p90']:.0f}"},
+            {"label": "Weekly uses (P10–P90)",
+             "text": f"{number(uses['p10'], '.0f')}–{number(uses['p90'], '.0f')}"},
             {"label": "NPV (P10 to P90)", "text": f"{money(npv['p10'], cur, signed=True)} to "
                                                  f"{money(npv['p90'], cur, signed=True)}"},
             {"label": "Evidence for back care",

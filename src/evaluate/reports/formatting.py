@@ -3,13 +3,20 @@
 Sessions and members are rounded to whole numbers, money to whole currency units (two
 decimals below 10), shares to whole percent; missing values read "–". Shared by every report
 so the same figure reads the same everywhere.
+
+Every number a report writes as text passes through :func:`number` or a formatter built on
+it, never through an f-string format of its own (a test reads the report modules for one):
+so no page, table or ``summary.json`` text can read "nan" or "inf". A value that is not a
+finite number reads :data:`MISSING`, or what its formatter says instead ("not within the
+horizon"); where infinity has a meaning, the sentence says it in words (a machine over
+capacity: :data:`UNSTABLE_QUEUE`).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -55,37 +62,111 @@ INPUT_LABELS = {
 
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "AUD": "A$", "CAD": "C$", "NZD": "NZ$"}
+#: What a value that is not a finite number (missing, NaN, infinite) reads in a table or text.
+MISSING = "–"
+
+
+def is_number(value: object) -> bool:
+    """True when ``value`` is a finite number, the only kind a report prints as digits."""
+    try:
+        return value is not None and math.isfinite(value)
+    except (TypeError, ValueError):  # text, pd.NA
+        return False
+
+
+def number(value: float, spec: str = ",.0f", *, missing: str = MISSING) -> str:
+    """``value`` formatted by ``spec`` (``",.0f"``, ``".1f"``, ``"g"``, ``".0%"``...).
+
+    The one gate for numbers in report text: ``missing`` (default :data:`MISSING`) when
+    ``value`` is not a finite number, so "nan", "inf" and "-inf" never reach a page.
+    """
+    return format(value, spec) if is_number(value) else missing
 
 
 def money(value: float, currency: str, *, signed: bool = False) -> str:
     """``$1,234``, ``−$1,234`` or ``+$1,234`` (``signed``); cents below 10; ``–`` for NaN."""
-    if value is None or not math.isfinite(value):
-        return "–"
+    if not is_number(value):
+        return MISSING
     symbol = SYMBOLS.get(currency, f"{currency} ")
-    amount = f"{abs(value):,.2f}" if 0 < abs(value) < 10 else f"{abs(value):,.0f}"
+    amount = number(abs(value), ",.2f" if 0 < abs(value) < 10 else ",.0f")
     sign = "−" if value < 0 else ("+" if signed and value > 0 else "")
     return f"{sign}{symbol}{amount}"
 
 
 def share(value: float) -> str:
     """A fraction as a whole percent; "<1%" and ">99%" rather than a rounded 0% or 100%."""
-    if value is None or not math.isfinite(value):
-        return "–"
+    if not is_number(value):
+        return MISSING
     if 0 < value < 0.005:
         return "<1%"
     if 0.995 <= value < 1:
         return ">99%"
-    return f"{value:.0%}"
+    return number(value, ".0%")
+
+
+#: What a machine's busiest hour is when its forecast utilisation (offered load over
+#: capacity) is 100% or more: the M/M/c queue then has no steady state, so the machine is not
+#: "busy 1540% of the time" and the wait has no average (:mod:`evaluate.model.queueing`).
+UNSTABLE_QUEUE = ("more members want the machine than it can serve: the queue grows "
+                  "without limit")
+#: A utilisation of 100% or more in a table, a range or a chart label.
+OVER_CAPACITY = "over capacity"
+
+
+def utilisation(value: float) -> str:
+    """A machine's forecast busy share at its busiest hour: "32%", or "over capacity" from 100%."""
+    return OVER_CAPACITY if is_number(value) and value >= 1 else share(value)
+
+
+def utilisation_range(low: float, high: float) -> str:
+    """A range of utilisations: "20%–45%", "80% to over capacity" or "over capacity"."""
+    lo, hi = utilisation(low), utilisation(high)
+    if lo == hi:
+        return lo
+    return f"{lo} to {hi}" if hi == OVER_CAPACITY else f"{lo}–{hi}"
+
+
+def over_capacity(value: float) -> str:
+    """:data:`UNSTABLE_QUEUE` with how far over: "... (forecast demand 15 times its capacity)"."""
+    times = number(value, ".1f" if value < 10 else ",.0f")
+    return f"{UNSTABLE_QUEUE} (forecast demand {times} times its capacity)"
+
+
+def peak_load(value: float, p_wait: float, wait_minutes: float) -> str:
+    """The busiest hour on a machine in words: "it is busy 32% of the time, so ...".
+
+    From its forecast utilisation, chance of waiting (0-1) and mean wait (minutes); at a
+    utilisation of 100% or more (where the mean wait is infinite) :func:`over_capacity`.
+    """
+    if is_number(value) and value >= 1:
+        return over_capacity(value)
+    queue = ("so members rarely wait" if p_wait < 0.2 else
+             f"so the average wait then is about {number(wait_minutes)} minutes")
+    return f"it is busy {share(value)} of the time, {queue}"
+
+
+def peak_note(attrs: Mapping[str, Any], peak_share: float) -> str:
+    """A warning sentence when the busiest hour is the assumption despite a check-in log.
+
+    ``attrs`` are a forecast's (``peak_note`` says why the log was not used, see
+    :func:`evaluate.model.demand.peak_share`); ``peak_share`` is the share used. "" otherwise.
+    """
+    note = attrs.get("peak_note")
+    if not note:
+        return ""
+    return (f"The busiest hour is taken to carry {share(peak_share)} of a week's sessions (the "
+            "documented assumption peak_hour_share): the check-in log cannot measure it, as "
+            f"{note}.")
 
 
 def months(years: float) -> str:
     """A payback period in plain words ("4 months", "2.5 years", "not within the horizon")."""
-    if years is None or not math.isfinite(years):
+    if not is_number(years):
         return "not within the horizon"
     if years < 2:
         count = max(1, round(years * 12))
         return f"{count} month{'s' if count != 1 else ''}"
-    return f"{years:.1f} years"
+    return f"{number(years, '.1f')} years"
 
 
 def in_sentence(name: str) -> str:
@@ -97,8 +178,10 @@ def in_sentence(name: str) -> str:
 
 def plural(count: float, word: str, words: str | None = None) -> str:
     """``count`` rounded, with the word in the right number: "1 session", "92 sessions"."""
+    if not is_number(count):
+        return f"{MISSING} {words or word + 's'}"
     rounded = round(count)
-    return f"{rounded:,} {word if rounded == 1 else (words or word + 's')}"
+    return f"{number(rounded, ',')} {word if rounded == 1 else (words or word + 's')}"
 
 
 #: What a member count hidden for privacy reads. Not "fewer than 10": a count is also hidden
@@ -112,7 +195,7 @@ PRIVACY_NOTE = ("Counts of fewer than {size} members are not shown, nor any coun
 
 def count_text(value: float) -> str:
     """A member count as text ("1,585"), or "not shown" where privacy hid it (NaN)."""
-    return HIDDEN_COUNT if pd.isna(value) else f"{value:,.0f}"
+    return HIDDEN_COUNT if pd.isna(value) else number(value)
 
 
 def count_phrase(value: float, noun: str) -> str:
@@ -120,7 +203,7 @@ def count_phrase(value: float, noun: str) -> str:
 
     Where privacy hid it (NaN): "desk workers (number not shown)".
     """
-    return f"{noun} (number {HIDDEN_COUNT})" if pd.isna(value) else f"{value:,.0f} {noun}"
+    return f"{noun} (number {HIDDEN_COUNT})" if pd.isna(value) else f"{number(value)} {noun}"
 
 
 #: Two figures this close (relative to the first, at least 1) are one figure: what is left of

@@ -21,7 +21,7 @@ import pandas as pd
 from evaluate.data.members import DAYS_PER_MONTH
 from evaluate.data.roster import Roster
 from evaluate.model.segments import as_of_day
-from evaluate.reports.formatting import PRIVACY_NOTE, SEX_LABELS, markdown_text
+from evaluate.reports.formatting import PRIVACY_NOTE, SEX_LABELS, markdown_text, number
 from evaluate.reports.privacy import (
     MIN_GROUP_SIZE,
     SUPPRESSED,
@@ -232,9 +232,10 @@ def aggregate_exposure(age_sex: pd.DataFrame, segments: pd.DataFrame) -> pd.Data
     if clash.any():
         i = int(np.flatnonzero(clash)[0])
         raise ValueError(
-            f"age band {key[i][0]}, {key[i][1]}: the age-sex table has {shown[i]:.0f} members "
-            f"and the exposure segments {theirs[i]:.0f}; build both from the same members "
-            "and date (active members on the same as_of)")
+            f"age band {key[i][0]}, {key[i][1]}: the age-sex table has "
+            f"{number(shown[i], '.0f')} members and the exposure segments "
+            f"{number(theirs[i], '.0f')}; build both from the same members and date (active "
+            "members on the same as_of)")
     expected = pd.Series(found["expected"].fillna(0.0).to_numpy(float), dtype="Float64")
     out["expected_with_back_pain"] = expected.mask(hidden).to_numpy()
     out.attrs = dict(age_sex.attrs)
@@ -276,7 +277,7 @@ STATUS_WORDS = {"active": "active members", "cancelled": "members who had cancel
 
 
 def _pct(share: float) -> str:
-    return f"{share:.0%}"
+    return number(share, ".0%")
 
 
 def _too_few(figures: Headline) -> bool:
@@ -296,14 +297,14 @@ def _not_recorded(figures: Headline, known: int | None, what: str) -> str | None
     """
     if known != 0 or _too_few(figures):
         return None
-    return f"{RECORDED[what]} not recorded ({figures.members:,} members)"
+    return f"{RECORDED[what]} not recorded ({number(figures.members, ',')} members)"
 
 
 def _of_known(figures: Headline, noun: str, article: str = "") -> str:
     """'1,263 whose occupation is recorded', or 'those ...' when the count is hidden."""
     if figures.occupation_known is None:
         return f"those {noun}"
-    return f"{article}{figures.occupation_known:,} {noun}"
+    return f"{article}{number(figures.occupation_known, ',')} {noun}"
 
 
 def headline_markdown(figures: Headline, club_name: str = "") -> str:
@@ -315,24 +316,26 @@ def headline_markdown(figures: Headline, club_name: str = "") -> str:
     day = f"{figures.as_of.day} {figures.as_of:%B %Y}"
     who = STATUS_WORDS[figures.status]
     at = f" of {markdown_text(club_name)}" if club_name else ""
-    lead = f"**{figures.members:,} {who}**{at} on {day}."
+    lead = f"**{number(figures.members, ',')} {who}**{at} on {day}."
     if _too_few(figures):
         return (f"{lead}\n\nFewer than {figures.min_group_size} members match, so no figures "
                 "are shown for them.")
     lines = []
     if figures.median_age is not None:
-        lines.append(f"- **Age:** half are {figures.median_age:.0f} or younger (median).")
+        lines.append(f"- **Age:** half are {number(figures.median_age, '.0f')} or younger "
+                     "(median).")
     elif missing := _not_recorded(figures, figures.age_known, "age"):
         lines.append(f"- **Age:** {missing}.")
     if figures.share_women is not None:
         lines.append(f"- **Women:** {_pct(figures.share_women)} of these members.")
     if figures.median_visits_per_week is not None:
-        lines.append(f"- **Visits:** a median of {figures.median_visits_per_week:.1f} a week.")
+        lines.append("- **Visits:** a median of "
+                     f"{number(figures.median_visits_per_week, '.1f')} a week.")
     elif missing := _not_recorded(figures, figures.visits_known, "visits"):
         lines.append(f"- **Visits:** {missing}.")
     if figures.median_tenure_months is not None:
         lines.append(f"- **Time as a member:** a median of "
-                     f"{figures.median_tenure_months:.0f} months.")
+                     f"{number(figures.median_tenure_months, '.0f')} months.")
     if figures.share_desk_workers is not None:
         lines.append(f"- **Desk workers:** {_pct(figures.share_desk_workers)} of "
                      f"{_of_known(figures, 'whose occupation is recorded', 'the ')}.")
@@ -353,18 +356,19 @@ def summary_fields(figures: Headline, club_name: str = "") -> dict[str, Any]:
     where = f"{club_name} on {day}" if club_name else f"On {day}"
     words = {"active": "active members", "cancelled": "members who had cancelled",
              "all": "members, current and former"}
-    lead = f"{where}: {figures.members:,} {words[figures.status]}"
+    lead = f"{where}: {number(figures.members, ',')} {words[figures.status]}"
     size = figures.min_group_size
     few = f"not shown (fewer than {size} members)"
     split = f"not shown (it would show a group of fewer than {size} members)"
 
-    def shown(value: float | None, text: str, hidden: str = few) -> str:
-        return hidden if value is None else text.format(value)
+    def shown(value: float | None, spec: str, hidden: str = few, unit: str = "") -> str:
+        return hidden if value is None else number(value, spec) + unit
 
-    def recorded(value: float | None, text: str, known: int | None, what: str) -> str:
+    def recorded(value: float | None, spec: str, known: int | None, what: str,
+                 unit: str = "") -> str:
         """A figure resting on one recorded value per member: hidden when too few have it."""
         if value is not None:
-            return text.format(value)
+            return number(value, spec) + unit
         if _too_few(figures) or known is None:
             return few
         return (_not_recorded(figures, known, what)
@@ -375,11 +379,12 @@ def summary_fields(figures: Headline, club_name: str = "") -> dict[str, Any]:
     else:
         parts = [lead]
         if figures.median_age is not None:
-            parts.append(f"median age {figures.median_age:.0f}")
+            parts.append(f"median age {number(figures.median_age, '.0f')}")
         if figures.share_women is not None:
             parts.append(f"{_pct(figures.share_women)} women")
         if figures.median_tenure_months is not None:
-            parts.append(f"median time as a member {figures.median_tenure_months:.0f} months")
+            parts.append("median time as a member "
+                         f"{number(figures.median_tenure_months, '.0f')} months")
         headline = ", ".join(parts) + "."
     who = {"active": "active", "cancelled": "cancelled", "all": "current and former"}
     enough_known = figures.occupation_known is None or figures.occupation_known >= size
@@ -393,16 +398,16 @@ def summary_fields(figures: Headline, club_name: str = "") -> dict[str, Any]:
     else:
         desk = split
     key_figures = [
-        {"label": "Members", "text": f"{figures.members:,} {who[figures.status]}"},
+        {"label": "Members", "text": f"{number(figures.members, ',')} {who[figures.status]}"},
         {"label": "Median age",
-         "text": recorded(figures.median_age, "{:.0f} years", figures.age_known, "age")},
-        {"label": "Women", "text": shown(figures.share_women, "{:.0%}",
+         "text": recorded(figures.median_age, ".0f", figures.age_known, "age", " years")},
+        {"label": "Women", "text": shown(figures.share_women, ".0%",
                                          few if _too_few(figures) else split)},
         {"label": "Median visits a week",
-         "text": recorded(figures.median_visits_per_week, "{:.1f}", figures.visits_known,
+         "text": recorded(figures.median_visits_per_week, ".1f", figures.visits_known,
                           "visits")},
         {"label": "Median time as a member",
-         "text": shown(figures.median_tenure_months, "{:.0f} months")},
+         "text": shown(figures.median_tenure_months, ".0f", unit=" months")},
         {"label": "Desk workers", "text": desk},
     ]
     return {"headline": headline, "key_figures": key_figures}
@@ -424,7 +429,7 @@ def footnote_markdown(synthetic: bool, min_group_size: int = MIN_GROUP_SIZE,
                  "recognised. Ages are counted from the year of birth.")
     unknown = 0 if chosen is None else int(chosen["birth_year"].isna().sum())
     if unknown:
-        count = (f"{unknown:,} members" if unknown >= min_group_size
+        count = (f"{number(unknown, ',')} members" if unknown >= min_group_size
                  else f"Fewer than {min_group_size} members")
         parts.append(f"{count} of this profile have no recorded year of birth and are not in "
                      "the age figures.")

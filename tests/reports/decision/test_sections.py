@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from datetime import date
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from evaluate.data.assumptions import Assumptions
+from evaluate.data.checkins import HOURS_PER_WEEK, CheckinProfile
 from evaluate.data.club_data import load_club_data
 from evaluate.reports.decision import sections as report
 from evaluate.reports.decision.analysis import analyse_decision
-from evaluate.reports.formatting import money
+from evaluate.reports.formatting import UNSTABLE_QUEUE, money
 from evaluate.reports.notebook_params import DecisionReportParams
 from evaluate.reports.summary_schema import DecisionSummary
-from support import DRAWS, LOGS_END, STALE_ROSTER, many_candidates_club, stale_club, visible
+from support import (
+    DRAWS,
+    LOGS_END,
+    NON_FINITE,
+    STALE_ROSTER,
+    many_candidates_club,
+    stale_club,
+    visible,
+)
 
 
 def test_a_machine_that_loses_money_is_not_recommended_as_a_buy(data):
@@ -277,3 +289,29 @@ def test_the_best_set_of_more_than_twenty_candidates_says_how_it_was_found(tmp_p
     assert "sets fit" not in text
     assert len(report.portfolio_table(analysis)) == 5
     assert DecisionSummary(**report.summary_fields(analysis)).best_set is not None
+
+
+def test_a_one_row_log_and_a_machine_over_capacity_read_right_on_the_first_screen(data):
+    """A check-in log of one row made its hour hold 100% of the week's visits: the first
+    screen read "at the busiest hour (Sat 07:00) it is busy 1540% of the time, so the average
+    wait then is about inf minutes". The log is not used now, the page says why, and with a
+    busiest-hour share so high that the machine is over capacity the queue is said in words."""
+    counts = np.zeros(HOURS_PER_WEEK, dtype=np.int64)
+    counts[5 * 24 + 7] = 1  # Saturday 07:00
+    one_row = CheckinProfile(counts, 20_393, 20_393, 1, {"file": Path("checkins.csv")})
+    high = {"low": 0.3, "most_likely": 0.4, "high": 0.5}
+    assumptions = Assumptions({
+        name: a.model_copy(update=high) if name == "peak_hour_share" else a
+        for name, a in data.assumptions.items()},
+        data.assumptions.warnings, data.assumptions.file)
+    club = dataclasses.replace(data, checkins=one_row, assumptions=assumptions)
+    analysis = analyse_decision(DecisionReportParams(draws=DRAWS), club)
+    text = visible(report.headline_markdown(analysis))
+    use = next(line for line in text.splitlines() if line.startswith("Use:"))
+    assert f"at the busiest hour {UNSTABLE_QUEUE} (forecast demand " in use
+    assert ("The busiest hour is taken to carry 40% of a week's sessions (the documented "
+            "assumption peak_hour_share): the check-in log cannot measure it, as it covers 1 "
+            "day, fewer than 28 (four full weeks)") in use
+    assert not NON_FINITE.search(text) and not re.search(r"busy \d{3,}%", text)
+    fields = report.summary_fields(analysis)
+    assert not NON_FINITE.search(json.dumps(fields, allow_nan=False))

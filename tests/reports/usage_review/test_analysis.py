@@ -20,6 +20,7 @@ from evaluate.reports.usage_review import sections as usage_review_text
 from evaluate.reports.usage_review.analysis import (
     DAYS_PER_MONTH,
     Forecast,
+    PeakLoad,
     ReviewPeriod,
     actual_weekly,
     check_machine,
@@ -236,6 +237,18 @@ def test_peak_hour_against_the_forecast(usage):
     crowded = peak_load(usage, equipment(), forecast([1], 1), p,
                         target.model_copy(update={"low": 0.2, "high": 0.3}))
     assert crowded.level == "crowded"
+
+
+def test_a_forecast_over_capacity_is_said_in_words_not_as_a_percent_over_100():
+    """The forecast's busiest hour at 1597% (P10-P90 1205%-2317%) once read "against a
+    forecast of 1597%"."""
+    peak = PeakLoad(0, 18, 0.18, 15.97, 12.05, 23.17, 0.4, 0.6, "room to spare")
+    assert peak.text == ("At its busiest hour (Mondays 18:00–19:00) it is in use 18% of the "
+                         "time, against a forecast of over capacity (P10–P90 over capacity), "
+                         "in which more members want the machine than it can serve: the queue "
+                         "grows without limit; there is room to spare, so members rarely wait.")
+    partly = PeakLoad(0, 18, 0.18, 0.7, 0.5, 1.4, 0.4, 0.6, "room to spare")
+    assert "against a forecast of 70% (P10–P90 50% to over capacity);" in partly.text
 
 
 def test_hour_profile_counts_session_starts(usage):

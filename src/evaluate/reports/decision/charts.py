@@ -41,7 +41,7 @@ from evaluate.reports.charts import (
     rgba,
 )
 from evaluate.reports.decision.analysis import COST_LABEL, criterion_label
-from evaluate.reports.formatting import SEX_LABELS, share
+from evaluate.reports.formatting import SEX_LABELS, number, share
 from evaluate.reports.privacy import MIN_GROUP_SIZE, SUPPRESSED
 from evaluate.reports.tables import require_columns
 
@@ -106,7 +106,7 @@ def score_contributions_chart(contributions: pd.DataFrame, names: Mapping[str, s
             hovertemplate="%{y}<br>" + label + ": %{x:.3f}<extra></extra>"))
     fig.add_trace(go.Scatter(
         x=totals[order].to_numpy(float), y=labels, mode="text", showlegend=False,
-        text=[f"  {t:.2f}" for t in totals[order]], textposition="middle right",
+        text=[f"  {number(t, '.2f')}" for t in totals[order]], textposition="middle right",
         textfont={"size": 14}, hoverinfo="skip", cliponaxis=False))
     # A vertical legend on the right lists the criteria in the order the segments stack.
     fig.update_layout(barmode="stack", legend={"orientation": "v", "traceorder": "normal",
@@ -269,7 +269,8 @@ def rank_acceptability_chart(ranks: pd.DataFrame, names: Mapping[str, str], *,
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False, ticks="")
     draws = ranks.attrs.get("draws")
-    futures = f"{int(draws):,} simulated futures" if draws else "the simulated futures"
+    futures = (f"{number(int(draws), ',')} simulated futures" if draws
+               else "the simulated futures")
     note = join_notes(f"Share of {futures} in which the machine takes each place; "
                       "blank: never.", merged)
     fig = finish_figure(fig, title, "Rank (1st = best)", "", note,
@@ -318,13 +319,13 @@ def exposure_pyramid_chart(table: pd.DataFrame, min_group_size: int = MIN_GROUP_
         fig.add_trace(go.Bar(
             y=bands, x=members, orientation="h", marker={"color": rgba(colour, 0.35)},
             width=0.8, showlegend=False, name="Members",
-            text=[f"{m:,.0f}" if m is not None else "" for m in members],
+            text=[number(m, ",.0f") if m is not None else "" for m in members],
             textposition="outside", cliponaxis=False, textfont={"size": 12},
             hovertemplate=sex + " %{y}: %{x:,} members<extra></extra>"), row=1, col=col)
         fig.add_trace(go.Bar(
             y=bands, x=expected, orientation="h", marker={"color": colour}, width=0.45,
             showlegend=False, name="Expected with back pain",
-            text=[f"{e:,.0f}" if e is not None else "" for e in expected],
+            text=[number(e, ",.0f") if e is not None else "" for e in expected],
             textposition="inside", insidetextanchor="end", textangle=0,
             textfont={"color": "white", "size": 12},
             hovertemplate=(sex + " %{y}: about %{x:,.0f} with back pain (expected)"

@@ -41,6 +41,9 @@ from evaluate.reports.formatting import (
     markdown_text,
     money,
     months,
+    number,
+    peak_load,
+    peak_note,
     plural,
     share,
     tied_with_first,
@@ -63,7 +66,7 @@ def _name(analysis: DecisionAnalysis, equipment_id: object) -> str:
 
 def points(score: float) -> str:
     """A weighted-sum score (0-1) as the report prints it: points of 100, whole."""
-    return f"{score * 100:.0f}"
+    return number(score * 100, ".0f")
 
 
 def leaders(analysis: DecisionAnalysis) -> list[str]:
@@ -121,7 +124,7 @@ def _value(value: float, unit: str, currency: str) -> str:
         return money(value, currency) + unit[len("currency"):].replace("/", " per ")
     if unit in ("fraction", "fraction/year"):
         return share(value) + (" a year" if unit.endswith("year") else "")
-    return f"{value:g} {unit}"
+    return f"{number(value, 'g')} {unit}"
 
 
 @dataclass(frozen=True)
@@ -224,20 +227,20 @@ def lead(analysis: DecisionAnalysis) -> str:
 def limits_phrase(analysis: DecisionAnalysis) -> str:
     """The decision's limits: "the budget of $5,000 and 12 m² of free floor"."""
     p = analysis.params
-    return (f"the budget of {money(p.budget, analysis.currency)} and {p.free_floor_m2:g} m² of "
-            "free floor")
+    return (f"the budget of {money(p.budget, analysis.currency)} and "
+            f"{number(p.free_floor_m2, 'g')} m² of free floor")
 
 
 def _area(value: float, limit: float) -> str:
     """An area to one decimal, or two where one would hide which side of ``limit`` it is."""
     digits = 1 if (round(value, 1) > limit) == (value > limit) else 2
-    return f"{value:.{digits}f}"
+    return number(value, f".{digits}f")
 
 
 def _enough(value: float, currency: str | None = None) -> str:
     """A limit that is enough for ``value``: money or m², rounded up, never down."""
     if currency is None:
-        return f"{math.ceil(value * 100 - 1e-6) / 100:g}"
+        return number(math.ceil(value * 100 - 1e-6) / 100, "g")
     return money(math.ceil(value * 100 - 1e-6) / 100 if abs(value) < 10
                  else math.ceil(value - 1e-9), currency)
 
@@ -263,7 +266,7 @@ def shortfall(analysis: DecisionAnalysis, equipment_id: str) -> str:
                      f"{money(p.budget, c)}")
     if over_floor:
         parts.append(f"needs {_enough(row['floor_m2'])} m² of floor, more than the "
-                     f"{p.free_floor_m2:g} m² free")
+                     f"{number(p.free_floor_m2, 'g')} m² free")
     return " and ".join(parts)
 
 
@@ -322,21 +325,21 @@ def judgements_warning(analysis: DecisionAnalysis) -> str:
     for k, (first, second, given, implied) in enumerate(revisit):
         times = "" if _ratio(given).startswith("1/") else " times"
         what = (f"you judged it {_ratio(given)}{times} as important; all your judgements "
-                f"together imply about {implied:.2g}" if k == 0
-                else f"you judged {_ratio(given)}; about {implied:.2g}")
+                f"together imply about {number(implied, '.2g')}" if k == 0
+                else f"you judged {_ratio(given)}; about {number(implied, '.2g')}")
         pairs.append(f"{criterion_label(first).lower()} vs {criterion_label(second).lower()} "
                      f"({what})")
     listed = ", ".join(pairs[:-1]) + (" and " if len(pairs) > 1 else "") + pairs[-1]
     ratio = analysis.weights.attrs["ahp"].consistency_ratio
     return (f"**Your pairwise judgements contradict each other** (consistency ratio "
-            f"{ratio:.2f}, above {CR_THRESHOLD:.2f}): revisit {listed}. The answer below rests "
-            "on them.")
+            f"{number(ratio, '.2f')}, above {number(CR_THRESHOLD, '.2f')}): revisit {listed}. "
+            "The answer below rests on them.")
 
 
 def _ratio(value: float) -> str:
     """A judgement as given: "5", "1/3", "2.5"."""
     if value >= 1 or not math.isclose(1 / value, round(1 / value), rel_tol=1e-3):
-        return f"{value:.3g}"
+        return number(value, ".3g")
     return f"1/{round(1 / value)}"
 
 
@@ -357,7 +360,7 @@ def _opening(analysis: DecisionAnalysis) -> str:
     else:
         rival = f" (the {_name(a, others.idxmax())} in {share(others.max())}{second})"
     first = (f"ranks first in {share(a.ranking.loc[a.recommendation, 'p_best'])} of "
-             f"{draws:,} simulated futures{rival}")
+             f"{number(draws, ',')} simulated futures{rival}")
     figures = f"the figures below are the {_name(a, wid)}'s, the first in the comparison table"
     if a.choice is None:
         bold = nothing_fits_text(a)
@@ -427,11 +430,13 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
                         & (a.forecast["scenario"].astype(str) == "most_likely")].iloc[0]
     hour = a.forecast.attrs.get("peak_hour")
     at = f"at the busiest hour ({hour})" if hour else "at the busiest hour"
-    queue = ("so members rarely wait" if likely["p_wait"] < 0.2 else
-             f"so the average wait then is about {likely['wait_minutes']:.0f} minutes")
+    load = peak_load(win["utilisation"], likely["p_wait"], likely["wait_minutes"])
     use = (f"{plural(win['weekly_uses'], 'session')} a week once adopted (P10–P90: "
-           f"{win['weekly_uses_p10']:.0f}–{win['weekly_uses_p90']:.0f}); {at} it is busy "
-           f"{share(win['utilisation'])} of the time, {queue}.")
+           f"{number(win['weekly_uses_p10'], '.0f')}–{number(win['weekly_uses_p90'], '.0f')}"
+           f"); {at} {load}.")
+    note = peak_note(a.forecast.attrs, float(likely["peak_share"]))
+    if note:
+        use += f" {note}"
     machine = a.candidates.set_index(ID).loc[wid]
     years = int(a.finance.set_index(ID).loc[wid, "years"])
     budget = (f"of the {money(p.budget, c)} budget" if win["up_front"] <= p.budget or fits
@@ -444,9 +449,9 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
                   f"chance the NPV is positive; payback in {months(win['payback_years'])}; "
                   f"{money(win['cost_per_use'], c)} per use.")
     area = _area(win["floor_m2"], p.free_floor_m2)
-    space = (f"{area} m² with clearance, of the {p.free_floor_m2:g} m² free."
+    space = (f"{area} m² with clearance, of the {number(p.free_floor_m2, 'g')} m² free."
              if win["floor_m2"] <= p.free_floor_m2 or fits else
-             f"{area} m² with clearance, more than the {p.free_floor_m2:g} m² free.")
+             f"{area} m² with clearance, more than the {number(p.free_floor_m2, 'g')} m² free.")
     turn = what_would_change(a)
     tie = [f"{_tie(a, tied)}: whatever favours one of them decides"] if len(tied) > 1 else []
     if a.choice is None:  # the limits first, then what would change the best-scoring one
@@ -489,9 +494,11 @@ def comparison_table(analysis: DecisionAnalysis) -> pd.DataFrame:
         "Rank": r["rank"].to_numpy(),
         "Score (of 100)": [points(v) for v in r["score"]],
         "Ranks first": [share(v) for v in r["p_best"]],
-        "Weekly uses (P10–P90)": [f"{m:.0f} ({lo:.0f}–{hi:.0f})" for m, lo, hi in zip(
-            r["weekly_uses"], r["weekly_uses_p10"], r["weekly_uses_p90"], strict=True)],
-        "Users with back pain": [f"{v:.0f}" for v in r["back_pain_served"]],
+        "Weekly uses (P10–P90)": [
+            f"{number(m, '.0f')} ({number(lo, '.0f')}–{number(hi, '.0f')})"
+            for m, lo, hi in zip(r["weekly_uses"], r["weekly_uses_p10"], r["weekly_uses_p90"],
+                                 strict=True)],
+        "Users with back pain": [number(v, ".0f") for v in r["back_pain_served"]],
         "NPV (P10 to P90)": [f"{money(m, c, signed=True)} ({money(lo, c, signed=True)} to "
                              f"{money(hi, c, signed=True)})" for m, lo, hi in zip(
                                  r["npv"], r["npv_p10"], r["npv_p90"], strict=True)],
@@ -499,8 +506,8 @@ def comparison_table(analysis: DecisionAnalysis) -> pd.DataFrame:
         "Payback": [months(v) for v in r["payback_years"]],
         "Cost per use": [money(v, c) for v in r["cost_per_use"]],
         "Up front": [money(v, c) for v in r["up_front"]],
-        "Floor (m²)": [f"{v:.1f}" for v in r["floor_m2"]],
-        "TOPSIS (of 100)": [f"{v * 100:.0f}" for v in r["topsis"]],
+        "Floor (m²)": [number(v, ".1f") for v in r["floor_m2"]],
+        "TOPSIS (of 100)": [number(v * 100, ".0f") for v in r["topsis"]],
     }, index=pd.Index([a.names[i] for i in r.index], name="Machine"))
 
 
@@ -540,20 +547,20 @@ def method_markdown(analysis: DecisionAnalysis) -> str:
         ratio = analysis.weights.attrs.get("consistency_ratio", float("nan"))
         flag = " (above 0.10: revisit the judgements)" if ratio > 0.10 else ""
         origin = (f"derived from pairwise comparisons (AHP, {p.ahp_method} method, random "
-                  f"index {p.ri_table}); consistency ratio {ratio:.3f}{flag}")
+                  f"index {p.ri_table}); consistency ratio {number(ratio, '.3f')}{flag}")
     elif p.weights:
         origin = "set for this decision in the build plan or the notebook's parameters"
     else:
         origin = "the suite's documented defaults"
     sampling = ("the managers' weights in every draw" if p.weight_sampling == "none" else
                 f"weights also drawn around the managers' ({p.weight_sampling}, spread "
-                f"{p.weight_spread:g})")
+                f"{number(p.weight_spread, 'g')})")
     return (f"Score: weighted sum of the criteria after {how} normalisation; weights "
             f"{origin}. TOPSIS (closeness to the ideal, "
             f"{'vector' if p.normalization == 'minmax' else p.normalization} normalisation) "
             f"is shown as a second opinion. \"Ranks first\" is the share of "
-            f"{analysis.simulation.n_draws:,} Monte Carlo draws (seed {p.seed}) in which the "
-            f"candidate has the highest score, with {sampling}.")
+            f"{number(analysis.simulation.n_draws, ',')} Monte Carlo draws (seed {p.seed}) in "
+            f"which the candidate has the highest score, with {sampling}.")
 
 
 def stability_table(analysis: DecisionAnalysis) -> pd.DataFrame:
@@ -587,7 +594,7 @@ def portfolio_table(analysis: DecisionAnalysis) -> pd.DataFrame:
         "Machines": [", ".join(analysis.names[i] for i in m) or NOTHING for m in p["members"]],
         what: values,
         "Up front": [money(v, c) for v in p["cost"]],
-        "Floor (m²)": [f"{v:.1f}" for v in p["floor_m2"]],
+        "Floor (m²)": [number(v, ".1f") for v in p["floor_m2"]],
     }, index=pd.Index(p["rank"].to_numpy(), name="Rank"))
 
 
@@ -614,9 +621,10 @@ def portfolio_markdown(analysis: DecisionAnalysis) -> str:
     objective = p.attrs["objective"]
     best = p.iloc[0]
     n = p.attrs["candidates"]
-    how = (f"{p.attrs['feasible_sets']:,} sets fit" if p.attrs["feasible_sets"] is not None
-           else f"With {n} candidates there are {2**n:,} possible sets, too many to list: "
-                "an integer program (the HiGHS solver) found the best without listing them")
+    how = (f"{number(p.attrs['feasible_sets'], ',')} sets fit"
+           if p.attrs["feasible_sets"] is not None
+           else f"With {n} candidates there are {number(2**n, ',')} possible sets, too many to "
+                "list: an integer program (the HiGHS solver) found the best without listing them")
     if best["size"] == 0:  # only with the NPV objective: every set that fits loses money
         return (f"Within {limits}, buying nothing is best on money: no set of machines that "
                 f"fits has a positive total NPV. {how} (buying nothing counts as one); the "
@@ -627,9 +635,9 @@ def portfolio_markdown(analysis: DecisionAnalysis) -> str:
     sets = "; ".join("**" + markdown_text(", ".join(in_sentence(analysis.names[i])
                                                     for i in members)) + "**"
                      for members in tied["members"])
-    cost = (f"{money(best['cost'], c)} up front and {best['floor_m2']:.1f} m², leaving "
+    cost = (f"{money(best['cost'], c)} up front and {number(best['floor_m2'], '.1f')} m², leaving "
             f"{money(params.budget - best['cost'], c)} and "
-            f"{params.free_floor_m2 - best['floor_m2']:.1f} m²")
+            f"{number(params.free_floor_m2 - best['floor_m2'], '.1f')} m²")
     if len(tied) > 1:
         what = "score" if by_score else "total NPV"
         found = (f"{len(tied)} sets tie for best, with the same {what} "
@@ -666,7 +674,8 @@ def assumptions_table(analysis: DecisionAnalysis) -> pd.DataFrame:
         where = ("assumptions.yml" + (f", line {a.line}" if a.line else "")
                  if a.origin == "file" else "documented default")
         rows.append({"Assumption": a.meaning[:1].upper() + a.meaning[1:],
-                     "Most likely": f"{a.most_likely:g}", "Range": f"{a.low:g} – {a.high:g}",
+                     "Most likely": number(a.most_likely, "g"),
+                     "Range": f"{number(a.low, 'g')} – {number(a.high, 'g')}",
                      "Unit": unit, "Source": source, "Set in": where, "Name": a.name})
     return pd.DataFrame(rows).set_index("Name")
 
@@ -746,8 +755,8 @@ def calibration_markdown(analysis: DecisionAnalysis) -> str:
     if not analysis.calibrations:
         return ("No candidate has a comparable owned machine in the usage log, so every "
                 "forecast uses the documented uptake assumptions.")
-    lines = [f"- {markdown_text(analysis.names[i])}: uptakes × {cal.factor:.2f}, from the "
-             f"usage log of the {markdown_text(_name(analysis, cal.comparable))} (the "
+    lines = [f"- {markdown_text(analysis.names[i])}: uptakes × {number(cal.factor, '.2f')}, "
+             f"from the usage log of the {markdown_text(_name(analysis, cal.comparable))} (the "
              "comparable machine the club owns)." for i, cal in analysis.calibrations.items()]
     others = [analysis.names[i] for i in analysis.ranking.index
               if i not in analysis.calibrations]
@@ -762,7 +771,7 @@ def data_quality_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     data, params = analysis.data, analysis.params
     rows = [{"Item": "Files read", "Detail": ", ".join(data.check.checked)}]
     rows.append({"Item": "Members in the roster",
-                 "Detail": f"{len(data.members):,} ("
+                 "Detail": f"{number(len(data.members), ',')} ("
                  + count_text(analysis.audience.iloc[0]["members"])
                  + " active on the roster date)"})
     if data.check.missing_optional:
@@ -820,7 +829,7 @@ def provenance_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     files = sorted(p for p in analysis.data.data_dir.iterdir() if p.is_file()
                    and not p.name.startswith("."))
     files += sorted(p for p in REFERENCE_DATA_DIR.glob("*.csv"))
-    return pd.DataFrame({"Size (kB)": [f"{p.stat().st_size / 1024:,.0f}" for p in files],
+    return pd.DataFrame({"Size (kB)": [number(p.stat().st_size / 1024, ",.0f") for p in files],
                          "sha256": [_sha256(p)[:16] for p in files]},
                         index=pd.Index([f"{p.parent.name}/{p.name}" for p in files],
                                        name="File"))
@@ -832,7 +841,8 @@ def provenance_markdown(analysis: DecisionAnalysis) -> str:
 
     day = roster_day(analysis)
     return (f"Club: {markdown_text(analysis.data.club.name)}. Roster date: {day:%Y-%m-%d}. Suite "
-            f"club-equipment-suite {__version__}. Monte Carlo: {analysis.simulation.n_draws:,} "
+            f"club-equipment-suite {__version__}. Monte Carlo: "
+            f"{number(analysis.simulation.n_draws, ',')} "
             f"draws, {analysis.simulation.method}, seed {analysis.simulation.seed}: the same "
             "data, parameters and seed give the same numbers. The build's date, id and the "
             "hash of every input are in the page footer and the build's build.json.")
@@ -877,7 +887,7 @@ def summary_headline(analysis: DecisionAnalysis) -> str:
         text = f"{nothing_fits_text(a)}."
     elif a.choice == a.recommendation:
         sure = (f"ranks first in {share(a.ranking.loc[a.choice, 'p_best'])} of "
-                f"{a.simulation.n_draws:,} simulated futures.")
+                f"{number(a.simulation.n_draws, ',')} simulated futures.")
         text = (f"{_tie(a, tied)}; the {_name(a, tied[0])} {sure}" if len(tied) > 1
                 else f"{lead(a)} {in_sentence(a.names[a.choice])}: it {sure}")
     else:
@@ -888,7 +898,8 @@ def summary_headline(analysis: DecisionAnalysis) -> str:
     ahp = a.weights.attrs.get("ahp")
     if ahp is not None and ahp.inconsistent:
         text += (f" It rests on pairwise judgements that contradict each other (consistency "
-                 f"ratio {ahp.consistency_ratio:.2f}, above {CR_THRESHOLD:.2f}).")
+                 f"ratio {number(ahp.consistency_ratio, '.2f')}, above "
+                 f"{number(CR_THRESHOLD, '.2f')}).")
     return text
 
 
@@ -951,8 +962,9 @@ def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
         "key_figures": [
             *whose,
             {"label": "Weekly uses (P10–P90)",
-             "text": f"{win['weekly_uses']:.0f} ({win['weekly_uses_p10']:.0f}–"
-                     f"{win['weekly_uses_p90']:.0f})"},
+             "text": f"{number(win['weekly_uses'], '.0f')} "
+                     f"({number(win['weekly_uses_p10'], '.0f')}–"
+                     f"{number(win['weekly_uses_p90'], '.0f')})"},
             {"label": "NPV (P10 to P90)",
              "text": f"{money(win['npv'], c, signed=True)} "
                      f"({money(win['npv_p10'], c, signed=True)} to "

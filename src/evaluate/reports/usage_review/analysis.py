@@ -66,7 +66,14 @@ from evaluate.model.uncertainty import (
     simulate,
     simulate_from_inputs,
 )
-from evaluate.reports.formatting import in_sentence, share
+from evaluate.reports.formatting import (
+    UNSTABLE_QUEUE,
+    in_sentence,
+    number,
+    share,
+    utilisation,
+    utilisation_range,
+)
 from evaluate.reports.privacy import MIN_GROUP_SIZE
 
 MIN_SETTLED_DAYS = 28  # a shorter settled period is too thin for the peak hour and calibration
@@ -172,7 +179,8 @@ def review_period(usage: pd.DataFrame, equipment_id: str, installed: date | None
     mine = usage.loc[usage["equipment_id"] == equipment_id, TIMESTAMP]
     early = mine.loc[mine < pd.Timestamp(installed)]
     if len(early):
-        raise ValueError(f"the usage log has {len(early):,} sessions on {equipment_id} before "
+        raise ValueError(f"the usage log has {number(len(early), ',')} sessions on "
+                         f"{equipment_id} before "
                          f"its installation date {installed.isoformat()} (the first on "
                          f"{_day(early.min()).isoformat()}). Fix: set installed to the day the "
                          "machine was installed, or leave it empty if that was before the log "
@@ -216,6 +224,8 @@ class Forecast:
     ``sessions`` and ``utilisation`` (at the busiest hour, 0-1) and ``adoption_months`` are
     arrays ``(draws,)`` from the Monte Carlo; the ``*_most_likely`` figures have every
     assumption at its most-likely value. ``units`` owned; ``servers`` = units × stations.
+    ``peak_share`` is the busiest hour's share of a week's sessions (most likely) and
+    ``peak_note`` why the check-in log was not used for it, when there is one.
     """
 
     equipment_id: str
@@ -235,6 +245,8 @@ class Forecast:
     roster_date: date
     draws: int
     seed: int
+    peak_share: float | None = None
+    peak_note: str | None = None
 
 
 def forecast_machine(data: ClubData, equipment_id: str, *, draws: int = DEFAULT_DRAWS,
@@ -267,7 +279,8 @@ def forecast_machine(data: ClubData, equipment_id: str, *, draws: int = DEFAULT_
         adoption_months=result.inputs["adoption_months"][:, 0],
         peak_source=str(likely.attrs["peak_source"]), peak_hour=likely.attrs["peak_hour"],
         members=int(active.sum()), roster_date=model.as_of.date(),
-        draws=draws, seed=seed)
+        draws=draws, seed=seed, peak_share=float(likely_row["peak_share"]),
+        peak_note=likely.attrs["peak_note"])
 
 
 def daily_ramp(period: ReviewPeriod, adoption_months: np.ndarray | float) -> np.ndarray:
@@ -311,7 +324,7 @@ def weekly_comparison(weeks: pd.DataFrame, forecast: Forecast,
 
 def _n(value: float) -> str:
     """A count for prose: whole numbers from 10 up, one decimal below."""
-    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:.1f}"
+    return number(value, ",.0f") if abs(value) >= 10 else number(value, ".1f")
 
 
 @dataclass(frozen=True)
@@ -342,11 +355,11 @@ def _relative(actual: float, reference: float, what: str) -> str:
         return f"against a {what} of none"
     ratio = actual / reference
     if ratio >= 2:
-        return f"{ratio:.1f} times the {what} of {_n(reference)}"
+        return f"{number(ratio, '.1f')} times the {what} of {_n(reference)}"
     if abs(ratio - 1) < 0.005:
         return f"the same as the {what}"
     side = "above" if ratio > 1 else "below"
-    return f"{abs(ratio - 1):.0%} {side} the {what} of {_n(reference)}"
+    return f"{number(abs(ratio - 1), '.0%')} {side} the {what} of {_n(reference)}"
 
 
 def verdict(actual: float, most_likely: float, p10: float, p50: float, p90: float) -> Verdict:
@@ -399,10 +412,13 @@ class PeakLoad:
         meaning = {"room to spare": "there is room to spare, so members rarely wait",
                    "getting busy": "busy enough that members sometimes wait",
                    "crowded": "crowded: members often find it taken and some give up"}
+        band = utilisation_range(self.forecast_p10, self.forecast_p90)
+        forecast = (f"against a forecast of {utilisation(self.forecast_most_likely)} (P10–P90 "
+                    f"{band})")
+        if self.forecast_most_likely >= 1:
+            forecast += f", in which {UNSTABLE_QUEUE}"
         return (f"At its busiest hour ({self.when}) it is in use {share(self.busy_share)} of "
-                f"the time, against a forecast of {share(self.forecast_most_likely)} (P10–P90 "
-                f"{share(self.forecast_p10)}–{share(self.forecast_p90)}); "
-                f"{meaning[self.level]}.")
+                f"the time, {forecast}; {meaning[self.level]}.")
 
 
 def settled_usage(usage: pd.DataFrame, period: ReviewPeriod) -> pd.DataFrame:
@@ -583,8 +599,9 @@ def review_calibration(data: ClubData, review: UsageReview, *, enabled: bool = T
     if not period.settled:
         return _not_calibrated(
             f"Too early to calibrate: the log has fewer than {MIN_SETTLED_DAYS} days after the "
-            f"machine's most-likely adoption time of {review.forecast.adoption_most_likely:g}"
-            " months, and a log that is still ramping up would understate its use.")
+            "machine's most-likely adoption time of "
+            f"{number(review.forecast.adoption_most_likely, 'g')} months, and a log that is "
+            "still ramping up would understate its use.")
     # Only this machine counts as owned, so it is its own comparable; the whole log of the
     # settled period stays, so its weeks span the period (not just this machine's sessions).
     day = as_of_day(data, as_of)

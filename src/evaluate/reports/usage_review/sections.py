@@ -13,7 +13,15 @@ from datetime import date
 
 import pandas as pd
 
-from evaluate.reports.formatting import in_sentence, markdown_text, share
+from evaluate.reports.formatting import (
+    in_sentence,
+    markdown_text,
+    number,
+    peak_note,
+    share,
+    utilisation,
+    utilisation_range,
+)
 from evaluate.reports.usage_review.analysis import (
     MIN_SETTLED_DAYS,
     ReviewCalibration,
@@ -37,8 +45,8 @@ def _factor_words(factor: float) -> str:
     if abs(factor - 1) < 0.005:
         return "at the rates the assumptions give"
     if factor < 1:
-        return f"at {factor:.0%} of the rates the assumptions give"
-    return f"at {factor:.2f} times the rates the assumptions give"
+        return f"at {number(factor, '.0%')} of the rates the assumptions give"
+    return f"at {number(factor, '.2f')} times the rates the assumptions give"
 
 
 def _calibration_text(review: UsageReview, factor: float, table: pd.DataFrame) -> str:
@@ -46,11 +54,11 @@ def _calibration_text(review: UsageReview, factor: float, table: pd.DataFrame) -
     by = table.set_index("quantity")
     model = by.loc["Forecast weekly sessions at full adoption, most likely"]
     log = float(table["after"].iloc[-1])
-    lines = [f"The log implies an **uptake factor of {factor:.2f}**: members took up "
+    lines = [f"The log implies an **uptake factor of {number(factor, '.2f')}**: members took up "
              f"{markdown_text(review.name)} {_factor_words(factor)}. Multiplying every "
-             f"take-up assumption by {factor:.2f} moves its most-likely forecast from "
-             f"{_n(model['before'])} to {_n(model['after'])} sessions a week, the use in the "
-             "log."]
+             f"take-up assumption by {number(factor, '.2f')} moves its most-likely forecast "
+             f"from {_n(model['before'])} to {_n(model['after'])} sessions a week, the use in "
+             "the log."]
     if model["after"] < 0.995 * log:
         lines.append("Even with every take-up at 100% the model stays below the log: the gap "
                      "lies elsewhere (sessions per user a week, or members' visits).")
@@ -75,8 +83,8 @@ def _lessons(review: UsageReview, candidates: pd.DataFrame) -> tuple[str, ...]:
     assumed, actual = review.forecast.session_minutes, review.session_minutes
     advice = ("worth updating, as session length sets the capacity and the peak-hour load"
               if abs(actual / assumed - 1) > 0.15 else "close enough")
-    lessons.append(f"Sessions last {actual:.1f} minutes on average in the log, against "
-                   f"{assumed:g} in `equipment.csv`: {advice}.")
+    lessons.append(f"Sessions last {number(actual, '.1f')} minutes on average in the log, against "
+                   f"{number(assumed, 'g')} in `equipment.csv`: {advice}.")
     return tuple(lessons)
 
 
@@ -87,15 +95,16 @@ def headline_markdown(review: UsageReview, calibration: ReviewCalibration) -> st
              if period.installed is not None and period.installed >= period.log_start
              else f"Between {_date(period.start)} and ")
     ramp = ("" if period.installed is None else
-            f" (the forecast allows for {review.forecast.adoption_most_likely:g} months of "
-            "ramp-up after installation)")
+            " (the forecast allows for "
+            f"{number(review.forecast.adoption_most_likely, 'g')} months of ramp-up after "
+            "installation)")
     name = review.name
     lead = f"**{markdown_text(name[:1].upper() + name[1:])} {LEADS[v.position]}.**"
     text = (f"{lead} {since}{_date(period.end)} it was used **{_n(v.actual)} times a week** on "
             f"average, {v.text}{ramp}. {review.peak.text}")
     if calibration.factor is not None:
         text += (f" The log implies that members take it up {_factor_words(calibration.factor)}"
-                 f" (uptake factor {calibration.factor:.2f}, below).")
+                 f" (uptake factor {number(calibration.factor, '.2f')}, below).")
     return text
 
 
@@ -115,9 +124,9 @@ def key_figures(review: UsageReview, calibration: ReviewCalibration) -> list[dic
         {"label": "Forecast", "text": f"{_n(v.most_likely)} sessions a week (P10–P90 "
                                       f"{_n(v.p10)}–{_n(v.p90)})"},
         {"label": "Busiest hour", "text": f"in use {share(peak.busy_share)} of {peak.when} "
-                                          f"(forecast {share(peak.forecast_most_likely)})"}]
+                                          f"(forecast {utilisation(peak.forecast_most_likely)})"}]
     if calibration.factor is not None:
-        figures.append({"label": "Uptake factor", "text": f"{calibration.factor:.2f}"})
+        figures.append({"label": "Uptake factor", "text": number(calibration.factor, ".2f")})
     return figures
 
 
@@ -127,9 +136,10 @@ def summary_markdown(review: UsageReview) -> str:
     rows = [
         ("Sessions a week", _n(v.actual), _n(v.most_likely), f"{_n(v.p10)}–{_n(v.p90)}"),
         (f"In use at the busiest hour ({peak.when})", share(peak.busy_share),
-         share(peak.forecast_most_likely),
-         f"{share(peak.forecast_p10)}–{share(peak.forecast_p90)}"),
-        ("Minutes per session", f"{review.session_minutes:.1f}", f"{f.session_minutes:g}",
+         utilisation(peak.forecast_most_likely),
+         utilisation_range(peak.forecast_p10, peak.forecast_p90)),
+        ("Minutes per session", number(review.session_minutes, ".1f"),
+         number(f.session_minutes, "g"),
          "fixed (`equipment.csv`)"),
     ]
     lines = ["| | Actual (usage log) | Forecast, most likely | Forecast range (P10–P90) |",
@@ -147,7 +157,7 @@ def calibration_markdown(review: UsageReview, calibration: ReviewCalibration) ->
     rows = ["| | Before: documented assumptions | After: calibrated on this log |",
             "|:--|--:|--:|"]
     for row in calibration.table.itertuples(index=False):
-        before, after = ((f"{v:.1%}" if row.unit == "fraction" else _n(v))
+        before, after = ((number(v, ".1%") if row.unit == "fraction" else _n(v))
                          for v in (row.before, row.after))
         rows.append(f"| {row.quantity} | {before} | {after} |")
     lessons = ["**For the next forecast:**", "",
@@ -171,7 +181,7 @@ def data_note_markdown(review: UsageReview) -> str:
                 "adoption throughout.")
     else:
         ramp = (f"Installed on {_date(period.installed)}: the forecast ramps up over "
-                f"{f.adoption_most_likely:g} months (assumption adoption_months; each "
+                f"{number(f.adoption_most_likely, 'g')} months (assumption adoption_months; each "
                 "simulated future draws its own ramp time).")
     settled = ("" if period.settled_start == period.start else
                f" The busiest hour and the calibration use the days from "
@@ -185,9 +195,10 @@ def data_note_markdown(review: UsageReview) -> str:
         users = (f"Fewer than {review.min_group_size} different members used it, so the "
                  "number is not shown.")
     else:
-        users = f"{review.users:,} different members used it at least once."
+        users = f"{number(review.users, ',')} different members used it at least once."
     peak_from = (f"the check-in log's busiest hour ({f.peak_hour})" if f.peak_hour
                  else "the assumption peak_hour_share")
+    unmeasured = peak_note({"peak_note": f.peak_note}, f.peak_share)
     lines = [
         "## How to read this",
         "",
@@ -199,19 +210,23 @@ def data_note_markdown(review: UsageReview) -> str:
         f"{partial_text}",
         f"- **The forecast** is the suite's usage model for {markdown_text(review.name)} with "
         "the club's "
-        f"{f.units} unit{'s' if f.units > 1 else ''}, for the {f.members:,} members active on "
+        f"{f.units} unit{'s' if f.units > 1 else ''}, for the {number(f.members, ',')} members "
+        "active on "
         f"{_date(f.roster_date)}, with the documented assumptions (`assumptions.yml`), not "
         "calibrated on this log. The line is the most-likely forecast (every assumption at its "
-        f"most-likely value); the shaded range holds 8 in 10 of {f.draws:,} simulated futures "
+        f"most-likely value); the shaded range holds 8 in 10 of {number(f.draws, ',')} "
+        "simulated futures "
         f"(P10–P90, seed {f.seed}). {ramp} The forecast is for an average week: single weeks "
         "scatter around it with holidays and seasons, so judge the average.",
         f"- **The busiest hour** is the weekday and hour in which the machine was in use the "
         "largest share of the time (minutes in use ÷ 60 per unit, averaged over the weeks)."
         f"{settled} The forecast puts the share of a week's sessions that falls in "
-        f"{peak_from} into one hour, at {f.session_minutes:g} minutes a session "
+        f"{peak_from} into one hour, at {number(f.session_minutes, 'g')} minutes a session "
         f"(`equipment.csv`). Members start to queue once a machine is in use "
-        f"{peak.comfortable * 100:.0f}–{peak.crowded:.0%} of its busiest hour (assumption "
-        "target_peak_utilisation, from GYMetrix's advice to keep 40–60% of units free).",
+        f"{number(peak.comfortable * 100, '.0f')}–{number(peak.crowded, '.0%')} of its busiest "
+        "hour (assumption "
+        "target_peak_utilisation, from GYMetrix's advice to keep 40–60% of units free)."
+        + (f" {unmeasured}" if unmeasured else ""),
         f"- **Members:** {users} The report shows no member-level data; groups of fewer than "
         f"{review.min_group_size} members are never shown.",
     ]
