@@ -58,6 +58,7 @@ bench-model: $(STAMP) ## Time the model and the decision: 1M members, 10,000 dra
 	$(BIN)/python bench/finance_speed.py
 	$(BIN)/python bench/scoring_speed.py
 	$(BIN)/python bench/decision_speed.py
+	$(BIN)/python bench/portfolio_speed.py
 	$(BIN)/python bench/analyse_decision_speed.py
 
 bench-chain: $(STAMP) ## Time a chain of 50 generated clubs: decisions in parallel, then the roll-up

@@ -2,7 +2,8 @@
 
 Exit status (documented in the README):
 
-- 0: every report was built;
+- 0: every report was built, or not built for want of data the club does not keep (a usage
+  review without a usage log: build.json, the index and the log say why);
 - 1: at least one report failed (the build is published, ``latest`` is not moved);
 - 2: bad input or usage (plan, parameter, data, option); nothing ran;
 - 3: another build is writing to the same output folder; nothing ran;
@@ -128,6 +129,7 @@ def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | Non
           verbose: bool) -> None:
     """Build every report of the plan into a new dated folder of --out."""
     _configure_logging(verbose)
+    from evaluate.build.manifest import FAILED, NOT_BUILT
     from evaluate.build.parameters import parse_assignments
     from evaluate.build.prepare import BuildOptions
     from evaluate.build.progress import LiveProgress, for_stream
@@ -164,13 +166,14 @@ def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | Non
         reusable = result.prepared.reusable
         for job in result.prepared.jobs:
             hit = reusable.get(job.report.name)
-            plan = f"reuse from build {hit.build} (unchanged)" if hit else "run"
+            plan = f"reuse from build {hit.build} (unchanged)" if hit else (
+                f"not built: {job.not_built}" if job.not_built else "run")
             click.echo(f"  {job.report.name}: {job.report.notebook.name} "
                        f"{job.parameters}  ({job.title}): {plan}")
         click.echo(f"dry run: parameters checked, nothing executed; {len(reusable)} of "
                    f"{len(result.prepared.jobs)} report(s) would be reused")
         return
-    failed = [r for r in result.reports if r.status != "ok"]
+    failed = [r for r in result.reports if r.status == FAILED]
     where = result.folder
     if failed:
         log.error("%d of %d report(s) failed; build %s published as failed, latest unchanged",
@@ -180,8 +183,11 @@ def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | Non
                       where / r.executed)
         sys.exit(EXIT_REPORT_FAILED)
     reused = sum(1 for r in result.reports if r.cache and r.cache.get("hit"))
-    log.info("built %d report(s) into %s (%d reused, unchanged); index: %s",
-             len(result.reports), where, reused, where.parent / "index.html")
+    not_built = [r for r in result.reports if r.status == NOT_BUILT]
+    log.info("built %d report(s) into %s (%d reused, unchanged)%s; index: %s",
+             len(result.reports) - len(not_built), where, reused,
+             f"; {len(not_built)} not built: the club's data lacks what they need"
+             if not_built else "", where.parent / "index.html")
 
 
 @cli.command()

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
+import pytest
+
+from evaluate.build.prepare import BuildOptions, prepare
+from evaluate.errors import ParameterError
+from evaluate.paths import DEMO_DATA_DIR
 from support import PLANS, run_cli
 
 
@@ -71,3 +77,51 @@ def test_only_unknown_report_names_the_choices(out_dir):
                      "--only", "chart-c")
     assert result.returncode == 2
     assert "no report named 'chart-c'" in result.stderr and "chart-a" in result.stderr
+
+
+def club_with_usage_log(tmp_path: Path, log: str) -> Path:
+    """A copy of the demo club whose usage log is the CSV rows ``log``."""
+    club = tmp_path / "club"
+    shutil.copytree(DEMO_DATA_DIR, club, ignore=shutil.ignore_patterns("equipment_usage.*"))
+    (club / "equipment_usage.csv").write_text(
+        "timestamp,equipment_id,duration_min,member_id\n" + log, encoding="utf-8")
+    return club
+
+
+def test_the_default_machine_missing_from_the_usage_log_is_not_built(tmp_path):
+    club = club_with_usage_log(tmp_path, "2026-10-05 17:50,rower,30,M000001\n")
+    prepared = prepare(BuildOptions(plan_path=PLANS / "usage_review.yml", data_dir=club,
+                                    out_dir=tmp_path / "out"), with_data=False)
+    chart, review = prepared.jobs
+    assert chart.not_built is None
+    assert review.not_built == (
+        "the usage log (equipment_usage.csv) has no sessions of back_extension_45, the machine "
+        "the notebook reviews by default (machines with sessions in it: rower); name one with "
+        "equipment_id")
+
+
+def test_a_named_machine_missing_from_the_usage_log_is_refused(tmp_path):
+    club = club_with_usage_log(tmp_path, "2026-10-05 17:50,rower,30,M000001\n")
+    options = BuildOptions(plan_path=PLANS / "usage_review.yml", data_dir=club,
+                           out_dir=tmp_path / "out", params={"equipment_id": "leg_press"})
+    with pytest.raises(ParameterError) as raised:
+        prepare(options, with_data=False)
+    [problem] = raised.value.problems
+    assert problem.column == "equipment_id" and problem.value == "leg_press"
+    assert problem.message == ("no sessions of machine 'leg_press' in the usage log "
+                               f"{club / 'equipment_usage.csv'}")
+    assert problem.fix == ("give equipment_id a machine the log has sessions of (machines "
+                           "with sessions in it: rower); or add the machine's sessions to "
+                           "equipment_usage.csv")
+    assert not (tmp_path / "out").exists()
+
+
+def test_dry_run_says_which_report_is_not_built_and_why(tmp_path):
+    club = tmp_path / "club"
+    shutil.copytree(DEMO_DATA_DIR, club, ignore=shutil.ignore_patterns("equipment_usage.*"))
+    result = run_cli("build", "--data-dir", club, "--out", tmp_path / "out", "--dry-run",
+                     "--only", "usage-review")
+    assert result.returncode == 0, result.stderr
+    [line] = [x for x in result.stdout.splitlines() if x.startswith("  usage-review: ")]
+    assert line.endswith("(Usage review: 45-degree back extension): not built: the club has no "
+                         "usage log (equipment_usage.csv or equipment_usage.parquet)"), line

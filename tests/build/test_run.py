@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from evaluate.build.manifest import ReportResult
 from evaluate.build.publish import write_json
 from evaluate.build.run import _pdf_done
 from evaluate.errors import PdfError
+from evaluate.paths import DEMO_DATA_DIR
 from evaluate.reports.results import (
     read_records,
 )
@@ -204,3 +206,46 @@ def test_build_puts_summary_fields_at_the_top_and_refuses_its_own_keys(out_dir):
     assert "summary-reserved" in result.stderr and "summary" in result.stderr
     index = (out_dir / "index.html").read_text()
     assert "Second call wins." in index and "Bars &lt;i&gt;" in index
+
+
+def club_without_usage_log(tmp_path: Path, log: str | None = None) -> Path:
+    """A copy of the demo club without its usage log, or with the CSV log ``log`` instead."""
+    club = tmp_path / "club"
+    shutil.copytree(DEMO_DATA_DIR, club, ignore=shutil.ignore_patterns("equipment_usage.*"))
+    if log is not None:
+        (club / "equipment_usage.csv").write_text(
+            "timestamp,equipment_id,duration_min,member_id\n" + log, encoding="utf-8")
+    return club
+
+
+NO_LOG = "the club has no usage log (equipment_usage.csv or equipment_usage.parquet)"
+
+
+def test_a_report_the_clubs_data_cannot_support_is_not_built_and_the_build_succeeds(
+        out_dir, tmp_path):
+    club = club_without_usage_log(tmp_path)
+    result = run_cli("build", "--plan", PLANS / "usage_review.yml", "--data-dir", club,
+                     "--out", out_dir)
+    assert result.returncode == 0, result.stderr
+    assert f"usage-review not built: {NO_LOG}" in result.stderr  # the log says why
+    [folder] = published(out_dir)
+    assert os.readlink(out_dir / "latest") == folder.name
+    manifest = build_json(folder)
+    assert manifest["status"] == "succeeded"
+    chart, review = manifest["reports"]
+    assert chart["status"] == "ok"
+    assert review["status"] == "not built" and review["reason"] == NO_LOG
+    assert review["html"] is None and review["summary"] is None and review["attempts"] == 0
+    assert not list(folder.glob("usage-review*"))  # nothing ran: no page, no notebook
+    index = (out_dir / "index.html").read_text()
+    assert "Usage review of the owned machine" in index and "not built" in index
+    assert NO_LOG in index
+    # Not cached as a success: once the club has a log, the report runs.
+    cached = json.loads((out_dir / ".cache" / "index.json").read_text())["reports"]
+    assert [e["report"] for e in cached.values()] == ["chart"]
+    shutil.copy(DEMO_DATA_DIR / "equipment_usage.parquet", club)
+    result = run_cli("build", "--plan", PLANS / "usage_review.yml", "--data-dir", club,
+                     "--out", out_dir, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"usage-review: .*\): run$", result.stdout, re.M), result.stdout
+

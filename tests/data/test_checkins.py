@@ -14,10 +14,16 @@ import pytest
 
 from evaluate.data import checkins as checkins_module
 from evaluate.data.checkins import (
+    HOURS_PER_WEEK,
+    PEAK_MIN_CHECKINS,
+    PEAK_MIN_DAYS,
+    PEAK_MIN_HOURS,
     CheckinProfile,
     check_checkins,
     hourly_profile,
     load_checkins,
+    peak_shortfall,
+    peak_warning,
     visit_frequency,
     weekly_visits,
 )
@@ -354,3 +360,59 @@ def test_empty_missing_csv_and_integer_id_logs_match_the_loader(tmp_path):
     (tmp_path / "checkins.parquet").unlink()
     shutil.copy(FIXTURES / "checkins_clean.csv", tmp_path / "checkins.csv")
     same_as_loaded(tmp_path)
+
+
+# ---------------------------------------------------------------- enough to measure the peak
+
+def spread(days: int, rows: int, hours: int) -> CheckinProfile:
+    """A log of ``rows`` check-ins over ``days`` days, in the first ``hours`` hours of the week."""
+    counts = np.zeros(HOURS_PER_WEEK, dtype=np.int64)
+    if rows:
+        counts[:hours] = rows // hours
+        counts[: rows % hours] += 1
+    return CheckinProfile(counts, 20_000, 20_000 + days - 1, rows)
+
+
+def test_the_rule_for_measuring_the_busiest_hour_is_four_weeks_5000_checkins_14_hours():
+    assert (PEAK_MIN_DAYS, PEAK_MIN_CHECKINS, PEAK_MIN_HOURS) == (28, 5_000, 14)
+    assert peak_shortfall(spread(28, 5_000, 14)) is None
+    assert peak_shortfall(spread(27, 5_000, 14)) == ("it covers 27 days, fewer than 28 (four "
+                                                     "full weeks)")
+    assert peak_shortfall(spread(28, 4_999, 14)) == "it holds 4,999 check-ins, fewer than 5,000"
+    assert peak_shortfall(spread(365, 117_125, 13)).startswith(
+        "its check-ins fall in 13 hours of the week, fewer than 14")
+    assert peak_shortfall(spread(1, 0, 1)) == "it holds no check-ins"
+
+
+@pytest.mark.parametrize(("days", "rows", "hours", "said"), [
+    (1, 1, 1, ["it covers 1 day,", "it holds 1 check-in,", "fall in 1 hour of"]),  # one row
+    (2, 477, 30, ["it covers 2 days,", "it holds 477 check-ins,"]),  # two days
+    (365, 117_125, 7, ["fall in 7 hours of the week"]),  # every visit at 18:00
+])
+def test_short_or_odd_logs_say_why_they_cannot_measure_the_busiest_hour(days, rows, hours,
+                                                                        said):
+    reason = peak_shortfall(spread(days, rows, hours))
+    assert all(part in reason for part in said), reason
+    assert reason.count(";") == len(said) - 1
+
+
+def test_the_demo_log_measures_its_busiest_hour_but_not_with_every_visit_at_one_hour():
+    members = load_members(DEMO_DATA_DIR)
+    log = load_checkins(DEMO_DATA_DIR, pd.Index(members["member_id"]), as_of=AS_OF)
+    assert peak_shortfall(log) is None
+    assert peak_shortfall(check_checkins(DEMO_DATA_DIR, as_of=AS_OF)) is None
+    day = log["timestamp"].dt.normalize()
+    odd = log.assign(timestamp=day + pd.Timedelta(hours=18))
+    assert peak_shortfall(odd) == ("its check-ins fall in 7 hours of the week, fewer than 14 "
+                                   "(are the times of day missing?)")
+
+
+def test_the_warning_names_the_log_the_rule_and_the_assumption_used(tmp_path):
+    profile = check_checkins(folder_with(tmp_path, "checkins_clean.csv"), ROSTER, as_of=AS_OF)
+    (warning,) = peak_warning(profile)
+    assert warning.severity == "warning" and warning.file == tmp_path / "checkins.csv"
+    assert warning.message.startswith("the busiest hour is not measured from the check-in "
+                                      "log: it covers ")
+    assert "4 full weeks and 5,000 check-ins" in warning.rule
+    assert "peak_hour_share" in warning.fix
+    assert peak_warning(check_checkins(tmp_path / "nothing", ROSTER)) == []  # no log: no rule

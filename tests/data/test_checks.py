@@ -6,7 +6,7 @@ import shutil
 
 from evaluate.data.checks import check_club
 from evaluate.paths import DEMO_DATA_DIR
-from support import broken_club
+from support import LOGS_END, broken_club, stale_club
 
 
 def test_the_demo_club_is_clean_but_for_its_placeholder_costs():
@@ -34,3 +34,50 @@ def test_every_problem_in_every_file_at_once(tmp_path):
     assert ("status", "unknown value") in messages
     assert ("member_id", "member_id is used more than once") in messages
     assert any("currency" in m for _, m in messages)  # club.yml checked too
+
+
+def _born(club, row: int, year: str, *, status: str | None = None) -> None:
+    """Set the year of birth (and the status) of spreadsheet row ``row`` of the roster."""
+    path = club / "members.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells = lines[row - 1].split(",")
+    cells[1] = year
+    if status:
+        cells[4] = status
+    lines[row - 1] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_ages_are_checked_on_the_roster_date_the_logs_set(tmp_path):
+    """No join since 2019, check-ins to 2026: ages on 2026-10-31, not on 2019-03-03."""
+    club = stale_club(tmp_path)
+    _born(club, 2, "2006")  # 13 on 2019-03-03: fine on the roster date, when 20
+    _born(club, 3, "1915")  # 104 on 2019-03-03: 111 on the roster date
+    result = check_club(club)
+    (problem,) = result.errors
+    assert (problem.message, problem.row, problem.column) == ("age out of range", 3,
+                                                             "birth_year")
+    assert problem.rule.startswith(f"members are 14–110 years old on {LOGS_END} (the roster "
+                                   "date")
+    assert result.checked.count("members.csv") == 1
+
+
+def test_an_unreadable_roster_lists_its_ages_with_its_other_problems(tmp_path):
+    club = stale_club(tmp_path)
+    _born(club, 2, "1850", status="actve")
+    result = check_club(club)
+    assert sorted(p.message for p in result.errors) == ["age out of range", "unknown value"]
+
+
+def test_a_log_too_short_for_the_busiest_hour_is_a_warning(tmp_path):
+    """One row of check-ins: the folder is usable, and the check says the forecast will use
+    the documented peak_hour_share instead of the log's busiest hour."""
+    club = tmp_path / "club"
+    shutil.copytree(DEMO_DATA_DIR, club)
+    (club / "checkins.parquet").unlink()
+    (club / "checkins.csv").write_text("member_id,timestamp\nM000696,2025-11-01 07:17\n")
+    result = check_club(club)
+    assert result.errors == []
+    (warning,) = [p for p in result.warnings if p.file == club / "checkins.csv"]
+    assert "busiest hour is not measured from the check-in log: it covers 1 day" in str(warning)
+    assert "peak_hour_share" in warning.fix

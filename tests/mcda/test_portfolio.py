@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import itertools
+import os
 
 import numpy as np
 import pandas as pd
@@ -11,9 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evaluate.mcda.portfolio import (
+    MAX_EXACT,
+    SOLVER_RESOLUTION,
+    _standard_output_silenced,
     all_subset_totals,
     best_portfolios,
+    fits_limits,
     pareto_frontier,
+    set_totals,
     subset_members,
     subset_sums,
     value_for_money,
@@ -106,6 +113,21 @@ def test_a_hand_portfolio_and_its_next_best_sets():
     assert list(by_npv["members"]) == [("a", "c"), ("a",)]
 
 
+def test_a_machine_fits_alone_exactly_when_its_set_of_one_fits():
+    """One test of "fits" for a machine and for the best sets: a machine at the limit fits,
+    a cent or a hundredth of a m² over does not, and budget 0 fits only a free machine."""
+    frame = pd.DataFrame({"score": [0.9, 0.5, 0.4, 0.1], "cost": [814.0, 814.01, 2310.0, 0.0],
+                          "floor_m2": [4.25, 4.0, 4.26, 1.0]}, index=list("abcd"))
+    for budget, floor in ((814.0, 4.25), (0.0, 12.0), (5000.0, 4.25), (0.0, 0.0)):
+        fits = fits_limits(frame["cost"], frame["floor_m2"], budget=budget,
+                           free_floor_m2=floor)
+        sets = best_portfolios(frame, budget=budget, free_floor_m2=floor, top=16)
+        alone = {m[0] for m in sets["members"] if len(m) == 1}
+        assert alone == set(frame.index[fits])
+    assert list(fits_limits(frame["cost"], frame["floor_m2"], budget=814, free_floor_m2=4.25)
+                ) == [True, False, False, True]
+
+
 def test_ties_go_to_the_cheaper_set_and_buying_nothing_can_win():
     """Four sets score 0.5: {y} 800, {x} 900 (1 m²), {y, zero} 900 (2 m²), {x, zero} 1000."""
     frame = pd.DataFrame({"score": [0.5, 0.5, 0.0], "npv": [-10.0, -20.0, -1.0],
@@ -117,10 +139,15 @@ def test_ties_go_to_the_cheaper_set_and_buying_nothing_can_win():
     assert nothing["members"].iloc[0] == () and nothing["objective"].iloc[0] == 0
 
 
-def test_more_than_twenty_candidates_is_a_clear_error():
+def test_only_the_enumeration_stops_at_twenty_candidates():
     frame = pd.DataFrame({"score": np.ones(21), "cost": np.ones(21), "floor_m2": np.ones(21)})
     with pytest.raises(ValueError, match="at most 20 candidates; got 21"):
-        best_portfolios(frame, budget=10, free_floor_m2=10)
+        best_portfolios(frame, budget=10, free_floor_m2=10, method="enumerate")
+    out = best_portfolios(frame, budget=10, free_floor_m2=10)
+    assert out.attrs["method"] == "milp" and out.attrs["feasible_sets"] is None
+    assert list(out["size"]) == [10] * 5  # every set of ten ties: ordered by subset number
+    assert out["members"].iloc[0] == tuple(map(str, range(10)))
+    assert out["members"].iloc[1] == tuple(map(str, (*range(9), 10)))
 
 
 @pytest.mark.parametrize(("change", "message"), [
@@ -140,6 +167,7 @@ def test_twenty_candidates_run_exactly():
                           "floor_m2": rng.uniform(1, 8, 20)})
     out = best_portfolios(frame, budget=8000, free_floor_m2=30, top=3)
     assert len(out) == 3 and out.attrs["feasible_sets"] > 1000
+    assert out.attrs["method"] == "enumerate" and out.attrs["candidates"] == MAX_EXACT
     assert (out["cost"] <= 8000).all() and (out["floor_m2"] <= 30).all()
 
 
@@ -151,3 +179,101 @@ def test_pareto_frontier_is_the_set_nothing_dominates():
         dominated = any((s[k] >= s[i]) and (c[k] <= c[i]) and ((s[k] > s[i]) or (c[k] < c[i]))
                         for k in range(40))
         assert on[i] == (not dominated)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=12))
+def test_set_totals_are_the_enumerated_totals_to_the_bit(values):
+    """The integer program reports and fits a set by the very float the enumeration has."""
+    v = np.array(values)
+    masks = np.arange(2 ** len(v))
+    np.testing.assert_array_equal(set_totals(subset_members(masks, len(v)), v),
+                                  all_subset_totals(v))
+
+
+def portfolio_case(values: st.SearchStrategy) -> st.SearchStrategy:
+    """Up to 12 candidates: scores and NPVs from ``values``, costs, areas, limits, top."""
+    return st.integers(1, 12).flatmap(lambda n: st.tuples(
+        st.lists(values, min_size=n, max_size=n),
+        st.lists(values.map(lambda x: 1000 * x - 500), min_size=n, max_size=n),
+        st.lists(st.integers(1, 8).map(lambda c: 250.0 * c), min_size=n, max_size=n),
+        st.lists(st.integers(0, 6).map(float), min_size=n, max_size=n),
+        st.integers(0, 8000), st.integers(0, 20), st.sampled_from(["score", "npv"]),
+        st.integers(1, 6)))
+
+
+def both_methods(case) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    scores, npvs, costs, floors, budget, floor, objective, top = case
+    frame = pd.DataFrame({"score": scores, "npv": npvs, "cost": costs, "floor_m2": floors},
+                         index=[f"m{i}" for i in range(len(scores))])
+    kwargs = {"budget": budget, "free_floor_m2": floor, "objective": objective, "top": top}
+    return (frame, best_portfolios(frame, method="enumerate", **kwargs),
+            best_portfolios(frame, method="milp", **kwargs))
+
+
+@settings(max_examples=60, deadline=None)
+@given(portfolio_case(st.integers(0, 8).map(lambda k: k / 8)))
+def test_the_integer_program_gives_the_enumerations_sets_with_its_ties(case):
+    """Values in eighths, costs in 250s, whole m²: sums are exact, so ties are real ties
+    (equal scores, the same machine twice, a machine worth 0, sets of equal cost) and the
+    integer program must order them exactly as the enumeration does."""
+    _, enumerated, solved = both_methods(case)
+    columns = ["rank", "members", "size", "objective", "cost", "floor_m2"]
+    pd.testing.assert_frame_equal(solved[columns], enumerated[columns], check_dtype=False)
+    assert solved.attrs["method"] == "milp" and enumerated.attrs["method"] == "enumerate"
+
+
+@settings(max_examples=40, deadline=None)
+@given(portfolio_case(st.floats(0, 1)))
+def test_the_integer_program_finds_sets_as_good_as_the_enumerations(case):
+    """Any values: the same number of sets, each fitting, with the enumeration's objectives
+    to within the solver's resolution, and totals that are their members' own."""
+    frame, enumerated, solved = both_methods(case)
+    column, budget, floor = case[6], case[4], case[5]
+    slack = SOLVER_RESOLUTION * np.abs(frame[column]).sum() + 1e-12
+    assert len(solved) == len(enumerated)
+    np.testing.assert_allclose(solved["objective"], enumerated["objective"], rtol=0, atol=slack)
+    assert (solved["cost"] <= budget).all() and (solved["floor_m2"] <= floor).all()
+    assert len(set(solved["members"])) == len(solved)
+    for row in solved.itertuples():
+        assert row.objective == pytest.approx(frame.loc[list(row.members), column].sum())
+
+
+def test_thirty_candidates_give_the_best_sets_of_those_that_fit():
+    """Of 30 candidates, 18 cannot fit alone (over the budget or the floor), so the best sets
+    are those of the other 12, which the enumeration finds: the integer program, on all 30,
+    must give the same, ties included (two machines repeat one, one is worth nothing)."""
+    rng = np.random.default_rng(30)
+    small = pd.DataFrame({"score": rng.integers(1, 40, 12) / 40,
+                          "cost": rng.integers(2, 12, 12) * 250.0,
+                          "floor_m2": rng.integers(1, 6, 12).astype(float)})
+    small.iloc[10] = small.iloc[9]
+    small.iloc[11] = small.iloc[3]
+    small.loc[4, "score"] = 0.0
+    big = pd.DataFrame({"score": rng.uniform(0.5, 1.0, 18),
+                        "cost": np.where(np.arange(18) % 2 == 0, 9000.0, 500.0),
+                        "floor_m2": np.where(np.arange(18) % 2 == 0, 2.0, 40.0)})
+    frame = pd.concat([small, big], ignore_index=True).iloc[rng.permutation(30)]
+    frame.index = [f"m{i:02d}" for i in range(30)]
+    kwargs = {"budget": 8000.0, "free_floor_m2": 15.0, "top": 6}
+    out = best_portfolios(frame, **kwargs)
+    assert out.attrs == {"objective": "score", "budget": 8000.0, "free_floor_m2": 15.0,
+                         "candidates": 30, "method": "milp", "feasible_sets": None}
+    fitting = frame.loc[(frame["cost"] <= 8000) & (frame["floor_m2"] <= 15)]
+    assert len(fitting) == 12
+    expected = best_portfolios(fitting, **kwargs, method="enumerate")
+    assert list(out["members"]) == list(expected["members"])
+    np.testing.assert_allclose(out["objective"], expected["objective"], atol=1e-12)
+    np.testing.assert_allclose(out["cost"], expected["cost"], atol=1e-9)
+
+
+def test_what_the_solver_prints_stays_out_of_the_report(capfd):
+    """HiGHS prints a debugging line to file descriptor 1 (which a notebook kernel puts in
+    the report) now and then: C's printf and raw writes there are silenced, Python's own
+    output after is not."""
+    libc = ctypes.CDLL(None)
+    with _standard_output_silenced():
+        libc.printf(b"HighsMipSolverData::transformNewIntegerFeasibleSolution\n")
+        os.write(1, b"raw\n")
+    print("after")
+    assert capfd.readouterr().out == "after\n"

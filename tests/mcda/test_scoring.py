@@ -18,6 +18,8 @@ from evaluate.mcda.scoring import (
     RANDOM_INDEX,
     ahp_weights,
     contributions,
+    judgement_errors,
+    judgements_to_revisit,
     topsis,
     topsis_core,
     weighted_sum,
@@ -180,6 +182,58 @@ def test_ahp_two_criteria_are_always_consistent():
     r = ahp_weights(pairwise(["a", "b"], {("a", "b"): 3}))
     np.testing.assert_allclose(r.weights, [0.75, 0.25])
     assert r.consistency_ratio == 0 and not r.inconsistent
+
+
+def consistent(weights, names) -> pd.DataFrame:
+    w = np.asarray(weights, dtype=float)
+    return pd.DataFrame(w[:, None] / w[None, :], index=names, columns=names)
+
+
+def test_one_wrong_judgement_is_the_one_named_to_revisit():
+    """Consistent judgements from weights .3 .25 .2 .1 .1 .05, then b vs e turned from 2.5
+    to 1/5: Saaty's (2003) errors a_ij w_j / w_i put b vs e first, and revising it alone
+    brings the consistency ratio to 0.10 or below, so it is the only one named."""
+    a = consistent([0.3, 0.25, 0.2, 0.1, 0.1, 0.05], list("abcdef"))
+    a.loc["b", "e"], a.loc["e", "b"] = 1 / 5, 5
+    assert ahp_weights(a).inconsistent
+    errors = judgement_errors(a)
+    assert tuple(errors.iloc[0][["criterion", "other"]]) == ("b", "e")
+    assert errors.iloc[0]["judgement"] == pytest.approx(0.2)
+    revisit = judgements_to_revisit(a)
+    assert list(zip(revisit["criterion"], revisit["other"], strict=True)) == [("b", "e")]
+
+
+def test_judgement_errors_split_the_consistency_index_exactly():
+    """lambda_max - n = (1/n) sum_{i<j} (e_ij + 1/e_ij - 2) (Saaty 1990): the shares add up
+    to the whole inconsistency, each error is the factor between a judgement and w_i / w_j."""
+    a = pairwise(list("abcd"), {("a", "b"): 5, ("a", "c"): 3, ("a", "d"): 1 / 3,
+                                ("b", "c"): 5, ("b", "d"): 1 / 5, ("c", "d"): 7})
+    found, errors = ahp_weights(a), judgement_errors(a)
+    terms = errors["error"] + 1 / errors["error"] - 2
+    assert terms.sum() / 4 == pytest.approx(found.lambda_max - 4)
+    assert errors["share"].sum() == pytest.approx(1)
+    assert errors["share"].is_monotonic_decreasing
+    w = found.weights
+    for row in errors.itertuples():
+        assert row.implied == pytest.approx(w[row.criterion] / w[row.other])
+        ratio = row.judgement / row.implied
+        assert row.error == pytest.approx(max(ratio, 1 / ratio))
+
+
+def test_with_three_criteria_in_a_cycle_every_judgement_is_named():
+    """x > y > z > x, 9 times each: every judgement errs by the same factor, so any one may be
+    the wrong one; revising one at a time leaves the others inconsistent, so all three."""
+    a = pairwise(["x", "y", "z"], {("x", "y"): 9, ("y", "z"): 9, ("x", "z"): 1 / 9})
+    assert len(judgements_to_revisit(a)) == 3
+    np.testing.assert_allclose(judgement_errors(a)["share"], 1 / 3)
+
+
+def test_consistent_judgements_have_nothing_to_revisit():
+    a = consistent([0.5, 0.25, 0.15, 0.1], ["npv", "uses", "space", "evidence"])
+    assert (judgement_errors(a)["share"] == 0).all()
+    assert judgements_to_revisit(a).empty
+    slightly = pairwise(["a", "b", "c"], {("a", "b"): 3, ("a", "c"): 5, ("b", "c"): 2})
+    assert not ahp_weights(slightly).inconsistent and judgements_to_revisit(slightly).empty
 
 
 # --- validation and reporting -----------------------------------------------------------------

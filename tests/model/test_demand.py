@@ -18,6 +18,7 @@ from evaluate.model.demand import (
     forecast_core,
     forecast_usage,
     level_codes,
+    peak_share,
     ramp_factor,
     relevance_levels,
     user_probability,
@@ -212,3 +213,25 @@ def test_demo_forecast_magnitudes(demo, exposure):
                      & (curve["scenario"] == "most_likely")]
     assert full["weekly_sessions"].iloc[-1] == pytest.approx(likely["weekly_sessions"])
     assert full["ramp"].iloc[0] == pytest.approx(1 / 6)  # adoption over 3 months
+
+
+@pytest.mark.parametrize("rows", ["one row", "two days", "every visit at 18:00"])
+def test_a_log_too_short_or_odd_for_the_busiest_hour_leaves_the_assumption(demo, rows):
+    """Measured, the one-row log's busiest hour held 100% of the week's visits: the reverse
+    hyper was "busy 1540% of the time" with an infinite wait. Such a log is not used."""
+    log = demo["checkins"]
+    day = log["timestamp"].dt.normalize()
+    odd = {"one row": log.head(1), "two days": log.loc[day < day.min() + pd.Timedelta(days=2)],
+           "every visit at 18:00": log.assign(timestamp=day + pd.Timedelta(hours=18))}[rows]
+    a = demo["assumptions"]["peak_hour_share"]
+    peak = peak_share(odd, demo["assumptions"])
+    assert (peak.value, peak.source) == ((a.low, a.most_likely, a.high),
+                                         "assumption peak_hour_share")
+    assert peak.hour is None and peak.note.startswith(("it covers", "its check-ins fall"))
+    out = forecast_usage(demo["members"], demo["equipment"], demo["assumptions"], odd)
+    assert out.attrs["peak_note"] == peak.note and out.attrs["peak_hour"] is None
+    likely = out.loc[out["scenario"] == "most_likely"]
+    assert (likely["utilisation"] < 1).all() and np.isfinite(likely["wait_minutes"]).all()
+    measured = forecast_usage(demo["members"], demo["equipment"], demo["assumptions"], log)
+    assert measured.attrs["peak_note"] is None and measured.attrs["peak_hour"] == "Mon 18:00"
+    assert peak_share(None, demo["assumptions"]).note is None  # no log: nothing to explain

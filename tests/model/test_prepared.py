@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from evaluate.data.checkins import load_checkins
+from evaluate.errors import DataError
 from evaluate.model.calibration import Calibration
 from evaluate.model.demand import forecast_usage
 from evaluate.model.finance import finance_summary
@@ -80,3 +81,25 @@ def test_calibrated_inputs_are_the_inputs_built_calibrated(demo):
     np.testing.assert_array_equal(model_inputs(m, e, a).calibrated(calibration(0.8))
                                   .uptake_factor, built.uptake_factor)
     np.testing.assert_array_equal(built.calibrated(None).uptake_factor, np.ones(len(e)))
+
+
+@pytest.mark.parametrize("change", ["cancelled", "frozen", "as_of before every join"])
+def test_a_roster_without_an_active_member_is_a_clear_data_error(demo, change):
+    """All cancelled, all frozen, or a date before anyone joined: no one to forecast for."""
+    m, e, a = demo["members"].copy(), demo["equipment"], demo["assumptions"]
+    as_of = None
+    if change == "cancelled":
+        gone = m["status"] != "cancelled"
+        m.loc[gone, "cancel_date"] = m["cancel_date"].max()
+        m.loc[gone, "status"] = "cancelled"
+    elif change == "frozen":
+        m.loc[m["status"] == "active", "status"] = "frozen"
+    else:
+        as_of = "2000-01-01"
+    with pytest.raises(DataError) as raised:
+        model_inputs(m, e, a, as_of=as_of)
+    [problem] = raised.value.problems
+    assert problem.file == "members.csv"
+    assert problem.message.startswith("no member is active on ")
+    assert problem.column == ("join_date" if as_of else "status")
+    assert "give as_of a date when members were active" in problem.fix

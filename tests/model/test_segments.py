@@ -6,18 +6,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from evaluate.data.club_data import load_club_data
 from evaluate.data.members import SEXES, TRAINING_GOALS
+from evaluate.data.roster import Roster
 from evaluate.model.segments import (
     ACTIVITIES,
     GOALS,
+    RosterDay,
     active_mask,
     age_labels,
     as_of_day,
     member_codes,
+    no_active_member,
+    roster_on,
     segment_frame,
     segment_index,
 )
 from model_support import AS_OF, roster
+from support import LOGS_END, STALE_ROSTER, stale_club
 
 BAND_MIN = np.array([18, 30, 45, 65])  # lower bounds of four age bands
 BANDS = ("18-29", "30-44", "45-64", "65+")
@@ -88,6 +94,20 @@ def test_the_day_is_the_one_given_or_the_rosters_latest_date():
     assert as_of_day(members) == as_of_day(members, "") == pd.Timestamp("2026-09-15")
 
 
+def test_a_clubs_day_is_its_roster_date_with_its_logs_unless_as_of_is_set(tmp_path):
+    """No join since 2019, check-ins to 2026-10-31: the club's day is its last check-in, and
+    ages are taken on it (seven years more than on the roster's own latest date)."""
+    data = load_club_data(stale_club(tmp_path))
+    assert as_of_day(data.members) == pd.Timestamp(STALE_ROSTER)  # the roster alone
+    assert as_of_day(data) == as_of_day(data, "") == pd.Timestamp(LOGS_END)
+    assert as_of_day(Roster(data.members, data.roster_date)) == pd.Timestamp(LOGS_END)
+    assert as_of_day(data, "2020-01-01") == pd.Timestamp("2020-01-01")  # as_of still wins
+    band_min = np.array([18.0, 30.0, 45.0, 65.0])
+    now = member_codes(data.members, band_min, as_of_day(data)).age
+    then = member_codes(data.members, band_min, as_of_day(data.members)).age
+    assert (now >= then).all() and (now > then).any()
+
+
 def test_active_on_a_day_means_joined_and_not_yet_gone():
     members = roster([
         {},  # active since 2020
@@ -98,3 +118,37 @@ def test_active_on_a_day_means_joined_and_not_yet_gone():
     ])
     assert active_mask(members, pd.Timestamp(AS_OF)).tolist() == [True, False, True, False,
                                                                    False]
+
+
+def test_the_roster_on_a_day_is_counted_in_four_parts():
+    members = roster([
+        {},  # active
+        {"join_date": "2026-12-01"},  # joins after the day
+        {"status": "cancelled", "cancel_date": "2026-12-31"},  # still a member on the day
+        {"status": "cancelled", "cancel_date": "2026-06-30"},  # gone before it
+        {"status": "frozen"},
+        {"status": "frozen", "join_date": "2027-01-01"},  # joins after the day
+    ])
+    assert roster_on(members, pd.Timestamp(AS_OF)) == RosterDay(
+        day=pd.Timestamp(AS_OF), active=2, cancelled=1, frozen=1, joined_after=2)
+
+
+def test_no_active_member_names_the_column_the_counts_and_a_day_with_members():
+    members = roster([{"status": "cancelled", "cancel_date": "2026-06-30"},
+                      {"status": "cancelled", "cancel_date": "2026-09-15"}, {"status": "frozen"}])
+    assert no_active_member(roster([{}]), pd.Timestamp(AS_OF)) is None
+    problem = no_active_member(members, pd.Timestamp(AS_OF), file="club/members.csv")
+    assert str(problem) == (
+        "club/members.csv, column 'status': no member is active on 2026-11-01: 0 active, "
+        "2 cancelled, 1 frozen, 0 joined after it\n"
+        "    rule: a member is active on the roster date (as_of, empty: the roster's latest "
+        "date): joined by then, with status active, or cancelled after it\n"
+        "    fix:  check the status column (are the active members in the export?); or give "
+        "as_of a date when members were active, e.g. 2026-09-14")
+    early = no_active_member(members, pd.Timestamp("2019-03-01"))
+    assert early.column == "join_date"
+    assert early.message.endswith("0 active, 0 cancelled, 0 frozen, 3 joined after it")
+    assert "e.g. 2020-01-01" in early.fix  # the first day a member was active
+    frozen = no_active_member(roster([{"status": "frozen"}]), pd.Timestamp(AS_OF))
+    assert frozen.fix == ("check the status column (are the active members in the export?); "
+                          "or give as_of a date when members were active")

@@ -12,7 +12,7 @@ from evaluate.build.html_export import PLOTLY_MIME, notebook_to_html
 from evaluate.paths import DEMO_DATA_DIR
 from evaluate.reports.results import read_records, read_summary
 from evaluate.reports.summary_schema import DecisionSummary
-from support import code_outputs, execute_notebook
+from support import DRAWS, code_outputs, execute_notebook, many_candidates_club
 
 pytestmark = pytest.mark.notebooks
 
@@ -68,6 +68,52 @@ def test_decision_report_with_other_weights_candidates_and_method(tmp_path):
     assert "already owns the rowing machine" in text
 
 
+def first_screen(nb: nbformat.NotebookNode) -> str:
+    """The decision report's first screen: the Markdown shown after the demo banner."""
+    shown = [o["data"]["text/markdown"] for o in code_outputs(nb)
+             if "text/markdown" in o.get("data", {})]
+    return next(text for text in shown if "**" in text and "- **Money:**" in text)
+
+
+INCONSISTENT = {"weekly_uses": {"npv": 3, "evidence": 5, "cost_per_use": 1 / 3},
+                "npv": {"evidence": 3, "cost_per_use": 3}, "evidence": {"cost_per_use": 2}}
+
+
+@pytest.mark.parametrize(("parameters", "opening", "within"), [
+    ({"budget": 0.0}, "**No candidate fits the budget of $0 and 12 m² of free floor: the "
+     "cheapest and best-scoring, the reverse hyperextension, needs $814 and 4.32 m².**", None),
+    ({"free_floor_m2": 4.25}, "**Buy the cable tower (functional trainer).** Of the candidates "
+     "that fit the budget of $5,000 and 4.25 m² of free floor, it scores highest.",
+     "cable_tower"),
+    ({"pairwise": INCONSISTENT}, "**Your pairwise judgements contradict each other** "
+     "(consistency ratio 0.63, above 0.10): revisit weekly uses vs cost per use",
+     "reverse_hyper"),
+], ids=["budget-0", "small-floor", "inconsistent-ahp"])
+def test_the_first_screen_respects_the_limits_and_the_judgements(tmp_path, parameters,
+                                                                 opening, within):
+    """The first screen of a built report once said "Buy the reverse hyperextension, $814 up
+    front" with a budget of 0, "4.3 m² ... of the 4.25 m² free" with too little floor, and
+    nothing of AHP judgements with a consistency ratio of 0.63."""
+    nb = execute_notebook("decision_report", tmp_path, draws=500, **parameters)
+    assert_clean(nb)
+    screen = first_screen(nb)
+    assert screen.startswith(opening)
+    summary = DecisionSummary(**read_summary(nb))
+    assert summary.recommendation_within_limits == within
+    assert read_records(nb)["recommendation_within_limits"]["value"] == within
+    if within is None:
+        assert "Buy the" not in screen and summary.best_set is None
+        assert "$814 up front (over the $0 budget)" in screen
+    else:
+        assert summary.best_set is not None and within in summary.best_set.members
+    if "free_floor_m2" in parameters:
+        assert "4.2 m² with clearance, of the 4.25 m² free" in screen
+        assert "4.3 m² with clearance" not in screen
+    if "pairwise" in parameters:
+        assert "The answer below rests on them." in screen
+        assert "contradict each other" in summary.headline
+
+
 def test_a_misspelt_criterion_stops_the_report_with_the_fix(tmp_path):
     with pytest.raises(papermill.PapermillExecutionError) as err:
         execute_notebook("decision_report", tmp_path, weights={"npvv": 1})
@@ -93,3 +139,14 @@ def test_candidate_profile_of_an_owned_machine(tmp_path):
     text = nbformat.writes(nb)
     assert "already owns 2 of these" in text
     assert "Calibration is switched off" in text
+
+
+def test_decision_report_with_more_than_twenty_candidates(tmp_path):
+    """30 candidates: the best set beyond the enumeration's 20, and every chart and table."""
+    club = many_candidates_club(tmp_path, 30)
+    nb = execute_notebook("decision_report", tmp_path, data_dir=str(club), draws=DRAWS)
+    assert assert_clean(nb) == 9
+    summary = DecisionSummary(**read_summary(nb))
+    assert len(summary.candidates) == 30
+    assert summary.best_set is not None and summary.best_set.cost <= 5000.0
+    assert "With 30 candidates there are 1,073,741,824 possible sets" in nbformat.writes(nb)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from evaluate.build.html_export import PLOTLY_MIME, notebook_to_html
@@ -60,3 +63,32 @@ def test_a_club_too_small_to_show_runs_and_hides_everything(tmp_path):
                        if "data" in o)
     assert "Fewer than 10 members" in markdown and "synthetic" not in markdown
     assert "ann@example.org" not in nbformat.writes(nb)
+
+
+def test_a_stale_club_is_profiled_on_its_last_check_in_and_says_how_old_it_is(tmp_path):
+    """No join since 2019 and check-ins that ended two years ago (2 November 2024): the page
+    is dated by the last check-in, the ages are taken on it, and its first screen says how
+    far that is from the day it was made."""
+    from datetime import date
+
+    from evaluate.data.roster import load_roster
+    from evaluate.reports.formatting import letter_date
+    from support import stale_club
+
+    club = stale_club(tmp_path, weeks_back=104)
+    roster = load_roster(club)
+    assert roster.roster_date == pd.Timestamp("2024-11-02")
+    nb = execute_notebook("member_profile", tmp_path, data_dir=str(club))
+    assert_clean(nb)
+    expected = member_profile.headline(roster.members, "active", roster.roster_date)
+    assert read_records(nb)["median_age"]["value"] == expected.median_age
+    page = notebook_to_html(nb, title="Member profile", context={
+        "build_id": "test", "built_at": "now", "suite_version": "0"})
+    text = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(page)).split())
+    today = date.today()
+    months = (today.year - 2024) * 12 + today.month - 11 - (today.day < 2)  # 24 or more
+    assert (f"These figures are for the roster on 2 November 2024 , {months // 12} years "
+            f"before this report was made ({letter_date(today)}): set as_of or export a newer "
+            "roster.") in text
+    assert "on 2 November 2024." in text  # the headline's date
+    assert text.index("These figures are for the roster") < text.index("on 2 November 2024.")

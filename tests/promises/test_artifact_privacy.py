@@ -84,7 +84,7 @@ from evaluate.model.calibration import calibrate_uptake, observed_weekly_session
 from evaluate.paths import DEFAULT_PLAN, DEMO_DATA_DIR, NOTEBOOKS_DIR, REFERENCE_DATA_DIR
 from evaluate.reports.formatting import HIDDEN_COUNT
 from evaluate.reports.privacy import MIN_GROUP_SIZE
-from support import run_cli
+from support import non_finite_figures, run_cli
 
 pytestmark = pytest.mark.notebooks
 
@@ -533,6 +533,13 @@ def test_the_scan_finds_a_member_value_planted_in_a_copy_of_each_artifact(canary
     assert found == {("member-profile-active.html", member), ("decision.ipynb", email),
                      ("candidate.summary.json", other), ("usage-review.html", "13.37"),
                      ("decision.kernel.log", member)}
+
+
+@pytest.mark.parametrize("build", ["canary_build", "chain_build", "tiny_build"])
+def test_no_page_table_or_summary_of_a_build_shows_inf_or_nan(request, build):
+    """The same three builds, read for figures that are not numbers ("inf", "nan", "NaN",
+    "Infinity"): the tiny club's log is too short to measure the busiest hour."""
+    assert non_finite_figures(request.getfixturevalue(build).out) == []
 
 
 def test_the_scan_reads_what_a_browser_shows(tmp_path):

@@ -151,6 +151,30 @@ def real(stem: str, parameters: str, *extra: str) -> Make:
                 f"    title: Report\n    parameters: {parameters}\n", *extra)
 
 
+def with_data(name: str, change: Callable[[str], str | bytes | None], build: Make) -> Make:
+    """Change the club's file ``name`` as :func:`data` does, then make the build ``build``."""
+    def make(ws: Workspace) -> list:
+        data(name, change)(ws)
+        return build(ws)
+    return make
+
+
+def no_one_active(status: str) -> Callable[[str], str]:
+    """The roster with every active member ``status`` (cancelled: on the latest cancel_date)."""
+    def change(text: str) -> str:
+        rows = list(csv.DictReader(io.StringIO(text)))
+        last = max(r["cancel_date"] for r in rows)
+        for row in rows:
+            if row["status"] == "active":
+                row["status"], row["cancel_date"] = status, last if status == "cancelled" else ""
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue()
+    return change
+
+
 USAGE_HEADER = "timestamp,equipment_id,duration_min,member_id\n"
 
 # --- the corpus ------------------------------------------------------------------------------
@@ -391,6 +415,25 @@ PARAMETERS = [
          "{plan}", "column 'draws'", "greater than or equal to 100",),
     Case("usage-review-bad-date", real("usage_review", "{installed: '2026-02-30'}"),
          "{plan}", "column 'installed'", "YYYY-MM-DD"),
+    # A machine the plan names that the club's usage log has no session of.
+    Case("usage-review-machine-not-in-log",
+         with_data("equipment_usage.csv",
+                   lambda t: USAGE_HEADER + "2026-03-02 17:50,leg_press,30,M000001\n",
+                   real("usage_review", "{equipment_id: rower}")),
+         "{club}/equipment_usage.csv", "column 'equipment_id'",
+         "no sessions of machine 'rower' in the usage log"),
+    # No member active on the roster date: the model's reports have no one to forecast for.
+    Case("decision-every-member-cancelled",
+         with_data("members.csv", no_one_active("cancelled"), real("decision_report", "{}")),
+         "{club}/members.csv", "column 'status'",
+         "no member is active on 2026-10-27: 0 active, 20 cancelled, 0 frozen, 0 joined after it"),
+    Case("candidate-active-members-frozen",
+         with_data("members.csv", no_one_active("frozen"), real("candidate_profile", "{}")),
+         "{club}/members.csv", "column 'status'",
+         "no member is active on 2026-10-27: 0 active, 8 cancelled, 12 frozen, 0 joined after it"),
+    Case("usage-review-as-of-before-every-join", real("usage_review", "{as_of: '2000-01-01'}"),
+         "{club}/members.csv", "column 'join_date'",
+         "no member is active on 2000-01-01: 0 active, 0 cancelled, 0 frozen, 20 joined after it"),
     Case("member-profile-unknown-status", real("member_profile", "{status: former}"),
          "{plan}", "column 'status'", "'active', 'cancelled' or 'all'",),
     Case("member-profile-small-groups", real("member_profile", "{min_group_size: 3}"),

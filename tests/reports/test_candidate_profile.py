@@ -8,6 +8,7 @@ comparable one it owns) and for one it owns.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -15,9 +16,10 @@ from evaluate.data.club_data import load_club_data
 from evaluate.paths import DEMO_DATA_DIR
 from evaluate.reports import candidate_profile as profile
 from evaluate.reports.audience import GROUPS
-from evaluate.reports.formatting import DISCLAIMER, money
+from evaluate.reports.formatting import DISCLAIMER, markdown_text, money
 from evaluate.reports.notebook_params import CandidateProfileParams
 from evaluate.reports.results import summary_problems
+from support import STALE_ROSTER, stale_club
 
 DRAWS = 500
 
@@ -58,8 +60,10 @@ def test_the_headline_words_the_analysis_figures(new):
     assert f"about {total['users']:,.0f} regular users of the {total['members']:,.0f} active " \
            "members" in text
     assert f"{new.most_likely['weekly_sessions']:.0f} sessions a week once adopted" in text
-    assert f"NPV {money(new.finance['npv'], 'USD', signed=True)} (P10–P90: " in text
-    assert f"{money(new.finance['up_front'], 'USD')} up front" in text
+    # Money reads "\$": a dollar sign Markdown shows as one (two would open a maths span).
+    assert markdown_text(f"NPV {money(new.finance['npv'], 'USD', signed=True)} (P10–P90: ") \
+        in text
+    assert markdown_text(f"{money(new.finance['up_front'], 'USD')} up front") in text
     assert "**Caution:**" not in text  # the club owns none yet
     assert "_" not in text.split("\n")[0]  # muscles read as words
 
@@ -140,3 +144,22 @@ def test_a_hidden_group_reads_as_not_shown_in_the_sentence():
     assert profile._users_of(float("nan"), 230, "desk workers") == (
         "the 230 desk workers (users not shown)")
     assert profile._users_of(12.4, 230, "desk workers") == "12 of the 230 desk workers"
+
+
+def test_a_stale_roster_is_profiled_on_its_last_check_in(tmp_path):
+    """No join since 2019, check-ins to 2026-10-31: the profile's members are counted and aged
+    on that day; the first screen states a date far from today; as_of still wins."""
+    stale = load_club_data(stale_club(tmp_path))
+    c = profile.analyse_candidate(CandidateProfileParams(draws=DRAWS), stale)
+    assert profile.roster_notice(c, today=date(2026, 12, 6)) == ""
+    assert profile.roster_notice(c, today=date(2027, 6, 1)).startswith(
+        "> **These figures are for the roster on 31 October 2026**, 7 months before")
+    # Aged 45 or over: more members on 2026-10-31 than on 2019-03-03.
+    over = c.audience
+    then = profile.analyse_candidate(CandidateProfileParams(draws=DRAWS, as_of=STALE_ROSTER),
+                                     stale)
+    groups = dict(zip(over["group"], over["members"], strict=True))
+    earlier = dict(zip(then.audience["group"], then.audience["members"], strict=True))
+    assert groups["Aged 45 or over"] > earlier["Aged 45 or over"]
+    assert profile.roster_notice(then, today=date(2026, 12, 6)).endswith(
+        "7 years before this report was made (6 December 2026): the date set by as_of.")

@@ -85,3 +85,24 @@ def test_a_failed_or_missing_club_report_stops_the_roll_up(tmp_path, summaries):
         {"report": "club-02-decision", "status": "failed", "failure": {"kind": "cell"}}))
     with pytest.raises(ValueError, match="club-02-decision failed in this build"):
         chain.read_club_summaries(tmp_path)
+
+
+def test_machines_that_pay_off_the_same_are_called_a_tie():
+    """Each first choice at one club of two, with the same best median NPV: a tie."""
+    outcomes = pd.DataFrame({
+        "club": ["North", "North", "South", "South"],
+        "equipment_id": ["reverse_hyper", "rower", "reverse_hyper", "rower"],
+        "name": ["Reverse hyperextension", "Rowing machine *2*"] * 2,
+        "recommended": [True, False, False, True], "p_npv_positive": [0.9, 0.8, 0.7, 0.9],
+        "npv_p50": [21_434.2, 9_000.0, 8_000.0, 21_433.9], "currency": "USD"})
+    ranking = chain.payoff_ranking(outcomes)
+    assert chain.leaders(ranking, "USD") == 2
+    text = chain.headline_markdown(ranking, outcomes)
+    assert text.startswith("**The reverse hyperextension and the rowing machine \\*2\\* tie "
+                           "across the chain:** each is the first choice of 1 of 2 clubs")
+    assert "pays off best" not in text
+    assert chain.summary_fields(ranking, outcomes)["headline"] == (
+        "The reverse hyperextension and the rowing machine *2* tie: first choice in 1 of 2 "
+        "clubs each.")
+    ahead = outcomes.assign(npv_p50=[25_000.0, 9_000.0, 8_000.0, 21_433.9])
+    assert chain.leaders(chain.payoff_ranking(ahead), "USD") == 1

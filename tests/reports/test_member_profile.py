@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from evaluate.data.members import OCCUPATIONS, SEXES, STATUSES, TRAINING_GOALS
+from evaluate.data.roster import Roster
 from evaluate.reports import member_profile as mp
 from evaluate.reports.member_profile import Headline, summary_fields
 from evaluate.reports.results import summary_problems
@@ -55,8 +56,24 @@ def roster() -> pd.DataFrame:
     return frame
 
 
-def test_latest_date_is_the_latest_join_or_cancel(roster):
-    assert mp.latest_date(roster) == pd.Timestamp("2026-12-01")
+def test_a_roster_alone_is_profiled_on_its_latest_join_or_cancel(roster):
+    assert mp.headline(roster).as_of == date(2026, 12, 1)
+    assert mp.headline(roster, as_of="").as_of == date(2026, 12, 1)
+
+
+def test_the_profile_date_is_the_clubs_roster_date_unless_as_of_is_set(roster):
+    """Check-ins up to 2027-03-15 move the profile past the last cancellation, and the ages."""
+    club = Roster(members=roster, roster_date=pd.Timestamp("2027-03-15"))
+    day = mp.profile_date(club)
+    assert day == pd.Timestamp("2027-03-15")
+    assert mp.profile_date(club, "") == day
+    assert mp.profile_date(club, AS_OF) == pd.Timestamp(AS_OF)
+    h = mp.headline(roster, "active", day)
+    assert h.as_of == date(2027, 3, 15)
+    # The late canceller has left, the late joiner is in: 12 aged 31, 1 aged 37, 10 aged 51,
+    # 3 aged 71 (each a year older than on the roster's own latest date, 2026-12-01).
+    assert h.members == 26 and h.median_age == 44.0  # the 13th and 14th: 37 and 51
+    assert mp.headline(roster, "active").median_age == 43.0
 
 
 def test_select_members_applies_status_on_the_date(roster):
@@ -246,3 +263,32 @@ def test_only_the_suppressed_figure_is_hidden():
     assert shown["Members"] == "1,585 cancelled" and shown["Median age"] == "36 years"
     assert shown["Median visits a week"] == "not shown (fewer than 10 members)"
     assert shown["Desk workers"].startswith("not shown")
+
+
+def test_a_figure_missing_from_the_roster_is_not_called_a_small_group(roster):
+    """1,585 members without a birth year are not "fewer than 10 members": the roster lacks
+    the figure, and the profile says so; a group too small to show keeps that wording."""
+    large = pd.concat([roster] * 70, ignore_index=True)  # 26 × 70 = 1,820 active members
+    unrecorded = large.assign(birth_year=pd.array([pd.NA] * len(large), dtype="Int64"),
+                              visits_per_week=float("nan"),
+                              occupation_activity=pd.Categorical([None] * len(large),
+                                                                 categories=OCCUPATIONS))
+    figures = mp.headline(unrecorded, "active", AS_OF)
+    assert (figures.members, figures.age_known, figures.visits_known) == (1820, 0, 0)
+    shown = texts(summary_fields(figures))
+    assert shown["Median age"] == "birth year not recorded (1,820 members)"
+    assert shown["Median visits a week"] == "visit count not recorded (1,820 members)"
+    assert shown["Desk workers"] == "occupation not recorded (1,820 members)"
+    assert shown["Women"] == "46%" and shown["Median time as a member"] == "12 months"
+    text = mp.headline_markdown(figures)
+    assert "- **Age:** birth year not recorded (1,820 members)." in text
+    assert "- **Desk workers:** occupation not recorded (1,820 members)." in text
+    assert "fewer than" not in " ".join(shown.values()) + text
+    # Five members with a birth year: too few for a median, and said so.
+    five = unrecorded.assign(birth_year=unrecorded["birth_year"].mask(unrecorded.index < 5,
+                                                                      1990))
+    few = texts(summary_fields(mp.headline(five, "active", AS_OF)))
+    assert few["Median age"] == "not shown (fewer than 10 with a recorded birth year)"
+    # A profile of too few members keeps "fewer than 10 members".
+    small = texts(summary_fields(mp.headline(unrecorded.iloc[:7], "active", AS_OF)))
+    assert small["Median age"] == "not shown (fewer than 10 members)"

@@ -149,3 +149,24 @@ def test_peak_load_against_the_target():
     assert "Target 50%" in notes(fig) and "60%" in notes(fig)
     assert "Mon 18:00" in fig.layout.title.subtitle.text
     assert "(%)" in fig.layout.xaxis.title.text
+
+
+def test_peak_load_over_capacity_and_from_the_assumption():
+    """A machine whose forecast demand is 15 times its capacity is labelled "over capacity",
+    not "1540%", and the footnote says what that means; a forecast whose busiest hour is the
+    assumption because the log could not measure it says so."""
+    forecast = pd.DataFrame({
+        "equipment_id": np.repeat(["rh", "bx"], 3),
+        "scenario": ["low", "most_likely", "high"] * 2,
+        "utilisation": [9.0, 15.4, 23.0, 0.2, 0.6, 1.2]})
+    forecast.attrs.update(peak_hour=None, peak_source="assumption peak_hour_share",
+                          peak_note="it covers 1 day, fewer than 28 (four full weeks)")
+    fig = mc.peak_load_chart(forecast, NAMES, target=0.5)
+    labels = [a.text for a in fig.layout.annotations if a.xref == "paper" and a.x == 1.02]
+    assert labels[1:] == ["over capacity", "60%"]
+    assert "1540" not in notes(fig) and "1540" not in "".join(fig.data[0].hovertext)
+    assert fig.data[0].hovertext[0] == ("Reverse hyperextension: over capacity most likely "
+                                        "(low over capacity to high over capacity)")
+    assert "the queue grows without limit" in notes(fig)
+    assert "too short or too odd to measure the busiest hour" in notes(fig)
+    assert "assumption peak_hour_share" in fig.layout.title.subtitle.text

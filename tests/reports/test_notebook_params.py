@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import ast
+import shutil
 
 import papermill
 import pytest
 from pydantic import ValidationError
 
+from evaluate.data.checks import check_club
+from evaluate.errors import BadParameter
 from evaluate.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR
 from evaluate.reports.notebook_params import (
+    ACTIVE_MEMBERS,
     PARAMETER_MODELS,
+    USAGE_LOG,
     CandidateProfileParams,
     DecisionReportParams,
     MemberProfileParams,
     UsageReviewParams,
+    missing_data,
+    roster_problem,
 )
 
 STEMS = sorted(PARAMETER_MODELS)
@@ -119,3 +126,52 @@ def test_installed_is_a_date_or_empty():
     assert UsageReviewParams(installed="2025-11-01").installed_date.isoformat() == "2025-11-01"
     with pytest.raises(ValueError, match="installed must be a date as YYYY-MM-DD"):
         UsageReviewParams(installed="1/11/2025")
+
+
+def test_what_each_report_needs_of_the_data_is_declared_on_its_model():
+    assert MemberProfileParams.needs == frozenset()
+    assert DecisionReportParams.needs == CandidateProfileParams.needs == {ACTIVE_MEMBERS}
+    assert UsageReviewParams.needs == {ACTIVE_MEMBERS, USAGE_LOG}
+
+
+def club_copy(tmp_path, usage_log: str | None = None):
+    """The demo club without its usage log, or with the CSV rows ``usage_log`` as its log."""
+    club = tmp_path / "club"
+    shutil.copytree(DEMO_DATA_DIR, club, ignore=shutil.ignore_patterns("equipment_usage.*"))
+    if usage_log is not None:
+        (club / "equipment_usage.csv").write_text(
+            "timestamp,equipment_id,duration_min,member_id\n" + usage_log, encoding="utf-8")
+    return club
+
+
+def test_a_usage_review_without_a_usage_log_is_not_built(tmp_path):
+    params = UsageReviewParams(data_dir=str(club_copy(tmp_path)), equipment_id="rower")
+    reason = ("the club has no usage log (equipment_usage.csv or equipment_usage.parquet)")
+    assert missing_data(params) == missing_data(params, given={"equipment_id"}) == reason
+    assert missing_data(UsageReviewParams()) is None  # the demo club logs back_extension_45
+    assert missing_data(CandidateProfileParams(data_dir=params.data_dir)) is None
+
+
+def test_a_machine_missing_from_the_usage_log_is_not_built_or_refused_if_named(tmp_path):
+    club = club_copy(tmp_path, "2026-10-05 17:50,rower,30,M000001\n")
+    params = UsageReviewParams(data_dir=str(club))  # the default machine, back_extension_45
+    assert missing_data(params).startswith("the usage log (equipment_usage.csv) has no "
+                                           "sessions of back_extension_45")
+    with pytest.raises(BadParameter, match="no sessions of machine 'back_extension_45'") as e:
+        missing_data(params, given={"equipment_id"})
+    assert e.value.parameter == "equipment_id" and "rower" in e.value.fix
+    assert missing_data(UsageReviewParams(data_dir=str(club), equipment_id="rower"),
+                        given={"equipment_id"}) is None
+
+
+def test_a_model_report_on_a_roster_without_an_active_member_is_a_data_problem(tmp_path):
+    club = club_copy(tmp_path)
+    check = check_club(club)
+    assert roster_problem(DecisionReportParams(data_dir=str(club)), check) is None
+    problem = roster_problem(DecisionReportParams(data_dir=str(club), as_of="2000-01-01"),
+                             check)
+    assert problem.file == club / "members.csv" and problem.column == "join_date"
+    assert problem.message.startswith("no member is active on 2000-01-01: 0 active, ")
+    # Not a model report: a member profile needs no active member.
+    assert roster_problem(MemberProfileParams(data_dir=str(club), as_of="2000-01-01"),
+                          check) is None

@@ -34,7 +34,24 @@ def test_a_complete_summary_is_read_with_its_defaults():
     assert DecisionSummary(**summary(best_set=None)).best_set is None  # nothing fits
 
 
+def test_what_fits_the_limits_and_the_ahp_consistency_are_read_when_given():
+    """Extensions: the limits, what the report says to buy within them (null: nothing fits),
+    whether each candidate fits, and the AHP judgements to revisit."""
+    read = DecisionSummary(**summary(
+        recommendation_within_limits="b", limits={"budget": 900.0, "free_floor_m2": 4.25},
+        candidates={"a": candidate(1, fits_limits=False), "b": candidate(2, fits_limits=True)},
+        ahp={"consistency_ratio": 0.31, "inconsistent": True,
+             "revisit": [["uses", "cost"]]}))
+    assert read.recommendation == "a" and read.recommendation_within_limits == "b"
+    assert read.limits.free_floor_m2 == 4.25 and read.ahp.revisit == [("uses", "cost")]
+    assert not read.candidates["a"].fits_limits
+    old = DecisionSummary(**summary())  # a summary without them still reads
+    assert old.limits is None and old.ahp is None and old.candidates["a"].fits_limits is None
+
+
 @pytest.mark.parametrize(("changes", "words"), [
+    ({"recommendation_within_limits": "z"}, "recommendation_within_limits 'z' is not a cand"),
+    ({"limits": {"budget": -1, "free_floor_m2": 4}}, "budget"),
     ({"recommendation": "z"}, "recommendation 'z' is not a candidate"),
     ({"recommendation": "b"}, "the recommendation must have rank 1"),
     ({"currency": "euro"}, "currency"),

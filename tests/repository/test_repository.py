@@ -79,6 +79,16 @@ def test_every_report_parameter_is_typed_and_documented(path: Path):
         assert param.help, f"{param.name}: add a `# help` comment"
 
 
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda p: p.name)
+def test_report_markdown_is_displayed_with_its_dollar_signs_escaped(path: Path):
+    """IPython's own ``Markdown`` would let "$814 ... $39" open a maths span: the reports show
+    their Markdown through ``evaluate.reports.formatting.markdown``."""
+    code = "\n".join("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))
+                     ["cells"] if c["cell_type"] == "code")
+    assert "Markdown" not in code, "display(markdown(...)) from evaluate.reports.formatting"
+    assert "display(markdown(" in code
+
+
 def _names(specs: list[str]) -> dict[str, str]:
     found = {}
     for spec in specs:

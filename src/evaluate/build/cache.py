@@ -35,6 +35,15 @@ A roll-up (a report that reads the other reports' summaries) has the sha256 of i
 key and of the keys of the reports it reads (:func:`rollup_key`), so it is reused only
 when every report it reads is unchanged.
 
+The day a report is made is **not** in the key, so that unchanged inputs are reused from one
+day to the next. The one sentence that depends on it, the notice of a roster date 90 days or
+more from that day (:func:`evaluate.reports.formatting.roster_date_notice`), names the day
+("7 years before this report was made (6 December 2026)"), so a reused page stays true, and
+its footer names the build that made it. A roster that passes 90 days between two builds of
+unchanged inputs keeps the earlier page, without the notice, until an input changes or
+``--force``; ``summary.json`` holds no such sentence, so two builds of the same inputs give
+the same summaries whatever their day.
+
 The **index**, ``<out>/.cache/index.json``, maps each key to the newest build
 folder of ``<out>`` holding that report's files, for reports that succeeded only.
 It is written atomically, under the build lock, after a build is published. A

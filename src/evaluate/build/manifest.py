@@ -34,9 +34,18 @@ RECORDED_PACKAGES = ("pandas", "numpy", "plotly", "papermill", "nbclient", "nbco
                      "nbformat", "ipykernel", "jupyter_client", "pydantic")
 
 
+#: A report's ``status`` in build.json: it ran (or was reused) and its files are there; it
+#: failed; or the club's data cannot support it and nothing ran (``reason`` says why).
+OK, FAILED, NOT_BUILT = "ok", "failed", "not built"
+
+
 @dataclass
 class ReportResult:
-    """How one report went, with the files it produced (relative to the build folder)."""
+    """How one report went, with the files it produced (relative to the build folder).
+
+    A report that was not built has no files: ``html``, ``executed`` and ``summary`` are
+    ``None`` and ``reason`` says why.
+    """
 
     name: str
     title: str
@@ -44,9 +53,9 @@ class ReportResult:
     parameters: dict[str, Any]
     status: str
     seconds: float
-    html: str
-    executed: str
-    summary: str
+    html: str | None
+    executed: str | None
+    summary: str | None
     failure: Failure | None = None
     attempts: int = 1
     pdf: str | None = None
@@ -54,13 +63,22 @@ class ReportResult:
     cache: dict[str, Any] | None = None
     # The CSV files of the tables its notebook exported: [{"name", "label", "file", "rows"}]
     tables: list[dict[str, Any]] = field(default_factory=list)
+    # Why the report was not built (status NOT_BUILT): what the club's data lacks; else None
+    reason: str | None = None
+
+    @classmethod
+    def not_built(cls, job: Job) -> ReportResult:
+        """A report the club's data cannot support (``job.not_built`` says why): nothing ran."""
+        return cls(name=job.report.name, title=job.title, notebook=str(job.report.notebook),
+                   parameters=job.parameters, status=NOT_BUILT, seconds=0.0, html=None,
+                   executed=None, summary=None, attempts=0, reason=job.not_built)
 
     @classmethod
     def reused(cls, job: Job, hit: Hit, seconds: float) -> ReportResult:
         """A report whose files were taken from an earlier build (``hit``): nothing ran."""
         out = hit.outputs
         return cls(name=job.report.name, title=job.title, notebook=str(job.report.notebook),
-                   parameters=job.parameters, status="ok", seconds=round(seconds, 2),
+                   parameters=job.parameters, status=OK, seconds=round(seconds, 2),
                    html=str(out["html"]), executed=str(out["executed"]),
                    summary=str(out["summary"]), attempts=0, pdf=out["pdf"],
                    tables=[dict(t) for t in hit.tables],
@@ -127,7 +145,7 @@ def write_build_json(folder: Path, *, build_id: str, options: BuildOptions,
     label, the shared plotly.js); ``data_check``: ``{"ran": True}`` or why it did not
     (:func:`reused_data_check`); ``seconds``: how long the build took until now.
     """
-    succeeded = all(r.status == "ok" for r in results)
+    succeeded = not any(r.status == FAILED for r in results)
     write_json(folder / BUILD_FILE, {
         "build_id": build_id, "title": prepared.plan.plan.title,
         "status": "succeeded" if succeeded else "failed",

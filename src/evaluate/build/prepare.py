@@ -3,7 +3,9 @@
 :func:`prepare` turns what ``evaluate build`` was asked (:class:`BuildOptions`) into the
 jobs to run (:class:`Job`: a report of the plan with its checked parameters and title),
 with everything needed to run them (:class:`Prepared`). A bad plan, parameter or data
-folder raises here, before any kernel starts and before the build's folder exists.
+folder raises here, before any kernel starts and before the build's folder exists. A
+report the club's data cannot support (the notebook's model declares what it needs:
+:mod:`evaluate.reports.notebook_params`) is marked not built, with the reason.
 :func:`cache_keys` gives each job its key in the build cache (:mod:`evaluate.build.cache`),
 :func:`input_files` every input with its sha256, as ``build.json`` lists them.
 """
@@ -15,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from evaluate.build.cache import BuildCache, Hit, folder_files, rollup_key
 from evaluate.build.parameters import (
     COMMAND_LINE,
@@ -24,7 +28,7 @@ from evaluate.build.parameters import (
 )
 from evaluate.build.plan import LoadedPlan, PlannedReport, load_plan, select_reports
 from evaluate.data.checks import check_club
-from evaluate.errors import DataError, ParameterError, Problem, did_you_mean
+from evaluate.errors import BadParameter, DataError, ParameterError, Problem, did_you_mean
 from evaluate.paths import DEFAULT_PLAN, REFERENCE_DATA_DIR, REPORTS_DIR
 
 # Kernels inherit the build's environment: Plotly's JSON MIME type only, which the HTML
@@ -61,6 +65,10 @@ class Job:
     parameters: dict[str, Any]
     title: str
     after: bool = False  # a roll-up: runs when the other reports are done, reads their summaries
+    # The parameters as the notebook's pydantic model read them, once checked (if it has one).
+    checked: BaseModel | None = None
+    # Why the club's data cannot support the report (it is not built), once checked; else None.
+    not_built: str | None = None
 
 
 @dataclass
@@ -106,9 +114,15 @@ def _job_for(report: PlannedReport, declared: dict[str, NotebookParameter],
 
 
 def _model_problems(jobs: list[Job], cache: BuildCache, plan_path: Path) -> list[Problem]:
-    """Check each job's full parameters with its notebook's pydantic model, if it has one."""
-    from evaluate.reports.notebook_params import (
-        PARAMETER_MODELS,  # imports the model: pandas, numpy
+    """Check each job's full parameters with its notebook's pydantic model, if it has one.
+
+    Also asks whether the club's data can support the report: a job it cannot is marked
+    ``not_built`` with the reason; a parameter the plan or ``--param`` gives that names
+    what the data lacks (a machine without sessions in the usage log) is a problem.
+    """
+    from evaluate.reports.notebook_params import (  # imports the model: pandas, numpy
+        PARAMETER_MODELS,
+        missing_data,
     )
 
     problems: list[Problem] = []
@@ -118,10 +132,17 @@ def _model_problems(jobs: list[Job], cache: BuildCache, plan_path: Path) -> list
             continue
         declared = cache.parameters(job.report.notebook)
         full = {name: p.default for name, p in declared.items()} | job.parameters
+        origin = f"{plan_path} (report {job.report.name})"
         try:
-            check_with_model(model, full, origin=f"{plan_path} (report {job.report.name})")
+            job.checked = check_with_model(model, full, origin=origin)
+            job.not_built = missing_data(job.checked, given=set(job.parameters))
         except ParameterError as exc:
             problems.extend(exc.problems)
+        except BadParameter as exc:
+            problems.append(Problem(str(exc), file=origin, column=exc.parameter,
+                                    value=full.get(exc.parameter),
+                                    rule="the club's data holds what the parameter names",
+                                    fix=exc.fix))
     return problems
 
 
@@ -148,14 +169,23 @@ def data_folders(prepared: Prepared) -> list[Path]:
 def check_data(prepared: Prepared) -> None:
     """Check every club data folder the reports read (a chain has several).
 
-    Raises one DataError listing every error of every folder; keeps the warnings.
+    Also that each report's roster has a member active on its roster date, when its
+    notebook's model needs one (the model's reports: there is nothing to forecast
+    otherwise). Raises one DataError listing every error of every folder; keeps the warnings.
     """
+    from evaluate.reports.notebook_params import roster_problem
+
+    check_models(prepared)  # the roster date is a checked parameter
     problems: list[Problem] = []
     warnings: list[Problem] = []
     for folder in data_folders(prepared):
         data_check = check_club(folder)
         problems += data_check.errors
         warnings += data_check.warnings
+        for job in prepared.jobs:
+            if job.checked is not None and report_data_dir(job, prepared) == folder:
+                problem = roster_problem(job.checked, data_check)
+                problems += [problem] if problem is not None else []
     if problems:
         raise DataError(problems)
     prepared.data_warnings = warnings

@@ -32,6 +32,17 @@ class Progress:
     def report_reused(self, result: ReportResult, from_build: str) -> None:
         """A report is done: its files were taken from build ``from_build``, nothing ran."""
 
+    def report_not_built(self, result: ReportResult) -> None:
+        """A report is done: the club's data cannot support it (``result.reason``), nothing ran."""
+
+
+def not_built_line(result: ReportResult) -> str:
+    """What the console says of a report the data cannot support.
+
+    E.g. "usage-review not built: the club has no usage log (...)".
+    """
+    return f"{result.name} not built: {result.reason}"
+
 
 def _outcome(result: ReportResult) -> str:
     if result.failure is None:
@@ -54,6 +65,9 @@ class LogProgress(Progress):
 
     def report_reused(self, result: ReportResult, from_build: str) -> None:  # noqa: D102
         log.info("reused %s from build %s (unchanged)", result.name, from_build)
+
+    def report_not_built(self, result: ReportResult) -> None:  # noqa: D102
+        log.warning("%s", not_built_line(result))
 
 
 class LiveProgress(Progress):
@@ -98,6 +112,12 @@ class LiveProgress(Progress):
     def report_reused(self, result: ReportResult, from_build: str) -> None:  # noqa: D102
         self.console.print(f"[green]=[/] reused {result.name} from build {from_build} "
                            "(unchanged)", highlight=False)
+        self.bar.update(self.task, advance=1, description=self._describe())
+
+    def report_not_built(self, result: ReportResult) -> None:  # noqa: D102
+        from rich.markup import escape
+
+        self.console.print(f"[yellow]-[/] {escape(not_built_line(result))}", highlight=False)
         self.bar.update(self.task, advance=1, description=self._describe())
 
     def stop(self) -> None:

@@ -251,7 +251,8 @@ def _report_for_index(folder: Path, report: dict[str, Any]) -> dict[str, Any]:
     """
     from evaluate.reports.results import summary_problems
 
-    shown = dict(report, reason=_reason(report.get("failure")), headline="", key_figures=[])
+    reason = _reason(report.get("failure")) or str(report.get("reason") or "")
+    shown = dict(report, reason=reason, headline="", key_figures=[])
     name = report.get("summary")
     if not isinstance(name, str):
         return shown
@@ -270,7 +271,8 @@ def _report_for_index(folder: Path, report: dict[str, Any]) -> dict[str, Any]:
 def list_builds(out_dir: Path) -> list[dict[str, Any]]:
     """Every published build's ``build.json``, newest first; unreadable ones are listed as such.
 
-    Each report also gets ``reason`` (a failure in one line, or ""), and the
+    Each report also gets ``reason`` (a failure in one line, why it was not built, or ""),
+    and the
     ``headline`` and ``key_figures`` of its summary.json ("" and [] if it has none).
     """
     builds = []

@@ -8,7 +8,9 @@ folder, reuse every report whose cache key an earlier build holds
 checked (execute with papermill, convert to HTML, write each summary; with ``--pdf``,
 print each page to PDF as its report finishes), write ``build.json``
 (:mod:`evaluate.build.manifest`), publish (:mod:`evaluate.build.publish`, which also
-describes the folder layout), record the keys of the reports that succeeded.
+describes the folder layout), record the keys of the reports that succeeded. A report
+the club's data cannot support (prepare finds it: a usage review without a usage log) is not
+run: it is listed as not built, with the reason, and does not fail the build.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from evaluate import __version__
 from evaluate.build.cache import Hit
 from evaluate.build.manifest import (
+    FAILED,
     ReportResult,
     recorded_data_warnings,
     recorded_versions,
@@ -83,8 +86,8 @@ class BuildResult:
 
     @property
     def ok(self) -> bool:
-        """True when every report succeeded."""
-        return all(r.status == "ok" for r in self.reports)
+        """True when no report failed (each is ok, or not built for want of data)."""
+        return not any(r.status == FAILED for r in self.reports)
 
 
 # --- the steps ---------------------------------------------------------------------------------
@@ -135,7 +138,7 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
             # From here to the end, an interrupt waits: the build is published whole or not.
             after_publishing.enter_context(_signals_held("the build was being published"))
             final = publish(folder, out_dir, build_id,
-                            succeeded=all(r.status == "ok" for r in results))
+                            succeeded=not any(r.status == FAILED for r in results))
         except BaseException as exc:
             shutil.rmtree(folder, ignore_errors=True)
             after_publishing.close()
@@ -210,14 +213,23 @@ def _run(prepared: Prepared, reused: dict[str, ReportResult], folder: Path, jobs
          ) -> tuple[list[ReportResult], dict[str, Any]]:
     """Run every report not ``reused``, checking the data meanwhile; every report's result.
 
-    Also what ``build.json`` says of the data check: it ran, or why it did not (every
-    report was reused: no kernel starts, and the data's warnings are those recorded by the
-    builds the reports come from).
+    A report the data cannot support (``job.not_built``) is not run. Also what
+    ``build.json`` says of the data check: it ran, or why it did not (every report was
+    reused: no kernel starts, and the data's warnings are those recorded by the builds the
+    reports come from).
     """
-    to_run = [job for job in prepared.jobs if job.report.name not in reused]
     ran: dict[str, ReportResult] = {}
-    if to_run:
-        check_models(prepared)
+    if len(reused) < len(prepared.jobs):
+        check_models(prepared)  # marks the jobs the data cannot support
+    for job in prepared.jobs:
+        if job.not_built and job.report.name not in reused:
+            ran[job.report.name] = ReportResult.not_built(job)
+            progress.report_not_built(ran[job.report.name])
+    to_run = [job for job in prepared.jobs if job.report.name not in reused.keys() | ran.keys()]
+    if not to_run and ran:  # no notebook runs, but the data is checked all the same
+        check_data(prepared)
+        data_check = {"ran": True}
+    elif to_run:
         running = replace(prepared, jobs=to_run)
         for result in _run_all(running, folder, min(jobs, len(to_run)), context, progress):
             result.cache = {"hit": False, "key": prepared.cache_keys[result.name]}

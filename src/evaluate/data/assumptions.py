@@ -176,7 +176,7 @@ CATALOGUE: dict[str, AssumptionSpec] = {s.name: s for s in (
           (0, 2, 6)),
     _spec("peak_hour_share", "fraction",
           "share of a week's sessions in the busiest hour of the week, used only without a "
-          "check-in log (no published hourly profile)", (0.0, 1.0),
+          "check-in log that can measure it (no published hourly profile)", (0.0, 1.0),
           (0.015, 0.02, 0.03), required=False),
     _spec("target_peak_utilisation", "fraction",
           "busy share of a machine at peak above which members queue noticeably", (0.0, 1.0),

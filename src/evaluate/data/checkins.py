@@ -39,6 +39,7 @@ from evaluate.data.logs import (
     weekday_counts,
 )
 from evaluate.data.validation import Findings
+from evaluate.errors import Problem
 
 CHECKINS_STEM = "checkins"
 CHECKINS_SCHEMA = LogSchema(stem=CHECKINS_STEM, what="the check-in log",
@@ -49,6 +50,18 @@ COLUMNS = ("member_id", TIMESTAMP)
 VISIT_BAND_EDGES = (0.5, 1.0, 2.0, 3.0, 5.0)
 MIN_WEEKS_OBSERVED = 4.0  # a member's rate counts only over at least four weeks in the log
 HOURS_PER_WEEK = 168
+# When a log can measure the busiest hour's share of a week's check-ins (peak_shortfall);
+# otherwise the model uses the documented assumption peak_hour_share and the check warns.
+# Four full weeks: every hour of the week seen at least four times, so a holiday or one odd
+# day cannot make an hour the busiest.
+PEAK_MIN_DAYS = 28
+# At a busiest-hour share p of 2% (peak_hour_share's most likely value), 5,000 check-ins put
+# about 100 in the busiest hour: the share's binomial standard error sqrt(p(1-p)/n) is then
+# about 10% of the share. With fewer, the busiest of 168 noisy hours overstates the peak.
+PEAK_MIN_CHECKINS = 5_000
+# Two hours a day on average: a log whose check-ins fall in fewer hours of the week does not
+# record when members arrive (a date-only export puts every visit at midnight).
+PEAK_MIN_HOURS = 14
 SCAN_BATCH_ROWS = 4 * 2**20  # rows of a Parquet log checked at once by check_checkins
 _TICKS_PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000}  # the units the scan reads as is
 
@@ -201,6 +214,54 @@ def _scan_parquet(path: Path, member_ids: pd.Index | None,
     if not rows:
         return CheckinProfile(counts, 0, 0, 0)
     return CheckinProfile(counts, low // per_day, high // per_day, rows)
+
+
+def peak_shortfall(checkins: pd.DataFrame | CheckinProfile) -> str | None:
+    """Why the log cannot measure the busiest hour's share of a week's check-ins; None if it can.
+
+    The one rule, read by the model (:func:`evaluate.model.demand.peak_share`) and by the data
+    check: a log measures it when it spans at least :data:`PEAK_MIN_DAYS` days (four full
+    weeks), holds at least :data:`PEAK_MIN_CHECKINS` check-ins and they fall in at least
+    :data:`PEAK_MIN_HOURS` different hours of the week. ``checkins`` is the loaded log or its
+    :class:`CheckinProfile`. The reason reads after "the check-in log cannot measure it: ".
+    """
+    if not isinstance(checkins, CheckinProfile):
+        checkins = CheckinProfile.of(checkins)
+    if checkins.empty:
+        return "it holds no check-ins"
+    days = checkins.last_day - checkins.first_day + 1
+    hours = int(np.count_nonzero(checkins.counts))
+    short = []
+    if days < PEAK_MIN_DAYS:
+        short.append(f"it covers {days:,} day{'s' if days != 1 else ''}, fewer than "
+                     f"{PEAK_MIN_DAYS} (four full weeks)")
+    if checkins.rows < PEAK_MIN_CHECKINS:
+        short.append(f"it holds {checkins.rows:,} check-in{'s' if checkins.rows != 1 else ''}, "
+                     f"fewer than {PEAK_MIN_CHECKINS:,}")
+    if hours < PEAK_MIN_HOURS:
+        short.append(f"its check-ins fall in {hours} hour{'s' if hours != 1 else ''} of the "
+                     f"week, fewer than {PEAK_MIN_HOURS} (are the times of day missing?)")
+    return "; ".join(short) or None
+
+
+def peak_warning(profile: CheckinProfile) -> list[Problem]:
+    """The folder check's warning when a present log cannot measure the busiest hour, else [].
+
+    :func:`evaluate.data.checks.check_club` adds it to the build's data warnings; the report
+    citing the busiest hour says it too (the forecast's ``peak_note``).
+    """
+    reason = peak_shortfall(profile)
+    if reason is None or profile.attrs.get("file") is None:
+        return []
+    return [Problem(f"the busiest hour is not measured from the check-in log: {reason}",
+                    file=profile.attrs["file"],
+                    rule=f"the busiest hour's share of a week's check-ins is measured from at "
+                         f"least {PEAK_MIN_DAYS // 7} full weeks and {PEAK_MIN_CHECKINS:,} "
+                         f"check-ins, in at least {PEAK_MIN_HOURS} hours of the week",
+                    fix="the forecast uses the documented assumption peak_hour_share instead; "
+                        "export a longer period of the log, with the time of each check-in, "
+                        "to use the club's own busiest hour",
+                    severity="warning")]
 
 
 def check_checkins(data_dir: Path, member_ids: pd.Index | None = None, *,

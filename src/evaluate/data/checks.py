@@ -26,6 +26,7 @@ class FolderCheck:
     checked: list[str] = field(default_factory=list)  # files read, in order
     missing_optional: list[str] = field(default_factory=list)
     loaded: dict[str, Any] = field(default_factory=dict)  # what each loader read, by name
+    roster_date: Any = None  # pd.Timestamp: the club's roster date, once its roster is read
 
     @property
     def errors(self) -> list[Problem]:
@@ -69,11 +70,12 @@ def check_club(data_dir: Path) -> FolderCheck:
 
     from evaluate.data import checkins, equipment, members, reference, usage
     from evaluate.data.assumptions import ASSUMPTIONS_FILE, load_assumptions
-    from evaluate.data.checkins import check_checkins
+    from evaluate.data.checkins import check_checkins, peak_warning
     from evaluate.data.club import CLUB_FILE, load_club
     from evaluate.data.equipment import EQUIPMENT_FILE, load_equipment
     from evaluate.data.logs import LOG_SUFFIXES
-    from evaluate.data.members import MEMBERS_FILE, load_members
+    from evaluate.data.members import MEMBERS_FILE, age_problems, load_members
+    from evaluate.data.roster import roster_date
     from evaluate.data.usage import load_equipment_usage
     from evaluate.data.validation import COLUMN_MAPPING_FILE, check_column_mapping
 
@@ -89,7 +91,10 @@ def check_club(data_dir: Path) -> FolderCheck:
             f"{schema.stem}{suffix}": schema.columns for suffix in LOG_SUFFIXES
             for schema in (checkins.CHECKINS_SCHEMA, usage.USAGE_SCHEMA)}
         _run(result, COLUMN_MAPPING_FILE, check_column_mapping, data_dir, contracts)
-    members = _run(result, MEMBERS_FILE, load_members, data_dir)
+    # Ages are checked on the roster date, once the logs are read (see below).
+    members = _run(result, MEMBERS_FILE, load_members, data_dir, check_ages=False)
+    if members is None:  # unreadable: its ages too, on its own latest date (listed once)
+        _run(result, MEMBERS_FILE, load_members, data_dir)
     equipment = _run(result, EQUIPMENT_FILE, load_equipment, data_dir)
     # The logs are checked against the roster and the catalogue when those could be read.
     member_ids = pd.Index(members["member_id"]) if members is not None else None
@@ -99,11 +104,17 @@ def check_club(data_dir: Path) -> FolderCheck:
     # The check-in log is kept as its counts per hour of the week (CheckinProfile), all
     # the model reads from it: a year of a large club's check-ins never becomes a table.
     checkins = _run(result, "check-ins", check_checkins, data_dir, member_ids)
+    if checkins is not None:  # a log too short or odd for the busiest hour: the model says so
+        result.problems.extend(peak_warning(checkins))
     usage = _run(result, "equipment usage", load_equipment_usage, data_dir, equipment_ids,
                  member_ids)
     for log_frame, name in ((checkins, "check-in log"), (usage, "equipment-usage log")):
         if log_frame is not None and log_frame.attrs.get("file") is None:
             result.missing_optional.append(name)
+    if members is not None:  # ages on the club's roster date, which the logs may move on
+        result.roster_date = roster_date(members, checkins, usage)
+        result.problems.extend(age_problems(members["birth_year"], result.roster_date,
+                                            data_dir / MEMBERS_FILE))
     if not (data_dir / ASSUMPTIONS_FILE).is_file():
         result.missing_optional.append(ASSUMPTIONS_FILE)
     _run(result, ASSUMPTIONS_FILE, load_assumptions, data_dir)

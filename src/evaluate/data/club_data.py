@@ -8,6 +8,7 @@ The decision analysis, the candidate profile and the usage review all start here
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,7 @@ from evaluate.data.checks import FolderCheck, check_club
 from evaluate.data.club import CLUB_FILE, ClubInfo
 from evaluate.data.equipment import EQUIPMENT_FILE
 from evaluate.data.members import MEMBERS_FILE
+from evaluate.data.roster import roster_date
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,8 @@ class ClubData:
     ``checkins`` and ``usage`` are ``None`` when the club has no such log; ``checkins`` is
     the log's :class:`~evaluate.data.checkins.CheckinProfile` (counts per hour of the week, all the
     model reads from it), or a loaded log. ``check`` keeps what was read, what was missing and
-    every warning, for the data-quality section.
+    every warning, for the data-quality section. ``roster_date`` is the day every report is
+    as of unless its ``as_of`` says otherwise.
     """
 
     data_dir: Path
@@ -38,6 +41,14 @@ class ClubData:
     checkins: CheckinProfile | pd.DataFrame | None
     usage: pd.DataFrame | None
     check: FolderCheck
+
+    @cached_property
+    def roster_date(self) -> pd.Timestamp:
+        """The club's roster date (:func:`evaluate.data.roster.roster_date`), its logs counted.
+
+        The latest join or cancel date, check-in or machine session; worked out once.
+        """
+        return roster_date(self.members, self.checkins, self.usage)
 
 
 def load_club_data(data_dir: Path) -> ClubData:

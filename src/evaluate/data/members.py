@@ -24,7 +24,7 @@ from evaluate.data.validation import (
     parse_number,
     read_text_table,
 )
-from evaluate.errors import DataError
+from evaluate.errors import DataError, Problem
 
 MEMBERS_FILE = "members.csv"
 
@@ -38,7 +38,11 @@ STATUSES = ("active", "cancelled", "frozen")
 OCCUPATIONS = ("desk", "mixed", "active")
 TRAINING_GOALS = ("general_fitness", "strength", "weight_loss", "rehab", "sport")
 
-MIN_AGE, MAX_AGE = 14, 110  # years, on the latest date in the file
+MIN_AGE, MAX_AGE = 14, 110  # years, on the roster date (evaluate.data.roster)
+# What the day ages are checked on is, in a rule: the club's roster date, or the roster's own
+# latest date when the roster is read alone.
+ROSTER_DATE = "the roster date: the latest join, cancel, check-in or session date"
+LATEST_IN_FILE = "the latest date in the file"
 MAX_VISITS_PER_WEEK = 14.0  # twice a day, every day
 DAYS_PER_MONTH = 365.25 / 12  # a month of membership (tenure, time to cancel, to adopt)
 
@@ -60,8 +64,7 @@ def _check_dates(frame: pd.DataFrame, check: Findings) -> dict[str, pd.Series]:
     return dates
 
 
-def _check_birth_year(frame: pd.DataFrame, latest: pd.Timestamp | None,
-                      check: Findings) -> pd.Series:
+def _check_birth_year(frame: pd.DataFrame, check: Findings) -> pd.Series:
     if "birth_year" not in frame.columns:
         return pd.Series(dtype=float)
     raw = frame["birth_year"]
@@ -74,14 +77,27 @@ def _check_birth_year(frame: pd.DataFrame, latest: pd.Timestamp | None,
     check.rows((raw != "") & ~whole, raw, "birth_year", "not a whole year",
                rule="birth_year is a four-digit year, e.g. 1984",
                fix="write the year of birth only, as a number")
-    if latest is not None:
-        age = latest.year - year
-        bad = whole & ((age < MIN_AGE) | (age > MAX_AGE))
-        check.rows(bad, raw, "birth_year", "age out of range",
-                   rule=f"members are {MIN_AGE}–{MAX_AGE} years old on {latest.date()} "
-                        "(the latest date in the file)",
-                   fix="correct the year of birth (a typo such as 1895 for 1985?)")
     return year
+
+
+def age_problems(birth_years: pd.Series, day: pd.Timestamp, file: Path,
+                 what: str = ROSTER_DATE) -> list[Problem]:
+    """"age out of range" for the members under :data:`MIN_AGE` or over :data:`MAX_AGE` on ``day``.
+
+    ``birth_years`` are the roster's years of birth in file order (missing or not whole: not
+    checked here); ``what`` names ``day`` in the rule. Ages are checked on the club's roster
+    date (:func:`evaluate.data.roster.roster_date`), which the logs may move past the roster's
+    own dates: the folder check does it once the logs are read.
+    """
+    year = pd.Series(pd.array(birth_years, dtype="Float64").to_numpy(dtype=float,
+                                                                     na_value=float("nan")))
+    age = day.year - year
+    bad = (year == year.round()) & ((age < MIN_AGE) | (age > MAX_AGE))
+    check = Findings(file)
+    check.rows(bad, year.map("{:.0f}".format), "birth_year", "age out of range",
+               rule=f"members are {MIN_AGE}–{MAX_AGE} years old on {day.date()} ({what})",
+               fix="correct the year of birth (a typo such as 1895 for 1985?)")
+    return check.problems
 
 
 def _check_categories(frame: pd.DataFrame, check: Findings) -> dict[str, pd.Series]:
@@ -172,7 +188,7 @@ def _typed_frame(frame: pd.DataFrame, year: pd.Series, dates: dict[str, pd.Serie
     }).reset_index(drop=True)
 
 
-def load_members(data_dir: Path) -> pd.DataFrame:
+def load_members(data_dir: Path, *, check_ages: bool = True) -> pd.DataFrame:
     """Read and check ``members.csv`` in ``data_dir``; return one typed row per member.
 
     Columns: ``member_id`` (str), ``birth_year`` (Int64, missing where not recorded),
@@ -186,6 +202,10 @@ def load_members(data_dir: Path) -> pd.DataFrame:
 
     Headers are matched after trimming case and spaces, and through the data
     folder's ``columns.yml`` mapping if there is one.
+
+    Ages are checked on the latest date in the file; without ``check_ages`` they are left to
+    :func:`age_problems` on the club's roster date, which only the logs can tell
+    (:func:`evaluate.data.checks.check_club` and :func:`evaluate.data.roster.load_roster` do).
 
     Raises
     ------
@@ -206,9 +226,10 @@ def load_members(data_dir: Path) -> pd.DataFrame:
     check_required_filled(frame, check, [c for c in REQUIRED_COLUMNS if c != "birth_year"])
     check_unique(frame, check, "member_id", "member")
     dates = _check_dates(frame, check)
+    year = _check_birth_year(frame, check)
     known = pd.concat(list(dates.values())).dropna() if dates else pd.Series()
-    latest = known.max() if len(known) else None
-    year = _check_birth_year(frame, latest, check)
+    if check_ages and len(known):
+        check.problems += age_problems(year, known.max(), path, LATEST_IN_FILE)
     categories = _check_categories(frame, check)
     numbers = _check_numbers(frame, check)
     _check_cancellation(frame, categories.get("status"), dates, check)

@@ -7,32 +7,62 @@ Expert Choice's resource aligner, here exact and with the floor space as a secon
 - :func:`value_for_money`: each alternative's score against its cost, the score per unit of
   cost, and whether it is on the **Pareto frontier**: an alternative is on it unless another
   has a higher-or-equal score at a lower-or-equal cost, with at least one of the two strict.
+- :func:`fits_limits`: whether a cost and a floor area fit the budget and the free floor, the
+  one test of "fits" for a single machine and for a set.
 - :func:`best_portfolios`: the best sets of candidates whose total cost fits the budget and
-  whose total floor area fits the free floor space, **exact** by enumerating all ``2**n``
-  subsets (``n <= 20``, about a million sets) with numpy, no Python loop over sets. The
-  objective is additive, the sum of the members' values: their weighted-sum scores
-  (``objective="score"``) or their NPVs (``objective="npv"``). Summing scores assumes each
-  machine's value does not depend on which others are bought (no shared users, no
-  cannibalisation), and min-max scores are relative to the candidates scored together.
-  The empty set (buy nothing) is a valid answer; with NPV it wins when every NPV is negative.
+  whose total floor area fits the free floor space, **exact**: up to :data:`MAX_EXACT`
+  candidates by enumerating all ``2**n`` subsets (about a million sets at 20) with numpy, no
+  Python loop over sets; beyond, by solving the 0/1 knapsack with its two limits as an
+  integer program (``scipy.optimize.milp``, the HiGHS solver). The objective is additive,
+  the sum of the members' values: their weighted-sum scores (``objective="score"``) or their
+  NPVs (``objective="npv"``). Summing scores assumes each machine's value does not depend
+  on which others are bought (no shared users, no cannibalisation), and min-max scores are
+  relative to the candidates scored together. The empty set (buy nothing) is a valid answer;
+  with NPV it wins when every NPV is negative.
 
 Subset enumeration: subset ``m`` (an integer) holds candidate ``i`` when bit ``i`` of ``m``
 is set. The totals of all subsets of the low ``h`` candidates (``2**h`` of them) and of the
 high ``n - h`` are built by doubling (:func:`subset_sums`); the total of every subset is
 then an outer sum ``high[m >> h] + low[m & (2**h - 1)]``, laid out so that position ``m``
 holds subset ``m``. Memory: three float64 arrays of ``2**n`` (24 MiB at ``n = 20``).
+
+Integer program: one 0/1 variable per candidate, the budget and the floor as two rows.
+The best set is the solver's optimum; the next best are found one at a time, each earlier
+set excluded by a no-good cut (``sum of x over the set's non-members - sum over its members
+>= 1 - size``). Ties are broken as the enumeration breaks them, by solving again: among the
+sets within the solver's resolution (:data:`SOLVER_RESOLUTION`) of the best objective, the
+lowest cost; among those, the smallest floor area, then the fewest machines, then the lowest
+subset number (fixing candidates out from the last one while a set still qualifies). Totals
+are recomputed from the members in the enumeration's order of summation
+(:func:`set_totals`), so both methods report the same numbers and fit the same sets.
 """
 
 from __future__ import annotations
 
+import ctypes
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-MAX_EXACT = 20  # candidates; 2**20 subsets
+MAX_EXACT = 20  # candidates enumerated; 2**20 subsets. Beyond: the integer program
 TOLERANCE = 1e-9  # relative slack on the budget and floor checks (rounding in sums)
+# Values the integer program cannot tell apart, as a fraction of the sum of the candidates'
+# absolute values (of the objective, the cost or the floor area): 10 times HiGHS' default
+# tolerances on the optimality gap and on a 0/1 value (mip_abs_gap and
+# mip_feasibility_tolerance, both 1e-6), so no set closer than this is missed. Sets this
+# close count as tied and go, as in the enumeration, to the lower cost, area, size, number.
+SOLVER_RESOLUTION = 1e-5
+# HiGHS proves the optimum (no relative gap). Presolve is off: programs of two rows and a few
+# cuts gain little from it, and HiGHS' presolve prints a debugging line to the terminal.
+SOLVER_OPTIONS = {"mip_rel_gap": 0.0, "presolve": False}
 Objective = Literal["score", "npv"]
+Method = Literal["auto", "enumerate", "milp"]
+Solve = Callable[..., "np.ndarray | None"]  # see _knapsack_solver
 
 
 def pareto_frontier(score: np.ndarray, cost: np.ndarray) -> np.ndarray:
@@ -45,6 +75,18 @@ def pareto_frontier(score: np.ndarray, cost: np.ndarray) -> np.ndarray:
     no_worse = (s[None, :] >= s[:, None]) & (c[None, :] <= c[:, None])  # [a, b]: b vs a
     better = (s[None, :] > s[:, None]) | (c[None, :] < c[:, None])
     return ~np.any(no_worse & better, axis=1)
+
+
+def fits_limits(cost: np.ndarray | pd.Series, floor_m2: np.ndarray | pd.Series, *,
+                budget: float, free_floor_m2: float) -> np.ndarray:
+    """True where a cost fits the budget and a floor area the free floor (both limits).
+
+    The one test of "fits" for single machines and for sets (:func:`best_portfolios`), with
+    :data:`TOLERANCE` of slack for rounding in sums. ``cost`` in currency, ``floor_m2`` in m².
+    """
+    c, f = np.asarray(cost, dtype=float), np.asarray(floor_m2, dtype=float)
+    return ((c <= budget * (1 + TOLERANCE) + TOLERANCE)
+            & (f <= free_floor_m2 * (1 + TOLERANCE) + TOLERANCE))
 
 
 def value_for_money(scores: pd.Series, costs: pd.Series) -> pd.DataFrame:
@@ -104,8 +146,27 @@ def subset_members(masks: np.ndarray, n: int) -> np.ndarray:
     return ((m[:, None] >> np.arange(n)) & 1).astype(bool)
 
 
+def set_totals(member: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Total of ``values`` over each set of ``member`` ``(sets, n)``, summed as enumerated.
+
+    The low ``n // 2`` candidates are added in order from 0, the high ones likewise, then the
+    two halves (:func:`all_subset_totals`): the same floating-point total as the enumeration
+    gives the same set, so both methods compare, fit and report sets alike.
+    """
+    member = np.asarray(member, dtype=bool)
+    parts = np.where(member, np.asarray(values, dtype=float), 0.0)
+    h = member.shape[1] // 2
+    low, high = np.zeros(len(member)), np.zeros(len(member))
+    for i in range(h):
+        low = low + parts[:, i]
+    for i in range(h, member.shape[1]):
+        high = high + parts[:, i]
+    return high + low
+
+
 def best_portfolios(candidates: pd.DataFrame, *, budget: float, free_floor_m2: float,
-                    objective: Objective = "score", top: int = 5) -> pd.DataFrame:
+                    objective: Objective = "score", top: int = 5,
+                    method: Method = "auto") -> pd.DataFrame:
     """The ``top`` best sets of candidates within the budget and the free floor space, exact.
 
     Parameters
@@ -123,6 +184,10 @@ def best_portfolios(candidates: pd.DataFrame, *, budget: float, free_floor_m2: f
         ``"score"``: maximise the sum of the members' scores; ``"npv"``: the sum of NPVs.
     top
         How many sets to return (the best first, then the next-best).
+    method
+        ``"enumerate"``: list all ``2**n`` sets (at most :data:`MAX_EXACT` candidates);
+        ``"milp"``: the integer program, any number of candidates; ``"auto"`` (default): the
+        enumeration up to :data:`MAX_EXACT` candidates, the integer program beyond.
 
     Returns
     -------
@@ -130,24 +195,28 @@ def best_portfolios(candidates: pd.DataFrame, *, budget: float, free_floor_m2: f
         ``rank`` (1 = best), ``members`` (tuple of ``equipment_id``, catalogue order),
         ``size``, ``objective`` (the summed value), ``cost`` (currency), ``floor_m2``, for the
         feasible sets in decreasing objective; ties go to the lower cost, then the smaller
-        floor area, then fewer machines. Fewer than ``top`` rows when fewer sets fit.
-        ``attrs``: ``objective``, ``budget``, ``free_floor_m2``, ``feasible_sets``.
+        floor area, then fewer machines (the integer program counts as tied the values
+        within :data:`SOLVER_RESOLUTION`). Fewer than ``top`` rows when fewer sets fit.
+        ``attrs``: ``objective``, ``budget``, ``free_floor_m2``, ``candidates`` (how many),
+        ``method`` (``"enumerate"`` or ``"milp"``, the one used), ``feasible_sets`` (how many
+        sets fit; ``None`` from the integer program, which does not list them).
 
     Raises
     ------
     ValueError
-        With more than :data:`MAX_EXACT` candidates (shortlist first), a missing column,
-        a negative cost or area, or a NaN.
+        With more than :data:`MAX_EXACT` candidates and ``method="enumerate"``, a missing
+        column, a negative cost or area, or a NaN.
     """
     column = {"score": "score", "npv": "npv"}.get(objective)
     if column is None:
         raise ValueError(f"objective must be 'score' or 'npv', not {objective!r}")
+    if method not in ("auto", "enumerate", "milp"):
+        raise ValueError(f"method must be 'auto', 'enumerate' or 'milp', not {method!r}")
     n = len(candidates)
-    if n > MAX_EXACT:
+    if method == "enumerate" and n > MAX_EXACT:
         raise ValueError(
-            f"the exact portfolio enumerates all 2**n sets and handles at most {MAX_EXACT} "
-            f"candidates; got {n} ({2**n:,} sets). Shortlist to {MAX_EXACT} or fewer first "
-            "(e.g. drop candidates off the value-for-money frontier)")
+            f"the enumeration lists all 2**n sets and handles at most {MAX_EXACT} "
+            f"candidates; got {n} ({2**n:,} sets). Use method='milp' (or 'auto')")
     needed = [c for c in (column, "cost", "floor_m2") if c not in candidates.columns]
     if needed:
         raise ValueError(f"candidates need columns {needed}")
@@ -156,23 +225,38 @@ def best_portfolios(candidates: pd.DataFrame, *, budget: float, free_floor_m2: f
         raise ValueError("objective, cost and floor_m2 must be numbers, cost and area >= 0")
     if budget < 0 or free_floor_m2 < 0:
         raise ValueError("budget and free_floor_m2 must be >= 0")
+    attrs = {"objective": objective, "budget": float(budget),
+             "free_floor_m2": float(free_floor_m2), "candidates": n}
+    if method == "milp" or (method == "auto" and n > MAX_EXACT):
+        member = _milp_top(value, cost, floor, budget=budget, free_floor_m2=free_floor_m2,
+                           top=top)
+        sums = {k: set_totals(member, v) for k, v in
+                (("objective", value), ("cost", cost), ("floor_m2", floor))}
+        return _portfolio_frame(candidates, member, sums,
+                                {**attrs, "method": "milp", "feasible_sets": None})
     totals = {k: all_subset_totals(v) for k, v in
               (("objective", value), ("cost", cost), ("floor_m2", floor))}
-    fits = ((totals["cost"] <= budget * (1 + TOLERANCE) + TOLERANCE)
-            & (totals["floor_m2"] <= free_floor_m2 * (1 + TOLERANCE) + TOLERANCE))
+    fits = fits_limits(totals["cost"], totals["floor_m2"], budget=budget,
+                       free_floor_m2=free_floor_m2)
     masks = np.flatnonzero(fits)
     chosen = _top_masks(masks, totals, top)
+    return _portfolio_frame(candidates, subset_members(chosen, n),
+                            {k: v[chosen] for k, v in totals.items()},
+                            {**attrs, "method": "enumerate", "feasible_sets": len(masks)})
+
+
+def _portfolio_frame(candidates: pd.DataFrame, member: np.ndarray,
+                     sums: dict[str, np.ndarray], attrs: dict) -> pd.DataFrame:
+    """The table :func:`best_portfolios` returns, from the sets' membership and totals."""
     ids = np.asarray(candidates.index.astype(str))
-    member = subset_members(chosen, n)
     frame = pd.DataFrame({
-        "rank": np.arange(1, len(chosen) + 1),
+        "rank": np.arange(1, len(member) + 1),
         "members": [tuple(ids[row]) for row in member],
         "size": member.sum(axis=1),
-        "objective": totals["objective"][chosen],
-        "cost": totals["cost"][chosen],
-        "floor_m2": totals["floor_m2"][chosen]})
-    frame.attrs.update(objective=objective, budget=float(budget),
-                       free_floor_m2=float(free_floor_m2), feasible_sets=len(masks))
+        "objective": sums["objective"],
+        "cost": sums["cost"],
+        "floor_m2": sums["floor_m2"]})
+    frame.attrs.update(attrs)
     return frame
 
 
@@ -189,3 +273,144 @@ def _top_masks(masks: np.ndarray, totals: dict[str, np.ndarray], top: int) -> np
     order = np.lexsort((masks, size, totals["floor_m2"][masks], totals["cost"][masks],
                         -objective))
     return masks[order[:top]]
+
+
+def _milp_top(value: np.ndarray, cost: np.ndarray, floor: np.ndarray, *, budget: float,
+              free_floor_m2: float, top: int) -> np.ndarray:
+    """Membership ``(sets, n)`` of the ``top`` best sets by the integer program, in order.
+
+    A set fits as in the enumeration (:data:`TOLERANCE` of slack). The best remaining
+    set is the solver's optimum with the sets already chosen cut off; solving once more
+    without it says whether another set ties with it (within :data:`SOLVER_RESOLUTION`),
+    and that next optimum is the best remaining set of the next round. A tie is broken by
+    :func:`_break_tie`. The sets are returned in the enumeration's order (objective, cost,
+    floor area, size, subset number).
+    """
+    n = len(value)
+    if n == 0:  # nothing to choose: the empty set, which always fits
+        return np.zeros((min(top, 1), 0), dtype=bool)
+    caps = (budget * (1 + TOLERANCE) + TOLERANCE, free_floor_m2 * (1 + TOLERANCE) + TOLERANCE)
+    # Each row scaled to a sum of absolute values of 1 (a row of zeros is left as it is), so
+    # the resolution is a fraction of it.
+    scale = [float(np.abs(v).sum()) or 1.0 for v in (value, cost, floor)]
+    rows = [v / k for v, k in zip((value, cost, floor), scale, strict=True)]
+    solve = _knapsack_solver(rows[1:], [caps[0] / scale[1], caps[1] / scale[2]],
+                             lambda s: bool(fits_limits(
+                                 set_totals(s[None], cost), set_totals(s[None], floor),
+                                 budget=budget, free_floor_m2=free_floor_m2)[0]))
+    found: list[np.ndarray] = []
+    best = solve(-rows[0], found) if top >= 1 else None
+    while best is not None and len(found) < top:
+        after = solve(-rows[0], [*found, best])
+        tied = after is not None and rows[0] @ after >= rows[0] @ best - SOLVER_RESOLUTION
+        chosen = _break_tie(best, rows, found, solve) if tied else best
+        found.append(chosen)
+        best = after if np.array_equal(chosen, best) else best  # the best still remaining
+    member = np.array(found, dtype=bool).reshape(-1, n)
+    totals = [set_totals(member, v) for v in (value, cost, floor)]
+    order = np.lexsort((*member.T.astype(np.int8), member.sum(axis=1), totals[2], totals[1],
+                        -totals[0]))
+    return member[order]
+
+
+def _knapsack_solver(rows: list[np.ndarray], limits: list[float],
+                     fits: Callable[[np.ndarray], bool]) -> Solve:
+    """``solve(goal, cuts, pins=(), lower=None, upper=None)``: the set minimising ``goal``.
+
+    Subject to ``rows @ x <= limits`` (cost and floor), a no-good cut for each set of
+    ``cuts``, the extra ``pins`` (``LinearConstraint``) and the bounds ``lower``/``upper`` on
+    each 0/1 variable; ``None`` when no set qualifies. A set the solver returns that does not
+    ``fit`` (over a limit by the solver's own tolerance, beyond :data:`TOLERANCE`) is cut
+    off for good and the program solved again.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    refused: list[np.ndarray] = []
+    limit = LinearConstraint(np.vstack(rows), -np.inf, limits)
+
+    def solve(goal: np.ndarray, cuts: Sequence[np.ndarray], pins: Sequence = (),
+              lower: np.ndarray | None = None, upper: np.ndarray | None = None
+              ) -> np.ndarray | None:
+        n = len(goal)
+        while True:
+            constraints = [limit, *pins]
+            if cuts or refused:
+                cut = np.array([*cuts, *refused], dtype=bool)
+                constraints.append(LinearConstraint(np.where(cut, -1.0, 1.0),
+                                                    1.0 - cut.sum(axis=1), np.inf))
+            with _standard_output_silenced():
+                result = milp(goal, integrality=np.ones(n), constraints=constraints,
+                              bounds=Bounds(np.zeros(n) if lower is None else lower,
+                                            np.ones(n) if upper is None else upper),
+                              options=dict(SOLVER_OPTIONS))
+            if result.status == 2:  # infeasible: no such set
+                return None
+            if result.status != 0:
+                raise RuntimeError(f"the integer program of the best set failed: "
+                                   f"{result.message}")
+            chosen = result.x > 0.5
+            if fits(chosen):
+                return chosen
+            refused.append(chosen)
+
+    return solve
+
+
+@contextmanager
+def _standard_output_silenced() -> Iterator[None]:
+    """The process's standard output (file descriptor 1) sent to the null device meanwhile.
+
+    HiGHS, as scipy ships it, prints a debugging line ("HighsMipSolverData::
+    transformNewIntegerFeasibleSolution tmpSolver.run();") straight to file descriptor 1 when
+    it repairs a solution, whatever its output options; a notebook kernel forwards that
+    descriptor into the report. C's buffer is flushed before the descriptor is restored.
+    """
+    sys.stdout.flush()
+    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        yield
+    finally:
+        if os.name == "posix":
+            ctypes.CDLL(None).fflush(None)
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
+def _break_tie(best: np.ndarray, rows: list[np.ndarray], found: list[np.ndarray],
+               solve: Solve) -> np.ndarray:
+    """Among the sets tied with ``best`` on the objective, the enumeration's first.
+
+    The objective is pinned (at least ``best``'s, less :data:`SOLVER_RESOLUTION`); while
+    another set qualifies, the next key is solved for and pinned too: lowest cost, then
+    floor area, then size. Sets still tied on all four go to the lowest subset number:
+    candidates are fixed out from the last one while a set still qualifies.
+    """
+    from scipy.optimize import LinearConstraint
+
+    n = len(best)
+    objective_row, cost_row, floor_row = rows
+    pins = [LinearConstraint(objective_row, objective_row @ best - SOLVER_RESOLUTION, np.inf)]
+    stages = [  # what to minimise, and the pin that keeps the sets tied with the best on it
+        (cost_row, lambda s: LinearConstraint(cost_row, -np.inf,
+                                              cost_row @ s + SOLVER_RESOLUTION)),
+        (floor_row, lambda s: LinearConstraint(floor_row, -np.inf,
+                                               floor_row @ s + SOLVER_RESOLUTION)),
+        (np.ones(n), lambda s: LinearConstraint(np.ones(n), s.sum() - 0.5, s.sum() + 0.5)),
+    ]
+    for goal, pin in stages:
+        best = solve(goal, found, pins)
+        pins.append(pin(best))
+        if solve(np.zeros(n), [*found, best], pins) is None:
+            return best
+    lower, upper = np.zeros(n), np.ones(n)
+    for i in reversed(range(n)):  # tied on every key: the lowest subset number
+        upper[i] = 0.0
+        if best[i]:
+            other = solve(np.zeros(n), found, pins, lower, upper)
+            if other is None:
+                upper[i] = lower[i] = 1.0
+            else:
+                best = other
+    return best

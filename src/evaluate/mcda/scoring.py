@@ -47,6 +47,8 @@ __all__ = [
     "RANDOM_INDEX",
     "ahp_weights",
     "contributions",
+    "judgement_errors",
+    "judgements_to_revisit",
     "topsis",
     "topsis_core",
     "validate_weights",
@@ -298,6 +300,10 @@ CR_THRESHOLD = 0.10
 
 AHP_METHODS = ("eigenvector", "geometric")
 
+REVISIT_MAX = 3
+"""At most this many judgements are named to revisit: a manager rethinks a few comparisons at
+a time, and revising the worst changes the weights, and so which ones are worst next."""
+
 
 @dataclass(frozen=True)
 class AHPResult:
@@ -406,3 +412,84 @@ def ahp_weights(pairwise: pd.DataFrame, method: str = "eigenvector",
     return AHPResult(weights=weights, consistency_ratio=cr, consistency_index=ci,
                      lambda_max=lambda_max, random_index=ri, inconsistent=cr > CR_THRESHOLD,
                      method=method, ri_table=ri_table)
+
+
+def judgement_errors(pairwise: pd.DataFrame) -> pd.DataFrame:
+    """How far each pairwise judgement is from what the others imply, worst first.
+
+    With ``w`` the principal eigenvector of the (exactly reciprocal) matrix ``A``, the error
+    of judgement ``a_ij`` is ``e_ij = a_ij * w_j / w_i``: 1 for every pair when the
+    judgements are consistent, and otherwise the factor by which ``a_ij`` differs from the
+    ratio ``w_i / w_j`` the whole set implies. Saaty (2003), "Decision-making with the AHP:
+    Why is the principal eigenvector necessary", European Journal of Operational Research
+    145(1), 85-91, improves consistency by revising first the judgement whose ``e_ij`` is
+    farthest from 1, towards ``w_i / w_j``. The inconsistency splits exactly over the pairs,
+    since ``lambda_max = sum_j e_ij`` for every row ``i`` of the eigenvector equation:
+    ``lambda_max - n = (1/n) * sum_{i<j} (e_ij + 1/e_ij - 2)`` (Saaty 1990, "How to make a
+    decision: The analytic hierarchy process", EJOR 48(1), 9-26), so each pair's term over
+    the sum is its share of the consistency index.
+
+    Parameters
+    ----------
+    pairwise : pandas.DataFrame
+        As in :func:`ahp_weights` (checked the same way).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair ``i < j`` in the matrix's row order: ``criterion`` and ``other`` (the
+        pair), ``judgement`` (``a_ij``: how many times as important ``criterion`` is as
+        ``other``, as given), ``implied`` (``w_i / w_j``), ``error`` (``max(e_ij, 1/e_ij)``,
+        1 = consistent) and ``share`` of the inconsistency (0-1, summing to 1; 0 for every
+        pair when the judgements are consistent, as :func:`ahp_weights` counts them). Worst
+        first; ties keep the matrix's order.
+    """
+    a = _check_pairwise(pairwise)
+    names, n = list(pairwise.index), a.shape[0]
+    eigenvalues, eigenvectors = np.linalg.eig(a)
+    k = int(np.argmax(eigenvalues.real))
+    w = np.abs(eigenvectors[:, k].real)
+    w = w / w.sum()
+    i, j = np.triu_indices(n, k=1)
+    e = a[i, j] * w[j] / w[i]
+    terms = e + 1.0 / e - 2.0
+    # As in ahp_weights: an excess of lambda_max within rounding is no inconsistency.
+    excess = terms.sum() / n if n else 0.0
+    share = terms / terms.sum() if n > 2 and excess > 1e-9 * n else np.zeros_like(terms)
+    table = pd.DataFrame({"criterion": [names[x] for x in i], "other": [names[x] for x in j],
+                          "judgement": a[i, j], "implied": w[i] / w[j],
+                          "error": np.maximum(e, 1.0 / e), "share": share})
+    return table.sort_values("share", ascending=False, kind="stable", ignore_index=True)
+
+
+def judgements_to_revisit(pairwise: pd.DataFrame, ri_table: str = "saaty1980"
+                          ) -> pd.DataFrame:
+    """The judgements to revisit first, by Saaty's (2003) procedure; rows of the errors table.
+
+    The worst judgement of :func:`judgement_errors` is named and replaced by the ratio the
+    weights imply, ``w_i / w_j``; the weights and errors are recomputed, and the next worst
+    of the judgements not yet named is named, until the consistency ratio is at most
+    :data:`CR_THRESHOLD` (with ``ri_table``, as :func:`ahp_weights` computes it) or
+    :data:`REVISIT_MAX` are named. Revising one judgement moves the weights, so the next
+    worst is found on the revised matrix, not read off the first table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The named pairs' rows of ``judgement_errors(pairwise)`` (the judgements as given and
+        the ratios the given set implies), in the order named; empty when consistent.
+    """
+    errors = judgement_errors(pairwise)
+    revised = pd.DataFrame(_check_pairwise(pairwise), index=pairwise.index,
+                           columns=pairwise.index)
+    named: list[tuple[str, str]] = []
+    while (len(named) < REVISIT_MAX
+           and ahp_weights(revised, ri_table=ri_table).inconsistent):
+        table = judgement_errors(revised)
+        pairs = list(zip(table["criterion"], table["other"], strict=True))
+        first, second = next(pair for pair in pairs if pair not in named)
+        implied = table["implied"].to_numpy()[pairs.index((first, second))]
+        revised.loc[first, second], revised.loc[second, first] = implied, 1.0 / implied
+        named.append((first, second))
+    keyed = errors.set_index(["criterion", "other"])
+    return keyed.loc[named].reset_index() if named else errors.iloc[:0]

@@ -127,7 +127,8 @@ def calibrate_uptake(members: pd.DataFrame, equipment: pd.DataFrame,
     exposure
         Default :meth:`ExposureParameters.load` with ``assumptions``.
     as_of
-        Date of the roster's ages and active status; default its latest date.
+        Date of the roster's ages and active status; default its latest join or cancel date
+        (a report passes the club's roster date: :func:`~evaluate.model.segments.as_of_day`).
     segments
         The roster already aggregated on ``as_of`` under ``exposure``
         (:func:`~evaluate.model.demand.demand_segments`, e.g. a prepared model's), so as not

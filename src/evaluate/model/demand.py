@@ -32,7 +32,9 @@ sessions are ``u × Σ_i min(s, v_i)``, so the club total never exceeds its memb
 gets the average of the ramp over that month: :func:`ramp_factor`). **Peak load**: the busiest
 hour of the week carries ``peak_share`` of the week's sessions, measured from the check-in log
 (:func:`evaluate.data.checkins.hourly_profile`: the busiest hour's share of weekly check-ins)
-or, without a log, the assumption ``peak_hour_share``; the queue is M/M/c
+or, without a log or with one too short to measure it
+(:func:`evaluate.data.checkins.peak_shortfall`), the assumption ``peak_hour_share``; the queue
+is M/M/c
 (:mod:`evaluate.model.queueing`) with ``c = units × stations``.
 
 The array functions (the pieces of the forecast, and :func:`forecast_core`, the array
@@ -52,8 +54,9 @@ import numpy as np
 import pandas as pd
 
 from evaluate.data.assumptions import Assumption
-from evaluate.data.checkins import CheckinProfile, hourly_profile
+from evaluate.data.checkins import CheckinProfile, hourly_profile, peak_shortfall
 from evaluate.data.members import MAX_VISITS_PER_WEEK, SEXES
+from evaluate.errors import DataError
 from evaluate.model.exposure import SCENARIOS, ExposureParameters, back_pain_core, base_rate_table
 from evaluate.model.queueing import peak_queue
 from evaluate.model.segments import (
@@ -62,6 +65,7 @@ from evaluate.model.segments import (
     active_mask,
     as_of_day,
     member_codes,
+    no_active_member,
     segment_frame,
     segment_index,
 )
@@ -216,9 +220,23 @@ class Segments:
 
 def demand_segments(members: pd.DataFrame, exposure: ExposureParameters, *,
                     as_of: date | str | None = None, active_only: bool = True) -> Segments:
-    """Aggregate the roster into demand segments (age band × sex × activity × goal)."""
+    """Aggregate the roster into demand segments (age band × sex × activity × goal).
+
+    Every forecast of the model starts here, so the roster is checked here once.
+
+    Raises
+    ------
+    DataError
+        With ``active_only``, when no member is active on the roster date: there is no one
+        to forecast for (:func:`evaluate.model.segments.no_active_member` says why).
+    """
     day = as_of_day(members, as_of)
-    chosen = members.loc[active_mask(members, day)] if active_only else members
+    chosen = members
+    if active_only:
+        active = active_mask(members, day)
+        if not active.any():
+            raise DataError([no_active_member(members, day)])
+        chosen = members.loc[active]
     codes = member_codes(chosen, exposure.prevalence.band_min, day)
     labels = exposure.prevalence.age_labels
     index = segment_index(codes, with_goal=True)
@@ -331,18 +349,25 @@ class PeakShare:
     value: tuple[float, float, float]  # low, most likely, high
     source: str  # "check-in log" or "assumption peak_hour_share"
     hour: str | None = None  # e.g. "Mon 18:00", when measured
+    note: str | None = None  # why a check-in log was not used, when there is one
 
 
 def peak_share(checkins: pd.DataFrame | CheckinProfile | None,
                assumptions: Mapping[str, Assumption]) -> PeakShare:
-    """Peak-hour share from the check-in log when it has rows, else ``peak_hour_share``.
+    """Peak-hour share from the check-in log when it can measure it, else ``peak_hour_share``.
 
     From the log (loaded, or its :class:`~evaluate.data.checkins.CheckinProfile`): the busiest
     weekday-hour's average check-ins per week over the week's total
     (:func:`evaluate.data.checkins.hourly_profile`), used in every scenario. Sessions on a machine
-    are assumed to follow the hour profile of check-ins.
+    are assumed to follow the hour profile of check-ins. A log too short or too odd to measure
+    it (:func:`evaluate.data.checkins.peak_shortfall`: one row, two days, every visit in one
+    hour) is not used: the assumption is, and ``note`` says why, for the report to say so.
     """
-    if checkins is not None and not checkins.empty:
+    present = checkins is not None and not (checkins.empty and not checkins.attrs.get("file"))
+    if present and not isinstance(checkins, CheckinProfile):
+        checkins = CheckinProfile.of(checkins)  # once, for the rule and the profile
+    note = peak_shortfall(checkins) if present else None
+    if present and note is None:
         profile = hourly_profile(checkins)
         per_week = profile["checkins_per_week"].to_numpy(float)
         top = int(np.argmax(per_week))
@@ -350,7 +375,7 @@ def peak_share(checkins: pd.DataFrame | CheckinProfile | None,
         label = f"{profile['weekday_name'].iloc[top]} {int(profile['hour'].iloc[top]):02d}:00"
         return PeakShare((share, share, share), "check-in log", label)
     a = assumptions["peak_hour_share"]
-    return PeakShare((a.low, a.most_likely, a.high), "assumption peak_hour_share")
+    return PeakShare((a.low, a.most_likely, a.high), "assumption peak_hour_share", note=note)
 
 
 def scenario_params(assumptions: Mapping[str, Assumption], exposure: ExposureParameters,
@@ -391,7 +416,8 @@ def forecast_usage(members: pd.DataFrame, equipment: pd.DataFrame,
         :mod:`evaluate.model.calibration`): one number for all, or ``equipment_id -> factor``
         (candidates left out keep 1).
     as_of
-        Date of ages and active status; default the roster's latest date.
+        Date of ages and active status; default the roster's latest join or cancel date (a
+        report passes the club's roster date: :func:`~evaluate.model.segments.as_of_day`).
 
     Returns
     -------
@@ -401,8 +427,9 @@ def forecast_usage(members: pd.DataFrame, equipment: pd.DataFrame,
         ``weekly_sessions`` (sessions/week), ``peak_share`` (fraction),
         ``arrivals_per_hour`` and ``capacity_per_hour`` (sessions/hour at the peak hour),
         ``servers`` (units × stations), ``utilisation`` (0-1; above 1 overloaded),
-        ``p_wait`` (0-1), ``wait_minutes`` (mean wait at peak). ``attrs`` hold
-        ``peak_source``, ``peak_hour`` and ``visits_imputed``.
+        ``p_wait`` (0-1), ``wait_minutes`` (mean wait at peak; ``inf`` when utilisation is
+        1 or more). ``attrs`` hold ``peak_source``, ``peak_hour``, ``peak_note`` (why the
+        check-in log was not used, or None) and ``visits_imputed``.
     """
     exposure = exposure or ExposureParameters.load(assumptions)
     segments = demand_segments(members, exposure, as_of=as_of)
@@ -446,7 +473,7 @@ def forecast_frame(segments: Segments, peak: PeakShare, equipment_ids: Sequence[
     frame = pd.concat(parts, ignore_index=True)[columns]
     frame["scenario"] = pd.Categorical(frame["scenario"], categories=list(SCENARIOS))
     frame = frame.sort_values(["equipment_id", "scenario"], kind="stable", ignore_index=True)
-    frame.attrs.update(peak_source=peak.source, peak_hour=peak.hour,
+    frame.attrs.update(peak_source=peak.source, peak_hour=peak.hour, peak_note=peak.note,
                        visits_imputed=segments.visits_imputed)
     return frame
 

@@ -292,7 +292,8 @@ def back_pain_probability(members: pd.DataFrame, params: ExposureParameters | No
         ``low``, ``most_likely`` or ``high`` (see the module docstring).
     as_of
         Date ages are taken on (age = year of ``as_of`` - birth year); default the roster's
-        latest date.
+        latest join or cancel date (a report passes the club's roster date:
+        :func:`~evaluate.model.segments.as_of_day`).
     """
     if scenario not in SCENARIOS:
         raise ValueError(f"scenario must be one of {', '.join(SCENARIOS)}, not {scenario!r}")
@@ -321,7 +322,8 @@ def exposure_by_segment(members: pd.DataFrame, params: ExposureParameters | None
     params
         Default :meth:`ExposureParameters.load`.
     as_of
-        Date of ages and status; default the roster's latest date.
+        Date of ages and status; default the roster's latest join or cancel date (a report
+        passes the club's roster date: :func:`~evaluate.model.segments.as_of_day`).
     active_only
         Count only members active on ``as_of`` (the members a machine could serve).
     keep_empty

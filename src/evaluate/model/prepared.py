@@ -217,7 +217,8 @@ def model_inputs(members: pd.DataFrame, equipment: pd.DataFrame,
         The club's measured cancellation rate (fraction/year), fixed; ``None`` draws the
         assumption ``baseline_annual_churn``.
     as_of
-        Date of ages and active status; default the roster's latest date.
+        Date of ages and active status; default the roster's latest join or cancel date (a
+        report passes the club's roster date: :func:`~evaluate.model.segments.as_of_day`).
     """
     exposure = exposure or ExposureParameters.load(assumptions)
     day = as_of_day(members, as_of)

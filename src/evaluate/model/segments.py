@@ -11,11 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from evaluate.data.members import OCCUPATIONS, SEXES, TRAINING_GOALS
+from evaluate.data.members import MEMBERS_FILE, OCCUPATIONS, SEXES, TRAINING_GOALS
+from evaluate.data.roster import roster_date
+from evaluate.errors import Problem
+
+if TYPE_CHECKING:  # annotations only: a roster frame needs neither
+    from evaluate.data.club_data import ClubData
+    from evaluate.data.roster import Roster
 
 ACTIVITIES = (*OCCUPATIONS, "unknown")  # codes 0-3; desk is code 0
 GOALS = (*TRAINING_GOALS, "unknown")
@@ -44,11 +52,19 @@ class MemberCodes:
     visits: np.ndarray
 
 
-def as_of_day(members: pd.DataFrame, as_of: date | str | None = None) -> pd.Timestamp:
-    """The date ages and status are taken on: ``as_of``, else the roster's latest date."""
+def as_of_day(club: ClubData | Roster | pd.DataFrame,
+              as_of: date | str | None = None) -> pd.Timestamp:
+    """The date ages and status are taken on: ``as_of`` when set, else the roster date.
+
+    Every report decides its date here. ``club`` is the club as loaded
+    (:class:`~evaluate.data.club_data.ClubData`, or :class:`~evaluate.data.roster.Roster` for
+    the member profile): its roster date counts the newest check-in and machine session
+    (:func:`evaluate.data.roster.roster_date`). A roster frame alone gives the roster's own
+    latest join or cancel date: the logs are not at hand to move it on.
+    """
     if as_of not in (None, ""):
         return pd.Timestamp(as_of)
-    return max(members["join_date"].max(), members["cancel_date"].max(skipna=True))
+    return roster_date(club) if isinstance(club, pd.DataFrame) else club.roster_date
 
 
 def active_mask(members: pd.DataFrame, day: pd.Timestamp) -> np.ndarray:
@@ -63,6 +79,81 @@ def active_mask(members: pd.DataFrame, day: pd.Timestamp) -> np.ndarray:
     later = ((status == "cancelled").to_numpy(bool) & ~np.isnat(cancel)
              & (cancel > day.to_datetime64()))
     return joined & ((status == "active").to_numpy(bool) | later)
+
+
+@dataclass(frozen=True)
+class RosterDay:
+    """How the roster stands on ``day``: members active, gone, frozen and not yet joined.
+
+    The four counts add up to the roster: ``active`` by :func:`active_mask`; of those who had
+    joined by ``day`` and are not active, ``cancelled`` (cancelled by then) and ``frozen``;
+    ``joined_after`` (a join_date after ``day``).
+    """
+
+    day: pd.Timestamp
+    active: int
+    cancelled: int
+    frozen: int
+    joined_after: int
+
+
+def roster_on(members: pd.DataFrame, day: pd.Timestamp) -> RosterDay:
+    """Count the roster on ``day`` (see :class:`RosterDay`)."""
+    active = active_mask(members, day)
+    joined = members["join_date"].to_numpy() <= day.to_datetime64()
+    status = members["status"]
+    return RosterDay(day=day, active=int(active.sum()),
+                     cancelled=int((joined & ~active & (status == "cancelled").to_numpy(bool)
+                                    ).sum()),
+                     frozen=int((joined & (status == "frozen").to_numpy(bool)).sum()),
+                     joined_after=int((~joined).sum()))
+
+
+def _day_with_members(members: pd.DataFrame, day: pd.Timestamp) -> pd.Timestamp | None:
+    """The day nearest ``day`` on which some member was active, or ``None`` if none ever was.
+
+    The last such day before ``day``, else the first after it; ``None`` when every member is
+    frozen (or cancelled on the day they joined).
+    """
+    join, cancel = members["join_date"], members["cancel_date"]
+    status = members["status"]
+    cancelled = (status == "cancelled") & cancel.notna() & (cancel > join)
+    last_days = (cancel[cancelled] - pd.Timedelta(days=1))  # each one's last day as a member
+    before = last_days[last_days < day]
+    if len(before):
+        return before.max()
+    after = join[((status == "active") | cancelled) & (join > day)]
+    return after.min() if len(after) else None
+
+
+def no_active_member(members: pd.DataFrame, day: pd.Timestamp,
+                     file: str | Path = MEMBERS_FILE) -> Problem | None:
+    """The problem when no member of the roster is active on ``day``, else ``None``.
+
+    The model forecasts use by the members active on its roster date; with none there is
+    nothing to forecast or decide. The problem names ``file`` (the roster), the column to
+    check (``join_date`` when every member joins after ``day``, else ``status``), the counts
+    of :func:`roster_on` and a date when members were active.
+    """
+    counts = roster_on(members, day)
+    if counts.active:
+        return None
+    shown = f"{day:%Y-%m-%d}"
+    message = (f"no member is active on {shown}: 0 active, {counts.cancelled:,} cancelled, "
+               f"{counts.frozen:,} frozen, {counts.joined_after:,} joined after it")
+    nearest = _day_with_members(members, day)
+    other_day = (f"give as_of a date when members were active, e.g. {nearest:%Y-%m-%d}"
+                 if nearest is not None else "give as_of a date when members were active")
+    if counts.joined_after == len(members):
+        return Problem(message, file=file, column="join_date",
+                       rule="a member joined on or before the roster date (as_of)",
+                       fix=f"{other_day}; or leave as_of empty for the roster's latest date")
+    return Problem(message, file=file, column="status",
+                   rule="a member is active on the roster date (as_of, empty: the roster's "
+                        "latest date): joined by then, with status active, or cancelled "
+                        "after it",
+                   fix=f"check the status column (are the active members in the export?); "
+                       f"or {other_day}")
 
 
 def member_codes(members: pd.DataFrame, band_min: np.ndarray, day: pd.Timestamp) -> MemberCodes:

@@ -12,6 +12,7 @@ is calibrated on its comparable owned machine's usage log.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
@@ -22,6 +23,7 @@ from evaluate.model.costs import fill_equipment_costs
 from evaluate.model.demand import adoption_curve, relevance_levels
 from evaluate.model.finance import finance_summary
 from evaluate.model.prepared import forecast_from_inputs
+from evaluate.model.segments import as_of_day
 from evaluate.model.uncertainty import (
     SimulationResult,
     adoption_band,
@@ -40,8 +42,13 @@ from evaluate.reports.formatting import (
     count_phrase,
     count_text,
     in_sentence,
+    is_number,
+    markdown_text,
     money,
     months,
+    number,
+    over_capacity,
+    peak_note,
     plural,
     share,
 )
@@ -120,7 +127,12 @@ def _users_of(users: float, members: float, label: str) -> str:
     if pd.isna(members):
         return f"{label} (numbers {HIDDEN_COUNT})"
     of = f"the {count_phrase(members, label)}"
-    return f"{of} (users {HIDDEN_COUNT})" if pd.isna(users) else f"{users:,.0f} of {of}"
+    return f"{of} (users {HIDDEN_COUNT})" if pd.isna(users) else f"{number(users, ',.0f')} of {of}"
+
+
+def title_markdown(c: CandidateAnalysis) -> str:
+    """The profile's heading: the machine's name, as the club wrote it."""
+    return f"## {markdown_text(c.name)}"
 
 
 def headline_markdown(c: CandidateAnalysis) -> str:
@@ -138,30 +150,37 @@ def headline_markdown(c: CandidateAnalysis) -> str:
     levels = dict(zip(c.relevance["need"], c.relevance["level"], strict=True))
     relevance = ", ".join(f"{NEED_WORDS[n]} {levels[n]}" for n in NEED_WORDS if n in levels)
     owned = int(m["owned_units"])
-    lines = [
-        f"**{c.name}** ({m['model']}): trains {str(m['muscles']).replace(';', ', ')}"
-        .replace("_", " ") + f". Relevance to the club's needs: {relevance}.",
-        "",
-        f"- **Whom it serves:** about {count_phrase(total['users'], 'regular users')} of the "
-        f"{count_phrase(total['members'], 'active members')} (most likely), "
-        f"{count_phrase(total['users_with_back_pain'], 'of them with back pain')}. By group "
-        f"(they overlap): {who}.",
-        f"- **Use:** {plural(likely['weekly_sessions'], 'session')} a week once adopted "
-        "(P10–P90: "
-        f"{uses['p10']:.0f}–{uses['p90']:.0f}); busy {share(likely['utilisation'])} of the "
-        "busiest hour.",
-        f"- **Money:** {money(c.finance['up_front'], cur)} up front; {int(c.finance['years'])}"
-        f"-year NPV {money(c.finance['npv'], cur, signed=True)} (P10–P90: "
-        f"{money(npv['p10'], cur, signed=True)} to {money(npv['p90'], cur, signed=True)}); "
-        f"{share(p_positive)} chance it is positive; payback in "
-        f"{months(c.finance['payback_years'])}; {money(c.finance['cost_per_use'], cur)} per use.",
-        f"- **Space:** {float(m['footprint_m2']):.1f} m² with clearance.",
-        f"- **Evidence for back care:** {EVIDENCE_WORDS[str(m['evidence_grade'])]}: "
-        f"{m['evidence_source']}.",
-        f"- **Care:** {SUPERVISION_WORDS[str(m['supervision'])].capitalize()}."
-        + (f" {m['notes'][:1].upper()}{m['notes'][1:]}." if isinstance(m["notes"], str)
-           and m["notes"] else ""),
+    muscles = str(m["muscles"]).replace(";", ", ").replace("_", " ")
+    u = likely["utilisation"]
+    busy = (f"at the busiest hour {over_capacity(u)}" if is_number(u) and u >= 1
+            else f"busy {share(u)} of the busiest hour")
+    note = peak_note(c.forecast.attrs, float(likely["peak_share"]))
+    bullets = [
+        ("Whom it serves", f"about {count_phrase(total['users'], 'regular users')} of the "
+         f"{count_phrase(total['members'], 'active members')} (most likely), "
+         f"{count_phrase(total['users_with_back_pain'], 'of them with back pain')}. By group "
+         f"(they overlap): {who}."),
+        ("Use", f"{plural(likely['weekly_sessions'], 'session')} a week once adopted "
+         "(P10–P90: "
+         f"{number(uses['p10'], '.0f')}–{number(uses['p90'], '.0f')}); {busy}."
+         + (f" {note}" if note else "")),
+        ("Money", f"{money(c.finance['up_front'], cur)} up front; {int(c.finance['years'])}"
+         f"-year NPV {money(c.finance['npv'], cur, signed=True)} (P10–P90: "
+         f"{money(npv['p10'], cur, signed=True)} to {money(npv['p90'], cur, signed=True)}); "
+         f"{share(p_positive)} chance it is positive; payback in "
+         f"{months(c.finance['payback_years'])}; {money(c.finance['cost_per_use'], cur)} per "
+         "use."),
+        ("Space", f"{number(float(m['footprint_m2']), '.1f')} m² with clearance."),
+        ("Evidence for back care", f"{EVIDENCE_WORDS[str(m['evidence_grade'])]}: "
+         f"{m['evidence_source']}."),
+        ("Care", f"{SUPERVISION_WORDS[str(m['supervision'])].capitalize()}."
+         + (f" {m['notes'][:1].upper()}{m['notes'][1:]}." if isinstance(m["notes"], str)
+            and m["notes"] else "")),
     ]
+    model = markdown_text(f"({m['model']})")
+    lines = [f"**{markdown_text(c.name)}** {model}: trains "
+             f"{markdown_text(muscles)}. Relevance to the club's needs: {relevance}.", "",
+             *(f"- **{label}:** {markdown_text(text)}" for label, text in bullets)]
     if owned:
         lines.append(f"\n**Caution:** the club already owns {owned} of these: the forecast "
                      "counts the members who already use them, so another unit's would be "
@@ -194,12 +213,12 @@ def figures_table(c: CandidateAnalysis) -> pd.DataFrame:
                  if figure in fills.index else str(m[source]))
         value = float(m[figure])
         rows.append({"Figure": figure.replace("_", " "),
-                     "Value": money(value, cur) if unit.startswith(cur) else f"{value:g}",
+                     "Value": money(value, cur) if unit.startswith(cur) else number(value, "g"),
                      "Unit": unit, "Status": str(m[status]), "Source or basis": basis})
-    rows.append({"Figure": "floor space", "Value": f"{float(m['footprint_m2']):.2f}",
+    rows.append({"Figure": "floor space", "Value": number(float(m["footprint_m2"]), ".2f"),
                  "Unit": "m²", "Status": "published", "Source or basis": m["footprint_source"]})
     rows.append({"Figure": "session length, stations",
-                 "Value": f"{float(m['session_minutes']):g} min, {int(m['stations'])}",
+                 "Value": f"{number(float(m['session_minutes']), 'g')} min, {int(m['stations'])}",
                  "Unit": "", "Status": "assumption", "Source or basis": m["usage_source"]})
     if not pd.isna(m.get("price_low")) and not pd.isna(m.get("price_high")):
         rows[0]["Value"] += (f" (range {money(float(m['price_low']), cur)}–"
@@ -213,7 +232,8 @@ def placeholder_note(c: CandidateAnalysis) -> str:
     if figures.empty:
         return ""
     names = ", ".join(f.replace("_", " ") for f in figures["figure"])
-    return (f"**Placeholders:** {names} of the {in_sentence(c.name)} are estimates, not "
+    return (f"**Placeholders:** {names} of the {markdown_text(in_sentence(c.name))} are "
+            "estimates, not "
             "quotes; replace them in equipment.csv before buying.")
 
 
@@ -230,8 +250,8 @@ def calibration_markdown(c: CandidateAnalysis) -> str:
         return f"Not calibrated: {why}. The forecast uses the documented uptake assumptions."
     comparable = in_sentence(_names(c).get(str(c.calibration.comparable),
                                            "comparable machine"))
-    return (f"Calibrated on the usage log of the club's {comparable}: "
-            f"{_with_names(c, c.calibration.method)}.")
+    return (f"Calibrated on the usage log of the club's {markdown_text(comparable)}: "
+            f"{markdown_text(_with_names(c, c.calibration.method))}.")
 
 
 def _names(c: CandidateAnalysis) -> dict[str, str]:
@@ -251,7 +271,7 @@ def calibration_table(c: CandidateAnalysis) -> pd.DataFrame | None:
         return None
     table = c.calibration.table.copy()
     for column in ("before", "after"):
-        table[column] = [f"{v:,.3g}" if pd.notna(v) else "–" for v in table[column]]
+        table[column] = [number(v, ",.3g") if pd.notna(v) else "–" for v in table[column]]
     table["quantity"] = [_with_names(c, q).replace("_", " ") for q in table["quantity"]]
     table["note"] = [_with_names(c, n) for n in table["note"]]
     return table.set_index("quantity")
@@ -264,18 +284,29 @@ def summary_fields(c: CandidateAnalysis) -> dict[str, object]:
     total = c.audience.set_index("group").loc["All active members"]
     return {
         "kind": "candidate_profile", "equipment_id": c.equipment_id,
-        "headline": (f"{c.name}: about {c.most_likely['weekly_sessions']:.0f} sessions a week "
+        "headline": (f"{c.name}: about {number(c.most_likely['weekly_sessions'], '.0f')} "
+                     "sessions a week "
                      f"and an NPV of {money(c.finance['npv'], cur, signed=True)} "
                      "(most likely)."),
         "key_figures": [
             {"label": "Regular users (most likely)",
              "text": count_text(total["users"])},
-            {"label": "Weekly uses (P10–P90)", "text": f"{uses['p10']:.0f}–{uses['p90']:.0f}"},
+            {"label": "Weekly uses (P10–P90)",
+             "text": f"{number(uses['p10'], '.0f')}–{number(uses['p90'], '.0f')}"},
             {"label": "NPV (P10 to P90)", "text": f"{money(npv['p10'], cur, signed=True)} to "
                                                  f"{money(npv['p90'], cur, signed=True)}"},
             {"label": "Evidence for back care",
              "text": EVIDENCE_WORDS[str(c.machine["evidence_grade"])]},
         ]}
+
+
+def roster_notice(c: CandidateAnalysis, today: date | None = None) -> str:
+    """A warning line (Markdown) for the first screen when the roster date is far from today.
+
+    See :func:`evaluate.reports.formatting.roster_date_notice`; empty otherwise.
+    """
+    return formatting.roster_date_notice(as_of_day(c.data, c.params.as_of),
+                                         as_of_set=bool(c.params.as_of), today=today)
 
 
 def demo_banner(c: CandidateAnalysis) -> str:
@@ -288,8 +319,8 @@ def care_markdown(c: CandidateAnalysis) -> str:
     m = c.machine
     note = m["notes"] if isinstance(m["notes"], str) else ""
     return "\n".join([
-        f"- **Evidence for its back-care claim:** "
-        f"{EVIDENCE_WORDS[str(m['evidence_grade'])]}. {m['evidence_source']}.",
+        "- **Evidence for its back-care claim:** "
+        + markdown_text(f"{EVIDENCE_WORDS[str(m['evidence_grade'])]}. {m['evidence_source']}."),
         f"- **Supervision:** {SUPERVISION_WORDS[str(m['supervision'])]}."
-        + (f" {note[:1].upper()}{note[1:]}." if note else ""),
+        + (markdown_text(f" {note[:1].upper()}{note[1:]}.") if note else ""),
         "", f"**{DISCLAIMER}**"])

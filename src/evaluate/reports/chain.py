@@ -122,22 +122,50 @@ def payoff_ranking(outcomes: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def leaders(ranking: pd.DataFrame, currency: str) -> int:
+    """How many machines of :func:`payoff_ranking` tie for first (at least 1).
+
+    Tied: first choice in as many clubs, and a best median NPV the report prints the same
+    (:func:`evaluate.reports.formatting.tied_with_first`).
+    """
+    from evaluate.reports.formatting import money, tied_with_first
+
+    same = ranking[ranking["recommended_in"] == ranking["recommended_in"].iloc[0]]
+    return tied_with_first(same["best_npv_p50"].to_numpy(float),
+                           lambda v: money(v, currency, signed=True))
+
+
+def _tie(ranking: pd.DataFrame, count: int) -> str:
+    """The machines tied for first, in words: "The rower and the leg press tie"."""
+    from evaluate.reports.formatting import in_sentence, joined
+
+    both = joined([f"the {in_sentence(n)}" for n in ranking["name"].iloc[:count]])
+    return f"{both[0].upper()}{both[1:]} tie"
+
+
 def headline_markdown(ranking: pd.DataFrame, outcomes: pd.DataFrame) -> str:
-    """The roll-up's answer first: the machine that pays off best, and where."""
-    from evaluate.reports.formatting import in_sentence, money
+    """The roll-up's answer first: the machine that pays off best, and where (or the tie)."""
+    from evaluate.reports.formatting import in_sentence, markdown_text, money
 
     currency = str(outcomes["currency"].iloc[0])
     clubs = outcomes["club"].nunique()
     top = ranking.iloc[0]
-    lines = [f"**The {in_sentence(top['name'])} pays off best across the chain:** "
-             f"{top['recommended_in']} of {clubs} clubs would buy it first, and its NPV is "
-             f"more likely positive than not in {top['npv_positive_in']}. It pays off most at "
-             f"{top['best_club']} (median NPV {money(top['best_npv_p50'], currency, signed=True)}"
-             ")."]
-    for row in ranking.iloc[1:].itertuples(index=False):
-        lines.append(f"- {row.name}: first in {row.recommended_in} of {row.clubs} clubs; "
-                     f"best at {row.best_club} "
-                     f"({money(row.best_npv_p50, currency, signed=True)}).")
+    tied = leaders(ranking, currency)
+    best = money(top["best_npv_p50"], currency, signed=True)
+    if tied > 1:
+        bold = f"{_tie(ranking, tied)} across the chain:"
+        rest = (f"each is the first choice of {top['recommended_in']} of {clubs} clubs, with "
+                f"a median NPV of {best} where it pays off most.")
+    else:
+        bold = f"The {in_sentence(top['name'])} pays off best across the chain:"
+        rest = (f"{top['recommended_in']} of {clubs} clubs would buy it first, and its NPV is "
+                f"more likely positive than not in {top['npv_positive_in']}. It pays off most "
+                f"at {top['best_club']} (median NPV {best}).")
+    lines = [f"**{markdown_text(bold)}** {markdown_text(rest)}"]
+    for row in ranking.iloc[1 if tied == 1 else 0:].itertuples(index=False):
+        lines.append("- " + markdown_text(
+            f"{row.name}: first in {row.recommended_in} of {row.clubs} clubs; best at "
+            f"{row.best_club} ({money(row.best_npv_p50, currency, signed=True)})."))
     return "\n".join(lines[:1]) + ("\n\n" + "\n".join(lines[1:]) if len(lines) > 1 else "")
 
 
@@ -191,6 +219,11 @@ def summary_fields(ranking: pd.DataFrame, outcomes: pd.DataFrame) -> dict[str, A
     top = ranking.iloc[0]
     currency = str(outcomes["currency"].iloc[0])
     clubs = int(outcomes["club"].nunique())
+    tied = leaders(ranking, currency)
+    headline = (f"{_tie(ranking, tied)}: first choice in {top['recommended_in']} of {clubs} "
+                "clubs each." if tied > 1 else
+                f"The {in_sentence(top['name'])} pays off best: first choice in "
+                f"{top['recommended_in']} of {clubs} clubs.")
     return {
         "kind": "chain_rollup", "clubs": clubs, "currency": currency,
         "ranking": [{"equipment_id": r.equipment_id, "rank": int(r.rank),
@@ -199,8 +232,7 @@ def summary_fields(ranking: pd.DataFrame, outcomes: pd.DataFrame) -> dict[str, A
                      "best_npv_p50": r.best_npv_p50} for r in ranking.itertuples()],
         "recommendations": {str(r.club): r.equipment_id for r in
                             outcomes[outcomes["recommended"]].itertuples()},
-        "headline": (f"The {in_sentence(top['name'])} pays off best: first choice in "
-                     f"{top['recommended_in']} of {clubs} clubs."),
+        "headline": headline,
         "key_figures": [
             {"label": "Clubs", "text": f"{clubs}"},
             {"label": "Pays off most at",

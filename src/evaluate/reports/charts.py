@@ -25,7 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from evaluate.reports.formatting import PRIVACY_NOTE, SEX_LABELS
+from evaluate.reports.formatting import PRIVACY_NOTE, SEX_LABELS, number
 from evaluate.reports.privacy import MIN_GROUP_SIZE, SUPPRESSED
 
 HOUSE_TEMPLATE = "club"
@@ -108,7 +108,7 @@ def percent_label(share: float) -> str:
     """A share as a percent for labels: whole percents, one decimal below 10%."""
     value = 100 * float(share)
     whole = abs(value) >= 10 or round(value, 1) == round(value)
-    text = f"{value:.0f}" if whole else f"{value:.1f}"
+    text = number(value, ".0f") if whole else number(value, ".1f")
     return text + "%"
 
 
@@ -117,12 +117,12 @@ def money_label(value: float) -> str:
 
     The axis title carries the currency code, so the labels on the bars do not repeat it.
     """
-    return f"{value:,.0f}".replace("-", "−")
+    return number(value, ",.0f").replace("-", "−")
 
 
 def number_label(value: float) -> str:
     """A result for a label: whole units from 100 up, else three significant digits."""
-    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    text = number(value, ",.0f") if abs(value) >= 100 else number(value, ".3g")
     return text.replace("-", "−")
 
 
@@ -135,10 +135,10 @@ def value_with_unit(value: float, unit: str, currency: str = "") -> str:
     if unit.startswith("fraction"):
         rest = unit[len("fraction"):]
         return percent_label(value) + (" a " + rest[1:] if rest.startswith("/") else rest)
-    number = f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    text = number(value, ",.4g") if abs(value) < 1e4 else number(value, ",.0f")
     if not unit or "(" in unit:  # long explanatory units belong in the assumptions table
-        return number
-    return f"{number} {_unit_words(unit, currency)}"
+        return text
+    return f"{text} {_unit_words(unit, currency)}"
 
 
 def rgba(colour: str, alpha: float) -> str:
@@ -210,7 +210,7 @@ def _bars(table: pd.DataFrame, category: str, name: str = "",
     return go.Bar(
         x=counts if horizontal else labels, y=labels if horizontal else counts,
         orientation="h" if horizontal else "v", name=name, marker_color=colour,
-        text=[f"{v:,}" if v is not None else "" for v in counts], textposition="outside",
+        text=[number(v, ",") if v is not None else "" for v in counts], textposition="outside",
         cliponaxis=False,
         hovertemplate=("%{y}: %{x:,} members" if horizontal else "%{x}: %{y:,} members")
         + "<extra>" + name + "</extra>",

@@ -4,7 +4,9 @@ Everything here takes the frame from :func:`evaluate.data.members.load_members` 
 aggregates only; every table passes through :mod:`evaluate.reports.privacy`, so no group of fewer
 than ``min_group_size`` members is shown. Age is counted in whole years as
 ``as_of.year - birth_year`` (the roster holds birth years, not birth dates, so it may be one
-year high); tenure is in months of 365.25 / 12 days.
+year high); tenure is in months of 365.25 / 12 days. The report reads the roster with its
+roster date (:func:`evaluate.data.roster.load_roster`) and takes every figure on
+:func:`profile_date`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import numpy as np
 import pandas as pd
 
 from evaluate.data.members import DAYS_PER_MONTH
-from evaluate.reports.formatting import PRIVACY_NOTE, SEX_LABELS
+from evaluate.data.roster import Roster
+from evaluate.model.segments import as_of_day
+from evaluate.reports.formatting import PRIVACY_NOTE, SEX_LABELS, markdown_text, number
 from evaluate.reports.privacy import (
     MIN_GROUP_SIZE,
     SUPPRESSED,
@@ -53,6 +57,9 @@ class Headline:
     of 19 members: 9 women, 10 others), so it is shown only when neither holds 1 to
     ``min_group_size - 1`` members. ``occupation_known`` is None when it would give away
     the members whose occupation is not recorded (``members - occupation_known``).
+    ``age_known`` and ``visits_known`` count the members with a recorded year of birth and
+    visits figure (None: not counted), so that a figure missing from the roster is told apart
+    from one resting on too few members.
     """
 
     status: str
@@ -65,20 +72,21 @@ class Headline:
     share_desk_workers: float | None
     occupation_known: int | None
     min_group_size: int
+    age_known: int | None = None
+    visits_known: int | None = None
 
 
-def latest_date(members: pd.DataFrame) -> pd.Timestamp:
-    """The latest join or cancel date in the roster: the default profile date."""
-    return max(members["join_date"].max(), members["cancel_date"].max(skipna=True))
-
-
-def _as_timestamp(members: pd.DataFrame, as_of: date | str | None) -> pd.Timestamp:
-    return latest_date(members) if as_of in (None, "") else pd.Timestamp(as_of)
+def profile_date(roster: Roster, as_of: date | str | None = None) -> pd.Timestamp:
+    """The profile's date: ``as_of`` when set, else the club's roster date (its logs count)."""
+    return as_of_day(roster, as_of)
 
 
 def select_members(members: pd.DataFrame, status: Status = "active",
                    as_of: date | str | None = None) -> pd.DataFrame:
-    """Members in ``status`` on ``as_of`` (default: latest date), with age, tenure and bands.
+    """Members in ``status`` on ``as_of``, with age, tenure and bands.
+
+    The report passes :func:`profile_date`; without ``as_of``, the roster's own latest join or
+    cancel date (:func:`evaluate.model.segments.as_of_day`).
 
     A member who cancelled after ``as_of`` counts as active on that date (one whose cancel date
     is unknown counts as cancelled); members who joined after it are left out. Freezes have no
@@ -87,7 +95,7 @@ def select_members(members: pd.DataFrame, status: Status = "active",
     Adds ``status_on`` (status on the date), ``age`` (years), ``age_band``,
     ``tenure_months`` (to the cancel date for former members) and ``tenure_band``.
     """
-    day = _as_timestamp(members, as_of)
+    day = as_of_day(members, as_of)
     joined = members.loc[members["join_date"] <= day].copy()
     cancelled = joined["status"] == "cancelled"
     later = cancelled & (joined["cancel_date"] > day)  # unknown cancel dates count as past
@@ -125,7 +133,7 @@ def _share(flags: pd.Series, min_group_size: int) -> float | None:
 def headline(members: pd.DataFrame, status: Status = "active", as_of: date | str | None = None,
              min_group_size: int = MIN_GROUP_SIZE) -> Headline:
     """Headline figures for the chosen members; each hidden if it rests on too few members."""
-    day = _as_timestamp(members, as_of)
+    day = as_of_day(members, as_of)
     chosen = select_members(members, status, day)
     n = len(chosen)
     enough = n >= min_group_size
@@ -141,6 +149,8 @@ def headline(members: pd.DataFrame, status: Status = "active", as_of: date | str
         occupation_known=(len(known_job) if shown_split(len(known_job), n, min_group_size)
                           else None),
         min_group_size=min_group_size,
+        age_known=int(chosen["age"].notna().sum()),
+        visits_known=int(chosen["visits_per_week"].notna().sum()),
     )
 
 
@@ -222,9 +232,10 @@ def aggregate_exposure(age_sex: pd.DataFrame, segments: pd.DataFrame) -> pd.Data
     if clash.any():
         i = int(np.flatnonzero(clash)[0])
         raise ValueError(
-            f"age band {key[i][0]}, {key[i][1]}: the age-sex table has {shown[i]:.0f} members "
-            f"and the exposure segments {theirs[i]:.0f}; build both from the same members "
-            "and date (active members on the same as_of)")
+            f"age band {key[i][0]}, {key[i][1]}: the age-sex table has "
+            f"{number(shown[i], '.0f')} members and the exposure segments "
+            f"{number(theirs[i], '.0f')}; build both from the same members and date (active "
+            "members on the same as_of)")
     expected = pd.Series(found["expected"].fillna(0.0).to_numpy(float), dtype="Float64")
     out["expected_with_back_pain"] = expected.mask(hidden).to_numpy()
     out.attrs = dict(age_sex.attrs)
@@ -266,18 +277,34 @@ STATUS_WORDS = {"active": "active members", "cancelled": "members who had cancel
 
 
 def _pct(share: float) -> str:
-    return f"{share:.0%}"
+    return number(share, ".0%")
 
 
 def _too_few(figures: Headline) -> bool:
     return figures.members < figures.min_group_size
 
 
+#: What must be recorded for each figure, in words.
+RECORDED = {"age": "birth year", "visits": "visit count", "occupation": "occupation"}
+
+
+def _not_recorded(figures: Headline, known: int | None, what: str) -> str | None:
+    """What the roster lacks, when no member profiled has ``what`` recorded; else None.
+
+    E.g. "birth year not recorded (1,585 members)". A figure missing from the roster is not a
+    small group: the count is of every member profiled, which the report shows anyway. A
+    group too small to show stays hidden.
+    """
+    if known != 0 or _too_few(figures):
+        return None
+    return f"{RECORDED[what]} not recorded ({number(figures.members, ',')} members)"
+
+
 def _of_known(figures: Headline, noun: str, article: str = "") -> str:
     """'1,263 whose occupation is recorded', or 'those ...' when the count is hidden."""
     if figures.occupation_known is None:
         return f"those {noun}"
-    return f"{article}{figures.occupation_known:,} {noun}"
+    return f"{article}{number(figures.occupation_known, ',')} {noun}"
 
 
 def headline_markdown(figures: Headline, club_name: str = "") -> str:
@@ -288,24 +315,32 @@ def headline_markdown(figures: Headline, club_name: str = "") -> str:
     """
     day = f"{figures.as_of.day} {figures.as_of:%B %Y}"
     who = STATUS_WORDS[figures.status]
-    at = f" of {club_name}" if club_name else ""
-    lead = f"**{figures.members:,} {who}**{at} on {day}."
+    at = f" of {markdown_text(club_name)}" if club_name else ""
+    lead = f"**{number(figures.members, ',')} {who}**{at} on {day}."
     if _too_few(figures):
         return (f"{lead}\n\nFewer than {figures.min_group_size} members match, so no figures "
                 "are shown for them.")
     lines = []
     if figures.median_age is not None:
-        lines.append(f"- **Age:** half are {figures.median_age:.0f} or younger (median).")
+        lines.append(f"- **Age:** half are {number(figures.median_age, '.0f')} or younger "
+                     "(median).")
+    elif missing := _not_recorded(figures, figures.age_known, "age"):
+        lines.append(f"- **Age:** {missing}.")
     if figures.share_women is not None:
         lines.append(f"- **Women:** {_pct(figures.share_women)} of these members.")
     if figures.median_visits_per_week is not None:
-        lines.append(f"- **Visits:** a median of {figures.median_visits_per_week:.1f} a week.")
+        lines.append("- **Visits:** a median of "
+                     f"{number(figures.median_visits_per_week, '.1f')} a week.")
+    elif missing := _not_recorded(figures, figures.visits_known, "visits"):
+        lines.append(f"- **Visits:** {missing}.")
     if figures.median_tenure_months is not None:
         lines.append(f"- **Time as a member:** a median of "
-                     f"{figures.median_tenure_months:.0f} months.")
+                     f"{number(figures.median_tenure_months, '.0f')} months.")
     if figures.share_desk_workers is not None:
         lines.append(f"- **Desk workers:** {_pct(figures.share_desk_workers)} of "
                      f"{_of_known(figures, 'whose occupation is recorded', 'the ')}.")
+    elif missing := _not_recorded(figures, figures.occupation_known, "occupation"):
+        lines.append(f"- **Desk workers:** {missing}.")
     return lead + "\n\n" + "\n".join(lines)
 
 
@@ -314,49 +349,65 @@ def summary_fields(figures: Headline, club_name: str = "") -> dict[str, Any]:
 
     Plain text, not Markdown: the index page and other tools show them outside the report.
     A figure hidden because it rests on, or would show, a group of too few members
-    (``None``) reads "not shown".
+    (``None``) reads "not shown"; one missing from the roster for every member profiled
+    reads what is not recorded ("birth year not recorded (1,585 members)").
     """
     day = f"{figures.as_of.day} {figures.as_of:%B %Y}"
     where = f"{club_name} on {day}" if club_name else f"On {day}"
     words = {"active": "active members", "cancelled": "members who had cancelled",
              "all": "members, current and former"}
-    lead = f"{where}: {figures.members:,} {words[figures.status]}"
+    lead = f"{where}: {number(figures.members, ',')} {words[figures.status]}"
     size = figures.min_group_size
     few = f"not shown (fewer than {size} members)"
     split = f"not shown (it would show a group of fewer than {size} members)"
 
-    def shown(value: float | None, text: str, hidden: str = few) -> str:
-        return hidden if value is None else text.format(value)
+    def shown(value: float | None, spec: str, hidden: str = few, unit: str = "") -> str:
+        return hidden if value is None else number(value, spec) + unit
+
+    def recorded(value: float | None, spec: str, known: int | None, what: str,
+                 unit: str = "") -> str:
+        """A figure resting on one recorded value per member: hidden when too few have it."""
+        if value is not None:
+            return number(value, spec) + unit
+        if _too_few(figures) or known is None:
+            return few
+        return (_not_recorded(figures, known, what)
+                or f"not shown (fewer than {size} with a recorded {RECORDED[what]})")
 
     if _too_few(figures):
         headline = f"{lead}, too few to show any figures for (fewer than {size})."
     else:
         parts = [lead]
         if figures.median_age is not None:
-            parts.append(f"median age {figures.median_age:.0f}")
+            parts.append(f"median age {number(figures.median_age, '.0f')}")
         if figures.share_women is not None:
             parts.append(f"{_pct(figures.share_women)} women")
         if figures.median_tenure_months is not None:
-            parts.append(f"median time as a member {figures.median_tenure_months:.0f} months")
+            parts.append("median time as a member "
+                         f"{number(figures.median_tenure_months, '.0f')} months")
         headline = ", ".join(parts) + "."
     who = {"active": "active", "cancelled": "cancelled", "all": "current and former"}
     enough_known = figures.occupation_known is None or figures.occupation_known >= size
     if figures.share_desk_workers is not None:
         desk = (f"{_pct(figures.share_desk_workers)} of "
                 f"{_of_known(figures, 'with a recorded occupation')}")
+    elif missing := _not_recorded(figures, figures.occupation_known, "occupation"):
+        desk = missing
     elif _too_few(figures) or not enough_known:
         desk = f"not shown (fewer than {size} with a recorded occupation)"
     else:
         desk = split
     key_figures = [
-        {"label": "Members", "text": f"{figures.members:,} {who[figures.status]}"},
-        {"label": "Median age", "text": shown(figures.median_age, "{:.0f} years")},
-        {"label": "Women", "text": shown(figures.share_women, "{:.0%}",
+        {"label": "Members", "text": f"{number(figures.members, ',')} {who[figures.status]}"},
+        {"label": "Median age",
+         "text": recorded(figures.median_age, ".0f", figures.age_known, "age", " years")},
+        {"label": "Women", "text": shown(figures.share_women, ".0%",
                                          few if _too_few(figures) else split)},
         {"label": "Median visits a week",
-         "text": shown(figures.median_visits_per_week, "{:.1f}")},
+         "text": recorded(figures.median_visits_per_week, ".1f", figures.visits_known,
+                          "visits")},
         {"label": "Median time as a member",
-         "text": shown(figures.median_tenure_months, "{:.0f} months")},
+         "text": shown(figures.median_tenure_months, ".0f", unit=" months")},
         {"label": "Desk workers", "text": desk},
     ]
     return {"headline": headline, "key_figures": key_figures}
@@ -378,7 +429,7 @@ def footnote_markdown(synthetic: bool, min_group_size: int = MIN_GROUP_SIZE,
                  "recognised. Ages are counted from the year of birth.")
     unknown = 0 if chosen is None else int(chosen["birth_year"].isna().sum())
     if unknown:
-        count = (f"{unknown:,} members" if unknown >= min_group_size
+        count = (f"{number(unknown, ',')} members" if unknown >= min_group_size
                  else f"Fewer than {min_group_size} members")
         parts.append(f"{count} of this profile have no recorded year of birth and are not in "
                      "the age figures.")

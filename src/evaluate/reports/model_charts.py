@@ -47,7 +47,13 @@ from evaluate.reports.charts import (
     rgba,
     value_with_unit,
 )
-from evaluate.reports.formatting import share
+from evaluate.reports.formatting import (
+    OVER_CAPACITY,
+    UNSTABLE_QUEUE,
+    number,
+    share,
+    utilisation,
+)
 from evaluate.reports.tables import require_columns, tornado_rows
 
 __all__ = [
@@ -120,7 +126,8 @@ def adoption_chart(curve: pd.DataFrame, names: Mapping[str, str], *,
             row=row + 1, col=col + 1)
         last = likely.iloc[-1]
         fig.add_annotation(x=float(last["month"]), y=float(last["weekly_sessions"]),
-                           text=f"{last['weekly_sessions']:,.0f} a week", showarrow=False,
+                           text=f"{number(last['weekly_sessions'], ',.0f')} a week",
+                           showarrow=False,
                            xanchor="right", yanchor="bottom", yshift=3,
                            font={"size": 12, "color": INK}, row=row + 1, col=col + 1)
     months = float(curve["month"].max())
@@ -189,8 +196,8 @@ def npv_distribution_chart(summary: pd.DataFrame, names: Mapping[str, str], *, c
     _right_column(fig, "Chance<br>above 0", labels,
                   [share(p) for p in summary["p_positive"]])
     count = int(summary["draws"].max()) if len(summary) else 0
-    note = join_notes(f"Bar: the middle 80% of {count:,} simulated futures, from P10 (left "
-                      "number) to P90 (right); diamond and bold number: the median (P50).",
+    note = join_notes(f"Bar: the middle 80% of {number(count, ',')} simulated futures, from P10 "
+                      "(left number) to P90 (right); diamond and bold number: the median (P50).",
                       "Vertical line: NPV = 0, where the machine just pays for itself.")
     return finish_figure(fig, title, f"Net present value ({currency})", "", note,
                          height=240 + 60 * len(labels))
@@ -282,8 +289,10 @@ def peak_load_chart(forecast: pd.DataFrame, names: Mapping[str, str], *, target:
 
     ``forecast`` is :func:`evaluate.model.demand.forecast_usage` (columns ``equipment_id``,
     ``scenario``, ``utilisation`` as a 0-1 share of the hour's capacity; ``attrs``
-    ``peak_hour`` and ``peak_source`` name the hour). ``target`` is the assumption
-    ``target_peak_utilisation`` (0-1): above it members start to queue.
+    ``peak_hour`` and ``peak_source`` name the hour, ``peak_note`` why a check-in log was not
+    used, which the footnote says). ``target`` is the assumption ``target_peak_utilisation``
+    (0-1): above it members start to queue. A utilisation of 100% or more reads "over
+    capacity" in the labels, never "busy 1540%": the queue then grows without limit.
 
     Why this view: a manager's question is "will members queue?", and the busy share of the
     busiest hour answers it for every machine on one scale (percent of capacity), which
@@ -311,9 +320,10 @@ def peak_load_chart(forecast: pd.DataFrame, names: Mapping[str, str], *, target:
         error_x={"type": "data", "symmetric": False, "array": 100 * (high - likely),
                  "arrayminus": 100 * (likely - low), "color": "#444444", "thickness": 1.5,
                  "width": 6},
-        customdata=np.c_[100 * low, 100 * high],
-        hovertemplate="%{y}: %{x:.0f}% busy (low %{customdata[0]:.0f}% to high "
-                      "%{customdata[1]:.0f}%)<extra></extra>"))
+        hovertext=[f"{label}: {utilisation(m)} most likely (low {utilisation(lo)} to high "
+                   f"{utilisation(hi)})" for label, m, lo, hi in zip(labels, likely, low, high,
+                                                                      strict=True)],
+        hovertemplate="%{hovertext}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     right = max(110.0, float(np.nanmax(100 * high)) * 1.05)
     fig.update_xaxes(range=[0, right], ticksuffix="%")
@@ -322,14 +332,20 @@ def peak_load_chart(forecast: pd.DataFrame, names: Mapping[str, str], *, target:
         fig.add_vline(x=x, line={"color": INK, "width": 1.5, "dash": dash})
         fig.add_annotation(x=x, y=1.0, xref="x", yref="paper", yanchor="bottom",
                            showarrow=False, text=text, font={"size": 12})
-    _right_column(fig, "Most<br>likely", labels, [percent_label(v) for v in likely])
+    _right_column(fig, "Most<br>likely", labels,
+                  [OVER_CAPACITY if v >= 1 else percent_label(v) for v in likely])
     hour = forecast.attrs.get("peak_hour")
     source = forecast.attrs.get("peak_source", "")
     subtitle = (f"Busiest hour of the week: {hour} ({source})" if hour
                 else f"Busiest hour from the {source}" if source else "")
     note = join_notes("Bar: most likely; whisker: from the low to the high case.",
                       f"Above the target ({percent_label(target)} of capacity in use) members "
-                      "start to queue; bars above it are orange and hatched.")
+                      "start to queue; bars above it are orange and hatched.",
+                      f"Right of Full (100%) {UNSTABLE_QUEUE}." if (likely >= 1).any()
+                      else "",
+                      "The check-in log is too short or too odd to measure the busiest hour: "
+                      "the assumption is used (evaluate validate says why)."
+                      if forecast.attrs.get("peak_note") else "")
     return finish_figure(fig, title,
                          "Share of the machine's capacity in use at the busiest hour (%)", "",
                          note, subtitle=subtitle, height=260 + ROW_HEIGHT * len(labels))
@@ -351,7 +367,8 @@ def chain_npv_chart(outcomes: pd.DataFrame, *, currency: str,
                                   aggfunc="max", sort=False).reindex_like(grid)
     values = grid.to_numpy(float)
     limit = float(np.nanmax(np.abs(values))) or 1.0
-    text = [[("" if np.isnan(v) else f"{v / 1000:,.1f}k") + (" ★" if star is True else "")
+    text = [[("" if np.isnan(v) else f"{number(v / 1000, ',.1f')}k")
+             + (" ★" if star is True else "")
              for v, star in zip(row, stars, strict=True)]
             for row, stars in zip(values, chosen.to_numpy(object), strict=True)]
     fig = go.Figure(go.Heatmap(

@@ -9,23 +9,49 @@ JupyterLab. The field names and defaults must match the notebook's ``parameters`
 Parameters are plain literals (strings, numbers, lists, dicts) so that papermill can inject
 them and ``papermill --help-notebook`` can list them; an empty string or an empty collection
 means "the documented default".
+
+A model also declares what the report needs of the club's data beyond files that pass their
+checks (``needs``: :data:`ACTIVE_MEMBERS`, :data:`USAGE_LOG`); the build asks
+:func:`missing_data` and :func:`roster_problem` before anything runs, so a report the data
+cannot support is not built (with its reason) or refused, and does not fail halfway.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from evaluate.data.equipment import EQUIPMENT_FILE, equipment_ids
-from evaluate.errors import BadParameter, did_you_mean
+from evaluate.data.members import MEMBERS_FILE
+from evaluate.data.roster import Roster
+from evaluate.data.usage import USAGE_STEM, load_equipment_usage
+from evaluate.errors import BadParameter, DataError, Problem, did_you_mean
 from evaluate.mcda.criteria import DecisionCriteria
 from evaluate.mcda.normalization import NORMALIZATIONS
+from evaluate.model.segments import as_of_day, no_active_member
 from evaluate.model.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
 from evaluate.paths import resolve_data_dir
 from evaluate.reports.privacy import MIN_GROUP_SIZE
+
+if TYPE_CHECKING:
+    from evaluate.data.checks import FolderCheck
+
+#: A need of a report (see ``needs`` of :class:`_ClubParams`): a member active on the roster
+#: date (``as_of``; empty: the roster's latest date). The model forecasts for the active
+#: members; a roster without one (all cancelled, all frozen, or ``as_of`` before every join)
+#: has nothing to forecast, and the build refuses it as bad data (:func:`roster_problem`).
+ACTIVE_MEMBERS = "active members"
+#: A need of a report: the usage log, with sessions of the machine ``equipment_id`` names.
+#: Without the log, or when the log lacks the notebook's default machine, the report is not
+#: built, with the reason (:func:`missing_data`); a machine the plan or ``--param`` names
+#: that an existing log lacks is refused as a bad parameter.
+USAGE_LOG = "usage log"
+#: Why a report that needs the usage log is not built for a club that keeps none.
+NO_USAGE_LOG = f"the club has no usage log ({USAGE_STEM}.csv or {USAGE_STEM}.parquet)"
 
 
 def _iso_date_or_empty(value: str, name: str) -> str:
@@ -63,6 +89,9 @@ class _ClubParams(BaseModel):
 
     data_dir: str = Field("", description="club data folder; empty = the bundled demo club")
 
+    #: What the report needs of the club's data (:data:`ACTIVE_MEMBERS`, :data:`USAGE_LOG`).
+    needs: ClassVar[frozenset[str]] = frozenset()
+
     @property
     def resolved_data_dir(self) -> Path:
         """The data folder as an absolute path (the demo club when ``data_dir`` is empty)."""
@@ -94,6 +123,8 @@ class MemberProfileParams(_ClubParams):
 
 class _ModelParams(_ClubParams):
     """Parameters of the notebooks that run the usage and money model with its Monte Carlo."""
+
+    needs: ClassVar[frozenset[str]] = frozenset({ACTIVE_MEMBERS})
 
     currency: str = Field("", pattern=r"^([A-Z]{3})?$",
                           description="ISO 4217 code shown on money; empty = club.yml's")
@@ -194,6 +225,8 @@ class CandidateProfileParams(_ModelParams):
 class UsageReviewParams(_ModelParams):
     """Parameters of ``notebooks/usage_review.ipynb``: an installed machine's use vs forecast."""
 
+    needs: ClassVar[frozenset[str]] = frozenset({ACTIVE_MEMBERS, USAGE_LOG})
+
     equipment_id: str = Field("back_extension_45", min_length=1,
                               description="the installed machine to review (in the usage log)")
     installed: str = Field("", description="installation date, YYYY-MM-DD; empty = before "
@@ -242,3 +275,56 @@ PARAMETER_MODELS: dict[str, type[BaseModel]] = {
     "usage_review": UsageReviewParams,
     "chain_rollup": ChainRollupParams,
 }
+
+
+def missing_data(params: BaseModel, given: Collection[str] = ()) -> str | None:
+    """Why the club's data cannot support the report ``params`` describe, or ``None``.
+
+    A report with a reason is not built: the build says why and goes on. Only what
+    ``params.needs`` holds is asked (:data:`USAGE_LOG`: the usage log, with sessions of the
+    machine ``equipment_id`` names). Says nothing when the log cannot be read: the check of the
+    data folder reports that.
+
+    Raises
+    ------
+    BadParameter
+        When a parameter in ``given`` (set by the plan or ``--param``, not the notebook's
+        default) names what the data lacks: a machine without sessions in the usage log.
+    """
+    if USAGE_LOG not in getattr(params, "needs", frozenset()):
+        return None
+    from evaluate.reports.usage_review.analysis import logged_machines  # the review's rule
+
+    try:
+        usage = load_equipment_usage(params.resolved_data_dir)
+    except DataError:
+        return None
+    if usage.attrs.get("file") is None:
+        return NO_USAGE_LOG
+    machine, log_file = params.equipment_id, Path(usage.attrs["file"])
+    logged = logged_machines(usage)
+    if machine in logged:
+        return None
+    have = ("machines with sessions in it: " + ", ".join(logged)) if logged else (
+        "it has no sessions at all")
+    if "equipment_id" in given:
+        raise BadParameter(
+            "equipment_id", f"no sessions of machine {machine!r} in the usage log {log_file}",
+            fix=f"{did_you_mean(machine, logged)}give equipment_id a machine the log has "
+                f"sessions of ({have}); or add the machine's sessions to {log_file.name}")
+    return (f"the usage log ({log_file.name}) has no sessions of {machine}, the machine the "
+            f"notebook reviews by default ({have}); name one with equipment_id")
+
+
+def roster_problem(params: BaseModel, check: FolderCheck) -> Problem | None:
+    """The problem when no member is active on the report's roster date, else ``None``.
+
+    Asked only when the report needs an active member (:data:`ACTIVE_MEMBERS`), of the roster
+    of the data folder ``check`` read, on ``as_of`` or else the club's roster date (its logs
+    counted); ``None`` too when the roster could not be read: the check lists that problem.
+    """
+    members = check.loaded.get(MEMBERS_FILE)
+    if ACTIVE_MEMBERS not in getattr(params, "needs", frozenset()) or members is None:
+        return None
+    day = as_of_day(Roster(members, check.roster_date), params.as_of_date)
+    return no_active_member(members, day, file=check.data_dir / MEMBERS_FILE)

@@ -48,6 +48,8 @@ class CandidateSummary(BaseModel):
     cost_per_use: float | None = Field(description="currency per session; null = no use")
     up_front: float = Field(ge=0, description="price plus installation, currency")
     floor_m2: float = Field(ge=0, description="floor area with clearance, m²")
+    fits_limits: bool | None = Field(None, description="whether it fits the budget and the "
+                                     "free floor on its own (null: not recorded)")
 
 
 class BestSet(BaseModel):
@@ -58,6 +60,28 @@ class BestSet(BaseModel):
     members: list[str] = Field(description="equipment_id of each machine in the set")
     cost: float = Field(ge=0, description="up-front cost of the set, currency")
     floor_m2: float = Field(ge=0, description="floor area of the set, m²")
+
+
+class Limits(BaseModel):
+    """The decision's limits: what the first screen's machine and the best set must fit."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    budget: float = Field(ge=0, description="money available for purchases, currency")
+    free_floor_m2: float = Field(ge=0, description="free floor area, m²")
+
+
+class Consistency(BaseModel):
+    """How consistent the AHP pairwise judgements behind the weights are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    consistency_ratio: float = Field(ge=0, description="Saaty's CR; above 0.10 the judgements "
+                                     "contradict each other")
+    inconsistent: bool = Field(description="CR above 0.10")
+    revisit: list[tuple[str, str]] = Field(description="the pairs of criteria whose "
+                                           "judgements to revisit first, worst first; empty "
+                                           "when consistent")
 
 
 class KeyFigure(BaseModel):
@@ -76,17 +100,28 @@ class DecisionSummary(BaseModel):
 
     kind: Literal["decision"] = "decision"
     club: str = Field(description="the club's name (club.yml)")
-    recommendation: str = Field(description="equipment_id of the recommended machine")
+    recommendation: str = Field(description="equipment_id of the best-scoring machine "
+                                "(rank 1)")
+    recommendation_within_limits: str | None = Field(
+        None, description="equipment_id of the machine the report says to buy: the "
+        "best-scoring one that fits the budget and the free floor (the recommendation when it "
+        "fits); null when no candidate fits")
+    limits: Limits | None = Field(None, description="the budget and the free floor (null: "
+                                  "not recorded)")
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     draws: int = Field(ge=1, description="Monte Carlo draws")
     seed: int = Field(ge=0, description="random seed: same inputs and seed, same numbers")
     method: Literal["weighted_sum"] = "weighted_sum"
     normalization: str = Field(description="minmax, vector, sum, max or fixed")
     weights: dict[str, float] = Field(description="criterion -> weight, summing to 1")
+    ahp: Consistency | None = Field(None, description="the AHP judgements' consistency; null "
+                                    "when the weights were not derived by AHP")
     candidates: dict[str, CandidateSummary] = Field(description="keyed by equipment_id")
     best_set: BestSet | None = Field(description="null when no candidate fits")
-    headline: str = Field(description="one sentence for the index page")
-    key_figures: list[KeyFigure] = Field(description="the recommendation's key figures")
+    headline: str = Field(description="the first screen's answer, one line for the index "
+                          "page")
+    key_figures: list[KeyFigure] = Field(description="the key figures of the machine the "
+                                         "first screen describes")
 
     @model_validator(mode="after")
     def _recommendation_ranks_first(self) -> DecisionSummary:
@@ -94,6 +129,9 @@ class DecisionSummary(BaseModel):
             raise ValueError(f"recommendation {self.recommendation!r} is not a candidate")
         if self.candidates[self.recommendation].rank != 1:
             raise ValueError("the recommendation must have rank 1")
+        within = self.recommendation_within_limits
+        if within is not None and within not in self.candidates:
+            raise ValueError(f"recommendation_within_limits {within!r} is not a candidate")
         return self
 
 

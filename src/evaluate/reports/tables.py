@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from evaluate.reports.formatting import count_text
+from evaluate.reports.formatting import count_text, number
 from evaluate.reports.privacy import MIN_GROUP_SIZE, SUPPRESSED
 
 
@@ -70,7 +70,7 @@ def npv_summary(draws: Mapping[str, Sequence[float]] | pd.DataFrame) -> pd.DataF
 
 
 def _share_text(value: object) -> str:
-    return "–" if pd.isna(value) else f"{float(value):.0%}"
+    return "–" if pd.isna(value) else number(float(value), ".0%")
 
 
 def display_table(table: pd.DataFrame, label: str, label_title: str,

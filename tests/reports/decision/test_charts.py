@@ -117,7 +117,46 @@ def test_close_labels_are_moved_apart():
     assert positions[2] == "middle right"  # a lone point keeps the default
 
 
+def test_forty_close_machines_leave_unlabelled_the_labels_that_would_overlap():
+    """40 machines in two tight rows: no label is printed over another; the frontier keeps
+    its labels, the others without a place go unlabelled (named on hover) and are counted."""
+    ids = [f"m{i}" for i in range(40)]
+    scores = pd.Series(np.r_[np.linspace(0.9, 0.75, 20), np.linspace(0.5, 0.35, 20)], index=ids)
+    costs = pd.Series(np.r_[np.linspace(500, 2000, 20), np.linspace(600, 2100, 20)], index=ids)
+    table = value_for_money(scores, costs)
+    names = {i: f"Machine number {i[1:]}" for i in ids}
+    fig = dc.value_for_money_chart(table, names, currency="USD")
+    points = next(t for t in fig.data if t.mode == "markers+text")
+    shown = [t for t in points.text if t]
+    assert 0 < len(shown) < 40
+    on = table["on_frontier"].to_numpy()
+    assert all(points.text[k] for k in np.flatnonzero(on))  # the frontier is named
+    assert list(points.customdata) == [names[a] for a in table["alternative"]]
+    assert (f"{40 - len(shown)} of the 40 machines are not labelled: their labels would "
+            "overlap") in notes(fig)
+    few = dc.value_for_money_chart(value_for_money(scores.iloc[:3], costs.iloc[:3]), names,
+                                   currency="USD")
+    assert "not labelled" not in notes(few)
+
+
 # ------------------------------------------------------------------ rank acceptability
+
+def test_rank_heatmap_of_forty_machines_puts_the_low_places_in_one_column():
+    """40 places would print 40 percentages across the page over each other: the first 11
+    keep a column each, the 12th to the 40th share the last, and each row still adds up."""
+    ids = [f"m{i:02d}" for i in range(40)]
+    rng = np.random.default_rng(4)
+    chances = rng.dirichlet(np.ones(40), size=40)
+    frame = pd.DataFrame({"alternative": np.repeat(ids, 40), "rank": np.tile(np.arange(1, 41), 40),
+                          "probability": chances.ravel()})
+    fig = dc.rank_acceptability_chart(frame, {i: f"Machine {i}" for i in ids})
+    heat = fig.data[0]
+    assert len(heat.x) == dc.RANK_COLUMNS == 12
+    assert list(heat.x[:3]) == ["1st", "2nd", "3rd"] and heat.x[-1] == "12th–40th"
+    np.testing.assert_allclose(np.asarray(heat.z).sum(axis=1), 100.0)
+    assert "12th–40th: any place from 12th down." in notes(fig)
+    assert len(heat.y) == 40
+
 
 def test_rank_heatmap_orders_by_expected_rank_and_prints_percents():
     frame = pd.DataFrame({"alternative": np.repeat(["rh", "bx", "rw"], 3),

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
+from datetime import date
+from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from evaluate.data.assumptions import Assumptions
+from evaluate.data.checkins import HOURS_PER_WEEK, CheckinProfile
+from evaluate.data.club_data import load_club_data
 from evaluate.reports.decision import sections as report
 from evaluate.reports.decision.analysis import analyse_decision
+from evaluate.reports.formatting import UNSTABLE_QUEUE, money
 from evaluate.reports.notebook_params import DecisionReportParams
 from evaluate.reports.summary_schema import DecisionSummary
-from support import DRAWS
+from support import (
+    DRAWS,
+    LOGS_END,
+    NON_FINITE,
+    STALE_ROSTER,
+    many_candidates_club,
+    stale_club,
+    visible,
+)
 
 
 def test_a_machine_that_loses_money_is_not_recommended_as_a_buy(data):
@@ -27,7 +44,7 @@ def test_a_machine_that_loses_money_is_not_recommended_as_a_buy(data):
     text = report.headline_markdown(analysis)
     assert text.startswith("**The best-scoring machine is the")
     assert "buying nothing is the safer choice" in text
-    assert "Its NPV is negative (−$" in text and "would turn negative" not in text
+    assert "Its NPV is negative (−\\$" in text and "would turn negative" not in text
     assert report.summary_fields(analysis)["headline"].startswith("The best-scoring machine")
 
 
@@ -56,3 +73,245 @@ def test_ordinary_weights_give_a_summary_the_schema_accepts(data, weights):
     params = DecisionReportParams(draws=DRAWS, weights=weights)
     summary = DecisionSummary(**report.summary_fields(analyse_decision(params, data)))
     assert all(0 <= c.score <= 1 for c in summary.candidates.values())
+
+
+def first_screen(analysis) -> tuple[str, list[str]]:
+    """The first screen's answer (up to the bullets) and its bullets, as a reader sees them
+    (Markdown's backslash escapes read; they are tested with the words on the page)."""
+    text = re.sub(r"\\(.)", r"\1", report.headline_markdown(analysis))
+    answer, _, bullets = text.partition("\n\n- ")
+    return answer, ("- " + bullets).splitlines()
+
+
+@pytest.mark.parametrize(("limits", "words"), [
+    ({"budget": 0.0}, "No candidate fits the budget of $0 and 12 m² of free floor: the "
+     "cheapest and best-scoring, the reverse hyperextension, needs $814 and 4.32 m²"),
+    ({"free_floor_m2": 4.0}, "No candidate fits the budget of $5,000 and 4 m² of free floor: "
+     "the cheapest and best-scoring, the reverse hyperextension, needs $814 and 4.32 m²; the "
+     "smallest, the cable tower (functional trainer), needs $2,310 and 4.21 m²"),
+])
+def test_when_nothing_fits_the_first_screen_says_so_and_what_would(data, limits, words):
+    """Budget 0 (or a floor smaller than every machine) once still read "Buy the reverse
+    hyperextension", "$814 up front" and "4.3 m² ... of the 4 m² free"."""
+    analysis = analyse_decision(DecisionReportParams(draws=DRAWS, **limits), data)
+    assert analysis.choice is None and analysis.featured == "reverse_hyper"
+    answer, bullets = first_screen(analysis)
+    assert answer.startswith(f"**{words}.** With more budget or floor, the best-scoring machine "
+                             "is the reverse hyperextension: it ranks first in")
+    assert "Buy the" not in report.headline_markdown(analysis)
+    money, space, change = (next(b for b in bullets if b.startswith(f"- **{k}:**"))
+                            for k in ("Money", "Space", "What would change the answer"))
+    if limits.get("budget") == 0:
+        assert "$814 up front (over the $0 budget)" in money
+        assert "With a budget of $814, the reverse hyperextension would fit" in change
+    else:
+        assert "4.3 m² with clearance, more than the 4 m² free" in space
+        assert "With 4.32 m² of free floor, the reverse hyperextension would fit" in change
+    # The best-set section and summary.json say the same.
+    assert report.portfolio_markdown(analysis).startswith(words + ". Raise the budget")
+    assert report.portfolio_table(analysis)["Machines"].tolist() == [report.NOTHING]
+    summary = DecisionSummary(**report.summary_fields(analysis))
+    assert summary.headline == words + "."
+    assert summary.recommendation_within_limits is None and summary.best_set is None
+    assert summary.recommendation == "reverse_hyper"  # still the best-scoring, rank 1
+    assert not any(c.fits_limits for c in summary.candidates.values())
+    assert summary.limits is not None and summary.limits.budget == limits.get("budget", 5000)
+    assert summary.key_figures[0].text == "Reverse hyperextension"
+
+
+def test_a_floor_too_small_for_the_winner_buys_the_best_machine_that_fits(data):
+    """4.25 m² free: the reverse hyperextension (4.32 m²) does not fit, the cable tower
+    (4.21 m²) does. The first screen once read "Buy the reverse hyperextension ... 4.3 m²
+    with clearance, of the 4.25 m² free"."""
+    analysis = analyse_decision(DecisionReportParams(draws=DRAWS, free_floor_m2=4.25), data)
+    assert analysis.choice == analysis.featured == "cable_tower"
+    answer, bullets = first_screen(analysis)
+    assert answer == (
+        "**Buy the cable tower (functional trainer).** Of the candidates that fit the budget "
+        "of $5,000 and 4.25 m² of free floor, it scores highest. The best-scoring machine, the "
+        "reverse hyperextension, does not fit: it needs 4.32 m² of floor, more than the 4.25 "
+        "m² free.")
+    text = "\n".join(bullets)
+    assert "- **Space:** 4.2 m² with clearance, of the 4.25 m² free." in text
+    assert "$2,310 up front (of the $5,000 budget)" in text
+    assert "With 4.32 m² of free floor, the reverse hyperextension would fit" in text
+    assert "weight on" not in text  # the weights decide the best-scoring, not what fits
+    # The first screen's figures are the cable tower's, as are its audience and tornado.
+    assert analysis.npv_tornado.attrs["npv_most_likely"] == pytest.approx(
+        analysis.ranking.loc["cable_tower", "npv"])
+    assert "Regular users of the cable tower" in " ".join(report.audience_display(analysis))
+    # The best set holds it, and summary.json says what the page says.
+    assert analysis.portfolios.iloc[0]["members"] == ("cable_tower",)
+    summary = DecisionSummary(**report.summary_fields(analysis))
+    assert summary.recommendation_within_limits == "cable_tower"
+    assert summary.recommendation == "reverse_hyper"
+    assert summary.candidates["cable_tower"].fits_limits is True
+    assert summary.candidates["reverse_hyper"].fits_limits is False
+    assert summary.best_set is not None and summary.best_set.members == ["cable_tower"]
+    assert summary.headline.startswith("Buy the cable tower (functional trainer): it scores "
+                                       "highest of the candidates that fit")
+    assert {f.label: f.text for f in summary.key_figures}["Up front"] == "$2,310"
+
+
+def test_when_the_winner_fits_the_first_screen_is_unchanged_and_names_the_budget(default):
+    assert default.choice == default.recommendation == "reverse_hyper"
+    answer, bullets = first_screen(default)
+    assert answer.startswith("**Buy the reverse hyperextension.** It ranks first in")
+    assert "$814 up front (of the $5,000 budget)" in "\n".join(bullets)
+    assert "4.3 m² with clearance, of the 12 m² free." in "\n".join(bullets)
+    assert report.judgements_warning(default) == ""
+    summary = DecisionSummary(**report.summary_fields(default))
+    assert summary.recommendation_within_limits == "reverse_hyper" and summary.ahp is None
+
+
+def test_contradicting_judgements_are_named_on_the_first_screen(data):
+    """Weekly uses 5 times as important as evidence, evidence 2 times cost per use, yet cost
+    per use 3 times weekly uses: a consistency ratio of 0.63, once only in small print under
+    the comparison table."""
+    pairwise = {"weekly_uses": {"npv": 3, "evidence": 5, "cost_per_use": 1 / 3},
+                "npv": {"evidence": 3, "cost_per_use": 3}, "evidence": {"cost_per_use": 2}}
+    analysis = analyse_decision(DecisionReportParams(draws=DRAWS, pairwise=pairwise), data)
+    text = report.headline_markdown(analysis)
+    warning, _, rest = text.partition("\n\n")
+    assert warning == (
+        "**Your pairwise judgements contradict each other** (consistency ratio 0.63, above "
+        "0.10): revisit weekly uses vs cost per use (you judged it 1/3 as important; all your "
+        "judgements together imply about 1.4), evidence strength vs cost per use (you judged "
+        "2; about 0.56) and weekly uses vs net present value (you judged 3; about 1.2). The "
+        "answer below rests on them.")
+    assert rest.startswith("**Buy the reverse hyperextension.**")
+    summary = DecisionSummary(**report.summary_fields(analysis))
+    assert summary.ahp is not None and summary.ahp.inconsistent
+    assert summary.ahp.revisit == [("weekly_uses", "cost_per_use"),
+                                   ("evidence", "cost_per_use"), ("weekly_uses", "npv")]
+    assert summary.headline.endswith("It rests on pairwise judgements that contradict each "
+                                     "other (consistency ratio 0.63, above 0.10).")
+    consistent = {"npv": {"weekly_uses": 3, "floor_space": 5}, "weekly_uses": {"floor_space": 2}}
+    calm = analyse_decision(DecisionReportParams(draws=DRAWS, pairwise=consistent), data)
+    assert report.headline_markdown(calm).startswith("**Buy the")
+    assert DecisionSummary(**report.summary_fields(calm)).ahp.revisit == []
+
+
+# --- words on the page: names and money as written, ties called ties ------------------------
+
+#: Machine names with what Markdown and its maths would read as markup.
+MARKDOWN_NAMES = {"reverse_hyper": "Reverse *hyper*_2 for $5", "glute_ham_developer":
+                  "GHD [x](y) | ~~z~~", "cable_tower": "# Cable tower $1"}
+
+
+def test_names_and_money_read_as_written(default):
+    """Bold next to two money amounts stays bold; a name's asterisks, brackets, dollar signs
+    and a leading '#' are its characters, not markup."""
+    named = dataclasses.replace(default, names={**default.names, **MARKDOWN_NAMES})
+    headline = visible(report.headline_markdown(named))
+    assert "Buy the reverse *hyper*_2 for $5." in headline and "**" not in headline
+    money_line = headline.split("Money: ", 1)[1].split("\n", 1)[0]
+    assert money_line.startswith(money(named.ranking.iloc[0]["up_front"], "USD") + " up front")
+    best = visible(report.portfolio_markdown(named))
+    assert best.startswith("Within the budget of $5,000 and ") and "**" not in best
+    assert "the best set is: reverse *hyper*_2 for $5, GHD [x](y) | ~~z~~, for $" in best
+    calibrated = visible(report.calibration_markdown(named))
+    assert "GHD [x](y) | ~~z~~" in calibrated and "# Cable tower $1" in calibrated
+
+
+@pytest.fixture(scope="module")
+def twins(data):
+    """The decision with a twin of the reverse hyperextension (identical inputs, another
+    name) and a budget for one machine of the two."""
+    equipment = data.equipment
+    twin = equipment[equipment["equipment_id"] == "reverse_hyper"].assign(
+        equipment_id="twin_hyper", name="Twin hyperextension")
+    club = dataclasses.replace(data, equipment=pd.concat([equipment, twin], ignore_index=True))
+    return analyse_decision(DecisionReportParams(draws=DRAWS, budget=900.0), club)
+
+
+def test_machines_that_score_the_same_are_called_a_tie(twins, default):
+    ranking = twins.ranking
+    assert ranking.loc["reverse_hyper", "score"] == ranking.loc["twin_hyper", "score"]
+    assert report.leaders(twins) == ["reverse_hyper", "twin_hyper"]
+    assert report.leaders(default) == ["reverse_hyper"]
+    points = report.points(ranking.iloc[0]["score"])
+    tie = ("The reverse hyperextension and the twin hyperextension score the same "
+           f"({points} of 100)")
+    text = report.headline_markdown(twins)
+    assert text.startswith(f"**{tie}.** The figures below are the reverse hyperextension's")
+    assert "Buy the" not in text and "scores second" not in text
+    assert f"{tie}: whatever favours one of them decides." in text
+    assert report.summary_fields(twins)["headline"].startswith(f"{tie}; the reverse ")
+    best = report.portfolio_markdown(twins)
+    assert (f"2 sets tie for best, with the same score ({points}): **reverse "
+            "hyperextension**; **twin hyperextension**. The first comes to $") in best
+    assert "the best set is" not in best
+    alone = report.headline_markdown(default)  # a clear winner is named, and the runner-up
+    assert alone.startswith("**Buy the reverse hyperextension.**")
+    assert f"the {report.in_sentence(default.names[default.runner_up])} scores second" in alone
+@pytest.fixture(scope="module")
+def stale(tmp_path_factory):
+    """The decision of a club with no join since 2019 whose check-ins run to 2026-10-31."""
+    club = stale_club(tmp_path_factory.mktemp("stale"))
+    return analyse_decision(DecisionReportParams(draws=DRAWS), load_club_data(club))
+
+
+def test_the_report_is_as_of_the_last_check_in_not_the_last_join(stale):
+    assert report.roster_day(stale) == pd.Timestamp(LOGS_END)
+    assert f"Roster date: {LOGS_END}." in report.provenance_markdown(stale)
+    # Ages on 2026-10-31: the pyramid counts nobody under 18 (every member is 24 or over
+    # then; on 2019-03-03 the youngest were 17).
+    assert "under 18" not in set(report.exposure_table(stale)["age_band"])
+    assert report.roster_notice(stale, today=date(2026, 12, 6)) == ""  # last month: current
+    assert report.roster_notice(stale, today=date(2027, 6, 1)) == (
+        "> **These figures are for the roster on 31 October 2026**, 7 months before this "
+        "report was made (1 June 2027): set as_of or export a newer roster.")
+
+
+def test_an_explicit_as_of_still_wins(stale):
+    old = dataclasses.replace(stale, params=stale.params.model_copy(
+        update={"as_of": STALE_ROSTER}))
+    assert report.roster_day(old) == pd.Timestamp(STALE_ROSTER)
+    assert f"Roster date: {STALE_ROSTER}." in report.provenance_markdown(old)
+    assert "under 18" in set(report.exposure_table(old)["age_band"])  # ages on that day
+    assert report.roster_notice(old, today=date(2026, 12, 6)) == (
+        "> **These figures are for the roster on 3 March 2019**, 7 years before this report "
+        "was made (6 December 2026): the date set by as_of.")
+def test_the_best_set_of_more_than_twenty_candidates_says_how_it_was_found(tmp_path):
+    """25 candidates: the best sets come from the integer program, which does not count the
+    sets that fit; the paragraph says how many sets there are and how the best was found."""
+    club = many_candidates_club(tmp_path, 25)
+    analysis = analyse_decision(DecisionReportParams(draws=DRAWS, data_dir=str(club)))
+    sets = analysis.portfolios
+    assert len(analysis.ranking) == 25 and len(sets) == 5
+    assert sets.attrs["method"] == "milp" and sets.attrs["feasible_sets"] is None
+    assert (sets["cost"] <= 5000.0).all() and (sets["floor_m2"] <= 12.0).all()
+    text = report.portfolio_markdown(analysis)
+    assert ("With 25 candidates there are 33,554,432 possible sets, too many to list: an "
+            "integer program (the HiGHS solver) found the best without listing them; the next "
+            "best are below.") in text
+    assert "sets fit" not in text
+    assert len(report.portfolio_table(analysis)) == 5
+    assert DecisionSummary(**report.summary_fields(analysis)).best_set is not None
+
+
+def test_a_one_row_log_and_a_machine_over_capacity_read_right_on_the_first_screen(data):
+    """A check-in log of one row made its hour hold 100% of the week's visits: the first
+    screen read "at the busiest hour (Sat 07:00) it is busy 1540% of the time, so the average
+    wait then is about inf minutes". The log is not used now, the page says why, and with a
+    busiest-hour share so high that the machine is over capacity the queue is said in words."""
+    counts = np.zeros(HOURS_PER_WEEK, dtype=np.int64)
+    counts[5 * 24 + 7] = 1  # Saturday 07:00
+    one_row = CheckinProfile(counts, 20_393, 20_393, 1, {"file": Path("checkins.csv")})
+    high = {"low": 0.3, "most_likely": 0.4, "high": 0.5}
+    assumptions = Assumptions({
+        name: a.model_copy(update=high) if name == "peak_hour_share" else a
+        for name, a in data.assumptions.items()},
+        data.assumptions.warnings, data.assumptions.file)
+    club = dataclasses.replace(data, checkins=one_row, assumptions=assumptions)
+    analysis = analyse_decision(DecisionReportParams(draws=DRAWS), club)
+    text = visible(report.headline_markdown(analysis))
+    use = next(line for line in text.splitlines() if line.startswith("Use:"))
+    assert f"at the busiest hour {UNSTABLE_QUEUE} (forecast demand " in use
+    assert ("The busiest hour is taken to carry 40% of a week's sessions (the documented "
+            "assumption peak_hour_share): the check-in log cannot measure it, as it covers 1 "
+            "day, fewer than 28 (four full weeks)") in use
+    assert not NON_FINITE.search(text) and not re.search(r"busy \d{3,}%", text)
+    fields = report.summary_fields(analysis)
+    assert not NON_FINITE.search(json.dumps(fields, allow_nan=False))

@@ -21,6 +21,7 @@ from evaluate.reports.usage_review import sections as usage_review_text
 from evaluate.reports.usage_review.analysis import (
     DAYS_PER_MONTH,
     Forecast,
+    PeakLoad,
     ReviewPeriod,
     actual_weekly,
     check_machine,
@@ -237,6 +238,18 @@ def test_peak_hour_against_the_forecast(usage):
     crowded = peak_load(usage, equipment(), forecast([1], 1), p,
                         target.model_copy(update={"low": 0.2, "high": 0.3}))
     assert crowded.level == "crowded"
+
+
+def test_a_forecast_over_capacity_is_said_in_words_not_as_a_percent_over_100():
+    """The forecast's busiest hour at 1597% (P10-P90 1205%-2317%) once read "against a
+    forecast of 1597%"."""
+    peak = PeakLoad(0, 18, 0.18, 15.97, 12.05, 23.17, 0.4, 0.6, "room to spare")
+    assert peak.text == ("At its busiest hour (Mondays 18:00–19:00) it is in use 18% of the "
+                         "time, against a forecast of over capacity (P10–P90 over capacity), "
+                         "in which more members want the machine than it can serve: the queue "
+                         "grows without limit; there is room to spare, so members rarely wait.")
+    partly = PeakLoad(0, 18, 0.18, 0.7, 0.5, 1.4, 0.4, 0.6, "room to spare")
+    assert "against a forecast of 70% (P10–P90 50% to over capacity);" in partly.text
 
 
 def test_hour_profile_counts_session_starts(usage):
@@ -467,3 +480,25 @@ def test_demo_machines_that_cannot_be_reviewed(demo_club):
         usage_review.review_usage(demo_club, "reverse_hyper")
     with pytest.raises(ValueError, match="did you mean 'back_extension_45'"):
         usage_review.review_usage(demo_club, "back_extension")
+
+
+def test_a_stale_roster_is_reviewed_on_its_last_session(tmp_path):
+    """No join since 2019, sessions to 2026-10-31: the forecast counts and ages the members on
+    that day, and the calibration with it; an explicit as_of still wins."""
+    from evaluate.data.club_data import load_club_data
+    from evaluate.model.prepared import model_inputs
+    from support import LOGS_END, STALE_ROSTER, stale_club
+
+    data = load_club_data(stale_club(tmp_path))
+    review = usage_review.review_usage(data, "back_extension_45", draws=200, seed=3)
+    assert review.forecast.roster_date == date.fromisoformat(LOGS_END)
+    machine = data.equipment.loc[data.equipment["equipment_id"] == "back_extension_45"]
+    now = model_inputs(data.members, machine, data.assumptions, as_of=LOGS_END)
+    then = model_inputs(data.members, machine, data.assumptions, as_of=STALE_ROSTER)
+    assert not np.array_equal(now.segments.base, then.segments.base)  # ages moved on
+    old = usage_review.review_usage(data, "back_extension_45", draws=200, seed=3,
+                                    as_of=date.fromisoformat(STALE_ROSTER))
+    assert old.forecast.roster_date == date.fromisoformat(STALE_ROSTER)
+    assert usage_review.review_calibration(data, review).factor == pytest.approx(
+        usage_review.review_calibration(data, review,
+                                        as_of=date.fromisoformat(LOGS_END)).factor)

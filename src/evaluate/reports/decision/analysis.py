@@ -16,6 +16,12 @@ Choices made here, and said in the report:
 - The recommendation is the weighted-sum winner at the most-likely values of every input.
   How sure we are is its rank acceptability: the share of Monte Carlo draws (inputs drawn,
   and the weights too unless ``weight_sampling`` is ``"none"``) in which it ranks first.
+- What the first screen says to buy (:attr:`DecisionAnalysis.choice`) is the best-scoring
+  candidate that fits the budget and the free floor on its own, by the best set's own test
+  (:func:`evaluate.mcda.portfolio.fits_limits`): the recommendation when it fits. One machine,
+  not the best set: the report asks which machine to buy, and every figure of the first
+  screen is one machine's; the best set, which may hold several, has its own section. When
+  nothing fits, the first screen says what the cheapest and the best-scoring machines need.
 - Candidates: by default the machines the club does not own yet (:func:`select_candidates`).
 - Calibration: a candidate the club does not own yet is calibrated on its comparable owned
   machine's usage log (:func:`evaluate.model.calibration.calibrate_uptake`). A candidate the club
@@ -33,6 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -42,7 +49,7 @@ from evaluate.data.equipment import EQUIPMENT_FILE, ID
 from evaluate.data.usage import peak_hour_utilisation
 from evaluate.errors import did_you_mean
 from evaluate.mcda.criteria import CRITERIA, DecisionCriteria
-from evaluate.mcda.portfolio import best_portfolios, value_for_money
+from evaluate.mcda.portfolio import best_portfolios, fits_limits, value_for_money
 from evaluate.mcda.robustness import rank_acceptability, stability_intervals
 from evaluate.mcda.scoring import contributions, topsis, weighted_sum
 from evaluate.model.calibration import Calibration, calibrate_uptake, comparable_machine
@@ -51,6 +58,7 @@ from evaluate.model.demand import Segments, adoption_curve
 from evaluate.model.exposure import ExposureParameters
 from evaluate.model.finance import finance_summary
 from evaluate.model.prepared import ModelInputs, forecast_from_inputs, model_inputs
+from evaluate.model.segments import as_of_day
 from evaluate.model.uncertainty import (
     SimulationResult,
     adoption_band,
@@ -98,7 +106,7 @@ def select_candidates(equipment: pd.DataFrame, candidates: Sequence[str] = (), *
 
 def candidate_calibrations(data: ClubData, candidates: pd.DataFrame, *,
                            exposure: ExposureParameters | None = None,
-                           as_of: str | None = None,
+                           as_of: date | str | None = None,
                            segments: Segments | None = None) -> dict[str, Calibration]:
     """Each not-yet-owned candidate's calibration on its comparable owned machine's log.
 
@@ -106,12 +114,14 @@ def candidate_calibrations(data: ClubData, candidates: pd.DataFrame, *,
     documented uptakes); none without a usage log. See the module docstring for why owned
     machines are not calibrated on themselves, and why a machine whose log rests on too few
     members is not a comparable. In the calibration's table, the comparable's busy share at
-    its busiest hour is missing (NaN) when that hour rests on too few members. ``segments``:
-    the roster already aggregated on ``as_of`` (a prepared model's), passed to
+    its busiest hour is missing (NaN) when that hour rests on too few members. ``as_of``: the
+    roster's date (default the club's roster date); ``segments``: the roster already
+    aggregated on it (a prepared model's), passed to
     :func:`~evaluate.model.calibration.calibrate_uptake`.
     """
     if data.usage is None or data.usage.empty:
         return {}
+    day = as_of_day(data, as_of)
     equipment = comparable_equipment(data.equipment, data.usage)  # none resting on too few
     found = {}
     for row in candidates.itertuples(index=False):
@@ -122,7 +132,7 @@ def candidate_calibrations(data: ClubData, candidates: pd.DataFrame, *,
             continue
         found[candidate] = _private_peak(calibrate_uptake(
             data.members, equipment, data.usage, data.assumptions, candidate, data.checkins,
-            exposure=exposure, as_of=as_of, segments=segments), equipment, data.usage)
+            exposure=exposure, as_of=day, segments=segments), equipment, data.usage)
     return found
 
 
@@ -173,17 +183,39 @@ class DecisionAnalysis:
     contributions: pd.DataFrame       # scoring.contributions
     acceptability: pd.DataFrame       # robustness.rank_acceptability
     stability: pd.DataFrame           # robustness.stability_intervals
-    npv_tornado: pd.DataFrame         # uncertainty.one_way_swings_from_inputs, the winner's NPV
+    npv_tornado: pd.DataFrame         # uncertainty.one_way_swings_from_inputs, :attr:`featured`
     margin_tornado: pd.DataFrame      # margin.margin_tornado_from_inputs
     value_for_money: pd.DataFrame     # portfolio.value_for_money on COST_LABEL's cost
     portfolios: pd.DataFrame          # portfolio.best_portfolios
     ranking: pd.DataFrame             # :func:`ranking_table`
-    audience: pd.DataFrame            # audience.audience_from_inputs for the recommendation
+    audience: pd.DataFrame            # audience.audience_from_inputs for :attr:`featured`
 
     @property
     def recommendation(self) -> str:
         """The ``equipment_id`` of the weighted-sum winner at the most-likely values."""
         return str(self.ranking.index[0])
+
+    @property
+    def fits(self) -> pd.Series:
+        """Whether each candidate fits the budget and the free floor on its own (ranking order)."""
+        return within_limits(self.ranking, self.params)
+
+    @property
+    def choice(self) -> str | None:
+        """What the first screen says to buy: the best-scoring candidate that fits both limits.
+
+        ``None`` when no candidate fits the budget and the free floor.
+        """
+        return best_within(self.fits)
+
+    @property
+    def featured(self) -> str:
+        """The machine the first screen describes: :attr:`choice`, else the recommendation.
+
+        When nothing fits, the first screen describes the best-scoring machine, which more
+        budget or floor would buy.
+        """
+        return self.choice or self.recommendation
 
     @property
     def owned_candidates(self) -> list[str]:
@@ -235,18 +267,36 @@ def ranking_table(scores: pd.Series, topsis_scores: pd.Series, p_first: pd.Serie
     return table
 
 
-def prepare_model(data: ClubData, candidates: pd.DataFrame, *, as_of: str | None,
+def within_limits(ranking: pd.DataFrame, params: DecisionReportParams) -> pd.Series:
+    """Whether each candidate of ``ranking`` fits ``params.budget`` and ``params.free_floor_m2``.
+
+    Its up-front cost and floor area by :func:`evaluate.mcda.portfolio.fits_limits`, the test
+    the best set uses; a Series of booleans in ``ranking``'s order.
+    """
+    return pd.Series(fits_limits(ranking["up_front"], ranking["floor_m2"], budget=params.budget,
+                                 free_floor_m2=params.free_floor_m2),
+                     index=ranking.index, name="fits")
+
+
+def best_within(fits: pd.Series) -> str | None:
+    """The first candidate of ``fits`` (ranking order, best first) that fits; ``None`` if none."""
+    return str(fits.index[fits.to_numpy()][0]) if fits.any() else None
+
+
+def prepare_model(data: ClubData, candidates: pd.DataFrame, *, as_of: date | str | None,
                   calibrate: bool) -> tuple[ModelInputs, dict[str, Calibration]]:
     """The model of ``candidates`` prepared once, calibrated, and each candidate's calibration.
 
-    The roster is segmented once (:func:`evaluate.model.prepared.model_inputs`: the peak share
-    and every range resolved too); the calibrations (:func:`candidate_calibrations`, when
-    ``calibrate``) reuse its segments. Every report on these candidates reads this model.
+    The roster is segmented once on ``as_of``, default the club's roster date
+    (:func:`evaluate.model.prepared.model_inputs`: the peak share and every range resolved
+    too); the calibrations (:func:`candidate_calibrations`, when ``calibrate``) reuse its
+    segments. Every report on these candidates reads this model.
     """
     exposure = ExposureParameters.load(data.assumptions)
+    day = as_of_day(data, as_of)
     model = model_inputs(data.members, candidates, data.assumptions, checkins=data.checkins,
-                         exposure=exposure, as_of=as_of)
-    calibrations = (candidate_calibrations(data, candidates, exposure=exposure, as_of=as_of,
+                         exposure=exposure, as_of=day)
+    calibrations = (candidate_calibrations(data, candidates, exposure=exposure, as_of=day,
                                            segments=model.segments) if calibrate else {})
     return model.calibrated(calibrations or None), calibrations
 
@@ -293,9 +343,10 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
         spread=params.weight_spread, **scale)
     ranking = ranking_table(scores, closeness, acceptability.attrs["p_first"], simulation,
                             forecast, finance, candidates)
-    winner = str(ranking.index[0])
+    # The machine the first screen describes (DecisionAnalysis.featured).
+    featured = best_within(within_limits(ranking, params)) or str(ranking.index[0])
     stability = stability_intervals(matrix, weights.to_dict(), directions, **scale)
-    npv_swings = one_way_swings_from_inputs(model, winner)
+    npv_swings = one_way_swings_from_inputs(model, featured)
     margin = margin_tornado_from_inputs(model, candidates, criteria, **scale)
     costs = ranking["up_front"]
     vfm = value_for_money(scores, costs)
@@ -305,7 +356,7 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
     portfolios = best_portfolios(options, budget=params.budget,
                                  free_floor_m2=params.free_floor_m2,
                                  objective=params.portfolio_objective)
-    audience = audience_from_inputs(data.members, model.select([winner]),
+    audience = audience_from_inputs(data.members, model.select([featured]),
                                     min_group_size=params.min_group_size)
     return DecisionAnalysis(
         data=data, params=params, currency=params.currency or data.club.currency,

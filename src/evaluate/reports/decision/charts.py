@@ -41,7 +41,7 @@ from evaluate.reports.charts import (
     rgba,
 )
 from evaluate.reports.decision.analysis import COST_LABEL, criterion_label
-from evaluate.reports.formatting import SEX_LABELS, share
+from evaluate.reports.formatting import SEX_LABELS, number, share
 from evaluate.reports.privacy import MIN_GROUP_SIZE, SUPPRESSED
 from evaluate.reports.tables import require_columns
 
@@ -106,7 +106,7 @@ def score_contributions_chart(contributions: pd.DataFrame, names: Mapping[str, s
             hovertemplate="%{y}<br>" + label + ": %{x:.3f}<extra></extra>"))
     fig.add_trace(go.Scatter(
         x=totals[order].to_numpy(float), y=labels, mode="text", showlegend=False,
-        text=[f"  {t:.2f}" for t in totals[order]], textposition="middle right",
+        text=[f"  {number(t, '.2f')}" for t in totals[order]], textposition="middle right",
         textfont={"size": 14}, hoverinfo="skip", cliponaxis=False))
     # A vertical legend on the right lists the criteria in the order the segments stack.
     fig.update_layout(barmode="stack", legend={"orientation": "v", "traceorder": "normal",
@@ -130,18 +130,20 @@ _PLACES = {"middle right": (0.01, 0.0), "top center": (-0.5, 0.06), "bottom righ
 
 
 def _label_positions(x: np.ndarray, y: np.ndarray, labels: Sequence[str], x_span: float,
-                     y_span: float, above: np.ndarray) -> list[str]:
+                     y_span: float, above: np.ndarray) -> list[str | None]:
     """Text positions for point labels that avoid other labels and points.
 
-    Points are labelled from the highest down, each at the first free place of
-    :data:`_PLACES` (``above`` points try "top center" first: a frontier's step line leaves
-    them to the right). A label's width is estimated from its length (1/110 of the axis a
-    letter), its height as 6% of the axis.
+    Points are labelled ``above`` ones first (the frontier), each group from the highest
+    down, each at the first free place of :data:`_PLACES` (``above`` points try "top center"
+    first: a frontier's step line leaves them to the right). A point with no free place gets
+    ``None``: no label, rather than one printed over another (many machines at close costs
+    and scores). A label's width is estimated from its length (1/110 of the axis a letter),
+    its height as 6% of the axis.
     """
     xs, ys = (x - x.min()) / x_span, (y - y.min()) / y_span
     taken = [(xs[i] - 0.01, xs[i] + 0.01, ys[i], i) for i in range(len(x))]  # the points
-    positions = ["middle right"] * len(x)
-    for i in np.argsort(-y, kind="stable"):
+    positions: list[str | None] = ["middle right"] * len(x)
+    for i in np.lexsort((-y, ~np.asarray(above, dtype=bool))):
         width = len(labels[i]) / 110
         order = list(_PLACES)
         if above[i]:
@@ -153,11 +155,11 @@ def _label_positions(x: np.ndarray, y: np.ndarray, labels: Sequence[str], x_span
             box = (x0, x0 + width, ys[i] + dy)
             if not any(abs(box[2] - ty) < 0.06 and box[0] < t1 and t0 < box[1]
                        for t0, t1, ty, owner in taken if owner != i):
+                positions[i] = place
+                taken.append((*box, i))
                 break
         else:
-            place, box = order[0], (xs[i], xs[i] + width, ys[i])
-        positions[i] = place
-        taken.append((*box, i))
+            positions[i] = None
     return positions
 
 
@@ -183,32 +185,43 @@ def value_for_money_chart(table: pd.DataFrame, names: Mapping[str, str], *, curr
     on = table["on_frontier"].astype(bool).to_numpy()
     positions = _label_positions(cost, score, words, x_range[1] - x_range[0],
                                  y_range[1] - y_range[0], above=on & (len(frontier) > 1))
-    labels = [plain(w) for w in words]
+    names_shown = [plain(w) for w in words]
+    labels = [w if p else "" for w, p in zip(names_shown, positions, strict=True)]
     fig = go.Figure()
     if len(frontier) > 1:
         fig.add_trace(go.Scatter(
             x=frontier["cost"], y=frontier["score"], mode="lines", line_shape="hv",
             line={"color": PALETTE[0], "width": 2}, showlegend=False, hoverinfo="skip"))
     fig.add_trace(go.Scatter(
-        x=cost, y=score, mode="markers+text", text=labels, textposition=positions,
+        x=cost, y=score, mode="markers+text", text=labels,
+        textposition=[p or "middle right" for p in positions], customdata=names_shown,
         marker={"symbol": np.where(on, "circle", "circle-open"), "size": np.where(on, 13, 11),
                 "color": np.where(on, PALETTE[0], "#666666"),
                 "line": {"width": 2, "color": np.where(on, PALETTE[0], "#666666")},
                 "opacity": 1},
         cliponaxis=False, showlegend=False, textfont={"size": 13},
-        hovertemplate="%{text}<br>score %{y:.2f}<br>cost %{x:,.0f} " + currency
+        hovertemplate="%{customdata}<br>score %{y:.2f}<br>cost %{x:,.0f} " + currency
         + "<extra></extra>"))
     fig.update_xaxes(range=x_range, tickformat=",")
     fig.update_yaxes(range=y_range)
     line = ("Solid dots joined by the line: the best score for the money "
             "(no other machine scores as high for less)." if len(frontier) > 1 else
             "Solid dot: no other machine scores as high for less.")
-    note = join_notes(f"{cost_label} ({currency}).", line)
+    unlabelled = sum(p is None for p in positions)
+    crowded = (f"{unlabelled} of the {len(positions)} machines are not labelled: their labels "
+               "would overlap; the table of all candidates gives every machine's score and "
+               "cost." if unlabelled else "")
+    note = join_notes(f"{cost_label} ({currency}).", line, crowded)
     return finish_figure(fig, title, f"Cost ({currency})",
                          "Weighted score (0–1, higher is better)", note, height=480)
 
 
 # --- 3. rank acceptability --------------------------------------------------------------------
+
+# Places the heatmap shows one column each; the rest share the last column ("12th–40th").
+# The plot is about 560 px wide beside the machines' names: 12 columns leave each about 45
+# px, room for a cell's "100%" or "<1%" at 14 px; 40 columns would print them over each other.
+RANK_COLUMNS = 12
 
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
@@ -225,7 +238,9 @@ def rank_acceptability_chart(ranks: pd.DataFrame, names: Mapping[str, str], *,
     ``SimulationResult.rank_acceptability`` (``equipment_id`` instead of ``alternative``).
     Machines are ordered by expected rank, best on top. One hue (white to blue), so the
     darkest cell is the likeliest in colour and in grey print; every cell carries its
-    number, so there is no colour scale to read.
+    number, so there is no colour scale to read. With more than :data:`RANK_COLUMNS`
+    places, the last column holds the chance of that place or a lower one (a footnote
+    says so).
     """
     who = _column(ranks, "alternative", "equipment_id")
     require_columns(ranks, [who, "rank", "probability"], "the rank acceptability")
@@ -234,9 +249,18 @@ def rank_acceptability_chart(ranks: pd.DataFrame, names: Mapping[str, str], *,
     grid = grid.reindex(columns=sorted(grid.columns))
     expected = (grid * np.asarray(grid.columns, dtype=float)).sum(axis=1)
     grid = grid.loc[expected.sort_values(kind="stable").index]
+    places = [_ordinal(int(r)) for r in grid.columns]
+    merged = ""
+    if len(places) > RANK_COLUMNS:
+        last = RANK_COLUMNS - 1
+        places = [*places[:last], f"{places[last]}–{places[-1]}"]
+        grid = pd.concat([grid.iloc[:, :last],
+                          grid.iloc[:, last:].sum(axis=1).clip(upper=1.0).rename("lower")],
+                         axis=1)
+        merged = f"{places[-1]}: any place from {places[-1].split('–')[0]} down."
     values = grid.to_numpy(float)
     fig = go.Figure(go.Heatmap(
-        z=100 * values, x=[_ordinal(int(r)) for r in grid.columns],
+        z=100 * values, x=places,
         y=[machine_label(a, names) for a in grid.index],
         text=[[share(p) if p > 0 else "" for p in row] for row in values],
         texttemplate="%{text}", textfont={"size": 14}, zmin=0, zmax=100, showscale=False,
@@ -245,8 +269,10 @@ def rank_acceptability_chart(ranks: pd.DataFrame, names: Mapping[str, str], *,
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False, ticks="")
     draws = ranks.attrs.get("draws")
-    futures = f"{int(draws):,} simulated futures" if draws else "the simulated futures"
-    note = f"Share of {futures} in which the machine takes each place; blank: never."
+    futures = (f"{number(int(draws), ',')} simulated futures" if draws
+               else "the simulated futures")
+    note = join_notes(f"Share of {futures} in which the machine takes each place; "
+                      "blank: never.", merged)
     fig = finish_figure(fig, title, "Rank (1st = best)", "", note,
                         height=240 + ROW_HEIGHT * len(grid))
     return fig.update_layout(margin={"t": 120})
@@ -293,13 +319,13 @@ def exposure_pyramid_chart(table: pd.DataFrame, min_group_size: int = MIN_GROUP_
         fig.add_trace(go.Bar(
             y=bands, x=members, orientation="h", marker={"color": rgba(colour, 0.35)},
             width=0.8, showlegend=False, name="Members",
-            text=[f"{m:,.0f}" if m is not None else "" for m in members],
+            text=[number(m, ",.0f") if m is not None else "" for m in members],
             textposition="outside", cliponaxis=False, textfont={"size": 12},
             hovertemplate=sex + " %{y}: %{x:,} members<extra></extra>"), row=1, col=col)
         fig.add_trace(go.Bar(
             y=bands, x=expected, orientation="h", marker={"color": colour}, width=0.45,
             showlegend=False, name="Expected with back pain",
-            text=[f"{e:,.0f}" if e is not None else "" for e in expected],
+            text=[number(e, ",.0f") if e is not None else "" for e in expected],
             textposition="inside", insidetextanchor="end", textangle=0,
             textfont={"color": "white", "size": 12},
             hovertemplate=(sex + " %{y}: about %{x:,.0f} with back pain (expected)"

@@ -15,13 +15,17 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from evaluate.data.equipment import ID, placeholder_figures
+from evaluate.mcda.criteria import pairwise_matrix
+from evaluate.mcda.scoring import CR_THRESHOLD, judgements_to_revisit
 from evaluate.model.exposure import exposure_priors
+from evaluate.model.segments import as_of_day
 from evaluate.reports import formatting
 from evaluate.reports.decision.analysis import COST_LABEL, DecisionAnalysis, criterion_label
 from evaluate.reports.formatting import (
@@ -33,10 +37,16 @@ from evaluate.reports.formatting import (
     count_phrase,
     count_text,
     in_sentence,
+    joined,
+    markdown_text,
     money,
     months,
+    number,
+    peak_load,
+    peak_note,
     plural,
     share,
+    tied_with_first,
 )
 from evaluate.reports.privacy import MIN_GROUP_SIZE
 
@@ -53,6 +63,48 @@ def _name(analysis: DecisionAnalysis, equipment_id: object) -> str:
     if equipment_id is None or pd.isna(equipment_id):
         return ""
     return in_sentence(analysis.names.get(str(equipment_id), str(equipment_id)))
+
+
+def points(score: float) -> str:
+    """A weighted-sum score (0-1) as the report prints it: points of 100, whole."""
+    return number(score * 100, ".0f")
+
+
+def leaders(analysis: DecisionAnalysis) -> list[str]:
+    """The candidates tied with the first screen's machine, best first; one id when alone.
+
+    Tied means the same score as the report prints it (:func:`points`) or within rounding
+    (:func:`evaluate.reports.formatting.tied_with_first`). When some candidate fits the
+    budget and the floor, only those that fit are compared (:attr:`DecisionAnalysis.fits`).
+    """
+    ranking = analysis.ranking
+    pool = ranking[analysis.fits] if analysis.choice is not None else ranking
+    scores = pool["score"]
+    return [str(i) for i in scores.index[:tied_with_first(scores.to_numpy(float), points)]]
+
+
+def _together(analysis: DecisionAnalysis, ids: list[str]) -> str:
+    """Machines named together in a sentence: "the reverse hyperextension and the rower"."""
+    return joined([f"the {_name(analysis, i)}" for i in ids])
+
+
+def _tie(analysis: DecisionAnalysis, ids: list[str]) -> str:
+    """A tie in words: "The reverse hyperextension and the rower score the same (62 of 100)"."""
+    both = _together(analysis, ids)
+    score = points(float(analysis.ranking.loc[ids[0], "score"]))
+    return f"{both[0].upper()}{both[1:]} score the same ({score} of 100)"
+def roster_day(analysis: DecisionAnalysis) -> pd.Timestamp:
+    """The day of the report's ages and member counts: ``as_of``, else the roster date."""
+    return as_of_day(analysis.data, analysis.params.as_of)
+
+
+def roster_notice(analysis: DecisionAnalysis, today: date | None = None) -> str:
+    """A warning line (Markdown) for the first screen when the roster date is far from today.
+
+    See :func:`evaluate.reports.formatting.roster_date_notice`; empty otherwise.
+    """
+    return formatting.roster_date_notice(roster_day(analysis),
+                                         as_of_set=bool(analysis.params.as_of), today=today)
 
 
 def assumption_label(analysis: DecisionAnalysis, name: str) -> str:
@@ -73,7 +125,7 @@ def _value(value: float, unit: str, currency: str) -> str:
         return money(value, currency) + unit[len("currency"):].replace("/", " per ")
     if unit in ("fraction", "fraction/year"):
         return share(value) + (" a year" if unit.endswith("year") else "")
-    return f"{value:g} {unit}"
+    return f"{number(value, 'g')} {unit}"
 
 
 @dataclass(frozen=True)
@@ -162,33 +214,207 @@ def _npv_turning(analysis: DecisionAnalysis, swings: pd.DataFrame) -> str:
 
 
 def lead(analysis: DecisionAnalysis) -> str:
-    """How the answer opens: "Buy the", unless the winner more likely loses money."""
-    likely_positive = analysis.ranking.iloc[0]["p_npv_positive"] >= 0.5
-    return "Buy the" if likely_positive else "The best-scoring machine is the"
+    """How the answer opens: "Buy the", unless the machine more likely loses money.
+
+    The machine is :attr:`~DecisionAnalysis.featured`; "The best-scoring machine that fits is
+    the" when the best-scoring one does not fit the budget and the floor.
+    """
+    a = analysis
+    likely_positive = a.ranking.loc[a.featured, "p_npv_positive"] >= 0.5
+    fits = " that fits" if a.choice is not None and a.choice != a.recommendation else ""
+    return "Buy the" if likely_positive else f"The best-scoring machine{fits} is the"
 
 
-def headline_markdown(analysis: DecisionAnalysis) -> str:
-    """The first screen: what to buy, how sure, who it serves, use, money, space, risks."""
-    a, c = analysis, analysis.currency
-    win = a.ranking.iloc[0]
-    wid = a.recommendation
-    name = a.names[wid]
+def limits_phrase(analysis: DecisionAnalysis) -> str:
+    """The decision's limits: "the budget of $5,000 and 12 m² of free floor"."""
+    p = analysis.params
+    return (f"the budget of {money(p.budget, analysis.currency)} and "
+            f"{number(p.free_floor_m2, 'g')} m² of free floor")
+
+
+def _area(value: float, limit: float) -> str:
+    """An area to one decimal, or two where one would hide which side of ``limit`` it is."""
+    digits = 1 if (round(value, 1) > limit) == (value > limit) else 2
+    return number(value, f".{digits}f")
+
+
+def _enough(value: float, currency: str | None = None) -> str:
+    """A limit that is enough for ``value``: money or m², rounded up, never down."""
+    if currency is None:
+        return number(math.ceil(value * 100 - 1e-6) / 100, "g")
+    return money(math.ceil(value * 100 - 1e-6) / 100 if abs(value) < 10
+                 else math.ceil(value - 1e-9), currency)
+
+
+def _needs(analysis: DecisionAnalysis, equipment_id: str) -> str:
+    """"needs $814 and 4.32 m²": what a machine's cost and floor area ask of the limits."""
+    row = analysis.ranking.loc[equipment_id]
+    return (f"needs {_enough(row['up_front'], analysis.currency)} and "
+            f"{_enough(row['floor_m2'])} m²")
+
+
+def shortfall(analysis: DecisionAnalysis, equipment_id: str) -> str:
+    """What keeps a machine out: "needs 4.32 m² of floor, more than the 4.25 m² free".
+
+    Empty when it fits.
+    """
+    row, p, c = analysis.ranking.loc[equipment_id], analysis.params, analysis.currency
+    over_budget = row["up_front"] > p.budget and not analysis.fits[equipment_id]
+    over_floor = row["floor_m2"] > p.free_floor_m2 and not analysis.fits[equipment_id]
+    parts = []
+    if over_budget:
+        parts.append(f"costs {money(row['up_front'], c)} up front, over the budget of "
+                     f"{money(p.budget, c)}")
+    if over_floor:
+        parts.append(f"needs {_enough(row['floor_m2'])} m² of floor, more than the "
+                     f"{number(p.free_floor_m2, 'g')} m² free")
+    return " and ".join(parts)
+
+
+def nothing_fits_text(analysis: DecisionAnalysis) -> str:
+    """Why no candidate fits, and what would: the cheapest's and the best-scoring's needs.
+
+    "No candidate fits the budget of $0 and 12 m² of free floor: the cheapest, the reverse
+    hyperextension, needs $814 and 4.3 m²; ...". The smallest machine is named too when the
+    floor is too small for the cheapest. One sentence without its full stop.
+    """
+    a = analysis
+    r, free = a.ranking, a.params.free_floor_m2
+    cheapest = str(r.index[np.argmin(r["up_front"].to_numpy(float))])  # ties: better score
+    smallest = str(r.index[np.argmin(r["floor_m2"].to_numpy(float))])
+    roles: dict[str, list[str]] = {cheapest: ["cheapest"]}
+    if r.loc[cheapest, "floor_m2"] > free:
+        roles.setdefault(smallest, []).append("smallest")
+    roles.setdefault(a.recommendation, []).append("best-scoring")
+    needs = "; ".join(f"the {' and '.join(words)}, the {_name(a, i)}, {_needs(a, i)}"
+                      for i, words in roles.items())
+    return f"No candidate fits {limits_phrase(a)}: {needs}"
+
+
+def judgements_to_revisit_as_given(analysis: DecisionAnalysis
+                                    ) -> list[tuple[str, str, float, float]]:
+    """The AHP judgements to revisit first, each the way round the manager gave it.
+
+    ``(criterion, other, judgement, implied)``: ``criterion`` was judged ``judgement`` times as
+    important as ``other``; the judgements as a whole imply ``implied``
+    (:func:`~evaluate.mcda.scoring.judgements_to_revisit`). Empty when the weights are not
+    from AHP or the judgements are consistent.
+    """
+    ahp, p = analysis.weights.attrs.get("ahp"), analysis.params
+    if ahp is None or not ahp.inconsistent:
+        return []
+    found = []
+    for row in judgements_to_revisit(pairwise_matrix(p.pairwise), p.ri_table).itertuples():
+        pair = (str(row.criterion), str(row.other), float(row.judgement), float(row.implied))
+        if pair[1] in p.pairwise and pair[0] in p.pairwise[pair[1]]:  # given the other way
+            pair = (pair[1], pair[0], 1 / pair[2], 1 / pair[3])
+        found.append(pair)
+    return found
+
+
+def judgements_warning(analysis: DecisionAnalysis) -> str:
+    """The first screen's warning when the AHP judgements contradict each other, else "".
+
+    Above Saaty's consistency ratio of 0.10 (:data:`~evaluate.mcda.scoring.CR_THRESHOLD`),
+    it names the judgements to revisit first (:func:`judgements_to_revisit_as_given`), with
+    what the manager gave and the ratio the whole set of judgements implies.
+    """
+    revisit = judgements_to_revisit_as_given(analysis)
+    if not revisit:
+        return ""
+    pairs = []
+    for k, (first, second, given, implied) in enumerate(revisit):
+        times = "" if _ratio(given).startswith("1/") else " times"
+        what = (f"you judged it {_ratio(given)}{times} as important; all your judgements "
+                f"together imply about {number(implied, '.2g')}" if k == 0
+                else f"you judged {_ratio(given)}; about {number(implied, '.2g')}")
+        pairs.append(f"{criterion_label(first).lower()} vs {criterion_label(second).lower()} "
+                     f"({what})")
+    listed = ", ".join(pairs[:-1]) + (" and " if len(pairs) > 1 else "") + pairs[-1]
+    ratio = analysis.weights.attrs["ahp"].consistency_ratio
+    return (f"**Your pairwise judgements contradict each other** (consistency ratio "
+            f"{number(ratio, '.2f')}, above {number(CR_THRESHOLD, '.2f')}): revisit {listed}. "
+            "The answer below rests on them.")
+
+
+def _ratio(value: float) -> str:
+    """A judgement as given: "5", "1/3", "2.5"."""
+    if value >= 1 or not math.isclose(1 / value, round(1 / value), rel_tol=1e-3):
+        return number(value, ".3g")
+    return f"1/{round(1 / value)}"
+
+
+def _opening(analysis: DecisionAnalysis) -> str:
+    """The first screen's answer: what to buy within the limits, or that nothing fits."""
+    a = analysis
+    wid = a.featured
+    win = a.ranking.loc[wid]
     draws = a.simulation.n_draws
+    others = a.ranking["p_best"].drop(a.recommendation)
     runner = a.runner_up
-    lead_verb = lead(a)
-    others = a.ranking["p_best"].drop(wid)
+    tied = leaders(a)
+    second = f"; the {_name(a, runner)} scores second" if len(tied) == 1 else ""
     if runner is None:
         rival = ""
     elif others.max() < 0.01:
         rival = " (no other machine ranks first in more than 1% of them)"
     else:
-        rival = (f" (the {_name(a, others.idxmax())} in {share(others.max())}; "
-                 f"{_name(a, runner)} scores second)")
-    lines = [f"**{lead_verb} {in_sentence(name)}.** It ranks first in {share(win['p_best'])} of "
-             f"{draws:,} simulated futures{rival}."]
+        rival = f" (the {_name(a, others.idxmax())} in {share(others.max())}{second})"
+    first = (f"ranks first in {share(a.ranking.loc[a.recommendation, 'p_best'])} of "
+             f"{number(draws, ',')} simulated futures{rival}")
+    figures = f"the figures below are the {_name(a, wid)}'s, the first in the comparison table"
+    if a.choice is None:
+        bold = nothing_fits_text(a)
+        rest = (f"With more budget or floor, the best-scoring machine is the {_name(a, wid)}: "
+                f"it {first}." if len(tied) == 1 else
+                f"With more budget or floor: {_tie(a, tied)}; {figures}; it {first}.")
+    elif a.choice == a.recommendation:
+        if len(tied) > 1:  # the scores cannot choose: say so, and whose figures follow
+            bold, rest = _tie(a, tied), f"{figures[0].upper()}{figures[1:]}; it {first}."
+        else:
+            bold, rest = f"{lead(a)} {in_sentence(a.names[wid])}", f"It {first}."
+    else:
+        bold = f"{lead(a)} {in_sentence(a.names[wid])}"
+        rest = (f"Of the candidates that fit {limits_phrase(a)}, it scores highest. The "
+                f"best-scoring machine, the {_name(a, a.recommendation)}, does not fit: it "
+                f"{shortfall(a, a.recommendation)}.")
+        if len(tied) > 1:
+            rest += f" Of those that fit, {_tie(a, tied)[0].lower()}{_tie(a, tied)[1:]}."
     if win["p_npv_positive"] < 0.5:
-        lines[0] += (f" But its NPV is positive in only {share(win['p_npv_positive'])} of them: "
-                     "on money alone, buying nothing is the safer choice.")
+        futures = "them" if wid == a.recommendation else "the simulated futures"
+        rest += (f" But its NPV is positive in only {share(win['p_npv_positive'])} of "
+                 f"{futures}: on money alone, buying nothing is the safer choice.")
+    return f"**{markdown_text(bold)}.** {markdown_text(rest)}"
+
+
+def _limits_turning(analysis: DecisionAnalysis) -> str:
+    """What would let the best-scoring machine in, when it does not fit."""
+    a, p, c = analysis, analysis.params, analysis.currency
+    row = a.ranking.loc[a.recommendation]
+    needed = []
+    if row["up_front"] > p.budget:
+        needed.append(f"a budget of {_enough(row['up_front'], c)}")
+    if row["floor_m2"] > p.free_floor_m2:
+        needed.append(f"{_enough(row['floor_m2'])} m² of free floor")
+    return (f"with {' and '.join(needed)}, the {_name(a, a.recommendation)} would fit, and "
+            "it scores highest")
+
+
+def headline_markdown(analysis: DecisionAnalysis) -> str:
+    """The first screen: what to buy, how sure, who it serves, use, money, space, risks.
+
+    What to buy is :attr:`~DecisionAnalysis.choice`, the best-scoring candidate within the
+    budget and the free floor; when none fits, the first screen says so, what the cheapest
+    and the best-scoring machines need, and describes the best-scoring one. Candidates that
+    score the same are called a tie (:func:`leaders`). Above a consistency ratio of 0.10, a
+    warning that the AHP judgements contradict each other comes first
+    (:func:`judgements_warning`).
+    """
+    a, c, p = analysis, analysis.currency, analysis.params
+    wid = a.featured
+    win = a.ranking.loc[wid]
+    fits = bool(a.fits[wid])
+    tied = leaders(a)
     groups = a.audience.set_index("group")
     active = groups.loc["All active members"]
     served = (f"Of your {count_phrase(active['members'], 'active members')}, about "
@@ -205,25 +431,39 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
                         & (a.forecast["scenario"].astype(str) == "most_likely")].iloc[0]
     hour = a.forecast.attrs.get("peak_hour")
     at = f"at the busiest hour ({hour})" if hour else "at the busiest hour"
-    queue = ("so members rarely wait" if likely["p_wait"] < 0.2 else
-             f"so the average wait then is about {likely['wait_minutes']:.0f} minutes")
+    load = peak_load(win["utilisation"], likely["p_wait"], likely["wait_minutes"])
     use = (f"{plural(win['weekly_uses'], 'session')} a week once adopted (P10–P90: "
-           f"{win['weekly_uses_p10']:.0f}–{win['weekly_uses_p90']:.0f}); {at} it is busy "
-           f"{share(win['utilisation'])} of the time, {queue}.")
+           f"{number(win['weekly_uses_p10'], '.0f')}–{number(win['weekly_uses_p90'], '.0f')}"
+           f"); {at} {load}.")
+    note = peak_note(a.forecast.attrs, float(likely["peak_share"]))
+    if note:
+        use += f" {note}"
     machine = a.candidates.set_index(ID).loc[wid]
     years = int(a.finance.set_index(ID).loc[wid, "years"])
-    money_line = (f"{money(win['up_front'], c)} up front and "
+    budget = (f"of the {money(p.budget, c)} budget" if win["up_front"] <= p.budget or fits
+              else f"over the {money(p.budget, c)} budget")
+    money_line = (f"{money(win['up_front'], c)} up front ({budget}) and "
                   f"{money(float(machine['annual_maintenance']), c)} a year; {years}-year NPV "
                   f"{money(win['npv'], c, signed=True)} (P10–P90: "
                   f"{money(win['npv_p10'], c, signed=True)} to "
                   f"{money(win['npv_p90'], c, signed=True)}); {share(win['p_npv_positive'])} "
                   f"chance the NPV is positive; payback in {months(win['payback_years'])}; "
                   f"{money(win['cost_per_use'], c)} per use.")
-    space = (f"{win['floor_m2']:.1f} m² with clearance, of the {a.params.free_floor_m2:g} m² "
-             "free.")
+    area = _area(win["floor_m2"], p.free_floor_m2)
+    space = (f"{area} m² with clearance, of the {number(p.free_floor_m2, 'g')} m² free."
+             if win["floor_m2"] <= p.free_floor_m2 or fits else
+             f"{area} m² with clearance, more than the {number(p.free_floor_m2, 'g')} m² free.")
     turn = what_would_change(a)
-    change = " ".join(f"{t[0].upper()}{t[1:]}." for t in (turn.weight, turn.input, turn.npv)
-                      if t)
+    tie = [f"{_tie(a, tied)}: whatever favours one of them decides"] if len(tied) > 1 else []
+    if a.choice is None:  # the limits first, then what would change the best-scoring one
+        turns: tuple[str, ...] = (_limits_turning(a), *tie, turn.weight, turn.input, turn.npv)
+    elif a.choice != a.recommendation:
+        # The weight and input sentences are about which machine scores best; here the
+        # limits keep the best-scoring one out, so they are what would change the answer.
+        turns = (_limits_turning(a), *tie, turn.npv)
+    else:
+        turns = (*tie, turn.weight, turn.input, turn.npv)
+    change = " ".join(f"{t[0].upper()}{t[1:]}." for t in turns if t)
     grade = EVIDENCE_WORDS[str(machine["evidence_grade"])]
     evidence = (f"evidence for its back-care claim is {grade} ({machine['evidence_source']}). "
                 "Supervision: "
@@ -231,9 +471,11 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
     bullets = [("Who it serves", served), ("Use", use), ("Money", money_line),
                ("Space", space), ("What would change the answer", change),
                ("Evidence and care", evidence)]
-    text = lines[0] + "\n\n" + "\n".join(f"- **{k}:** {v}" for k, v in bullets)
+    warning = judgements_warning(a)
+    text = ((warning + "\n\n" if warning else "") + _opening(a) + "\n\n"
+            + "\n".join(f"- **{k}:** {markdown_text(v)}" for k, v in bullets))
     if a.owned_candidates:
-        owned = " and the ".join(_name(a, i) for i in a.owned_candidates)
+        owned = markdown_text(" and the ".join(_name(a, i) for i in a.owned_candidates))
         text += (f"\n\n**Caution:** the club already owns the {owned}: the forecast for "
                  "another unit counts the members who already use the one the club has, so it "
                  "is too high.")
@@ -251,11 +493,13 @@ def comparison_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     r = a.ranking
     return pd.DataFrame({
         "Rank": r["rank"].to_numpy(),
-        "Score (of 100)": [f"{v * 100:.0f}" for v in r["score"]],
+        "Score (of 100)": [points(v) for v in r["score"]],
         "Ranks first": [share(v) for v in r["p_best"]],
-        "Weekly uses (P10–P90)": [f"{m:.0f} ({lo:.0f}–{hi:.0f})" for m, lo, hi in zip(
-            r["weekly_uses"], r["weekly_uses_p10"], r["weekly_uses_p90"], strict=True)],
-        "Users with back pain": [f"{v:.0f}" for v in r["back_pain_served"]],
+        "Weekly uses (P10–P90)": [
+            f"{number(m, '.0f')} ({number(lo, '.0f')}–{number(hi, '.0f')})"
+            for m, lo, hi in zip(r["weekly_uses"], r["weekly_uses_p10"], r["weekly_uses_p90"],
+                                 strict=True)],
+        "Users with back pain": [number(v, ".0f") for v in r["back_pain_served"]],
         "NPV (P10 to P90)": [f"{money(m, c, signed=True)} ({money(lo, c, signed=True)} to "
                              f"{money(hi, c, signed=True)})" for m, lo, hi in zip(
                                  r["npv"], r["npv_p10"], r["npv_p90"], strict=True)],
@@ -263,8 +507,8 @@ def comparison_table(analysis: DecisionAnalysis) -> pd.DataFrame:
         "Payback": [months(v) for v in r["payback_years"]],
         "Cost per use": [money(v, c) for v in r["cost_per_use"]],
         "Up front": [money(v, c) for v in r["up_front"]],
-        "Floor (m²)": [f"{v:.1f}" for v in r["floor_m2"]],
-        "TOPSIS (of 100)": [f"{v * 100:.0f}" for v in r["topsis"]],
+        "Floor (m²)": [number(v, ".1f") for v in r["floor_m2"]],
+        "TOPSIS (of 100)": [number(v * 100, ".0f") for v in r["topsis"]],
     }, index=pd.Index([a.names[i] for i in r.index], name="Machine"))
 
 
@@ -304,20 +548,20 @@ def method_markdown(analysis: DecisionAnalysis) -> str:
         ratio = analysis.weights.attrs.get("consistency_ratio", float("nan"))
         flag = " (above 0.10: revisit the judgements)" if ratio > 0.10 else ""
         origin = (f"derived from pairwise comparisons (AHP, {p.ahp_method} method, random "
-                  f"index {p.ri_table}); consistency ratio {ratio:.3f}{flag}")
+                  f"index {p.ri_table}); consistency ratio {number(ratio, '.3f')}{flag}")
     elif p.weights:
         origin = "set for this decision in the build plan or the notebook's parameters"
     else:
         origin = "the suite's documented defaults"
     sampling = ("the managers' weights in every draw" if p.weight_sampling == "none" else
                 f"weights also drawn around the managers' ({p.weight_sampling}, spread "
-                f"{p.weight_spread:g})")
+                f"{number(p.weight_spread, 'g')})")
     return (f"Score: weighted sum of the criteria after {how} normalisation; weights "
             f"{origin}. TOPSIS (closeness to the ideal, "
             f"{'vector' if p.normalization == 'minmax' else p.normalization} normalisation) "
             f"is shown as a second opinion. \"Ranks first\" is the share of "
-            f"{analysis.simulation.n_draws:,} Monte Carlo draws (seed {p.seed}) in which the "
-            f"candidate has the highest score, with {sampling}.")
+            f"{number(analysis.simulation.n_draws, ',')} Monte Carlo draws (seed {p.seed}) in "
+            f"which the candidate has the highest score, with {sampling}.")
 
 
 def stability_table(analysis: DecisionAnalysis) -> pd.DataFrame:
@@ -338,36 +582,84 @@ def stability_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     }, index=pd.Index([criterion_label(n) for n in s["criterion"]], name="Criterion"))
 
 
+NOTHING = "Nothing (keep the money and the floor)"
+"""How the best-set table names the empty set: buying nothing."""
+
+
 def portfolio_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     """The best sets within the budget and the free floor, best first (text)."""
     p, c = analysis.portfolios, analysis.currency
     what = "Score (of 100)" if p.attrs["objective"] == "score" else "Total NPV"
-    values = ([f"{v * 100:.0f}" for v in p["objective"]] if p.attrs["objective"] == "score"
-              else [money(v, c, signed=True) for v in p["objective"]])
+    values = [_set_value(v, p.attrs["objective"], c) for v in p["objective"]]
     return pd.DataFrame({
-        "Machines": [", ".join(analysis.names[i] for i in m) for m in p["members"]],
+        "Machines": [", ".join(analysis.names[i] for i in m) or NOTHING for m in p["members"]],
         what: values,
         "Up front": [money(v, c) for v in p["cost"]],
-        "Floor (m²)": [f"{v:.1f}" for v in p["floor_m2"]],
+        "Floor (m²)": [number(v, ".1f") for v in p["floor_m2"]],
     }, index=pd.Index(p["rank"].to_numpy(), name="Rank"))
 
 
+def _set_value(value: float, objective: str, currency: str) -> str:
+    """A set's objective as the best-set table prints it: score points, or its total NPV."""
+    return points(value) if objective == "score" else money(value, currency, signed=True)
+
+
 def portfolio_markdown(analysis: DecisionAnalysis) -> str:
-    """One paragraph on the best set: what it holds and what is left."""
+    """The best set (or the sets tied for best): what it holds and leaves, and the first pick.
+
+    It says whether the set holds the machine the first screen recommends.
+
+    When no candidate fits, the same words as the first screen (:func:`nothing_fits_text`).
+    """
     p, c, params = analysis.portfolios, analysis.currency, analysis.params
-    limits = (f"a budget of {money(params.budget, c)} and {params.free_floor_m2:g} m² of free "
-              f"floor (decision parameters)")
-    if p.empty or p.iloc[0]["size"] == 0:
-        return f"No candidate fits within {limits}."
+    choice = analysis.choice
+    if choice is None or p.empty:
+        return (f"{nothing_fits_text(analysis)}. Raise the budget or the free floor (decision "
+                "parameters budget and free_floor_m2) to compare sets of machines.")
+    limits = f"{limits_phrase(analysis)} (decision parameters)"
+    by_score = p.attrs["objective"] == "score"
     best = p.iloc[0]
-    names = ", ".join(in_sentence(analysis.names[i]) for i in best["members"])
-    return (f"Within {limits}, the best set is: **{names}**, for "
-            f"{money(best['cost'], c)} up front and {best['floor_m2']:.1f} m², leaving "
+    objective = p.attrs["objective"]
+    best = p.iloc[0]
+    n = p.attrs["candidates"]
+    how = (f"{number(p.attrs['feasible_sets'], ',')} sets fit"
+           if p.attrs["feasible_sets"] is not None
+           else f"With {n} candidates there are {number(2**n, ',')} possible sets, too many to "
+                "list: an integer program (the HiGHS solver) found the best without listing them")
+    if best["size"] == 0:  # only with the NPV objective: every set that fits loses money
+        return (f"Within {limits}, buying nothing is best on money: no set of machines that "
+                f"fits has a positive total NPV. {how} (buying nothing counts as one); the "
+                f"best are below. The {_name(analysis, choice)} recommended above is the "
+                "best-scoring machine that fits.")
+    tied = p.iloc[:tied_with_first(p["objective"].to_numpy(float),
+                                   lambda v: _set_value(v, objective, c))]
+    sets = "; ".join("**" + markdown_text(", ".join(in_sentence(analysis.names[i])
+                                                    for i in members)) + "**"
+                     for members in tied["members"])
+    cost = (f"{money(best['cost'], c)} up front and {number(best['floor_m2'], '.1f')} m², leaving "
             f"{money(params.budget - best['cost'], c)} and "
-            f"{params.free_floor_m2 - best['floor_m2']:.1f} m². "
-            f"{p.attrs['feasible_sets']:,} sets fit; the next best are below. Sets are "
+            f"{number(params.free_floor_m2 - best['floor_m2'], '.1f')} m²")
+    if len(tied) > 1:
+        what = "score" if by_score else "total NPV"
+        found = (f"{len(tied)} sets tie for best, with the same {what} "
+                 f"({_set_value(float(best['objective']), objective, c)}): {sets}. The first "
+                 f"comes to {cost}")
+    else:
+        found = f"the best set is: {sets}, for {cost}"
+    if choice in best["members"]:
+        relation = (f" It holds the {_name(analysis, choice)} recommended above."
+                    if best["size"] > 1 else "")
+    elif by_score:
+        relation = (f" It does not hold the {_name(analysis, choice)} recommended above, the "
+                    "best-scoring single machine that fits: these machines together score "
+                    "more than it alone.")
+    else:
+        relation = (f" It does not hold the {_name(analysis, choice)} recommended above, the "
+                    "best-scoring single machine that fits: sets here are compared on NPV.")
+    return (f"Within {limits}, {found}.{markdown_text(relation)} "
+            f"{how}; the next best are below. Sets are "
             f"compared on the sum of their machines' "
-            f"{'scores' if p.attrs['objective'] == 'score' else 'NPVs'}; costs are "
+            f"{'scores' if by_score else 'NPVs'}; costs are "
             f"{COST_LABEL.lower()}.")
 
 
@@ -383,7 +675,8 @@ def assumptions_table(analysis: DecisionAnalysis) -> pd.DataFrame:
         where = ("assumptions.yml" + (f", line {a.line}" if a.line else "")
                  if a.origin == "file" else "documented default")
         rows.append({"Assumption": a.meaning[:1].upper() + a.meaning[1:],
-                     "Most likely": f"{a.most_likely:g}", "Range": f"{a.low:g} – {a.high:g}",
+                     "Most likely": number(a.most_likely, "g"),
+                     "Range": f"{number(a.low, 'g')} – {number(a.high, 'g')}",
                      "Unit": unit, "Source": source, "Set in": where, "Name": a.name})
     return pd.DataFrame(rows).set_index("Name")
 
@@ -464,15 +757,15 @@ def calibration_markdown(analysis: DecisionAnalysis) -> str:
         return ("No candidate has a comparable owned machine in the usage log (used by at "
                 f"least {MIN_GROUP_SIZE} members), so every forecast uses the documented "
                 "uptake assumptions.")
-    lines = [f"- {analysis.names[i]}: uptakes × {cal.factor:.2f}, from the usage log of the "
-             f"{_name(analysis, cal.comparable)} (the comparable machine the club owns)."
-             for i, cal in analysis.calibrations.items()]
+    lines = [f"- {markdown_text(analysis.names[i])}: uptakes × {number(cal.factor, '.2f')}, "
+             f"from the usage log of the {markdown_text(_name(analysis, cal.comparable))} (the "
+             "comparable machine the club owns)." for i, cal in analysis.calibrations.items()]
     others = [analysis.names[i] for i in analysis.ranking.index
               if i not in analysis.calibrations]
     if others:
         lines.append(f"- Not calibrated (no comparable owned machine used by at least "
                      f"{MIN_GROUP_SIZE} members, or already owned): "
-                     f"{', '.join(others)}.")
+                     f"{markdown_text(', '.join(others))}.")
     return "\n".join(lines)
 
 
@@ -481,7 +774,7 @@ def data_quality_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     data, params = analysis.data, analysis.params
     rows = [{"Item": "Files read", "Detail": ", ".join(data.check.checked)}]
     rows.append({"Item": "Members in the roster",
-                 "Detail": f"{len(data.members):,} ("
+                 "Detail": f"{number(len(data.members), ',')} ("
                  + count_text(analysis.audience.iloc[0]["members"])
                  + " active on the roster date)"})
     if data.check.missing_optional:
@@ -539,7 +832,7 @@ def provenance_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     files = sorted(p for p in analysis.data.data_dir.iterdir() if p.is_file()
                    and not p.name.startswith("."))
     files += sorted(p for p in REFERENCE_DATA_DIR.glob("*.csv"))
-    return pd.DataFrame({"Size (kB)": [f"{p.stat().st_size / 1024:,.0f}" for p in files],
+    return pd.DataFrame({"Size (kB)": [number(p.stat().st_size / 1024, ",.0f") for p in files],
                          "sha256": [_sha256(p)[:16] for p in files]},
                         index=pd.Index([f"{p.parent.name}/{p.name}" for p in files],
                                        name="File"))
@@ -548,11 +841,11 @@ def provenance_table(analysis: DecisionAnalysis) -> pd.DataFrame:
 def provenance_markdown(analysis: DecisionAnalysis) -> str:
     """Suite version, club, roster date, draws and seed: what reproduces these numbers."""
     from evaluate import __version__
-    from evaluate.model.segments import as_of_day
 
-    day = as_of_day(analysis.data.members, analysis.params.as_of or None)
-    return (f"Club: {analysis.data.club.name}. Roster date: {day:%Y-%m-%d}. Suite "
-            f"club-equipment-suite {__version__}. Monte Carlo: {analysis.simulation.n_draws:,} "
+    day = roster_day(analysis)
+    return (f"Club: {markdown_text(analysis.data.club.name)}. Roster date: {day:%Y-%m-%d}. Suite "
+            f"club-equipment-suite {__version__}. Monte Carlo: "
+            f"{number(analysis.simulation.n_draws, ',')} "
             f"draws, {analysis.simulation.method}, seed {analysis.simulation.seed}: the same "
             "data, parameters and seed give the same numbers. The build's date, id and the "
             "hash of every input are in the page footer and the build's build.json.")
@@ -566,15 +859,15 @@ def priors_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     1 to ``min_group_size - 1`` members. The row of every active member shows their number,
     as the data-quality table does.
     """
-    from evaluate.model.segments import active_mask, as_of_day
+    from evaluate.model.segments import active_mask
     from evaluate.reports.privacy import shown_split
 
     members, g = analysis.data.members, analysis.params.min_group_size
-    as_of = analysis.params.as_of or None
-    priors = exposure_priors(members, as_of=as_of)
+    day = roster_day(analysis)
+    priors = exposure_priors(members, as_of=day)
     keep = [c for c in ("item", "members", "note") if c in priors.columns]
     table = priors[keep].set_index("item")
-    total = int(active_mask(members, as_of_day(members, as_of)).sum())
+    total = int(active_mask(members, day).sum())
     table["members"] = [count_text(n if n == total or shown_split(int(n), total, g) else np.nan)
                         for n in table["members"]]
     return table
@@ -589,9 +882,52 @@ def _finite(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def summary_headline(analysis: DecisionAnalysis) -> str:
+    """The index page's one line: the first screen's answer (:func:`headline_markdown`)."""
+    a = analysis
+    tied = leaders(a)
+    if a.choice is None:
+        text = f"{nothing_fits_text(a)}."
+    elif a.choice == a.recommendation:
+        sure = (f"ranks first in {share(a.ranking.loc[a.choice, 'p_best'])} of "
+                f"{number(a.simulation.n_draws, ',')} simulated futures.")
+        text = (f"{_tie(a, tied)}; the {_name(a, tied[0])} {sure}" if len(tied) > 1
+                else f"{lead(a)} {in_sentence(a.names[a.choice])}: it {sure}")
+    else:
+        text = (f"{lead(a)} {in_sentence(a.names[a.choice])}: it scores highest of the "
+                f"candidates that fit {limits_phrase(a)} (the "
+                f"{_name(a, a.recommendation)} scores higher but "
+                f"{shortfall(a, a.recommendation)}).")
+    ahp = a.weights.attrs.get("ahp")
+    if ahp is not None and ahp.inconsistent:
+        text += (f" It rests on pairwise judgements that contradict each other (consistency "
+                 f"ratio {number(ahp.consistency_ratio, '.2f')}, above "
+                 f"{number(CR_THRESHOLD, '.2f')}).")
+    return text
+
+
+
+def _ahp_fields(analysis: DecisionAnalysis) -> dict[str, object] | None:
+    """``summary.json``'s ``ahp``: the consistency ratio and the judgements to revisit."""
+    ahp = analysis.weights.attrs.get("ahp")
+    if ahp is None:
+        return None
+    return {"consistency_ratio": float(ahp.consistency_ratio),
+            "inconsistent": bool(ahp.inconsistent),
+            "revisit": [[first, second] for first, second, _, _
+                        in judgements_to_revisit_as_given(analysis)]}
+
+
+
 def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
-    """The decision's ``summary.json`` fields (schema: :mod:`evaluate.reports.summary_schema`)."""
+    """The decision's ``summary.json`` fields (schema: :mod:`evaluate.reports.summary_schema`).
+
+    ``recommendation`` is the best-scoring machine (rank 1); ``recommendation_within_limits``
+    what the first screen says to buy, and ``headline`` and ``key_figures`` are the first
+    screen's, of :attr:`~DecisionAnalysis.featured`.
+    """
     a, c = analysis, analysis.currency
+    fits = a.fits
     candidates = {}
     for i, row in a.ranking.iterrows():
         candidates[str(i)] = {
@@ -602,27 +938,36 @@ def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
             "back_pain_served": float(row["back_pain_served"]),
             "payback_years": _finite(row["payback_years"]),
             "cost_per_use": _finite(row["cost_per_use"]),
-            "up_front": float(row["up_front"]), "floor_m2": float(row["floor_m2"])}
-    win = a.ranking.iloc[0]
-    best = a.portfolios.iloc[0] if len(a.portfolios) else None
+            "up_front": float(row["up_front"]), "floor_m2": float(row["floor_m2"]),
+            "fits_limits": bool(fits[i])}
+    win = a.ranking.loc[a.featured]
+    best = a.portfolios.iloc[0] if len(a.portfolios) and a.choice is not None else None
+    # When nothing fits, the figures are the best-scoring machine's: say whose.
+    whose = ([] if a.choice is not None else
+             [{"label": "Best-scoring machine (does not fit)", "text": a.names[a.featured]}])
     return {
         "kind": "decision",
         "club": a.data.club.name,
         "recommendation": a.recommendation,
+        "recommendation_within_limits": a.choice,
+        "limits": {"budget": float(a.params.budget),
+                   "free_floor_m2": float(a.params.free_floor_m2)},
         "currency": c,
         "draws": a.simulation.n_draws, "seed": a.simulation.seed,
         "method": "weighted_sum", "normalization": a.params.normalization,
         "weights": {k: float(v) for k, v in a.weights.items()},
+        "ahp": _ahp_fields(a),
         "candidates": candidates,
         "best_set": None if best is None else {
             "members": list(best["members"]), "cost": float(best["cost"]),
             "floor_m2": float(best["floor_m2"])},
-        "headline": (f"{lead(a)} {in_sentence(a.names[a.recommendation])}: it ranks first in "
-                     f"{share(win['p_best'])} of {a.simulation.n_draws:,} simulated futures."),
+        "headline": summary_headline(a),
         "key_figures": [
+            *whose,
             {"label": "Weekly uses (P10–P90)",
-             "text": f"{win['weekly_uses']:.0f} ({win['weekly_uses_p10']:.0f}–"
-                     f"{win['weekly_uses_p90']:.0f})"},
+             "text": f"{number(win['weekly_uses'], '.0f')} "
+                     f"({number(win['weekly_uses_p10'], '.0f')}–"
+                     f"{number(win['weekly_uses_p90'], '.0f')})"},
             {"label": "NPV (P10 to P90)",
              "text": f"{money(win['npv'], c, signed=True)} "
                      f"({money(win['npv_p10'], c, signed=True)} to "
@@ -643,17 +988,17 @@ def exposure_table(analysis: DecisionAnalysis) -> pd.DataFrame:
     from evaluate.reports.member_profile import age_sex_table, aggregate_exposure, select_members
 
     data, params = analysis.data, analysis.params
-    as_of = params.as_of or None
-    chosen = select_members(data.members, "active", as_of)
+    day = roster_day(analysis)
+    chosen = select_members(data.members, "active", day)
     segments = exposure_by_segment(data.members, ExposureParameters.load(data.assumptions),
-                                   as_of=as_of)
+                                   as_of=day)
     return aggregate_exposure(age_sex_table(chosen, params.min_group_size), segments)
 
 
 def audience_display(analysis: DecisionAnalysis) -> pd.DataFrame:
-    """The recommended machine's audience by member group, as text (groups overlap)."""
+    """The first screen's machine's audience by member group, as text (groups overlap)."""
     table = analysis.audience
-    name = analysis.names[analysis.recommendation]
+    name = analysis.names[analysis.featured]
     return pd.DataFrame({
         "Members": [count_text(v) for v in table["members"]],
         "Likely with back pain now": [count_text(v) for v in table["with_back_pain"]],

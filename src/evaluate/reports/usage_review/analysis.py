@@ -70,7 +70,7 @@ from evaluate.errors import did_you_mean
 from evaluate.model.calibration import calibrate_uptake, comparable_machine
 from evaluate.model.demand import forecast_usage, ramp_factor
 from evaluate.model.prepared import forecast_from_inputs, model_inputs
-from evaluate.model.segments import active_mask
+from evaluate.model.segments import active_mask, as_of_day
 from evaluate.model.uncertainty import (
     DEFAULT_DRAWS,
     DEFAULT_SEED,
@@ -78,7 +78,14 @@ from evaluate.model.uncertainty import (
     simulate,
     simulate_from_inputs,
 )
-from evaluate.reports.formatting import in_sentence, share
+from evaluate.reports.formatting import (
+    UNSTABLE_QUEUE,
+    in_sentence,
+    number,
+    share,
+    utilisation,
+    utilisation_range,
+)
 from evaluate.reports.privacy import (
     MIN_GROUP_SIZE,
     SUPPRESSED,
@@ -194,7 +201,8 @@ def review_period(usage: pd.DataFrame, equipment_id: str, installed: date | None
     mine = usage.loc[usage["equipment_id"] == equipment_id, TIMESTAMP]
     early = mine.loc[mine < pd.Timestamp(installed)]
     if len(early):
-        raise ValueError(f"the usage log has {len(early):,} sessions on {equipment_id} before "
+        raise ValueError(f"the usage log has {number(len(early), ',')} sessions on "
+                         f"{equipment_id} before "
                          f"its installation date {installed.isoformat()} (the first on "
                          f"{_day(early.min()).isoformat()}). Fix: set installed to the day the "
                          "machine was installed, or leave it empty if that was before the log "
@@ -238,6 +246,8 @@ class Forecast:
     ``sessions`` and ``utilisation`` (at the busiest hour, 0-1) and ``adoption_months`` are
     arrays ``(draws,)`` from the Monte Carlo; the ``*_most_likely`` figures have every
     assumption at its most-likely value. ``units`` owned; ``servers`` = units × stations.
+    ``peak_share`` is the busiest hour's share of a week's sessions (most likely) and
+    ``peak_note`` why the check-in log was not used for it, when there is one.
     """
 
     equipment_id: str
@@ -257,11 +267,16 @@ class Forecast:
     roster_date: date
     draws: int
     seed: int
+    peak_share: float | None = None
+    peak_note: str | None = None
 
 
 def forecast_machine(data: ClubData, equipment_id: str, *, draws: int = DEFAULT_DRAWS,
                      seed: int = DEFAULT_SEED, as_of: date | None = None) -> Forecast:
-    """Forecast ``equipment_id`` with the units the club owns (uncalibrated assumptions)."""
+    """Forecast ``equipment_id`` with the units the club owns (uncalibrated assumptions).
+
+    Members are counted on ``as_of``, default the club's roster date.
+    """
     one = data.equipment.loc[data.equipment["equipment_id"] == equipment_id]
     one = one.reset_index(drop=True)
     row = one.iloc[0]
@@ -270,7 +285,7 @@ def forecast_machine(data: ClubData, equipment_id: str, *, draws: int = DEFAULT_
     # for the most-likely forecast and the Monte Carlo.
     owned = one.assign(stations=one["stations"] * units)
     model = model_inputs(data.members, owned, data.assumptions, checkins=data.checkins,
-                         as_of=as_of)
+                         as_of=as_of_day(data, as_of))
     likely = forecast_from_inputs(model)
     likely_row = likely.loc[likely["scenario"] == "most_likely"].iloc[0]
     result = simulate_from_inputs(model, draws=draws, seed=seed)
@@ -286,7 +301,8 @@ def forecast_machine(data: ClubData, equipment_id: str, *, draws: int = DEFAULT_
         adoption_months=result.inputs["adoption_months"][:, 0],
         peak_source=str(likely.attrs["peak_source"]), peak_hour=likely.attrs["peak_hour"],
         members=int(active.sum()), roster_date=model.as_of.date(),
-        draws=draws, seed=seed)
+        draws=draws, seed=seed, peak_share=float(likely_row["peak_share"]),
+        peak_note=likely.attrs["peak_note"])
 
 
 def daily_ramp(period: ReviewPeriod, adoption_months: np.ndarray | float) -> np.ndarray:
@@ -330,7 +346,7 @@ def weekly_comparison(weeks: pd.DataFrame, forecast: Forecast,
 
 def _n(value: float) -> str:
     """A count for prose: whole numbers from 10 up, one decimal below."""
-    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:.1f}"
+    return number(value, ",.0f") if abs(value) >= 10 else number(value, ".1f")
 
 
 @dataclass(frozen=True)
@@ -371,11 +387,11 @@ def _relative(actual: float, reference: float, what: str) -> str:
         return f"against a {what} of none"
     ratio = actual / reference
     if ratio >= 2:
-        return f"{ratio:.1f} times the {what} of {_n(reference)}"
+        return f"{number(ratio, '.1f')} times the {what} of {_n(reference)}"
     if abs(ratio - 1) < 0.005:
         return f"the same as the {what}"
     side = "above" if ratio > 1 else "below"
-    return f"{abs(ratio - 1):.0%} {side} the {what} of {_n(reference)}"
+    return f"{number(abs(ratio - 1), '.0%')} {side} the {what} of {_n(reference)}"
 
 
 def verdict(actual: float, most_likely: float, p10: float, p50: float, p90: float) -> Verdict:
@@ -441,10 +457,13 @@ class PeakLoad:
         meaning = {"room to spare": "there is room to spare, so members rarely wait",
                    "getting busy": "busy enough that members sometimes wait",
                    "crowded": "crowded: members often find it taken and some give up"}
+        band = utilisation_range(self.forecast_p10, self.forecast_p90)
+        forecast = (f"against a forecast of {utilisation(self.forecast_most_likely)} (P10–P90 "
+                    f"{band})")
+        if self.forecast_most_likely >= 1:
+            forecast += f", in which {UNSTABLE_QUEUE}"
         return (f"At its busiest hour ({self.when}) it is in use {share(self.busy_share)} of "
-                f"the time, against a forecast of {share(self.forecast_most_likely)} (P10–P90 "
-                f"{share(self.forecast_p10)}–{share(self.forecast_p90)}); "
-                f"{meaning[self.level]}.")
+                f"the time, {forecast}; {meaning[self.level]}.")
 
 
 def settled_usage(usage: pd.DataFrame, period: ReviewPeriod) -> pd.DataFrame:
@@ -677,7 +696,8 @@ def review_usage(data: ClubData, equipment_id: str, *, installed: date | None = 
     """Compare ``equipment_id``'s use in the log with its forecast (see the module docstring).
 
     ``installed`` is the installation date (``None``: before the log starts); ``draws`` and
-    ``seed`` the Monte Carlo's; ``as_of`` the roster's date (default its latest).
+    ``seed`` the Monte Carlo's; ``as_of`` the roster's date (default the club's roster date,
+    :func:`evaluate.model.segments.as_of_day`).
     """
     check_machine(data.equipment, data.usage, equipment_id, data.data_dir)
     forecast = forecast_machine(data, equipment_id, draws=draws, seed=seed, as_of=as_of)
@@ -751,7 +771,8 @@ def review_calibration(data: ClubData, review: UsageReview, *, enabled: bool = T
 
     Uses :func:`evaluate.model.calibration.calibrate_uptake` on the settled period's log with this
     machine as the only one owned, so it is its own comparable. The forecast range after
-    calibration is the Monte Carlo again with the factor (same draws and seed).
+    calibration is the Monte Carlo again with the factor (same draws and seed). Members are
+    counted on ``as_of``, default the club's roster date, as in the review.
     """
     machine = review.forecast.equipment_id
     if not enabled:
@@ -761,8 +782,9 @@ def review_calibration(data: ClubData, review: UsageReview, *, enabled: bool = T
     if not period.settled:
         return _not_calibrated(
             f"Too early to calibrate: the log has fewer than {MIN_SETTLED_DAYS} days after the "
-            f"machine's most-likely adoption time of {review.forecast.adoption_most_likely:g}"
-            " months, and a log that is still ramping up would understate its use.")
+            "machine's most-likely adoption time of "
+            f"{number(review.forecast.adoption_most_likely, 'g')} months, and a log that is "
+            "still ramping up would understate its use.")
     if not review.shown.settled:
         return _not_calibrated(
             f"Not calibrated: fewer than {review.min_group_size} members used {review.name}"
@@ -770,17 +792,18 @@ def review_calibration(data: ClubData, review: UsageReview, *, enabled: bool = T
             + ", and a factor calibrated on their sessions would give their use away.")
     # Only this machine counts as owned, so it is its own comparable; the whole log of the
     # settled period stays, so its weeks span the period (not just this machine's sessions).
+    day = as_of_day(data, as_of)
     alone = data.equipment.assign(owned_units=data.equipment["owned_units"].where(
         data.equipment["equipment_id"] == machine, 0))
     cal = calibrate_uptake(data.members, alone, settled_usage(data.usage, period),
-                           data.assumptions, machine, data.checkins, as_of=as_of)
+                           data.assumptions, machine, data.checkins, as_of=day)
     rows = cal.table.iloc[:5].reset_index(drop=True)  # the uptakes, then model and log
     one = data.equipment.loc[data.equipment["equipment_id"] == machine]
     owned = one.assign(stations=one["stations"] * review.forecast.units)
     before = _quantiles(review.forecast.sessions)
     after = simulate(data.members, owned, data.assumptions, draws=review.forecast.draws,
                      seed=review.forecast.seed, checkins=data.checkins, calibration=cal,
-                     as_of=as_of).draws["weekly_sessions"][:, 0]
+                     as_of=day).draws["weekly_sessions"][:, 0]
     after = _quantiles(after)
     table = pd.DataFrame({
         "quantity": [*(_UPTAKE_LABELS[q.split(" ")[0]] + " (most likely)"
@@ -793,7 +816,7 @@ def review_calibration(data: ClubData, review: UsageReview, *, enabled: bool = T
         "unit": ["fraction"] * 3 + ["sessions/week"] * 4,
         "before": [*rows["before"].iloc[:4], before[0], before[2], rows["before"].iloc[4]],
         "after": [*rows["after"].iloc[:4], after[0], after[2], rows["after"].iloc[4]]})
-    candidates = _leaning_on(data, machine, cal.factor, as_of)
+    candidates = _leaning_on(data, machine, cal.factor, day)
     return ReviewCalibration(cal.factor, table, candidates)
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from evaluate.reports.charts import PALETTE, TEXT_GREY, house_layout, join_notes, rgba
-from evaluate.reports.formatting import share
+from evaluate.reports.formatting import number, share
 from evaluate.reports.privacy import MIN_GROUP_SIZE
 
 ACTUAL_COLOUR = PALETTE[0]  # blue: what happened
@@ -91,8 +91,8 @@ def hours_chart(hours: pd.DataFrame, machine: str, busiest_day: str, comfortable
                              "<extra>average day</extra>"))
     fig = go.Figure(traces)
     fig.add_hline(y=capacity, line={"color": LIMIT_COLOUR, "width": 2},
-                  annotation_text=f"capacity: {capacity:.1f} sessions an hour at the log's "
-                  "average session length",
+                  annotation_text=f"capacity: {number(capacity, '.1f')} sessions an hour at "
+                  "the log's average session length",
                   annotation_position="top left")
     fig.add_hline(y=capacity * comfortable, line={"color": LIMIT_COLOUR, "dash": "dot"},
                   annotation_text=f"{share(comfortable)} of capacity: queues start to form",

@@ -15,7 +15,16 @@ from datetime import date
 
 import pandas as pd
 
-from evaluate.reports.formatting import HIDDEN_COUNT, in_sentence, share
+from evaluate.reports.formatting import (
+    HIDDEN_COUNT,
+    in_sentence,
+    markdown_text,
+    number,
+    peak_note,
+    share,
+    utilisation,
+    utilisation_range,
+)
 from evaluate.reports.usage_review.analysis import (
     MIN_SETTLED_DAYS,
     ReviewCalibration,
@@ -82,8 +91,8 @@ def _factor_words(factor: float) -> str:
     if abs(factor - 1) < 0.005:
         return "at the rates the assumptions give"
     if factor < 1:
-        return f"at {factor:.0%} of the rates the assumptions give"
-    return f"at {factor:.2f} times the rates the assumptions give"
+        return f"at {number(factor, '.0%')} of the rates the assumptions give"
+    return f"at {number(factor, '.2f')} times the rates the assumptions give"
 
 
 def _calibration_text(review: UsageReview, factor: float, table: pd.DataFrame) -> str:
@@ -91,10 +100,11 @@ def _calibration_text(review: UsageReview, factor: float, table: pd.DataFrame) -
     by = table.set_index("quantity")
     model = by.loc["Forecast weekly sessions at full adoption, most likely"]
     log = float(table["after"].iloc[-1])
-    lines = [f"The log implies an **uptake factor of {factor:.2f}**: members took up "
-             f"{review.name} {_factor_words(factor)}. Multiplying every take-up assumption by "
-             f"{factor:.2f} moves its most-likely forecast from {_n(model['before'])} to "
-             f"{_n(model['after'])} sessions a week, the use in the log."]
+    lines = [f"The log implies an **uptake factor of {number(factor, '.2f')}**: members took up "
+             f"{markdown_text(review.name)} {_factor_words(factor)}. Multiplying every "
+             f"take-up assumption by {number(factor, '.2f')} moves its most-likely forecast "
+             f"from {_n(model['before'])} to {_n(model['after'])} sessions a week, the use in "
+             "the log."]
     if model["after"] < 0.995 * log:
         lines.append("Even with every take-up at 100% the model stays below the log: the gap "
                      "lies elsewhere (sessions per user a week, or members' visits).")
@@ -111,7 +121,8 @@ def _calibration_text(review: UsageReview, factor: float, table: pd.DataFrame) -
 
 def _lessons(review: UsageReview, candidates: pd.DataFrame) -> tuple[str, ...]:
     """What the next forecast can take from this log, one sentence each."""
-    lessons = [f"The decision report calibrates the {in_sentence(row.name)} on this machine, "
+    lessons = [f"The decision report calibrates the {markdown_text(in_sentence(row.name))} on "
+               "this machine, "
                f"the owned machine most like it: its most-likely forecast goes from "
                f"{_n(row.before)} to {_n(row.after)} sessions a week."
                for row in candidates.itertuples(index=False)]
@@ -119,8 +130,8 @@ def _lessons(review: UsageReview, candidates: pd.DataFrame) -> tuple[str, ...]:
     if actual is not None:
         advice = ("worth updating, as session length sets the capacity and the peak-hour load"
                   if abs(actual / assumed - 1) > 0.15 else "close enough")
-        lessons.append(f"Sessions last {actual:.1f} minutes on average in the log, against "
-                       f"{assumed:g} in `equipment.csv`: {advice}.")
+        lessons.append(f"Sessions last {number(actual, '.1f')} minutes on average in the log, "
+                       f"against {number(assumed, 'g')} in `equipment.csv`: {advice}.")
     return tuple(lessons)
 
 
@@ -128,8 +139,9 @@ def headline_markdown(review: UsageReview, calibration: ReviewCalibration) -> st
     """The answer first: actual against forecast, the verdict, the peak, the factor."""
     v, period = review.verdict, review.period
     ramp = ("" if period.installed is None else
-            f" (the forecast allows for {review.forecast.adoption_most_likely:g} months of "
-            "ramp-up after installation)")
+            " (the forecast allows for "
+            f"{number(review.forecast.adoption_most_likely, 'g')} months of ramp-up after "
+            "installation)")
     if v is None:
         return (f"**{withheld(review)}.** The model forecast {_expected(review)} for it on "
                 f"average{ramp}. {review.peak.text}")
@@ -137,14 +149,14 @@ def headline_markdown(review: UsageReview, calibration: ReviewCalibration) -> st
              if period.installed is not None and period.installed >= period.log_start
              else f"Between {_date(period.start)} and ")
     name = review.name
-    lead = f"**{name[:1].upper() + name[1:]} {LEADS[v.position]}.**"
+    lead = f"**{markdown_text(name[:1].upper() + name[1:])} {LEADS[v.position]}.**"
     text = (f"{lead} {since}{_date(period.end)} it was used **{_n(v.actual)} times a week** on "
             f"average, {v.text}{ramp}. {review.peak.text}")
     if not review.peak.shown:
         text += f" {peak_withheld(review)}"
     if calibration.factor is not None:
         text += (f" The log implies that members take it up {_factor_words(calibration.factor)}"
-                 f" (uptake factor {calibration.factor:.2f}, below).")
+                 f" (uptake factor {number(calibration.factor, '.2f')}, below).")
     return text
 
 
@@ -174,10 +186,10 @@ def key_figures(review: UsageReview, calibration: ReviewCalibration) -> list[dic
          "text": few if v is None else f"{_n(v.actual)} sessions a week"},
         {"label": "Forecast", "text": _expected(review)},
         {"label": "Busiest hour",
-         "text": (f"{busiest}(forecast {share(peak.forecast_most_likely)})" if peak.shown
-                  else f"{busiest}forecast {share(peak.forecast_most_likely)}")}]
+         "text": (f"{busiest}(forecast {utilisation(peak.forecast_most_likely)})" if peak.shown
+                  else f"{busiest}forecast {utilisation(peak.forecast_most_likely)}")}]
     if calibration.factor is not None:
-        figures.append({"label": "Uptake factor", "text": f"{calibration.factor:.2f}"})
+        figures.append({"label": "Uptake factor", "text": number(calibration.factor, ".2f")})
     return figures
 
 
@@ -194,10 +206,10 @@ def summary_markdown(review: UsageReview) -> str:
          f"{_n(e.p10)}–{_n(e.p90)}"),
         ("In use at the busiest hour" + (f" ({peak.when})" if peak.shown else ""),
          share(peak.busy_share) if peak.shown else HIDDEN_COUNT,
-         share(peak.forecast_most_likely),
-         f"{share(peak.forecast_p10)}–{share(peak.forecast_p90)}"),
-        ("Minutes per session", HIDDEN_COUNT if minutes is None else f"{minutes:.1f}",
-         f"{f.session_minutes:g}", "fixed (`equipment.csv`)"),
+         utilisation(peak.forecast_most_likely),
+         utilisation_range(peak.forecast_p10, peak.forecast_p90)),
+        ("Minutes per session", HIDDEN_COUNT if minutes is None else number(minutes, ".1f"),
+         number(f.session_minutes, "g"), "fixed (`equipment.csv`)"),
     ]
     lines = ["| | Actual (usage log) | Forecast, most likely | Forecast range (P10–P90) |",
              "|:--|--:|--:|--:|", *("| " + " | ".join(row) + " |" for row in rows)]
@@ -215,7 +227,7 @@ def calibration_markdown(review: UsageReview, calibration: ReviewCalibration) ->
     rows = ["| | Before: documented assumptions | After: calibrated on this log |",
             "|:--|--:|--:|"]
     for row in calibration.table.itertuples(index=False):
-        before, after = ((f"{v:.1%}" if row.unit == "fraction" else _n(v))
+        before, after = ((number(v, ".1%") if row.unit == "fraction" else _n(v))
                          for v in (row.before, row.after))
         rows.append(f"| {row.quantity} | {before} | {after} |")
     lessons = ["**For the next forecast:**", "",
@@ -249,7 +261,7 @@ def data_note_markdown(review: UsageReview) -> str:
                 "adoption throughout.")
     else:
         ramp = (f"Installed on {_date(period.installed)}: the forecast ramps up over "
-                f"{f.adoption_most_likely:g} months (assumption adoption_months; each "
+                f"{number(f.adoption_most_likely, 'g')} months (assumption adoption_months; each "
                 "simulated future draws its own ramp time).")
     settled = ("" if period.settled_start == period.start else
                f" The busiest hour and the calibration use the days from "
@@ -265,9 +277,10 @@ def data_note_markdown(review: UsageReview) -> str:
         users = (f"How many different members used it is not shown: fewer than {size} of the "
                  "active members did not, and the number would single them out.")
     else:
-        users = f"{review.users:,} different members used it at least once."
+        users = f"{number(review.users, ',')} different members used it at least once."
+    name = markdown_text(review.name)
     if review.verdict is not None:
-        actual = (f"- **Actual use** counts every session on {review.name} in the club's usage "
+        actual = (f"- **Actual use** counts every session on {name} in the club's usage "
                   f"log (`{review.log_name}`), which covers {_date(period.log_start)} to "
                   f"{_date(period.log_end)}. The compared period, {_date(period.start)} to "
                   f"{_date(period.end)}, has {period.days} days; weekly sessions are sessions "
@@ -276,7 +289,7 @@ def data_note_markdown(review: UsageReview) -> str:
         covers = (f", which covers {_date(period.log_start)} to {_date(period.log_end)}"
                   if review.shown.log else
                   f"; its dates are not shown either, as fewer than {size} members are in it")
-        actual = (f"- **Actual use** would count every session on {review.name} in the club's "
+        actual = (f"- **Actual use** would count every session on {name} in the club's "
                   f"usage log (`{review.log_name}`){covers}. {withheld(review)}: its use week "
                   "by week, its busiest hour and hours of the day, its minutes per session and "
                   "a calibration on it are left out.")
@@ -284,24 +297,29 @@ def data_note_markdown(review: UsageReview) -> str:
                else "")
     peak_from = (f"the check-in log's busiest hour ({f.peak_hour})" if f.peak_hour
                  else "the assumption peak_hour_share")
+    unmeasured = peak_note({"peak_note": f.peak_note}, f.peak_share)
     lines = [
         "## How to read this",
         "",
         actual,
-        f"- **The forecast** is the suite's usage model for {review.name} with the club's "
-        f"{f.units} unit{'s' if f.units > 1 else ''}, for the {f.members:,} members active on "
+        f"- **The forecast** is the suite's usage model for {name} with the club's "
+        f"{f.units} unit{'s' if f.units > 1 else ''}, for the {number(f.members, ',')} members "
+        "active on "
         f"{_date(f.roster_date)}, with the documented assumptions (`assumptions.yml`), not "
         "calibrated on this log. The line is the most-likely forecast (every assumption at its "
-        f"most-likely value); the shaded range holds 8 in 10 of {f.draws:,} simulated futures "
+        f"most-likely value); the shaded range holds 8 in 10 of {number(f.draws, ',')} "
+        "simulated futures "
         f"(P10–P90, seed {f.seed}). {ramp} The forecast is for an average week: single weeks "
         "scatter around it with holidays and seasons, so judge the average.",
         f"- **The busiest hour** is the weekday and hour in which the machine was in use the "
         "largest share of the time (minutes in use ÷ 60 per unit, averaged over the weeks)."
         f"{settled}{busiest} The forecast puts the share of a week's sessions that falls in "
-        f"{peak_from} into one hour, at {f.session_minutes:g} minutes a session "
+        f"{peak_from} into one hour, at {number(f.session_minutes, 'g')} minutes a session "
         f"(`equipment.csv`). Members start to queue once a machine is in use "
-        f"{peak.comfortable * 100:.0f}–{peak.crowded:.0%} of its busiest hour (assumption "
-        "target_peak_utilisation, from GYMetrix's advice to keep 40–60% of units free).",
+        f"{number(peak.comfortable * 100, '.0f')}–{number(peak.crowded, '.0%')} of its busiest "
+        "hour (assumption "
+        "target_peak_utilisation, from GYMetrix's advice to keep 40–60% of units free)."
+        + (f" {unmeasured}" if unmeasured else ""),
         f"- **Members:** {users} The report shows no member-level data; no figure that rests "
         f"on fewer than {size} members is shown, nor one from which such a figure could be "
         "worked out.",
