@@ -14,6 +14,11 @@ taught to the scanner, never skipped unread.
 2. The chain plan (three clubs and the roll-up), ``--shared-plotly``.
 3. A tiny club (30 members, ``evaluate demo-data --members 30``) on the default plan: every
    group in it is small, so every table and chart must show suppression, not a count of 3.
+4. The demo club whose back extension only 3 of its 3,000 members use (its sessions in the
+   usage log handed to 3 member ids): the usage review, the decision and the candidate
+   profile (``--only``), which calibrates on that machine's log.
+5. A club of 10 members (the demo roster's first 10, the logs cut to them) on the default
+   plan: each report is of fewer than 10 members (6 active, 4 cancelled).
 
 What counts as member-level (the rule ``roster_secrets`` applies to any roster):
 
@@ -43,7 +48,16 @@ whose hover text counts members plots 0, 10 or more, or nothing; a share of memb
 Counts the model expects (members likely to have back pain, expected users) are estimates,
 not members, and are not checked here. The count of the members a report is about (the
 club's active members, its cancelled members) is shown even when small: it is the
-population every figure is of, not a group within it.
+population every figure is of, not a group within it. When that population is under 10
+(build 5), no count of a group in it is shown, not even 0 ("none of the 4 is a woman" says
+all 4 are men).
+
+Figures of a log rest on the members behind its rows (builds 4 and 5): a machine used by
+fewer than 10 members shows none of its use. Its sessions a week, minutes per session,
+busiest hour's busy share and the uptake factor a calibration on it would give (computed
+here from the log, as the reports would write them) appear nowhere; every figure of the
+usage review's ``summary.json`` taken from the usage log is null; the review draws no chart
+of the log and says why; and no other report calibrates on that machine.
 """
 
 from __future__ import annotations
@@ -64,6 +78,9 @@ import pandas as pd
 import pytest
 
 from evaluate.build.pdf import chromium_path
+from evaluate.data.club_data import load_club_data
+from evaluate.data.usage import peak_hour_utilisation
+from evaluate.model.calibration import calibrate_uptake, observed_weekly_sessions
 from evaluate.paths import DEFAULT_PLAN, DEMO_DATA_DIR, NOTEBOOKS_DIR, REFERENCE_DATA_DIR
 from evaluate.reports.formatting import HIDDEN_COUNT
 from evaluate.reports.privacy import MIN_GROUP_SIZE
@@ -73,6 +90,10 @@ pytestmark = pytest.mark.notebooks
 
 CHAIN_PLAN = NOTEBOOKS_DIR / "chain-plan.yml"
 ROSTER = "members.csv"
+USAGE = "equipment_usage.parquet"
+LOGS = ("checkins.parquet", USAGE)
+FEW_USERS = "back_extension_45"  # the machine the usage review reviews (notebooks/plan.yml)
+LEANS_ON_IT = "reverse_hyper"  # the candidate the decision calibrates on it
 
 
 class UnknownArtifact(Exception):
@@ -376,6 +397,49 @@ def tiny_build(tmp_path_factory) -> Build:
     return Build(out, [read_roster(club)], [club], log, artifact_texts(out))
 
 
+def write_log(frame: pd.DataFrame, path: Path) -> None:
+    frame = frame.copy()
+    frame["member_id"] = frame["member_id"].astype("string").astype("category")
+    frame.to_parquet(path, index=False)
+
+
+@pytest.fixture(scope="module")
+def three_user_build(tmp_path_factory) -> Build:
+    """The usage review, decision and candidate of the demo club whose back extension only 3
+    of its 3,000 members use."""
+    tmp = tmp_path_factory.mktemp("three-users")
+    club = tmp / "club"
+    shutil.copytree(DEMO_DATA_DIR, club)
+    roster = read_roster(club)
+    usage = pd.read_parquet(club / USAGE)
+    ids = usage["member_id"].astype("string")
+    mine = (usage["equipment_id"] == FEW_USERS).to_numpy()
+    three = roster["member_id"].iloc[:3].tolist()
+    ids[mine] = [three[i % 3] for i in range(int(mine.sum()))]
+    write_log(usage.assign(member_id=ids), club / USAGE)
+    out = tmp / "reports"
+    log = run_build(out, "--plan", DEFAULT_PLAN, "--data-dir", club, "--only", "usage-review",
+                    "--only", "decision", "--only", "candidate")
+    return Build(out, [roster], [club], log, artifact_texts(out))
+
+
+@pytest.fixture(scope="module")
+def ten_member_build(tmp_path_factory) -> Build:
+    """The default plan on a club of 10 members: the demo roster's first 10 and their logs."""
+    tmp = tmp_path_factory.mktemp("ten-members")
+    club = tmp / "club"
+    shutil.copytree(DEMO_DATA_DIR, club)
+    lines = (club / ROSTER).read_text(encoding="utf-8").splitlines(keepends=True)
+    (club / ROSTER).write_text("".join(lines[:11]), encoding="utf-8")
+    roster = read_roster(club)
+    for name in LOGS:
+        frame = pd.read_parquet(club / name)
+        write_log(frame.loc[frame["member_id"].isin(roster["member_id"])], club / name)
+    out = tmp / "reports"
+    log = run_build(out, "--plan", DEFAULT_PLAN, "--data-dir", club)
+    return Build(out, [roster], [club], log, artifact_texts(out))
+
+
 def test_every_file_of_the_build_is_read(canary_build):
     texts = canary_build.texts
     suffixes = {Path(name).suffix for name in texts}
@@ -623,11 +687,13 @@ def test_tiny_club_charts_plot_no_group_under_ten(tiny_build):
     assert checked > 0
 
 
-def test_tiny_club_shares_hide_small_groups(tiny_build):
+@pytest.mark.parametrize("club", ["tiny_build", "ten_member_build"])
+def test_tiny_club_shares_hide_small_groups(club, request):
     """The member profiles' shares (women, desk workers) give away both sides of them."""
     from evaluate.data.members import load_members
     from evaluate.reports.member_profile import select_members
 
+    tiny_build = request.getfixturevalue(club)
     club = tiny_build.data_dirs[0]
     members = load_members(club)
     folder = tiny_build.out / "latest"
@@ -650,3 +716,112 @@ def test_tiny_club_shares_hide_small_groups(tiny_build):
         if 0 < len(chosen) - len(known) < MIN_GROUP_SIZE:  # members without an occupation
             assert f"of the {len(known)} whose occupation" not in page
     assert hidden_somewhere  # the tiny club has such groups: the check checked something
+
+
+# ---------------------------------------------------------------------------------------
+# A machine of fewer than 10 members (builds 4 and 5), and a club of 10 (build 5)
+# ---------------------------------------------------------------------------------------
+
+def log_figures(club: Path, machine: str, candidate: str) -> dict[str, str]:
+    """What a report could show of ``machine``'s log (value -> what), as reports write it.
+
+    Its sessions a week (over the whole log, as the review's average and the calibration
+    take it), minutes per session and busy share at its busiest hour, and the uptake factor
+    a calibration of ``candidate`` on it gives: each at full precision (``summary.json``, the
+    notebooks' records) and as a sentence rounds it where that is distinctive enough to
+    search for (4 digits or more, or with its words: "uptakes × 0.88").
+    """
+    data = load_club_data(club)
+    mine = data.usage.loc[data.usage["equipment_id"] == machine]
+    units = dict(zip(data.equipment["equipment_id"], data.equipment["owned_units"].clip(lower=1),
+                     strict=True))
+    busy = peak_hour_utilisation(data.usage, units).set_index("equipment_id")
+    weekly = observed_weekly_sessions(data.usage, machine)
+    days = (data.usage["timestamp"].max().normalize()
+            - data.usage["timestamp"].min().normalize()).days + 1
+    factor = calibrate_uptake(data.members, data.equipment, data.usage, data.assumptions,
+                              candidate, data.checkins).factor
+    values = {"sessions a week": weekly, "minutes per session": mine["duration_min"].mean(),
+              "busiest hour's busy share": busy.loc[machine, "busy_share"],
+              "uptake factor": factor}
+    written = [(repr(float(v)), what) for what, v in values.items()]
+    written.append((repr(len(mine) * (7.0 / days)), "sessions a week"))  # as the review sums
+    written += [(f"{weekly:.1f}", "sessions a week"), (f"{factor:.3f}", "uptake factor"),
+                (f"{factor:.2f}", "uptake factor")]
+    found = {v: f"{machine}'s {what}" for v, what in written
+             if sum(c.isdigit() for c in v) >= 4}  # "5.6" minutes is also a floor area
+    found[f"uptakes × {factor:.2f}"] = f"a calibration on {machine}"
+    return found
+
+
+def assert_usage_review_withholds_the_log(build: Build) -> None:
+    """The review of a machine of fewer than 10 members shows only its forecast, and why."""
+    folder = build.out / "latest"
+    summary = json.loads((folder / "usage-review.summary.json").read_text(encoding="utf-8"))
+    from_log = {name: f["value"] for name, f in summary["figures"].items()
+                if "usage log" in f["source"]}
+    assert set(from_log) >= {"actual_weekly_sessions", "peak_busy_share", "uptake_factor"}
+    assert all(v is None for v in from_log.values()), from_log
+    assert summary["figures"]["forecast_most_likely"]["value"] > 0  # the forecast stays
+    assert summary["key_figures"][0]["text"].startswith(HIDDEN_COUNT)
+    notebook = json.loads((folder / "usage-review.ipynb").read_text(encoding="utf-8"))
+    assert not list(plotly_figures(notebook))  # no week, no hour of theirs
+    page = build.texts[f"{os.readlink(folder)}/usage-review.html"]
+    assert ("Fewer than 10 members used the 45-degree back extension (the figures of so few "
+            "members are not shown)") in page
+
+
+def test_a_machine_of_three_members_in_a_big_club_shows_nothing_of_theirs(three_user_build):
+    build = three_user_build
+    secrets = build.secrets() | log_figures(build.data_dirs[0], FEW_USERS, LEANS_ON_IT)
+    findings = scan(build.all_texts(), secrets)
+    assert not findings, report(findings)
+    assert_usage_review_withholds_the_log(build)
+    folder = build.out / "latest"
+    for name in ("decision", "candidate"):  # built, and calibrated on no machine of theirs
+        assert (folder / f"{name}.summary.json").is_file()
+    assert "Not calibrated: no comparable machine" in build.texts[
+        f"{os.readlink(folder)}/candidate.html"]
+
+
+def test_a_club_of_ten_members_holds_no_member_value(ten_member_build):
+    build = ten_member_build
+    secrets = build.secrets() | log_figures(build.data_dirs[0], FEW_USERS, LEANS_ON_IT)
+    findings = scan(build.all_texts(), secrets)
+    assert not findings, report(findings)
+    assert_usage_review_withholds_the_log(build)
+
+
+def test_a_club_of_ten_members_shows_no_group_count_not_even_zero(ten_member_build):
+    """Each report is of 6 active or 4 cancelled members: a 0 there says where the rest are.
+
+    The count of all of them (the population) is shown, as everywhere.
+    """
+    build = ten_member_build
+    folder = build.out / "latest"
+    sizes = build.rosters[0]["status"].value_counts()
+    assert (sizes["active"], sizes["cancelled"]) == (6, 4)
+    for status in ("active", "cancelled"):
+        summary = json.loads((folder / f"member-profile-{status}.summary.json").read_text())
+        assert summary["figures"]["members"]["value"] == sizes[status]
+
+    def allowed(report_file: str, value: object) -> bool:
+        whole = sizes["cancelled" if "cancelled" in report_file else "active"]
+        if isinstance(value, str):
+            return value.lower() in HIDDEN or value.replace(",", "") == str(whole)
+        return value is None or not np.isfinite(value) or value == whole
+
+    latest = os.readlink(folder)
+    checked, bad = 0, []
+    for name in sorted(n for n in build.texts if n.startswith(latest) and n.endswith(".html")):
+        for column, cell in member_count_cells((build.out / name).read_text(encoding="utf-8")):
+            checked += 1
+            if not allowed(name, cell):
+                bad.append(f"{name}: column {column!r} shows {cell!r}")
+    for path in sorted(folder.glob("*.ipynb")):
+        for title, value in plotted_member_counts(json.loads(path.read_text("utf-8"))):
+            checked += 1
+            if not allowed(path.name, value):
+                bad.append(f"{path.name}: chart {title!r} plots {value!r} members")
+    assert not bad, "\n".join(bad)
+    assert checked >= 30

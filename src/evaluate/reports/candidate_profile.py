@@ -53,6 +53,7 @@ from evaluate.reports.formatting import (
     share,
 )
 from evaluate.reports.notebook_params import CandidateProfileParams
+from evaluate.reports.privacy import MIN_GROUP_SIZE
 
 NEED_WORDS = {"back_care": "back care", "posterior_chain": "posterior-chain strength (squat "
               "and deadlift)", "general_fitness": "general fitness"}
@@ -243,7 +244,9 @@ def calibration_markdown(c: CandidateAnalysis) -> str:
     if c.calibration is None:
         why = ("the club already owns this machine, and a second unit's users would largely "
                "be the first one's" if int(c.machine["owned_units"]) else
-               "no comparable machine the club owns is in the usage log")
+               "no comparable machine the club owns is in the usage log (a machine used by "
+               f"fewer than {MIN_GROUP_SIZE} members is no one's comparable: the factor would "
+               "give their use away)")
         return f"Not calibrated: {why}. The forecast uses the documented uptake assumptions."
     comparable = in_sentence(_names(c).get(str(c.calibration.comparable),
                                            "comparable machine"))

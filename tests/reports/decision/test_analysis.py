@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from evaluate.mcda.scoring import weighted_sum
 from evaluate.model.calibration import calibrate_uptake
 from evaluate.reports.decision import sections as report
-from evaluate.reports.decision.analysis import analyse_decision, select_candidates
+from evaluate.reports.decision.analysis import (
+    analyse_decision,
+    candidate_calibrations,
+    select_candidates,
+)
 from evaluate.reports.notebook_params import DecisionReportParams
 from support import DRAWS
 
@@ -52,6 +59,42 @@ def test_only_new_machines_with_a_comparable_owned_machine_are_calibrated(data, 
     same = ["glute_ham_developer", "cable_tower"]
     np.testing.assert_allclose(default.ranking.loc[same, "weekly_uses"],
                                plain.ranking.loc[same, "weekly_uses"])
+
+
+def _with_members(data, rows: pd.Series, members: list[str]):
+    """The club with the usage log's ``rows`` handed out in turn to ``members``."""
+    usage = data.usage.copy()
+    ids = usage["member_id"].astype(object)
+    ids[rows] = [members[i % len(members)] for i in range(int(rows.sum()))]
+    usage["member_id"] = ids.astype("category")
+    usage.attrs = data.usage.attrs
+    return dataclasses.replace(data, usage=usage)
+
+
+def test_a_machine_used_by_too_few_members_calibrates_no_other(data, default):
+    """Its factor, with the forecast it scales, would give their sessions away."""
+    back = data.usage["equipment_id"] == "back_extension_45"
+    few = _with_members(data, back, ["M000001", "M000002", "M000003"])
+    assert candidate_calibrations(few, select_candidates(few.equipment)) == {}
+    text = report.calibration_markdown(analyse_decision(DecisionReportParams(draws=DRAWS),
+                                                        few))
+    assert text.startswith("No candidate has a comparable owned machine in the usage log "
+                           "(used by at least 10 members)")
+    assert "0.88" not in text and "×" not in text
+
+
+def test_a_comparable_busiest_hour_of_too_few_members_is_not_shown(data, default):
+    """The back extension's busiest hour, Mondays 18:00, all by two members."""
+    when = data.usage["timestamp"]
+    monday_evening = ((data.usage["equipment_id"] == "back_extension_45")
+                      & (when.dt.day_of_week == 0) & when.dt.hour.isin([17, 18]))
+    few = _with_members(data, monday_evening, ["M000001", "M000002"])
+    table = candidate_calibrations(few, select_candidates(few.equipment))["reverse_hyper"].table
+    shown = default.calibrations["reverse_hyper"].table
+    busy = table["quantity"].str.startswith("peak-hour busy share")
+    assert busy.sum() == 1 and table.loc[busy, ["before", "after"]].isna().all(axis=None)
+    assert shown.loc[busy, "before"].notna().all()
+    pd.testing.assert_frame_equal(table.loc[~busy], shown.loc[~busy])  # the rest is the same
 
 
 def test_ranking_is_the_weighted_sum_of_the_decision_matrix(default):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -270,6 +271,67 @@ def test_distinct_users_only_as_a_large_enough_total():
     assert distinct_users(log(rows), "bench", p, 13) is None
     assert distinct_users(log(rows[:9]), "bench", p, 2) is None  # never below 10
     assert distinct_users(log([(r[0], r[1], r[2], None) for r in rows]), "bench", p) is None
+    # Of the active members the report names: 12 of 15 would single out the other 3.
+    assert distinct_users(log(rows), "bench", p, of=15) is None
+    assert distinct_users(log(rows), "bench", p, of=12) == 12
+    assert distinct_users(log(rows), "bench", p, of=22) == 12
+    assert distinct_users(log(rows), "bench", p, of=8) == 12  # users who have since left
+
+
+def test_a_week_resting_on_too_few_members_is_hidden_and_one_more_with_it():
+    """The partial week's 3 members hide it; with the average printed, the 15-member week goes
+    too, else the partial week would be the total less the weeks drawn."""
+    weeks = pd.DataFrame({"week_start": pd.to_datetime(["2026-01-05", "2026-01-12",
+                                                        "2026-01-19", "2026-01-26"]),
+                          "days": [2, 7, 7, 7], "full_week": [False, True, True, True],
+                          "sessions": [3, 15, 20, 0], "minutes": [30.0, 150.0, 200.0, 0.0]})
+    rows = ([(f"2026-01-{10 + i % 2} 10:00", "bench", 10, f"M{i:02d}") for i in range(3)]
+            + [("2026-01-13 10:00", "bench", 10, f"M{10 + i:02d}") for i in range(15)]
+            + [("2026-01-20 10:00", "bench", 10, f"M{30 + i:02d}") for i in range(20)])
+    out = usage_review.private_weeks(weeks, log(rows), shown=True)
+    assert out["suppressed"].tolist() == [True, True, False, False]
+    assert out["sessions"].tolist()[2:] == [20, 0] and out["sessions"].isna().sum() == 2
+    assert out["minutes"].isna().tolist() == [True, True, False, False]
+    hidden = usage_review.private_weeks(weeks, log(rows), shown=False)
+    assert hidden["suppressed"].all() and hidden["sessions"].isna().all()  # its 0 too
+    assert weeks["sessions"].tolist() == [3, 15, 20, 0]  # input untouched
+
+
+def test_hours_resting_on_too_few_members_are_hidden():
+    """Bench starts on Mondays at 18:00 by 12 members, at 07:00 by 2; every day at 12:00 by
+    5 more; the busiest day's 12:00 is 1 member."""
+    rows = ([("2026-01-05 18:00", "bench", 10, f"M{i:02d}") for i in range(12)]
+            + [("2026-01-05 07:00", "bench", 10, f"M{20 + i:02d}") for i in range(2)]
+            + [(f"2026-01-{5 + i:02d} 12:00", "bench", 10, f"M{30 + i:02d}") for i in range(5)])
+    hours = pd.DataFrame({"hour": [7, 12, 18, 20], "busiest_day": [2.0, 1.0, 12.0, 0.0],
+                          "average_day": [2 / 7, 5 / 7, 12 / 7, 0.0], "capacity": 6.0})
+    f = forecast([1], 1, minutes=30.0)
+    out = usage_review.private_hours(hours, log(rows), 0, True, f)
+    assert out["busiest_day"].isna().tolist() == [True, True, False, False]
+    assert out["average_day"].isna().tolist() == [True, True, False, False]
+    assert out["capacity"].tolist() == [6.0] * 4  # the log's session length: shown
+    no_day = usage_review.private_hours(hours, log(rows), None, True, f)
+    assert no_day["busiest_day"].isna().all() and no_day["suppressed_busiest_day"].all()
+    none = usage_review.private_hours(hours, log(rows), 0, False, f)
+    assert none[["busiest_day", "average_day"]].isna().all(axis=None)
+    assert none["capacity"].tolist() == [2.0] * 4  # 1 server × 60 / 30 (equipment.csv)
+
+
+def test_the_busiest_hour_of_too_few_members_is_not_shown(usage):
+    """The bench's Mondays 18:00 are 2 members' (M01, M04): hour, share and level go."""
+    p = period("2026-01-07", "2026-01-27")
+    target = default_assumptions()["target_peak_utilisation"]
+    peak = peak_load(usage, equipment(), forecast([1, 2, 3], 2), p, target)
+    bench = usage.loc[usage["equipment_id"] == "bench"]
+    hidden = usage_review.private_peak(peak, bench, True)
+    assert (hidden.weekday, hidden.hour, hidden.busy_share, hidden.level) == (None,) * 4
+    assert (hidden.when, hidden.day, hidden.shown) == ("", "", False)
+    assert hidden.forecast_most_likely == peak.forecast_most_likely  # the model's stays
+    assert hidden.text == ("At its busiest hour the model forecasts it in use 30% of the time "
+                           "(P10–P90 20%–40%).")
+    many = log([("2026-01-05 18:00", "bench", 30, f"M{i:02d}") for i in range(10)])
+    assert usage_review.private_peak(peak, many, True) == peak
+    assert not usage_review.private_peak(peak, many, False).shown
 
 
 # ---------------------------------------------------------------- a whole review
@@ -295,7 +357,14 @@ def test_a_review_of_a_small_club(club_inputs):
                             club_inputs.assumptions, units=1, as_of=AS_OF)
     assert review.verdict.most_likely == pytest.approx(likely["weekly_sessions"].iloc[1])
     assert review.verdict.p10 <= review.verdict.p50 <= review.verdict.p90
-    assert review.weekly["full_week"].all() and review.weekly["sessions"].tolist() == [3] * 4
+    # 12 members in all, but each week's 3 sessions are 3 members': no week is shown, nor the
+    # busiest hour (Mondays 18:00: 4 members), nor any hour with sessions (an empty one is 0).
+    assert review.weekly["full_week"].all() and review.weekly["suppressed"].all()
+    assert review.weekly["sessions"].isna().all() and review.weekly["minutes"].isna().all()
+    assert review.peak.busy_share is None and review.peak.when == ""
+    assert review.hours["busiest_day"].isna().all()
+    assert review.hours["average_day"].isna().sum() == 3  # 07:00, 12:00 and 18:00
+    assert (review.hours["average_day"].dropna() == 0).all()
     assert review.users == 12 and review.session_minutes == 10.0
     assert review.name == "the back bench" and review.forecast.members == 40
     calibration = usage_review.review_calibration(club_inputs, review, as_of=AS_OF)
@@ -318,6 +387,53 @@ def test_a_review_of_a_small_club(club_inputs):
                                       min_group_size=20)
     assert small.users is None
     assert "Fewer than 20 different members" in usage_review_text.data_note_markdown(small)
+
+
+def _three_members(club: ClubData, *, anonymous: bool = False) -> ClubData:
+    """``club`` with every bench session by one of 3 members (or by no one named)."""
+    usage = club.usage.copy()
+    bench = usage["equipment_id"] == "bench"
+    ids = usage["member_id"].astype(object)
+    ids[bench] = [None if anonymous else f"M{i % 3:04d}" for i in range(int(bench.sum()))]
+    usage["member_id"] = ids.astype("category")
+    usage.attrs = club.usage.attrs
+    return dataclasses.replace(club, usage=usage)
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_a_machine_used_by_three_members_shows_only_its_forecast(club_inputs, anonymous):
+    club = _three_members(club_inputs, anonymous=anonymous)
+    review = usage_review.review_usage(club, "bench", draws=500, seed=3, as_of=AS_OF)
+    shown = usage_review.review_usage(club_inputs, "bench", draws=500, seed=3, as_of=AS_OF)
+    assert review.shown == usage_review.Shown(log=False, machine=False, settled=False)
+    assert review.verdict is None and review.actual is None and review.position is None
+    assert review.session_minutes is None and review.users is None
+    assert not review.peak.shown and review.peak.when == ""
+    assert review.weekly["sessions"].isna().all() and review.weekly["minutes"].isna().all()
+    assert review.hours[["busiest_day", "average_day"]].isna().all(axis=None)
+    assert review.expected == shown.expected  # the forecast rests on no log
+    assert review.hours["capacity"].iloc[0] == 1 * 60 / 30.0  # equipment.csv's 30 minutes
+    calibration = usage_review.review_calibration(club, review, as_of=AS_OF)
+    assert calibration.factor is None and calibration.table.empty
+    assert calibration.text == ("Not calibrated: fewer than 10 members used the back bench, "
+                                "and a factor calibrated on their sessions would give their "
+                                "use away.")
+    lead = ("**The usage log names no member for the sessions on the back bench" if anonymous
+            else "**Fewer than 10 members used the back bench (the figures of so few members "
+            "are not shown).**")
+    page = "\n".join([usage_review_text.headline_markdown(review, calibration),
+                      usage_review_text.summary_markdown(review),
+                      usage_review_text.hours_withheld(review),
+                      usage_review_text.calibration_markdown(review, calibration),
+                      usage_review_text.data_note_markdown(review)])
+    assert page.startswith(lead)
+    assert "times a week" not in page and "Sessions last" not in page  # use and minutes
+    assert "| 3.0 |" not in page and "| 10.0 |" not in page  # 3 a week, 10 minutes each
+    assert "January 2026" not in page  # the log's dates: its members are 4 in all
+    assert "| Sessions a week | not shown |" in page
+    assert usage_review_text.key_figures(review, calibration)[0] == {
+        "label": "Actual use", "text": "not shown (fewer than 10 members)"}
+    assert "so its use is not shown" in usage_review_text.headline_sentence(review)
 
 
 def test_too_early_to_calibrate(club_inputs):

@@ -128,7 +128,39 @@ def test_how_to_read_it_names_the_log_the_period_and_the_members(review):
     assert f"{review.users:,} different members used it at least once." in note
     assert "The machine was in place before the log starts" in note
     assert note.endswith("no real person is described.")  # the demo's synthetic data
-    few = dataclasses.replace(review, users=None)
+    few = dataclasses.replace(review, users=None, verdict=None,
+                              shown=dataclasses.replace(review.shown, machine=False))
     assert (f"Fewer than {review.min_group_size} different members used it, so the number is "
             "not shown.") in text.data_note_markdown(few)
+    # Enough users, but the active members who did not use it would be too few to show.
+    split = dataclasses.replace(review, users=None)
+    assert ("How many different members used it is not shown: fewer than 10 of the active "
+            "members did not, and the number would single them out.") in (
+        text.data_note_markdown(split))
     assert "M0" not in note  # no member id
+
+
+def test_a_busiest_hour_of_too_few_members_reads_not_shown_with_the_reason(review,
+                                                                           not_calibrated):
+    hidden = dataclasses.replace(review, peak=dataclasses.replace(
+        review.peak, weekday=None, hour=None, busy_share=None, level=None))
+    why = "Fewer than 10 members used it in its busiest hour, so that hour is not shown."
+    headline = text.headline_markdown(hidden, not_calibrated)
+    assert headline.endswith(f"of the time (P10–P90 22%–43%). {why}")
+    assert "Mondays" not in headline and "18%" not in headline
+    table = text.summary_markdown(hidden)
+    assert "| In use at the busiest hour | not shown | 29% | 22%–43% |" in table
+    assert table.endswith(why)
+    assert text.key_figures(hidden, not_calibrated)[2] == {
+        "label": "Busiest hour", "text": "not shown (fewer than 10 members); forecast 29%"}
+    assert text.headline_sentence(hidden).endswith(
+        "its busiest hour not shown (fewer than 10 members).")
+    assert text.peak_label(hidden) == ("Share of the busiest hour in use (not shown: fewer "
+                                       "than 10 members)")
+    assert text.peak_label(review) == "Share of the busiest hour in use (Mondays 18:00–19:00)"
+    assert why in text.data_note_markdown(hidden)
+    unsettled = dataclasses.replace(hidden, shown=dataclasses.replace(hidden.shown,
+                                                                      settled=False))
+    assert text.peak_withheld(unsettled) == (
+        "Fewer than 10 members used it once its ramp-up was over, so how busy it was then is "
+        "not shown.")

@@ -27,6 +27,8 @@ Choices made here, and said in the report:
   machine's usage log (:func:`evaluate.model.calibration.calibrate_uptake`). A candidate the club
   already owns is not calibrated on itself: a second unit's users are largely the first
   unit's users, and the model does not split them, so its forecast stays the documented one.
+  A machine whose log rests on fewer than 10 members is no one's comparable
+  (:func:`evaluate.reports.privacy.private_machines`): the factor would give their use away.
 - Value for money and the portfolio use the up-front cost, price plus installation: the money
   the budget has to find now. Running costs are in the NPV and the cost per use.
 - The portfolio sums the candidates' weighted-sum scores (or NPVs): scores are relative to
@@ -36,7 +38,7 @@ Choices made here, and said in the report:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -44,6 +46,7 @@ import pandas as pd
 
 from evaluate.data.club_data import ClubData, load_club_data
 from evaluate.data.equipment import EQUIPMENT_FILE, ID
+from evaluate.data.usage import peak_hour_utilisation
 from evaluate.errors import did_you_mean
 from evaluate.mcda.criteria import CRITERIA, DecisionCriteria
 from evaluate.mcda.portfolio import best_portfolios, fits_limits, value_for_money
@@ -66,6 +69,7 @@ from evaluate.reports.audience import audience_from_inputs
 from evaluate.reports.decision.margin import margin_tornado_from_inputs
 from evaluate.reports.decision.matrix import decision_draws, decision_matrix
 from evaluate.reports.notebook_params import DecisionReportParams
+from evaluate.reports.privacy import comparable_equipment, members_in_hour, shown_group
 
 COST_LABEL = "Up-front cost: price plus installation"
 
@@ -108,24 +112,48 @@ def candidate_calibrations(data: ClubData, candidates: pd.DataFrame, *,
 
     Only candidates with a comparable machine in the usage log appear (the others keep the
     documented uptakes); none without a usage log. See the module docstring for why owned
-    machines are not calibrated on themselves. ``as_of``: the roster's date (default the
-    club's roster date); ``segments``: the roster already aggregated on it (a prepared
-    model's), passed to :func:`~evaluate.model.calibration.calibrate_uptake`.
+    machines are not calibrated on themselves, and why a machine whose log rests on too few
+    members is not a comparable. In the calibration's table, the comparable's busy share at
+    its busiest hour is missing (NaN) when that hour rests on too few members. ``as_of``: the
+    roster's date (default the club's roster date); ``segments``: the roster already
+    aggregated on it (a prepared model's), passed to
+    :func:`~evaluate.model.calibration.calibrate_uptake`.
     """
     if data.usage is None or data.usage.empty:
         return {}
     day = as_of_day(data, as_of)
+    equipment = comparable_equipment(data.equipment, data.usage)  # none resting on too few
     found = {}
     for row in candidates.itertuples(index=False):
         candidate = str(getattr(row, ID))
         if int(row.owned_units) > 0:
             continue
-        if comparable_machine(data.equipment, candidate, data.usage) is None:
+        if comparable_machine(equipment, candidate, data.usage) is None:
             continue
-        found[candidate] = calibrate_uptake(data.members, data.equipment, data.usage,
-                                            data.assumptions, candidate, data.checkins,
-                                            exposure=exposure, as_of=day, segments=segments)
+        found[candidate] = _private_peak(calibrate_uptake(
+            data.members, equipment, data.usage, data.assumptions, candidate, data.checkins,
+            exposure=exposure, as_of=day, segments=segments), equipment, data.usage)
     return found
+
+
+def _private_peak(calibration: Calibration, equipment: pd.DataFrame,
+                  usage: pd.DataFrame) -> Calibration:
+    """``calibration`` with the comparable's peak-hour busy share hidden if too few used it.
+
+    The hour is the comparable's busiest (:func:`evaluate.data.usage.peak_hour_utilisation`
+    over the whole log, as the calibration measures it); it rests on the members with a
+    session in it.
+    """
+    machine = calibration.comparable
+    units = dict(zip(equipment[ID], equipment["owned_units"].clip(lower=1), strict=True))
+    peak = peak_hour_utilisation(usage, units).set_index(ID).loc[machine]
+    mine = usage.loc[usage[ID] == machine]
+    if shown_group(members_in_hour(mine, int(peak["weekday"]), int(peak["hour"]))):
+        return calibration
+    table = calibration.table.copy()
+    busy = table["quantity"].str.startswith("peak-hour busy share")
+    table.loc[busy, ["before", "after"]] = np.nan
+    return replace(calibration, table=table)
 
 
 @dataclass(frozen=True)

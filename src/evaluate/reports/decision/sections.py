@@ -48,6 +48,7 @@ from evaluate.reports.formatting import (
     share,
     tied_with_first,
 )
+from evaluate.reports.privacy import MIN_GROUP_SIZE
 
 LIMITATIONS = (
     "Uncertain inputs are drawn independently: no correlations between them are modelled.",
@@ -753,15 +754,17 @@ def calibration_markdown(analysis: DecisionAnalysis) -> str:
     if not analysis.params.calibrate:
         return "Calibration is switched off (parameter calibrate): uptakes are the assumptions."
     if not analysis.calibrations:
-        return ("No candidate has a comparable owned machine in the usage log, so every "
-                "forecast uses the documented uptake assumptions.")
+        return ("No candidate has a comparable owned machine in the usage log (used by at "
+                f"least {MIN_GROUP_SIZE} members), so every forecast uses the documented "
+                "uptake assumptions.")
     lines = [f"- {markdown_text(analysis.names[i])}: uptakes × {number(cal.factor, '.2f')}, "
              f"from the usage log of the {markdown_text(_name(analysis, cal.comparable))} (the "
              "comparable machine the club owns)." for i, cal in analysis.calibrations.items()]
     others = [analysis.names[i] for i in analysis.ranking.index
               if i not in analysis.calibrations]
     if others:
-        lines.append(f"- Not calibrated (no comparable owned machine, or already owned): "
+        lines.append(f"- Not calibrated (no comparable owned machine used by at least "
+                     f"{MIN_GROUP_SIZE} members, or already owned): "
                      f"{markdown_text(', '.join(others))}.")
     return "\n".join(lines)
 

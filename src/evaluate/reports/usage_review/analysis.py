@@ -30,8 +30,20 @@ crowded at its busiest hour, and what does that teach the next forecast. Convent
 - **Calibration.** :func:`evaluate.model.calibration.calibrate_uptake` with the machine as its own
   comparable (the settled period's log, with only this machine counted as owned): the factor
   on every uptake assumption that makes the most-likely forecast equal the log.
-- **Privacy.** Aggregates only; distinct users are shown only as a total of at least
-  ``min_group_size`` members.
+- **Privacy.** Every figure drawn from the log passes one gate
+  (:func:`evaluate.reports.privacy.shown_group`) that counts the distinct members behind it
+  (:func:`evaluate.reports.privacy.members_behind`; a session without a member id counts as
+  someone, never as enough): the machine's use over the compared period (its weekly average,
+  the verdict, minutes per session), each week's sessions, its use in the settled period
+  (the busiest hour, the hour-of-day profile and the calibration), the members in its busiest
+  hour, each bar of the hour profile, and the log's dates (the members of the whole log).
+  Below ``min_group_size`` (at least 10) a figure is not shown, and the report says why;
+  hidden weeks and hours are complemented
+  (:func:`evaluate.reports.privacy.suppress_small_groups`) so that the average cannot give
+  them away. The number of distinct users is shown only when it, and the active members
+  who did not use the machine, number ``min_group_size`` or more (or none). A machine whose
+  log rests on too few members is not used to calibrate another
+  (:func:`evaluate.reports.privacy.comparable_equipment`).
 
 The club's data comes from :func:`evaluate.data.club_data.load_club_data`; the report's sentences
 and tables are in :mod:`evaluate.reports.usage_review.sections`.
@@ -40,7 +52,7 @@ and tables are in :mod:`evaluate.reports.usage_review.sections`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
@@ -74,9 +86,19 @@ from evaluate.reports.formatting import (
     utilisation,
     utilisation_range,
 )
-from evaluate.reports.privacy import MIN_GROUP_SIZE
+from evaluate.reports.privacy import (
+    MIN_GROUP_SIZE,
+    SUPPRESSED,
+    comparable_equipment,
+    members_behind,
+    members_in_hour,
+    shown_group,
+    shown_split,
+    suppress_small_groups,
+)
 
 MIN_SETTLED_DAYS = 28  # a shorter settled period is too thin for the peak hour and calibration
+MINUTES_PER_DAY = 24 * 60
 WEEKDAY_PLURALS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays",
                    "Sundays")
 Position = Literal["below", "within", "above"]
@@ -328,6 +350,16 @@ def _n(value: float) -> str:
 
 
 @dataclass(frozen=True)
+class ForecastRange:
+    """The forecast of the compared period's average week (sessions/week), ramp-up included."""
+
+    most_likely: float
+    p10: float
+    p50: float
+    p90: float
+
+
+@dataclass(frozen=True)
 class Verdict:
     """Actual weekly sessions against the forecast of the same period (sessions/week)."""
 
@@ -384,31 +416,44 @@ class PeakLoad:
 
     ``comfortable`` and ``crowded`` are the low and high ends of ``target_peak_utilisation``
     (GYMetrix: keep 40-60% of units free at peak); ``level`` says where the actual lies.
+    ``weekday``, ``hour``, ``busy_share`` and ``level`` are ``None`` when they rest on too
+    few members (:func:`private_peak`): which hour is busiest says when they come.
     """
 
-    weekday: int
-    hour: int
-    busy_share: float
+    weekday: int | None
+    hour: int | None
+    busy_share: float | None
     forecast_most_likely: float
     forecast_p10: float
     forecast_p90: float
     comfortable: float
     crowded: float
-    level: Literal["room to spare", "getting busy", "crowded"]
+    level: Literal["room to spare", "getting busy", "crowded"] | None
+
+    @property
+    def shown(self) -> bool:
+        """True when the log's busiest hour is shown (it rests on enough members)."""
+        return self.busy_share is not None
 
     @property
     def day(self) -> str:
-        """The busiest weekday in plural, e.g. ``Mondays``."""
-        return WEEKDAY_PLURALS[self.weekday]
+        """The busiest weekday in plural, e.g. ``Mondays`` (empty when not shown)."""
+        return "" if self.weekday is None else WEEKDAY_PLURALS[self.weekday]
 
     @property
     def when(self) -> str:
-        """E.g. ``Mondays 18:00–19:00``."""
+        """E.g. ``Mondays 18:00–19:00`` (empty when not shown)."""
+        if self.hour is None:
+            return ""
         return f"{self.day} {self.hour:02d}:00–{(self.hour + 1) % 24:02d}:00"
 
     @property
     def text(self) -> str:
-        """One sentence on the peak, for the answer."""
+        """One sentence on the peak, for the answer (the forecast only when not shown)."""
+        if self.busy_share is None:
+            return (f"At its busiest hour the model forecasts it in use "
+                    f"{share(self.forecast_most_likely)} of the time (P10–P90 "
+                    f"{share(self.forecast_p10)}–{share(self.forecast_p90)}).")
         meaning = {"room to spare": "there is room to spare, so members rarely wait",
                    "getting busy": "busy enough that members sometimes wait",
                    "crowded": "crowded: members often find it taken and some give up"}
@@ -474,17 +519,128 @@ def hour_profile(usage: pd.DataFrame, forecast: Forecast, period: ReviewPeriod,
 
 
 def distinct_users(usage: pd.DataFrame, equipment_id: str, period: ReviewPeriod,
-                   min_group_size: int = MIN_GROUP_SIZE) -> int | None:
+                   min_group_size: int = MIN_GROUP_SIZE, of: int | None = None) -> int | None:
     """Members who used the machine at least once in the compared period (a total only).
 
-    ``None`` when fewer than ``min_group_size`` (never shown) or when the log records no
-    member ids.
+    ``None`` when fewer than ``min_group_size`` (never shown), when the log records no
+    member ids, or when ``of`` (the active members the report names) less the users is 1 to
+    ``min_group_size - 1``: "10 of the 12 members" would single out the other 2.
     """
     days = usage[TIMESTAMP].dt.normalize()
     mine = usage.loc[(usage["equipment_id"] == equipment_id)
                      & (days >= pd.Timestamp(period.start)), "member_id"]
     count = int(mine.dropna().nunique())
-    return count if count >= max(min_group_size, MIN_GROUP_SIZE) else None
+    if count < max(min_group_size, MIN_GROUP_SIZE):
+        return None
+    if of is not None and count <= of and not shown_split(count, of, min_group_size):
+        return None
+    return count
+
+
+# ---------------------------------------------------------------- the privacy gate
+
+@dataclass(frozen=True)
+class Shown:
+    """Which of the review's figures rest on enough members to be shown.
+
+    ``log``: the log's dates (the members of the whole log, any machine); ``machine``: the
+    machine's use in the compared period; ``settled``: its use in the settled period (the
+    busiest hour, the hour profile, the calibration). Each by
+    :func:`evaluate.reports.privacy.shown_group`.
+    """
+
+    log: bool
+    machine: bool
+    settled: bool
+
+
+def _monday(timestamps: pd.Series) -> np.ndarray:
+    """The Monday (days since 1970-01-01) of each timestamp's calendar week."""
+    day = local_minutes(timestamps) // MINUTES_PER_DAY
+    return day - (day + 3) % 7  # 1970-01-01 was a Thursday
+
+
+def _hide(table: pd.DataFrame, counts: pd.Series, columns: list[str], shown: bool,
+          min_group_size: int) -> pd.DataFrame:
+    """``table`` with ``columns`` hidden (NaN) where ``counts`` members are too few.
+
+    Complementary suppression over the whole table (its total is printed as an average);
+    every cell, empty ones too, when ``shown`` is False. ``suppressed`` flags a hidden row.
+    """
+    gated = suppress_small_groups(table.assign(members=counts.to_numpy()), count="members",
+                                  min_size=min_group_size, blank=columns)
+    hidden = gated[SUPPRESSED].to_numpy(bool) | (not shown)
+    out = table.reset_index(drop=True).copy()
+    for column in columns:
+        out[column] = out[column].astype(float).mask(hidden)
+    out[SUPPRESSED] = hidden
+    return out
+
+
+def private_weeks(weeks: pd.DataFrame, sessions: pd.DataFrame, shown: bool,
+                  min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
+    """:func:`actual_weekly` with a week's sessions and minutes hidden where too few used it.
+
+    Hidden is NaN, flagged in ``suppressed``. A week's figures rest on the members with a
+    session on the machine that week (``sessions``: the machine's rows of the log). The
+    partial weeks, never drawn, take part in the complementary suppression, so a hidden week
+    cannot be worked out from the average. ``shown`` False (the machine's use rests on too
+    few members) hides every week.
+    """
+    behind = members_behind(sessions.assign(week=_monday(sessions[TIMESTAMP])), ["week"])
+    by_week = pd.Series(behind["members"].to_numpy(), index=behind["week"].to_numpy())
+    monday = weeks["week_start"].to_numpy("datetime64[D]").astype(np.int64)
+    counts = by_week.reindex(monday, fill_value=0)
+    return _hide(weeks, counts, ["sessions", "minutes"], shown, min_group_size)
+
+
+def private_peak(peak: PeakLoad, sessions: pd.DataFrame, shown: bool,
+                 min_group_size: int = MIN_GROUP_SIZE) -> PeakLoad:
+    """``peak`` without the log's figures when its busiest hour rests on too few members.
+
+    ``sessions``: the machine's rows of the settled period; the hour rests on the members with
+    a session in it (:func:`evaluate.reports.privacy.members_in_hour`). ``shown`` False (the
+    settled period's use rests on too few members) hides it whatever the hour.
+    """
+    if peak.weekday is None or peak.hour is None:
+        return peak
+    members = members_in_hour(sessions, peak.weekday, peak.hour)
+    if shown and shown_group(members, min_group_size):
+        return peak
+    return replace(peak, weekday=None, hour=None, busy_share=None, level=None)
+
+
+def private_hours(hours: pd.DataFrame, sessions: pd.DataFrame, weekday: int | None,
+                  shown: bool, forecast: Forecast,
+                  min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
+    """:func:`hour_profile` with each hour hidden (NaN) where it rests on too few members.
+
+    An hour's bar rests on the members whose sessions start in it (on ``weekday``, the
+    busiest day's, for ``busiest_day``; on any day for ``average_day``); ``sessions``: the
+    machine's rows of the settled period. ``weekday`` None (the busiest hour is not shown)
+    hides the busiest day; ``shown`` False hides every hour, and the capacity is then at the
+    forecast's session length (``equipment.csv``), not the log's average. Adds
+    ``suppressed_busiest_day`` and ``suppressed_average_day``.
+    """
+    when = weekday_hour(local_minutes(sessions[TIMESTAMP]))
+    frame = sessions.assign(weekday=when // 24, hour=when % 24)
+    every = members_behind(frame, ["hour"]).set_index("hour")["members"]
+    out = hours.copy()
+    if not shown:
+        out["capacity"] = forecast.servers * 60.0 / forecast.session_minutes
+    columns = {"average_day": every.reindex(hours["hour"], fill_value=0)}
+    if weekday is None:
+        out["busiest_day"] = np.nan
+        out["suppressed_busiest_day"] = True
+    else:
+        on_day = members_behind(frame.loc[frame["weekday"] == weekday], ["hour"])
+        columns["busiest_day"] = on_day.set_index("hour")["members"].reindex(hours["hour"],
+                                                                           fill_value=0)
+    for column, counts in columns.items():
+        gated = _hide(hours[["hour", column]], counts, [column], shown, min_group_size)
+        out[column] = gated[column].to_numpy()
+        out[f"suppressed_{column}"] = gated[SUPPRESSED].to_numpy()
+    return out
 
 
 # ---------------------------------------------------------------- the review
@@ -493,28 +649,44 @@ def distinct_users(usage: pd.DataFrame, equipment_id: str, period: ReviewPeriod,
 class UsageReview:
     """Everything the report shows about one machine (see the module docstring).
 
-    ``weekly`` is :func:`weekly_comparison`; ``hours`` :func:`hour_profile` on the peak's
-    weekday; ``users`` :func:`distinct_users` (``users_recorded`` False when the log has no
-    member ids); ``session_minutes`` the log's average session length (minutes).
+    Every figure from the log has passed the privacy gate (``shown`` says which rest on
+    enough members): ``weekly`` is :func:`weekly_comparison` through :func:`private_weeks`;
+    ``expected`` the forecast of the period's average week; ``verdict`` the actual against it
+    (``None`` when not shown); ``peak`` through :func:`private_peak`; ``hours``
+    :func:`hour_profile` on the peak's weekday through :func:`private_hours`; ``users``
+    :func:`distinct_users` (``users_recorded`` False when the log has no member ids);
+    ``session_minutes`` the log's average session length (minutes; ``None`` when not shown).
     """
 
     forecast: Forecast
     period: ReviewPeriod
     weekly: pd.DataFrame
-    verdict: Verdict
+    expected: ForecastRange
+    verdict: Verdict | None
     peak: PeakLoad
     hours: pd.DataFrame
     users: int | None
     users_recorded: bool
-    session_minutes: float
+    session_minutes: float | None
     min_group_size: int
     log_name: str
     synthetic: bool
+    shown: Shown
 
     @property
     def name(self) -> str:
         """The machine's name in a sentence, e.g. "the 45-degree back extension"."""
         return f"the {in_sentence(self.forecast.name)}"
+
+    @property
+    def actual(self) -> float | None:
+        """Actual sessions a week in the compared period; ``None`` when not shown."""
+        return None if self.verdict is None else self.verdict.actual
+
+    @property
+    def position(self) -> Position | None:
+        """Where the actual use lies against the forecast range; ``None`` when not shown."""
+        return None if self.verdict is None else self.verdict.position
 
 
 def review_usage(data: ClubData, equipment_id: str, *, installed: date | None = None,
@@ -530,25 +702,36 @@ def review_usage(data: ClubData, equipment_id: str, *, installed: date | None = 
     check_machine(data.equipment, data.usage, equipment_id, data.data_dir)
     forecast = forecast_machine(data, equipment_id, draws=draws, seed=seed, as_of=as_of)
     usage = data.usage
+    size = max(min_group_size, MIN_GROUP_SIZE)
     period = review_period(usage, equipment_id, installed, forecast.adoption_most_likely)
     weekly = weekly_comparison(actual_weekly(usage, equipment_id, period), forecast, period)
     per_week = 7.0 / period.days
     ramp = daily_ramp(period, forecast.adoption_months).mean(axis=1)
     p10, p50, p90 = _quantiles(forecast.sessions * ramp)
     likely = forecast.most_likely * float(daily_ramp(period, forecast.adoption_most_likely).mean())
-    result = verdict(float(weekly["sessions"].sum() * per_week), likely, float(p10),
-                     float(p50), float(p90))
-    peak = peak_load(usage, data.equipment, forecast, period,
-                     data.assumptions["target_peak_utilisation"])
+    expected = ForecastRange(likely, float(p10), float(p50), float(p90))
+    # The privacy gate: the members behind the machine's sessions (all in the compared
+    # period: none may precede the installation), in the settled period and in the whole log.
     mine = usage.loc[usage["equipment_id"] == equipment_id]
+    settled = settled_usage(mine, period)
+    shown = Shown(log=shown_group(int(members_behind(usage)["members"].iloc[0]), size),
+                  machine=shown_group(int(members_behind(mine)["members"].iloc[0]), size),
+                  settled=shown_group(int(members_behind(settled)["members"].iloc[0]), size))
+    result = (verdict(float(weekly["sessions"].sum() * per_week), likely, float(p10),
+                      float(p50), float(p90)) if shown.machine else None)
+    peak = private_peak(peak_load(usage, data.equipment, forecast, period,
+                                  data.assumptions["target_peak_utilisation"]),
+                        settled, shown.settled, size)
+    hours = hour_profile(usage, forecast, period, 0 if peak.weekday is None else peak.weekday)
     return UsageReview(
-        forecast=forecast, period=period, weekly=weekly, verdict=result, peak=peak,
-        hours=hour_profile(usage, forecast, period, peak.weekday),
-        users=distinct_users(usage, equipment_id, period, min_group_size),
+        forecast=forecast, period=period, weekly=private_weeks(weekly, mine, shown.machine, size),
+        expected=expected, verdict=result, peak=peak,
+        hours=private_hours(hours, settled, peak.weekday, shown.settled, forecast, size),
+        users=distinct_users(usage, equipment_id, period, size, of=forecast.members),
         users_recorded=bool(mine["member_id"].notna().any()),
-        session_minutes=float(mine["duration_min"].mean()),
-        min_group_size=max(min_group_size, MIN_GROUP_SIZE), log_name=log_name(data.usage),
-        synthetic=data.club.synthetic)
+        session_minutes=float(mine["duration_min"].mean()) if shown.machine else None,
+        min_group_size=size, log_name=log_name(data.usage), synthetic=data.club.synthetic,
+        shown=shown)
 
 
 @dataclass(frozen=True)
@@ -602,6 +785,11 @@ def review_calibration(data: ClubData, review: UsageReview, *, enabled: bool = T
             "machine's most-likely adoption time of "
             f"{number(review.forecast.adoption_most_likely, 'g')} months, and a log that is "
             "still ramping up would understate its use.")
+    if not review.shown.settled:
+        return _not_calibrated(
+            f"Not calibrated: fewer than {review.min_group_size} members used {review.name}"
+            + ("" if period.settled_start == period.start else " once its ramp-up was over")
+            + ", and a factor calibrated on their sessions would give their use away.")
     # Only this machine counts as owned, so it is its own comparable; the whole log of the
     # settled period stays, so its weeks span the period (not just this machine's sessions).
     day = as_of_day(data, as_of)
@@ -634,10 +822,15 @@ def review_calibration(data: ClubData, review: UsageReview, *, enabled: bool = T
 
 def _leaning_on(data: ClubData, machine: str, factor: float,
                 as_of: date | None) -> pd.DataFrame:
-    """Machines not owned whose comparable owned machine is ``machine``, before/after."""
+    """Machines not owned whose comparable owned machine is ``machine``, before/after.
+
+    As the decision report chooses it: machines whose log rests on too few members are no
+    one's comparable (:func:`evaluate.reports.privacy.comparable_equipment`).
+    """
     equipment = data.equipment
+    owned = comparable_equipment(equipment, data.usage)
     chosen = [c for c in equipment.loc[equipment["owned_units"] < 1, "equipment_id"]
-              if (comparable_machine(equipment, c, data.usage) or ("",))[0] == machine]
+              if (comparable_machine(owned, c, data.usage) or ("",))[0] == machine]
     columns = ["equipment_id", "name", "before", "after"]
     if not chosen:
         return pd.DataFrame(columns=columns)
