@@ -106,3 +106,21 @@ def test_machines_that_pay_off_the_same_are_called_a_tie():
         "clubs each.")
     ahead = outcomes.assign(npv_p50=[25_000.0, 9_000.0, 8_000.0, 21_433.9])
     assert chain.leaders(chain.payoff_ranking(ahead), "USD") == 1
+
+
+def test_each_club_counts_what_its_own_first_screen_says_to_buy(summaries):
+    """A club whose best-scoring machine does not fit its limits recommends the best that
+    does, as its decision report's first screen says; where nothing fits, it recommends
+    nothing, and says so. The roll-up once counted the rank-1 machine whatever the limits."""
+    first, second, third = (dict(s) for s in summaries)
+    other = next(i for i in first["candidates"] if i != first["recommendation"])
+    first["recommendation_within_limits"] = other
+    second["recommendation_within_limits"] = None
+    del third["recommendation_within_limits"]  # a summary from before the field: rank 1
+    outcomes = chain.outcomes_table([first, second, third])
+    chosen = outcomes[outcomes["recommended"]].set_index("club")["equipment_id"]
+    assert chosen.to_dict() == {first["club"]: other,
+                                third["club"]: third["recommendation"]}
+    shown = chain.clubs_display(outcomes)
+    assert shown.loc[second["club"], "Recommendation"] == chain.NOTHING_FITS
+    assert list(shown.index) == [first["club"], third["club"], second["club"]]

@@ -73,15 +73,23 @@ def summaries_from_data(club_dirs: Iterable[str], params: Mapping[str, Any]
     return found
 
 
+#: A club's recommendation when no machine fits its budget and free floor.
+NOTHING_FITS = "Nothing fits the club's budget and free floor"
+
+
 def outcomes_table(summaries: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """One row per club and machine: the club's decision figures for that machine (tidy).
 
     Columns: ``club`` (its name), ``report``, ``equipment_id``, ``name``, ``rank``,
     ``p_best``, ``p_npv_positive``, ``npv_p10``, ``npv_p50``, ``npv_p90``,
-    ``weekly_uses_p50``, ``recommended`` (the club's rank-1 machine) and ``currency``.
+    ``weekly_uses_p50``, ``recommended`` (what the club's decision says to buy: its
+    ``recommendation_within_limits``, the best-scoring machine within its budget and free
+    floor; none when nothing fits; the rank-1 machine for a summary older than that field)
+    and ``currency``.
     """
     rows = []
     for summary in summaries:
+        chosen = summary.get("recommendation_within_limits", summary["recommendation"])
         for equipment_id, c in summary["candidates"].items():
             rows.append({
                 "club": summary.get("club") or summary.get("report", ""),
@@ -90,7 +98,7 @@ def outcomes_table(summaries: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
                 "p_npv_positive": c["p_npv_positive"], "npv_p10": c["npv"]["p10"],
                 "npv_p50": c["npv"]["p50"], "npv_p90": c["npv"]["p90"],
                 "weekly_uses_p50": c["weekly_uses"]["p50"],
-                "recommended": equipment_id == summary["recommendation"],
+                "recommended": equipment_id == chosen,
                 "currency": summary["currency"]})
     return pd.DataFrame(rows)
 
@@ -186,16 +194,25 @@ def payoff_display(ranking: pd.DataFrame, currency: str) -> pd.DataFrame:
 
 
 def clubs_display(outcomes: pd.DataFrame) -> pd.DataFrame:
-    """Each club's recommendation and its chance of ranking first (text)."""
-    from evaluate.reports.formatting import money, share
+    """Each club's recommendation and its chance of ranking first (text).
+
+    A club where no machine fits its budget and free floor says so.
+    """
+    from evaluate.reports.formatting import MISSING, money, share
 
     first = outcomes[outcomes["recommended"]]
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Recommendation": first["name"].to_numpy(),
         "Ranks first in": [share(v) for v in first["p_best"]],
         "Median NPV": [money(v, c, signed=True) for v, c in
                        zip(first["npv_p50"], first["currency"], strict=True)],
     }, index=pd.Index(first["club"].to_numpy(), name="Club"))
+    none = [c for c in dict.fromkeys(outcomes["club"]) if c not in set(first["club"])]
+    if none:
+        nothing = pd.DataFrame({"Recommendation": NOTHING_FITS, "Ranks first in": MISSING,
+                                "Median NPV": MISSING}, index=pd.Index(none, name="Club"))
+        table = pd.concat([table, nothing])
+    return table
 
 
 def outcomes_export(outcomes: pd.DataFrame) -> pd.DataFrame:
