@@ -1,7 +1,7 @@
 """A report's sentences as Chromium shows them: money, bold and names as the report wrote them.
 
 Jupyter's Markdown reads the text between two dollar signs as LaTeX maths: unescaped, the
-decision report's best-set sentence ("Within a budget of $5,000 ... **the machines**, for
+decision report's best-set sentence ("Within the budget of $5,000 ... **the machines**, for
 $1,628 up front") showed its asterisks and lost its bold.
 """
 
@@ -31,12 +31,13 @@ def test_bold_next_to_two_money_amounts_reads_as_bold(browser, decision_page):
     assert best.count() == 1
     text = best.inner_text()
     assert "*" not in text and "\\" not in text
-    found = re.search(r"^Within a budget of \$5,000 and 12 m² of free floor \(decision "
+    found = re.search(r"^Within the budget of \$5,000 and 12 m² of free floor \(decision "
                       r"parameters\), the best set is: (.+), for \$[\d,]+ up front and ", text)
     assert found, text
     assert best.locator("strong").all_inner_texts() == [found.group(1)]
     money = page.locator("li", has_text="Money:")
     assert money.locator("strong").all_inner_texts() == ["Money:"]
-    assert re.match(r"Money: \$[\d,]+ up front and \$[\d,]+ a year; ", money.inner_text())
+    assert re.match(r"Money: \$[\d,]+ up front \(of the \$5,000 budget\) and \$[\d,]+ a year; ",
+                    money.inner_text())
     assert refused == [] and errors == []
     page.close()

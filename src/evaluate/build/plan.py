@@ -173,7 +173,7 @@ def _yaml_line(node: yaml.Node | None, loc: list[str]) -> int | None:
 def _problem_from(err: dict[str, Any], path: Path, root: yaml.Node | None) -> Problem:
     loc = [str(p) for p in err["loc"]]
     where = ".".join(loc) or "(top level)"
-    fix = "see the example at the top of src/evaluate/plan.py"
+    fix = "see the example at the top of src/evaluate/build/plan.py"
     if err["type"] == "extra_forbidden":
         parent = next((p for p in reversed(loc[:-1]) if not p.isdigit()), "")
         known = sorted(_FIELDS.get(parent, set()))
@@ -286,7 +286,7 @@ def load_plan(path: str | Path) -> LoadedPlan:
                                + (" (the file is empty)" if raw is None else ""),
                                file=path, row=top_line(text("utf-8")) or 1, column="reports",
                                rule="a plan is title:, data_dir: and reports: (a list)",
-                               fix="see the example in src/evaluate/plan.py or "
+                               fix="see the example in src/evaluate/build/plan.py or "
                                    "notebooks/plan.yml")
     try:
         plan = BuildPlan.model_validate(raw)
