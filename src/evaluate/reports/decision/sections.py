@@ -617,9 +617,8 @@ def portfolio_markdown(analysis: DecisionAnalysis) -> str:
         return (f"{nothing_fits_text(analysis)}. Raise the budget or the free floor (decision "
                 "parameters budget and free_floor_m2) to compare sets of machines.")
     limits = f"{limits_phrase(analysis)} (decision parameters)"
-    by_score = p.attrs["objective"] == "score"
-    best = p.iloc[0]
     objective = p.attrs["objective"]
+    by_score = objective == "score"
     best = p.iloc[0]
     n = p.attrs["candidates"]
     how = (f"{number(p.attrs['feasible_sets'], ',')} sets fit"
@@ -649,18 +648,14 @@ def portfolio_markdown(analysis: DecisionAnalysis) -> str:
     if choice in best["members"]:
         relation = (f" It holds the {_name(analysis, choice)} recommended above."
                     if best["size"] > 1 else "")
-    elif by_score:
-        relation = (f" It does not hold the {_name(analysis, choice)} recommended above, the "
-                    "best-scoring single machine that fits: these machines together score "
-                    "more than it alone.")
     else:
+        why = ("these machines together score more than it alone" if by_score
+               else "sets here are compared on NPV")
         relation = (f" It does not hold the {_name(analysis, choice)} recommended above, the "
-                    "best-scoring single machine that fits: sets here are compared on NPV.")
+                    f"best-scoring single machine that fits: {why}.")
     return (f"Within {limits}, {found}.{markdown_text(relation)} "
-            f"{how}; the next best are below. Sets are "
-            f"compared on the sum of their machines' "
-            f"{'scores' if by_score else 'NPVs'}; costs are "
-            f"{COST_LABEL.lower()}.")
+            f"{how}; the next best are below. Sets are compared on the sum of their machines' "
+            f"{'scores' if by_score else 'NPVs'}; costs are {COST_LABEL.lower()}.")
 
 
 def assumptions_table(analysis: DecisionAnalysis) -> pd.DataFrame:
