@@ -52,7 +52,8 @@ def write(folder: Path, prepared: Prepared, results: list[ReportResult], **extra
     arguments = dict(build_id="2026-12-06-120000", options=BuildOptions(only=("a",)),
                      prepared=prepared, started=datetime(2026, 12, 6, 12, tzinfo=UTC),
                      seconds=12.345, jobs=2,
-                     context={"data_label": "Test club", "plotly_src": None},
+                     context={"data_label": "Test club", "plotly_src": None,
+                              "clubs": ["Test club"]},
                      data_check={"ran": True}, inputs=[{"path": "members.csv"}],
                      versions={"python": "3.11"}, results=results)
     write_build_json(folder, **{**arguments, **extra})
@@ -68,7 +69,7 @@ def test_build_json_holds_every_documented_field(tmp_path, prepared):
     assert manifest["plan"]["path"] == str(prepared.plan.path)
     assert manifest["options"]["only"] == ["a"] and manifest["options"]["jobs"] == 2
     assert manifest["options"]["plotly_js"] == "self-contained"
-    assert manifest["data"] == {"dir": str(CLUB), "label": "Test club",
+    assert manifest["data"] == {"dir": str(CLUB), "label": "Test club", "clubs": ["Test club"],
                                 "warnings": [str(prepared.data_warnings[0])],
                                 "check": {"ran": True}}
     assert manifest["cache"] == {"hits": 0, "reports": len(prepared.jobs), "force": False,

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from evaluate.build.publish import (
+    INDEX_TITLE,
     REASON_CHARS,
     build_lock,
     clear_stale_staging,
+    index_title,
     list_builds,
     new_build_id,
     publish,
@@ -276,3 +278,25 @@ def test_a_build_json_that_is_not_an_object_is_listed_as_unreadable(tmp_path):
     (tmp_path / BUILD / "build.json").write_text("[1, 2]")
     [build] = list_builds(tmp_path)
     assert build["status"] == "unreadable" and build["reports"] == []
+
+
+def test_the_index_is_titled_with_the_club_or_the_clubs(tmp_path):
+    """One club: its name; several (a chain, or clubs built into one folder): all of them;
+    builds that name no club: the general title."""
+    def build(*clubs):
+        return {"data": {"clubs": list(clubs)}}
+
+    assert index_title([build("Riverside Fitness"), build("Riverside Fitness")]) == \
+        "Riverside Fitness"
+    assert index_title([build("North", "South"), build("North"), {"data": "odd"}]) == \
+        "Club equipment reports: North, South"
+    assert index_title([{"build_id": "old"}]) == INDEX_TITLE == "Club equipment reports"
+    folder = staging_dir(tmp_path, "2026-11-23-120000")
+    write_json(folder / "build.json", {"build_id": "2026-11-23-120000", "title": "T",
+                                       "status": "succeeded", "reports": [],
+                                       "data": {"label": "Riverside <Fitness>",
+                                                "clubs": ["Riverside <Fitness>"]}})
+    publish(folder, tmp_path, "2026-11-23-120000", succeeded=True)
+    page = (tmp_path / "index.html").read_text()
+    assert "<title>Riverside &lt;Fitness&gt;</title>" in page
+    assert "<h1>Riverside &lt;Fitness&gt;</h1>" in page

@@ -121,6 +121,10 @@ def test_build_publishes_reports_summaries_manifest_and_index(out_dir):
     index = (out_dir / "index.html").read_text()
     assert folder.name in index and "Chart: alpha" in index and "Chart: beta" in index
     assert f'href="{folder.name}/chart-a.html"' in index
+    # The page is titled with the club's name (club.yml), which build.json records.
+    assert manifest["data"]["clubs"] == ["Fixture Club (synthetic)"]
+    assert "<title>Fixture Club (synthetic)</title>" in index
+    assert "<h1>Fixture Club (synthetic)</h1>" in index
 
 
 def test_html_has_no_code_no_stderr_and_embeds_the_chart(out_dir):

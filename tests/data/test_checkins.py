@@ -22,6 +22,7 @@ from evaluate.data.checkins import (
     check_checkins,
     hourly_profile,
     load_checkins,
+    member_checkins,
     peak_shortfall,
     peak_warning,
     visit_frequency,
@@ -416,3 +417,40 @@ def test_the_warning_names_the_log_the_rule_and_the_assumption_used(tmp_path):
     assert "4 full weeks and 5,000 check-ins" in warning.rule
     assert "peak_hour_share" in warning.fix
     assert peak_warning(check_checkins(tmp_path / "nothing", ROSTER)) == []  # no log: no rule
+
+
+def day_number(day: str) -> int:
+    return (pd.Timestamp(day) - pd.Timestamp(0)).days
+
+
+def test_member_checkins_counts_each_member_in_their_own_window(tmp_path):
+    """Per-member windows of days (first included, last not), the same from CSV and Parquet;
+    a roster member with no check-in counts 0, a log row of a member outside the list none."""
+    stamps = ["2026-03-01 07:00", "2026-03-02 18:05", "2026-03-09 23:59", "2026-03-10 00:00",
+              "2026-03-02 10:00", "2026-03-20 10:00"]
+    who = ["M001", "M001", "M001", "M001", "M002", "M002"]
+    ids = pd.Index(["M003", "M002", "M001"])
+    start = np.array([day_number("2026-01-01"), day_number("2026-03-03"),
+                      day_number("2026-03-02")])
+    stop = np.array([day_number("2026-12-01"), day_number("2026-03-21"),
+                     day_number("2026-03-10")])
+    (tmp_path / "csv").mkdir()
+    pd.DataFrame({"member_id": [f" {w}" for w in who], "timestamp": stamps}).to_csv(
+        tmp_path / "csv" / "checkins.csv", index=False)
+    write_parquet(tmp_path, {"member_id": pa.array(who),
+                             "timestamp": pa.array(pd.to_datetime(stamps), pa.timestamp("ms"))})
+    for folder in (tmp_path / "csv", tmp_path):
+        assert member_checkins(folder, ids, start, stop).tolist() == [0, 1, 2]
+    assert member_checkins(tmp_path / "none", ids, start, stop).tolist() == [0, 0, 0]
+
+
+def test_member_checkins_of_the_demo_log_match_from_parquet_and_csv(tmp_path):
+    members = load_members(DEMO_DATA_DIR)
+    start = np.full(len(members), day_number("2026-08-09"))
+    stop = np.full(len(members), day_number("2026-11-01"))
+    scanned = member_checkins(DEMO_DATA_DIR, members["member_id"], start, stop)
+    log = load_checkins(DEMO_DATA_DIR, pd.Index(members["member_id"]))
+    log.to_csv(tmp_path / "checkins.csv", index=False)
+    assert (member_checkins(tmp_path, members["member_id"], start, stop) == scanned).all()
+    inside = log["timestamp"].between("2026-08-09", "2026-10-31 23:59:59")
+    assert scanned.sum() == inside.sum() > 10_000

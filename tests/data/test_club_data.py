@@ -13,6 +13,7 @@ from evaluate.data.checkins import CheckinProfile, load_checkins
 from evaluate.data.checks import check_club
 from evaluate.data.club import ClubInfo
 from evaluate.data.club_data import ClubData, load_club_data
+from evaluate.data.members import load_members
 from evaluate.errors import DataError
 from evaluate.model.demand import peak_share
 from evaluate.paths import DEMO_DATA_DIR
@@ -88,3 +89,19 @@ def test_the_club_check_keeps_the_profile_and_the_decision_reads_it():
     members = data.members
     loaded = load_checkins(DEMO_DATA_DIR, pd.Index(members["member_id"]))
     assert peak_share(data.checkins, data.assumptions) == peak_share(loaded, data.assumptions)
+
+
+def test_a_roster_without_visits_takes_them_from_the_check_in_log(tmp_path):
+    """The model reads visits_per_week: empty in the roster, it comes from the log as the
+    member profile's does; a roster that records it keeps its own."""
+    from evaluate.data.roster import load_roster
+
+    club = tmp_path / "club"
+    shutil.copytree(DEMO_DATA_DIR, club)
+    frame = pd.read_csv(club / "members.csv", dtype=str, keep_default_na=False)
+    frame.drop(columns="visits_per_week").to_csv(club / "members.csv", index=False)
+    visits = load_club_data(club).members["visits_per_week"]
+    assert visits.notna().sum() > 2000
+    pd.testing.assert_series_equal(visits, load_roster(club).members["visits_per_week"])
+    pd.testing.assert_series_equal(load_club_data(DEMO_DATA_DIR).members["visits_per_week"],
+                                   load_members(DEMO_DATA_DIR)["visits_per_week"])

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
+from datetime import date
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from evaluate.data.checkins import CheckinProfile
+from evaluate.data.checkins import CheckinProfile, load_checkins
 from evaluate.data.club_data import load_club_data
 from evaluate.data.members import load_members
-from evaluate.data.roster import last_day, load_roster, roster_date
+from evaluate.data.roster import VisitWindow, last_day, load_roster, roster_date
 from evaluate.errors import DataError
+from evaluate.paths import DEMO_DATA_DIR
 from support import LOGS_END, STALE_ROSTER, stale_club
 
 
@@ -99,3 +104,58 @@ def test_an_unreadable_roster_still_lists_its_ages(tmp_path):
     with pytest.raises(DataError) as raised:
         load_roster(club)
     assert {p.message for p in raised.value.problems} == {"unknown value", "age out of range"}
+
+
+def without_visits_column(tmp_path) -> Path:
+    """A copy of the demo club whose members.csv has no visits_per_week column."""
+    club = tmp_path / "club"
+    shutil.copytree(DEMO_DATA_DIR, club)
+    frame = pd.read_csv(club / "members.csv", dtype=str, keep_default_na=False)
+    frame.drop(columns="visits_per_week").to_csv(club / "members.csv", index=False)
+    return club
+
+
+def test_with_a_check_in_log_visits_come_from_its_last_twelve_weeks(tmp_path):
+    club = without_visits_column(tmp_path)
+    assert load_members(club)["visits_per_week"].isna().all()
+    read = load_roster(club)
+    assert read.visits_window == VisitWindow(date(2026, 8, 9), date(2026, 10, 31),
+                                             date(2025, 11, 1))
+    visits = read.members["visits_per_week"]
+    # The demo's roster column and its log tell the same habits.
+    recorded = load_members(DEMO_DATA_DIR)["visits_per_week"]
+    assert abs(visits.median() - recorded.median()) < 0.2
+    assert visits.corr(recorded) > 0.9
+    # Members present throughout: check-ins in the window over 12 weeks.
+    log = load_checkins(club, pd.Index(read.members["member_id"]))
+    inside = log.loc[log["timestamp"].between("2026-08-09", "2026-10-31 23:59:59")]
+    counts = inside["member_id"].value_counts()
+    throughout = read.members.loc[(read.members["join_date"] < "2026-01-01")
+                                  & (read.members["status"] == "active")]
+    assert len(throughout) > 100
+    expected = counts.reindex(throughout["member_id"], fill_value=0).to_numpy() / 12
+    assert (throughout["visits_per_week"].to_numpy() == expected).all()
+
+
+def test_a_short_or_old_membership_is_counted_over_its_own_weeks(tmp_path):
+    """A cancelled member's window ends at their cancel date; under four weeks: no figure."""
+    club = without_visits_column(tmp_path)
+    read = load_roster(club)
+    members = read.members
+    cancelled = members.loc[(members["status"] == "cancelled")
+                            & (members["cancel_date"] > "2026-01-01")]
+    assert cancelled["visits_per_week"].notna().mean() > 0.9
+    recent = members["join_date"] > pd.Timestamp("2026-11-01") - pd.Timedelta(weeks=4)
+    assert members.loc[recent, "visits_per_week"].isna().all()
+    # As of an earlier day the window moves with it.
+    assert load_roster(club, "2026-06-30").visits_window.last == date(2026, 6, 30)
+
+
+def test_without_a_check_in_log_the_roster_column_is_kept(tmp_path):
+    club = tmp_path / "club"
+    shutil.copytree(DEMO_DATA_DIR, club)
+    (club / "checkins.parquet").unlink()
+    read = load_roster(club)
+    assert read.visits_window is None
+    pd.testing.assert_series_equal(read.members["visits_per_week"],
+                                   load_members(club)["visits_per_week"])

@@ -92,3 +92,26 @@ def test_a_stale_club_is_profiled_on_its_last_check_in_and_says_how_old_it_is(tm
             "roster.") in text
     assert "on 2 November 2024." in text  # the headline's date
     assert text.index("These figures are for the roster") < text.index("on 2 November 2024.")
+
+
+def test_a_roster_without_visits_takes_them_from_the_check_in_log(tmp_path):
+    """A demo club whose members.csv has no visits_per_week column but whose check-in log
+    holds 65,000 visits: the profile's visits come from the log, over a stated window."""
+    from evaluate.data.roster import load_roster
+
+    club = tmp_path / "club"
+    shutil.copytree(DEMO_DATA_DIR, club)
+    roster = pd.read_csv(club / "members.csv", dtype=str, keep_default_na=False)
+    roster.drop(columns="visits_per_week").to_csv(club / "members.csv", index=False)
+    nb = execute_notebook("member_profile", tmp_path, data_dir=str(club))
+    assert_clean(nb)
+    expected = member_profile.headline(load_roster(club).members, "active")
+    record = read_records(nb)["median_visits_per_week"]
+    assert record["value"] == expected.median_visits_per_week is not None
+    assert record["source"] == "club data: the check-in log, 9 Aug–31 Oct 2026"
+    page = notebook_to_html(nb, title="Member profile", context={
+        "build_id": "test", "built_at": "now", "suite_version": "0"})
+    text = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(page)).split())
+    assert "Visits from the check-in log, 9 Aug–31 Oct 2026" in text
+    assert "visit count not recorded" not in text
+    assert f"Visits: a median of {expected.median_visits_per_week:.1f} a week." in text

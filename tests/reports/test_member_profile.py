@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from evaluate.data.members import OCCUPATIONS, SEXES, STATUSES, TRAINING_GOALS
-from evaluate.data.roster import Roster
+from evaluate.data.roster import Roster, VisitWindow
 from evaluate.reports import member_profile as mp
 from evaluate.reports.member_profile import Headline, summary_fields
 from evaluate.reports.results import summary_problems
@@ -292,3 +292,19 @@ def test_a_figure_missing_from_the_roster_is_not_called_a_small_group(roster):
     # A profile of too few members keeps "fewer than 10 members".
     small = texts(summary_fields(mp.headline(unrecorded.iloc[:7], "active", AS_OF)))
     assert small["Median age"] == "not shown (fewer than 10 members)"
+
+
+def test_the_visits_section_says_where_the_visits_come_from(roster):
+    without = Roster(roster, pd.Timestamp("2026-12-01"))
+    assert mp.visits_source(without) == "members.csv (visits_per_week)"
+    assert mp.visits_markdown(without) == ("Average visits a week, as recorded in the roster "
+                                           "(`members.csv`).")
+    logged = replace(without, visits_window=VisitWindow(date(2026, 9, 8), date(2026, 11, 30),
+                                                        date(2025, 12, 1)))
+    assert mp.visits_source(logged) == "the check-in log, 8 Sep–30 Nov 2026"
+    assert mp.visits_markdown(logged).startswith(
+        "Visits from the check-in log, 8 Sep–30 Nov 2026: each member's check-ins in these 12 "
+        "weeks, per week")
+    assert mp.visits_source(logged, "cancelled") == ("the check-in log, 1 Dec 2025–30 Nov 2026: "
+                                                     "each member's last 12 weeks as a member")
+    assert "fewer than 4 weeks" in mp.visits_markdown(logged, "all")

@@ -300,6 +300,30 @@ def latest_build(out_dir: Path) -> str | None:
     return os.readlink(link) if link.is_symlink() else None
 
 
+#: The index page's title when no build names its clubs (builds made before they were named).
+INDEX_TITLE = "Club equipment reports"
+
+
+def index_title(builds: list[dict[str, Any]]) -> str:
+    """The index page's title: the club's name, or the clubs' when the builds have several.
+
+    Names come from each build's ``data.clubs`` (its clubs' ``club.yml``), newest build first:
+    one club gives its name ("Riverside Fitness"); several, as a chain's builds or builds of
+    different clubs in one output folder have, give "Club equipment reports: A, B";
+    none, :data:`INDEX_TITLE`.
+    """
+    names: list[str] = []
+    for build in builds:
+        data = build.get("data")
+        clubs = data.get("clubs") if isinstance(data, dict) else None
+        for name in clubs if isinstance(clubs, list) else []:
+            if isinstance(name, str) and name and name not in names:
+                names.append(name)
+    if len(names) == 1:
+        return names[0]
+    return f"{INDEX_TITLE}: {', '.join(names)}" if names else INDEX_TITLE
+
+
 def write_index(out_dir: Path, latest: str | None = None) -> Path:
     """Rewrite ``index.html`` listing every build, newest first, atomically.
 
@@ -309,8 +333,9 @@ def write_index(out_dir: Path, latest: str | None = None) -> Path:
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
                              autoescape=True, undefined=jinja2.StrictUndefined)
+    builds = list_builds(out_dir)
     page = env.get_template("index.html.j2").render(
-        builds=list_builds(out_dir), latest=latest or latest_build(out_dir),
+        title=index_title(builds), builds=builds, latest=latest or latest_build(out_dir),
         generated_at=datetime.now(UTC).strftime(SHOWN_TIME))
     path = out_dir / INDEX
     write_atomically(path, page)

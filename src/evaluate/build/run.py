@@ -51,6 +51,7 @@ from evaluate.build.prepare import (
     check_models,
     input_files,
     prepare,
+    report_data_dir,
 )
 from evaluate.build.progress import Progress
 from evaluate.build.publish import (
@@ -171,7 +172,7 @@ def _start(folder: Path, prepared: Prepared, build_id: str, started: datetime,
         (folder / LOGS_DIR).mkdir()
     context = {"build_id": build_id, "built_at": started.strftime(SHOWN_TIME),
                "suite_version": __version__, "data_label": _data_label(prepared.data_dir),
-               "out_dir": str(out_dir)}
+               "clubs": _club_names(prepared), "out_dir": str(out_dir)}
     if prepared.shared_plotly:  # one plotly.js for every build of out_dir, before any page
         from evaluate.build.html_export import ASSETS_DIR, write_plotly_asset
 
@@ -191,6 +192,27 @@ def _data_label(data_dir: Path) -> str:
         return data_dir.name
     synthetic = club.synthetic and "synthetic" not in club.name.lower()
     return f"{club.name} (synthetic demo data)" if synthetic else club.name
+
+
+def _club_names(prepared: Prepared) -> list[str]:
+    """The names (``club.yml``) of the clubs whose data the reports read, build's folder first.
+
+    A chain's clubs follow in folder order; a folder whose ``club.yml`` cannot be read is
+    named by the folder. The index page is titled with them.
+    """
+    from evaluate.data.club import load_club
+
+    read = {report_data_dir(job, prepared) for job in prepared.jobs}
+    folders = [f for f in [prepared.data_dir] if f in read] + sorted(read - {prepared.data_dir})
+    names = []
+    for folder in folders:
+        try:
+            name = load_club(folder).name
+        except Exception:  # a missing or unreadable club.yml only loses the name
+            name = folder.name
+        if name not in names:
+            names.append(name)
+    return names
 
 
 def _reuse(prepared: Prepared, hits: dict[str, Hit], folder: Path, build_id: str,

@@ -391,3 +391,73 @@ def visit_frequency(checkins: pd.DataFrame, members: pd.DataFrame | None = None,
     band = np.where(rate == 0, 0, 1 + np.searchsorted(np.asarray(edges), rate, side="right"))
     counts = np.bincount(band, minlength=len(labels))
     return frame.assign(members=counts, share=counts / max(counts.sum(), 1))
+
+
+
+def _scan_member_checkins(path: Path, known: pd.Index, start: np.ndarray,
+                          stop: np.ndarray) -> np.ndarray | None:
+    """:func:`member_checkins` of a Parquet log, read two columns a few million rows at a time.
+
+    Each distinct dictionary of ids is looked up in the roster once; the rest is array
+    arithmetic on the batch. None when the file's types are not those :func:`check_checkins`
+    scans as they are: the caller then loads the log.
+    """
+    found = parquet_source(path, CHECKINS_SCHEMA)
+    if found is None:
+        return None
+    source, schema = found
+    stamps, ids = source[TIMESTAMP], source["member_id"]
+    stamp_type, id_type = schema.field(stamps).type, schema.field(ids).type
+    text = pa.types.is_string(id_type) or pa.types.is_large_string(id_type)
+    if not (pa.types.is_timestamp(stamp_type) and stamp_type.unit in _TICKS_PER_SECOND
+            and stamp_type.tz is None and (text or pa.types.is_dictionary(id_type))):
+        return None
+    per_day = 86_400 * _TICKS_PER_SECOND[stamp_type.unit]
+    counts = np.zeros(len(known), dtype=np.int64)
+    checked, positions = None, np.empty(0, dtype=np.int64)
+    reader = pq.ParquetFile(path, read_dictionary=[ids] if text else None)
+    for batch in reader.iter_batches(batch_size=SCAN_BATCH_ROWS, columns=[stamps, ids]):
+        who = batch.column(ids)
+        if not pa.types.is_dictionary(who.type):
+            who = who.dictionary_encode()
+        if checked is None or not who.dictionary.equals(checked):
+            checked = who.dictionary
+            positions = known_positions(
+                pc.utf8_trim_whitespace(checked.cast(pa.string())), known)
+        row = positions[who.indices.to_numpy(zero_copy_only=False)]
+        day = batch.column(stamps).cast(pa.int64()).to_numpy() // per_day
+        listed = row >= 0
+        row, day = row[listed], day[listed]
+        inside = (day >= start[row]) & (day < stop[row])
+        counts += np.bincount(row[inside], minlength=len(known))
+    return counts
+
+
+def member_checkins(data_dir: Path, member_ids: pd.Index, start: np.ndarray,
+                    stop: np.ndarray) -> np.ndarray:
+    """How many times each member checked in within their own window of days.
+
+    ``member_ids`` are the roster's ids; ``start`` (inclusive) and ``stop`` (exclusive) give
+    each member's window in days since 1970-01-01, in the same order. Returns one count per
+    member (0 for one with no check-in in the window; all 0 without a log). Call it on a log
+    :func:`check_checkins` has passed: a Parquet log is read two columns a few million rows
+    at a time, so tens of millions of check-ins never sit in memory as a table; a CSV log is
+    loaded. The counts are for aggregates only (:func:`evaluate.data.roster.load_roster`);
+    no report shows one member's.
+    """
+    known = id_index(pd.Index(member_ids))
+    start, stop = np.asarray(start, dtype=np.int64), np.asarray(stop, dtype=np.int64)
+    path = find_log(Path(data_dir), CHECKINS_SCHEMA)
+    if path is not None and path.suffix == ".parquet":
+        counts = _scan_member_checkins(path, known, start, stop)
+        if counts is not None:
+            return counts
+    log = load_checkins(data_dir, known)
+    ids = log["member_id"].cat
+    codes = ids.codes.to_numpy()
+    row = known.get_indexer(pd.Index(ids.categories, dtype="str"))[codes]
+    day = log[TIMESTAMP].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    listed = (codes >= 0) & (row >= 0)
+    row, day = row[listed], day[listed]
+    inside = (day >= start[row]) & (day < stop[row])
+    return np.bincount(row[inside], minlength=len(known))

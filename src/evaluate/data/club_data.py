@@ -19,7 +19,7 @@ from evaluate.data.checks import FolderCheck, check_club
 from evaluate.data.club import CLUB_FILE, ClubInfo
 from evaluate.data.equipment import EQUIPMENT_FILE
 from evaluate.data.members import MEMBERS_FILE
-from evaluate.data.roster import roster_date
+from evaluate.data.roster import log_visits, roster_date
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,10 @@ class ClubData:
     the log's :class:`~evaluate.data.checkins.CheckinProfile` (counts per hour of the week, all the
     model reads from it), or a loaded log. ``check`` keeps what was read, what was missing and
     every warning, for the data-quality section. ``roster_date`` is the day every report is
-    as of unless its ``as_of`` says otherwise.
+    as of unless its ``as_of`` says otherwise. When the roster records no member's
+    ``visits_per_week`` and the club has a check-in log, ``members`` holds each member's visits
+    a week from the log up to the roster date (:func:`evaluate.data.roster.log_visits`), so
+    that the model caps sessions at the visits the log shows rather than at none.
     """
 
     data_dir: Path
@@ -61,7 +64,15 @@ def load_club_data(data_dir: Path) -> ClubData:
         frame = loaded.get(name)
         return None if frame is None or frame.attrs.get("file") is None else frame
 
+    members, checkins = loaded[MEMBERS_FILE], log("check-ins")
+    if checkins is not None and members["visits_per_week"].isna().all():
+        if not isinstance(checkins, CheckinProfile):
+            checkins = CheckinProfile.of(checkins)
+        day = roster_date(members, checkins, log("equipment usage"))
+        visits = log_visits(Path(data_dir), members, checkins, day)
+        if visits is not None:
+            members = members.assign(visits_per_week=visits[0])
     return ClubData(data_dir=Path(data_dir), club=loaded[CLUB_FILE],
-                    members=loaded[MEMBERS_FILE], equipment=loaded[EQUIPMENT_FILE],
+                    members=members, equipment=loaded[EQUIPMENT_FILE],
                     assumptions=loaded[ASSUMPTIONS_FILE], checkins=log("check-ins"),
                     usage=log("equipment usage"), check=check)

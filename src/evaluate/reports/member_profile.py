@@ -18,8 +18,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from evaluate.data.checkins import MIN_WEEKS_OBSERVED
 from evaluate.data.members import DAYS_PER_MONTH
-from evaluate.data.roster import Roster
+from evaluate.data.roster import VISIT_WINDOW_WEEKS, Roster, VisitWindow
 from evaluate.model.segments import as_of_day
 from evaluate.reports.formatting import PRIVACY_NOTE, SEX_LABELS, markdown_text, number
 from evaluate.reports.privacy import (
@@ -411,6 +412,49 @@ def summary_fields(figures: Headline, club_name: str = "") -> dict[str, Any]:
         {"label": "Desk workers", "text": desk},
     ]
     return {"headline": headline, "key_figures": key_figures}
+
+
+def _span(window: VisitWindow) -> str:
+    """'9 Aug–31 Oct 2026', or '1 Dec 2025–31 Jan 2026' across a new year."""
+    first, last = window.first, window.last
+    start = f"{first.day} {first:%b}" + ("" if first.year == last.year else f" {first.year}")
+    return f"{start}–{last.day} {last:%b %Y}"
+
+
+def _whole_log(window: VisitWindow) -> VisitWindow:
+    """The log's whole span up to the window's last day."""
+    return VisitWindow(window.log_first, window.last, window.log_first)
+
+
+def visits_source(roster: Roster, status: Status = "active") -> str:
+    """Where the profile's visits a week come from, in a few words (a figure's ``source``).
+
+    "the check-in log, 9 Aug–31 Oct 2026" for active members with a log (for others: each
+    member's last weeks as a member in the log's span); else "members.csv (visits_per_week)".
+    """
+    window = roster.visits_window
+    if window is None:
+        return "members.csv (visits_per_week)"
+    if status == "active":
+        return f"the check-in log, {_span(window)}"
+    return (f"the check-in log, {_span(_whole_log(window))}: each member's last "
+            f"{VISIT_WINDOW_WEEKS} weeks as a member")
+
+
+def visits_markdown(roster: Roster, status: Status = "active") -> str:
+    """The line under "How often they come": where the visits come from and how counted."""
+    window = roster.visits_window
+    if window is None:
+        return "Average visits a week, as recorded in the roster (`members.csv`)."
+    short = (f"A member with fewer than {MIN_WEEKS_OBSERVED:g} weeks as a member there has no "
+             "visit figure.")
+    if status == "active":
+        return (f"Visits from the check-in log, {_span(window)}: each member's check-ins in "
+                f"these {VISIT_WINDOW_WEEKS} weeks, per week (over their weeks as a member "
+                f"for one who joined later). {short}")
+    return (f"Visits from the check-in log, which runs {_span(_whole_log(window))}: each "
+            f"member's check-ins in their last {VISIT_WINDOW_WEEKS} weeks as a member in it, "
+            f"per week. {short}")
 
 
 def footnote_markdown(synthetic: bool, min_group_size: int = MIN_GROUP_SIZE,
