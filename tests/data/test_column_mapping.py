@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -166,3 +167,31 @@ def test_the_export_fixture_validates():
     assert any(n.startswith("29 of 300 rows left out") for n in notes), notes
     profile = check_checkins(FIXTURE, pd.Index(result.loaded["members.csv"]["member_id"]))
     assert profile.attrs["file"] is not None
+
+
+def test_problems_after_the_mapping_name_the_export_and_its_row(tmp_path):
+    shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
+    export = tmp_path / "Member_List_20261101.csv"
+    lines = export.read_text().splitlines()
+    prospect = next(i for i, line in enumerate(lines) if "Prospect" in line)
+    row = prospect + 2  # the row after the first prospect, in the export's numbering
+    cells = lines[row - 1].split(",")
+    cells[4] = "19x0"
+    lines[row - 1] = ",".join(cells)
+    export.write_text("\n".join(lines) + "\n")
+    [problem] = problems(lambda: load_members(tmp_path, check_ages=False))
+    assert problem.file == export and problem.row == row and problem.column == "birth_year"
+
+
+def test_log_problems_after_keep_name_the_row_in_the_export(tmp_path):
+    shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
+    export = tmp_path / "Check_In_History_20261101.csv"
+    lines = export.read_text().splitlines()
+    denied = next(i for i, line in enumerate(lines) if line.endswith("Denied"))
+    lines[denied + 1] = "999999," + lines[denied + 1].split(",", 1)[1]
+    lines[denied + 1] = lines[denied + 1].replace("Denied", "Approved")
+    export.write_text("\n".join(lines) + "\n")
+    members = load_members(tmp_path, check_ages=False)
+    found = problems(lambda: check_checkins(tmp_path, pd.Index(members["member_id"])))
+    [problem] = [p for p in found if p.column == "member_id"]
+    assert problem.file == export and problem.row == denied + 2, str(problem)

@@ -125,7 +125,8 @@ def read_text_table(path: Path, *, what: str, fix_missing: str) -> pd.DataFrame:
     ``fix_missing`` says what to do when the file is absent. When the folder's
     ``columns.yml`` maps this file from an export, the export is read and rewritten
     (:func:`evaluate.data.column_mapping.apply_file_mapping`); what that found is in
-    ``frame.attrs["mapping_problems"]``, which :func:`check_columns` records.
+    ``frame.attrs["mapping_problems"]``, which :func:`check_columns` records (and the
+    file read in ``frame.attrs["export"]``, which later problems name).
     """
     mapping = load_file_mappings(path.parent).get(path.name)
     if mapping is not None and mapping.grown:
@@ -133,6 +134,7 @@ def read_text_table(path: Path, *, what: str, fix_missing: str) -> pd.DataFrame:
         frame, problems = apply_file_mapping(_read_text_table(source, what, fix_missing),
                                              mapping, source)
         frame.attrs["mapping_problems"] = problems
+        frame.attrs["export"] = source
         return frame
     return _read_text_table(path, what, fix_missing)
 
@@ -233,6 +235,7 @@ def check_columns(frame: pd.DataFrame, findings: Findings, *, required: Iterable
     names of the columns dropped (names, e-mails and the like never get further).
     """
     findings.problems.extend(frame.attrs.get("mapping_problems", []))
+    findings.file = frame.attrs.get("export", findings.file)  # later problems name the export
     required, optional = tuple(required), tuple(optional)
     known = required + optional
     mapping = {normalise_name(k): v for k, v in (mapping or {}).items()}
