@@ -274,6 +274,44 @@ DATA = [
     Case("columns-yml-unknown-target",
          data("columns.yml", lambda t: "members.csv:\n  Member No: memberid\n"),
          "{club}/columns.yml", "row 2, column 'members.csv'", "did you mean 'member_id'"),
+    # the grown form: value maps, date formats, set, keep/drop and the export's file name
+    Case("columns-yml-unknown-key",
+         data("columns.yml", lambda t: "members.csv:\n  columns: {sex: sex}\n  kep: {}\n"),
+         "{club}/columns.yml", "row 3, column 'members.csv'", "did you mean 'keep'"),
+    Case("columns-yml-unknown-column-key",
+         data("columns.yml", lambda t: "members.csv:\n  columns:\n    sex: {to: sex, "
+              "value: {Male: M}}\n"),
+         "{club}/columns.yml", "row 3, column 'members.csv'", "did you mean 'values'"),
+    Case("columns-yml-bad-format",
+         data("columns.yml", lambda t: "members.csv:\n  columns:\n    join_date:\n"
+              "      to: join_date\n      format: \"%m/%Q/%Y\"\n"),
+         "{club}/columns.yml", "row 5, column 'members.csv'", "not a date format"),
+    Case("columns-yml-format-on-a-number",
+         data("columns.yml", lambda t: "members.csv:\n  columns:\n"
+              "    monthly_dues: {to: monthly_dues, format: \"%Y\"}\n"),
+         "{club}/columns.yml", "row 3, column 'members.csv'", "'monthly_dues' is not a date"),
+    Case("columns-yml-set-unknown-column",
+         data("columns.yml", lambda t: "members.csv:\n  set: {state: active}\n"),
+         "{club}/columns.yml", "row 2, column 'members.csv'", "did you mean 'status'"),
+    Case("columns-yml-keep-unknown-export-column",
+         data("columns.yml", lambda t: "members.csv:\n  keep: {Member Type: [Member]}\n"),
+         "{club}/columns.yml", "row 2, column 'members.csv'",
+         "the export has no column 'Member Type'"),
+    Case("columns-yml-file-matches-nothing",
+         data("columns.yml", lambda t: "members.csv:\n  file: \"Member_List_*.csv\"\n"),
+         "{club}/columns.yml", "row 2, column 'members.csv'", "matches 'Member_List_*.csv'"),
+    Case("columns-yml-date-without-time",
+         data("columns.yml", lambda t: "checkins.csv:\n  columns:\n"
+              "    timestamp: {to: date, format: \"%Y-%m-%d %H:%M\"}\n"),
+         "{club}/columns.yml", "row 2, column 'checkins.csv'", "needs a time column"),
+    Case("columns-yml-unmapped-values",
+         data("columns.yml", lambda t: "members.csv:\n  columns:\n"
+              "    status: {to: status, values: {active: active}}\n"),
+         "{club}/members.csv", "column 'status'", "add them to values in columns.yml"),
+    Case("columns-yml-date-not-in-format",
+         data("columns.yml", lambda t: "members.csv:\n  columns:\n"
+              "    join_date: {to: join_date, format: \"%m/%d/%Y\"}\n"),
+         "{club}/members.csv", "row 2, 3, 4, 5, 6 and", "not a date in the format %m/%d/%Y"),
 ]
 
 ASSUMPTIONS = [

@@ -90,7 +90,8 @@ def check_club(data_dir: Path) -> FolderCheck:
         contracts = {MEMBERS_FILE: members.COLUMNS, EQUIPMENT_FILE: equipment.COLUMNS} | {
             f"{schema.stem}{suffix}": schema.columns for suffix in LOG_SUFFIXES
             for schema in (checkins.CHECKINS_SCHEMA, usage.USAGE_SCHEMA)}
-        _run(result, COLUMN_MAPPING_FILE, check_column_mapping, data_dir, contracts)
+        logs = [name for name in contracts if name not in (MEMBERS_FILE, EQUIPMENT_FILE)]
+        _run(result, COLUMN_MAPPING_FILE, check_column_mapping, data_dir, contracts, logs)
     # Ages are checked on the roster date, once the logs are read (see below).
     members = _run(result, MEMBERS_FILE, load_members, data_dir, check_ages=False)
     if members is None:  # unreadable: its ages too, on its own latest date (listed once)

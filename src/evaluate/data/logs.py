@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from evaluate.data.column_mapping import export_path, load_file_mappings
 from evaluate.data.validation import (
     COLUMN_MAPPING_FILE,
     MAX_LISTED,
@@ -88,7 +89,8 @@ def find_log(data_dir: Path, schema: LogSchema) -> Path | None:
     Raises a :class:`DataError` when both are present, or the file is too large to read.
     """
     found = [Path(data_dir) / f"{schema.stem}{s}" for s in LOG_SUFFIXES]
-    found = [p for p in found if p.is_file()]
+    mappings = load_file_mappings(data_dir)  # a file: glob in columns.yml names the export
+    found = [p for p in found if p.is_file() or getattr(mappings.get(p.name), "file", None)]
     if len(found) > 1:
         raise DataError.single(f"both {found[0].name} and {found[1].name} are present",
                                file=found[0].parent, rule=f"{schema.what} is one file, CSV or "
@@ -96,7 +98,8 @@ def find_log(data_dir: Path, schema: LogSchema) -> Path | None:
     if found:  # too large to read: refused before any reader opens it (evaluate.data.limits)
         from evaluate.data.limits import check_csv_size, check_parquet_log
 
-        (check_parquet_log if found[0].suffix == ".parquet" else check_csv_size)(found[0])
+        (check_parquet_log if found[0].suffix == ".parquet" else check_csv_size)(
+            export_path(found[0]))
     return found[0] if found else None
 
 
@@ -119,6 +122,8 @@ def flag_rows(findings: Findings, flags: np.ndarray, value_at: Callable[[int], o
     if not len(positions):
         return
     rows = (positions[: MAX_LISTED + 1] + 2).tolist()  # the header is spreadsheet row 1
+    if findings.row_numbers is not None:  # rows left out by columns.yml keep their place
+        rows = findings.row_numbers[positions[: MAX_LISTED + 1]].tolist()
     values = [value_at(int(i)) for i in positions[:MAX_LISTED]]
     shown = row_list(rows[:MAX_LISTED])
     if len(positions) > MAX_LISTED:
@@ -168,6 +173,8 @@ def _read_csv(path: Path, schema: LogSchema, findings: Findings,
               mapping: Mapping[str, str] | None) -> LogColumns:
     raw = read_text_table(path, what=schema.what,
                           fix_missing=f"export {schema.what} as {path.name}")
+    if "mapping_problems" in raw.attrs:
+        findings.row_numbers = raw.index + 2
     frame, _ = check_columns(raw, findings, required=schema.required, optional=schema.optional,
                              mapping=mapping)
     findings.raise_errors()

@@ -26,13 +26,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from evaluate.data.yaml_files import SAFE_LOADER, read_yaml, top_line, undecodable_line
+from evaluate.data.column_mapping import (
+    COLUMN_MAPPING_FILE,
+    apply_file_mapping,
+    check_file_mappings,
+    export_path,
+    load_file_mappings,
+)
+from evaluate.data.yaml_files import undecodable_line
 from evaluate.errors import DataError, Problem, did_you_mean
 
 MAX_LISTED = 5  # rows and values quoted per problem; the rest are counted
-COLUMN_MAPPING_FILE = "columns.yml"
 
 
 def row_list(rows: list[int]) -> int | str:
@@ -49,6 +54,8 @@ class Findings:
 
     file: Path
     problems: list[Problem] = field(default_factory=list)
+    # Spreadsheet row of each data row when columns.yml left rows out (logs, read as arrays)
+    row_numbers: pd.Index | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -58,7 +65,7 @@ class Findings:
     @property
     def warnings(self) -> list[Problem]:
         """Problems worth knowing that do not stop a build."""
-        return [p for p in self.problems if p.severity == "warning"]
+        return [p for p in self.problems if p.severity != "error"]
 
     def add(self, message: str, **where: object) -> None:
         """Record one problem in this file."""
@@ -71,7 +78,8 @@ class Findings:
         if not flags.any():
             return
         positions = flags.nonzero()[0]
-        rows = [int(i) + 2 for i in positions]  # the header is spreadsheet row 1
+        # The header is spreadsheet row 1; rows left out by columns.yml keep their place.
+        rows = [int(i) + 2 for i in raw.index[positions]]
         values = [raw.iloc[i] for i in positions[:MAX_LISTED]]
         if len(rows) > MAX_LISTED:
             message = f"{message} ({len(rows)} rows)"
@@ -114,8 +122,24 @@ def read_text_table(path: Path, *, what: str, fix_missing: str) -> pd.DataFrame:
     """Read a CSV file with every cell as text; raise a :class:`DataError` saying why not.
 
     ``what`` names the file's content for messages ("the member roster"), and
-    ``fix_missing`` says what to do when the file is absent.
+    ``fix_missing`` says what to do when the file is absent. When the folder's
+    ``columns.yml`` maps this file from an export, the export is read and rewritten
+    (:func:`evaluate.data.column_mapping.apply_file_mapping`); what that found is in
+    ``frame.attrs["mapping_problems"]``, which :func:`check_columns` records (and the
+    file read in ``frame.attrs["export"]``, which later problems name).
     """
+    mapping = load_file_mappings(path.parent).get(path.name)
+    if mapping is not None and mapping.grown:
+        source = export_path(path)
+        frame, problems = apply_file_mapping(_read_text_table(source, what, fix_missing),
+                                             mapping, source)
+        frame.attrs["mapping_problems"] = problems
+        frame.attrs["export"] = source
+        return frame
+    return _read_text_table(path, what, fix_missing)
+
+
+def _read_text_table(path: Path, what: str, fix_missing: str) -> pd.DataFrame:
     if not path.is_file():
         raise DataError.single(f"{path.name} not found in {path.parent}", file=path,
                                rule=f"{what} is in the club data folder", fix=fix_missing)
@@ -177,85 +201,29 @@ def _delimiter_error(path: Path, delimiter: str) -> DataError:
     return DataError(problems=[Problem(message, file=path, row=1, rule=rule, fix=fix)])
 
 
-def _mapping_lines(text: str) -> dict[str, tuple[int, dict[str, int]]]:
-    """Each top-level key of a YAML mapping with its line, and the lines of its own keys."""
-    try:
-        root = yaml.compose(text, Loader=SAFE_LOADER)
-    except yaml.YAMLError:
-        return {}
-    lines: dict[str, tuple[int, dict[str, int]]] = {}
-    for key, value in root.value if isinstance(root, yaml.MappingNode) else []:
-        inner = ({str(k.value): k.start_mark.line + 1 for k, _ in value.value}
-                 if isinstance(value, yaml.MappingNode) else {})
-        lines[str(key.value)] = (key.start_mark.line + 1, inner)
-    return lines
-
-
 def load_column_mapping(data_dir: Path) -> dict[str, dict[str, str]]:
     """Read ``columns.yml``: per file, the club export's column names -> the contract's.
 
     An analyst maps a club system's export once, here, instead of editing each
     export by hand. A missing file means no mapping. Raises a :class:`DataError`
-    naming each entry that is not a mapping of text to text;
-    :func:`check_column_mapping` also checks the file and column names.
+    naming each mistake in the file's shape on its line; :func:`check_column_mapping`
+    also checks the file and column names. The grown form (values, formats, filters)
+    is read by :func:`evaluate.data.column_mapping.load_file_mappings`.
     """
-    path = Path(data_dir) / COLUMN_MAPPING_FILE
-    if not path.is_file():
-        return {}
-    content = read_yaml(path) or {}
-    fix = "see 'Mapping a club system's export' in data/README.md"
-    rule = "per file, export column: contract column, e.g. members.csv: {Member No: member_id}"
-    if not isinstance(content, dict):
-        raise DataError.single("expected, per file, a mapping of export column to contract "
-                               "column", file=path, row=top_line(path.read_text("utf-8")) or 1,
-                               value=content, rule=rule, fix=fix)
-    lines = None
-    findings = Findings(path)
-    for name, columns in content.items():
-        if isinstance(columns, dict) and all(isinstance(k, str) and isinstance(v, str)
-                                             for k, v in columns.items()):
-            continue
-        lines = _mapping_lines(path.read_text("utf-8")) if lines is None else lines
-        findings.add("expected, per file, a mapping of export column to contract column",
-                     row=lines.get(str(name), (None, {}))[0], column=str(name), value=columns,
-                     rule=rule, fix=f"write it indented under {name}:, one 'Export name: "
-                     "contract_name' a line (" + fix + ")")
-    findings.raise_errors()
-    return content
+    return {name: m.renames for name, m in load_file_mappings(data_dir).items()}
 
 
-def check_column_mapping(data_dir: Path, contracts: Mapping[str, Iterable[str]]
-                         ) -> dict[str, dict[str, str]]:
+def check_column_mapping(data_dir: Path, contracts: Mapping[str, Iterable[str]],
+                         logs: Iterable[str] = ()) -> dict[str, dict[str, str]]:
     """Read ``columns.yml`` and check it maps only files and columns the suite knows.
 
-    ``contracts`` gives, per file name, the columns of its contract. A misspelt file
+    ``contracts`` gives, per file name, the columns of its contract (``logs`` names the
+    log files, whose timestamp may be a date and a time column). A misspelt file
     name or contract column would otherwise be ignored without a word, and the export's
     column reported missing. Raises a :class:`DataError` listing every problem.
     """
-    mapping = load_column_mapping(data_dir)
-    if not mapping:
-        return mapping
-    path = Path(data_dir) / COLUMN_MAPPING_FILE
-    lines = _mapping_lines(path.read_text("utf-8"))
-    findings = Findings(path)
-    files = list(contracts)
-    for name, columns in mapping.items():
-        line, inner = lines.get(name, (None, {}))
-        if name not in contracts:
-            findings.add(f"'{name}' is not a file of a club data folder", row=line, column=name,
-                         rule="files: " + ", ".join(files),
-                         fix=did_you_mean(name, files) + "rename the entry")
-            continue
-        known = list(contracts[name])
-        for export, target in columns.items():
-            if target not in known:
-                findings.add(f"'{export}' is mapped to '{target}', which is not a column of "
-                             f"{name}", row=inner.get(export, line), column=name, value=target,
-                             rule=f"columns of {name}: " + ", ".join(known),
-                             fix=did_you_mean(target, known)
-                             + "map it to one of those columns, or leave it out")
-    findings.raise_errors()
-    return mapping
+    mappings = check_file_mappings(data_dir, contracts, logs)
+    return {name: m.renames for name, m in mappings.items()}
 
 
 def check_columns(frame: pd.DataFrame, findings: Findings, *, required: Iterable[str],
@@ -266,6 +234,8 @@ def check_columns(frame: pd.DataFrame, findings: Findings, *, required: Iterable
     Returns the frame with only the contract's columns (text, trimmed) and the
     names of the columns dropped (names, e-mails and the like never get further).
     """
+    findings.problems.extend(frame.attrs.get("mapping_problems", []))
+    findings.file = frame.attrs.get("export", findings.file)  # later problems name the export
     required, optional = tuple(required), tuple(optional)
     known = required + optional
     mapping = {normalise_name(k): v for k, v in (mapping or {}).items()}
