@@ -446,8 +446,8 @@ def visits_markdown(roster: Roster, status: Status = "active") -> str:
     window = roster.visits_window
     if window is None:
         return "Average visits a week, as recorded in the roster (`members.csv`)."
-    short = (f"A member with fewer than {number(MIN_WEEKS_OBSERVED, 'g')} weeks as a member there has no "
-             "visit figure.")
+    short = (f"A member with fewer than {number(MIN_WEEKS_OBSERVED, 'g')} weeks as a member "
+             "there has no visit figure.")
     if status == "active":
         return (f"Visits from the check-in log, {_span(window)}: each member's check-ins in "
                 f"these {VISIT_WINDOW_WEEKS} weeks, per week (over their weeks as a member "
