@@ -195,3 +195,23 @@ def test_log_problems_after_keep_name_the_row_in_the_export(tmp_path):
     found = problems(lambda: check_checkins(tmp_path, pd.Index(members["member_id"])))
     [problem] = [p for p in found if p.column == "member_id"]
     assert problem.file == export and problem.row == denied + 2, str(problem)
+
+
+def test_a_mapped_export_saved_with_semicolons_and_decimal_commas_reads_the_same(tmp_path):
+    """A European spreadsheet's save of the export (';' and '29,99'): columns.yml maps it as
+    it maps the comma export, and its fees keep their decimal comma's meaning (not 2999)."""
+    import csv
+
+    club = tmp_path / "club"
+    shutil.copytree(FIXTURE, club)
+    (export,) = club.glob("Member_List_*.csv")
+    with export.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, delimiter=";").writerows(
+            [[cell.replace(".", ",") if cell.replace(".", "", 1).isdigit() else cell
+              for cell in row] for row in rows])
+    european, original = load_members(club), load_members(FIXTURE)
+    assert "29,99" in export.read_text(encoding="utf-8")
+    pd.testing.assert_series_equal(european["monthly_dues"], original["monthly_dues"])
+    assert european["monthly_dues"].max() < 1_000

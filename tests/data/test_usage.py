@@ -83,6 +83,16 @@ def test_long_session_is_a_warning(tmp_path):
     assert "long" in warning.message
 
 
+def test_a_semicolon_log_is_read_with_decimal_commas(tmp_path):
+    (tmp_path / "equipment_usage.csv").write_text(
+        "timestamp;equipment_id;duration_min\n2026-03-02 19:00;rower;12,5\n"
+        "2026-03-02 19:30;leg_press;30\n", encoding="utf-8")
+    usage = load(tmp_path)
+    assert usage["duration_min"].tolist() == [12.5, 30.0]
+    (note,) = usage.attrs["warnings"]
+    assert note.severity == "info" and note.message.startswith("read with ';' between columns")
+
+
 def test_mapped_headers_and_absent_member_column(tmp_path):
     usage = load(folder_with(tmp_path, "usage_no_member_column.csv"))
     assert usage["member_id"].isna().all() and usage["duration_min"].tolist() == [8.0]

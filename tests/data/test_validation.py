@@ -9,6 +9,7 @@ from evaluate.data.validation import (
     Findings,
     check_columns,
     load_column_mapping,
+    parse_number,
     read_text_table,
     row_list,
 )
@@ -19,31 +20,75 @@ def read(path):
     return read_text_table(path, what="the test table", fix_missing="put it there")
 
 
-def test_semicolons_and_tabs_are_named_as_the_wrong_delimiter(tmp_path):
+def test_semicolon_and_tab_files_are_read_and_the_delimiter_is_noted(tmp_path):
+    """';' and tab files were refused as "separated by ';', not commas"; now they are read."""
     for delimiter, shown in ((";", "';'"), ("\t", "tabs")):
         path = tmp_path / "t.csv"
         path.write_text(delimiter.join(["a", "b", "c"]) + "\n" + delimiter.join("123") + "\n")
-        with pytest.raises(DataError) as info:
-            read(path)
-        [problem] = info.value.problems
-        assert f"separated by {shown}, not commas" in problem.message
-        assert problem.row == 1 and "comma delimited" in problem.fix
+        findings = Findings(path)
+        frame = read_text_table(path, what="the test table", fix_missing="put it there",
+                                findings=findings)
+        assert frame.to_dict("records") == [{"a": "1", "b": "2", "c": "3"}]
+        assert frame.attrs["delimiter"] == delimiter
+        [note] = findings.warnings
+        assert note.severity == "info" and note.row == 1 and not findings.errors
+        assert note.message.startswith(f"read with {shown} between columns")
+    path.write_text("a,b\n1,2\n")
+    findings = Findings(path)
+    read_text_table(path, what="the test table", fix_missing="put it there", findings=findings)
+    assert findings.problems == []  # ',' is said nowhere
 
 
-def test_a_european_csv_is_named_by_its_delimiter_and_decimal_commas(tmp_path):
-    """';' between columns and decimal commas (29,90) once read as comma-separated rows with
-    too many fields, "look for stray commas", and no row."""
+def test_a_european_csv_is_read_with_decimal_commas(tmp_path):
+    """';' between columns and decimal commas (29,90) were refused; now read as numbers:
+    a comma is the decimal mark, a point before groups of three digits groups thousands,
+    any other point is a decimal point."""
     path = tmp_path / "members.csv"
-    path.write_text("member_id;birth_year;monthly_dues\nM1;1980;29,90\nM2;1975;45,00\n",
-                    encoding="utf-8")
+    path.write_text("member_id;birth_year;monthly_dues;visits\nM1;1980;29,90;1,5\n"
+                    "M2;1975;1.234,50;0.125\nM3;1970;1.234;49.90\nM4;1970;-2,5;,5\n"
+                    "M5;1970;1,2,3;1.23\n", encoding="utf-8")
+    findings = Findings(path)
+    frame, _ = check_columns(read(path), findings,
+                             required=["member_id", "birth_year", "monthly_dues", "visits"])
+    assert parse_number(frame["birth_year"]).tolist() == [1980, 1975, 1970, 1970, 1970]
+    dues = parse_number(frame["monthly_dues"])
+    assert dues.iloc[:4].tolist() == [29.9, 1234.5, 1234.0, -2.5] and pd.isna(dues.iloc[4])
+    assert parse_number(frame["visits"]).tolist() == [1.5, 0.125, 49.9, 0.5, 1.23]
+    assert frame["monthly_dues"].iloc[1] == "1.234,50"  # the text is kept for messages
+    path.write_text('a,b\n1,"29,90"\n')  # only a ';' file has decimal commas
+    assert parse_number(read(path)["b"]).isna().all()
+
+
+@pytest.mark.parametrize(("text", "row", "says"), [
+    ("a,b,c\n1;2,5;3\n", 2,
+     "the header is separated by ',' but row 2 by ';', with decimal commas (2,5)"),
+    ("a;b;c\n1,2,3\n", 2, "the header is separated by ';' but row 2 by ','"),
+    ("a;b,c\n1;2;3\n", 1, "the header holds both ',' and ';'"),
+    ("a|b\n1|2\n", 1, "the columns are separated by '|', which is not read"),
+])
+def test_mixed_ambiguous_and_unread_delimiters_are_refused(tmp_path, text, row, says):
+    path = tmp_path / "t.csv"
+    path.write_text(text)
     with pytest.raises(DataError) as info:
         read(path)
     [problem] = info.value.problems
-    assert problem.message == ("the columns are separated by ';', not commas, and numbers "
-                               "have decimal commas (29,90 in row 2)")
-    assert problem.row == 1 and problem.file == path
-    assert "a point in numbers" in problem.rule and "';' and decimal commas" in problem.fix
-    assert "stray" not in str(info.value)
+    assert problem.message.startswith(says) and problem.row == row and problem.fix
+
+
+def test_a_quoted_header_name_may_hold_another_delimiter(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text('a;"b, c"\n1;2,5\n')
+    frame = read(path)
+    assert list(frame.columns) == ["a", "b, c"] and parse_number(frame["b, c"]).tolist() == [2.5]
+
+
+def test_a_long_row_in_a_semicolon_file_names_semicolons(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a;b\n1;2\n1;2;3\n")
+    with pytest.raises(DataError) as info:
+        read(path)
+    [problem] = info.value.problems
+    assert problem.row == 3 and "stray semicolons" in problem.fix
 
 
 def test_not_utf8_empty_missing_and_ragged_files(tmp_path):

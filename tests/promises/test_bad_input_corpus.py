@@ -32,6 +32,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from evaluate.paths import NOTEBOOKS_DIR
@@ -175,17 +176,33 @@ def no_one_active(status: str) -> Callable[[str], str]:
     return change
 
 
+def european(text: str) -> str:
+    """A CSV text as a European spreadsheet saves it: ';' between columns, decimal commas."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(
+        [re.sub(r"^(-?\d+)\.(\d+)$", r"\1,\2", cell) for cell in row]
+        for row in csv.reader(io.StringIO(text)))
+    return out.getvalue()
+
+
 USAGE_HEADER = "timestamp,equipment_id,duration_min,member_id\n"
 
 # --- the corpus ------------------------------------------------------------------------------
 
 DATA = [
     # members.csv
-    Case("members-semicolons", data("members.csv", lambda t: t.replace(",", ";")),
-         "{club}/members.csv", "row 1", "separated by ';'"),
-    Case("members-semicolons-decimal-commas",
-         data("members.csv", lambda t: re.sub(r"(\d)\.(\d)", r"\1,\2", t.replace(",", ";"))),
-         "{club}/members.csv", "row 1", "decimal commas (149,00 in row 2)"),
+    Case("members-comma-header-semicolon-rows",
+         data("members.csv", lambda t: t.split("\n", 1)[0] + "\n" + european(t.split("\n", 1)[1])),
+         "{club}/members.csv", "row 2",
+         "the header is separated by ',' but row 2 by ';', with decimal commas (149,00)"),
+    Case("members-semicolon-header-comma-rows",
+         data("members.csv", lambda t: european(t.split("\n", 1)[0]) + t.split("\n", 1)[1]),
+         "{club}/members.csv", "row 2", "the header is separated by ';' but row 2 by ','"),
+    Case("members-header-with-commas-and-semicolons",
+         replace("members.csv", "birth_year,", "birth_year;"),
+         "{club}/members.csv", "row 1", "the header holds both ',' and ';'"),
+    Case("members-pipes", data("members.csv", lambda t: t.replace(",", "|")),
+         "{club}/members.csv", "row 1", "separated by '|', which is not read"),
     Case("members-not-utf8",
          data("members.csv", lambda t: t.replace("M000001", "M\u00e9001").encode("latin-1")),
          "{club}/members.csv", "row 2", "not UTF-8"),
@@ -487,6 +504,30 @@ def test_the_corpus_is_large_and_its_names_unique():
     names = [c.name for _, c in CASES]
     assert len(names) == len(set(names))
     assert len(CASES) >= 45
+
+
+def test_a_european_export_is_read_as_its_comma_twin(tmp_path):
+    """Once refused (cases members-semicolons and members-semicolons-decimal-commas): every
+    CSV of the club saved with ';' between columns and decimal commas is read with the same
+    values as the comma-separated files, and the check notes the delimiter of each."""
+    from evaluate.data.checks import check_club
+
+    club = tmp_path / "club"
+    shutil.copytree(CLUB, club)
+    names = sorted(p.name for p in CLUB.glob("*.csv"))
+    for name in names:
+        (club / name).write_text(european((CLUB / name).read_text(encoding="utf-8")),
+                                 encoding="utf-8")
+    assert "149,00" in (club / "members.csv").read_text()
+    comma, semicolon = check_club(CLUB), check_club(club)
+    assert semicolon.errors == [] and comma.errors == []
+    for name in ("members.csv", "equipment.csv"):
+        pd.testing.assert_frame_equal(semicolon.loaded[name], comma.loaded[name])
+    notes = {Path(str(p.file)).name: p.message for p in semicolon.warnings
+             if p.severity == "info"}
+    assert set(notes) == set(names)
+    assert notes["members.csv"] == ("read with ';' between columns, and numbers with a decimal "
+                                    "comma ('1.234,50' is 1234.5)")
 
 
 # --- the test --------------------------------------------------------------------------------

@@ -242,7 +242,8 @@ def load_equipment(data_dir: Path) -> pd.DataFrame:
     check = Findings(path)
     raw = read_text_table(path, what="the equipment catalogue",
                           fix_missing="put the candidate machines in equipment.csv "
-                                      "(see data/README.md), or copy data/demo/equipment.csv")
+                                      "(see data/README.md), or copy data/demo/equipment.csv",
+                          findings=check)
     frame, _ = check_columns(raw, check, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS,
                              mapping=load_column_mapping(data_dir).get(EQUIPMENT_FILE))
     check.raise_errors()  # the rules below need every required column

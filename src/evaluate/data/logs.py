@@ -172,7 +172,7 @@ def _categorical(values: np.ndarray | pd.Series) -> pd.Categorical:
 def _read_csv(path: Path, schema: LogSchema, findings: Findings,
               mapping: Mapping[str, str] | None) -> LogColumns:
     raw = read_text_table(path, what=schema.what,
-                          fix_missing=f"export {schema.what} as {path.name}")
+                          fix_missing=f"export {schema.what} as {path.name}", findings=findings)
     if "mapping_problems" in raw.attrs:
         findings.row_numbers = raw.index + 2
     frame, _ = check_columns(raw, findings, required=schema.required, optional=schema.optional,

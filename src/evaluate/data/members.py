@@ -216,7 +216,8 @@ def load_members(data_dir: Path, *, check_ages: bool = True) -> pd.DataFrame:
     check = Findings(path)
     raw = read_text_table(path, what="the member roster",
                           fix_missing="export the roster as members.csv into the data folder, "
-                                      "or point data_dir at the folder that holds it")
+                                      "or point data_dir at the folder that holds it",
+                          findings=check)
     frame, dropped = check_columns(raw, check, required=REQUIRED_COLUMNS,
                                    optional=OPTIONAL_COLUMNS,
                                    mapping=load_column_mapping(data_dir).get(MEMBERS_FILE))

@@ -98,6 +98,14 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
 
 
+DELIMITERS = {",": "','", ";": "';'", "\t": "tabs"}  # read; as named in messages
+STRAY = {",": "commas", ";": "semicolons", "\t": "tabs"}
+# In a ';' file, a point before groups of three digits groups thousands ("1.234,50",
+# "1.234"); a leading 0 ("0.125") is a decimal point, as are other points ("49.90").
+_THOUSANDS_DOTS = r"[-+]?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?"
+_DECIMAL_COMMA = r"[-+]?\d*,\d+"
+
+
 def _first_long_row(path: Path, delimiter: str) -> int | None:
     """Spreadsheet row number of the first row with more fields than the header."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -109,37 +117,62 @@ def _first_long_row(path: Path, delimiter: str) -> int | None:
     return None
 
 
-def _sniff_delimiter(path: Path) -> str | None:
-    """The delimiter of the header line when it is not a comma (``;`` or tab), else None."""
+def _sniff_delimiter(path: Path) -> str:
+    """The delimiter of the header line: ',', ';' or tab; ',' when it has one column.
+
+    Quoted names are left out (a quoted name may hold any character). A header with more
+    than one of them, or with '|' alone, is refused: which one separates the columns
+    cannot be told, or is not one the suite reads.
+    """
     with path.open(encoding="utf-8-sig", errors="replace") as handle:
         header = handle.readline()
-    if "," in header:
-        return None
-    return next((d for d in (";", "\t", "|") if d in header), None)
+    bare = re.sub(r'"[^"]*"', "", header)
+    found = [d for d in DELIMITERS if d in bare]
+    if len(found) == 1:
+        return found[0]
+    named = " and ".join(DELIMITERS[d] for d in found)
+    if len(found) > 1:
+        raise DataError.single(
+            f"the header holds both {named}: which one separates the columns cannot be told",
+            file=path, row=1, rule="one separator between columns: ',', ';' or tabs",
+            fix="export the file again with one separator, or quote a column name that "
+                "holds a comma or a semicolon")
+    if "|" in bare:
+        raise DataError.single(
+            "the columns are separated by '|', which is not read", file=path, row=1,
+            rule="columns separated by ',', ';' or tabs",
+            fix="export as CSV (in a spreadsheet: 'CSV UTF-8 (comma delimited)')")
+    return ","
 
 
-def read_text_table(path: Path, *, what: str, fix_missing: str) -> pd.DataFrame:
+def read_text_table(path: Path, *, what: str, fix_missing: str,
+                    findings: Findings | None = None) -> pd.DataFrame:
     """Read a CSV file with every cell as text; raise a :class:`DataError` saying why not.
 
     ``what`` names the file's content for messages ("the member roster"), and
-    ``fix_missing`` says what to do when the file is absent. When the folder's
-    ``columns.yml`` maps this file from an export, the export is read and rewritten
-    (:func:`evaluate.data.column_mapping.apply_file_mapping`); what that found is in
-    ``frame.attrs["mapping_problems"]``, which :func:`check_columns` records (and the
-    file read in ``frame.attrs["export"]``, which later problems name).
+    ``fix_missing`` says what to do when the file is absent. The columns may be separated
+    by ',', ';' or tabs, as the header line shows; the one found is in
+    ``frame.attrs["delimiter"]``, and when it is not ',' a note saying so is added to
+    ``findings``. In a ';' file numbers have a decimal comma: :func:`parse_number` reads
+    them so. When the folder's ``columns.yml`` maps this file from an export, the export is
+    read and rewritten (:func:`evaluate.data.column_mapping.apply_file_mapping`); what that
+    found is in ``frame.attrs["mapping_problems"]``, which :func:`check_columns` records (and
+    the file read in ``frame.attrs["export"]``, which later problems name).
     """
     mapping = load_file_mappings(path.parent).get(path.name)
     if mapping is not None and mapping.grown:
         source = export_path(path)
-        frame, problems = apply_file_mapping(_read_text_table(source, what, fix_missing),
-                                             mapping, source)
+        raw = _read_text_table(source, what, fix_missing, findings)
+        frame, problems = apply_file_mapping(raw, mapping, source)
         frame.attrs["mapping_problems"] = problems
         frame.attrs["export"] = source
+        frame.attrs["delimiter"] = raw.attrs["delimiter"]  # how its numbers are written
         return frame
-    return _read_text_table(path, what, fix_missing)
+    return _read_text_table(path, what, fix_missing, findings)
 
 
-def _read_text_table(path: Path, what: str, fix_missing: str) -> pd.DataFrame:
+def _read_text_table(path: Path, what: str, fix_missing: str,
+                     findings: Findings | None) -> pd.DataFrame:
     if not path.is_file():
         raise DataError.single(f"{path.name} not found in {path.parent}", file=path,
                                rule=f"{what} is in the club data folder", fix=fix_missing)
@@ -150,8 +183,8 @@ def _read_text_table(path: Path, what: str, fix_missing: str) -> pd.DataFrame:
     try:
         with warnings.catch_warnings():  # more fields than the header: an error, not a warning
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                                index_col=False)
+            frame = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False,
+                                encoding="utf-8-sig", index_col=False)
     except UnicodeDecodeError as exc:
         raise DataError.single(f"not UTF-8 text ({exc.reason})", file=path,
                                row=undecodable_line(path), rule=f"{path.name} is UTF-8 encoded",
@@ -161,44 +194,53 @@ def _read_text_table(path: Path, what: str, fix_missing: str) -> pd.DataFrame:
                                rule="a header row and data",
                                fix=f"export {what} again") from exc
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
-        if delimiter:  # decimal commas in a ';' file: the commas are not stray, ';' is wrong
-            raise _delimiter_error(path, delimiter) from exc
+        mixed = _delimiter_error(path, delimiter)
+        if mixed:  # ',' between names, ';' and decimal commas in the rows: not stray commas
+            raise mixed from exc
         raise DataError.single("a row has more fields than the header", file=path,
-                               row=_first_long_row(path, ","),
+                               row=_first_long_row(path, delimiter),
                                rule="every row has as many fields as the header",
-                               fix="look for stray commas or quotes in that row") from exc
-    if delimiter and len(frame.columns) == 1:
-        raise _delimiter_error(path, delimiter)
+                               fix=f"look for stray {STRAY[delimiter]} or quotes in that row"
+                               ) from exc
+    mixed = _delimiter_error(path, delimiter)
+    if mixed:
+        raise mixed
+    frame.attrs["delimiter"] = delimiter
+    if delimiter != "," and findings is not None:
+        decimal = (", and numbers with a decimal comma ('1.234,50' is 1234.5)"
+                   if delimiter == ";" else "")
+        findings.add(f"read with {DELIMITERS[delimiter]} between columns{decimal}", row=1,
+                     rule="columns separated by ',', ';' or tabs", severity="info")
     return frame
 
 
-_DECIMAL_COMMA = re.compile(r"^[-+]?\d+,\d+$")
+def _delimiter_error(path: Path, delimiter: str) -> DataError | None:
+    """The header is separated by ``delimiter`` but row 2 by another one: say so, or None.
 
-
-def _delimiter_error(path: Path, delimiter: str) -> DataError:
-    """The file's columns are separated by ``delimiter``, not commas: say so, on row 1.
-
-    A European spreadsheet writes ``;`` between columns and a decimal comma in numbers
-    (``29,90``); read as comma-separated, those commas look like extra fields, so the
-    message names the delimiter and, when the second row holds such numbers, the decimal
-    commas too.
+    An export whose header and rows disagree (a ',' header above ';' rows with decimal
+    commas, written by hand or by two programs) is not read: which is right cannot be told.
+    Only row 2 is looked at: an export writes every row alike.
     """
-    shown = {"\t": "tabs"}.get(delimiter, f"'{delimiter}'")
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = csv.reader(handle, delimiter=delimiter)
-        next(rows, None)
-        second = next(rows, [])
-    decimals = [cell for cell in second if _DECIMAL_COMMA.match(cell.strip())]
-    message = f"the columns are separated by {shown}, not commas"
-    fix = "export as CSV with commas (in a spreadsheet: 'CSV UTF-8 (comma delimited)')"
+        lines = csv.reader(handle, delimiter=delimiter)
+        width = len(next(lines, []))
+        second = next(lines, None)
+    if second is None or len(second) == width:
+        return None
+    line = delimiter.join(second)
+    other = next((d for d in DELIMITERS if d != delimiter and d in line
+                  and len(next(csv.reader([line], delimiter=d))) == width), None)
+    if other is None:
+        return None
+    decimals = re.findall(rf"(?<![\d.]){_DECIMAL_COMMA}(?![\d,])", line) if other == ";" else []
+    message = (f"the header is separated by {DELIMITERS[delimiter]} but row 2 by "
+               f"{DELIMITERS[other]}")
     if decimals:
-        message += f", and numbers have decimal commas ({decimals[0]} in row 2)"
-        fix = ("export as CSV with commas between columns and a point in numbers (a "
-               "spreadsheet set to a European language writes ';' and decimal commas: set "
-               "its separators, or the system's region, to '.' for decimals and ',' for "
-               "lists before exporting 'CSV UTF-8 (comma delimited)')")
-    rule = "comma-separated values" + (", a point in numbers" if decimals else "")
-    return DataError(problems=[Problem(message, file=path, row=1, rule=rule, fix=fix)])
+        message += f", with decimal commas ({decimals[0]})"
+    return DataError(problems=[Problem(
+        message, file=path, row=2, rule="one separator between columns, the same in every row",
+        fix=f"export the file again; or write the header with {DELIMITERS[other]} between "
+            "the column names")])
 
 
 def load_column_mapping(data_dir: Path) -> dict[str, dict[str, str]]:
@@ -279,8 +321,26 @@ def check_unique(frame: pd.DataFrame, findings: Findings, column: str, what: str
 
 
 def parse_number(raw: pd.Series) -> pd.Series:
-    """Numbers from text; blank and unreadable cells become NaN (report them separately)."""
+    """Numbers from text; blank and unreadable cells become NaN (report them separately).
+
+    A column read from a ';' file (``raw.attrs["delimiter"]``, set by
+    :func:`read_text_table`) has a decimal comma: "149,00" is 149.0, "1.234,50" 1234.5 and
+    "1.234" 1234 (a point before groups of three digits groups thousands); any other point
+    is a decimal point ("49.90", "0.125"), so a ';' file written with points reads too.
+    """
+    if raw.attrs.get("delimiter") == ";":
+        raw = _from_decimal_comma(raw)
     return pd.to_numeric(raw.where(raw != ""), errors="coerce")
+
+
+def _from_decimal_comma(raw: pd.Series) -> pd.Series:
+    """Decimal-comma numbers rewritten with a point; on the distinct values, spread back."""
+    codes, distinct = pd.factorize(raw.fillna(""))
+    text = pd.Series(distinct, dtype="str")
+    grouped = text.str.fullmatch(_THOUSANDS_DOTS)
+    text = text.mask(grouped, text.str.replace(".", "", regex=False))
+    text = text.mask(text.str.fullmatch(_DECIMAL_COMMA), text.str.replace(",", ".", regex=False))
+    return pd.Series(text.to_numpy(dtype=object)[codes], index=raw.index, dtype="str")
 
 
 def parse_date(raw: pd.Series) -> pd.Series:
