@@ -166,12 +166,11 @@ def _clean_ids(dictionary: pa.Array, known: pd.Index | None) -> bool:
     return known is None or bool((known_positions(values, known) >= 0).all())
 
 
-def _scan_parquet(path: Path, member_ids: pd.Index | None,
-                  as_of: pd.Timestamp) -> CheckinProfile | None:
-    """Check a Parquet log column by column, batch by batch, and count its hours of week.
+def _scannable(path: Path) -> tuple[str, str, pa.DataType, bool] | None:
+    """A Parquet log's timestamp and id columns, if their types are those the scans read.
 
-    None as soon as something is not plainly fine (a problem, or a type this scan does not
-    read as is): :func:`load_checkins` then reads the log row by row and says what is wrong.
+    ``(stamps, ids, stamp_type, text)``: a timestamp of a known unit, and ids as text
+    (``text``) or a dictionary of text. None otherwise (or not Parquet): the log is loaded.
     """
     found = parquet_source(path, CHECKINS_SCHEMA)
     if found is None:
@@ -184,6 +183,20 @@ def _scan_parquet(path: Path, member_ids: pd.Index | None,
             and (text or pa.types.is_dictionary(id_type)
                  and pa.types.is_string(id_type.value_type))):
         return None
+    return stamps, ids, stamp_type, text
+
+
+def _scan_parquet(path: Path, member_ids: pd.Index | None,
+                  as_of: pd.Timestamp) -> CheckinProfile | None:
+    """Check a Parquet log column by column, batch by batch, and count its hours of week.
+
+    None as soon as something is not plainly fine (a problem, or a type this scan does not
+    read as is): :func:`load_checkins` then reads the log row by row and says what is wrong.
+    """
+    found = _scannable(path)
+    if found is None:
+        return None
+    stamps, ids, stamp_type, text = found
     per_second = _TICKS_PER_SECOND[stamp_type.unit]
     per_hour, per_day = 3600 * per_second, 86_400 * per_second
     limit = (as_of.normalize() + pd.Timedelta(days=1)).value // (1_000_000_000 // per_second)
@@ -393,7 +406,6 @@ def visit_frequency(checkins: pd.DataFrame, members: pd.DataFrame | None = None,
     return frame.assign(members=counts, share=counts / max(counts.sum(), 1))
 
 
-
 def _scan_member_checkins(path: Path, known: pd.Index, start: np.ndarray,
                           stop: np.ndarray) -> np.ndarray | None:
     """:func:`member_checkins` of a Parquet log, read two columns a few million rows at a time.
@@ -402,16 +414,10 @@ def _scan_member_checkins(path: Path, known: pd.Index, start: np.ndarray,
     arithmetic on the batch. None when the file's types are not those :func:`check_checkins`
     scans as they are: the caller then loads the log.
     """
-    found = parquet_source(path, CHECKINS_SCHEMA)
-    if found is None:
+    found = _scannable(path)
+    if found is None or found[2].tz is not None:
         return None
-    source, schema = found
-    stamps, ids = source[TIMESTAMP], source["member_id"]
-    stamp_type, id_type = schema.field(stamps).type, schema.field(ids).type
-    text = pa.types.is_string(id_type) or pa.types.is_large_string(id_type)
-    if not (pa.types.is_timestamp(stamp_type) and stamp_type.unit in _TICKS_PER_SECOND
-            and stamp_type.tz is None and (text or pa.types.is_dictionary(id_type))):
-        return None
+    stamps, ids, stamp_type, text = found
     per_day = 86_400 * _TICKS_PER_SECOND[stamp_type.unit]
     counts = np.zeros(len(known), dtype=np.int64)
     checked, positions = None, np.empty(0, dtype=np.int64)
