@@ -106,6 +106,32 @@ def broken_club(tmp_path: Path) -> Path:
     return club
 
 
+def edited_club(tmp_path: Path, cells: dict[str, dict[str, str]] | None = None, *,
+                drop: tuple[str, ...] = (), club_yml: str = "") -> Path:
+    """A copy of the demo club with some of its roster changed.
+
+    ``cells``: member id -> column -> the new text of that cell of members.csv; ``drop``:
+    columns left out of members.csv; ``club_yml``: lines added to club.yml (e.g.
+    ``"export_date: 2026-11-01\n"``).
+    """
+    import pandas as pd
+
+    from evaluate.paths import DEMO_DATA_DIR
+
+    club = tmp_path / "edited-club"
+    shutil.copytree(DEMO_DATA_DIR, club)
+    roster = pd.read_csv(club / "members.csv", dtype=str, keep_default_na=False)
+    for member, values in (cells or {}).items():
+        row = roster.index[roster["member_id"] == member]
+        assert len(row) == 1, member
+        for column, value in values.items():
+            roster.loc[row, column] = value
+    roster.drop(columns=list(drop)).to_csv(club / "members.csv", index=False)
+    with (club / "club.yml").open("a", encoding="utf-8") as handle:
+        handle.write(club_yml)
+    return club
+
+
 def shared_plan(tmp_path: Path) -> Path:
     """The small plan, asking for shared plotly.js."""
     plan = (PLANS / "small.yml").read_text(encoding="utf-8")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import shutil
 
-from evaluate.data.checks import check_club
+import pandas as pd
+
+from evaluate.data.checks import check_club, format_report
+from evaluate.model.segments import roster_on
 from evaluate.paths import DEMO_DATA_DIR
-from support import LOGS_END, broken_club, stale_club
+from support import LOGS_END, broken_club, edited_club, stale_club
 
 
 def test_the_demo_club_is_clean_but_for_its_placeholder_costs():
@@ -81,3 +84,36 @@ def test_a_log_too_short_for_the_busiest_hour_is_a_warning(tmp_path):
     (warning,) = [p for p in result.warnings if p.file == club / "checkins.csv"]
     assert "busiest hour is not measured from the check-in log: it covers 1 day" in str(warning)
     assert "peak_hour_share" in warning.fix
+
+
+def test_members_who_have_not_started_are_counted_as_info(tmp_path):
+    """Two join dates after the roster date (the demo's logs end on 31 October): the check
+    says how many have not started, as information; the roster date does not move."""
+    club = edited_club(tmp_path, {"M000001": {"join_date": "2026-11-20"},
+                                  "M000004": {"join_date": "2027-01-05"}})
+    result = check_club(club)
+    assert result.errors == [] and result.roster_date == pd.Timestamp("2026-11-01")
+    (info,) = [p for p in result.warnings if p.severity == "info"]
+    assert (info.column, info.message) == (
+        "join_date", "2 members join after the roster date 2026-11-01: not yet started, not "
+                     "counted as members")
+    assert f"- {info}" in format_report(result) and str(info).startswith("info: ")
+    assert roster_on(result.loaded["members.csv"], result.roster_date).joined_after == 2
+
+
+def test_a_folder_with_no_date_at_all_says_to_give_export_date(tmp_path):
+    """No join dates, no cancelled member, no logs: the check lists the problem, never
+    raises."""
+    club = edited_club(tmp_path, drop=("join_date", "cancel_date"))
+    roster = pd.read_csv(club / "members.csv", dtype=str, keep_default_na=False)
+    roster.loc[roster["status"] == "cancelled", "status"] = "frozen"
+    roster.to_csv(club / "members.csv", index=False)
+    for name in ("checkins.parquet", "equipment_usage.parquet"):
+        (club / name).unlink()
+    result = check_club(club)
+    (problem,) = result.errors
+    assert problem.column == "export_date" and "cannot be told" in problem.message
+    assert result.roster_date is None
+    with (club / "club.yml").open("a", encoding="utf-8") as handle:
+        handle.write("export_date: 2026-11-01\n")
+    assert check_club(club).errors == []

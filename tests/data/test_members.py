@@ -92,12 +92,44 @@ def test_bad_values_are_all_reported_at_once(tmp_path):
 
 
 def test_cancel_date_must_match_status(tmp_path):
+    """Read alone, the roster's own date is its latest join or cancelled member's cancel
+    date (2024-06-01): an active member's cancel date on or before it contradicts the status."""
     text = ("member_id,birth_year,sex,join_date,status,cancel_date,monthly_dues\n"
             "M1,1980,F,2024-01-01,cancelled,,45\n"
-            "M2,1980,F,2024-01-01,active,2025-01-01,45\n")
+            "M2,1980,F,2024-01-01,active,2024-06-01,45\n"
+            "M3,1980,F,2024-01-01,cancelled,2024-06-01,45\n")
     error = load_error(club_folder(tmp_path, text=text))
     assert problem_for(error, "cancel_date", "without a cancel date").row == 2
-    assert problem_for(error, "cancel_date", "not cancelled").row == 3
+    problem = problem_for(error, "cancel_date", "is not after the roster date")
+    assert (problem.row, problem.value) == (3, "2024-06-01")
+    assert "after 2024-06-01 (the latest date in the file)" in problem.rule
+
+
+def test_a_pending_cancellation_and_a_later_start_are_read(tmp_path):
+    """An active or frozen member's cancel date after the roster's date is a pending
+    cancellation: the member stays in the status the export gives (once refused)."""
+    text = ("member_id,birth_year,sex,join_date,status,cancel_date,monthly_dues\n"
+            "M1,1980,F,2024-01-01,active,2025-01-31,45\n"
+            "M2,1980,F,2024-01-01,frozen,2024-12-31,45\n"
+            "M3,1980,F,2024-06-01,active,,45\n")
+    members = load_members(club_folder(tmp_path, text=text))
+    assert list(members["status"]) == ["active", "frozen", "active"]
+    assert members["cancel_date"].iloc[0] == pd.Timestamp("2025-01-31")
+
+
+def test_join_date_is_optional(tmp_path):
+    """No join_date column: the roster loads, its join dates unknown; a blank one is a
+    warning, not an error."""
+    text = ("member_id,birth_year,sex,status,monthly_dues\n"
+            "M1,1980,F,active,45\nM2,1981,M,active,39\n")
+    members = load_members(club_folder(tmp_path, text=text))
+    assert list(members.columns) == list(COLUMNS) and members["join_date"].isna().all()
+    text = ("member_id,birth_year,sex,join_date,status,monthly_dues\n"
+            "M1,1980,F,,active,45\nM2,1981,M,2024-01-01,active,39\n")
+    members = load_members(club_folder(tmp_path, text=text))
+    [warning] = members.attrs["warnings"]
+    assert (warning.severity, warning.column, warning.row) == ("warning", "join_date", 2)
+    assert warning.message == "join date not recorded"
 
 
 def test_missing_required_values_and_many_rows_are_summarised(tmp_path):

@@ -1,4 +1,5 @@
-"""The roster date: the latest join or cancel date, check-in or machine session of a club."""
+"""The roster date: club.yml's export_date, else the latest join or cancel date, check-in or
+machine session of a club, which dates lying ahead never move."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from evaluate.data.members import load_members
 from evaluate.data.roster import VisitWindow, last_day, load_roster, roster_date
 from evaluate.errors import DataError
 from evaluate.paths import DEMO_DATA_DIR
-from support import LOGS_END, STALE_ROSTER, stale_club
+from model_support import roster as typed_roster
+from support import LOGS_END, STALE_ROSTER, edited_club, stale_club
 
 
 def roster(joins: list[str], cancels: list[str | None]) -> pd.DataFrame:
@@ -42,8 +44,8 @@ def test_the_newest_check_in_or_session_moves_it_on_to_its_day():
     assert roster_date(members, None, log("2026-12-01 06:10")) == pd.Timestamp("2026-12-01")
     assert roster_date(members, log("2026-11-30 21:45"), log("2026-10-01 06:10")) == \
         pd.Timestamp("2026-11-30")
-    # A log older than the roster leaves it.
-    assert roster_date(members, log("2018-05-01 10:00")) == pd.Timestamp("2019-03-03")
+    # A roster date never lies more than a day after the newest log entry.
+    assert roster_date(members, log("2018-05-01 10:00")) == pd.Timestamp("2018-05-02")
 
 
 def test_a_check_in_profile_gives_the_same_day_as_its_log():
@@ -159,3 +161,88 @@ def test_without_a_check_in_log_the_roster_column_is_kept(tmp_path):
     assert read.visits_window is None
     pd.testing.assert_series_equal(read.members["visits_per_week"],
                                    load_members(club)["visits_per_week"])
+
+
+def test_a_pending_cancellation_never_moves_the_roster_date():
+    """An active or frozen member's cancel date lies ahead; a cancelled member's counts."""
+    members = typed_roster([{"join_date": "2026-05-01"},
+                            {"status": "cancelled", "cancel_date": "2026-09-15"},
+                            {"cancel_date": "2027-03-31"},  # active, leaving in March
+                            {"status": "frozen", "cancel_date": "2027-01-31"}])
+    assert roster_date(members) == pd.Timestamp("2026-09-15")
+
+
+def test_with_a_log_dates_more_than_a_day_after_its_newest_entry_never_move_it():
+    """Logs to 30 November: a start on 15 December is a member who has not started; a join
+    on 1 December (an export taken that morning) moves the date by that one day."""
+    checkins = log("2026-11-30 21:45")
+    later = typed_roster([{"join_date": "2026-12-15"},
+                          {"status": "cancelled", "cancel_date": "2027-01-31"}])
+    assert roster_date(later, checkins) == pd.Timestamp("2026-12-01")
+    assert roster_date(later, None, checkins) == pd.Timestamp("2026-12-01")  # sessions too
+    earlier = typed_roster([{"join_date": "2026-11-20"}])
+    assert roster_date(earlier, checkins) == pd.Timestamp("2026-11-30")
+    next_morning = typed_roster([{"join_date": "2026-12-01"}])
+    assert roster_date(next_morning, checkins) == pd.Timestamp("2026-12-01")
+
+
+def test_export_date_is_the_roster_date():
+    members = typed_roster([{"join_date": "2026-12-15"}])
+    assert roster_date(members, log("2026-11-30 21:45"), None,
+                       date(2026, 12, 5)) == pd.Timestamp("2026-12-05")
+
+
+def test_without_any_date_the_roster_date_asks_for_export_date():
+    """No join date, no cancelled member, no log: nothing tells the day."""
+    members = typed_roster([{"join_date": None}, {"join_date": None, "status": "frozen"}])
+    with pytest.raises(DataError) as raised:
+        roster_date(members)
+    (problem,) = raised.value.problems
+    assert "the roster date cannot be told" in problem.message
+    assert problem.column == "export_date" and "export_date: 2026-11-01" in problem.fix
+    assert roster_date(members, export_date=date(2026, 11, 1)) == pd.Timestamp("2026-11-01")
+
+
+def test_a_log_after_the_export_date_is_refused(tmp_path):
+    """The demo's logs run to 31 October: an export date of 15 October contradicts them."""
+    club = edited_club(tmp_path, club_yml="export_date: 2026-10-15\n")
+    with pytest.raises(DataError) as raised:
+        load_roster(club)
+    found = {(p.file.name, p.message) for p in raised.value.problems}
+    assert found == {
+        ("checkins.parquet", "a check-in after the export date 2026-10-15: the log runs to "
+                             "2026-10-31"),
+        ("equipment_usage.parquet", "a machine session after the export date 2026-10-15: the "
+                                    "log runs to 2026-10-31")}
+    assert load_club_data(edited_club(tmp_path / "later", club_yml="export_date: "
+                                      "2026-11-03\n")).roster_date == pd.Timestamp("2026-11-03")
+
+
+def test_a_pending_cancellation_is_read_and_a_past_one_on_an_active_member_refused(tmp_path):
+    """M000001 is active: a cancel date after the roster date (1 November) is a pending
+    cancellation (once refused), one before it contradicts the status."""
+    club = edited_club(tmp_path, {"M000001": {"cancel_date": "2026-12-31"},
+                                  "M000266": {"cancel_date": "2027-01-31"}})  # frozen
+    read = load_roster(club)
+    assert read.roster_date == pd.Timestamp("2026-11-01")
+    first = read.members.iloc[0]
+    assert (first["status"], first["cancel_date"]) == ("active", pd.Timestamp("2026-12-31"))
+    club = edited_club(tmp_path / "past", {"M000001": {"cancel_date": "2026-10-01"}})
+    for load in (load_roster, load_club_data):
+        with pytest.raises(DataError) as raised:
+            load(club)
+        (problem,) = raised.value.problems
+        assert (problem.row, problem.column, problem.value) == (2, "cancel_date", "2026-10-01")
+        assert "after 2026-11-01 (the roster date" in problem.rule
+        assert "set status to cancelled" in problem.fix
+
+
+def test_a_roster_without_join_dates_is_read_and_its_visits_counted(tmp_path):
+    """No join_date column: every member counts as a member since before the log began."""
+    club = edited_club(tmp_path, drop=("join_date", "visits_per_week"))
+    read = load_roster(club)
+    assert read.members["join_date"].isna().all()
+    assert read.roster_date == pd.Timestamp("2026-11-01")  # cancelled members' latest date
+    visits = read.members["visits_per_week"]
+    active = read.members["status"] == "active"
+    assert visits[active].notna().all()  # no member's window is empty

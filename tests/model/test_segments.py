@@ -152,3 +152,31 @@ def test_no_active_member_names_the_column_the_counts_and_a_day_with_members():
     frozen = no_active_member(roster([{"status": "frozen"}]), pd.Timestamp(AS_OF))
     assert frozen.fix == ("check the status column (are the active members in the export?); "
                           "or give as_of a date when members were active")
+
+
+def test_a_pending_cancellation_keeps_the_status_the_export_gives():
+    """An active or frozen member with a cancel date after the day (a pending cancellation,
+    a fixed term's end) is, on the day, what the export says; after that date, gone."""
+    members = roster([
+        {"cancel_date": "2026-12-31"},  # active, leaving at the end of December
+        {"status": "frozen", "cancel_date": "2027-01-31"},
+        {"join_date": "2026-12-01"},  # has not started
+        {"join_date": None},  # join date not recorded: a member
+    ])
+    day = pd.Timestamp(AS_OF)
+    assert active_mask(members, day).tolist() == [True, False, False, True]
+    assert roster_on(members, day) == RosterDay(day=day, active=2, cancelled=0, frozen=1,
+                                                joined_after=1)
+    later = pd.Timestamp("2027-02-15")
+    assert active_mask(members, later).tolist() == [False, False, True, True]
+    assert roster_on(members, later) == RosterDay(day=later, active=2, cancelled=2, frozen=0,
+                                                  joined_after=0)
+
+
+def test_a_day_with_members_counts_pending_cancellations_and_unknown_joins():
+    """With every member leaving by a pending cancellation, the nearest day with members is
+    the day before the last one leaves; a member with no join date is active throughout."""
+    members = roster([{"cancel_date": "2026-12-31"}, {"status": "frozen"}])
+    problem = no_active_member(members, pd.Timestamp("2027-02-01"))
+    assert "1 cancelled, 1 frozen" in problem.message and "e.g. 2026-12-30" in problem.fix
+    assert no_active_member(roster([{"join_date": None}]), pd.Timestamp("2000-01-01")) is None

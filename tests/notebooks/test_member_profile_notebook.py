@@ -16,7 +16,7 @@ from evaluate.data.members import load_members
 from evaluate.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR
 from evaluate.reports import member_profile
 from evaluate.reports.results import read_records
-from support import code_outputs, execute_notebook
+from support import code_outputs, edited_club, execute_notebook
 
 pytestmark = pytest.mark.notebooks
 
@@ -115,3 +115,19 @@ def test_a_roster_without_visits_takes_them_from_the_check_in_log(tmp_path):
     assert "Visits from the check-in log, 9 Aug–31 Oct 2026" in text
     assert "visit count not recorded" not in text
     assert f"Visits: a median of {expected.median_visits_per_week:.1f} a week." in text
+
+
+def test_a_roster_without_join_dates_is_profiled_with_tenure_not_known(tmp_path):
+    """No join_date column: the profile runs, counts the demo's active members, and says
+    time as a member is not known instead of drawing an empty chart."""
+    club = edited_club(tmp_path, drop=("join_date",))
+    nb = execute_notebook("member_profile", tmp_path, data_dir=str(club))
+    assert_clean(nb)
+    records = read_records(nb)
+    assert records["members"]["value"] == 1585  # as with join dates: all joined by then
+    assert records["median_tenure_months"]["value"] is None
+    text = nbformat.writes(nb)
+    assert "records no join date for these members" in text
+    assert "join date not recorded (1,585 members)" in text
+    charts = [o for o in code_outputs(nb) if PLOTLY_MIME in o.get("data", {})]
+    assert len(charts) == 3  # age and sex, visits, goals: no tenure chart

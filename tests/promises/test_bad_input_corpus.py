@@ -185,6 +185,18 @@ def european(text: str) -> str:
     return out.getvalue()
 
 
+def undated(ws: Workspace) -> list:
+    """A club whose data tells no date: no join date, no cancelled member, no log, no
+    export_date; built with the decision report, which needs a member active on it."""
+    roster = pd.read_csv(ws.club / "members.csv", dtype=str, keep_default_na=False)
+    roster.loc[roster["status"] == "cancelled", "status"] = "frozen"
+    roster.drop(columns=["join_date", "cancel_date"]).to_csv(ws.club / "members.csv",
+                                                             index=False)
+    (ws.club / "checkins.csv").unlink()
+    replace("club.yml", "export_date: 2026-10-27\n", "")(ws)
+    return real("decision_report", "{draws: 200}")(ws)
+
+
 USAGE_HEADER = "timestamp,equipment_id,duration_min,member_id\n"
 
 # --- the corpus ------------------------------------------------------------------------------
@@ -231,6 +243,9 @@ DATA = [
          "{club}/members.csv", "row 3", "cancelled before joining"),
     Case("members-visits-out-of-range", cell("members.csv", "M000001", "visits_per_week", "30"),
          "{club}/members.csv", "column 'visits_per_week'", "visits_per_week"),
+    Case("members-active-with-a-past-cancel-date",  # a pending one (after 2026-10-27) is fine
+         cell("members.csv", "M000001", "cancel_date", "2026-10-01"),
+         "{club}/members.csv", "row 2", "cancel date is not after the roster date"),
     Case("members-stray-comma", data("members.csv", lambda t: t + "M000999,1980,F,2020-01-01,"
                                      "active,,40,desk,strength,1,extra\n"),
          "{club}/members.csv", "row 22", "more fields than the header"),
@@ -277,7 +292,19 @@ DATA = [
     Case("club-yml-bad-currency", replace("club.yml", "currency: EUR", "currency: euros"),
          "{club}/club.yml", "key 'currency'", "currency"),
     Case("club-yml-syntax-error", data("club.yml", lambda t: t + "note: [unclosed\n"),
-         "{club}/club.yml", "row 5", "not valid YAML"),
+         "{club}/club.yml", "row 6", "not valid YAML"),
+    Case("club-yml-export-date-not-a-date",
+         replace("club.yml", "export_date: 2026-10-27", "export_date: 27/10/2026"),
+         "{club}/club.yml", "key 'export_date'", "export_date is a date as YYYY-MM-DD"),
+    Case("club-yml-export-date-after-today",
+         replace("club.yml", "export_date: 2026-10-27", "export_date: 2099-10-27"),
+         "{club}/club.yml", "key 'export_date'", "is after today"),
+    Case("club-yml-no-export-date-and-no-date-in-the-data", undated,
+         "{club}/club.yml", "column 'export_date'", "the roster date cannot be told"),
+    Case("checkins-after-the-export-date",  # the fixture's check-ins run to 2025-11-11
+         replace("club.yml", "export_date: 2026-10-27", "export_date: 2025-11-01"),
+         "{club}/checkins.csv", "column 'timestamp'",
+         "a check-in after the export date 2025-11-01: the log runs to 2025-11-11"),
     Case("club-yml-not-a-mapping", data("club.yml", lambda t: "- Fixture Club\n- EUR\n"),
          "{club}/club.yml", "row 1", "expected keys such as"),
     Case("club-yml-missing-file", data("club.yml", lambda t: None),

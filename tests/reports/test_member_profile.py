@@ -308,3 +308,45 @@ def test_the_visits_section_says_where_the_visits_come_from(roster):
     assert mp.visits_source(logged, "cancelled") == ("the check-in log, 1 Dec 2025–30 Nov 2026: "
                                                      "each member's last 12 weeks as a member")
     assert "fewer than 4 weeks" in mp.visits_markdown(logged, "all")
+
+
+def test_a_pending_cancellation_is_profiled_in_the_status_the_export_gives(roster):
+    """Group A's 12 women are active with a cancel date after the date (a pending
+    cancellation): still active on it, and cancelled from that date on."""
+    pending = roster.assign(cancel_date=roster["cancel_date"].mask(
+        roster.index < 12, pd.Timestamp("2026-09-30")))
+    active = mp.select_members(pending, "active", AS_OF)
+    assert len(active) == 26 and mp.headline(pending, "active", AS_OF).share_women == \
+        pytest.approx(12 / 26)
+    later = mp.select_members(pending, "all", "2026-10-15")
+    assert (later["status_on"] == "cancelled").sum() == 10 + 12
+    gone = later.loc[later["member_id"] == "M000"].iloc[0]
+    assert gone["tenure_months"] == pytest.approx(
+        (pd.Timestamp("2026-09-30") - pd.Timestamp("2025-06-30")).days / MONTH)
+
+
+def test_without_join_dates_time_as_a_member_is_not_known(roster):
+    """No join date: every member on the roster has joined, the tenure figures say "not
+    known" (never a wrong number), and the tenure section says why."""
+    large = pd.concat([roster] * 70, ignore_index=True)
+    unknown = large.assign(join_date=pd.Series(pd.NaT, index=large.index,
+                                               dtype="datetime64[us]"))
+    figures = mp.headline(unknown, "active", AS_OF)
+    assert figures.members == 27 * 70  # group F has joined too: its start is not known
+    assert (figures.median_tenure_months, figures.tenure_known) == (None, 0)
+    assert figures.median_age is not None
+    shown = texts(summary_fields(figures))
+    assert shown["Median time as a member"] == "join date not recorded (1,890 members)"
+    assert ("- **Time as a member:** not known, join date not recorded (1,890 members)."
+            in mp.headline_markdown(figures))
+    chosen = mp.select_members(unknown, "active", AS_OF)
+    assert mp.tenure_markdown(chosen) == ("Not known: the roster (`members.csv`) records no "
+                                          "join date for these members.")
+    assert mp.tenure_markdown(mp.select_members(large, "active", AS_OF)) == ""
+    some = large.assign(join_date=large["join_date"].mask(large.index < 40))
+    assert mp.tenure_markdown(mp.select_members(some, "active", AS_OF)) == (
+        "30 members of this profile have no recorded join date and are not in this table.")
+    logged = Roster(unknown, pd.Timestamp(AS_OF), VisitWindow(date(2026, 4, 7),
+                                                              date(2026, 6, 30),
+                                                              date(2025, 7, 1)))
+    assert "counted as a member since before the log began" in mp.visits_markdown(logged)

@@ -325,9 +325,13 @@ def hourly_profile(checkins: pd.DataFrame | CheckinProfile) -> pd.DataFrame:
 
 
 def _enrolled_days(members: pd.DataFrame, first: int, last: int) -> np.ndarray:
-    """Members on the roster on each day ``first``-``last`` (joined, not yet cancelled)."""
+    """Members on the roster on each day ``first``-``last`` (joined, not yet cancelled).
+
+    A member whose join date is not recorded has joined before the log began.
+    """
     epoch = pd.Timestamp(0)
-    join = np.sort((members["join_date"] - epoch).dt.days.to_numpy(dtype=float))
+    join = np.sort((members["join_date"] - epoch).dt.days.to_numpy(dtype=float,
+                                                                   na_value=-np.inf))
     cancel = np.sort((members["cancel_date"].dropna() - epoch).dt.days.to_numpy(dtype=float))
     days = np.arange(first, last + 1)
     return (np.searchsorted(join, days, side="right")
@@ -371,7 +375,8 @@ def visit_frequency(checkins: pd.DataFrame, members: pd.DataFrame | None = None,
     """How many members come how often: members per band of average visits per week.
 
     Each member's rate is their check-ins over the weeks they were present in the log's span
-    (join to cancellation when ``members`` is given, else the whole span) and is counted only
+    (join, or the span's start when not recorded, to cancellation when ``members`` is given,
+    else the whole span) and is counted only
     over at least :data:`MIN_WEEKS_OBSERVED` weeks. Without ``members`` a member who never
     checked in is invisible. Columns ``band`` ("0", "under 0.5", "0.5-1", ..., "5+"),
     ``lower`` (inclusive), ``upper`` (exclusive), ``members`` and ``share``. The per-member
@@ -393,7 +398,8 @@ def visit_frequency(checkins: pd.DataFrame, members: pd.DataFrame | None = None,
         weeks = np.where(visits > 0, (last - first + 1) / 7.0, 0.0)
     else:
         epoch = pd.Timestamp(0)
-        join = (members["join_date"] - epoch).dt.days.to_numpy(dtype=float)
+        join = (members["join_date"] - epoch).dt.days.to_numpy(dtype=float,
+                                                               na_value=-np.inf)  # unknown
         stop = (members["cancel_date"] - epoch).dt.days.to_numpy(dtype=float,
                                                                  na_value=np.inf)
         row = pd.Index(ids.categories).get_indexer(members["member_id"])

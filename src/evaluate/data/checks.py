@@ -74,8 +74,14 @@ def check_club(data_dir: Path) -> FolderCheck:
     from evaluate.data.club import CLUB_FILE, load_club
     from evaluate.data.equipment import EQUIPMENT_FILE, load_equipment
     from evaluate.data.logs import LOG_SUFFIXES
-    from evaluate.data.members import MEMBERS_FILE, age_problems, load_members
-    from evaluate.data.roster import roster_date
+    from evaluate.data.members import (
+        MEMBERS_FILE,
+        age_problems,
+        cancel_date_problems,
+        load_members,
+        not_started,
+    )
+    from evaluate.data.roster import log_date_problems, roster_date
     from evaluate.data.usage import load_equipment_usage
     from evaluate.data.validation import COLUMN_MAPPING_FILE, check_column_mapping
 
@@ -85,7 +91,8 @@ def check_club(data_dir: Path) -> FolderCheck:
         result.problems.append(Problem("club data folder not found", file=data_dir,
                                        fix="give --data-dir the folder holding members.csv"))
         return result
-    _run(result, CLUB_FILE, load_club, data_dir)
+    club = _run(result, CLUB_FILE, load_club, data_dir)
+    export_date = None if club is None else club.export_date
     if (data_dir / COLUMN_MAPPING_FILE).is_file():  # first: the loaders read it too
         contracts = {MEMBERS_FILE: members.COLUMNS, EQUIPMENT_FILE: equipment.COLUMNS} | {
             f"{schema.stem}{suffix}": schema.columns for suffix in LOG_SUFFIXES
@@ -112,10 +119,21 @@ def check_club(data_dir: Path) -> FolderCheck:
     for log_frame, name in ((checkins, "check-in log"), (usage, "equipment-usage log")):
         if log_frame is not None and log_frame.attrs.get("file") is None:
             result.missing_optional.append(name)
+    result.problems.extend(log_date_problems(checkins, usage, export_date, data_dir))
     if members is not None:  # ages on the club's roster date, which the logs may move on
-        result.roster_date = roster_date(members, checkins, usage)
+        try:
+            result.roster_date = roster_date(members, checkins, usage, export_date,
+                                             data_dir=data_dir)
+        except DataError as exc:  # no date at all: the fix is club.yml's export_date
+            result.problems.extend(exc.problems)
+    if result.roster_date is not None:
         result.problems.extend(age_problems(members["birth_year"], result.roster_date,
                                             data_dir / MEMBERS_FILE))
+        # Pending cancellations and members yet to start: only the roster date tells them.
+        result.problems.extend(cancel_date_problems(members, result.roster_date,
+                                                    data_dir / MEMBERS_FILE))
+        result.problems.extend(not_started(members, result.roster_date,
+                                           data_dir / MEMBERS_FILE))
     if not (data_dir / ASSUMPTIONS_FILE).is_file():
         result.missing_optional.append(ASSUMPTIONS_FILE)
     _run(result, ASSUMPTIONS_FILE, load_assumptions, data_dir)

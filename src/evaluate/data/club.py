@@ -1,4 +1,4 @@
-"""The club's own facts from ``club.yml``: its name, currency and whether it is synthetic.
+"""The club's own facts from ``club.yml``: name, currency, synthetic or not, export date.
 
 Kept apart from the roster loader so that the build can name the data it used
 without importing pandas.
@@ -6,14 +6,17 @@ without importing pandas.
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from evaluate.data.yaml_files import read_yaml, top_line
 from evaluate.errors import DataError, Problem
 
 CLUB_FILE = "club.yml"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class ClubInfo(BaseModel):
@@ -24,6 +27,33 @@ class ClubInfo(BaseModel):
     name: str = Field(min_length=1)
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD")
     synthetic: bool = False
+    #: The roster date (:func:`evaluate.data.roster.roster_date`): the day ``members.csv``
+    #: was exported. None: told from the data's own dates.
+    export_date: date | None = None
+
+    @field_validator("export_date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        """A calendar date (YAML ``2026-11-01``, quoted or not), never a number or a time.
+
+        Pydantic alone would read ``20261101`` as seconds since 1970; a date after today
+        cannot be the day of an export.
+        """
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                text = value.strip()
+                value = date.fromisoformat(text) if ISO_DATE.fullmatch(text) else None
+            except ValueError:  # 2026-02-30
+                value = None
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise ValueError("export_date is a date as YYYY-MM-DD, e.g. 2026-11-01 (the day "
+                             "members.csv was exported)")
+        if value > date.today():
+            raise ValueError(f"export_date {value} is after today ({date.today()}): it is the "
+                             "day members.csv was exported")
+        return value
 
 
 def load_club(data_dir: Path) -> ClubInfo:

@@ -49,9 +49,10 @@ class ClubData:
     def roster_date(self) -> pd.Timestamp:
         """The club's roster date (:func:`evaluate.data.roster.roster_date`), its logs counted.
 
-        The latest join or cancel date, check-in or machine session; worked out once.
+        ``club.yml``'s ``export_date``, else the latest join or cancel date, check-in or
+        machine session, within that function's limits; worked out once.
         """
-        return roster_date(self.members, self.checkins, self.usage)
+        return roster_date(self.members, self.checkins, self.usage, self.club.export_date)
 
 
 def load_club_data(data_dir: Path) -> ClubData:
@@ -68,7 +69,8 @@ def load_club_data(data_dir: Path) -> ClubData:
     if checkins is not None and members["visits_per_week"].isna().all():
         if not isinstance(checkins, CheckinProfile):
             checkins = CheckinProfile.of(checkins)
-        day = roster_date(members, checkins, log("equipment usage"))
+        day = roster_date(members, checkins, log("equipment usage"),
+                          loaded[CLUB_FILE].export_date)
         visits = log_visits(Path(data_dir), members, checkins, day)
         if visits is not None:
             members = members.assign(visits_per_week=visits[0])

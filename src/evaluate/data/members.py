@@ -28,8 +28,9 @@ from evaluate.errors import DataError, Problem
 
 MEMBERS_FILE = "members.csv"
 
-REQUIRED_COLUMNS = ("member_id", "birth_year", "sex", "join_date", "status", "monthly_dues")
-OPTIONAL_COLUMNS = ("cancel_date", "occupation_activity", "training_goal", "visits_per_week")
+REQUIRED_COLUMNS = ("member_id", "birth_year", "sex", "status", "monthly_dues")
+OPTIONAL_COLUMNS = ("join_date", "cancel_date", "occupation_activity", "training_goal",
+                    "visits_per_week")
 COLUMNS = ("member_id", "birth_year", "sex", "join_date", "status", "cancel_date",
            "monthly_dues", "occupation_activity", "training_goal", "visits_per_week")
 
@@ -41,7 +42,8 @@ TRAINING_GOALS = ("general_fitness", "strength", "weight_loss", "rehab", "sport"
 MIN_AGE, MAX_AGE = 14, 110  # years, on the roster date (evaluate.data.roster)
 # What the day ages are checked on is, in a rule: the club's roster date, or the roster's own
 # latest date when the roster is read alone.
-ROSTER_DATE = "the roster date: the latest join, cancel, check-in or session date"
+ROSTER_DATE = ("the roster date: club.yml's export_date, else the data's latest join, cancel, "
+               "check-in or session date")
 LATEST_IN_FILE = "the latest date in the file"
 MAX_VISITS_PER_WEEK = 14.0  # twice a day, every day
 DAYS_PER_MONTH = 365.25 / 12  # a month of membership (tenure, time to cancel, to adopt)
@@ -61,6 +63,12 @@ def _check_dates(frame: pd.DataFrame, check: Findings) -> dict[str, pd.Series]:
         check.rows((frame[col] != "") & dates[col].isna(), frame[col], col,
                    "not a date in YYYY-MM-DD form", rule=f"{col} is an ISO date, e.g. 2024-03-15",
                    fix="write the date as year-month-day, e.g. 2024-03-15")
+    if "join_date" in frame.columns:
+        check.rows(frame["join_date"] == "", frame["join_date"], "join_date",
+                   "join date not recorded", rule="join_date is known for every member",
+                   fix="fill it in where known; until then these members count as members "
+                       "since before the roster date and are left out of the time-as-a-member "
+                       "figures", severity="warning")
     return dates
 
 
@@ -147,20 +155,98 @@ def _check_numbers(frame: pd.DataFrame, check: Findings) -> dict[str, pd.Series]
 
 def _check_cancellation(frame: pd.DataFrame, status: pd.Series | None, dates: dict[str, pd.Series],
                         check: Findings) -> None:
-    if "cancel_date" not in dates or "join_date" not in dates or status is None:
+    """A cancel date never before the join date; every cancelled member has one.
+
+    An active or frozen member's cancel date (a pending cancellation, or the end of a fixed
+    term) is checked on the roster date, which the logs and ``club.yml`` may set
+    (:func:`cancel_date_problems`).
+    """
+    if "cancel_date" not in dates:
         return
-    cancel, join = dates["cancel_date"], dates["join_date"]
-    check.rows(cancel < join, frame["cancel_date"], "cancel_date", "cancelled before joining",
-               rule="cancel_date is on or after join_date",
-               fix="check both dates; they may be swapped")
-    check.rows((status == "cancelled") & (frame["cancel_date"] == ""), frame["status"],
-               "cancel_date", "cancelled member without a cancel date",
-               rule="a cancelled member has a cancel_date",
-               fix="fill in the date the membership ended")
-    check.rows(status.isin(["active", "frozen"]) & cancel.notna(), frame["cancel_date"],
-               "cancel_date", "cancel date on a member who is not cancelled",
-               rule="cancel_date is empty unless status is cancelled",
-               fix="clear cancel_date, or set status to cancelled")
+    cancel = dates["cancel_date"]
+    if "join_date" in dates:
+        check.rows(cancel < dates["join_date"], frame["cancel_date"], "cancel_date",
+                   "cancelled before joining", rule="cancel_date is on or after join_date",
+                   fix="check both dates; they may be swapped")
+    if status is not None:
+        check.rows((status == "cancelled") & (frame["cancel_date"] == ""), frame["status"],
+                   "cancel_date", "cancelled member without a cancel date",
+                   rule="a cancelled member has a cancel_date",
+                   fix="fill in the date the membership ended")
+
+
+#: Statuses whose cancel date, when given, lies ahead: a pending cancellation or a fixed
+#: term's end. Such a member is a member, in that status, until the cancel date.
+PENDING_STATUSES = ("active", "frozen")
+
+
+def own_date(members: pd.DataFrame) -> pd.Timestamp | None:
+    """The roster's own date, its logs and ``club.yml`` aside; None when it holds none.
+
+    Its latest join date or cancel date of a cancelled member. An active or frozen member's
+    cancel date lies ahead (a pending cancellation) and never moves it. ``members`` is
+    :func:`load_members`' frame.
+    """
+    cancel = members["cancel_date"]
+    if "status" in members:
+        cancel = cancel.where(~members["status"].isin(PENDING_STATUSES).to_numpy(bool))
+    days = [day for day in (members["join_date"].max(), cancel.max()) if not pd.isna(day)]
+    return max(days) if days else None
+
+
+def cancel_date_problems(members: pd.DataFrame, day: pd.Timestamp, file: Path,
+                         what: str = ROSTER_DATE) -> list[Problem]:
+    """An active or frozen member whose cancel date is not after ``day``, the roster date.
+
+    Such a member's cancel date is a pending cancellation or a fixed term's end: after the
+    roster date, the member is a member on it in the status the export gives; on or before
+    it, the status and the date contradict each other (a membership that has ended, or a
+    returning member's old date). ``members`` is :func:`load_members`' frame; ``what``
+    names ``day`` in the rule.
+    """
+    pending = members["status"].isin(PENDING_STATUSES).to_numpy(bool)
+    cancel = members["cancel_date"]
+    check = Findings(file)
+    check.rows(pd.Series(pending & (cancel <= day).to_numpy(bool), index=_rows(members)),
+               pd.Series(cancel.dt.strftime("%Y-%m-%d").to_numpy(object),
+                         index=_rows(members)),
+               "cancel_date", "an active or frozen member's cancel date is not after the "
+               "roster date",
+               rule=f"an active or frozen member's cancel_date (a pending cancellation) is "
+                    f"after {day.date()} ({what}); a member who has left is cancelled",
+               fix="set status to cancelled if the membership has ended; clear cancel_date "
+                   "if the member has come back; or, if members.csv is older than the logs, "
+                   "give club.yml export_date: the day it was exported")
+    return check.problems
+
+
+def not_started(members: pd.DataFrame, day: pd.Timestamp, file: Path) -> list[Problem]:
+    """An info line counting the members whose join date is after ``day``, the roster date.
+
+    They have not started: no report counts them as members on that day
+    (:func:`evaluate.model.segments.active_mask`). Only a count: the roster's rows are
+    not named, so the line may go into a build's record.
+    """
+    count = int((members["join_date"] > day).sum())
+    if not count:
+        return []
+    who = "1 member joins" if count == 1 else f"{count:,} members join"
+    return [Problem(f"{who} after the roster date {day.date()}: not yet started, not counted "
+                    "as members",
+                    file=file, column="join_date",
+                    rule="a member whose join_date is after the roster date has not started",
+                    fix="nothing to do if they have signed up to start later; else check the "
+                        "roster date (club.yml export_date) or the join dates",
+                    severity="info")]
+
+
+def _rows(members: pd.DataFrame) -> pd.Index:
+    """Each member's place in the file (spreadsheet row - 2), as :class:`Findings` counts.
+
+    Kept by :func:`load_members` when ``columns.yml`` left rows out; else the index.
+    """
+    rows = members.attrs.get("rows")
+    return members.index if rows is None or len(rows) != len(members) else pd.Index(rows)
 
 
 def _typed_frame(frame: pd.DataFrame, year: pd.Series, dates: dict[str, pd.Series],
@@ -177,7 +263,7 @@ def _typed_frame(frame: pd.DataFrame, year: pd.Series, dates: dict[str, pd.Serie
         "member_id": frame["member_id"].astype("str"),
         "birth_year": year.astype("Int64"),  # missing where not recorded (a warning)
         "sex": category("sex", SEXES),
-        "join_date": dates["join_date"].astype("datetime64[us]"),
+        "join_date": dates.get("join_date", missing_dates).astype("datetime64[us]"),
         "status": category("status", STATUSES),
         "cancel_date": dates.get("cancel_date", missing_dates).astype("datetime64[us]"),
         "monthly_dues": numbers["monthly_dues"].astype("float64"),
@@ -193,18 +279,23 @@ def load_members(data_dir: Path, *, check_ages: bool = True) -> pd.DataFrame:
 
     Columns: ``member_id`` (str), ``birth_year`` (Int64, missing where not recorded),
     ``sex`` (category F/M/X),
-    ``join_date`` and ``cancel_date`` (datetime64, NaT when empty), ``status`` (category
+    ``join_date`` and ``cancel_date`` (datetime64, NaT when empty or the column is absent:
+    a roster may lack join dates), ``status`` (category
     active/cancelled/frozen), ``monthly_dues`` (float, club currency per month),
     ``occupation_activity`` and ``training_goal`` (category, NaN when unknown),
     ``visits_per_week`` (float, NaN when unknown). Columns outside the contract are dropped
     and listed in ``frame.attrs["dropped_columns"]``; warnings (problems that do not stop a
-    build, such as a missing year of birth) are in ``frame.attrs["warnings"]``.
+    build, such as a missing year of birth) are in ``frame.attrs["warnings"]``. When
+    ``columns.yml`` left rows out, ``frame.attrs["rows"]`` holds each member's spreadsheet row
+    less 2 (a tuple: pandas compares ``attrs`` when it joins frames).
 
     Headers are matched after trimming case and spaces, and through the data
     folder's ``columns.yml`` mapping if there is one.
 
-    Ages are checked on the latest date in the file; without ``check_ages`` they are left to
-    :func:`age_problems` on the club's roster date, which only the logs can tell
+    Ages are checked on the latest date in the file, and the cancel dates of active or
+    frozen members on the roster's own date (:func:`own_date`); without ``check_ages`` both
+    are left to :func:`age_problems` and :func:`cancel_date_problems` on the club's roster
+    date, which only the logs and ``club.yml`` can tell
     (:func:`evaluate.data.checks.check_club` and :func:`evaluate.data.roster.load_roster` do).
 
     Raises
@@ -225,6 +316,11 @@ def load_members(data_dir: Path, *, check_ages: bool = True) -> pd.DataFrame:
         raise DataError.single("no members: the file has a header but no rows", file=path,
                                rule="at least one member row", fix="export the roster again")
     check_required_filled(frame, check, [c for c in REQUIRED_COLUMNS if c != "birth_year"])
+    if "join_date" not in frame.columns:
+        check.add("no join_date column: every member counts as joined before the roster date, "
+                  "and how long members have belonged is not known", column="join_date",
+                  rule="join_date is optional", severity="info",
+                  fix="add the join (start) date if the club's system exports it")
     check_unique(frame, check, "member_id", "member")
     dates = _check_dates(frame, check)
     year = _check_birth_year(frame, check)
@@ -234,8 +330,15 @@ def load_members(data_dir: Path, *, check_ages: bool = True) -> pd.DataFrame:
     categories = _check_categories(frame, check)
     numbers = _check_numbers(frame, check)
     _check_cancellation(frame, categories.get("status"), dates, check)
+    if check_ages and "status" in categories and "cancel_date" in dates:
+        read = pd.DataFrame({"status": categories["status"], "cancel_date": dates["cancel_date"],
+                             "join_date": dates.get("join_date", pd.NaT)})
+        if (day := own_date(read)) is not None:
+            check.problems += cancel_date_problems(read, day, path, LATEST_IN_FILE)
     check.raise_errors()
     members = _typed_frame(frame, year, dates, categories, numbers)
+    if not frame.index.equals(pd.RangeIndex(len(frame))):  # columns.yml left rows out
+        members.attrs["rows"] = tuple(frame.index.tolist())  # each one's spreadsheet row - 2
     members.attrs["dropped_columns"] = dropped
     members.attrs["warnings"] = check.warnings
     return members

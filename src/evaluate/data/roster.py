@@ -1,17 +1,30 @@
 """The roster date: the one day a club's figures describe, decided in one place.
 
-Ages (the roster holds years of birth), who is active and every member count are taken on the
-club's **roster date** unless a report's ``as_of`` names another day. It is the latest day the
-club's data speaks of: the latest join or cancel date in ``members.csv`` and, when the logs
-exist, the day of the newest check-in and of the newest machine session. A small club may have
-had no join or cancellation for years while its members still check in every day; taking the
-roster's own dates alone would then date its reports years back and make every age that many
-years low. No log entry may lie after the day the data is checked
-(:func:`evaluate.data.logs.check_timestamps`), so the logs never move the date past today.
+Ages, who is active and every member count are taken on the club's **roster date** unless a
+report's ``as_of`` names another day. It is ``club.yml``'s ``export_date`` when given: the day
+``members.csv`` was exported. Without it, it is the latest day the club's data speaks of,
+told so that dates lying ahead never move it:
+
+1. The roster's dates: the latest join date, and the latest cancel date of a *cancelled*
+   member. An active or frozen member's cancel date (a pending cancellation, or the end of a
+   fixed term) lies ahead and never counts.
+2. The logs, when the club has them: the day of the newest check-in and of the newest
+   machine session. A small club may have had no join or cancellation for years while its
+   members check in every day; the roster's dates alone would date its reports years back.
+3. With a log, never more than :data:`LOG_LEAD_DAYS` day after its newest entry: a join or
+   cancel date later than that lies ahead (a member who signed up to start later), so the
+   roster date stays on the log's last day + 1. The day after is allowed because an export
+   taken before the doors open holds that morning's joins and cancellations but none of its
+   visits. Without a log the roster's dates alone cannot tell a future start from a join:
+   ``export_date`` can.
+
+No log entry may lie after the day the data is checked
+(:func:`evaluate.data.logs.check_timestamps`), nor after ``export_date`` when it is given
+(:func:`log_date_problems`).
 
 :func:`roster_date` decides it from what is loaded; :class:`evaluate.data.club_data.ClubData`
 keeps it for the reports that read the whole folder, and :func:`load_roster` reads it with the
-roster for the member profile, which reads no other file.
+roster for the member profile, which reads no other file but ``club.yml``.
 
 With a check-in log, :func:`load_roster` also replaces the roster's ``visits_per_week`` by
 each member's visits a week counted in the log (:func:`log_visits`); the roster's own column
@@ -33,10 +46,21 @@ from evaluate.data.checkins import (
     check_checkins,
     member_checkins,
 )
+from evaluate.data.club import CLUB_FILE, load_club
 from evaluate.data.logs import TIMESTAMP
-from evaluate.data.members import MEMBERS_FILE, ROSTER_DATE, age_problems, load_members
+from evaluate.data.members import (
+    MEMBERS_FILE,
+    ROSTER_DATE,
+    age_problems,
+    cancel_date_problems,
+    load_members,
+    own_date,
+)
 from evaluate.data.usage import load_equipment_usage
-from evaluate.errors import DataError
+from evaluate.errors import DataError, Problem
+
+#: Days the roster date may lie after the newest log entry (see the module's rule 3).
+LOG_LEAD_DAYS = 1
 
 
 def last_day(log: CheckinProfile | pd.DataFrame | None) -> pd.Timestamp | None:
@@ -53,16 +77,68 @@ def last_day(log: CheckinProfile | pd.DataFrame | None) -> pd.Timestamp | None:
 
 
 def roster_date(members: pd.DataFrame, checkins: CheckinProfile | pd.DataFrame | None = None,
-                usage: pd.DataFrame | None = None) -> pd.Timestamp:
-    """The club's roster date: its latest join or cancel date, check-in or machine session.
+                usage: pd.DataFrame | None = None, export_date: date | None = None, *,
+                data_dir: Path | None = None) -> pd.Timestamp:
+    """The club's roster date: ``export_date``, else the day its data speaks of last.
 
     ``members`` is :func:`evaluate.data.members.load_members`' frame; ``checkins`` and
     ``usage`` the logs as :func:`evaluate.data.club_data.load_club_data` keeps them (``None``
-    or empty when the club has none). Without logs it is the roster's own latest date.
+    or empty when the club has none); ``export_date`` is ``club.yml``'s. Without it, the
+    latest join date, cancel date of a cancelled member, check-in or machine session, never
+    more than :data:`LOG_LEAD_DAYS` after the newest log entry (the module's rule).
+    ``data_dir``: the club's folder, named in the error.
+
+    Raises
+    ------
+    DataError
+        When no date at all is known: no ``export_date``, no log, and a roster with no join
+        date and no cancelled member.
     """
-    days = [members["join_date"].max(), members["cancel_date"].max(), last_day(checkins),
-            last_day(usage)]
-    return max(pd.Timestamp(day) for day in days if day is not None and not pd.isna(day))
+    if export_date is not None:
+        return pd.Timestamp(export_date)
+    logs = [day for day in (last_day(checkins), last_day(usage)) if day is not None]
+    roster = own_date(members)
+    if not logs:
+        if roster is None:
+            raise DataError.single(
+                "the roster date cannot be told: members.csv has no join date and no "
+                "cancelled member, and there is no check-in or machine-session log",
+                file=Path(data_dir or "") / CLUB_FILE, column="export_date",
+                rule="the roster date is club.yml's export_date, else the data's latest date",
+                fix="give club.yml export_date: the day members.csv was exported, e.g. "
+                    "export_date: 2026-11-01")
+        return pd.Timestamp(roster)
+    newest = max(logs)
+    if roster is None or roster <= newest:
+        return newest
+    return min(pd.Timestamp(roster), newest + pd.Timedelta(days=LOG_LEAD_DAYS))
+
+
+def log_date_problems(checkins: CheckinProfile | pd.DataFrame | None,
+                      usage: pd.DataFrame | None, export_date: date | None,
+                      data_dir: Path) -> list[Problem]:
+    """An error for each log whose newest entry is after ``club.yml``'s ``export_date``.
+
+    The export date is the roster date: a visit after it is of a day the roster does not
+    describe (its members, its cancellations), so the date, or the log, is wrong.
+    """
+    if export_date is None:
+        return []
+    problems = []
+    for log, what in ((checkins, "check-in"), (usage, "machine session")):
+        day = last_day(log)
+        if day is None or day.date() <= export_date:
+            continue
+        found = log.attrs.get("file")
+        problems.append(Problem(
+            f"a {what} after the export date {export_date}: the log runs to {day.date()}",
+            file=found or data_dir / CLUB_FILE, column=TIMESTAMP,
+            rule="no check-in or machine session after club.yml's export_date (the roster "
+                 "date)",
+            fix=f"give club.yml export_date the day members.csv was exported (on or after "
+                f"{day.date()} if the logs were exported with it), or export the log again up "
+                f"to {export_date}"))
+    return problems
 
 
 @dataclass(frozen=True)
@@ -123,7 +199,8 @@ def log_visits(data_dir: Path, members: pd.DataFrame, log: CheckinProfile,
     yet cancelled) up to ``day`` or the log's last day, within the log's span; their rate is
     check-ins over the window's weeks, NaN when it is shorter than
     :data:`~evaluate.data.checkins.MIN_WEEKS_OBSERVED` weeks (too short for a weekly rate).
-    None when the log is empty or ends before it starts (no window).
+    None when the log is empty or ends before it starts (no window). A member whose join
+    date is not recorded counts as a member since before the log began.
     """
     if log.empty:
         return None
@@ -131,11 +208,11 @@ def log_visits(data_dir: Path, members: pd.DataFrame, log: CheckinProfile,
     if last < log.first_day:
         return None
     epoch = pd.Timestamp(0)
-    join = (members["join_date"] - epoch).dt.days.to_numpy(dtype=float, na_value=np.inf)
+    join = (members["join_date"] - epoch).dt.days.to_numpy(dtype=float, na_value=-np.inf)
     cancel = (members["cancel_date"] - epoch).dt.days.to_numpy(dtype=float, na_value=np.inf)
-    cancelled = (members["status"] == "cancelled").to_numpy(bool)
-    # A cancelled member's last day as a member is the day before their cancel date.
-    end = np.minimum(np.where(cancelled, cancel, np.inf), last + 1)
+    # A member's last day as a member is the day before their cancel date (an active or
+    # frozen member's lies ahead of the roster date: a pending cancellation).
+    end = np.minimum(cancel, last + 1)
     start = np.maximum.reduce([end - 7 * VISIT_WINDOW_WEEKS, join,
                                np.full(len(end), log.first_day)])
     start = np.where(np.isfinite(start), start, end)
@@ -154,7 +231,8 @@ def load_roster(data_dir: Path, as_of: date | str | None = None) -> Roster:
 
     The check-in and equipment-usage logs, when present, are read and checked against the
     roster as the folder check reads them (:func:`evaluate.data.checks.check_club`), for their
-    newest day; ages are checked on the roster date. With a check-in log, ``visits_per_week``
+    newest day, and ``club.yml`` for its ``export_date``; ages and the cancel dates of active
+    or frozen members are checked on the roster date. With a check-in log, ``visits_per_week``
     is each member's visits a week in it up to ``as_of`` (empty: the roster date), as
     :func:`log_visits` counts them, and ``visits_window`` says over which days. Raises the
     loaders' :class:`~evaluate.errors.DataError`, every problem of the file that failed at once.
@@ -163,8 +241,12 @@ def load_roster(data_dir: Path, as_of: date | str | None = None) -> Roster:
     members = _read_members(data_dir)
     ids = pd.Index(members["member_id"])
     checkins = check_checkins(data_dir, ids)
-    day = roster_date(members, checkins, load_equipment_usage(data_dir, member_ids=ids))
+    usage = load_equipment_usage(data_dir, member_ids=ids)
+    export_date = load_club(data_dir).export_date
+    day = roster_date(members, checkins, usage, export_date, data_dir=data_dir)
     problems = age_problems(members["birth_year"], day, data_dir / MEMBERS_FILE, ROSTER_DATE)
+    problems += cancel_date_problems(members, day, data_dir / MEMBERS_FILE)
+    problems += log_date_problems(checkins, usage, export_date, data_dir)
     if problems:
         raise DataError(problems=problems)
     visits = log_visits(data_dir, members, checkins,

@@ -58,27 +58,44 @@ def as_of_day(club: ClubData | Roster | pd.DataFrame,
 
     Every report decides its date here. ``club`` is the club as loaded
     (:class:`~evaluate.data.club_data.ClubData`, or :class:`~evaluate.data.roster.Roster` for
-    the member profile): its roster date counts the newest check-in and machine session
-    (:func:`evaluate.data.roster.roster_date`). A roster frame alone gives the roster's own
-    latest join or cancel date: the logs are not at hand to move it on.
+    the member profile): its roster date is ``club.yml``'s ``export_date`` or counts the
+    newest check-in and machine session (:func:`evaluate.data.roster.roster_date`). A roster
+    frame alone gives the roster's own latest join or cancel date: the logs are not at hand
+    to move it on.
     """
     if as_of not in (None, ""):
         return pd.Timestamp(as_of)
     return roster_date(club) if isinstance(club, pd.DataFrame) else club.roster_date
 
 
-def active_mask(members: pd.DataFrame, day: pd.Timestamp) -> np.ndarray:
-    """Members active on ``day``: joined by then, and active, or cancelled after it.
+def _joined(members: pd.DataFrame, day: pd.Timestamp) -> np.ndarray:
+    """Members who had joined by ``day``: join date on or before it, or not recorded.
 
-    The same rule as :func:`evaluate.reports.member_profile.select_members` with
-    ``status="active"``.
+    A member on the roster whose join date is not recorded joined at some time before the
+    roster's export; one whose join date is after ``day`` has not started.
     """
-    joined = members["join_date"].to_numpy() <= day.to_datetime64()
-    status = members["status"]  # compared as a Series: a categorical compares its codes
+    join = members["join_date"].to_numpy()
+    return np.isnat(join) | (join <= day.to_datetime64())
+
+
+def _gone(members: pd.DataFrame, day: pd.Timestamp) -> np.ndarray:
+    """Members whose cancel date is on or before ``day``: no longer members on it."""
     cancel = members["cancel_date"].to_numpy()
-    later = ((status == "cancelled").to_numpy(bool) & ~np.isnat(cancel)
-             & (cancel > day.to_datetime64()))
-    return joined & ((status == "active").to_numpy(bool) | later)
+    return ~np.isnat(cancel) & (cancel <= day.to_datetime64())
+
+
+def active_mask(members: pd.DataFrame, day: pd.Timestamp) -> np.ndarray:
+    """Members active on ``day``: joined by then, active or cancelled, and not yet gone.
+
+    Joined: join date on or before ``day``, or not recorded. Not yet gone: no cancel date on
+    or before ``day``; so a member cancelled after ``day`` was active on it, and an active
+    member with a cancel date after it (a pending cancellation) is active. The same rule as
+    :func:`evaluate.reports.member_profile.select_members` with ``status="active"``.
+    """
+    status = members["status"]  # compared as a Series: a categorical compares its codes
+    dated = members["cancel_date"].notna()  # a cancelled member with no date: gone
+    member = ((status == "active") | ((status == "cancelled") & dated)).to_numpy(bool)
+    return _joined(members, day) & member & ~_gone(members, day)
 
 
 @dataclass(frozen=True)
@@ -86,8 +103,9 @@ class RosterDay:
     """How the roster stands on ``day``: members active, gone, frozen and not yet joined.
 
     The four counts add up to the roster: ``active`` by :func:`active_mask`; of those who had
-    joined by ``day`` and are not active, ``cancelled`` (cancelled by then) and ``frozen``;
-    ``joined_after`` (a join_date after ``day``).
+    joined by ``day`` and are not active, ``frozen`` (frozen, with no cancel date on or before
+    ``day``) and ``cancelled`` (the others: gone by then); ``joined_after`` (a join_date after
+    ``day``: not yet started).
     """
 
     day: pd.Timestamp
@@ -99,14 +117,11 @@ class RosterDay:
 
 def roster_on(members: pd.DataFrame, day: pd.Timestamp) -> RosterDay:
     """Count the roster on ``day`` (see :class:`RosterDay`)."""
-    active = active_mask(members, day)
-    joined = members["join_date"].to_numpy() <= day.to_datetime64()
-    status = members["status"]
+    active, joined = active_mask(members, day), _joined(members, day)
+    frozen = joined & (members["status"] == "frozen").to_numpy(bool) & ~_gone(members, day)
     return RosterDay(day=day, active=int(active.sum()),
-                     cancelled=int((joined & ~active & (status == "cancelled").to_numpy(bool)
-                                    ).sum()),
-                     frozen=int((joined & (status == "frozen").to_numpy(bool)).sum()),
-                     joined_after=int((~joined).sum()))
+                     cancelled=int((joined & ~active & ~frozen).sum()),
+                     frozen=int(frozen.sum()), joined_after=int((~joined).sum()))
 
 
 def _day_with_members(members: pd.DataFrame, day: pd.Timestamp) -> pd.Timestamp | None:
@@ -117,12 +132,13 @@ def _day_with_members(members: pd.DataFrame, day: pd.Timestamp) -> pd.Timestamp 
     """
     join, cancel = members["join_date"], members["cancel_date"]
     status = members["status"]
-    cancelled = (status == "cancelled") & cancel.notna() & (cancel > join)
-    last_days = (cancel[cancelled] - pd.Timedelta(days=1))  # each one's last day as a member
+    member = (status == "active") | (status == "cancelled")
+    ended = member & cancel.notna() & (join.isna() | (cancel > join))
+    last_days = (cancel[ended] - pd.Timedelta(days=1))  # each one's last day as a member
     before = last_days[last_days < day]
     if len(before):
         return before.max()
-    after = join[((status == "active") | cancelled) & (join > day)]
+    after = join[member & (cancel.isna() | (cancel > join)) & (join > day)]
     return after.min() if len(after) else None
 
 

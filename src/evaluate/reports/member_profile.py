@@ -58,9 +58,9 @@ class Headline:
     of 19 members: 9 women, 10 others), so it is shown only when neither holds 1 to
     ``min_group_size - 1`` members. ``occupation_known`` is None when it would give away
     the members whose occupation is not recorded (``members - occupation_known``).
-    ``age_known`` and ``visits_known`` count the members with a recorded year of birth and
-    visits figure (None: not counted), so that a figure missing from the roster is told apart
-    from one resting on too few members.
+    ``age_known``, ``visits_known`` and ``tenure_known`` count the members with a recorded
+    year of birth, visits figure and join date (None: not counted), so that a figure missing
+    from the roster is told apart from one resting on too few members.
     """
 
     status: str
@@ -75,6 +75,7 @@ class Headline:
     min_group_size: int
     age_known: int | None = None
     visits_known: int | None = None
+    tenure_known: int | None = None
 
 
 def profile_date(roster: Roster, as_of: date | str | None = None) -> pd.Timestamp:
@@ -90,17 +91,22 @@ def select_members(members: pd.DataFrame, status: Status = "active",
     cancel date (:func:`evaluate.model.segments.as_of_day`).
 
     A member who cancelled after ``as_of`` counts as active on that date (one whose cancel date
-    is unknown counts as cancelled); members who joined after it are left out. Freezes have no
-    history in the roster, so frozen stays frozen. "all" means everyone who had joined by
-    ``as_of``, current or former.
+    is unknown counts as cancelled); an active or frozen member whose cancel date is after it
+    (a pending cancellation) keeps that status, and is cancelled from that date on. Members
+    who joined after ``as_of`` have not started and are left out; one whose join date is not
+    recorded has joined. Freezes have no history in the roster, so frozen stays frozen. "all"
+    means everyone who had joined by ``as_of``, current or former.
     Adds ``status_on`` (status on the date), ``age`` (years), ``age_band``,
-    ``tenure_months`` (to the cancel date for former members) and ``tenure_band``.
+    ``tenure_months`` (to the cancel date for former members; missing where the join date is
+    not recorded) and ``tenure_band``.
     """
     day = as_of_day(members, as_of)
-    joined = members.loc[members["join_date"] <= day].copy()
+    joined = members.loc[members["join_date"].isna() | (members["join_date"] <= day)].copy()
     cancelled = joined["status"] == "cancelled"
     later = cancelled & (joined["cancel_date"] > day)  # unknown cancel dates count as past
-    joined["status_on"] = joined["status"].astype("object").where(~later, "active")
+    gone = ~cancelled & (joined["cancel_date"] <= day)  # a pending cancellation, now past
+    joined["status_on"] = (joined["status"].astype("object").where(~later, "active")
+                           .where(~gone, "cancelled"))
     if status != "all":
         joined = joined.loc[joined["status_on"] == status]
     end = joined["cancel_date"].where(joined["status_on"] == "cancelled", day)
@@ -152,6 +158,7 @@ def headline(members: pd.DataFrame, status: Status = "active", as_of: date | str
         min_group_size=min_group_size,
         age_known=int(chosen["age"].notna().sum()),
         visits_known=int(chosen["visits_per_week"].notna().sum()),
+        tenure_known=int(chosen["tenure_months"].notna().sum()),
     )
 
 
@@ -258,6 +265,28 @@ def tenure_table(chosen: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE) -> 
     return suppress_small_groups(_counts(chosen, "tenure_band"), min_size=min_group_size)
 
 
+def tenure_markdown(chosen: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE) -> str:
+    """The line under "How long they have belonged" when join dates are missing; else "".
+
+    With no join date recorded for any member profiled, how long they have belonged is not
+    known (the table is then left out); with some missing, how many are not in the table
+    ("fewer than 10" when that group is small).
+    """
+    unknown = int(chosen["tenure_months"].isna().sum())
+    if not unknown:
+        return ""
+    if unknown == len(chosen):
+        return ("Not known: the roster (`members.csv`) records no join date for these "
+                "members.")
+    if shown_split(unknown, len(chosen), min_group_size):
+        count = f"{number(unknown, ',')} members"
+    elif unknown < min_group_size:
+        count = f"Fewer than {min_group_size} members"
+    else:  # the count would give away the few whose join date is recorded
+        count = "Some members"
+    return f"{count} of this profile have no recorded join date and are not in this table."
+
+
 def goal_table(chosen: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
     """Members by training goal: ``goal, members, share, suppressed``, largest first.
 
@@ -286,7 +315,8 @@ def _too_few(figures: Headline) -> bool:
 
 
 #: What must be recorded for each figure, in words.
-RECORDED = {"age": "birth year", "visits": "visit count", "occupation": "occupation"}
+RECORDED = {"age": "birth year", "visits": "visit count", "occupation": "occupation",
+            "tenure": "join date"}
 
 
 def _not_recorded(figures: Headline, known: int | None, what: str) -> str | None:
@@ -337,6 +367,8 @@ def headline_markdown(figures: Headline, club_name: str = "") -> str:
     if figures.median_tenure_months is not None:
         lines.append(f"- **Time as a member:** a median of "
                      f"{number(figures.median_tenure_months, '.0f')} months.")
+    elif missing := _not_recorded(figures, figures.tenure_known, "tenure"):
+        lines.append(f"- **Time as a member:** not known, {missing}.")
     if figures.share_desk_workers is not None:
         lines.append(f"- **Desk workers:** {_pct(figures.share_desk_workers)} of "
                      f"{_of_known(figures, 'whose occupation is recorded', 'the ')}.")
@@ -408,7 +440,8 @@ def summary_fields(figures: Headline, club_name: str = "") -> dict[str, Any]:
          "text": recorded(figures.median_visits_per_week, ".1f", figures.visits_known,
                           "visits")},
         {"label": "Median time as a member",
-         "text": shown(figures.median_tenure_months, ".0f", unit=" months")},
+         "text": recorded(figures.median_tenure_months, ".0f", figures.tenure_known,
+                          "tenure", " months")},
         {"label": "Desk workers", "text": desk},
     ]
     return {"headline": headline, "key_figures": key_figures}
@@ -448,6 +481,9 @@ def visits_markdown(roster: Roster, status: Status = "active") -> str:
         return "Average visits a week, as recorded in the roster (`members.csv`)."
     short = (f"A member with fewer than {number(MIN_WEEKS_OBSERVED, 'g')} weeks as a member "
              "there has no visit figure.")
+    if roster.members["join_date"].isna().any():
+        short += (" A member whose join date is not recorded is counted as a member since "
+                  "before the log began, so one who joined within it reads low.")
     if status == "active":
         return (f"Visits from the check-in log, {_span(window)}: each member's check-ins in "
                 f"these {VISIT_WINDOW_WEEKS} weeks, per week (over their weeks as a member "

@@ -321,10 +321,13 @@ def roster_problem(params: BaseModel, check: FolderCheck) -> Problem | None:
 
     Asked only when the report needs an active member (:data:`ACTIVE_MEMBERS`), of the roster
     of the data folder ``check`` read, on ``as_of`` or else the club's roster date (its logs
-    counted); ``None`` too when the roster could not be read: the check lists that problem.
+    counted); ``None`` too when the roster, or its date, could not be read: the check lists
+    that problem.
     """
     members = check.loaded.get(MEMBERS_FILE)
     if ACTIVE_MEMBERS not in getattr(params, "needs", frozenset()) or members is None:
         return None
     day = as_of_day(Roster(members, check.roster_date), params.as_of_date)
+    if day is None:  # the roster date cannot be told: the check lists that problem
+        return None
     return no_active_member(members, day, file=check.data_dir / MEMBERS_FILE)

@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from evaluate.data.club_data import load_club_data
 from evaluate.mcda.scoring import weighted_sum
 from evaluate.model.calibration import calibrate_uptake
+from evaluate.model.segments import active_mask
 from evaluate.reports.decision import sections as report
 from evaluate.reports.decision.analysis import (
     analyse_decision,
@@ -17,7 +19,7 @@ from evaluate.reports.decision.analysis import (
     select_candidates,
 )
 from evaluate.reports.notebook_params import DecisionReportParams
-from support import DRAWS
+from support import DRAWS, edited_club
 
 
 def test_candidates_default_to_the_machines_the_club_does_not_own(data, default):
@@ -130,3 +132,15 @@ def test_robustness_and_portfolio_are_for_the_same_decision(default):
     assert best["cost"] <= default.params.budget
     assert best["floor_m2"] <= default.params.free_floor_m2
     assert set(default.value_for_money["alternative"]) == set(default.ranking.index)
+
+
+def test_a_roster_without_join_dates_gets_the_same_decision(tmp_path, default):
+    """No join_date column: every member on the roster has joined by the roster date, so the
+    demo's decision is taken on the same active members and reads the same."""
+    data = load_club_data(edited_club(tmp_path, drop=("join_date",)))
+    assert data.members["join_date"].isna().all()
+    analysis = analyse_decision(DecisionReportParams(draws=DRAWS), data)
+    day = report.roster_day(analysis)
+    assert day == report.roster_day(default) == pd.Timestamp("2026-11-01")
+    assert int(active_mask(data.members, day).sum()) == 1585
+    assert report.summary_headline(analysis) == report.summary_headline(default)
