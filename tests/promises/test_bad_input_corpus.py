@@ -220,6 +220,22 @@ DATA = [
          "{club}/members.csv", "column 'birth_year'", "age out of range"),
     Case("members-negative-dues", cell("members.csv", "M000001", "monthly_dues", "-149"),
          "{club}/members.csv", "column 'monthly_dues'", "negative dues"),
+    # money strings in monthly_dues, and the period a fee was given for
+    Case("members-fee-in-another-currency", cell("members.csv", "M000001", "monthly_dues",
+                                                 "$149.00"),
+         "{club}/members.csv", "row 2", "a fee in dollars ('$': any of USD, AUD, CAD"),
+    Case("members-fee-thousands-or-decimals", cell("members.csv", "M000001", "monthly_dues",
+                                                   "1,490"),
+         "{club}/members.csv", "row 2", "could group thousands or be the decimal mark"),
+    Case("members-fee-not-money", cell("members.csv", "M000001", "monthly_dues",
+                                       "149 per month"),
+         "{club}/members.csv", "column 'monthly_dues'", "not a number or an amount of money"),
+    Case("members-unknown-dues-period",
+         data("members.csv", lambda t: "".join(
+             line + (",dues_period\n" if i == 0 else ",biweekly\n" if i % 2 else ",daily\n")
+             for i, line in enumerate(t.splitlines()))),
+         "{club}/members.csv", "column 'dues_period'",
+         "unknown dues period: 'biweekly' (10 rows), 'daily' (10 rows)"),
     Case("members-unknown-status", cell("members.csv", "M000001", "status", "actve"),
          "{club}/members.csv", "column 'status'", "unknown value"),
     Case("members-unknown-sex", cell("members.csv", "M000004", "sex", "Q"),
