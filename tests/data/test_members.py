@@ -223,3 +223,12 @@ def test_a_fee_in_another_currency_than_the_clubs_is_refused(tmp_path):
     assert len(error.problems) == 3
     (tmp_path / "club.yml").unlink()
     assert "currency is not known" in str(load_error(tmp_path))
+
+
+def test_money_in_a_semicolon_file_keeps_that_files_rule(tmp_path):
+    (tmp_path / "club.yml").write_text("name: Club\ncurrency: EUR\n")
+    text = ("member_id;birth_year;sex;join_date;status;monthly_dues\n"
+            "M1;1980;F;2024-01-01;active;1.234\nM2;1980;F;2024-01-01;active;1.234,50 €\n"
+            "M3;1980;F;2024-01-01;active;€ 29,90\n")
+    members = load_members(club_folder(tmp_path, text=text))
+    assert members["monthly_dues"].tolist() == [1234.0, 1234.5, 29.9]
