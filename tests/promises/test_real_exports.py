@@ -39,6 +39,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from evaluate.data.club_data import load_club_data
 from evaluate.data.roster import load_roster
@@ -173,8 +174,6 @@ def test_the_default_plan_builds_and_shows_the_truth(clubs, shape, tmp_path):
 
 def _export(club: Path, contract: str) -> Path:
     """The export ``columns.yml`` reads as ``contract`` (its ``file`` glob's one match)."""
-    import yaml
-
     pattern = yaml.safe_load((club / "columns.yml").read_text("utf-8"))[contract]["file"]
     [path] = club.glob(pattern)
     return path
