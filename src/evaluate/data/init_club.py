@@ -139,6 +139,15 @@ PERIOD_VALUES = {
     "annually": ("year", ""), "annual": ("year", ""), "yearly": ("year", ""),
     "year": ("year", ""), "12 months": ("year", GUESSED),
 }
+AGE_COLUMNS = ("birth_date", "birth_year", "age")  # an age from the first found
+# Contract columns an export may lack, and what to do then.
+MISSING = {
+    AGE_COLUMNS: "no birth date, year of birth or age found: map the column that gives it",
+    ("sex",): "no sex or gender column found: map it, or set: {sex: X} (not stated)",
+    ("monthly_dues",): "no fee column found: map the monthly dues, or give them by plan "
+                       "with a values map (e.g. Plan: {to: monthly_dues, values: {Standard: "
+                       "29.90}})",
+}
 VALUE_MAPS = {"status": STATUS_VALUES, "sex": SEX_VALUES, "dues_period": PERIOD_VALUES}
 ALLOWED_ENTRY = ("approved", "granted", "allowed", "ok", "valid", "success", "accepted",
                  "admitted", "in", "entry", "enter")
@@ -298,22 +307,28 @@ def distinct_counts(path: Path, delimiter: str, columns: Iterable[str]) -> dict[
     columns = list(dict.fromkeys(columns))
     if not columns:
         return {}
-    reader = pacsv.open_csv(
-        path, read_options=pacsv.ReadOptions(block_size=STREAM_BLOCK, encoding="utf8"),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter),
-        convert_options=pacsv.ConvertOptions(
-            include_columns=columns, column_types={c: pa.string() for c in columns},
-            strings_can_be_null=False))
     counts: dict[str, list[pd.Series]] = {c: [] for c in columns}
-    for batch in reader:
-        for name in columns:
-            found = pc.value_counts(batch.column(name))
-            counts[name].append(pd.Series(found.field("counts").to_numpy(),
-                                          index=found.field("values").to_pylist()))
+    try:
+        reader = pacsv.open_csv(
+            path, read_options=pacsv.ReadOptions(block_size=STREAM_BLOCK, encoding="utf8"),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=columns, column_types={c: pa.string() for c in columns},
+                strings_can_be_null=False))
+        for batch in reader:
+            for name in columns:
+                found = pc.value_counts(batch.column(name))
+                counts[name].append(pd.Series(found.field("counts").to_numpy(),
+                                              index=found.field("values").to_pylist()))
+    except pa.ArrowInvalid as exc:  # a row after the sample: too many fields, not UTF-8
+        raise DataError.single(f"a row cannot be read: {exc}", file=path,
+                               rule="every row has as many fields as the header, in UTF-8",
+                               fix="export it again as 'CSV UTF-8'; look for stray separators "
+                                   "or quotes in that row") from exc
     result = {}
     for name, parts in counts.items():
-        total = pd.concat(parts).groupby(level=0).sum() if parts else pd.Series(dtype=int)
-        total.index = total.index.str.strip()
+        total = pd.concat(parts) if parts else pd.Series(index=pd.Index([], dtype=str))
+        total.index = total.index.astype(str).str.strip()
         result[name] = total.groupby(level=0).sum().sort_values(ascending=False)
     return result
 
@@ -473,6 +488,14 @@ def plan_members(sample: pd.DataFrame, source: Path) -> tuple[ExportPlan, dict]:
     if dues is not None:
         facts["currency"] = money_currency(sample[dues])
     month_first = bool(facts["currency"] and facts["currency"][0] == "USD")
+    if "status" not in named:
+        plan.set["status"] = "active"
+    ages = [to for to in AGE_COLUMNS if to in named]
+    for to in ages[1:]:  # one source of age, the most precise: the others are not used
+        plan.unused.append(named.pop(to))
+    for wanted, why in MISSING.items():
+        if not set(wanted) & set(named):
+            plan.notes.append(why)
     for to, header in named.items():
         mapped = Mapped(header, to)
         if header not in by_name.values():
@@ -489,8 +512,6 @@ def plan_members(sample: pd.DataFrame, source: Path) -> tuple[ExportPlan, dict]:
         elif to == "monthly_dues" and facts["currency"] and facts["currency"][0]:
             mapped.note = f"money strings, read as {facts['currency'][0]}"
         plan.columns.append(mapped)
-    if "status" not in named:
-        plan.set["status"] = "active"
     facts["month_first"] = month_first
     plan.unused += [h for h in free if h not in named.values() and h != club
                     and h not in plan.unused]
