@@ -139,7 +139,7 @@ def test_a_real_shape_export_gets_every_spelling_and_every_guess(tmp_path):
                                                         "Visit Time": "timestamp"}
     assert yaml.safe_load((club / "club.yml").read_text()) == {
         "name": "Riverside Gym", "currency": "USD", "timezone": "Europe/London",
-        "export_date": pd.Timestamp("2026-10-31").date()}
+        "export_date": pd.Timestamp("2026-11-01").date()}  # the name's, a day after the log
     decided = [str(d) for d in result.decisions]
     assert any(d.startswith("club.yml, line 3: guessed from '$'") for d in decided)
     assert any("Europe/London" not in d and "guessed from the offsets +00:00, +01:00" in d
@@ -241,6 +241,22 @@ def test_the_export_glob_stars_the_date_of_the_name(name, glob):
     assert export_glob(name, [name]) == glob
 
 
+@pytest.mark.parametrize("name,newest,month_first,day,says", [
+    ("Member_List_20261102.csv", "2026-11-01 20:15", True, "2026-11-02", "the date in"),
+    ("member_export_05-10-2026.csv", "2026-10-04", False, "2026-10-05", "the date in"),
+    ("member_export_05-10-2026.csv", "2026-10-04", True, "2026-10-05", "the date in"),
+    ("Member_List_20261225.csv", "2026-11-01", True, "2026-11-01", "the newest check-in"),
+    ("Member_List_20261102.csv", None, True, "2026-11-02", "the date in"),
+    ("members.csv", None, True, None, "not known"),
+])
+def test_the_roster_date_is_the_export_s_when_the_log_agrees(name, newest, month_first, day,
+                                                             says):
+    from evaluate.data.init_club import roster_date
+
+    found, why = roster_date(name, pd.Timestamp(newest) if newest else None, month_first)
+    assert (found.isoformat() if found else None) == day and says in why
+
+
 def test_a_glob_that_would_read_another_export_keeps_the_name():
     assert export_glob("Export_20261101.csv", ["Export_20261101.csv", "Export_visits.csv"]) \
         == "Export_20261101.csv"
@@ -310,3 +326,45 @@ def test_a_check_in_log_without_member_ids_is_read_as_a_door_log(tmp_path):
         "AlarmDateTime": ("timestamp", "%m/%d/%Y %H:%M")}
     assert log.keep == {"Direction": ["In"]}
     assert "anonymous door log" in (tmp_path / "club" / "columns.yml").read_text()
+
+
+# The real-shape export fixtures with known truth (tests/fixtures/exports/*/truth.json), each
+# with the columns.yml an analyst wrote: init proposes the same, but for what only the club
+# knows. (folder, contract file, export column or key) -> why init cannot propose it.
+REAL_SHAPES = sorted(p.parent for p in FIXTURE.parent.glob("*/truth.json"))
+BY_HAND = {
+    ("kaggle-gym", "members.csv", "abonoment_type"): "the plans' prices",
+    ("mindbody", "checkins.csv", "drop"): "init keeps the visits instead: keep Signed In",
+    ("mindbody", "checkins.csv", "keep"): "the same rows as the fixture's drop",
+}
+
+
+@pytest.mark.skipif(not REAL_SHAPES, reason="needs the real-shape export fixtures "
+                    "(tests/fixtures/exports/*/truth.json)")
+@pytest.mark.parametrize("folder", REAL_SHAPES or [FIXTURE],
+                         ids=[p.name for p in REAL_SHAPES] or ["none"])
+def test_init_proposes_the_columns_yml_of_each_real_shape_fixture(folder, tmp_path):
+    want = load_file_mappings(folder)
+    exports = {name: max(folder.glob(entry.file)) for name, entry in want.items()}
+    club = tmp_path / "club"
+    init_club(club, exports["members.csv"], exports.get("checkins.csv"))
+    got = load_file_mappings(club)
+    assert set(got) == set(want)
+    for name, entry in want.items():
+        mine = got[name]
+        assert (mine.file, mine.set) == (entry.file, entry.set), name
+        for header, rule in entry.columns.items():
+            if (folder.name, name, header) in BY_HAND:
+                continue
+            found = mine.columns[header]
+            assert (found.to, found.format) == (rule.to, rule.format), header
+            if rule.values:
+                assert {k: found.values.get(k) for k in rule.values} == rule.values, header
+        for key in ("keep", "drop"):
+            if (folder.name, name, key) not in BY_HAND:
+                assert getattr(mine, key) == getattr(entry, key), (name, key)
+    facts = yaml.safe_load((folder / "club.yml").read_text())
+    proposed = yaml.safe_load((club / "club.yml").read_text())
+    for key in ("currency", "timezone", "export_date"):
+        if proposed.get(key) is not None:  # what init cannot tell, it leaves to decide
+            assert proposed[key] == facts[key], key

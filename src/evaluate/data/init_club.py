@@ -36,17 +36,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluate.data.checkins import CHECKINS_STEM
+from evaluate.data.club import CLUB_FILE
 from evaluate.data.column_mapping import COLUMN_MAPPING_FILE
+from evaluate.data.equipment import EQUIPMENT_FILE
+from evaluate.data.members import MEMBERS_FILE
+from evaluate.data.usage import USAGE_STEM
 from evaluate.data.validation import _sniff_delimiter
 from evaluate.data.yaml_files import undecodable_line
 from evaluate.errors import DataError
 
 SAMPLE_ROWS = 10_000  # rows read to recognise columns and date formats
 STREAM_BLOCK = 16 * 2**20  # bytes of an export read at once when a column is read whole
-CLUB_FILE = "club.yml"  # as evaluate.data.club.CLUB_FILE; not imported: pydantic is not needed
-EQUIPMENT_FILE = "equipment.csv"
-CONTRACT_FILES = {"members": "members.csv", "checkins": "checkins.csv",
-                  "usage": "equipment_usage.csv"}
+CONTRACT_FILES = {"members": MEMBERS_FILE, "checkins": f"{CHECKINS_STEM}.csv",
+                  "usage": f"{USAGE_STEM}.csv"}
 # The machines the demo club compares: the catalogue's rows an equipment.csv starts with.
 DEMO_EQUIPMENT = ("reverse_hyper", "glute_ham_developer", "back_extension_45", "cable_tower",
                   "rower", "leg_press")
@@ -54,8 +57,9 @@ GUESSED = "guessed"
 
 
 def _key(name: object) -> str:
-    """A header or value folded for matching: ``' Date-of  Birth'`` -> ``'date of birth'``."""
-    return re.sub(r"[^a-z0-9]+", " ", str(name).lower()).strip()
+    """A header or value folded for matching: ``'DateOfBirth'`` -> ``'date of birth'``."""
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(name))
+    return re.sub(r"[^a-z0-9]+", " ", spaced.lower()).strip()
 
 
 # Header names by contract column, folded with _key; the first header found wins.
@@ -68,6 +72,7 @@ MEMBER_NAMES = {
     "birth_year": ("birth year", "year of birth", "yob"),
     "age": ("age",),
     "join_date": ("join date", "date signed", "start date", "joined", "date joined",
+                  "creation date",
                   "member since", "membership start", "sign up date", "signup date"),
     "cancel_date": ("cancel date", "cancellation date", "date cancelled", "end date",
                     "termination date", "expiry date", "expiration date"),
@@ -76,7 +81,8 @@ MEMBER_NAMES = {
     "monthly_dues": ("monthly dues", "plan fee", "dues", "fee", "monthly fee", "membership fee",
                      "price", "amount", "dues amount", "rate"),
     "dues_period": ("dues period", "billing", "frequency", "billing frequency",
-                    "payment frequency", "billing period", "billing cycle", "payment period"),
+                    "payment frequency", "billing period", "billing cycle", "payment period",
+                    "payment term", "term"),
     "visits_per_week": ("visits per week", "visit per week"),
     "occupation_activity": ("occupation activity",),
     "training_goal": ("training goal",),
@@ -149,10 +155,13 @@ MISSING = {
                        "29.90}})",
 }
 VALUE_MAPS = {"status": STATUS_VALUES, "sex": SEX_VALUES, "dues_period": PERIOD_VALUES}
+# Words of a log's status or direction column that mark a visit, or a row that is none; a
+# value naming words of both (none do in the systems described) counts as no visit.
 ALLOWED_ENTRY = ("approved", "granted", "allowed", "ok", "valid", "success", "accepted",
-                 "admitted", "in", "entry", "enter")
+                 "admitted", "in", "entry", "enter", "attended", "signed in", "checked in")
 DENIED_ENTRY = ("denied", "rejected", "refused", "declined", "blocked", "invalid", "failed",
-                "past due", "expired", "out", "exit")
+                "past due", "expired", "out", "exit", "no show", "cancel", "cancelled",
+                "canceled")
 
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%m/%d/%y", "%d/%m/%y", "%m-%d-%Y",
                 "%d-%m-%Y", "%m-%d-%y", "%d-%m-%y", "%d.%m.%Y", "%d.%m.%y", "%Y/%m/%d")
@@ -165,6 +174,7 @@ DATEISH = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}")
 TIMEISH = re.compile(r"\d{1,2}:\d{2}(:\d{2})?\s*([AaPp][Mm])?")
 ID_LIKE = re.compile(r"[A-Za-z]{0,4}[-_]?\d{3,}")
 FILE_DATE = re.compile(r"(?<!\d)(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
+FILE_DATE_DMY = re.compile(r"(?<!\d)(\d{2})[-_.](\d{2})[-_.](20\d{2})(?!\d)")
 DATE_IN_NAME = re.compile(r"\d[\d._-]{4,}\d")  # a date or stamp in a file name: becomes *
 CODES = ("USD", "GBP", "EUR", "AUD", "CAD", "NZD", "CHF", "SEK", "NOK", "DKK", "JPY", "ZAR")
 SIGNS = {"$": ("USD", "guessed from '$': also the sign of AUD, CAD, NZD and other dollars"),
@@ -346,9 +356,13 @@ def detect_format(values: pd.Series, formats: Iterable[str], month_first: bool
     values = values[values != ""]
     if values.empty:
         return None
-    head = values.drop_duplicates()
-    fits = [f for f in formats
-            if pd.to_datetime(head, format=f, errors="coerce").notna().all()]
+    distinct = values.drop_duplicates()
+
+    def reads(fmt: str, texts: pd.Series) -> bool:
+        return bool(pd.to_datetime(texts, format=fmt, errors="coerce").notna().all())
+
+    # A few values rule most formats out at once; the rest are tried on every value.
+    fits = [f for f in formats if reads(f, distinct.head(20)) and reads(f, distinct)]
     if not fits:
         return None
     chosen, guess = fits[0], ""
@@ -525,10 +539,11 @@ def add_value_maps(plan: ExportPlan, counts: dict[str, pd.Series]) -> None:
             continue
         rows = _values(counts[mapped.header], VALUE_MAPS[mapped.to])
         blank = next((r for r in rows if r.value == ""), None)
-        if blank is not None and mapped.to == "status":
-            rows.remove(blank)
-            plan.notes.append(f"{blank.count} row(s) have no {mapped.header}: the check lists "
-                              "them; fill them in, or map \"\" in values")
+        if blank is not None and mapped.to != "sex":  # a blank sex is X: not stated
+            rows.remove(blank)  # blank cells stay blank; the check says where one is wrong
+            if mapped.to == "status":
+                plan.notes.append(f"{blank.count:,} row(s) have no {mapped.header}: the check "
+                                  "lists them; fill them in, or map \"\" in values")
         if mapped.to == "status":
             left_out = [r for r in rows if r.to is None and r.why.startswith(GUESSED)]
             if left_out:
@@ -572,8 +587,8 @@ def plan_log(kind: str, sample: pd.DataFrame, source: Path, month_first: bool,
     rest = [h for h in rest if h not in {m.header for m in plan.columns}]
     for header in rest:
         folded = sample[header][sample[header] != ""].map(_key)
-        distinct = set(folded)
-        if distinct & set(ALLOWED_ENTRY) and distinct & set(DENIED_ENTRY):
+        kinds = {_entry(v) for v in set(folded)}
+        if {True, False} <= kinds:
             plan.filter_notes[header] = "guessed: only these rows are visits"
             plan.keep[header] = []  # filled from the whole column by add_filters
             continue
@@ -629,12 +644,20 @@ def _plan_timestamp(plan: ExportPlan, sample: pd.DataFrame, headers: list[str],
         plan.notes.append("no date and time column found: map the timestamp by hand")
 
 
+def _entry(folded: str) -> bool | None:
+    """True when a log's value marks a visit, False when a row that is none, else None."""
+    def names(words: tuple[str, ...]) -> bool:
+        return any(re.search(rf"\b{w}\b", folded) for w in words)
+
+    return False if names(DENIED_ENTRY) else True if names(ALLOWED_ENTRY) else None
+
+
 def add_filters(plan: ExportPlan, counts: dict[str, pd.Series]) -> None:
     """Fill each guessed ``keep`` list with the column's values that mark a visit."""
     for header in plan.keep:
-        values = _values(counts[header], {k: (k, "") for k in ALLOWED_ENTRY})
-        plan.keep[header] = [v.value for v in values if v.to]
-        others = [v.value for v in values if not v.to]
+        values = _values(counts[header], {})
+        plan.keep[header] = [v.value for v in values if _entry(_key(v.value))]
+        others = [v.value for v in values if not _entry(_key(v.value))]
         plan.filter_notes[header] = (f"guessed: only these rows are visits (left out: "
                                      f"{', '.join(others)})")
 
@@ -682,6 +705,40 @@ def zone_of(texts: pd.Series) -> tuple[str | None, str]:
                       "time zone")
     also = f"; also fits {', '.join(fits[1:4])}" if len(fits) > 1 else ""
     return fits[0], f"guessed from the offsets {shown}{also}: check it"
+
+
+def roster_date(name: str, newest: pd.Timestamp | None, month_first: bool
+                ) -> tuple[date | None, str]:
+    """The roster date and where it came from: the export's name, or the newest check-in.
+
+    The date in the member export's name is taken when the log agrees (its newest check-in
+    is on that day or the day before: an export is written after the last visit it holds);
+    a name's ``05-10-2026`` is read as the log shows, else by ``month_first``. Without
+    either: None, to fill in.
+    """
+    days = [date(int(y), int(m), int(d)) for y, m, d in FILE_DATE.findall(name)
+            if _real_day(y, m, d)]
+    for a, b, y in FILE_DATE_DMY.findall(name):
+        for m, d in ((a, b), (b, a)) if month_first else ((b, a), (a, b)):
+            if _real_day(y, m, d):
+                days.append(date(int(y), int(m), int(d)))
+    said = f"the date in {name}: the roster's date; check it"
+    if newest is None:
+        return (days[0], said) if days else (
+            None, "export_date: the day the roster was exported, YYYY-MM-DD (not known from "
+                  "the exports)")
+    near = [d for d in days if 0 <= (pd.Timestamp(d) - newest.normalize()).days <= 1]
+    if near:
+        return near[0], said
+    return newest.date(), "the newest check-in day: the roster's date; check it"
+
+
+def _real_day(year: str, month: str, day: str) -> bool:
+    try:
+        date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
 
 
 def export_glob(name: str, others: Iterable[str]) -> str:
@@ -734,7 +791,7 @@ class _Text:
 
 
 def _rows(count: int) -> str:
-    return f"{count} row{'s' * (count != 1)}"
+    return f"{count:,} row{'s' * (count != 1)}"
 
 
 def _value_lines(out: _Text, m: Mapped) -> None:
@@ -903,15 +960,7 @@ def init_club(data_dir: Path, members: Path, checkins: Path | None = None,
         money = (None, money[1] + ": write the club's ISO code")
     log = next((p for p in plans if p.contract == CONTRACT_FILES["checkins"]), None)
     newest = newest_day(log, counts[log.contract]) if log else None
-    named = FILE_DATE.search(exports["members"].name)
-    if newest is not None:
-        roster = (newest.date(), "the newest check-in day: the roster's date; check it")
-    elif named:
-        roster = (date(*map(int, named.groups())),
-                  f"the date in {exports['members'].name}: the roster's date; check it")
-    else:
-        roster = (None, "export_date: the day the roster was exported, YYYY-MM-DD "
-                        "(not known from the exports)")
+    roster = roster_date(exports["members"].name, newest, facts["month_first"])
     zone = None
     for p in plans[1:]:
         stamp = p.target("timestamp")
