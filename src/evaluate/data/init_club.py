@@ -882,9 +882,7 @@ def equipment_ids() -> tuple[list[str], list[str]]:
         from evaluate.data.catalogue import load_catalogue
     except ImportError:
         return list(DEMO_EQUIPMENT), []
-    catalogue = load_catalogue()
-    ids = [str(i) for i in (catalogue["equipment_id"] if "equipment_id" in catalogue.columns
-                            else catalogue.index)]
+    ids = [str(i) for i in load_catalogue()["equipment_id"]]
     return list(DEMO_EQUIPMENT), [i for i in ids if i not in DEMO_EQUIPMENT]
 
 
