@@ -161,7 +161,7 @@ def test_a_real_shape_export_validates_once_its_one_unknown_status_is_mapped(tmp
     said = [str(p) for p in check_club(club).errors]
     assert said and all("Zombie" in s for s in said)
     assert any("'Zombie' (1 row)" in s for s in said)
-    text = (club / "columns.yml").read_text().replace("# Zombie: ?", "Zombie: cancelled  #")
+    text = (club / "columns.yml").read_text().replace("# Zombie: ?", "Zombie: frozen  #")
     (club / "columns.yml").write_text(text)
     assert check_club(club).errors == []
 
