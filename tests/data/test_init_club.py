@@ -368,3 +368,18 @@ def test_init_proposes_the_columns_yml_of_each_real_shape_fixture(folder, tmp_pa
     for key in ("currency", "timezone", "export_date"):
         if proposed.get(key) is not None:  # what init cannot tell, it leaves to decide
             assert proposed[key] == facts[key], key
+
+
+def test_a_usage_log_s_machines_join_equipment_csv_or_are_left_to_decide(tmp_path):
+    raw = tmp_path / "raw"
+    usage = ("Machine,Started,Minutes,Barcode\nrower,2026-10-01 07:10,12,100201\n"
+             "Treadmill 1,2026-10-01 07:30,25,100202\n")
+    result = init_club(tmp_path / "club", MEMBERS, CHECKINS, export(raw, "Usage.csv", usage),
+                       currency="USD")
+    log = load_file_mappings(tmp_path / "club")["equipment_usage.csv"]
+    assert {h: r.to for h, r in log.columns.items()} == {
+        "Machine": "equipment_id", "Minutes": "duration_min", "Barcode": "member_id",
+        "Started": "timestamp"}
+    said = "\n".join(str(d) for d in result.decisions)
+    assert "the usage log names machines that are not catalogue ids: Treadmill 1;" in said
+    assert "rower,0" in (tmp_path / "club" / "equipment.csv").read_text()

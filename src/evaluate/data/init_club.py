@@ -409,11 +409,6 @@ def money_currency(values: pd.Series) -> tuple[str | None, str] | None:
     return SIGNS.get(mark, (mark, f"from '{mark}'"))
 
 
-def _is_number(values: pd.Series) -> bool:
-    values = values[values != ""]
-    return not values.empty and pd.to_numeric(values, errors="coerce").notna().all()
-
-
 def _is_personal(header: str) -> bool:
     words = _key(header).split()
     return _key(header) not in CLUB_NAMES and any(w in PERSONAL_WORDS for w in words) or (
@@ -447,13 +442,6 @@ def _values(counts: pd.Series, words: dict[str, tuple[str | None, str]]) -> list
         to, why = words.get(folded, (None, "not recognised: decide"))
         rows[folded] = ValueRow(str(value), int(count), to, why)
     return sorted(rows.values(), key=lambda r: (-r.count, r.value))
-
-
-def _guessed(values: list[ValueRow]) -> list[ValueRow]:
-    return [v for v in values if v.why]
-
-
-# --- the member export -----------------------------------------------------------------------
 
 
 def plan_members(sample: pd.DataFrame, source: Path) -> tuple[ExportPlan, dict]:
@@ -889,6 +877,43 @@ def equipment_ids() -> tuple[list[str], list[str]]:
 # --- the whole of it -------------------------------------------------------------------------
 
 
+def _club_name(facts: dict, data_dir: Path) -> tuple[str, str, bool]:
+    """club.yml's name, where it came from, and whether the analyst should decide it."""
+    if not facts["club_name"]:
+        return (data_dir.resolve().name, "the folder's name: write the club's name as reports "
+                                         "print it", True)
+    club, column, clubs = facts["club_name"]
+    if clubs > 1:
+        return (club, f"the most common of {clubs} clubs in '{column}': one folder per club",
+                True)
+    return club, f"from the export's '{column}' column", False
+
+
+def _currency(facts: dict, given: str | None) -> tuple[str | None, str]:
+    """club.yml's currency and where it came from; None when the exports do not tell."""
+    found = facts["currency"]
+    if given:
+        return given, "given to evaluate init"
+    if found is None:
+        return None, ("not known: the fees carry no currency sign; write the ISO code of "
+                      "monthly_dues, e.g. USD, GBP or EUR")
+    if found[0] is None:
+        return None, found[1] + ": write the club's ISO code"
+    return found
+
+
+def _log_zone(logs: list[ExportPlan], counts: dict[str, dict[str, pd.Series]]
+              ) -> tuple[str | None, str] | None:
+    """club.yml's time zone from the first log with zoned timestamps; None without one."""
+    for log in logs:
+        stamp = log.target("timestamp")
+        if stamp is not None and stamp.format is None:
+            texts = pd.Series(counts[log.contract][stamp.header].index, dtype="str")
+            if texts.str.fullmatch(ZONED.pattern).any():
+                return zone_of(texts)
+    return None
+
+
 def init_club(data_dir: Path, members: Path, checkins: Path | None = None,
               usage: Path | None = None, *, force: bool = False,
               currency: str | None = None) -> InitResult:
@@ -905,7 +930,8 @@ def init_club(data_dir: Path, members: Path, checkins: Path | None = None,
     samples = {kind: read_sample(path, kind) for kind, path in exports.items()}
     plan, facts = plan_members(samples["members"], exports["members"])
     ids = plan.target("member_id").header
-    roster_ids = set(distinct_counts(exports["members"], plan.delimiter, [ids])[ids].index)
+    roster_ids = set(distinct_counts(exports["members"], plan.delimiter, [ids])[ids].index
+                     ) if len(exports) > 1 else set()  # a log's id column is found by them
     plans = [plan]
     for kind in ("checkins", "usage"):
         if kind in exports:
@@ -939,35 +965,12 @@ def init_club(data_dir: Path, members: Path, checkins: Path | None = None,
                 + ", ".join(t.name for t in existing))
 
     mapping_text, decisions = columns_yml(plans)
-    if facts["club_name"]:
-        club, column, clubs = facts["club_name"]
-        name = (club, f"from the export's '{column}' column", False)
-        if clubs > 1:
-            name = (club, f"the most common of {clubs} clubs in '{column}': one folder per "
-                          "club", True)
-    else:
-        name = (data_dir.resolve().name, "the folder's name: write the club's name as "
-                                         "reports print it", True)
-    money = facts["currency"]
-    if currency:
-        money = (currency, "given to evaluate init")
-    elif money is None:
-        money = (None, "not known: the fees carry no currency sign; write the ISO code of "
-                       "monthly_dues, e.g. USD, GBP or EUR")
-    elif money[0] is None:
-        money = (None, money[1] + ": write the club's ISO code")
     log = next((p for p in plans if p.contract == CONTRACT_FILES["checkins"]), None)
     newest = newest_day(log, counts[log.contract]) if log else None
-    roster = roster_date(exports["members"].name, newest, facts["month_first"])
-    zone = None
-    for p in plans[1:]:
-        stamp = p.target("timestamp")
-        if stamp is not None and stamp.format is None:
-            texts = pd.Series(counts[p.contract][stamp.header].index, dtype="str")
-            if texts.str.fullmatch(ZONED.pattern).any():
-                zone = zone_of(texts)
-                break
-    club_text, club_decisions = club_yml(name, money, roster, zone)
+    club_text, club_decisions = club_yml(
+        _club_name(facts, data_dir), _currency(facts, currency),
+        roster_date(exports["members"].name, newest, facts["month_first"]),
+        _log_zone(plans[1:], counts))
     kept, others = equipment_ids()
     machines = next((p for p in plans if p.contract == CONTRACT_FILES["usage"]), None)
     unknown: list[str] = []
@@ -978,9 +981,9 @@ def init_club(data_dir: Path, members: Path, checkins: Path | None = None,
         unknown = [m for m in used if m not in kept]
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    for p, copy in zip(plans, [data_dir / p.source.name for p in plans], strict=True):
-        if copy in copies:
-            shutil.copy2(p.source, copy)
+    for p in plans:
+        if data_dir / p.source.name in copies:
+            shutil.copy2(p.source, data_dir / p.source.name)
     (data_dir / COLUMN_MAPPING_FILE).write_text(mapping_text, encoding="utf-8")
     (data_dir / CLUB_FILE).write_text(club_text, encoding="utf-8")
     (data_dir / EQUIPMENT_FILE).write_text(
