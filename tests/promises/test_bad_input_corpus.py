@@ -546,6 +546,53 @@ def test_a_european_export_is_read_as_its_comma_twin(tmp_path):
                                     "comma ('1.234,50' is 1234.5)")
 
 
+# --- `evaluate init`: exports it cannot start a folder from -----------------------------------
+
+EXPORTS = Path(__file__).parents[1] / "fixtures" / "exports" / "activenet"
+
+
+@dataclass(frozen=True)
+class InitCase:
+    """An export (or a folder) `evaluate init` refuses, and what it must say."""
+
+    name: str
+    members: str | bytes  # the member export's text
+    existing: tuple[str, ...] = ()  # files already in the folder
+    file: str = "{export}"  # the file the message names: {export} or {club}
+    says: str = ""
+
+
+INIT_CASES = [
+    InitCase("init-no-id-column", "First Name,Email,Gender\nAnn,ann@example.org,F\n",
+             says="no column of member ids found"),
+    InitCase("init-not-utf8", b"Barcode,Gender\nA1,M\xe4nnlich\n", says="not UTF-8 text"),
+    InitCase("init-empty-export", "", says="the file is empty"),
+    InitCase("init-pipe-separated", "Barcode|Gender\nA1|M\n", says="separated by '|'"),
+    InitCase("init-existing-files", (EXPORTS / "Member_List_20261101.csv").read_text(),
+             existing=("club.yml", "columns.yml"), file="{club}",
+             says="columns.yml, club.yml already in"),
+]
+
+
+@pytest.mark.parametrize("case", INIT_CASES, ids=[c.name for c in INIT_CASES])
+def test_init_refuses_an_unusable_export_with_exit_2_and_writes_nothing(case, tmp_path):
+    export = tmp_path / "Member_List_20261101.csv"
+    export.write_bytes(case.members if isinstance(case.members, bytes)
+                       else case.members.encode("utf-8"))
+    club = tmp_path / "club"
+    club.mkdir()
+    for name in case.existing:
+        (club / name).write_text("# the analyst's own\n")
+    before = tree(club)
+    result = run_cli("init", club, "--members", export, "--currency", "USD")
+    said = result.stderr
+    assert result.returncode == 2, said
+    assert "Traceback" not in said + result.stdout, said
+    assert case.says in said and "fix:" in said, said
+    assert case.file.format(export=export, club=club) in said, said
+    assert tree(club) == before
+
+
 # --- the test --------------------------------------------------------------------------------
 
 
