@@ -199,3 +199,14 @@ def test_a_machine_not_in_the_catalogue_needs_every_column(tmp_path):
     assert problem.message == "machine not in the catalogue: every column is needed"
     assert "missing: name, equipment_type, price" in problem.rule
     assert problem.fix.startswith("did you mean 'leg_press'? use a catalogue id (reverse_hyper, ")
+
+
+def test_a_semicolon_file_reads_its_decimal_commas_and_the_catalogues_points(tmp_path):
+    folder = by_id_club(tmp_path, "equipment_id;owned_units;price\nreverse_hyper;0;\n"
+                        "treadmill;0;7.450,50\n", currency="EUR",
+                        rates="exchange_rates: {USD: {rate: 0.92, date: 2026-11-01, "
+                              "source: ECB}}\n")
+    equipment = load_equipment(folder).set_index("equipment_id")
+    assert equipment.loc["treadmill", "price"] == 7450.5  # the club's quote, in EUR
+    rh = equipment.loc["reverse_hyper"]
+    assert (rh["price"], rh["footprint_m2"]) == (pytest.approx(775 * 0.92), 4.32)

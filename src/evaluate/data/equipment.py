@@ -347,6 +347,8 @@ def _with_catalogue(frame: pd.DataFrame, extra: list[str], data_dir: Path,
     scale = {col: pd.Series(1.0, index=frame.index) for col in MONEY}
     catalogued = frame.index[frame[ID].isin(by_id.index)]
     club = readable_club(data_dir) if len(catalogued) else None
+    # (catalogue currency, club currency) -> rows whose catalogue price has no rate
+    unrated: dict[tuple[str, str], list[int]] = {}
     for position in catalogued:
         listed = by_id.loc[frame.at[position, ID]]
         filled, money = _fill_row(frame.loc[position], listed)
@@ -354,13 +356,7 @@ def _with_catalogue(frame: pd.DataFrame, extra: list[str], data_dir: Path,
         if money and club is not None and currency != club.currency:
             rate = club.exchange_rates.get(currency)
             if rate is None:
-                check.add(f"the catalogue's price is in {currency}, the club's currency is "
-                          f"{club.currency}, and club.yml gives no {currency} rate",
-                          row=int(position) + 2, column=PRICE, value=filled[ID],
-                          rule="a figure held in another currency is converted with club.yml's "
-                               "exchange_rates, never shown as the club's",
-                          fix=f"{rate_fix(currency)}, or give the price in {club.currency} in "
-                              f"equipment.csv")
+                unrated.setdefault((currency, club.currency), []).append(position)
                 continue
             for col in money:
                 scale[col].at[position] = rate.rate
@@ -372,6 +368,13 @@ def _with_catalogue(frame: pd.DataFrame, extra: list[str], data_dir: Path,
                     filled[source] = (f"{filled[source]}; "
                                       f"{rate.note(currency, amount, club.currency)}")
         frame.loc[position] = filled
+    for (currency, own), positions in unrated.items():  # one problem, every row named
+        check.rows(pd.Series(frame.index.isin(positions), index=frame.index), frame[ID], PRICE,
+                   f"the catalogue's price is in {currency}, the club's currency is {own}, "
+                   f"and club.yml gives no {currency} rate",
+                   rule="a figure held in another currency is converted with club.yml's "
+                        "exchange_rates, never shown as the club's",
+                   fix=f"{rate_fix(currency)}, or give the price in {own} in equipment.csv")
     return frame, scale
 
 
