@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from evaluate.data.club import ClubInfo, load_club
@@ -32,3 +34,31 @@ def test_bad_club_yml(tmp_path, text, expected):
 def test_club_yml_missing(tmp_path):
     with pytest.raises(DataError, match="club.yml not found"):
         load_club(tmp_path)
+
+
+def test_exchange_rates_are_read_with_their_date_and_source(tmp_path):
+    (tmp_path / "club.yml").write_text(
+        "name: X\ncurrency: GBP\nexchange_rates: {USD: {rate: 0.79, date: 2026-11-01, "
+        "source: \"Bank of England spot\"}}\n", encoding="utf-8")
+    rate = load_club(tmp_path).exchange_rates["USD"]
+    assert (rate.rate, rate.date, rate.source) == (0.79, datetime.date(2026, 11, 1),
+                                                   "Bank of England spot")
+    assert rate.note("USD", "775", "GBP") == ("converted from USD 775 at 0.79 GBP per USD "
+                                              "(Bank of England spot, 2026-11-01)")
+    assert load_club(DEMO_DATA_DIR).exchange_rates == {}
+
+
+@pytest.mark.parametrize(("rates", "key"), [
+    ("{USD: {rate: 0, date: 2026-11-01, source: ECB}}", "exchange_rates.USD.rate"),
+    ("{USD: {rate: 0.9, source: ECB}}", "exchange_rates.USD.date"),
+    ("{USD: {rate: 0.9, date: 2026-11-01}}", "exchange_rates.USD.source"),
+    ("{usd: {rate: 0.9, date: 2026-11-01, source: ECB}}", "exchange_rates.usd.[key]"),
+    ("{USD: {rate: 0.9, date: 2026-11-01, source: ECB, per: GBP}}", "exchange_rates.USD.per"),
+])
+def test_bad_exchange_rates_are_named_by_key(tmp_path, rates, key):
+    (tmp_path / "club.yml").write_text(f"name: X\ncurrency: EUR\nexchange_rates: {rates}\n",
+                                       encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_club(tmp_path)
+    assert f"key '{key}'" in str(caught.value)
+    assert "exchange_rates: {USD: {rate: 0.79" in caught.value.problems[0].rule

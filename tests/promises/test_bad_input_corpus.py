@@ -265,6 +265,15 @@ DATA = [
          "{club}/equipment.csv", "column 'muscles'", "quads"),
     Case("equipment-no-stations", cell("equipment.csv", "rower", "stations", "0"),
          "{club}/equipment.csv", "column 'stations'", "stations"),
+    # a catalogued machine by id alone: the catalogue's USD price needs club.yml's rate (EUR)
+    Case("equipment-catalogue-price-without-rate",
+         data("equipment.csv", lambda t: "equipment_id,owned_units\nrower,1\n"),
+         "{club}/equipment.csv", "row 2", "add exchange_rates: {USD: {rate: ..., date: ..., "
+         "source: ...}} to club.yml, or give the price in EUR in equipment.csv"),
+    Case("equipment-unknown-machine-by-id",
+         data("equipment.csv", lambda t: "equipment_id,owned_units\nrowr,1\n"),
+         "{club}/equipment.csv", "row 2", "machine not in the catalogue: every column is "
+         "needed"),
     Case("equipment-price-range-reversed", cell("equipment.csv", "reverse_hyper", "price_low",
                                                 "1200"),
          "{club}/equipment.csv", "row 2", "price_low"),
@@ -296,6 +305,13 @@ DATA = [
          "{club}/club.yml", "row 5", "not valid YAML"),
     Case("club-yml-not-a-mapping", data("club.yml", lambda t: "- Fixture Club\n- EUR\n"),
          "{club}/club.yml", "row 1", "expected keys such as"),
+    Case("club-yml-exchange-rate-not-positive",
+         data("club.yml", lambda t: t + "exchange_rates: {USD: {rate: 0, date: 2026-11-01, "
+              "source: ECB}}\n"),
+         "{club}/club.yml", "key 'exchange_rates.USD.rate'", "greater than 0"),
+    Case("club-yml-exchange-rate-without-date",
+         data("club.yml", lambda t: t + "exchange_rates: {USD: {rate: 0.92, source: ECB}}\n"),
+         "{club}/club.yml", "key 'exchange_rates.USD.date'", "Field required"),
     Case("club-yml-missing-file", data("club.yml", lambda t: None),
          "{club}/club.yml", "club.yml not found", "club.yml not found"),
     # columns.yml (optional): maps a club system's export onto the contract
@@ -352,6 +368,10 @@ ASSUMPTIONS = [
          replace("assumptions.yml", "  low: 0.04\n  most_likely: 0.07",
                  "  low: 0.09\n  most_likely: 0.07"),
          "{club}/assumptions.yml", "column 'discount_rate'", "range out of order"),
+    # no assumptions.yml: the USD defaults need club.yml's rate in a EUR club
+    Case("assumption-default-in-usd-without-rate", data("assumptions.yml", lambda t: None),
+         "{club}/assumptions.yml", "column 'trainer_session_price'",
+         "or set trainer_session_price in assumptions.yml in EUR"),
     Case("assumption-unknown-name", replace("assumptions.yml", "discount_rate:", "discount_rat:"),
          "{club}/assumptions.yml", "column 'discount_rat'", "did you mean 'discount_rate'"),
     Case("assumption-python-object",
