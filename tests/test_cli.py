@@ -1,10 +1,20 @@
-"""The command line's other commands: params, demo-data, help and version."""
+"""The command line's other commands: params, demo-data, init, help and version."""
 
 from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
 
 from evaluate import __version__
 from evaluate.paths import DEMO_DATA_DIR
 from support import NOTEBOOKS, broken_club, run_cli
+
+EXPORTS = Path(__file__).parent / "fixtures" / "exports" / "activenet"
+INIT = ("--members", EXPORTS / "Member_List_20261101.csv",
+        "--checkins", EXPORTS / "Check_In_History_20261101.csv")
 
 
 def test_params_command_lists_parameters():
@@ -59,3 +69,52 @@ def test_validate_command_exit_codes_and_report(tmp_path):
     assert "fix:" in broken.stderr and "rule:" in broken.stderr
     missing = run_cli("validate", "--data-dir", tmp_path / "nowhere")
     assert missing.returncode == 2 and "club data folder not found" in missing.stderr
+
+
+def test_init_writes_the_folder_and_lists_what_is_left_to_decide(tmp_path):
+    club = tmp_path / "riverside"
+    result = run_cli("init", club, *INIT, "--currency", "usd")
+    said = result.stdout + result.stderr
+    assert "Traceback" not in said
+    assert f"wrote columns.yml, club.yml, equipment.csv into {club}; copied " \
+           "Member_List_20261101.csv, Check_In_History_20261101.csv" in result.stdout
+    assert "left to decide (edit the files, then run evaluate validate --data-dir" in said
+    assert "  - columns.yml, line 21: 'Member Status' value 'Expired' -> cancelled: guessed: " \
+           "a membership that has ended" in result.stdout
+    assert "  - club.yml, line 2: the folder's name: write the club's name" in result.stdout
+    assert "  - equipment.csv: set owned_units" in result.stdout
+    assert f"checked {club}:" in said  # the folder check's report follows
+    assert "currency: USD  # given to evaluate init" in (club / "club.yml").read_text()
+    shutil.copy(DEMO_DATA_DIR / "equipment.csv", club / "equipment.csv")
+    assert run_cli("validate", "--data-dir", club).returncode == 0
+
+
+@pytest.mark.skipif(importlib.util.find_spec("evaluate.data.catalogue") is None,
+                    reason="needs the bundled equipment catalogue (evaluate.data.catalogue)")
+def test_init_exits_0_when_the_started_folder_validates(tmp_path):
+    result = run_cli("init", tmp_path / "club", *INIT, "--currency", "USD")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip().endswith(f"next: evaluate build --data-dir {tmp_path / 'club'}")
+    assert "other machines of the catalogue (a row each in equipment.csv): " in result.stdout
+
+
+def test_init_exits_2_with_the_check_s_problems_when_the_folder_does_not_validate(tmp_path):
+    result = run_cli("init", tmp_path / "club", *INIT)  # the fees carry no currency sign
+    assert result.returncode == 2
+    assert "club.yml, line 3: not known: the fees carry no currency sign" in result.stdout
+    assert "key 'currency'" in result.stderr and "error(s)" in result.stderr
+
+
+def test_init_refuses_to_overwrite_and_a_bad_currency(tmp_path):
+    club = tmp_path / "club"
+    assert run_cli("init", club, *INIT, "--currency", "USD").returncode in (0, 2)
+    before = {p.name: p.read_bytes() for p in club.iterdir()}
+    again = run_cli("init", club, *INIT)
+    assert again.returncode == 2 and "Traceback" not in again.stderr
+    assert "already in" in again.stderr and "add --force to overwrite" in again.stderr
+    assert {p.name: p.read_bytes() for p in club.iterdir()} == before
+    assert run_cli("init", club, *INIT, "--force", "--currency", "GBP").returncode in (0, 2)
+    assert "currency: GBP" in (club / "club.yml").read_text()
+    bad = run_cli("init", tmp_path / "other", *INIT, "--currency", "dollars")
+    assert bad.returncode == 2 and "not an ISO 4217 code" in bad.stderr
+    assert not (tmp_path / "other").exists()

@@ -36,6 +36,7 @@ _PUBLIC = {
     "load_back_pain_prevalence": "evaluate.data.reference",
     "load_benchmarks": "evaluate.data.reference",
     "sources_table": "evaluate.data.reference",
+    "load_catalogue": "evaluate.data.catalogue",
     # the model: exposure, usage, calibration, money
     "back_pain_probability": "evaluate.model.exposure",
     "exposure_by_segment": "evaluate.model.exposure",

@@ -206,6 +206,56 @@ def validate(data_dir: Path | None) -> None:
     sys.exit(EXIT_BAD_INPUT if result.errors else EXIT_OK)
 
 
+def _currency_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not (len(value) == 3 and value.isalpha()):
+        raise click.BadParameter(f"'{value}' is not an ISO 4217 code such as USD, GBP or EUR")
+    return value.upper() if value else None
+
+
+@cli.command()
+@click.argument("data_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--members", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The club system's member export (CSV).")
+@click.option("--checkins", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Its check-in (visit) export, if the club has one.")
+@click.option("--usage", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Its machine-usage export, if the club has one.")
+@click.option("--currency", callback=_currency_code, default=None, metavar="CODE",
+              help="ISO code of the fees (USD, GBP, EUR...) when they carry no currency sign.")
+@click.option("--force", is_flag=True,
+              help="Overwrite columns.yml, club.yml, equipment.csv and the exports' copies "
+                   "already in DATA_DIR.")
+def init(data_dir: Path, members: Path, checkins: Path | None, usage: Path | None,
+         currency: str | None, force: bool) -> None:
+    """Start the club data folder DATA_DIR from a club system's exports, then check it.
+
+    Copies the exports into DATA_DIR and writes columns.yml, club.yml and equipment.csv,
+    then lists what is left to decide. Exit status 0 when the folder can be used as it is,
+    2 when the check finds errors (or an export cannot be read; nothing is written then).
+    """
+    from evaluate.data.checks import check_club, format_report
+    from evaluate.data.init_club import init_club
+
+    try:
+        result = init_club(data_dir, members, checkins, usage, force=force, currency=currency)
+    except EvaluateError as exc:
+        _fail(exc)
+    copied = f"; copied {', '.join(p.name for p in result.copied)}" if result.copied else ""
+    click.echo(f"wrote {', '.join(p.name for p in result.written)} into {data_dir}{copied}")
+    click.echo("left to decide (edit the files, then run evaluate validate --data-dir "
+               f"{data_dir}):")
+    for decision in result.decisions:
+        click.echo(f"  - {decision}")
+    if result.other_equipment:
+        click.echo("  - other machines of the catalogue (a row each in equipment.csv): "
+                   + ", ".join(result.other_equipment))
+    check = check_club(data_dir)
+    click.echo(format_report(check), err=bool(check.errors))
+    if check.errors:
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"next: evaluate build --data-dir {data_dir}")
+
+
 @cli.command()
 @click.argument("notebook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def params(notebook: Path) -> None:

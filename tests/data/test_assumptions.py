@@ -146,3 +146,53 @@ def test_an_entry_that_is_not_a_mapping(tmp_path):
     error = load_error(club_folder(tmp_path, text=text))
     problem = next(p for p in error.problems if p.column == "discount_rate")
     assert problem.row == 8 and problem.value == 0.07 and "mapping" in problem.rule
+
+
+def yen_club(tmp_path: Path, rates: str = "") -> Path:
+    (tmp_path / "club.yml").write_text(f"name: Yen Club\ncurrency: JPY\n{rates}",
+                                       encoding="utf-8")
+    return tmp_path
+
+
+def test_the_money_defaults_say_their_currency():
+    money = {name for name, spec in CATALOGUE.items() if spec.currency}
+    assert money == {"trainer_session_price", "floor_cost_per_m2_year"}
+    assert {s.currency for s in CATALOGUE.values() if s.unit.startswith("currency")} == {"USD"}
+
+
+def test_a_yen_club_without_a_rate_never_gets_dollar_defaults(tmp_path):
+    error = load_error(yen_club(tmp_path))
+    found = {p.column: p for p in error.problems}
+    assert set(found) == {"trainer_session_price", "floor_cost_per_m2_year"}
+    price = found["trainer_session_price"]
+    assert "in USD, the club's currency is JPY" in price.message and price.value == 55.87
+    assert price.fix.startswith("add exchange_rates: {USD: {rate: ..., date: ..., source: ...}} "
+                                "to club.yml, or set trainer_session_price in assumptions.yml "
+                                "in JPY")
+
+
+def test_with_a_rate_the_defaults_are_converted_and_say_so(tmp_path):
+    folder = yen_club(tmp_path, "exchange_rates: {USD: {rate: 150, date: 2026-11-01, "
+                                "source: \"Bank of Japan\"}}\n")
+    price = load_assumptions(folder)["trainer_session_price"]
+    assert (price.low, price.most_likely, price.high) == pytest.approx((7500, 8380.5, 10500))
+    assert price.source.endswith("; converted from USD 50 / 55.87 / 70 at 150 JPY per USD "
+                                 "(Bank of Japan, 2026-11-01)")
+    assert load_assumptions(folder)["discount_rate"].source == "assumption"  # not money
+    floor = load_assumptions(folder)["floor_cost_per_m2_year"]
+    assert floor.source.startswith("assumption; converted from USD 50 / 150 / 300 at 150 JPY")
+    assert not floor.is_sourced and price.is_sourced  # still a judgement, and still cited
+
+
+def test_a_clubs_own_price_in_yen_is_within_the_converted_bound(tmp_path):
+    text = (DEMO_DATA_DIR / ASSUMPTIONS_FILE).read_text(encoding="utf-8")
+    text = text.replace("  low: 50\n  most_likely: 55.87\n  high: 70\n",
+                        "  low: 7000\n  most_likely: 8000\n  high: 11000\n")
+    assert "most_likely: 8000" in text
+    folder = club_folder(tmp_path, text=text)
+    yen_club(folder)  # no rate: no upper bound in another currency
+    assert load_assumptions(folder)["trainer_session_price"].most_likely == 8000
+    yen_club(folder, "exchange_rates: {USD: {rate: 10, date: 2026-11-01, source: test}}\n")
+    error = load_error(folder)  # 1000 USD is 10,000 JPY at this rate
+    [problem] = error.problems
+    assert problem.column == "trainer_session_price" and "10000" in problem.rule

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import datetime
 
 import pytest
 
@@ -41,7 +41,7 @@ def test_export_date_is_the_roster_date_read_as_a_date(tmp_path):
     path = tmp_path / "club.yml"
     for written in ("2026-11-01", "'2026-11-01'", "' 2026-11-01 '"):
         path.write_text(f"name: X\ncurrency: EUR\nexport_date: {written}\n", encoding="utf-8")
-        assert load_club(tmp_path).export_date == date(2026, 11, 1)
+        assert load_club(tmp_path).export_date == datetime.date(2026, 11, 1)
     path.write_text("name: X\ncurrency: EUR\n", encoding="utf-8")
     assert load_club(tmp_path).export_date is None
 
@@ -51,7 +51,7 @@ def test_export_date_is_the_roster_date_read_as_a_date(tmp_path):
     ("2026-11-01 10:30:00", "export_date is a date as YYYY-MM-DD"),  # a time is not a day
     ("'1 Nov 2026'", "export_date is a date as YYYY-MM-DD"),
     ("'2026-02-30'", "export_date is a date as YYYY-MM-DD"),
-    (f"{date.today() + timedelta(days=1)}", "is after today"),
+    (f"{datetime.date.today() + datetime.timedelta(days=1)}", "is after today"),
 ])
 def test_an_export_date_that_is_not_a_past_day_is_refused(tmp_path, written, expected):
     (tmp_path / "club.yml").write_text(f"name: X\ncurrency: EUR\nexport_date: {written}\n",
@@ -60,3 +60,31 @@ def test_an_export_date_that_is_not_a_past_day_is_refused(tmp_path, written, exp
         load_club(tmp_path)
     (problem,) = caught.value.problems
     assert problem.message.startswith("key 'export_date'") and expected in problem.message
+
+
+def test_exchange_rates_are_read_with_their_date_and_source(tmp_path):
+    (tmp_path / "club.yml").write_text(
+        "name: X\ncurrency: GBP\nexchange_rates: {USD: {rate: 0.79, date: 2026-11-01, "
+        "source: \"Bank of England spot\"}}\n", encoding="utf-8")
+    rate = load_club(tmp_path).exchange_rates["USD"]
+    assert (rate.rate, rate.date, rate.source) == (0.79, datetime.date(2026, 11, 1),
+                                                   "Bank of England spot")
+    assert rate.note("USD", "775", "GBP") == ("converted from USD 775 at 0.79 GBP per USD "
+                                              "(Bank of England spot, 2026-11-01)")
+    assert load_club(DEMO_DATA_DIR).exchange_rates == {}
+
+
+@pytest.mark.parametrize(("rates", "key"), [
+    ("{USD: {rate: 0, date: 2026-11-01, source: ECB}}", "exchange_rates.USD.rate"),
+    ("{USD: {rate: 0.9, source: ECB}}", "exchange_rates.USD.date"),
+    ("{USD: {rate: 0.9, date: 2026-11-01}}", "exchange_rates.USD.source"),
+    ("{usd: {rate: 0.9, date: 2026-11-01, source: ECB}}", "exchange_rates.usd.[key]"),
+    ("{USD: {rate: 0.9, date: 2026-11-01, source: ECB, per: GBP}}", "exchange_rates.USD.per"),
+])
+def test_bad_exchange_rates_are_named_by_key(tmp_path, rates, key):
+    (tmp_path / "club.yml").write_text(f"name: X\ncurrency: EUR\nexchange_rates: {rates}\n",
+                                       encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_club(tmp_path)
+    assert f"key '{key}'" in str(caught.value)
+    assert "exchange_rates: {USD: {rate: 0.79" in caught.value.problems[0].rule

@@ -215,3 +215,33 @@ def test_a_mapped_export_saved_with_semicolons_and_decimal_commas_reads_the_same
     assert "29,99" in export.read_text(encoding="utf-8")
     pd.testing.assert_series_equal(european["monthly_dues"], original["monthly_dues"])
     assert european["monthly_dues"].max() < 1_000
+
+
+def test_a_plan_and_a_billing_period_map_onto_monthly_dues(tmp_path):
+    """The issue's example: dues from the plan's name, the period from the billing column,
+    and fees written as money; a number with three decimals keeps them."""
+    (tmp_path / "club.yml").write_text("name: Club\ncurrency: USD\n")
+    (tmp_path / "Member_List_1.csv").write_text(
+        "Barcode,Birth,Gender,Signed,Member Status,Plan,Plan Fee,Billing\n"
+        "1,1980,Male,2024-01-01,Active,Standard,$39.99,Monthly\n"
+        "2,1981,Female,2024-01-01,Active,premium ,\"$1,200.00\",Annually\n"
+        "3,1982,Female,2024-01-01,Frozen,Odd,$12.00,Fortnightly\n")
+    write(tmp_path, "members.csv:\n  file: \"Member_List_*.csv\"\n  columns:\n"
+          "    Barcode: member_id\n    Birth: birth_year\n"
+          "    Gender: {to: sex, values: {Male: M, Female: F}}\n    Signed: join_date\n"
+          "    Member Status: {to: status, values: {Active: active, Frozen: frozen}}\n"
+          "    Plan Fee: monthly_dues\n"
+          "    Billing: {to: dues_period, values: {Monthly: month, Fortnightly: fortnight, "
+          "Annually: year}}\n")
+    members = load_members(tmp_path)
+    assert members["monthly_dues"].tolist() == pytest.approx([39.99, 100.0, 26.0])
+    check = check_club(tmp_path)  # dues_period is a contract column columns.yml may fill
+    assert "members.csv" in check.loaded
+    assert not [p for p in check.problems if Path(str(p.file)).name == "columns.yml"]
+    text = (tmp_path / "columns.yml").read_text().replace(
+        "Plan Fee: monthly_dues", "Plan: {to: monthly_dues, values: {Standard: 29.90, "
+        "Premium: 49.90, Odd: 12.345}}")
+    write(tmp_path, text)
+    assert load_file_mappings(tmp_path)["members.csv"].columns["Plan"].values["odd"] == "12.3450"
+    members = load_members(tmp_path)
+    assert members["monthly_dues"].tolist() == pytest.approx([29.9, 49.9 / 12, 12.345 * 26 / 12])

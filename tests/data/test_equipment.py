@@ -113,7 +113,8 @@ def test_vendor_quotes_and_absent_optional_columns(tmp_path):
     assert row["price_status"] == "vendor_quote"  # "quote" is read as vendor_quote
     assert row["installation_status"] == "vendor_quote"  # "Vendor Quote", any case
     assert (row["price"], row["installation_cost"], row["lifespan_years"]) == (2150, 150, 10)
-    assert row["owned_units"] == 0 and pd.isna(row["price_low"]) and row["model"] == ""
+    assert row["owned_units"] == 0 and pd.isna(row["price_low"])
+    assert row["model"].startswith("Rogue RH-2")  # a column left out: the catalogue's
     assert equipment.attrs["warnings"] == []
 
 
@@ -128,3 +129,84 @@ def test_muscles_long_is_one_row_per_muscle():
     long = muscles_long(load_equipment(DEMO_DATA_DIR))
     rh = long.loc[long["equipment_id"] == "reverse_hyper", "muscle"]
     assert list(rh) == ["erector_spinae", "gluteus_maximus", "hamstrings"]
+
+
+RATE = 'exchange_rates: {USD: {rate: 0.79, date: 2026-11-01, source: "Bank of England spot"}}\n'
+
+
+def by_id_club(tmp_path: Path, equipment: str, currency: str = "USD", rates: str = "") -> Path:
+    """A club whose equipment.csv lists machines by catalogue id (and a few overrides)."""
+    (tmp_path / "club.yml").write_text(f"name: Club\ncurrency: {currency}\n{rates}",
+                                       encoding="utf-8")
+    (tmp_path / EQUIPMENT_FILE).write_text(equipment, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_catalogued_machine_needs_only_its_id_and_owned_units(tmp_path):
+    folder = by_id_club(tmp_path, "equipment_id,owned_units\nreverse_hyper,0\nrower,2\n")
+    equipment = load_equipment(folder)
+    demo = load_equipment(DEMO_DATA_DIR).set_index("equipment_id")
+    for _, row in equipment.iterrows():  # the catalogue's figures: the demo's, in USD
+        expected = demo.loc[row["equipment_id"]]
+        for col in COLUMNS:
+            if col not in ("equipment_id", "owned_units", "notes"):
+                assert row[col] == expected[col] or (pd.isna(row[col])
+                                                     and pd.isna(expected[col])), col
+    assert list(equipment["owned_units"]) == [0, 2]
+
+
+def test_catalogue_prices_are_converted_and_the_source_says_so(tmp_path):
+    folder = by_id_club(tmp_path, "equipment_id,owned_units\nreverse_hyper,0\nglute_ham_developer,"
+                        "0\n", currency="GBP", rates=RATE)
+    equipment = load_equipment(folder).set_index("equipment_id")
+    rh, ghd = equipment.loc["reverse_hyper"], equipment.loc["glute_ham_developer"]
+    assert (rh["price"], rh["price_low"], rh["price_high"]) == pytest.approx((612.25, 395, 790))
+    assert rh["price_source"].endswith("; converted from USD 775 (range 500-1000) at 0.79 GBP "
+                                       "per USD (Bank of England spot, 2026-11-01)")
+    assert ghd["price"] == pytest.approx(775 * 0.79)
+    assert ghd["price_source"].endswith("converted from USD 775 at 0.79 GBP per USD "
+                                        "(Bank of England spot, 2026-11-01)")
+
+
+def test_a_catalogue_price_without_a_rate_is_refused_with_the_fix(tmp_path):
+    folder = by_id_club(tmp_path, "equipment_id,owned_units\nrower,1\n", currency="GBP")
+    [problem] = load_error(folder).problems
+    assert (problem.row, problem.column, problem.value) == (2, "price", "rower")
+    assert "in USD, the club's currency is GBP" in problem.message
+    assert problem.fix == ("add exchange_rates: {USD: {rate: ..., date: ..., source: ...}} to "
+                           "club.yml, or give the price in GBP in equipment.csv")
+
+
+def test_the_clubs_cells_override_the_catalogue_and_blanks_leave_it(tmp_path):
+    folder = by_id_club(tmp_path, "equipment_id,owned_units,price,footprint_m2,session_minutes\n"
+                        "rower,1,850,,\nleg_press,0,1900,7.5,12\n", currency="GBP")
+    equipment = load_equipment(folder).set_index("equipment_id")
+    rower, press = equipment.loc["rower"], equipment.loc["leg_press"]
+    # The club's price is its own quote in GBP: no rate needed, no catalogue range or source.
+    assert (rower["price"], rower["price_status"]) == (850, "vendor_quote")
+    assert rower["price_source"] == "the club's figure in equipment.csv"
+    assert rower["footprint_m2"] == 5 and "Sport England" in rower["footprint_source"]
+    assert (press["footprint_m2"], press["session_minutes"], press["stations"]) == (7.5, 12, 1)
+    assert press["footprint_source"] == "the club's figure in equipment.csv"
+    assert press["usage_source"].startswith("session_minutes: the club's figure in equipment.csv;"
+                                            " otherwise assumption")
+
+
+def test_a_machine_not_in_the_catalogue_needs_every_column(tmp_path):
+    folder = by_id_club(tmp_path, "equipment_id,owned_units\nrower,1\nlegpress,0\n")
+    [problem] = load_error(folder).problems
+    assert (problem.row, problem.column, problem.value) == (3, "equipment_id", "legpress")
+    assert problem.message == "machine not in the catalogue: every column is needed"
+    assert "missing: name, equipment_type, price" in problem.rule
+    assert problem.fix.startswith("did you mean 'leg_press'? use a catalogue id (reverse_hyper, ")
+
+
+def test_a_semicolon_file_reads_its_decimal_commas_and_the_catalogues_points(tmp_path):
+    folder = by_id_club(tmp_path, "equipment_id;owned_units;price\nreverse_hyper;0;\n"
+                        "treadmill;0;7.450,50\n", currency="EUR",
+                        rates="exchange_rates: {USD: {rate: 0.92, date: 2026-11-01, "
+                              "source: ECB}}\n")
+    equipment = load_equipment(folder).set_index("equipment_id")
+    assert equipment.loc["treadmill", "price"] == 7450.5  # the club's quote, in EUR
+    rh = equipment.loc["reverse_hyper"]
+    assert (rh["price"], rh["footprint_m2"]) == (pytest.approx(775 * 0.92), 4.32)

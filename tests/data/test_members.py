@@ -222,3 +222,45 @@ def test_a_club_export_is_read_through_columns_yml(tmp_path):
     members = load_members(tmp_path)
     assert list(members.columns) == list(COLUMNS)
     assert len(members) == 3000 and members.attrs["dropped_columns"] == []
+
+
+def test_fees_as_money_and_for_other_periods_are_read_as_monthly_dues(tmp_path):
+    """Once refused ("$49": not a number) or read as monthly whatever their period."""
+    (tmp_path / "club.yml").write_text("name: Club\ncurrency: GBP\n")
+    text = ("member_id,birth_year,sex,join_date,status,monthly_dues,dues_period\n"
+            'M1,1980,F,2024-01-01,active,"£1,234.50",Annually\n'
+            "M2,1980,F,2024-01-01,active,£20,fortnight\n"
+            'M3,1980,F,2024-01-01,active,"39,99 GBP",\n'
+            "M4,1980,F,2024-01-01,active,£ -,week\n"
+            "M5,1980,F,2024-01-01,active,£12.00,four_weeks\n")
+    members = load_members(club_folder(tmp_path, text=text))
+    assert members["monthly_dues"].tolist() == pytest.approx(
+        [1234.5 / 12, 20 * 26 / 12, 39.99, 0.0, 13.0])
+    [note] = members.attrs["warnings"]
+    assert note.severity == "info" and "1 member by the fortnight (x 26/12)" in note.message
+    assert load_members(tmp_path, currency="GBP")["monthly_dues"].iloc[2] == 39.99
+
+
+def test_a_fee_in_another_currency_than_the_clubs_is_refused(tmp_path):
+    (tmp_path / "club.yml").write_text("name: Club\ncurrency: GBP\n")
+    text = ("member_id,birth_year,sex,join_date,status,monthly_dues,dues_period\n"
+            "M1,1980,F,2024-01-01,active,$39.99,\nM2,1980,F,2024-01-01,active,£5,fortnightly\n"
+            'M3,1980,F,2024-01-01,active,"1,234",every other week\n')
+    error = load_error(club_folder(tmp_path, text=text))
+    dollars = problem_for(error, "monthly_dues", "a fee in dollars")
+    assert (dollars.row, dollars.value, dollars.file) == (2, "$39.99", tmp_path / "members.csv")
+    assert "export the fees in GBP, or correct club.yml's currency" in dollars.fix
+    assert problem_for(error, "monthly_dues", "could group thousands").row == 4
+    assert problem_for(error, "dues_period", "unknown dues period").value == "every other week"
+    assert len(error.problems) == 3
+    (tmp_path / "club.yml").unlink()
+    assert "currency is not known" in str(load_error(tmp_path))
+
+
+def test_money_in_a_semicolon_file_keeps_that_files_rule(tmp_path):
+    (tmp_path / "club.yml").write_text("name: Club\ncurrency: EUR\n")
+    text = ("member_id;birth_year;sex;join_date;status;monthly_dues\n"
+            "M1;1980;F;2024-01-01;active;1.234\nM2;1980;F;2024-01-01;active;1.234,50 €\n"
+            "M3;1980;F;2024-01-01;active;€ 29,90\n")
+    members = load_members(club_folder(tmp_path, text=text))
+    assert members["monthly_dues"].tolist() == [1234.0, 1234.5, 29.9]

@@ -232,6 +232,22 @@ DATA = [
          "{club}/members.csv", "column 'birth_year'", "age out of range"),
     Case("members-negative-dues", cell("members.csv", "M000001", "monthly_dues", "-149"),
          "{club}/members.csv", "column 'monthly_dues'", "negative dues"),
+    # money strings in monthly_dues, and the period a fee was given for
+    Case("members-fee-in-another-currency", cell("members.csv", "M000001", "monthly_dues",
+                                                 "$149.00"),
+         "{club}/members.csv", "row 2", "a fee in dollars ('$': any of USD, AUD, CAD"),
+    Case("members-fee-thousands-or-decimals", cell("members.csv", "M000001", "monthly_dues",
+                                                   "1,490"),
+         "{club}/members.csv", "row 2", "could group thousands or be the decimal mark"),
+    Case("members-fee-not-money", cell("members.csv", "M000001", "monthly_dues",
+                                       "149 per month"),
+         "{club}/members.csv", "column 'monthly_dues'", "not a number or an amount of money"),
+    Case("members-unknown-dues-period",
+         data("members.csv", lambda t: "".join(
+             line + (",dues_period\n" if i == 0 else ",biweekly\n" if i % 2 else ",daily\n")
+             for i, line in enumerate(t.splitlines()))),
+         "{club}/members.csv", "column 'dues_period'",
+         "unknown dues period: 'biweekly' (10 rows), 'daily' (10 rows)"),
     Case("members-unknown-status", cell("members.csv", "M000001", "status", "actve"),
          "{club}/members.csv", "column 'status'", "unknown value"),
     Case("members-unknown-sex", cell("members.csv", "M000004", "sex", "Q"),
@@ -264,6 +280,15 @@ DATA = [
          "{club}/equipment.csv", "column 'muscles'", "quads"),
     Case("equipment-no-stations", cell("equipment.csv", "rower", "stations", "0"),
          "{club}/equipment.csv", "column 'stations'", "stations"),
+    # a catalogued machine by id alone: the catalogue's USD price needs club.yml's rate (EUR)
+    Case("equipment-catalogue-price-without-rate",
+         data("equipment.csv", lambda t: "equipment_id,owned_units\nrower,1\n"),
+         "{club}/equipment.csv", "row 2", "add exchange_rates: {USD: {rate: ..., date: ..., "
+         "source: ...}} to club.yml, or give the price in EUR in equipment.csv"),
+    Case("equipment-unknown-machine-by-id",
+         data("equipment.csv", lambda t: "equipment_id,owned_units\nrowr,1\n"),
+         "{club}/equipment.csv", "row 2", "machine not in the catalogue: every column is "
+         "needed"),
     Case("equipment-price-range-reversed", cell("equipment.csv", "reverse_hyper", "price_low",
                                                 "1200"),
          "{club}/equipment.csv", "row 2", "price_low"),
@@ -307,6 +332,13 @@ DATA = [
          "a check-in after the export date 2025-11-01: the log runs to 2025-11-11"),
     Case("club-yml-not-a-mapping", data("club.yml", lambda t: "- Fixture Club\n- EUR\n"),
          "{club}/club.yml", "row 1", "expected keys such as"),
+    Case("club-yml-exchange-rate-not-positive",
+         data("club.yml", lambda t: t + "exchange_rates: {USD: {rate: 0, date: 2026-11-01, "
+              "source: ECB}}\n"),
+         "{club}/club.yml", "key 'exchange_rates.USD.rate'", "greater than 0"),
+    Case("club-yml-exchange-rate-without-date",
+         data("club.yml", lambda t: t + "exchange_rates: {USD: {rate: 0.92, source: ECB}}\n"),
+         "{club}/club.yml", "key 'exchange_rates.USD.date'", "Field required"),
     Case("club-yml-missing-file", data("club.yml", lambda t: None),
          "{club}/club.yml", "club.yml not found", "club.yml not found"),
     # columns.yml (optional): maps a club system's export onto the contract
@@ -363,6 +395,10 @@ ASSUMPTIONS = [
          replace("assumptions.yml", "  low: 0.04\n  most_likely: 0.07",
                  "  low: 0.09\n  most_likely: 0.07"),
          "{club}/assumptions.yml", "column 'discount_rate'", "range out of order"),
+    # no assumptions.yml: the USD defaults need club.yml's rate in a EUR club
+    Case("assumption-default-in-usd-without-rate", data("assumptions.yml", lambda t: None),
+         "{club}/assumptions.yml", "column 'trainer_session_price'",
+         "or set trainer_session_price in assumptions.yml in EUR"),
     Case("assumption-unknown-name", replace("assumptions.yml", "discount_rate:", "discount_rat:"),
          "{club}/assumptions.yml", "column 'discount_rat'", "did you mean 'discount_rate'"),
     Case("assumption-python-object",
@@ -555,6 +591,53 @@ def test_a_european_export_is_read_as_its_comma_twin(tmp_path):
     assert set(notes) == set(names)
     assert notes["members.csv"] == ("read with ';' between columns, and numbers with a decimal "
                                     "comma ('1.234,50' is 1234.5)")
+
+
+# --- `evaluate init`: exports it cannot start a folder from -----------------------------------
+
+EXPORTS = Path(__file__).parents[1] / "fixtures" / "exports" / "activenet"
+
+
+@dataclass(frozen=True)
+class InitCase:
+    """An export (or a folder) `evaluate init` refuses, and what it must say."""
+
+    name: str
+    members: str | bytes  # the member export's text
+    existing: tuple[str, ...] = ()  # files already in the folder
+    file: str = "{export}"  # the file the message names: {export} or {club}
+    says: str = ""
+
+
+INIT_CASES = [
+    InitCase("init-no-id-column", "First Name,Email,Gender\nAnn,ann@example.org,F\n",
+             says="no column of member ids found"),
+    InitCase("init-not-utf8", b"Barcode,Gender\nA1,M\xe4nnlich\n", says="not UTF-8 text"),
+    InitCase("init-empty-export", "", says="the file is empty"),
+    InitCase("init-pipe-separated", "Barcode|Gender\nA1|M\n", says="separated by '|'"),
+    InitCase("init-existing-files", (EXPORTS / "Member_List_20261101.csv").read_text(),
+             existing=("club.yml", "columns.yml"), file="{club}",
+             says="columns.yml, club.yml already in"),
+]
+
+
+@pytest.mark.parametrize("case", INIT_CASES, ids=[c.name for c in INIT_CASES])
+def test_init_refuses_an_unusable_export_with_exit_2_and_writes_nothing(case, tmp_path):
+    export = tmp_path / "Member_List_20261101.csv"
+    export.write_bytes(case.members if isinstance(case.members, bytes)
+                       else case.members.encode("utf-8"))
+    club = tmp_path / "club"
+    club.mkdir()
+    for name in case.existing:
+        (club / name).write_text("# the analyst's own\n")
+    before = tree(club)
+    result = run_cli("init", club, "--members", export, "--currency", "USD")
+    said = result.stderr
+    assert result.returncode == 2, said
+    assert "Traceback" not in said + result.stdout, said
+    assert case.says in said and "fix:" in said, said
+    assert case.file.format(export=export, club=club) in said, said
+    assert tree(club) == before
 
 
 # --- the test --------------------------------------------------------------------------------

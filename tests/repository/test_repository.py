@@ -131,7 +131,7 @@ def test_readme_documents_the_exit_codes_and_commands():
                  cli.EXIT_WRITE_FAILED, cli.EXIT_INTERRUPTED):
         assert re.search(rf"^\| `{code}` \|", readme, re.M), f"exit status {code} in README"
     for command in ("make reports", "make test", "make lab", "make clean", "evaluate build",
-                    "evaluate params", "--data-dir", "crontab"):
+                    "evaluate params", "evaluate init", "--data-dir", "crontab"):
         assert command in readme
 
 

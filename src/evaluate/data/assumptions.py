@@ -7,8 +7,10 @@ or the word ``assumption``.
 ``assumptions.yml`` is optional: without it every assumption takes its default and the
 loader says so in a warning. When the file exists, each *required* assumption must be in it
 (so a club's file is complete and deliberate); an optional one that is left out takes its
-default. The YAML is read with ``yaml.safe_load`` only: tags that would build Python
-objects are refused, never executed.
+default. A default held in another currency (the trainer-session price and the floor cost,
+in USD) is converted into the club's with ``club.yml``'s ``exchange_rates``, its source saying
+so, or refused when no rate is given. The YAML is read with ``yaml.safe_load`` only: tags
+that would build Python objects are refused, never executed.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from evaluate.data.club import ClubInfo, rate_fix, readable_club
 from evaluate.data.validation import Findings
 from evaluate.data.yaml_files import SAFE_LOADER, check_yaml, read_yaml
 from evaluate.errors import DataError, Problem, did_you_mean
@@ -44,6 +47,7 @@ class AssumptionSpec:
     source: str = NO_SOURCE
     required: bool = True
     integer: bool = False
+    currency: str | None = None  # the ISO code of a money default; None: not money
 
 
 class Assumption(BaseModel):
@@ -67,8 +71,12 @@ class Assumption(BaseModel):
 
     @property
     def is_sourced(self) -> bool:
-        """True when the range rests on a citation rather than on judgement."""
-        return self.source.strip().lower() != NO_SOURCE
+        """True when the range rests on a citation rather than on judgement.
+
+        A judgement converted from another currency stays one: "assumption; converted from
+        USD 150 at ..." (the note follows the first ``;``).
+        """
+        return self.source.split(";")[0].strip().lower() != NO_SOURCE
 
 
 class Assumptions(dict[str, Assumption]):
@@ -83,9 +91,10 @@ class Assumptions(dict[str, Assumption]):
 
 def _spec(name: str, unit: str, meaning: str, bounds: tuple[float, float],
           default: tuple[float, float, float], source: str = NO_SOURCE,
-          required: bool = True, integer: bool = False) -> AssumptionSpec:
+          required: bool = True, integer: bool = False,
+          currency: str | None = None) -> AssumptionSpec:
     return AssumptionSpec(name, unit, meaning, bounds[0], bounds[1], default, source, required,
-                          integer)
+                          integer, currency)
 
 
 _IHRSA_CHURN = ("IHRSA Profiles of Success 2016 data (retention 72.5%); IHRSA One Million Strong "
@@ -104,7 +113,7 @@ CATALOGUE: dict[str, AssumptionSpec] = {s.name: s for s in (
           (1, 30), (5, 5, 5), integer=True),
     _spec("floor_cost_per_m2_year", "currency/m2/year",
           "opportunity cost of a square metre of gym floor for a year", (0, 10_000),
-          (50, 150, 300)),
+          (50, 150, 300), currency="USD"),
     _spec("installation_share_of_price", "fraction",
           "delivery and installation as a share of price, when equipment.csv has no figure",
           (0.0, 1.0), (0.0, 0.05, 0.15)),
@@ -164,7 +173,7 @@ CATALOGUE: dict[str, AssumptionSpec] = {s.name: s for s in (
           "HFA 2025 Expanded Insights: 21 personal-training sessions per PT user in 2024, 28 "
           "in 2019; industry_benchmarks.csv: pt_sessions_per_user_year, grade A"),
     _spec("trainer_session_price", "currency/session", "price of one trainer-led session",
-          (0, 1_000), (50, 55.87, 70), _PT),
+          (0, 1_000), (50, 55.87, 70), _PT, currency="USD"),
     _spec("trainer_session_margin", "fraction",
           "share of a session's price the club keeps after paying the trainer", (0.0, 1.0),
           (0.30, 0.45, 0.61), "derived from the session price $55.87 (IHRSA 2009) and trainer "
@@ -197,6 +206,34 @@ def _from_default(spec: AssumptionSpec) -> Assumption:
                       meaning=spec.meaning, source=spec.source, origin="default")
 
 
+def _in_club_currency(found: dict[str, Assumption], club: ClubInfo | None,
+                      check: Findings) -> dict[str, Assumption]:
+    """Money defaults held in another currency, converted with club.yml's rate (or refused)."""
+    if club is None:
+        return found
+    converted = dict(found)
+    for name, item in found.items():
+        currency = CATALOGUE[name].currency
+        if item.origin != "default" or currency in (None, club.currency):
+            continue
+        rate = club.exchange_rates.get(currency)
+        if rate is None:
+            check.add(f"the default {name} is in {currency}, the club's currency is "
+                      f"{club.currency}, and club.yml gives no {currency} rate", column=name,
+                      value=item.most_likely,
+                      rule="a figure held in another currency is converted with club.yml's "
+                           "exchange_rates, never shown as the club's",
+                      fix=f"{rate_fix(currency)}, or set {name} in assumptions.yml in "
+                          f"{club.currency} (copy data/demo/assumptions.yml and adjust it)")
+            continue
+        amounts = f"{item.low:g} / {item.most_likely:g} / {item.high:g}"
+        converted[name] = item.model_copy(update={
+            "low": item.low * rate.rate, "most_likely": item.most_likely * rate.rate,
+            "high": item.high * rate.rate,
+            "source": f"{item.source}; {rate.note(currency, amounts, club.currency)}"})
+    return converted
+
+
 def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
@@ -224,8 +261,21 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _maximum(spec: AssumptionSpec, club: ClubInfo | None) -> float:
+    """The hard upper bound in the club's currency: a money bound is held in the spec's.
+
+    Converted with club.yml's rate when there is one; without it no upper bound applies (the
+    bound is a guard against slips, and a yen price is not a dollar price).
+    """
+    if spec.currency is None or club is None or club.currency == spec.currency:
+        return spec.maximum
+    rate = club.exchange_rates.get(spec.currency)
+    return spec.maximum * rate.rate if rate is not None else math.inf
+
+
 def _check_entry(name: str, entry: object, spec: AssumptionSpec, line: int,
-                 field_lines: dict[str, int], check: Findings) -> Assumption | None:
+                 field_lines: dict[str, int], check: Findings,
+                 maximum: float) -> Assumption | None:
     """Check one entry; record each broken rule; return the assumption if usable."""
     if not isinstance(entry, dict):
         check.add("expected low, most_likely, high, unit, meaning and source", row=line,
@@ -250,10 +300,10 @@ def _check_entry(name: str, entry: object, spec: AssumptionSpec, line: int,
         if not _is_number(value):
             check.add(f"{field} is not a number", rule=f"{field} is a plain number",
                       fix="write digits only, e.g. 0.05 (not 5%)", **where)
-        elif not spec.minimum <= value <= spec.maximum:
+        elif not spec.minimum <= value <= maximum:
             check.add(f"{field} outside the possible range", fix="check the unit, e.g. a "
                       "rate of 5% is 0.05", rule=f"{spec.minimum:g} <= {field} <= "
-                      f"{spec.maximum:g} {spec.unit}", **where)
+                      f"{maximum:g} {spec.unit}", **where)
         elif spec.integer and value != int(value):
             check.add(f"{field} is not a whole number", rule=f"{name} is whole {spec.unit}",
                       fix="round to a whole number", **where)
@@ -299,8 +349,12 @@ def load_assumptions(data_dir: Path) -> Assumptions:
         check.add("no assumptions.yml: every assumption takes its documented default",
                   rule="assumptions.yml is optional", severity="warning",
                   fix="copy data/demo/assumptions.yml into the data folder and adjust it")
-        return Assumptions(default_assumptions(), check.warnings, None)
+        defaults = _in_club_currency(default_assumptions(), readable_club(Path(data_dir)),
+                                     check)
+        check.raise_errors()
+        return Assumptions(defaults, check.warnings, None)
     content, lines = _parse(path)
+    club = readable_club(Path(data_dir))
     found: dict[str, Assumption] = {}
     for name, entry in content.items():
         line, field_lines = lines.get(str(name), (None, {}))
@@ -313,7 +367,8 @@ def load_assumptions(data_dir: Path) -> Assumptions:
                       rule="names are those listed in data/README.md",
                       fix=f"{hint}rename it, or remove it if the model does not use it")
             continue
-        assumption = _check_entry(str(name), entry, spec, line, field_lines, check)
+        assumption = _check_entry(str(name), entry, spec, line, field_lines, check,
+                                  _maximum(spec, club))
         if assumption is not None:
             found[str(name)] = assumption
     for name, spec in CATALOGUE.items():
@@ -327,6 +382,7 @@ def load_assumptions(data_dir: Path) -> Assumptions:
                           f"high: {high:g}, unit: {spec.unit}, meaning: ..., source: ...}}")
         else:
             found[name] = _from_default(spec)
+    found = _in_club_currency(found, club, check)
     check.raise_errors()
     ordered = {name: found[name] for name in CATALOGUE}
     return Assumptions(ordered, check.warnings, path)

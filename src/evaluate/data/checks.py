@@ -94,7 +94,8 @@ def check_club(data_dir: Path) -> FolderCheck:
     club = _run(result, CLUB_FILE, load_club, data_dir)
     export_date = None if club is None else club.export_date
     if (data_dir / COLUMN_MAPPING_FILE).is_file():  # first: the loaders read it too
-        contracts = {MEMBERS_FILE: members.COLUMNS, EQUIPMENT_FILE: equipment.COLUMNS} | {
+        contracts = {MEMBERS_FILE: members.CONTRACT_COLUMNS,
+                     EQUIPMENT_FILE: equipment.COLUMNS} | {
             f"{schema.stem}{suffix}": schema.columns for suffix in LOG_SUFFIXES
             for schema in (checkins.CHECKINS_SCHEMA, usage.USAGE_SCHEMA)}
         logs = [name for name in contracts if name not in (MEMBERS_FILE, EQUIPMENT_FILE)]

@@ -1,22 +1,63 @@
 """The club's own facts from ``club.yml``: name, currency, synthetic or not, export date.
 
+``exchange_rates`` turn a figure the suite holds in another currency (the bundled
+equipment catalogue's prices, the default trainer-session price and floor cost, in USD)
+into the club's currency; without the rate such a figure is refused, never shown as if it
+were in the club's currency.
+
 Kept apart from the roster loader so that the build can name the data it used
 without importing pandas.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
-from datetime import date, datetime
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from evaluate.data.yaml_files import read_yaml, top_line
 from evaluate.errors import DataError, Problem
 
 CLUB_FILE = "club.yml"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+EXCHANGE_RULE = ("exchange_rates: {USD: {rate: 0.79, date: 2026-11-01, source: ...}}, the "
+                 "club's currency per one unit of the other, the date and where it was read")
+
+
+class ExchangeRate(BaseModel):
+    """One rate from ``club.yml``: how many of the club's currency one unit of another buys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rate: float = Field(gt=0, allow_inf_nan=False)
+    date: datetime.date
+    source: str = Field(min_length=1)
+
+    def note(self, currency: str, amounts: str, club_currency: str) -> str:
+        """What a page says of a converted figure: the original, the rate, its date and source.
+
+        For example "converted from USD 775 at 0.79 GBP per USD (Bank of England spot,
+        2026-11-01)".
+        """
+        return (f"converted from {currency} {amounts} at {self.rate:g} {club_currency} per "
+                f"{currency} ({self.source}, {self.date.isoformat()})")
+
+
+def rate_fix(currency: str) -> str:
+    """The club.yml line that supplies a missing rate, as a fix says it."""
+    return (f"add exchange_rates: {{{currency}: {{rate: ..., date: ..., source: ...}}}} "
+            f"to club.yml")
 
 
 class ClubInfo(BaseModel):
@@ -29,7 +70,9 @@ class ClubInfo(BaseModel):
     synthetic: bool = False
     #: The roster date (:func:`evaluate.data.roster.roster_date`): the day ``members.csv``
     #: was exported. None: told from the data's own dates.
-    export_date: date | None = None
+    export_date: datetime.date | None = None
+    exchange_rates: dict[CurrencyCode, ExchangeRate] = Field(
+        default_factory=dict, description="club currency per unit of another, e.g. GBP per USD")
 
     @field_validator("export_date", mode="before")
     @classmethod
@@ -44,15 +87,16 @@ class ClubInfo(BaseModel):
         if isinstance(value, str):
             try:
                 text = value.strip()
-                value = date.fromisoformat(text) if ISO_DATE.fullmatch(text) else None
+                value = datetime.date.fromisoformat(text) if ISO_DATE.fullmatch(text) else None
             except ValueError:  # 2026-02-30
                 value = None
-        if not isinstance(value, date) or isinstance(value, datetime):
+        if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
             raise ValueError("export_date is a date as YYYY-MM-DD, e.g. 2026-11-01 (the day "
                              "members.csv was exported)")
-        if value > date.today():
-            raise ValueError(f"export_date {value} is after today ({date.today()}): it is the "
-                             "day members.csv was exported")
+        if value > datetime.date.today():
+            raise ValueError(f"export_date {value} is after today "
+                             f"({datetime.date.today()}): it is the day members.csv was "
+                             "exported")
         return value
 
 
@@ -75,7 +119,20 @@ def load_club(data_dir: Path) -> ClubInfo:
     except ValidationError as exc:
         problems = [Problem(f"key '{'.'.join(str(p) for p in err['loc'])}': {err['msg']}",
                             file=path, value=err.get("input") if err["type"] != "missing"
-                            else None, rule="name: text; currency: ISO code such as USD; "
+                            else None, rule=EXCHANGE_RULE if err["loc"][0] == "exchange_rates"
+                            else "name: text; currency: ISO code such as USD; "
                             "synthetic: true or false", fix="correct the key in club.yml")
                     for err in exc.errors()]
         raise DataError(problems=problems) from exc
+
+
+def readable_club(data_dir: Path) -> ClubInfo | None:
+    """``club.yml``'s facts, or None when it cannot be read (its own check says why).
+
+    For loaders that convert a figure into the club's currency: a folder without a readable
+    ``club.yml`` is refused by the folder check before anything runs.
+    """
+    try:
+        return load_club(data_dir)
+    except DataError:
+        return None

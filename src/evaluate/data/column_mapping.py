@@ -119,8 +119,15 @@ def _scalar(value: object) -> bool:
 
 
 def _text(value: Scalar) -> str:
-    """A mapped value as the cell text the loaders read (29.9 -> '29.9')."""
-    return value if isinstance(value, str) else repr(value)
+    """A mapped value as the cell text the loaders read (29.9 -> '29.9').
+
+    A number with exactly three decimals gets a fourth, a zero (12.345 -> '12.3450'): as
+    '12.345' it would read as thousands in a ';' file, and is ambiguous as money elsewhere.
+    """
+    if isinstance(value, str):
+        return value
+    text = repr(value)
+    return text + "0" if re.fullmatch(r"-?\d+\.\d{3}", text) else text
 
 
 QUOTE = "quote it (yes, no, on, off, true and false are not text in YAML unless quoted)"

@@ -7,7 +7,15 @@ A placeholder price needs a basis in ``price_source`` and a ``price_low``-``pric
 range. Installation cost, annual maintenance and lifespan may be left blank only as a
 placeholder: the model then uses the documented defaults in ``assumptions.yml``
 (``installation_share_of_price``, ``maintenance_share_of_price``, ``lifespan_years_strength``
-or ``lifespan_years_cardio``). The file itself is required: there is no default catalogue.
+or ``lifespan_years_cardio``). The file itself is required.
+
+A machine of the bundled catalogue (``data/reference/equipment_catalogue.csv``) needs only
+its ``equipment_id`` (and ``owned_units``): every column the club leaves out, or leaves blank,
+takes the catalogue's figure with its source; a cell the club fills replaces it. A club's
+``price`` is its own quote in its own currency: the catalogue's price range, status and source
+then no longer apply. The catalogue's money figures are in its ``price_currency`` (USD) and
+are converted with ``club.yml``'s ``exchange_rates``, the source saying so, or refused when the
+club's currency has no rate. A machine not in the catalogue gives every column.
 Every placeholder is reported as a warning on ``frame.attrs["warnings"]``.
 """
 
@@ -18,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluate.data.club import rate_fix, readable_club
 from evaluate.data.limits import check_csv_size
 from evaluate.data.validation import (
     Findings,
@@ -31,8 +40,10 @@ from evaluate.data.validation import (
     read_text_table,
 )
 from evaluate.errors import DataError, did_you_mean
+from evaluate.paths import REFERENCE_DATA_DIR
 
 EQUIPMENT_FILE = "equipment.csv"
+CATALOGUE_FILE = "equipment_catalogue.csv"  # in data/reference/
 
 ID, NAME, MODEL, TYPE = "equipment_id", "name", "model", "equipment_type"
 PRICE, PRICE_LOW, PRICE_HIGH = "price", "price_low", "price_high"
@@ -75,6 +86,31 @@ CATEGORIES = {  # column -> allowed values, best or most first
 }
 MUSCLE_NAMES = ("erector_spinae", "gluteus_maximus", "hamstrings", "quadriceps", "calves",
                 "core", "latissimus_dorsi", "upper_back", "chest", "shoulders", "arms")
+MONEY = (PRICE, PRICE_LOW, PRICE_HIGH, INSTALLATION, MAINTENANCE)
+CURRENCY, PRICE_DATE = "price_currency", "price_date"
+# The catalogue holds every column but owned_units, and the currency and date of its prices
+# and the sources of its muscles and supervision (a club's file need not give those).
+CATALOGUE_COLUMNS = tuple(c for c in COLUMNS if c != OWNED) + (
+    CURRENCY, PRICE_DATE, "muscles_source", "supervision_source")
+# Each catalogue figure and the column naming its source: every one must be filled.
+CATALOGUE_SOURCES = {
+    PRICE: "price_source", INSTALLATION: "installation_source",
+    MAINTENANCE: "maintenance_source", LIFESPAN: "lifespan_source",
+    FOOTPRINT: "footprint_source", SESSION_MINUTES: "usage_source", STATIONS: "usage_source",
+    MUSCLES: "muscles_source", BACK_CARE: "evidence_source", EVIDENCE: "evidence_source",
+    SUPERVISION: "supervision_source"}
+# Figures a club may replace, each group with its source (and status) column: a figure the
+# club gives without a source is said to be the club's.
+GROUPS = {
+    "price_source": (PRICE, PRICE_LOW, PRICE_HIGH),
+    "installation_source": (INSTALLATION,),
+    "maintenance_source": (MAINTENANCE,),
+    "lifespan_source": (LIFESPAN,),
+    "footprint_source": (FOOTPRINT,),
+    "usage_source": (SESSION_MINUTES, STATIONS),
+    "evidence_source": (BACK_CARE, EVIDENCE),
+}
+CLUB_SOURCE = "the club's figure in equipment.csv"
 DEMO_IDS = ("reverse_hyper", "glute_ham_developer", "back_extension_45", "cable_tower",
             "rower", "leg_press")
 
@@ -222,9 +258,132 @@ def _typed(frame: pd.DataFrame, numbers: dict[str, pd.Series], statuses: dict[st
     return pd.DataFrame(out).reset_index(drop=True)
 
 
+def catalogue_cells(reference_dir: Path | None = None) -> pd.DataFrame:
+    """The bundled catalogue as written: one row per machine, every cell text.
+
+    Only its columns and ids are checked here; :func:`evaluate.data.catalogue.load_catalogue`
+    checks every figure and its source (the tests run it on the shipped file).
+    """
+    path = Path(reference_dir or REFERENCE_DATA_DIR) / CATALOGUE_FILE
+    check = Findings(path)
+    raw = read_text_table(path, what="the bundled equipment catalogue",
+                          fix_missing="restore it from version control (data/reference/)")
+    frame, _ = check_columns(raw, check, required=CATALOGUE_COLUMNS)
+    check.raise_errors()
+    check_unique(frame, check, ID, "machine")
+    check.raise_errors()
+    return frame
+
+
+def _check_header(frame: pd.DataFrame, extra: list[str], catalogue: pd.DataFrame,
+                  check: Findings) -> None:
+    """A column named like a missing one is an error; so is a new machine that lacks columns."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    for col in missing:
+        hint = did_you_mean(col, extra)
+        if hint:  # its values would be left unread and the catalogue's figure used instead
+            check.add("required column is missing", row=1, column=col,
+                      rule="a column is read only under its contract name",
+                      fix=f"{hint}Rename that column to '{col}', or map it in columns.yml")
+    check.raise_errors()
+    if not missing:
+        return
+    ids = list(catalogue[ID])
+    for position, machine in frame[ID].items():
+        if machine in ids or machine == "":
+            continue
+        check.add("machine not in the catalogue: every column is needed",
+                  row=int(position) + 2, column=ID, value=machine,
+                  rule=f"a machine not in data/reference/{CATALOGUE_FILE} gives every column; "
+                       f"missing: {', '.join(missing)}",
+                  fix=f"{did_you_mean(machine, ids)}use a catalogue id ({', '.join(ids)}), "
+                      f"or add the missing columns (see data/README.md)")
+
+
+def _fill_row(row: pd.Series, listed: pd.Series) -> tuple[pd.Series, list[str]]:
+    """One catalogued machine: the club's cells over the catalogue's; the money taken from it."""
+    out = row.copy()
+    given = {c for c in row.index if row[c] != ""}
+    kept_money = []
+    for source, figures in GROUPS.items():
+        club = [f for f in figures if f in given]
+        status = next((s for f, (s, _) in FIGURES.items() if f == figures[0]), None)
+        whole = source == "price_source" and bool(club)  # a club price: its range is its own
+        for figure in figures:
+            if figure not in given and not whole:
+                out[figure] = listed[figure]
+                if figure in MONEY and listed[figure] != "":
+                    kept_money.append(figure)
+        if not club:  # the catalogue's status and source go with its figures
+            for col in (status, source):
+                if col is not None and col not in given:
+                    out[col] = listed[col]
+            continue
+        if status is not None and status not in given:
+            out[status] = "vendor_quote"
+        if source not in given:
+            rest = [f for f in figures if f not in club and not whole]
+            out[source] = (f"{', '.join(club)}: {CLUB_SOURCE}; otherwise {listed[source]}"
+                           if rest else CLUB_SOURCE)
+    grouped = {c for cols in GROUPS.values() for c in cols} | set(GROUPS) | {
+        s for s, _ in FIGURES.values()}
+    for col in COLUMNS:
+        if col not in grouped and col not in (ID, OWNED) and col not in given:
+            out[col] = listed[col]
+    return out, kept_money
+
+
+def _with_catalogue(frame: pd.DataFrame, extra: list[str], data_dir: Path,
+                    check: Findings) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """Fill what a catalogued machine leaves out; convert the catalogue's money to the club's.
+
+    Returns the frame with every column and, per money column, the factor that turns each
+    row's figure into the club's currency (the rate where the figure is the catalogue's).
+    """
+    catalogue = catalogue_cells()
+    _check_header(frame, extra, catalogue, check)
+    frame = frame.assign(**{c: "" for c in COLUMNS if c not in frame.columns and c != OWNED})
+    by_id = catalogue.set_index(ID)
+    scale = {col: pd.Series(1.0, index=frame.index) for col in MONEY}
+    catalogued = frame.index[frame[ID].isin(by_id.index)]
+    club = readable_club(data_dir) if len(catalogued) else None
+    # (catalogue currency, club currency) -> rows whose catalogue price has no rate
+    unrated: dict[tuple[str, str], list[int]] = {}
+    for position in catalogued:
+        listed = by_id.loc[frame.at[position, ID]]
+        filled, money = _fill_row(frame.loc[position], listed)
+        currency = listed[CURRENCY]
+        if money and club is not None and currency != club.currency:
+            rate = club.exchange_rates.get(currency)
+            if rate is None:
+                unrated.setdefault((currency, club.currency), []).append(position)
+                continue
+            for col in money:
+                scale[col].at[position] = rate.rate
+                source = "price_source" if col in (PRICE, PRICE_LOW, PRICE_HIGH) else next(
+                    s for f, (_, s) in FIGURES.items() if f == col)
+                if col != PRICE_LOW and col != PRICE_HIGH:
+                    amount = listed[col] + (f" (range {listed[PRICE_LOW]}-{listed[PRICE_HIGH]})"
+                                            if col == PRICE and PRICE_LOW in money else "")
+                    filled[source] = (f"{filled[source]}; "
+                                      f"{rate.note(currency, amount, club.currency)}")
+        frame.loc[position] = filled
+    for (currency, own), positions in unrated.items():  # one problem, every row named
+        check.rows(pd.Series(frame.index.isin(positions), index=frame.index), frame[ID], PRICE,
+                   f"the catalogue's price is in {currency}, the club's currency is {own}, "
+                   f"and club.yml gives no {currency} rate",
+                   rule="a figure held in another currency is converted with club.yml's "
+                        "exchange_rates, never shown as the club's",
+                   fix=f"{rate_fix(currency)}, or give the price in {own} in equipment.csv")
+    return frame, scale
+
+
 def load_equipment(data_dir: Path) -> pd.DataFrame:
     """Read and check ``equipment.csv`` in ``data_dir``; return one typed row per machine.
 
+    A machine of the bundled catalogue takes the catalogue's figure for every cell the club
+    leaves out or blank (see the module's docstring); money from the catalogue is converted
+    into the club's currency with ``club.yml``'s ``exchange_rates``.
     Money columns (``price``, ``price_low``/``price_high``, ``installation_cost``,
     ``annual_maintenance``) are floats in the club's currency (``club.yml``), per unit
     (maintenance per year); ``lifespan_years`` in years; ``footprint_m2`` in m² including
@@ -244,12 +403,29 @@ def load_equipment(data_dir: Path) -> pd.DataFrame:
                           fix_missing="put the candidate machines in equipment.csv "
                                       "(see data/README.md), or copy data/demo/equipment.csv",
                           findings=check)
-    frame, _ = check_columns(raw, check, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS,
-                             mapping=load_column_mapping(data_dir).get(EQUIPMENT_FILE))
-    check.raise_errors()  # the rules below need every required column
+    frame, extra = check_columns(raw, check, required=(ID,),
+                                 optional=tuple(c for c in COLUMNS if c != ID),
+                                 mapping=load_column_mapping(data_dir).get(EQUIPMENT_FILE))
+    check.raise_errors()  # the rules below need the ids
     if frame.empty:
         raise DataError.single("no machines: the file has a header but no rows", file=path,
                                rule="at least one candidate", fix="add a row per machine")
+    attrs = dict(frame.attrs)
+    frame, scale = _with_catalogue(frame, extra, Path(data_dir), check)
+    frame.attrs = attrs  # how the club's numbers are written (a ';' file: decimal commas)
+    check.raise_errors()  # a machine without its figures cannot be checked further
+    equipment = check_machines(frame, check, scale)
+    equipment.attrs["warnings"] = check.warnings
+    return equipment
+
+
+def check_machines(frame: pd.DataFrame, check: Findings,
+                   scale: dict[str, pd.Series] | None = None) -> pd.DataFrame:
+    """Check machine rows given as text (every column) and return them typed.
+
+    ``scale`` multiplies money columns (a rate per row) once they are read. Every broken
+    rule is recorded in ``check``, which raises them all at once before typing.
+    """
     filled = [c for c in REQUIRED_COLUMNS if c not in BLANK_AS_PLACEHOLDER]
     check_required_filled(frame, check, filled)
     _check_ids(frame, check)
@@ -257,9 +433,9 @@ def load_equipment(data_dir: Path) -> pd.DataFrame:
     numbers = _check_numbers(frame, statuses, check)
     categories = _check_categories(frame, check)
     check.raise_errors()
-    equipment = _typed(frame, numbers, statuses, categories)
-    equipment.attrs["warnings"] = check.warnings
-    return equipment
+    for col, factor in (scale or {}).items():
+        numbers[col] = numbers[col] * factor
+    return _typed(frame, numbers, statuses, categories)
 
 
 def placeholder_figures(equipment: pd.DataFrame) -> pd.DataFrame:

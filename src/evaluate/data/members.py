@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluate.data.club import load_club
+from evaluate.data.money import DUES_PERIODS, check_money, check_periods
 from evaluate.data.validation import (
     Findings,
     check_columns,
@@ -30,9 +32,11 @@ MEMBERS_FILE = "members.csv"
 
 REQUIRED_COLUMNS = ("member_id", "birth_year", "sex", "status", "monthly_dues")
 OPTIONAL_COLUMNS = ("join_date", "cancel_date", "occupation_activity", "training_goal",
-                    "visits_per_week")
+                    "visits_per_week", "dues_period")
 COLUMNS = ("member_id", "birth_year", "sex", "join_date", "status", "cancel_date",
            "monthly_dues", "occupation_activity", "training_goal", "visits_per_week")
+# Every column the file may hold: dues_period is read into monthly_dues, not kept
+CONTRACT_COLUMNS = COLUMNS + ("dues_period",)
 
 SEXES = ("F", "M", "X")  # X: another sex, or not stated
 STATUSES = ("active", "cancelled", "frozen")
@@ -129,14 +133,14 @@ def _check_categories(frame: pd.DataFrame, check: Findings) -> dict[str, pd.Seri
     return parsed
 
 
-def _check_numbers(frame: pd.DataFrame, check: Findings) -> dict[str, pd.Series]:
+def _check_numbers(frame: pd.DataFrame, check: Findings, currency: str | None
+                   ) -> dict[str, pd.Series]:
     parsed = {}
     if "monthly_dues" not in frame.columns:
         return parsed
-    dues = parse_number(frame["monthly_dues"])
-    check.rows((frame["monthly_dues"] != "") & dues.isna(), frame["monthly_dues"],
-               "monthly_dues", "not a number", rule="monthly_dues is a plain number, e.g. 49.00",
-               fix="remove currency signs and thousands separators")
+    dues = check_money(frame["monthly_dues"], check, "monthly_dues", currency)
+    period = check_periods(frame.get("dues_period"), check, index=frame.index)
+    dues = dues * period.map(DUES_PERIODS).astype(float)  # every fee a month's from here on
     check.rows(dues < 0, frame["monthly_dues"], "monthly_dues", "negative dues",
                rule="monthly_dues >= 0", fix="write dues as a positive amount; 0 for free")
     parsed["monthly_dues"] = dues
@@ -274,14 +278,24 @@ def _typed_frame(frame: pd.DataFrame, year: pd.Series, dates: dict[str, pd.Serie
     }).reset_index(drop=True)
 
 
-def load_members(data_dir: Path, *, check_ages: bool = True) -> pd.DataFrame:
+def _club_currency(data_dir: Path) -> str | None:
+    """The club's currency from ``club.yml``; None when it cannot be read (its check says why)."""
+    try:
+        return load_club(data_dir).currency
+    except DataError:
+        return None
+
+
+def load_members(data_dir: Path, *, check_ages: bool = True,
+                 currency: str | None = None) -> pd.DataFrame:
     """Read and check ``members.csv`` in ``data_dir``; return one typed row per member.
 
     Columns: ``member_id`` (str), ``birth_year`` (Int64, missing where not recorded),
     ``sex`` (category F/M/X),
     ``join_date`` and ``cancel_date`` (datetime64, NaT when empty or the column is absent:
     a roster may lack join dates), ``status`` (category
-    active/cancelled/frozen), ``monthly_dues`` (float, club currency per month),
+    active/cancelled/frozen), ``monthly_dues`` (float, club currency per month, turned into
+    a month's from the ``dues_period`` each fee was given for; a note counts them),
     ``occupation_activity`` and ``training_goal`` (category, NaN when unknown),
     ``visits_per_week`` (float, NaN when unknown). Columns outside the contract are dropped
     and listed in ``frame.attrs["dropped_columns"]``; warnings (problems that do not stop a
@@ -291,6 +305,10 @@ def load_members(data_dir: Path, *, check_ages: bool = True) -> pd.DataFrame:
 
     Headers are matched after trimming case and spaces, and through the data
     folder's ``columns.yml`` mapping if there is one.
+
+    Fees may be written as money (``$39.99``, ``1.234,50 €``; :mod:`evaluate.data.money`):
+    a sign or code must be of ``currency``, the club's, read from ``club.yml`` when not given
+    (when it cannot be read, a fee with a sign or code is refused).
 
     Ages are checked on the latest date in the file, and the cancel dates of active or
     frozen members on the roster's own date (:func:`own_date`); without ``check_ages`` both
@@ -328,7 +346,7 @@ def load_members(data_dir: Path, *, check_ages: bool = True) -> pd.DataFrame:
     if check_ages and len(known):
         check.problems += age_problems(year, known.max(), path, LATEST_IN_FILE)
     categories = _check_categories(frame, check)
-    numbers = _check_numbers(frame, check)
+    numbers = _check_numbers(frame, check, currency or _club_currency(data_dir))
     _check_cancellation(frame, categories.get("status"), dates, check)
     if check_ages and "status" in categories and "cancel_date" in dates:
         read = pd.DataFrame({"status": categories["status"], "cancel_date": dates["cancel_date"],
