@@ -66,7 +66,7 @@ def test_a_stale_roster_with_current_logs_is_dated_by_its_logs(tmp_path):
 
 
 def test_ages_are_checked_on_the_roster_date(tmp_path):
-    """A member 13 on the roster's own latest date but 20 on its roster date is fine; one
+    """A member 4 on the roster's own latest date but 11 on its roster date is fine; one
     who would be 111 on the roster date is out of range, and the rule names that date."""
     club = stale_club(tmp_path)
     path = club / "members.csv"
@@ -78,10 +78,10 @@ def test_ages_are_checked_on_the_roster_date(tmp_path):
         path.write_text("\n".join([*lines[:row - 1], ",".join(cells), *lines[row:]]) + "\n",
                         encoding="utf-8")
 
-    born(2, "2006")  # 13 on 2019-03-03, 20 on 2026-10-31
+    born(2, "2015")  # 4 on 2019-03-03, 11 on 2026-10-31
     with pytest.raises(DataError, match="age out of range"):
         load_members(club)  # read alone, on the roster's own latest date
-    assert load_roster(club).members["birth_year"].iloc[0] == 2006
+    assert load_roster(club).members["birth_year"].iloc[0] == 2015
     assert load_club_data(club).check.errors == []
 
     born(3, "1915")  # 104 on 2019-03-03, 111 on 2026-10-31

@@ -308,3 +308,12 @@ def test_the_visits_section_says_where_the_visits_come_from(roster):
     assert mp.visits_source(logged, "cancelled") == ("the check-in log, 1 Dec 2025–30 Nov 2026: "
                                                      "each member's last 12 weeks as a member")
     assert "fewer than 4 weeks" in mp.visits_markdown(logged, "all")
+
+
+def test_ages_from_a_date_of_birth_count_the_birthday(roster):
+    dated = roster.assign(birth_date=pd.NaT)
+    dated.loc[:11, "birth_date"] = pd.Timestamp("1996-07-01")  # A: 30 in 2026, on 1 July
+    chosen = mp.select_members(dated, "active", AS_OF)
+    assert chosen["age"].head(12).eq(29).all() and chosen["age"].iloc[12] == 50
+    assert "counted from the date of birth where the roster gives one" in mp.footnote_markdown(
+        False, chosen=chosen)

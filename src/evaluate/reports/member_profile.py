@@ -2,11 +2,11 @@
 
 Everything here takes the frame from :func:`evaluate.data.members.load_members` and returns
 aggregates only; every table passes through :mod:`evaluate.reports.privacy`, so no group of fewer
-than ``min_group_size`` members is shown. Age is counted in whole years as
-``as_of.year - birth_year`` (the roster holds birth years, not birth dates, so it may be one
-year high); tenure is in months of 365.25 / 12 days. The report reads the roster with its
-roster date (:func:`evaluate.data.roster.load_roster`) and takes every figure on
-:func:`profile_date`.
+than ``min_group_size`` members is shown. Age is counted in whole years
+(:func:`evaluate.data.members.age_on`): exactly from a date of birth, else as
+``as_of.year - birth_year``, which may be one year high; tenure is in months of
+365.25 / 12 days. The report reads the roster with its roster date
+(:func:`evaluate.data.roster.load_roster`) and takes every figure on :func:`profile_date`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from evaluate.data.checkins import MIN_WEEKS_OBSERVED
-from evaluate.data.members import DAYS_PER_MONTH
+from evaluate.data.members import DAYS_PER_MONTH, age_on
 from evaluate.data.roster import VISIT_WINDOW_WEEKS, Roster, VisitWindow
 from evaluate.model.segments import as_of_day
 from evaluate.reports.formatting import PRIVACY_NOTE, SEX_LABELS, markdown_text, number
@@ -105,7 +105,7 @@ def select_members(members: pd.DataFrame, status: Status = "active",
         joined = joined.loc[joined["status_on"] == status]
     end = joined["cancel_date"].where(joined["status_on"] == "cancelled", day)
     joined["tenure_months"] = (end - joined["join_date"]).dt.days / DAYS_PER_MONTH
-    joined["age"] = day.year - joined["birth_year"]
+    joined["age"] = age_on(joined, day)
     joined["age_band"] = _band(joined["age"], [(lo, hi + 1, name) for lo, hi, name in AGE_BANDS])
     joined["tenure_band"] = _band(joined["tenure_months"], TENURE_BANDS)
     return joined.reset_index(drop=True)
@@ -469,8 +469,11 @@ def footnote_markdown(synthetic: bool, min_group_size: int = MIN_GROUP_SIZE,
         parts.append("**Demo data:** every member in this report is synthetic (a made-up club "
                      "calibrated to published US club-industry figures); no real person is "
                      "described.")
+    dated = chosen is not None and "birth_date" in chosen and chosen["birth_date"].notna().any()
     parts.append(PRIVACY_NOTE.format(size=min_group_size) + " So no member can be "
-                 "recognised. Ages are counted from the year of birth.")
+                 "recognised. Ages are counted from the "
+                 + ("date of birth where the roster gives one, else the year of birth."
+                    if dated else "year of birth."))
     unknown = 0 if chosen is None else int(chosen["birth_year"].isna().sum())
     if unknown:
         count = (f"{number(unknown, ',')} members" if unknown >= min_group_size
