@@ -317,3 +317,18 @@ def test_ages_from_a_date_of_birth_count_the_birthday(roster):
     assert chosen["age"].head(12).eq(29).all() and chosen["age"].iloc[12] == 50
     assert "counted from the date of birth where the roster gives one" in mp.footnote_markdown(
         False, chosen=chosen)
+
+
+def test_junior_members_are_counted_and_shown_apart(roster):
+    young = roster.copy()
+    young.loc[:11, "birth_year"] = 2012  # A: 14 on the date
+    figures = mp.headline(young, "active", AS_OF)
+    assert figures.juniors == 12 and figures.members == 26
+    assert ("- **Junior members (under 18):** 12, counted in every figure here."
+            in mp.headline_markdown(figures))
+    young.loc[:11, "birth_year"] = 1996
+    young.loc[22:24, "birth_year"] = 2019  # C: 3 members aged 7, too few to show
+    figures = mp.headline(young, "active", AS_OF)
+    assert figures.juniors is None and "Junior" not in mp.headline_markdown(figures)
+    assert mp.headline(roster, "active", AS_OF).juniors == 0
+    assert "Junior" not in mp.headline_markdown(mp.headline(roster, "active", AS_OF))

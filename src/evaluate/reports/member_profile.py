@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from evaluate.data.checkins import MIN_WEEKS_OBSERVED
-from evaluate.data.members import DAYS_PER_MONTH, age_on
+from evaluate.data.members import DAYS_PER_MONTH, JUNIOR_AGE, age_on
 from evaluate.data.roster import VISIT_WINDOW_WEEKS, Roster, VisitWindow
 from evaluate.model.segments import as_of_day
 from evaluate.reports.formatting import PRIVACY_NOTE, SEX_LABELS, markdown_text, number
@@ -47,6 +47,7 @@ TENURE_BANDS = ((0, 3, "under 3"), (3, 6, "3–6"), (6, 12, "6–12"), (12, 24, 
 GOAL_LABELS = {"general_fitness": "General fitness", "strength": "Strength",
                "weight_loss": "Weight loss", "rehab": "Rehabilitation", "sport": "Sport"}
 NOT_RECORDED = "not recorded"
+JUNIOR_LINE = f"Junior members (under {JUNIOR_AGE})"
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,9 @@ class Headline:
     min_group_size: int
     age_known: int | None = None
     visits_known: int | None = None
+    #: Junior members (under :data:`~evaluate.data.members.JUNIOR_AGE` on ``as_of``): shown
+    #: apart; None when it, or the members outside it, is a group too small to show.
+    juniors: int | None = 0
 
 
 def profile_date(roster: Roster, as_of: date | str | None = None) -> pd.Timestamp:
@@ -139,6 +143,7 @@ def headline(members: pd.DataFrame, status: Status = "active", as_of: date | str
     n = len(chosen)
     enough = n >= min_group_size
     known_job = chosen["occupation_activity"].dropna()
+    juniors = int((chosen["age"] < JUNIOR_AGE).sum())
     return Headline(
         status=status, as_of=day.date(), members=n,
         median_age=_median(chosen["age"], min_group_size) if enough else None,
@@ -152,6 +157,7 @@ def headline(members: pd.DataFrame, status: Status = "active", as_of: date | str
         min_group_size=min_group_size,
         age_known=int(chosen["age"].notna().sum()),
         visits_known=int(chosen["visits_per_week"].notna().sum()),
+        juniors=juniors if enough and shown_split(juniors, n, min_group_size) else None,
     )
 
 
@@ -327,6 +333,9 @@ def headline_markdown(figures: Headline, club_name: str = "") -> str:
                      "(median).")
     elif missing := _not_recorded(figures, figures.age_known, "age"):
         lines.append(f"- **Age:** {missing}.")
+    if figures.juniors:
+        lines.append(f"- **{JUNIOR_LINE}:** {number(figures.juniors, ',')}, counted in every "
+                     "figure here.")
     if figures.share_women is not None:
         lines.append(f"- **Women:** {_pct(figures.share_women)} of these members.")
     if figures.median_visits_per_week is not None:
