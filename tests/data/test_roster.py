@@ -159,3 +159,21 @@ def test_without_a_check_in_log_the_roster_column_is_kept(tmp_path):
     assert read.visits_window is None
     pd.testing.assert_series_equal(read.members["visits_per_week"],
                                    load_members(club)["visits_per_week"])
+
+
+def test_a_stated_age_is_taken_on_the_clubs_roster_date(tmp_path):
+    """An export giving ages gives them on the roster date, which the logs set: 31 October
+    2026 here, not the roster's own latest date (3 March 2019)."""
+    club = stale_club(tmp_path)
+    path = club / "members.csv"
+    roster = pd.read_csv(path, dtype=str, keep_default_na=False)
+    born = roster.pop("birth_year").astype(int)
+    roster.insert(1, "age", (2026 - born).astype(str))
+    roster.to_csv(path, index=False)
+    read = load_roster(club)
+    assert read.members["birth_year"].tolist() == born.tolist()
+    assert read.members["age"].tolist() == (2026 - born).tolist()
+    data = load_club_data(club)
+    assert data.members["birth_year"].tolist() == born.tolist()
+    alone = load_members(club)  # read alone: the ages are on its own latest date
+    assert (alone["birth_year"] == born - 7).all()
