@@ -324,11 +324,25 @@ def test_junior_members_are_counted_and_shown_apart(roster):
     young.loc[:11, "birth_year"] = 2012  # A: 14 on the date
     figures = mp.headline(young, "active", AS_OF)
     assert figures.juniors == 12 and figures.members == 26
-    assert ("- **Junior members (under 18):** 12, counted in every figure here."
-            in mp.headline_markdown(figures))
+    assert ("- **Junior members (under 18):** 12, counted in every figure here; the decision "
+            "reports leave them out of the back-pain figures (no published adult rate applies "
+            "to them).") in mp.headline_markdown(figures)
     young.loc[:11, "birth_year"] = 1996
     young.loc[22:24, "birth_year"] = 2019  # C: 3 members aged 7, too few to show
     figures = mp.headline(young, "active", AS_OF)
     assert figures.juniors is None and "Junior" not in mp.headline_markdown(figures)
     assert mp.headline(roster, "active", AS_OF).juniors == 0
     assert "Junior" not in mp.headline_markdown(mp.headline(roster, "active", AS_OF))
+
+
+def test_aggregate_exposure_leaves_the_juniors_out(exposure_tables):
+    age_sex, segments = exposure_tables
+    young = pd.DataFrame({"age_band": ["under 18"] * 3, "sex": ["Women", "Men",
+                                                                  "Another or not stated"],
+                          "members": [30, 20, 0], "share": 0.0, "suppressed": False})
+    both = pd.concat([young, age_sex], ignore_index=True)
+    both["age_band"] = pd.Categorical(both["age_band"], ["under 18", "18–29", "30–44",
+                                                         "45–64"])
+    table = mp.aggregate_exposure(both, segments)  # the segments hold no junior
+    assert list(table["age_band"].cat.categories) == ["18–29", "30–44", "45–64"]
+    assert len(table) == len(age_sex)

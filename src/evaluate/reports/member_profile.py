@@ -38,6 +38,7 @@ Status = Literal["active", "cancelled", "all"]
 # Lucas, Connor & Bose, NCHS Data Brief No. 415, 2021), so later reports can join them.
 AGE_BANDS = ((0, 17, "under 18"), (18, 29, "18–29"), (30, 44, "30–44"), (45, 64, "45–64"),
              (65, 200, "65+"))
+JUNIOR_BAND = AGE_BANDS[0][2]  # junior members: left out of the back-pain figures
 # Visits a week: [lower, upper) bounds and labels.
 VISIT_BANDS = ((0, 1, "under 1"), (1, 2, "1 to under 2"), (2, 3, "2 to under 3"),
                (3, 4, "3 to under 4"), (4, np.inf, "4 or more"))
@@ -204,7 +205,8 @@ def aggregate_exposure(age_sex: pd.DataFrame, segments: pd.DataFrame) -> pd.Data
         :func:`evaluate.model.exposure.exposure_by_segment` for the same members and date
         (``age_band``, ``sex`` as F/M/X, ``members``,
         ``expected_with_back_pain_most_likely``). Members of unknown age are dropped, as in
-        the age-sex table.
+        the age-sex table; junior members (the under-18 band) too, as the exposure model
+        leaves them out of the back-pain figures (its priors count them).
 
     Returns
     -------
@@ -222,6 +224,10 @@ def aggregate_exposure(age_sex: pd.DataFrame, segments: pd.DataFrame) -> pd.Data
     require_columns(age_sex, ["age_band", "sex", "members", SUPPRESSED], "the age-sex table")
     require_columns(segments, ["age_band", "sex", "members",
                                "expected_with_back_pain_most_likely"], "the exposure segments")
+    attrs = dict(age_sex.attrs)
+    age_sex = age_sex.loc[age_sex["age_band"].astype(str) != JUNIOR_BAND].reset_index(drop=True)
+    if isinstance(age_sex["age_band"].dtype, pd.CategoricalDtype):
+        age_sex["age_band"] = age_sex["age_band"].cat.remove_unused_categories()
     seg = pd.DataFrame({"age_band": segments["age_band"].map(_dash).astype(str),
                         "sex": segments["sex"].astype(str).map(SEX_LABELS),
                         "members": segments["members"].to_numpy(float),
@@ -245,7 +251,7 @@ def aggregate_exposure(age_sex: pd.DataFrame, segments: pd.DataFrame) -> pd.Data
             "members on the same as_of)")
     expected = pd.Series(found["expected"].fillna(0.0).to_numpy(float), dtype="Float64")
     out["expected_with_back_pain"] = expected.mask(hidden).to_numpy()
-    out.attrs = dict(age_sex.attrs)
+    out.attrs = attrs
     return out
 
 
@@ -335,7 +341,8 @@ def headline_markdown(figures: Headline, club_name: str = "") -> str:
         lines.append(f"- **Age:** {missing}.")
     if figures.juniors:
         lines.append(f"- **{JUNIOR_LINE}:** {number(figures.juniors, ',')}, counted in every "
-                     "figure here.")
+                     "figure here; the decision reports leave them out of the back-pain "
+                     "figures (no published adult rate applies to them).")
     if figures.share_women is not None:
         lines.append(f"- **Women:** {_pct(figures.share_women)} of these members.")
     if figures.median_visits_per_week is not None:
