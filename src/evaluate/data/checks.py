@@ -74,7 +74,7 @@ def check_club(data_dir: Path) -> FolderCheck:
     from evaluate.data.club import CLUB_FILE, load_club
     from evaluate.data.equipment import EQUIPMENT_FILE, load_equipment
     from evaluate.data.logs import LOG_SUFFIXES
-    from evaluate.data.members import MEMBERS_FILE, age_problems, load_members
+    from evaluate.data.members import MEMBERS_FILE, date_ages, load_members
     from evaluate.data.roster import roster_date
     from evaluate.data.usage import load_equipment_usage
     from evaluate.data.validation import COLUMN_MAPPING_FILE, check_column_mapping
@@ -115,8 +115,9 @@ def check_club(data_dir: Path) -> FolderCheck:
             result.missing_optional.append(name)
     if members is not None:  # ages on the club's roster date, which the logs may move on
         result.roster_date = roster_date(members, checkins, usage)
-        result.problems.extend(age_problems(members["birth_year"], result.roster_date,
-                                            data_dir / MEMBERS_FILE))
+        members, problems = date_ages(members, result.roster_date, data_dir / MEMBERS_FILE)
+        result.problems.extend(problems)
+        result.loaded[MEMBERS_FILE] = members  # stated ages dated on the roster date
     if not (data_dir / ASSUMPTIONS_FILE).is_file():
         result.missing_optional.append(ASSUMPTIONS_FILE)
     _run(result, ASSUMPTIONS_FILE, load_assumptions, data_dir)

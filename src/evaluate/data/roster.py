@@ -11,7 +11,8 @@ years low. No log entry may lie after the day the data is checked
 
 :func:`roster_date` decides it from what is loaded; :class:`evaluate.data.club_data.ClubData`
 keeps it for the reports that read the whole folder, and :func:`load_roster` reads it with the
-roster for the member profile, which reads no other file.
+roster for the member profile, which reads no other file. Ages are taken on it
+(:func:`evaluate.data.members.date_ages`: a stated age is the age on the roster date).
 
 With a check-in log, :func:`load_roster` also replaces the roster's ``visits_per_week`` by
 each member's visits a week counted in the log (:func:`log_visits`); the roster's own column
@@ -34,7 +35,7 @@ from evaluate.data.checkins import (
     member_checkins,
 )
 from evaluate.data.logs import TIMESTAMP
-from evaluate.data.members import MEMBERS_FILE, ROSTER_DATE, age_problems, load_members
+from evaluate.data.members import MEMBERS_FILE, ROSTER_DATE, date_ages, load_members
 from evaluate.data.usage import load_equipment_usage
 from evaluate.errors import DataError
 
@@ -164,7 +165,7 @@ def load_roster(data_dir: Path, as_of: date | str | None = None) -> Roster:
     ids = pd.Index(members["member_id"])
     checkins = check_checkins(data_dir, ids)
     day = roster_date(members, checkins, load_equipment_usage(data_dir, member_ids=ids))
-    problems = age_problems(members["birth_year"], day, data_dir / MEMBERS_FILE, ROSTER_DATE)
+    members, problems = date_ages(members, day, data_dir / MEMBERS_FILE, ROSTER_DATE)
     if problems:
         raise DataError(problems=problems)
     visits = log_visits(data_dir, members, checkins,
