@@ -60,7 +60,7 @@ def test_ages_are_checked_on_the_roster_date_the_logs_set(tmp_path):
     (problem,) = result.errors
     assert (problem.message, problem.row, problem.column) == ("age out of range", 3,
                                                              "birth_year")
-    assert problem.rule.startswith(f"members are 14–110 years old on {LOGS_END} (the roster "
+    assert problem.rule.startswith(f"members are 5–110 years old on {LOGS_END} (the roster "
                                    "date")
     assert result.checked.count("members.csv") == 1
 

@@ -245,3 +245,19 @@ def test_a_plan_and_a_billing_period_map_onto_monthly_dues(tmp_path):
     assert load_file_mappings(tmp_path)["members.csv"].columns["Plan"].values["odd"] == "12.3450"
     members = load_members(tmp_path)
     assert members["monthly_dues"].tolist() == pytest.approx([29.9, 49.9 / 12, 12.345 * 26 / 12])
+def test_two_digit_years_are_never_after_the_reference_date_for_a_birth(tmp_path):
+    frame = pd.DataFrame({"Born": ["7/24/97", "3/1/05", "3/1/25", "12/31/26", ""],
+                          "Joined": ["1/5/27", "6/1/76", "6/1/77", "2/3/20", ""]})
+    mapping = load_mapping(tmp_path, "members.csv:\n  columns:\n"
+                           "    Born: {to: birth_date, format: \"%m/%d/%y\"}\n"
+                           "    Joined: {to: join_date, format: \"%m/%d/%y\"}\n")
+    out, found = apply_file_mapping(frame, mapping, tmp_path / "m.csv",
+                                    reference=pd.Timestamp("2026-12-07"))
+    assert not found
+    assert out["Born"].tolist() == ["1997-07-24", "2005-03-01", "2025-03-01", "1926-12-31", ""]
+    # Other dates: at most 10 years after the reference, so a start next month stays ahead.
+    assert out["Joined"].tolist() == ["2027-01-05", "1976-06-01", "1977-06-01", "2020-02-03",
+                                      ""]
+    early = apply_file_mapping(frame, mapping, tmp_path / "m.csv",
+                               reference=pd.Timestamp("2005-02-28"))[0]
+    assert early["Born"].tolist()[:3] == ["1997-07-24", "1905-03-01", "1925-03-01"]

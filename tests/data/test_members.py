@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluate.data.members import COLUMNS, load_members
+from evaluate.data.members import COLUMNS, age_on, date_ages, load_members
 from evaluate.errors import DataError
 from evaluate.paths import DEMO_DATA_DIR
 
@@ -88,7 +88,7 @@ def test_bad_values_are_all_reported_at_once(tmp_path):
         assert problem.file == tmp_path / "members.csv"
         assert problem.rule and problem.fix and problem.value is not None
     assert problem_for(error, "sex", "unknown").value == "Q"
-    assert "14–110" in problem_for(error, "birth_year", "age").rule
+    assert "5–110" in problem_for(error, "birth_year", "age").rule
 
 
 def test_cancel_date_must_match_status(tmp_path):
@@ -264,3 +264,91 @@ def test_money_in_a_semicolon_file_keeps_that_files_rule(tmp_path):
             "M3;1980;F;2024-01-01;active;€ 29,90\n")
     members = load_members(club_folder(tmp_path, text=text))
     assert members["monthly_dues"].tolist() == [1234.0, 1234.5, 29.9]
+# --- birth_date or age instead of birth_year -------------------------------------------------
+
+def roster_text(column: str, values: list[str], extra: str = "") -> str:
+    """A roster of len(values) active members whose year/date of birth or age is ``values``;
+    its latest date (the roster date when read alone) is 2026-06-30."""
+    head = f"member_id,{column},sex,join_date,status,monthly_dues{extra}\n"
+    rows = [f"M{i},{v},F,{'2026-06-30' if i == 0 else '2020-01-01'},active,30"
+            for i, v in enumerate(values)]
+    return head + "\n".join(rows) + "\n"
+
+
+def test_a_birth_date_gives_the_exact_age_on_the_roster_date(tmp_path):
+    folder = club_folder(tmp_path, text=roster_text(
+        "birth_date", ["1990-06-30", "1990-07-01", "2016-02-29", ""]))
+    members = load_members(folder)
+    assert members["birth_year"].tolist()[:3] == [1990, 1990, 2016]
+    assert members["birth_date"].iloc[0] == pd.Timestamp("1990-06-30")
+    day = pd.Timestamp("2026-06-30")
+    assert age_on(members, day)[:3].tolist() == [36, 35, 10]  # a birthday tomorrow: still 35
+    assert age_on(members, pd.Timestamp("2027-02-28"))[2] == 10  # 29 Feb: 11 on 1 March
+    [warning] = members.attrs["warnings"]
+    assert warning.message == "age or date of birth not recorded" and warning.row == 5
+
+
+def test_a_stated_age_is_the_age_on_the_roster_date(tmp_path):
+    folder = club_folder(tmp_path, text=roster_text("age", ["42", "17", "5"]))
+    members = load_members(folder)  # read alone: dated on its own latest date
+    assert members["age"].tolist() == [42, 17, 5]
+    assert members["birth_year"].tolist() == [1984, 2009, 2021]
+    assert age_on(members, pd.Timestamp("2026-06-30")).tolist() == [42, 17, 5]
+    undated = load_members(folder, check_ages=False)  # the roster date is not known yet
+    assert undated["birth_year"].isna().all()
+    dated, found = date_ages(undated, pd.Timestamp("2028-01-01"), folder / "members.csv")
+    assert not found and dated["birth_year"].tolist() == [1986, 2011, 2023]
+
+
+def test_two_birth_columns_agreeing_say_which_is_used(tmp_path):
+    text = roster_text("birth_date", ["1990-06-30", "", "2001-01-01"], extra=",birth_year")
+    text = text.replace("active,30\n", "active,30,{}\n", 3).format("1990", "1985", "2001")
+    members = load_members(club_folder(tmp_path, text=text))
+    assert members["birth_year"].tolist() == [1990, 1985, 2001]
+    [note] = members.attrs["warnings"]
+    assert note.severity == "info"
+    assert note.message == ("birth_date and birth_year are both given: each row's age is "
+                            "taken from birth_date where it holds one, else from birth_year")
+
+
+def test_two_birth_columns_disagreeing_are_refused(tmp_path):
+    text = roster_text("birth_date", ["1990-06-30", "1980-01-01"], extra=",birth_year")
+    text = text.replace("active,30\n", "active,30,{}\n", 2).format("1990", "1981")
+    error = load_error(club_folder(tmp_path, text=text))
+    problem = problem_for(error, "birth_year", "is not the year of birth_date")
+    assert problem.row == 3 and problem.value == "1981"
+    text = roster_text("age", ["36", "30"], extra=",birth_year")
+    text = text.replace("active,30\n", "active,30,{}\n", 2).format("1990", "1990")
+    error = load_error(club_folder(tmp_path, text=text))  # 1990: 35 or 36 on 2026-06-30
+    problem = problem_for(error, "age", "age disagrees with the date or year of birth")
+    assert problem.row == 3 and problem.value == "30" and "2026-06-30" in problem.rule
+
+
+def test_juniors_down_to_five_are_accepted_younger_and_unborn_are_refused(tmp_path):
+    members = load_members(club_folder(tmp_path, text=roster_text("age", ["5", "17", "110"])))
+    assert members["age"].tolist() == [5, 17, 110]
+    error = load_error(club_folder(tmp_path, text=roster_text("age", ["4", "111", "3"])))
+    problem = problem_for(error, "age", "age out of range")
+    assert problem.row == "2, 3, 4" and "5–110 years old on 2026-06-30" in problem.rule
+    error = load_error(club_folder(tmp_path, text=roster_text("birth_date",
+                                                               ["2026-07-01", "1990-13-01"])))
+    assert problem_for(error, "birth_date", "born after the roster date").row == 2
+    assert problem_for(error, "birth_date", "not a date in YYYY-MM-DD form").row == 3
+
+
+def test_a_roster_without_any_birth_column_names_the_three(tmp_path):
+    error = load_error(club_folder(tmp_path, text=roster_text("Birthday", ["1990-01-01"])))
+    problem = problem_for(error, "birth_year", "required column is missing")
+    assert problem.rule == "one of birth_date, birth_year or age (on the roster date)"
+    assert problem.fix.startswith("did you mean 'birthday'?")
+
+
+def test_a_formatted_two_digit_birth_date_is_read_through_columns_yml(tmp_path):
+    (tmp_path / "columns.yml").write_text(
+        "members.csv:\n  columns:\n    Birthday: {to: birth_date, format: \"%m/%d/%y\"}\n")
+    folder = club_folder(tmp_path, text=roster_text("Birthday", ["7/24/97", "3/1/05", "1/2/61"]))
+    members = load_members(folder)
+    assert members["birth_date"].tolist() == [pd.Timestamp("1997-07-24"),
+                                              pd.Timestamp("2005-03-01"),
+                                              pd.Timestamp("1961-01-02")]
+    assert age_on(members, pd.Timestamp("2026-06-30")).tolist() == [28, 21, 65]

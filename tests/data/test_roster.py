@@ -68,7 +68,7 @@ def test_a_stale_roster_with_current_logs_is_dated_by_its_logs(tmp_path):
 
 
 def test_ages_are_checked_on_the_roster_date(tmp_path):
-    """A member 13 on the roster's own latest date but 20 on its roster date is fine; one
+    """A member 4 on the roster's own latest date but 11 on its roster date is fine; one
     who would be 111 on the roster date is out of range, and the rule names that date."""
     club = stale_club(tmp_path)
     path = club / "members.csv"
@@ -80,10 +80,10 @@ def test_ages_are_checked_on_the_roster_date(tmp_path):
         path.write_text("\n".join([*lines[:row - 1], ",".join(cells), *lines[row:]]) + "\n",
                         encoding="utf-8")
 
-    born(2, "2006")  # 13 on 2019-03-03, 20 on 2026-10-31
+    born(2, "2015")  # 4 on 2019-03-03, 11 on 2026-10-31
     with pytest.raises(DataError, match="age out of range"):
         load_members(club)  # read alone, on the roster's own latest date
-    assert load_roster(club).members["birth_year"].iloc[0] == 2006
+    assert load_roster(club).members["birth_year"].iloc[0] == 2015
     assert load_club_data(club).check.errors == []
 
     born(3, "1915")  # 104 on 2019-03-03, 111 on 2026-10-31
@@ -246,3 +246,21 @@ def test_a_roster_without_join_dates_is_read_and_its_visits_counted(tmp_path):
     visits = read.members["visits_per_week"]
     active = read.members["status"] == "active"
     assert visits[active].notna().all()  # no member's window is empty
+
+
+def test_a_stated_age_is_taken_on_the_clubs_roster_date(tmp_path):
+    """An export giving ages gives them on the roster date, which the logs set: 31 October
+    2026 here, not the roster's own latest date (3 March 2019)."""
+    club = stale_club(tmp_path)
+    path = club / "members.csv"
+    roster = pd.read_csv(path, dtype=str, keep_default_na=False)
+    born = roster.pop("birth_year").astype(int)
+    roster.insert(1, "age", (2026 - born).astype(str))
+    roster.to_csv(path, index=False)
+    read = load_roster(club)
+    assert read.members["birth_year"].tolist() == born.tolist()
+    assert read.members["age"].tolist() == (2026 - born).tolist()
+    data = load_club_data(club)
+    assert data.members["birth_year"].tolist() == born.tolist()
+    alone = load_members(club)  # read alone: the ages are on its own latest date
+    assert (alone["birth_year"] == born - 7).all()

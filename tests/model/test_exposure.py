@@ -67,7 +67,8 @@ def test_member_probabilities_by_hand(params):
     base = 0.366441; desk: o = 0.578385, p' = 0.459525; mixed: 0.366441;
     unknown: 0.45 × 0.459525 + 0.55 × 0.366441 = 0.408329.
     A man of 70 (65+), active work: 0.456 × 37.2 / 39.0 = 0.434954. Sex X, 20: 0.284.
-    Born unknown, mixed, F: the overall 0.39 × 40.6 / 39 = 0.406. Aged 16: the 18-29 rate.
+    Born unknown, mixed, F: the overall 0.39 × 40.6 / 39 = 0.406. Aged 16, a junior: left
+    out of the back-pain figures, 0.
     """
     members = roster([{"occupation_activity": "desk"}, {"occupation_activity": "mixed"},
                       {}, {"birth_year": 1956, "sex": "M", "occupation_activity": "active"},
@@ -75,7 +76,7 @@ def test_member_probabilities_by_hand(params):
                       {"birth_year": None, "occupation_activity": "mixed"},
                       {"birth_year": 2010, "sex": "X", "occupation_activity": "mixed"}])
     p = back_pain_probability(members, params, as_of=AS_OF)
-    expected = [0.459525, 0.366441, 0.408329, 0.434954, 0.284, 0.406, 0.284]
+    expected = [0.459525, 0.366441, 0.408329, 0.434954, 0.284, 0.406, 0.0]
     assert p.to_numpy() == pytest.approx(expected, abs=1e-6)
     assert p.name == "back_pain_probability" and p.index.equals(members.index)
 
@@ -126,7 +127,7 @@ def test_segments_sum_to_the_member_probabilities(params):
     from evaluate.reports.member_profile import select_members
 
     active = select_members(members, "active")
-    assert table["members"].sum() == len(active)
+    assert table["members"].sum() == (active["age"] >= 18).sum()  # juniors are left out
     per_member = back_pain_probability(members.loc[members["member_id"].isin(
         active["member_id"])], params)
     assert table["expected_with_back_pain_most_likely"].sum() == pytest.approx(per_member.sum())
@@ -138,18 +139,21 @@ def test_segments_sum_to_the_member_probabilities(params):
 
 
 def test_demo_club_magnitudes(params):
-    """Demo club (synthetic): 1,585 active members; about 627 (39.5%) likely have back pain.
+    """Demo club (synthetic): 1,585 active members, 116 of them juniors (16 and 17) left out;
+    of the 1,469 adults about 589 (40.1%) likely have back pain.
 
-    Range 580-680 (low-high). Sensible: NHIS gives 39% of US adults; the club's mix of desk
+    Range 547-637 (low-high). Sensible: NHIS gives 39% of US adults; the club's mix of desk
     workers (+) and young members (-) roughly cancel.
     """
     table = exposure_by_segment(load_members(DEMO_DATA_DIR), params)
     total = table[["members", "expected_with_back_pain_low",
                    "expected_with_back_pain_most_likely", "expected_with_back_pain_high"]].sum()
-    assert total["members"] == 1585
+    assert total["members"] == 1585 - 116
+    assert table.attrs["priors"].set_index("item").loc["junior members (under 18)",
+                                                        "members"] == 116
     assert 0.36 < total["expected_with_back_pain_most_likely"] / total["members"] < 0.43
-    assert 550 < total["expected_with_back_pain_low"] < 600
-    assert 650 < total["expected_with_back_pain_high"] < 700
+    assert 520 < total["expected_with_back_pain_low"] < 570
+    assert 610 < total["expected_with_back_pain_high"] < 660
     assert table["share"].between(0.25, 0.6).all()
 
 
@@ -167,9 +171,12 @@ def test_priors_say_what_came_from_assumptions(params):
                       {"birth_year": None, "occupation_activity": "mixed"},
                       {"status": "cancelled", "cancel_date": "2025-01-01"}])
     priors = exposure_priors(members, params, as_of=AS_OF).set_index("item")
-    assert priors.loc["occupation unknown", "members"] == 3  # the cancelled one is left out
+    # The cancelled member and the junior (born 2010) are left out.
+    assert priors.loc["occupation unknown", "members"] == 2
     assert priors.loc["occupation unknown", "assumption"] == "desk_share_prior"
-    assert priors.loc["age under the published bands", "members"] == 1
+    assert priors.loc["junior members (under 18)", "members"] == 1
+    assert priors.loc["junior members (under 18)", "note"].startswith(
+        "left out of the back-pain figures: no published adult rate applies to them")
     assert priors.loc["birth year unknown", "members"] == 1
     assert "sex another or not stated" not in priors.index
     assert "reference" in priors.loc["desk-work odds ratio", "note"]
@@ -195,3 +202,17 @@ def test_reproducible(params):
     members = load_members(DEMO_DATA_DIR)
     pd.testing.assert_frame_equal(exposure_by_segment(members, params),
                                   exposure_by_segment(members, params))
+
+
+def test_junior_members_are_left_out_of_the_back_pain_figures(params):
+    adults = roster([{}, {"sex": "M", "occupation_activity": "desk"}, {"birth_year": None}])
+    juniors = roster([{"birth_year": 2010}, {"birth_year": 2021, "sex": "M"}])  # 16 and 5
+    both = pd.concat([adults, juniors], ignore_index=True)
+    alone = exposure_by_segment(adults, params, as_of=AS_OF)
+    table = exposure_by_segment(both, params, as_of=AS_OF)
+    pd.testing.assert_frame_equal(table, alone, check_like=True)
+    assert "under 18" not in set(table["age_band"].astype(str))
+    priors = table.attrs["priors"].set_index("item")
+    assert priors.loc["junior members (under 18)", "members"] == 2
+    assert priors.loc["age × sex combined", "members"] == 3  # adults and unknown age only
+    assert back_pain_probability(both, params, as_of=AS_OF).iloc[3:].tolist() == [0.0, 0.0]

@@ -109,6 +109,24 @@ def cell(name: str, row_id: str, column: str, value: str) -> Make:
     return data(name, lambda t: edit_cell(t, row_id, column, value))
 
 
+def birth(column: str, others: str, row_id: str, value: str, keep_year: bool = False) -> Make:
+    """Give members.csv ``column`` (birth_date or age): ``others`` for every member, ``value``
+    for ``row_id``; in place of birth_year, or beside it with ``keep_year``."""
+    def change(text: str) -> str:
+        rows = list(csv.reader(io.StringIO(text)))
+        col = rows[0].index("birth_year")
+        for row in rows:
+            cell = column if row is rows[0] else value if row[0] == row_id else others
+            if keep_year:
+                row.append(cell)
+            else:
+                row[col] = cell
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        return out.getvalue()
+    return data("members.csv", change)
+
+
 def replace(name: str, old: str, new: str) -> Make:
     """Replace the first ``old`` in the club's file ``name`` (which must hold it)."""
     def change(text: str) -> str:
@@ -230,6 +248,15 @@ DATA = [
          "{club}/members.csv", "row 2", "not a whole year"),
     Case("members-age-out-of-range", cell("members.csv", "M000001", "birth_year", "1886"),
          "{club}/members.csv", "column 'birth_year'", "age out of range"),
+    Case("members-age-3", birth("age", "40", "M000001", "3"),
+         "{club}/members.csv", "column 'age'", "age out of range"),
+    Case("members-born-after-the-roster-date",
+         birth("birth_date", "1980-01-01", "M000001", "2099-01-01"),
+         "{club}/members.csv", "column 'birth_date'", "born after the roster date"),
+    Case("members-birth-year-and-age-disagree", birth("age", "", "M000001", "3", keep_year=True),
+         "{club}/members.csv", "column 'age'", "age disagrees with the date or year of birth"),
+    Case("members-bad-birth-date", birth("birth_date", "1980-01-01", "M000001", "1980-02-30"),
+         "{club}/members.csv", "row 2", "not a date in YYYY-MM-DD form"),
     Case("members-negative-dues", cell("members.csv", "M000001", "monthly_dues", "-149"),
          "{club}/members.csv", "column 'monthly_dues'", "negative dues"),
     # money strings in monthly_dues, and the period a fee was given for

@@ -350,3 +350,41 @@ def test_without_join_dates_time_as_a_member_is_not_known(roster):
                                                               date(2026, 6, 30),
                                                               date(2025, 7, 1)))
     assert "counted as a member since before the log began" in mp.visits_markdown(logged)
+
+
+def test_ages_from_a_date_of_birth_count_the_birthday(roster):
+    dated = roster.assign(birth_date=pd.NaT)
+    dated.loc[:11, "birth_date"] = pd.Timestamp("1996-07-01")  # A: 30 in 2026, on 1 July
+    chosen = mp.select_members(dated, "active", AS_OF)
+    assert chosen["age"].head(12).eq(29).all() and chosen["age"].iloc[12] == 50
+    assert "counted from the date of birth where the roster gives one" in mp.footnote_markdown(
+        False, chosen=chosen)
+
+
+def test_junior_members_are_counted_and_shown_apart(roster):
+    young = roster.copy()
+    young.loc[:11, "birth_year"] = 2012  # A: 14 on the date
+    figures = mp.headline(young, "active", AS_OF)
+    assert figures.juniors == 12 and figures.members == 26
+    assert ("- **Junior members (under 18):** 12, counted in every figure here; the decision "
+            "reports leave them out of the back-pain figures (no published adult rate applies "
+            "to them).") in mp.headline_markdown(figures)
+    young.loc[:11, "birth_year"] = 1996
+    young.loc[22:24, "birth_year"] = 2019  # C: 3 members aged 7, too few to show
+    figures = mp.headline(young, "active", AS_OF)
+    assert figures.juniors is None and "Junior" not in mp.headline_markdown(figures)
+    assert mp.headline(roster, "active", AS_OF).juniors == 0
+    assert "Junior" not in mp.headline_markdown(mp.headline(roster, "active", AS_OF))
+
+
+def test_aggregate_exposure_leaves_the_juniors_out(exposure_tables):
+    age_sex, segments = exposure_tables
+    young = pd.DataFrame({"age_band": ["under 18"] * 3, "sex": ["Women", "Men",
+                                                                  "Another or not stated"],
+                          "members": [30, 20, 0], "share": 0.0, "suppressed": False})
+    both = pd.concat([young, age_sex], ignore_index=True)
+    both["age_band"] = pd.Categorical(both["age_band"], ["under 18", "18–29", "30–44",
+                                                         "45–64"])
+    table = mp.aggregate_exposure(both, segments)  # the segments hold no junior
+    assert list(table["age_band"].cat.categories) == ["18–29", "30–44", "45–64"]
+    assert len(table) == len(age_sex)

@@ -76,8 +76,8 @@ def check_club(data_dir: Path) -> FolderCheck:
     from evaluate.data.logs import LOG_SUFFIXES
     from evaluate.data.members import (
         MEMBERS_FILE,
-        age_problems,
         cancel_date_problems,
+        date_ages,
         load_members,
         not_started,
     )
@@ -128,8 +128,9 @@ def check_club(data_dir: Path) -> FolderCheck:
         except DataError as exc:  # no date at all: the fix is club.yml's export_date
             result.problems.extend(exc.problems)
     if result.roster_date is not None:
-        result.problems.extend(age_problems(members["birth_year"], result.roster_date,
-                                            data_dir / MEMBERS_FILE))
+        members, problems = date_ages(members, result.roster_date, data_dir / MEMBERS_FILE)
+        result.problems.extend(problems)
+        result.loaded[MEMBERS_FILE] = members  # stated ages dated on the roster date
         # Pending cancellations and members yet to start: only the roster date tells them.
         result.problems.extend(cancel_date_problems(members, result.roster_date,
                                                     data_dir / MEMBERS_FILE))

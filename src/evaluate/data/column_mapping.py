@@ -38,7 +38,12 @@ COLUMN_MAPPING_FILE = "columns.yml"
 FILE_KEYS = ("file", "columns", "set", "keep", "drop")  # keys of the grown form
 COLUMN_KEYS = ("to", "format", "values")
 MAX_UNMAPPED = 20  # distinct unmapped values listed in one problem; the rest are counted
-DATE_COLUMNS = ("join_date", "cancel_date")  # contract columns a date format may fill
+DATE_COLUMNS = ("join_date", "cancel_date", "birth_date")  # columns a date format may fill
+BIRTH_DATE = "birth_date"  # a two-digit year of birth is never after the reference date
+# Any other two-digit year is put at most this many years after the reference date: a future
+# start or the end of a fixed term lies a few years ahead at most, and a join or visit
+# 90 years back is as unlikely as one 10 years ahead.
+FUTURE_YEARS = 10
 LOG_PARTS = ("date", "time")  # a log's date and time columns, joined into its timestamp
 TIMESTAMP = "timestamp"
 GUIDE = "see 'Mapping a club system's export' in data/README.md"
@@ -446,11 +451,47 @@ def _map_values(frame: pd.DataFrame, column: str, values: dict[str, str], path: 
                      dtype="str")
 
 
-def _parse(raw: pd.Series, column: str, fmt: str, path: Path,
-           problems: list[Problem]) -> pd.Series:
-    """Dates read with ``fmt``; cells that do not fit become one problem on their rows."""
+def two_digit_years(parsed: pd.Series, reference: pd.Timestamp, *,
+                    birth: bool = False) -> pd.Series:
+    """Dates read with a two-digit year (``%y``) put in the century the rule gives.
+
+    A date of birth (``birth``) is never after ``reference``: the year is taken in
+    ``reference``'s century, or the one before when that would put the date after
+    ``reference`` ('7/24/97' is 1997, '3/1/05' 2005, if 1 March 2005 is not after
+    ``reference``). Any other date (a join or cancel date, a log's date, which may lie a
+    little after the roster date: a future start, the end of a fixed term) is put in the
+    hundred years that end :data:`FUTURE_YEARS` years after ``reference``'s year ('1/5/27'
+    is 2027 and '6/1/76' 1976 in 2026). Whole columns at once; NaT stays NaT.
+    """
+    year = parsed.dt.year
+    base = reference.year // 100 * 100 + year % 100
+    day = reference.normalize()
+    if birth:
+        stamp = _with_year(parsed, base)
+        base = base.where(~(stamp.dt.normalize() > day), base - 100)
+    else:
+        base = base.where(base <= reference.year + FUTURE_YEARS, base - 100)
+    return _with_year(parsed, base)
+
+
+def _with_year(parsed: pd.Series, year: pd.Series) -> pd.Series:
+    """``parsed`` with its year replaced (29 February in a year without one: NaT)."""
+    days = pd.to_datetime(pd.DataFrame({"year": year, "month": parsed.dt.month,
+                                        "day": parsed.dt.day}), errors="coerce")
+    return days + (parsed - parsed.dt.normalize())
+
+
+def _parse(raw: pd.Series, column: str, fmt: str, path: Path, problems: list[Problem],
+           reference: pd.Timestamp, birth: bool = False) -> pd.Series:
+    """Dates read with ``fmt``; cells that do not fit become one problem on their rows.
+
+    With a two-digit year (``%y``) the century follows :func:`two_digit_years` on
+    ``reference`` (``birth``: a date of birth, never after it).
+    """
     text = raw.fillna("").str.strip()
     parsed = pd.to_datetime(text.where(text != ""), format=fmt, errors="coerce")
+    if "%y" in fmt:
+        parsed = two_digit_years(parsed, reference, birth=birth)
     bad = parsed.isna() & (text != "")
     if bad.any():
         rows = bad[bad].index + 2  # the header is spreadsheet row 1; rows keep their place
@@ -464,7 +505,8 @@ def _parse(raw: pd.Series, column: str, fmt: str, path: Path,
     return parsed
 
 
-def apply_file_mapping(frame: pd.DataFrame, mapping: FileMapping, path: Path
+def apply_file_mapping(frame: pd.DataFrame, mapping: FileMapping, path: Path,
+                       reference: pd.Timestamp | None = None
                        ) -> tuple[pd.DataFrame, list[Problem]]:
     """The export ``frame`` (all text) rewritten as the contract file's text, and problems.
 
@@ -472,7 +514,10 @@ def apply_file_mapping(frame: pd.DataFrame, mapping: FileMapping, path: Path
     written as ISO text, a log's date and time joined into ``timestamp`` and ``set``
     columns added. The frame keeps each row's place in the export, so problems name
     spreadsheet rows. Headers keep the export's names; the loader renames them.
+    ``reference`` (default: today) decides the century of two-digit years
+    (:func:`two_digit_years`).
     """
+    reference = pd.Timestamp.today() if reference is None else pd.Timestamp(reference)
     problems: list[Problem] = []
     total = len(frame)
     frame, reasons = _filter(frame, mapping)
@@ -489,7 +534,8 @@ def apply_file_mapping(frame: pd.DataFrame, mapping: FileMapping, path: Path
         if rule.values is not None:
             frame[column] = _map_values(frame, column, rule.values, path, problems)
         if rule.format:
-            parsed = _parse(frame[column], column, rule.format, path, problems)
+            parsed = _parse(frame[column], column, rule.format, path, problems, reference,
+                            birth=rule.to == BIRTH_DATE)
             if rule.to in LOG_PARTS:
                 parts[rule.to] = parsed
                 frame = frame.drop(columns=column)

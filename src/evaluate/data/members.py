@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from evaluate.data.club import load_club
@@ -26,15 +27,19 @@ from evaluate.data.validation import (
     parse_number,
     read_text_table,
 )
-from evaluate.errors import DataError, Problem
+from evaluate.errors import DataError, Problem, did_you_mean
 
 MEMBERS_FILE = "members.csv"
 
-REQUIRED_COLUMNS = ("member_id", "birth_year", "sex", "status", "monthly_dues")
+REQUIRED_COLUMNS = ("member_id", "sex", "status", "monthly_dues")
+# One of these is required: the year or date of birth, or the age on the roster date. When a
+# row gives more than one, the most exact is used (this order) and the others must agree.
+BIRTH_COLUMNS = ("birth_date", "birth_year", "age")
 OPTIONAL_COLUMNS = ("join_date", "cancel_date", "occupation_activity", "training_goal",
                     "visits_per_week", "dues_period")
-COLUMNS = ("member_id", "birth_year", "sex", "join_date", "status", "cancel_date",
-           "monthly_dues", "occupation_activity", "training_goal", "visits_per_week")
+COLUMNS = ("member_id", "birth_year", "birth_date", "age", "sex", "join_date", "status",
+           "cancel_date", "monthly_dues", "occupation_activity", "training_goal",
+           "visits_per_week")
 # Every column the file may hold: dues_period is read into monthly_dues, not kept
 CONTRACT_COLUMNS = COLUMNS + ("dues_period",)
 
@@ -43,7 +48,10 @@ STATUSES = ("active", "cancelled", "frozen")
 OCCUPATIONS = ("desk", "mixed", "active")
 TRAINING_GOALS = ("general_fitness", "strength", "weight_loss", "rehab", "sport")
 
-MIN_AGE, MAX_AGE = 14, 110  # years, on the roster date (evaluate.data.roster)
+MIN_AGE, MAX_AGE = 5, 110  # years, on the roster date (evaluate.data.roster)
+# Junior members are those under 18 (from MIN_AGE): counted and shown apart, and left out
+# of the back-pain figures, whose published rates (NHIS 2019) are of adults, 18 and over.
+JUNIOR_AGE = 18
 # What the day ages are checked on is, in a rule: the club's roster date, or the roster's own
 # latest date when the roster is read alone.
 ROSTER_DATE = ("the roster date: club.yml's export_date, else the data's latest join, cancel, "
@@ -78,38 +86,146 @@ def _check_dates(frame: pd.DataFrame, check: Findings) -> dict[str, pd.Series]:
 
 def _check_birth_year(frame: pd.DataFrame, check: Findings) -> pd.Series:
     if "birth_year" not in frame.columns:
-        return pd.Series(dtype=float)
+        return pd.Series(float("nan"), index=frame.index)
     raw = frame["birth_year"]
     year = parse_number(raw)
-    check.rows(raw == "", raw, "birth_year", "year of birth not recorded",
-               rule="birth_year is known for every member",
-               fix="fill it in where known; until then these members are left out of "
-                   "age figures", severity="warning")
     whole = year.notna() & (year == year.round())
     check.rows((raw != "") & ~whole, raw, "birth_year", "not a whole year",
                rule="birth_year is a four-digit year, e.g. 1984",
                fix="write the year of birth only, as a number")
-    return year
+    return year.where(whole)
 
 
-def age_problems(birth_years: pd.Series, day: pd.Timestamp, file: Path,
-                 what: str = ROSTER_DATE) -> list[Problem]:
-    """"age out of range" for the members under :data:`MIN_AGE` or over :data:`MAX_AGE` on ``day``.
+def _check_birth_date(frame: pd.DataFrame, check: Findings) -> pd.Series:
+    if "birth_date" not in frame.columns:
+        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
+    raw = frame["birth_date"]
+    born = parse_date(raw)
+    check.rows((raw != "") & born.isna(), raw, "birth_date", "not a date in YYYY-MM-DD form",
+               rule="birth_date is an ISO date, e.g. 1984-03-15 (or read with a format in "
+                    "columns.yml)",
+               fix="write the date as year-month-day, e.g. 1984-03-15, or give its format "
+                   "in columns.yml")
+    return born
 
-    ``birth_years`` are the roster's years of birth in file order (missing or not whole: not
-    checked here); ``what`` names ``day`` in the rule. Ages are checked on the club's roster
-    date (:func:`evaluate.data.roster.roster_date`), which the logs may move past the roster's
+
+def _check_age(frame: pd.DataFrame, check: Findings) -> pd.Series:
+    if "age" not in frame.columns:
+        return pd.Series(float("nan"), index=frame.index)
+    raw = frame["age"]
+    age = parse_number(raw)
+    whole = age.notna() & (age == age.round())
+    check.rows((raw != "") & ~whole, raw, "age", "not a whole number of years",
+               rule="age is the member's age in whole years on the roster date, e.g. 42",
+               fix="write the age in whole years, as a number")
+    return age.where(whole)
+
+
+def _check_birth(frame: pd.DataFrame, check: Findings
+                 ) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Year of birth, date of birth and stated age, checked; which is used when several are.
+
+    Returns the year of birth (from ``birth_date`` where given, else ``birth_year``), the
+    date of birth and the stated age (NaN or NaT where not given). A row giving none is a
+    warning; ``birth_date`` and ``birth_year`` that disagree are an error. A stated age is
+    checked against the others on the roster date (:func:`date_ages`).
+    """
+    present = [c for c in BIRTH_COLUMNS if c in frame.columns]
+    year, born, age = _check_birth_year(frame, check), _check_birth_date(frame, check), \
+        _check_age(frame, check)
+    if not present:
+        return year, born, age
+    blank = pd.concat([frame[c] == "" for c in present], axis=1).all(axis=1)
+    named = " or ".join(present)
+    check.rows(blank, frame[present[0]], present[0],
+               f"{'year' if present == ['birth_year'] else 'age or date'} of birth not "
+               "recorded", rule=f"{named} is known for every member",
+               fix="fill it in where known; until then these members are left out of "
+                   "age figures", severity="warning")
+    if "birth_year" in frame.columns and "birth_date" in frame.columns:
+        check.rows(born.notna() & year.notna() & (born.dt.year != year), frame["birth_year"],
+                   "birth_year", "birth_year is not the year of birth_date",
+                   rule="when both are given, birth_year is the year of birth_date",
+                   fix="correct one of the two, or leave out birth_year")
+    if len(present) > 1:
+        used = [c for c in present if frame[c].ne("").any()]
+        check.add(f"{', '.join(present)} are all given: each row's age is taken from the "
+                  f"first it holds, in this order ({present[0]} is the most exact)"
+                  if len(present) > 2 else
+                  f"{present[0]} and {present[1]} are both given: each row's age is taken "
+                  f"from {present[0]} where it holds one, else from {present[1]}",
+                  row=1, column=present[0], value=used or None,
+                  rule="one of birth_date, birth_year or age; the others must agree",
+                  severity="info")
+    return year.where(born.isna(), born.dt.year), born, age
+
+
+def age_on(members: pd.DataFrame, day: pd.Timestamp) -> np.ndarray:
+    """Each member's age in whole years on ``day`` (NaN where unknown), as every figure takes it.
+
+    Exact from ``birth_date`` where the roster gives one (the birthday counted); else
+    ``day``'s year - ``birth_year``, which may be one year high (a stated age was turned
+    into a birth year on the roster date by :func:`date_ages`, so it reads back as given
+    there). A frame without a ``birth_date`` column reads its birth years.
+    """
+    year = members["birth_year"].to_numpy(dtype=float, na_value=np.nan)
+    age = day.year - year
+    if "birth_date" not in members.columns:
+        return age
+    born = pd.DatetimeIndex(members["birth_date"])
+    before = (born.month > day.month) | ((born.month == day.month) & (born.day > day.day))
+    exact = day.year - born.year.to_numpy(dtype=float) - before
+    return np.where(born.isna(), age, exact)
+
+
+def date_ages(members: pd.DataFrame, day: pd.Timestamp, file: Path,
+              what: str = ROSTER_DATE) -> tuple[pd.DataFrame, list[Problem]]:
+    """The roster with its ages taken on the roster date ``day``, and their problems.
+
+    A stated ``age`` (on the roster date) becomes a year of birth, ``day``'s year - age, so
+    that it reads back as given on ``day`` (:func:`age_on`); where a date or year of birth
+    is given too, the age must agree with it (from a year of birth: ``day``'s year - year,
+    or one less). Problems: "age out of range" for members under :data:`MIN_AGE` or over
+    :data:`MAX_AGE` on ``day``, a date of birth after ``day``, a stated age that disagrees.
+    ``what`` names ``day`` in the rule. Ages are checked on the club's roster date
+    (:func:`evaluate.data.roster.roster_date`), which the logs may move past the roster's
     own dates: the folder check does it once the logs are read.
     """
-    year = pd.Series(pd.array(birth_years, dtype="Float64").to_numpy(dtype=float,
-                                                                     na_value=float("nan")))
-    age = day.year - year
-    bad = (year == year.round()) & ((age < MIN_AGE) | (age > MAX_AGE))
+    stated = pd.Series(members["age"].to_numpy(dtype=float, na_value=np.nan)
+                       if "age" in members.columns else np.nan, index=members.index)
     check = Findings(file)
-    check.rows(bad, year.map("{:.0f}".format), "birth_year", "age out of range",
-               rule=f"members are {MIN_AGE}–{MAX_AGE} years old on {day.date()} ({what})",
-               fix="correct the year of birth (a typo such as 1895 for 1985?)")
-    return check.problems
+    given = members["birth_year"].to_numpy(dtype=float, na_value=np.nan)
+    exact = age_on(members, day)
+    born = (members["birth_date"] if "birth_date" in members.columns
+            else pd.Series(pd.NaT, index=members.index))
+    agrees = np.where(born.notna(), stated == exact,
+                      (stated == day.year - given) | (stated == day.year - given - 1))
+    check.rows(stated.notna() & ~np.isnan(given) & ~agrees, stated.map("{:.0f}".format), "age",
+               "age disagrees with the date or year of birth",
+               rule=f"age is the age on {day.date()} ({what}); when a date or year of birth "
+                    "is given too, they agree",
+               fix="correct one of them, or leave out the age column")
+    year = np.where(np.isnan(given), day.year - stated.to_numpy(), given)
+    dated = members.assign(birth_year=pd.array(year, dtype="Float64").astype("Int64"))
+    age = pd.Series(age_on(dated, day), index=members.index)
+    shown = np.where(born.notna(), born.dt.strftime("%Y-%m-%d"),
+                     np.where(stated.notna() & np.isnan(given), stated.map("{:.0f}".format),
+                              pd.Series(year).map("{:.0f}".format)))
+    column = np.where(born.notna(), "birth_date",
+                      np.where(stated.notna() & np.isnan(given), "age", "birth_year"))
+    for name in BIRTH_COLUMNS:
+        mine = pd.Series(column == name, index=members.index)
+        raw = pd.Series(shown, index=members.index)
+        check.rows(mine & (age < 0), raw, name, "born after the roster date",
+                   rule=f"a date of birth is on or before {day.date()} ({what})",
+                   fix="correct the date of birth (a two-digit year read in the wrong "
+                       "century? see data/README.md)")
+        check.rows(mine & (age >= 0) & ((age < MIN_AGE) | (age > MAX_AGE)), raw, name,
+                   "age out of range",
+                   rule=f"members are {MIN_AGE}–{MAX_AGE} years old on {day.date()} ({what})",
+                   fix="correct the year of birth (a typo such as 1895 for 1985?)"
+                   if name == "birth_year" else f"correct the {name.replace('_', ' ')}")
+    return dated, check.problems
 
 
 def _check_categories(frame: pd.DataFrame, check: Findings) -> dict[str, pd.Series]:
@@ -253,8 +369,9 @@ def _rows(members: pd.DataFrame) -> pd.Index:
     return members.index if rows is None or len(rows) != len(members) else pd.Index(rows)
 
 
-def _typed_frame(frame: pd.DataFrame, year: pd.Series, dates: dict[str, pd.Series],
-                 categories: dict[str, pd.Series], numbers: dict[str, pd.Series]) -> pd.DataFrame:
+def _typed_frame(frame: pd.DataFrame, birth: tuple[pd.Series, pd.Series, pd.Series],
+                 dates: dict[str, pd.Series], categories: dict[str, pd.Series],
+                 numbers: dict[str, pd.Series]) -> pd.DataFrame:
     """Assemble the tidy typed frame; absent optional columns are all-missing."""
     n = len(frame)
 
@@ -265,7 +382,9 @@ def _typed_frame(frame: pd.DataFrame, year: pd.Series, dates: dict[str, pd.Serie
     missing_dates = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
     return pd.DataFrame({
         "member_id": frame["member_id"].astype("str"),
-        "birth_year": year.astype("Int64"),  # missing where not recorded (a warning)
+        "birth_year": birth[0].astype("Int64"),  # missing where not recorded (a warning)
+        "birth_date": birth[1].astype("datetime64[us]"),
+        "age": birth[2].astype("Int64"),
         "sex": category("sex", SEXES),
         "join_date": dates.get("join_date", missing_dates).astype("datetime64[us]"),
         "status": category("status", STATUSES),
@@ -290,8 +409,11 @@ def load_members(data_dir: Path, *, check_ages: bool = True,
                  currency: str | None = None) -> pd.DataFrame:
     """Read and check ``members.csv`` in ``data_dir``; return one typed row per member.
 
-    Columns: ``member_id`` (str), ``birth_year`` (Int64, missing where not recorded),
-    ``sex`` (category F/M/X),
+    Columns: ``member_id`` (str), ``birth_year`` (Int64, missing where not recorded; the
+    year of ``birth_date`` where given; for a member with only a stated age, the year it
+    gives on the roster date, see :func:`date_ages`), ``birth_date`` (datetime64, NaT unless
+    given), ``age`` (Int64, the stated age on the roster date, missing unless given; ages are
+    taken with :func:`age_on`), ``sex`` (category F/M/X),
     ``join_date`` and ``cancel_date`` (datetime64, NaT when empty or the column is absent:
     a roster may lack join dates), ``status`` (category
     active/cancelled/frozen), ``monthly_dues`` (float, club currency per month, turned into
@@ -310,11 +432,12 @@ def load_members(data_dir: Path, *, check_ages: bool = True,
     a sign or code must be of ``currency``, the club's, read from ``club.yml`` when not given
     (when it cannot be read, a fee with a sign or code is refused).
 
-    Ages are checked on the latest date in the file, and the cancel dates of active or
-    frozen members on the roster's own date (:func:`own_date`); without ``check_ages`` both
-    are left to :func:`age_problems` and :func:`cancel_date_problems` on the club's roster
-    date, which only the logs and ``club.yml`` can tell
-    (:func:`evaluate.data.checks.check_club` and :func:`evaluate.data.roster.load_roster` do).
+    Ages are checked, and stated ages dated, on the latest date in the file, and the cancel
+    dates of active or frozen members on the roster's own date (:func:`own_date`); without
+    ``check_ages`` these are left to :func:`date_ages` and :func:`cancel_date_problems` on the
+    club's roster date, which only the logs and ``club.yml`` can tell
+    (:func:`evaluate.data.checks.check_club` and :func:`evaluate.data.roster.load_roster` do),
+    and a member with only a stated age has no ``birth_year`` until then.
 
     Raises
     ------
@@ -328,12 +451,18 @@ def load_members(data_dir: Path, *, check_ages: bool = True,
                                       "or point data_dir at the folder that holds it",
                           findings=check)
     frame, dropped = check_columns(raw, check, required=REQUIRED_COLUMNS,
-                                   optional=OPTIONAL_COLUMNS,
+                                   optional=BIRTH_COLUMNS + OPTIONAL_COLUMNS,
                                    mapping=load_column_mapping(data_dir).get(MEMBERS_FILE))
     if frame.empty and not check.problems:
         raise DataError.single("no members: the file has a header but no rows", file=path,
                                rule="at least one member row", fix="export the roster again")
-    check_required_filled(frame, check, [c for c in REQUIRED_COLUMNS if c != "birth_year"])
+    if not any(c in frame.columns for c in BIRTH_COLUMNS) and "member_id" in frame.columns:
+        hint = did_you_mean("birth_year", dropped) or did_you_mean("birth_date", dropped)
+        check.add("required column is missing", row=1, column="birth_year",
+                  rule="one of birth_date, birth_year or age (on the roster date)",
+                  fix=f"{hint}Rename that column, or map it in columns.yml" if hint else
+                  "add a column 'birth_year', 'birth_date' or 'age' (see data/README.md)")
+    check_required_filled(frame, check, REQUIRED_COLUMNS)
     if "join_date" not in frame.columns:
         check.add("no join_date column: every member counts as joined before the roster date, "
                   "and how long members have belonged is not known", column="join_date",
@@ -341,20 +470,23 @@ def load_members(data_dir: Path, *, check_ages: bool = True,
                   fix="add the join (start) date if the club's system exports it")
     check_unique(frame, check, "member_id", "member")
     dates = _check_dates(frame, check)
-    year = _check_birth_year(frame, check)
+    birth = _check_birth(frame, check)
     known = pd.concat(list(dates.values())).dropna() if dates else pd.Series()
-    if check_ages and len(known):
-        check.problems += age_problems(year, known.max(), path, LATEST_IN_FILE)
     categories = _check_categories(frame, check)
     numbers = _check_numbers(frame, check, currency or _club_currency(data_dir))
     _check_cancellation(frame, categories.get("status"), dates, check)
+    if check_ages and len(known):  # on the file's rows, so that problems name their places
+        ages = pd.DataFrame(dict(zip(("birth_year", "birth_date", "age"), birth, strict=True)))
+        ages, problems = date_ages(ages, known.max(), check.file, LATEST_IN_FILE)
+        check.problems += problems
+        birth = (ages["birth_year"], *birth[1:])
     if check_ages and "status" in categories and "cancel_date" in dates:
         read = pd.DataFrame({"status": categories["status"], "cancel_date": dates["cancel_date"],
                              "join_date": dates.get("join_date", pd.NaT)})
         if (day := own_date(read)) is not None:
             check.problems += cancel_date_problems(read, day, path, LATEST_IN_FILE)
     check.raise_errors()
-    members = _typed_frame(frame, year, dates, categories, numbers)
+    members = _typed_frame(frame, birth, dates, categories, numbers)
     if not frame.index.equals(pd.RangeIndex(len(frame))):  # columns.yml left rows out
         members.attrs["rows"] = tuple(frame.index.tolist())  # each one's spreadsheet row - 2
     members.attrs["dropped_columns"] = dropped

@@ -24,7 +24,8 @@ No log entry may lie after the day the data is checked
 
 :func:`roster_date` decides it from what is loaded; :class:`evaluate.data.club_data.ClubData`
 keeps it for the reports that read the whole folder, and :func:`load_roster` reads it with the
-roster for the member profile, which reads no other file but ``club.yml``.
+roster for the member profile, which reads no other file but ``club.yml``. Ages are taken
+on it (:func:`evaluate.data.members.date_ages`: a stated age is the age on the roster date).
 
 With a check-in log, :func:`load_roster` also replaces the roster's ``visits_per_week`` by
 each member's visits a week counted in the log (:func:`log_visits`); the roster's own column
@@ -51,8 +52,8 @@ from evaluate.data.logs import TIMESTAMP
 from evaluate.data.members import (
     MEMBERS_FILE,
     ROSTER_DATE,
-    age_problems,
     cancel_date_problems,
+    date_ages,
     load_members,
     own_date,
 )
@@ -244,7 +245,7 @@ def load_roster(data_dir: Path, as_of: date | str | None = None) -> Roster:
     usage = load_equipment_usage(data_dir, member_ids=ids)
     export_date = load_club(data_dir).export_date
     day = roster_date(members, checkins, usage, export_date, data_dir=data_dir)
-    problems = age_problems(members["birth_year"], day, data_dir / MEMBERS_FILE, ROSTER_DATE)
+    members, problems = date_ages(members, day, data_dir / MEMBERS_FILE, ROSTER_DATE)
     problems += cancel_date_problems(members, day, data_dir / MEMBERS_FILE)
     problems += log_date_problems(checkins, usage, export_date, data_dir)
     if problems:

@@ -163,7 +163,10 @@ def read_text_table(path: Path, *, what: str, fix_missing: str,
     if mapping is not None and mapping.grown:
         source = export_path(path)
         raw = _read_text_table(source, what, fix_missing, findings)
-        frame, problems = apply_file_mapping(raw, mapping, source)
+        # Two-digit years are placed against today: the roster date is not known before the
+        # files are read, and no date of birth or visit lies after today.
+        frame, problems = apply_file_mapping(raw, mapping, source,
+                                             reference=pd.Timestamp.today().normalize())
         frame.attrs["mapping_problems"] = problems
         frame.attrs["export"] = source
         frame.attrs["delimiter"] = raw.attrs["delimiter"]  # how its numbers are written

@@ -11,9 +11,13 @@ The model (README, "The model"):
 
    e.g. a woman of 30-44: 35.2% * 40.6 / 39.0 = 36.64%. This assumes the sex ratio is the same
    in every age band (no published cross-table was found). Sex ``X`` (another or not stated)
-   takes the age band's rate unscaled. Members under the youngest band (NHIS starts at 18)
-   take the youngest band's rate and members without a year of birth the overall adult rate;
-   both are priors, listed by :func:`exposure_priors`.
+   takes the age band's rate unscaled. Members without a year of birth take the overall
+   adult rate, a prior listed by :func:`exposure_priors`. Junior members, under the youngest
+   band (NHIS starts at 18: :data:`~evaluate.data.members.JUNIOR_AGE`), are left out of the
+   back-pain figures: no published adult rate applies to them. Their probability is taken
+   as 0, so that they add nothing to any count of members with back pain (they may still use
+   a machine for their training goal: :mod:`evaluate.model.demand`), and the exposure table
+   leaves them out; :func:`exposure_priors` counts them with a note.
 2. **Desk work.** Desk workers' probability is moved by the published odds ratio of low back
    pain for workplace sitting (Dzakpasu et al. 2021, OR 1.47, 95% CI 1.12-1.92) **on the odds
    scale**: with ``o = p / (1 - p)``, ``p' = OR * o / (1 + OR * o)`` (:func:`odds_adjust`).
@@ -38,7 +42,7 @@ before a report shows them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 
@@ -64,6 +68,7 @@ from evaluate.model.segments import (
 
 MEASURE = "back_pain_3mo"  # NHIS 2019: any back pain in the past three months
 SCENARIOS = ("low", "most_likely", "high")
+JUNIORS = f"junior members ({UNDER_BANDS})"  # the priors' row of the members left out
 Triple = tuple[float, float, float]  # low, most likely, high
 
 
@@ -260,10 +265,11 @@ def _range(assumption: Assumption) -> Triple:
 def base_rate_table(prevalence: Prevalence, rates: np.ndarray) -> np.ndarray:
     """Base prevalence (0-1) per age code × sex code, shape ``(ages, sexes)``.
 
-    ``rates`` are the band rates followed by the overall rate (one scenario). Under the bands:
-    the youngest band's rate; unknown age: the overall rate. Sex scales by its ratio.
+    ``rates`` are the band rates followed by the overall rate (one scenario). Under the bands
+    (junior members): 0, left out of the back-pain figures (no published adult rate applies);
+    unknown age: the overall rate. Sex scales by its ratio.
     """
-    by_age = np.concatenate([rates[:1], rates])  # under 18 takes the youngest band's rate
+    by_age = np.concatenate([[0.0], rates])  # juniors: no adult rate, counted with none
     ratio = np.array([prevalence.sex_ratio[s] for s in SEXES])
     return combine_age_sex(by_age[:, None], ratio[None, :])
 
@@ -332,7 +338,8 @@ def exposure_by_segment(members: pd.DataFrame, params: ExposureParameters | None
     params = params or ExposureParameters.load()
     day = as_of_day(members, as_of)
     chosen = members.loc[active_mask(members, day)] if active_only else members
-    codes = member_codes(chosen, params.prevalence.band_min, day)
+    every = member_codes(chosen, params.prevalence.band_min, day)
+    codes = _adults(every)
     labels = params.prevalence.age_labels
     index = segment_index(codes)
     size = len(labels) * len(SEXES) * len(ACTIVITIES)
@@ -348,8 +355,14 @@ def exposure_by_segment(members: pd.DataFrame, params: ExposureParameters | None
                       / table["members"].where(table["members"] > 0))
     if not keep_empty:
         table = table.loc[table["members"] > 0].reset_index(drop=True)
-    table.attrs["priors"] = _priors(codes, params)
+    table.attrs["priors"] = _priors(every, params)
     return table
+
+
+def _adults(codes: MemberCodes) -> MemberCodes:
+    """The codes of the members who are not juniors (age code 0: under the published bands)."""
+    keep = codes.age != 0
+    return MemberCodes(*(getattr(codes, f.name)[keep] for f in fields(MemberCodes)))
 
 
 def exposure_priors(members: pd.DataFrame, params: ExposureParameters | None = None, *,
@@ -366,15 +379,22 @@ def exposure_priors(members: pd.DataFrame, params: ExposureParameters | None = N
     return _priors(member_codes(chosen, params.prevalence.band_min, day), params)
 
 
-def _priors(codes: MemberCodes, params: ExposureParameters) -> pd.DataFrame:
+def _priors(every: MemberCodes, params: ExposureParameters) -> pd.DataFrame:
+    """The priors of :func:`exposure_priors` for the coded members ``every``, juniors counted.
+
+    Junior members are counted in their own row; every other row counts the adults (and
+    members of unknown age) the figures rest on.
+    """
     labels = params.prevalence.age_labels
     low, likely, high = params.desk_share
+    codes = _adults(every)
     rows = [
         ("occupation unknown", int(np.sum(codes.activity == UNKNOWN_ACTIVITY)),
          "desk_share_prior", f"occupation not recorded: a prior {likely:.0%} (range {low:.0%}-"
          f"{high:.0%}) of them are taken to work at a desk ({params.desk_share_origin})"),
-        ("age under the published bands", int(np.sum(codes.age == 0)), "youngest band's rate",
-         f"no published rate {UNDER_BANDS}: the {labels[1]} rate is used"),
+        (JUNIORS, int(np.sum(every.age == 0)), "left out",
+         "left out of the back-pain figures: no published adult rate applies to them "
+         f"(the youngest band is {labels[1]})"),
         ("birth year unknown", int(np.sum(codes.age == len(labels) - 1)), "overall adult rate",
          "year of birth not recorded: the overall adult rate is used"),
         ("sex another or not stated", int(np.sum(codes.sex == SEXES.index("X"))),

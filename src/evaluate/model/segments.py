@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from evaluate.data.members import MEMBERS_FILE, OCCUPATIONS, SEXES, TRAINING_GOALS
+from evaluate.data.members import MEMBERS_FILE, OCCUPATIONS, SEXES, TRAINING_GOALS, age_on
 from evaluate.data.roster import roster_date
 from evaluate.errors import Problem
 
@@ -173,12 +173,15 @@ def no_active_member(members: pd.DataFrame, day: pd.Timestamp,
 
 
 def member_codes(members: pd.DataFrame, band_min: np.ndarray, day: pd.Timestamp) -> MemberCodes:
-    """Code every member's age band (age = ``day``'s year - birth year), sex, activity, goal.
+    """Code every member's age band (age on ``day``), sex, activity and goal.
+
+    Ages are :func:`evaluate.data.members.age_on` (exact from a date of birth, else ``day``'s
+    year - birth year).
 
     ``band_min`` are the age bands' lower bounds (years, ascending): code 0 is under the first,
     ``len(band_min) + 1`` unknown age.
     """
-    age = day.year - members["birth_year"].to_numpy(dtype=float, na_value=np.nan)
+    age = age_on(members, day)
     band = np.searchsorted(band_min, np.nan_to_num(age, nan=-1.0), side="right")
     band[np.isnan(age)] = len(band_min) + 1
     sex = pd.Categorical(members["sex"], categories=list(SEXES)).codes.astype(np.int64)

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from evaluate.data.assumptions import Assumption
+from evaluate.data.members import age_on
 from evaluate.model.demand import POSTERIOR_CHAIN_GOALS, demand_segments, forecast_usage
 from evaluate.model.exposure import ExposureParameters, back_pain_probability
 from evaluate.model.prepared import ModelInputs, forecast_from_inputs
@@ -43,7 +44,7 @@ def group_masks(members: pd.DataFrame, as_of: date | str | None = None
     """Boolean masks over ``members`` for each of :data:`GROUPS`, active members only."""
     day = as_of_day(members, as_of)
     active = active_mask(members, day)
-    age = day.year - members["birth_year"].astype("Float64").to_numpy(float, na_value=np.nan)
+    age = age_on(members, day)
     desk = (members["occupation_activity"].astype("string") == "desk").fillna(False)
     goal = members["training_goal"].astype("string").isin(POSTERIOR_CHAIN_GOALS).fillna(False)
     return dict(zip(GROUPS, (active, active & desk.to_numpy(bool),

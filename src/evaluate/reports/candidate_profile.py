@@ -18,12 +18,13 @@ import pandas as pd
 
 from evaluate.data.club_data import ClubData, load_club_data
 from evaluate.data.equipment import ID, placeholder_figures
+from evaluate.data.members import JUNIOR_AGE, age_on
 from evaluate.model.calibration import Calibration
 from evaluate.model.costs import fill_equipment_costs
 from evaluate.model.demand import adoption_curve, relevance_levels
 from evaluate.model.finance import finance_summary
 from evaluate.model.prepared import forecast_from_inputs
-from evaluate.model.segments import as_of_day
+from evaluate.model.segments import active_mask, as_of_day
 from evaluate.model.uncertainty import (
     SimulationResult,
     adoption_band,
@@ -53,7 +54,7 @@ from evaluate.reports.formatting import (
     share,
 )
 from evaluate.reports.notebook_params import CandidateProfileParams
-from evaluate.reports.privacy import MIN_GROUP_SIZE
+from evaluate.reports.privacy import MIN_GROUP_SIZE, shown_split
 
 NEED_WORDS = {"back_care": "back care", "posterior_chain": "posterior-chain strength (squat "
               "and deadlift)", "general_fitness": "general fitness"}
@@ -159,7 +160,7 @@ def headline_markdown(c: CandidateAnalysis) -> str:
         ("Whom it serves", f"about {count_phrase(total['users'], 'regular users')} of the "
          f"{count_phrase(total['members'], 'active members')} (most likely), "
          f"{count_phrase(total['users_with_back_pain'], 'of them with back pain')}. By group "
-         f"(they overlap): {who}."),
+         f"(they overlap): {who}." + junior_note(c)),
         ("Use", f"{plural(likely['weekly_sessions'], 'session')} a week once adopted "
          "(P10–P90: "
          f"{number(uses['p10'], '.0f')}–{number(uses['p90'], '.0f')}); {busy}."
@@ -186,6 +187,24 @@ def headline_markdown(c: CandidateAnalysis) -> str:
                      "counts the members who already use them, so another unit's would be "
                      "lower.")
     return "\n".join(lines)
+
+
+def junior_note(c: CandidateAnalysis) -> str:
+    """' N junior members (under 18) are left out of the back-pain figures: ...', or ''.
+
+    Junior members are active members under :data:`~evaluate.data.members.JUNIOR_AGE` on the
+    profile's date (:mod:`evaluate.model.exposure` leaves them out of every back-pain figure);
+    their number reads "not shown" when it, or the rest, is a group too small to show.
+    """
+    day = as_of_day(c.data, c.params.as_of)
+    active = active_mask(c.data.members, day)
+    juniors = int((age_on(c.data.members.loc[active], day) < JUNIOR_AGE).sum())
+    if not juniors:
+        return ""
+    shown = shown_split(juniors, int(active.sum()), c.params.min_group_size)
+    who = count_phrase(juniors if shown else float("nan"), f"junior members (under {JUNIOR_AGE})")
+    return (f" {who[:1].upper()}{who[1:]} are left out of the back-pain figures: no published "
+            "adult rate applies to them.")
 
 
 def audience_display(c: CandidateAnalysis) -> pd.DataFrame:

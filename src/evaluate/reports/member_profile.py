@@ -2,11 +2,11 @@
 
 Everything here takes the frame from :func:`evaluate.data.members.load_members` and returns
 aggregates only; every table passes through :mod:`evaluate.reports.privacy`, so no group of fewer
-than ``min_group_size`` members is shown. Age is counted in whole years as
-``as_of.year - birth_year`` (the roster holds birth years, not birth dates, so it may be one
-year high); tenure is in months of 365.25 / 12 days. The report reads the roster with its
-roster date (:func:`evaluate.data.roster.load_roster`) and takes every figure on
-:func:`profile_date`.
+than ``min_group_size`` members is shown. Age is counted in whole years
+(:func:`evaluate.data.members.age_on`): exactly from a date of birth, else as
+``as_of.year - birth_year``, which may be one year high; tenure is in months of
+365.25 / 12 days. The report reads the roster with its roster date
+(:func:`evaluate.data.roster.load_roster`) and takes every figure on :func:`profile_date`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from evaluate.data.checkins import MIN_WEEKS_OBSERVED
-from evaluate.data.members import DAYS_PER_MONTH
+from evaluate.data.members import DAYS_PER_MONTH, JUNIOR_AGE, age_on
 from evaluate.data.roster import VISIT_WINDOW_WEEKS, Roster, VisitWindow
 from evaluate.model.segments import as_of_day
 from evaluate.reports.formatting import PRIVACY_NOTE, SEX_LABELS, markdown_text, number
@@ -38,6 +38,7 @@ Status = Literal["active", "cancelled", "all"]
 # Lucas, Connor & Bose, NCHS Data Brief No. 415, 2021), so later reports can join them.
 AGE_BANDS = ((0, 17, "under 18"), (18, 29, "18–29"), (30, 44, "30–44"), (45, 64, "45–64"),
              (65, 200, "65+"))
+JUNIOR_BAND = AGE_BANDS[0][2]  # junior members: left out of the back-pain figures
 # Visits a week: [lower, upper) bounds and labels.
 VISIT_BANDS = ((0, 1, "under 1"), (1, 2, "1 to under 2"), (2, 3, "2 to under 3"),
                (3, 4, "3 to under 4"), (4, np.inf, "4 or more"))
@@ -47,6 +48,7 @@ TENURE_BANDS = ((0, 3, "under 3"), (3, 6, "3–6"), (6, 12, "6–12"), (12, 24, 
 GOAL_LABELS = {"general_fitness": "General fitness", "strength": "Strength",
                "weight_loss": "Weight loss", "rehab": "Rehabilitation", "sport": "Sport"}
 NOT_RECORDED = "not recorded"
+JUNIOR_LINE = f"Junior members (under {JUNIOR_AGE})"
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,9 @@ class Headline:
     age_known: int | None = None
     visits_known: int | None = None
     tenure_known: int | None = None
+    #: Junior members (under :data:`~evaluate.data.members.JUNIOR_AGE` on ``as_of``): shown
+    #: apart; None when it, or the members outside it, is a group too small to show.
+    juniors: int | None = 0
 
 
 def profile_date(roster: Roster, as_of: date | str | None = None) -> pd.Timestamp:
@@ -111,7 +116,7 @@ def select_members(members: pd.DataFrame, status: Status = "active",
         joined = joined.loc[joined["status_on"] == status]
     end = joined["cancel_date"].where(joined["status_on"] == "cancelled", day)
     joined["tenure_months"] = (end - joined["join_date"]).dt.days / DAYS_PER_MONTH
-    joined["age"] = day.year - joined["birth_year"]
+    joined["age"] = age_on(joined, day)
     joined["age_band"] = _band(joined["age"], [(lo, hi + 1, name) for lo, hi, name in AGE_BANDS])
     joined["tenure_band"] = _band(joined["tenure_months"], TENURE_BANDS)
     return joined.reset_index(drop=True)
@@ -145,6 +150,7 @@ def headline(members: pd.DataFrame, status: Status = "active", as_of: date | str
     n = len(chosen)
     enough = n >= min_group_size
     known_job = chosen["occupation_activity"].dropna()
+    juniors = int((chosen["age"] < JUNIOR_AGE).sum())
     return Headline(
         status=status, as_of=day.date(), members=n,
         median_age=_median(chosen["age"], min_group_size) if enough else None,
@@ -159,6 +165,7 @@ def headline(members: pd.DataFrame, status: Status = "active", as_of: date | str
         age_known=int(chosen["age"].notna().sum()),
         visits_known=int(chosen["visits_per_week"].notna().sum()),
         tenure_known=int(chosen["tenure_months"].notna().sum()),
+        juniors=juniors if enough and shown_split(juniors, n, min_group_size) else None,
     )
 
 
@@ -205,7 +212,8 @@ def aggregate_exposure(age_sex: pd.DataFrame, segments: pd.DataFrame) -> pd.Data
         :func:`evaluate.model.exposure.exposure_by_segment` for the same members and date
         (``age_band``, ``sex`` as F/M/X, ``members``,
         ``expected_with_back_pain_most_likely``). Members of unknown age are dropped, as in
-        the age-sex table.
+        the age-sex table; junior members (the under-18 band) too, as the exposure model
+        leaves them out of the back-pain figures (its priors count them).
 
     Returns
     -------
@@ -223,6 +231,10 @@ def aggregate_exposure(age_sex: pd.DataFrame, segments: pd.DataFrame) -> pd.Data
     require_columns(age_sex, ["age_band", "sex", "members", SUPPRESSED], "the age-sex table")
     require_columns(segments, ["age_band", "sex", "members",
                                "expected_with_back_pain_most_likely"], "the exposure segments")
+    attrs = dict(age_sex.attrs)
+    age_sex = age_sex.loc[age_sex["age_band"].astype(str) != JUNIOR_BAND].reset_index(drop=True)
+    if isinstance(age_sex["age_band"].dtype, pd.CategoricalDtype):
+        age_sex["age_band"] = age_sex["age_band"].cat.remove_unused_categories()
     seg = pd.DataFrame({"age_band": segments["age_band"].map(_dash).astype(str),
                         "sex": segments["sex"].astype(str).map(SEX_LABELS),
                         "members": segments["members"].to_numpy(float),
@@ -246,7 +258,7 @@ def aggregate_exposure(age_sex: pd.DataFrame, segments: pd.DataFrame) -> pd.Data
             "members on the same as_of)")
     expected = pd.Series(found["expected"].fillna(0.0).to_numpy(float), dtype="Float64")
     out["expected_with_back_pain"] = expected.mask(hidden).to_numpy()
-    out.attrs = dict(age_sex.attrs)
+    out.attrs = attrs
     return out
 
 
@@ -357,6 +369,10 @@ def headline_markdown(figures: Headline, club_name: str = "") -> str:
                      "(median).")
     elif missing := _not_recorded(figures, figures.age_known, "age"):
         lines.append(f"- **Age:** {missing}.")
+    if figures.juniors:
+        lines.append(f"- **{JUNIOR_LINE}:** {number(figures.juniors, ',')}, counted in every "
+                     "figure here; the decision reports leave them out of the back-pain "
+                     "figures (no published adult rate applies to them).")
     if figures.share_women is not None:
         lines.append(f"- **Women:** {_pct(figures.share_women)} of these members.")
     if figures.median_visits_per_week is not None:
@@ -505,8 +521,11 @@ def footnote_markdown(synthetic: bool, min_group_size: int = MIN_GROUP_SIZE,
         parts.append("**Demo data:** every member in this report is synthetic (a made-up club "
                      "calibrated to published US club-industry figures); no real person is "
                      "described.")
+    dated = chosen is not None and "birth_date" in chosen and chosen["birth_date"].notna().any()
     parts.append(PRIVACY_NOTE.format(size=min_group_size) + " So no member can be "
-                 "recognised. Ages are counted from the year of birth.")
+                 "recognised. Ages are counted from the "
+                 + ("date of birth where the roster gives one, else the year of birth."
+                    if dated else "year of birth."))
     unknown = 0 if chosen is None else int(chosen["birth_year"].isna().sum())
     if unknown:
         count = (f"{number(unknown, ',')} members" if unknown >= min_group_size
