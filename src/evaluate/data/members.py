@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaluate.data.club import load_club
+from evaluate.data.club import readable_club
 from evaluate.data.money import DUES_PERIODS, check_money, check_periods
 from evaluate.data.validation import (
     Findings,
@@ -397,14 +397,6 @@ def _typed_frame(frame: pd.DataFrame, birth: tuple[pd.Series, pd.Series, pd.Seri
     }).reset_index(drop=True)
 
 
-def _club_currency(data_dir: Path) -> str | None:
-    """The club's currency from ``club.yml``; None when it cannot be read (its check says why)."""
-    try:
-        return load_club(data_dir).currency
-    except DataError:
-        return None
-
-
 def load_members(data_dir: Path, *, check_ages: bool = True,
                  currency: str | None = None) -> pd.DataFrame:
     """Read and check ``members.csv`` in ``data_dir``; return one typed row per member.
@@ -473,7 +465,10 @@ def load_members(data_dir: Path, *, check_ages: bool = True,
     birth = _check_birth(frame, check)
     known = pd.concat(list(dates.values())).dropna() if dates else pd.Series()
     categories = _check_categories(frame, check)
-    numbers = _check_numbers(frame, check, currency or _club_currency(data_dir))
+    if currency is None:
+        club = readable_club(data_dir)  # None: the folder check refuses the club.yml
+        currency = club.currency if club is not None else None
+    numbers = _check_numbers(frame, check, currency)
     _check_cancellation(frame, categories.get("status"), dates, check)
     if check_ages and len(known):  # on the file's rows, so that problems name their places
         ages = pd.DataFrame(dict(zip(("birth_year", "birth_date", "age"), birth, strict=True)))

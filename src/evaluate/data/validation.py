@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluate.data.club import readable_club
 from evaluate.data.column_mapping import (
     COLUMN_MAPPING_FILE,
     apply_file_mapping,
@@ -163,10 +164,13 @@ def read_text_table(path: Path, *, what: str, fix_missing: str,
     if mapping is not None and mapping.grown:
         source = export_path(path)
         raw = _read_text_table(source, what, fix_missing, findings)
-        # Two-digit years are placed against today: the roster date is not known before the
-        # files are read, and no date of birth or visit lies after today.
-        frame, problems = apply_file_mapping(raw, mapping, source,
-                                             reference=pd.Timestamp.today().normalize())
+        # Two-digit years are placed against club.yml's export_date, the roster date; without
+        # it against today (the roster date is not known before the files are read, and no
+        # date of birth or visit lies after today).
+        club = readable_club(path.parent)
+        day = club.export_date if club is not None and club.export_date else None
+        reference = pd.Timestamp(day) if day else pd.Timestamp.today().normalize()
+        frame, problems = apply_file_mapping(raw, mapping, source, reference=reference)
         frame.attrs["mapping_problems"] = problems
         frame.attrs["export"] = source
         frame.attrs["delimiter"] = raw.attrs["delimiter"]  # how its numbers are written
