@@ -454,3 +454,52 @@ def test_member_checkins_of_the_demo_log_match_from_parquet_and_csv(tmp_path):
     assert (member_checkins(tmp_path, members["member_id"], start, stop) == scanned).all()
     inside = log["timestamp"].between("2026-08-09", "2026-10-31 23:59:59")
     assert scanned.sum() == inside.sum() > 10_000
+
+
+LONDON = "name: X\ncurrency: GBP\ntimezone: Europe/London\n"
+# Europe/London: clocks go forward at 01:00 UTC on 2026-03-29 and back at 01:00 UTC on
+# 2026-10-25, so 01:30 local time does not exist in March and happens twice in October.
+DST_UTC = ["2026-03-29T00:30:00Z", "2026-03-29T01:30:00Z", "2026-10-25T00:30Z",
+           "2026-10-25T01:30+00:00", "2026-10-25T02:30+01:00"]
+DST_LOCAL = pd.to_datetime(["2026-03-29 00:30", "2026-03-29 02:30", "2026-10-25 01:30",
+                            "2026-10-25 01:30", "2026-10-25 01:30"])
+
+
+def zoned_log(folder: Path, stamps: list[str], club: str = LONDON) -> Path:
+    (folder / "club.yml").write_text(club, encoding="utf-8")
+    rows = "".join(f"M001,{s}\n" for s in stamps)
+    (folder / "checkins.csv").write_text("member_id,timestamp\n" + rows, encoding="utf-8")
+    return folder
+
+
+def test_zoned_timestamps_become_the_clubs_local_time_across_daylight_saving(tmp_path):
+    checkins = load_checkins(zoned_log(tmp_path, DST_UTC), ROSTER, as_of=AS_OF)
+    assert list(checkins["timestamp"]) == list(DST_LOCAL)
+    profile = check_checkins(tmp_path, ROSTER, as_of=AS_OF)
+    assert profile.rows == 5 and profile.counts.sum() == 5
+
+
+def test_zoned_parquet_timestamps_become_the_clubs_local_time(tmp_path):
+    (tmp_path / "club.yml").write_text(LONDON, encoding="utf-8")
+    instants = pd.to_datetime(DST_UTC, format="ISO8601", utc=True)
+    write_parquet(tmp_path, {"member_id": pa.array(["M001"] * 5),
+                             "timestamp": pa.array(instants, pa.timestamp("ms", tz="UTC"))})
+    checkins = load_checkins(tmp_path, ROSTER, as_of=AS_OF)
+    assert list(checkins["timestamp"]) == list(DST_LOCAL)
+    profile = check_checkins(tmp_path, ROSTER, as_of=AS_OF)  # not the UTC hours
+    assert profile.counts.tolist() == CheckinProfile.of(checkins).counts.tolist()
+
+
+def test_zoned_timestamps_without_a_club_timezone_are_refused_with_the_fix(tmp_path):
+    folder = zoned_log(tmp_path, DST_UTC[:2], club="name: X\ncurrency: GBP\n")
+    (problem,) = load_error(folder).problems
+    assert "club.yml names no time zone" in problem.message and problem.row == "2, 3"
+    assert problem.fix == ("add `timezone: Europe/London` (the club's IANA time zone) to "
+                           "club.yml")
+
+
+def test_zoned_and_unzoned_timestamps_in_one_log_are_refused_with_their_counts(tmp_path):
+    folder = zoned_log(tmp_path, [*DST_UTC, "2026-03-02 18:05"])
+    (problem,) = load_error(folder).problems
+    assert "(5 rows with a zone, 1 row without)" in problem.message and problem.row == 7
+    assert not any(word in problem.fix for word in ("delete", "remove", "strip"))

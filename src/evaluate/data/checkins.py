@@ -169,8 +169,9 @@ def _clean_ids(dictionary: pa.Array, known: pd.Index | None) -> bool:
 def _scannable(path: Path) -> tuple[str, str, pa.DataType, bool] | None:
     """A Parquet log's timestamp and id columns, if their types are those the scans read.
 
-    ``(stamps, ids, stamp_type, text)``: a timestamp of a known unit, and ids as text
-    (``text``) or a dictionary of text. None otherwise (or not Parquet): the log is loaded.
+    ``(stamps, ids, stamp_type, text)``: a timestamp of a known unit without a time zone
+    (a zoned one is turned into the club's time by the loader), and ids as text (``text``)
+    or a dictionary of text. None otherwise (or not Parquet): the log is loaded.
     """
     found = parquet_source(path, CHECKINS_SCHEMA)
     if found is None:
@@ -179,7 +180,8 @@ def _scannable(path: Path) -> tuple[str, str, pa.DataType, bool] | None:
     stamps, ids = source[TIMESTAMP], source["member_id"]
     stamp_type, id_type = schema.field(stamps).type, schema.field(ids).type
     text = pa.types.is_string(id_type) or pa.types.is_large_string(id_type)
-    if not (pa.types.is_timestamp(stamp_type) and stamp_type.unit in _TICKS_PER_SECOND
+    if not (pa.types.is_timestamp(stamp_type) and stamp_type.tz is None
+            and stamp_type.unit in _TICKS_PER_SECOND
             and (text or pa.types.is_dictionary(id_type)
                  and pa.types.is_string(id_type.value_type))):
         return None

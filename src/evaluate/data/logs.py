@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from evaluate.data.club import TIMEZONE_FIX, club_timezone
 from evaluate.data.column_mapping import export_path, load_file_mappings
 from evaluate.data.validation import (
     COLUMN_MAPPING_FILE,
@@ -47,6 +48,8 @@ LOG_SUFFIXES = (".csv", ".parquet")
 TIMESTAMP = "timestamp"
 TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")  # local time, "T" also accepted
 TIMESTAMP_DTYPE = "datetime64[us]"
+# A timestamp that ends in a time zone: a clock time, then Z or an offset (+01:00, -0500, +01)
+ZONED = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 MINUTES_PER_DAY = 1440
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -143,16 +146,18 @@ def read_log(path: Path, schema: LogSchema, findings: Findings,
     :func:`check_ids` either way.
     """
     mapping = load_column_mapping(path.parent).get(path.name)
+    timezone = club_timezone(path.parent)
     if path.suffix == ".parquet":
-        return _read_parquet(path, schema, findings, mapping, known or {})
-    return _read_csv(path, schema, findings, mapping)
+        return _read_parquet(path, schema, findings, mapping, known or {}, timezone)
+    return _read_csv(path, schema, findings, mapping, timezone)
 
 
 def parse_timestamps(raw: pd.Series) -> np.ndarray:
     """Local date-times from text; NaT where empty or unreadable.
 
     Accepts ``YYYY-MM-DD HH:MM`` with optional seconds, and ``T`` between date and time.
-    A date alone, or a time-zone offset, does not parse: the log needs local clock times.
+    A date alone, or a time-zone offset, does not parse here: :func:`local_timestamps`
+    reads zoned timestamps.
     """
     text = raw.where(raw != "").str.replace("T", " ", n=1, regex=False)
     parsed = pd.to_datetime(text, format=TIMESTAMP_FORMATS[0], errors="coerce")
@@ -163,6 +168,58 @@ def parse_timestamps(raw: pd.Series) -> np.ndarray:
     return parsed.to_numpy(dtype=TIMESTAMP_DTYPE)
 
 
+def to_local(utc: pd.Series | pd.DatetimeIndex, timezone: str) -> np.ndarray:
+    """Instants (tz-aware) as the wall-clock time of ``timezone``, daylight saving included.
+
+    Returned as datetime64[us] without a zone, as the logs hold local times.
+    """
+    index = pd.DatetimeIndex(utc)
+    return index.tz_convert(timezone).tz_localize(None).to_numpy(dtype=TIMESTAMP_DTYPE)
+
+
+def _rows(flags: np.ndarray) -> str:
+    count = int(flags.sum())
+    return f"{count:,} row{'s' * (count != 1)}"
+
+
+def local_timestamps(raw: pd.Series, findings: Findings, timezone: str | None) -> np.ndarray:
+    """Timestamps from text as the club's local time; NaT where empty or unreadable.
+
+    A timestamp without a zone is local time already (:func:`parse_timestamps`). One with a
+    zone (``2026-03-29T01:30:00Z``, ``+01:00``) is an instant, turned into the wall-clock time
+    of the club's ``timezone`` (club.yml). Refused, on their rows: zoned timestamps when
+    club.yml names no time zone (which clock they become cannot be told), and a file
+    holding both zoned and unzoned timestamps (which clock the unzoned ones follow cannot be
+    told). Both are vectorised over the column.
+    """
+    zoned = raw.str.contains(ZONED, regex=True).to_numpy(dtype=bool)
+    if not zoned.any():
+        return parse_timestamps(raw)
+    text = raw.where(raw != "")
+    naive = ~zoned & text.notna().to_numpy()
+    stamps = parse_timestamps(raw.where(naive, "")).copy()
+
+    def value(i: int) -> object:
+        return raw.iloc[i]
+
+    if naive.any():
+        flag_rows(findings, naive, value, TIMESTAMP,
+                  f"timestamps with and without a time zone in one file ({_rows(zoned)} "
+                  f"with a zone, {_rows(naive)} without)",
+                  rule="a log's timestamps all carry a time zone (Z, +01:00), or none does",
+                  fix="export the whole log again from one system, every timestamp in the "
+                      "same form: which clock the ones without a zone follow cannot be told")
+    if timezone is None:
+        flag_rows(findings, zoned, value, TIMESTAMP,
+                  "timestamp has a time zone, and club.yml names no time zone for the club",
+                  rule="zoned timestamps are turned into the club's local time, the "
+                       "timezone club.yml names", fix=TIMEZONE_FIX)
+    instants = pd.to_datetime(text[zoned].str.strip(), format="ISO8601", utc=True,
+                              errors="coerce")
+    stamps[zoned] = to_local(instants, timezone or "UTC")  # UTC: refused above, not used
+    return stamps
+
+
 def _categorical(values: np.ndarray | pd.Series) -> pd.Categorical:
     """Identifiers as a categorical over their distinct values; empty text becomes missing."""
     values = pd.Series(values, dtype="str").str.strip()
@@ -170,7 +227,7 @@ def _categorical(values: np.ndarray | pd.Series) -> pd.Categorical:
 
 
 def _read_csv(path: Path, schema: LogSchema, findings: Findings,
-              mapping: Mapping[str, str] | None) -> LogColumns:
+              mapping: Mapping[str, str] | None, timezone: str | None) -> LogColumns:
     raw = read_text_table(path, what=schema.what,
                           fix_missing=f"export {schema.what} as {path.name}", findings=findings)
     if "mapping_problems" in raw.attrs:
@@ -178,7 +235,7 @@ def _read_csv(path: Path, schema: LogSchema, findings: Findings,
     frame, _ = check_columns(raw, findings, required=schema.required, optional=schema.optional,
                              mapping=mapping)
     findings.raise_errors()
-    log = LogColumns(path, parse_timestamps(frame[TIMESTAMP]),
+    log = LogColumns(path, local_timestamps(frame[TIMESTAMP], findings, timezone),
                      text={c: frame[c] for c in frame.columns})
     for col in schema.ids:
         if col in frame.columns:
@@ -220,16 +277,20 @@ def _parquet_columns(path: Path, schema: LogSchema, findings: Findings,
     return source, arrow_schema
 
 
-def _type_problem(col: str, kind: str, dtype: pa.DataType) -> tuple[str, str, str] | None:
-    """(message, rule, fix) when a Parquet column's type cannot hold this kind of value."""
+def _type_problem(col: str, kind: str, dtype: pa.DataType,
+                  timezone: str | None = None) -> tuple[str, str, str] | None:
+    """(message, rule, fix) when a Parquet column's type cannot hold this kind of value.
+
+    A time-zone-aware timestamp is refused only when ``timezone`` (the club's) is None.
+    """
     text = pa.types.is_string(dtype) or pa.types.is_large_string(dtype)
     if pa.types.is_dictionary(dtype):
         dtype, text = dtype.value_type, pa.types.is_string(dtype.value_type)
     if kind == "timestamp":
-        if pa.types.is_timestamp(dtype) and dtype.tz is not None:
-            return (f"time-zone-aware timestamps ({dtype.tz})", "timestamps are local clock "
-                    "times without a time zone", "convert to the club's local time and drop "
-                    "the time zone before exporting")
+        if pa.types.is_timestamp(dtype) and dtype.tz is not None and timezone is None:
+            return (f"time-zone-aware timestamps ({dtype.tz}), and club.yml names no time "
+                    "zone for the club", "zoned timestamps are turned into the club's local "
+                    "time, the timezone club.yml names", TIMEZONE_FIX)
         if not (pa.types.is_timestamp(dtype) or text):
             return (f"type {dtype} is not a date-time", f"{col} is a timestamp, or text "
                     "like 2026-03-02 18:05", f"store {col} as a timestamp")
@@ -258,7 +319,8 @@ def parquet_source(path: Path, schema: LogSchema) -> tuple[dict[str, str], pa.Sc
         return None
     kinds = {c: "id" if c in schema.ids else "number" if c in schema.numbers else "timestamp"
              for c in source}
-    if findings.problems or any(_type_problem(c, kind, arrow_schema.field(source[c]).type)
+    zone = club_timezone(path.parent)
+    if findings.problems or any(_type_problem(c, kind, arrow_schema.field(source[c]).type, zone)
                                 for c, kind in kinds.items()):
         return None
     return source, arrow_schema
@@ -337,14 +399,18 @@ def _dictionary_codes(column: pa.ChunkedArray,
     return pd.Categorical.from_codes(codes, categories=categories), prefix
 
 
-def _timestamps(column: pa.ChunkedArray) -> np.ndarray:
+def _timestamps(column: pa.ChunkedArray, timezone: str | None = None) -> np.ndarray:
     """A timestamp column as datetime64[us] (NaT where null), filled chunk by chunk.
 
     Chunk by chunk so that peak memory stays one column plus one chunk, not three columns.
+    A time-zone-aware column becomes the wall-clock time of ``timezone`` (the club's).
     """
     out = np.empty(len(column), dtype=TIMESTAMP_DTYPE)
     ticks = out.view(np.int64)
     scale = {"s": 1_000_000, "ms": 1_000, "us": 1, "ns": None}[column.type.unit]
+    if column.type.tz is not None:
+        zone = pa.timestamp(column.type.unit, tz=timezone)
+        column = pc.local_timestamp(column.cast(zone))
     at = 0
     for chunk in column.chunks:
         if scale is None or chunk.null_count:
@@ -358,12 +424,12 @@ def _timestamps(column: pa.ChunkedArray) -> np.ndarray:
 
 def _read_parquet(path: Path, schema: LogSchema, findings: Findings,
                   mapping: Mapping[str, str] | None,
-                  known: Mapping[str, pd.Index | None]) -> LogColumns:
+                  known: Mapping[str, pd.Index | None], timezone: str | None) -> LogColumns:
     source, arrow_schema = _parquet_columns(path, schema, findings, mapping)
     kinds = {c: "id" if c in schema.ids else "number" if c in schema.numbers else "timestamp"
              for c in source}
     for col, kind in kinds.items():
-        problem = _type_problem(col, kind, arrow_schema.field(source[col]).type)
+        problem = _type_problem(col, kind, arrow_schema.field(source[col]).type, timezone)
         if problem:
             message, rule, fix = problem
             findings.add(message, column=col, rule=rule, fix=fix)
@@ -381,10 +447,10 @@ def _read_parquet(path: Path, schema: LogSchema, findings: Findings,
     log = LogColumns(path, np.empty(0, dtype=TIMESTAMP_DTYPE))
     stamps = columns.pop(TIMESTAMP)
     if pa.types.is_timestamp(stamps.type):
-        log.timestamp = _timestamps(stamps)
+        log.timestamp = _timestamps(stamps, timezone)
     else:
         log.text[TIMESTAMP] = pd.Series(stamps.fill_null("").to_pandas(), dtype="str")
-        log.timestamp = parse_timestamps(log.text[TIMESTAMP].str.strip())
+        log.timestamp = local_timestamps(log.text[TIMESTAMP].str.strip(), findings, timezone)
     del stamps
     for col, values in columns.items():
         if col in schema.ids:
@@ -420,8 +486,10 @@ def check_timestamps(log: LogColumns, findings: Findings, as_of: pd.Timestamp) -
     if raw is not None:
         flag_rows(findings, missing & ~blank, value_reader(log, TIMESTAMP), TIMESTAMP,
                   "not a local date-time in YYYY-MM-DD HH:MM form",
-                  rule="timestamp is local time, e.g. 2026-03-02 18:05 (seconds allowed)",
-                  fix="export date and time in ISO form, without a time zone")
+                  rule="timestamp is local time, e.g. 2026-03-02 18:05 (seconds allowed), "
+                       "or an instant with its zone, e.g. 2026-03-02T18:05Z or +01:00",
+                  fix="export date and time in ISO form, with the zone the system gives "
+                      "(club.yml's timezone then says the club's clock)")
     limit = np.datetime64(as_of.normalize() + pd.Timedelta(days=1), "us")
     flag_rows(findings, log.timestamp >= limit, value_reader(log, TIMESTAMP), TIMESTAMP,
               "timestamp in the future",
