@@ -159,3 +159,21 @@ def test_without_a_check_in_log_the_roster_column_is_kept(tmp_path):
     assert read.visits_window is None
     pd.testing.assert_series_equal(read.members["visits_per_week"],
                                    load_members(club)["visits_per_week"])
+
+
+def test_an_anonymous_check_in_log_leaves_visits_not_known(tmp_path):
+    """A door log without member ids gives the club's hours, not any member's visits."""
+    import pyarrow.parquet as pq
+
+    club = without_visits_column(tmp_path)
+    log = pq.read_table(club / "checkins.parquet", columns=["timestamp"])
+    pq.write_table(log, club / "checkins.parquet")
+    read = load_roster(club)
+    assert read.visits_window is None and read.anonymous_log
+    assert read.members["visits_per_week"].isna().all()  # not known: not 0 visits
+    data = load_club_data(club)
+    assert data.members["visits_per_week"].isna().all()
+    assert data.checkins.rows == log.num_rows
+    (info,) = [p for p in data.check.problems if p.severity == "info"
+               and "names no member" in p.message]
+    assert info.file == club / "checkins.parquet"

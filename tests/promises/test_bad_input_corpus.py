@@ -261,6 +261,8 @@ DATA = [
          "{club}/checkins.csv", "column 'timestamp'", "yesterday evening"),
     Case("checkins-missing-column", replace("checkins.csv", "timestamp", "time"),
          "{club}/checkins.csv", "column 'timestamp'", "did you mean 'time'"),
+    Case("checkins-member-column-misnamed", replace("checkins.csv", "member_id", "member"),
+         "{club}/checkins.csv", "column 'member_id'", "did you mean 'member'"),
     Case("checkins-zoned-without-club-timezone",
          data("checkins.csv", lambda t: re.sub(r"(\d\d:\d\d)\n", r"\1Z\n", t)),
          "{club}/checkins.csv", "column 'timestamp'",

@@ -308,3 +308,10 @@ def test_the_visits_section_says_where_the_visits_come_from(roster):
     assert mp.visits_source(logged, "cancelled") == ("the check-in log, 1 Dec 2025–30 Nov 2026: "
                                                      "each member's last 12 weeks as a member")
     assert "fewer than 4 weeks" in mp.visits_markdown(logged, "all")
+
+
+def test_an_anonymous_check_in_log_is_said_to_give_no_members_visits(roster):
+    door = Roster(roster, pd.Timestamp("2026-12-01"), anonymous_log=True)
+    assert mp.visits_markdown(door).startswith(
+        "The check-in log names no member (an anonymous door log): each member's visits a "
+        "week are not known from it.")

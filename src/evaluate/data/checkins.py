@@ -42,8 +42,12 @@ from evaluate.data.validation import Findings
 from evaluate.errors import Problem
 
 CHECKINS_STEM = "checkins"
+# member_id is optional: an anonymous door log (no member id) still gives the hourly load
+# profile; each member's visits are then not known (see is_anonymous). A column named like it
+# ("member", "member_no") is an error, not an anonymous log.
 CHECKINS_SCHEMA = LogSchema(stem=CHECKINS_STEM, what="the check-in log",
-                            required=("member_id", TIMESTAMP), ids=("member_id",))
+                            required=(TIMESTAMP,), optional=("member_id",), ids=("member_id",),
+                            lookalike=("member_id",))
 COLUMNS = ("member_id", TIMESTAMP)
 # Edges of the bands of a member's average visits per week in :func:`visit_frequency` (lower
 # edge inclusive); below them come the bands "0" (never came) and "under 0.5".
@@ -79,7 +83,9 @@ def load_checkins(data_dir: Path, member_ids: pd.Index | None = None, *,
     Columns: ``member_id`` (category; over ``member_ids`` when given, else over the ids in the
     log) and ``timestamp`` (datetime64[us], local time, floored to the minute), in file order.
     ``frame.attrs["warnings"]`` lists problems that do not stop a build and
-    ``frame.attrs["file"]`` the file read (None when there is none).
+    ``frame.attrs["file"]`` the file read (None when there is none). A log without a
+    ``member_id`` column (an anonymous door log) has every ``member_id`` missing,
+    ``frame.attrs["anonymous"]`` true and an info line saying so (:func:`is_anonymous`).
 
     A missing log is not an error: the result is empty and its warnings say so. Checked:
     required columns (did-you-mean hint; Parquet: also the column types), timestamps present,
@@ -107,9 +113,27 @@ def load_checkins(data_dir: Path, member_ids: pd.Index | None = None, *,
     members = check_ids(log, check, "member_id", member_ids, what="member",
                         where="members.csv")
     check.raise_errors()
+    anonymous = members is None
+    if anonymous:
+        check.add("the check-in log names no member (no member_id column): an anonymous door "
+                  "log gives the hourly load profile; each member's visits a week are not "
+                  "known from it", column="member_id",
+                  rule="member_id is optional in the check-in log",
+                  fix="nothing, if the system records no member; if the export has a member "
+                      "column, map it to member_id in columns.yml", severity="info")
+        members = pd.Categorical(np.full(len(log), None), categories=_empty(
+            member_ids)["member_id"].cat.categories)
     frame = pd.DataFrame({"member_id": members, TIMESTAMP: log.timestamp}, copy=False)
-    frame.attrs.update(file=path, warnings=check.warnings)
+    frame.attrs.update(file=path, warnings=check.warnings, anonymous=anonymous)
     return frame
+
+
+def is_anonymous(log: pd.DataFrame | CheckinProfile | None) -> bool:
+    """True for a check-in log that names no member (a door log).
+
+    Per-member figures from it (visits a week, visit bands) are then not known.
+    """
+    return bool(log is not None and log.attrs.get("anonymous", False))
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,6 +201,8 @@ def _scannable(path: Path) -> tuple[str, str, pa.DataType, bool] | None:
     if found is None:
         return None
     source, schema = found
+    if "member_id" not in source:  # an anonymous log: loaded, which says so
+        return None
     stamps, ids = source[TIMESTAMP], source["member_id"]
     stamp_type, id_type = schema.field(stamps).type, schema.field(ids).type
     text = pa.types.is_string(id_type) or pa.types.is_large_string(id_type)
@@ -377,7 +403,8 @@ def visit_frequency(checkins: pd.DataFrame, members: pd.DataFrame | None = None,
     over at least :data:`MIN_WEEKS_OBSERVED` weeks. Without ``members`` a member who never
     checked in is invisible. Columns ``band`` ("0", "under 0.5", "0.5-1", ..., "5+"),
     ``lower`` (inclusive), ``upper`` (exclusive), ``members`` and ``share``. The per-member
-    rates never leave this function.
+    rates never leave this function. An anonymous log (:func:`is_anonymous`) counts no
+    member: ``members`` and ``share`` are then NaN, not known (not 0).
     """
     lower = [0.0, 0.0, *edges]
     upper = [0.0, *edges, np.inf]
@@ -385,6 +412,8 @@ def visit_frequency(checkins: pd.DataFrame, members: pd.DataFrame | None = None,
         f"{lo:g}-{hi:g}" for lo, hi in zip(edges[:-1], edges[1:], strict=True)] + [
         f"{edges[-1]:g}+"]
     frame = pd.DataFrame({"band": labels, "lower": lower, "upper": upper})
+    if is_anonymous(checkins):
+        return frame.assign(members=np.nan, share=np.nan)
     if checkins.empty:
         return frame.assign(members=0, share=np.nan)
     minutes = local_minutes(checkins[TIMESTAMP])
@@ -451,7 +480,8 @@ def member_checkins(data_dir: Path, member_ids: pd.Index, start: np.ndarray,
     :func:`check_checkins` has passed: a Parquet log is read two columns a few million rows
     at a time, so tens of millions of check-ins never sit in memory as a table; a CSV log is
     loaded. The counts are for aggregates only (:func:`evaluate.data.roster.load_roster`);
-    no report shows one member's.
+    no report shows one member's. An anonymous log (:func:`is_anonymous`) counts no member:
+    check it first, as :func:`evaluate.data.roster.log_visits` does.
     """
     known = id_index(pd.Index(member_ids))
     start, stop = np.asarray(start, dtype=np.int64), np.asarray(stop, dtype=np.int64)

@@ -19,7 +19,7 @@ CSV (the first data row is row 2), so a message reads the same whichever format 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +64,9 @@ class LogSchema:
     optional: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
     numbers: tuple[str, ...] = ()
+    # Optional columns whose absence beside a column with a close name is an error: the
+    # export probably has it under another name (a check-in log's member_id, see _lookalikes)
+    lookalike: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -226,14 +229,30 @@ def _categorical(values: np.ndarray | pd.Series) -> pd.Categorical:
     return pd.Categorical(values.where(values != ""))
 
 
+def _lookalikes(schema: LogSchema, found: Iterable[str], extra: list[str],
+                findings: Findings, **where: object) -> None:
+    """Report a :attr:`LogSchema.lookalike` column that is absent beside a column like it.
+
+    A log that names its member column otherwise is not read as an anonymous log.
+    """
+    for col in schema.lookalike:
+        hint = did_you_mean(col, extra)
+        if col not in found and hint:
+            findings.add("required column is missing", column=col,
+                         rule=f"{col} is optional only when the log has no such column",
+                         fix=f"{hint}Rename that column to '{col}', or map it in "
+                             f"{COLUMN_MAPPING_FILE}", **where)
+
+
 def _read_csv(path: Path, schema: LogSchema, findings: Findings,
               mapping: Mapping[str, str] | None, timezone: str | None) -> LogColumns:
     raw = read_text_table(path, what=schema.what,
                           fix_missing=f"export {schema.what} as {path.name}", findings=findings)
     if "mapping_problems" in raw.attrs:
         findings.row_numbers = raw.index + 2
-    frame, _ = check_columns(raw, findings, required=schema.required, optional=schema.optional,
-                             mapping=mapping)
+    frame, extra = check_columns(raw, findings, required=schema.required,
+                                 optional=schema.optional, mapping=mapping)
+    _lookalikes(schema, frame.columns, extra, findings, row=1)
     findings.raise_errors()
     log = LogColumns(path, local_timestamps(frame[TIMESTAMP], findings, timezone),
                      text={c: frame[c] for c in frame.columns})
@@ -274,6 +293,7 @@ def _parquet_columns(path: Path, schema: LogSchema, findings: Findings,
                    if hint else f"add a column '{col}' (see data/README.md)")
             findings.add("required column is missing", column=col,
                          rule="required columns: " + ", ".join(schema.required), fix=fix)
+    _lookalikes(schema, source, extra, findings)
     return source, arrow_schema
 
 

@@ -31,6 +31,7 @@ from evaluate.data.checkins import (
     MIN_WEEKS_OBSERVED,
     CheckinProfile,
     check_checkins,
+    is_anonymous,
     member_checkins,
 )
 from evaluate.data.logs import TIMESTAMP
@@ -78,6 +79,9 @@ class Roster:
     #: With a check-in log: the days the visits were counted over (:class:`VisitWindow`);
     #: None when ``visits_per_week`` is the roster's own column.
     visits_window: VisitWindow | None = None
+    #: True when the club's check-in log names no member (an anonymous door log): visits a
+    #: week are then the roster's own, or not known.
+    anonymous_log: bool = False
 
 
 # Visits a week are counted over each member's last twelve weeks as a member in the log: a
@@ -123,9 +127,10 @@ def log_visits(data_dir: Path, members: pd.DataFrame, log: CheckinProfile,
     yet cancelled) up to ``day`` or the log's last day, within the log's span; their rate is
     check-ins over the window's weeks, NaN when it is shorter than
     :data:`~evaluate.data.checkins.MIN_WEEKS_OBSERVED` weeks (too short for a weekly rate).
-    None when the log is empty or ends before it starts (no window).
+    None when the log is empty, ends before it starts (no window), or names no member
+    (an anonymous door log: each member's visits are not known from it).
     """
-    if log.empty:
+    if log.empty or is_anonymous(log):
         return None
     last = min(int((day.normalize() - pd.Timestamp(0)).days), log.last_day)
     if last < log.first_day:
@@ -170,6 +175,6 @@ def load_roster(data_dir: Path, as_of: date | str | None = None) -> Roster:
     visits = log_visits(data_dir, members, checkins,
                         day if as_of in (None, "") else pd.Timestamp(as_of))
     if visits is None:
-        return Roster(members=members, roster_date=day)
+        return Roster(members=members, roster_date=day, anonymous_log=is_anonymous(checkins))
     return Roster(members=members.assign(visits_per_week=visits[0]), roster_date=day,
                   visits_window=visits[1])
