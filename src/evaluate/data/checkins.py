@@ -9,7 +9,7 @@ or band and never a row per member.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -153,6 +153,9 @@ class CheckinProfile:
     last_day: int
     rows: int
     attrs: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: The loaded log when :func:`check_checkins` had to load it (a CSV log, say): counted
+    #: by :func:`member_checkins` instead of reading the file again. None otherwise.
+    loaded: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
     @property
     def empty(self) -> bool:
@@ -324,7 +327,8 @@ def check_checkins(data_dir: Path, member_ids: pd.Index | None = None, *,
         if profile is not None:
             profile.attrs.update(file=path, warnings=[])
             return profile
-    return CheckinProfile.of(load_checkins(data_dir, member_ids, as_of=as_of))
+    log = load_checkins(data_dir, member_ids, as_of=as_of)
+    return replace(CheckinProfile.of(log), loaded=None if log.empty else log)
 
 
 def _span_days(minutes: np.ndarray) -> tuple[int, int]:
@@ -471,7 +475,7 @@ def _scan_member_checkins(path: Path, known: pd.Index, start: np.ndarray,
 
 
 def member_checkins(data_dir: Path, member_ids: pd.Index, start: np.ndarray,
-                    stop: np.ndarray) -> np.ndarray:
+                    stop: np.ndarray, loaded: pd.DataFrame | None = None) -> np.ndarray:
     """How many times each member checked in within their own window of days.
 
     ``member_ids`` are the roster's ids; ``start`` (inclusive) and ``stop`` (exclusive) give
@@ -481,21 +485,28 @@ def member_checkins(data_dir: Path, member_ids: pd.Index, start: np.ndarray,
     at a time, so tens of millions of check-ins never sit in memory as a table; a CSV log is
     loaded. The counts are for aggregates only (:func:`evaluate.data.roster.load_roster`);
     no report shows one member's. An anonymous log (:func:`is_anonymous`) counts no member:
-    check it first, as :func:`evaluate.data.roster.log_visits` does.
+    check it first, as :func:`evaluate.data.roster.log_visits` does. ``loaded`` is the log
+    already loaded (:attr:`CheckinProfile.loaded`): then the file is not read again.
     """
     known = id_index(pd.Index(member_ids))
     start, stop = np.asarray(start, dtype=np.int64), np.asarray(stop, dtype=np.int64)
-    path = find_log(Path(data_dir), CHECKINS_SCHEMA)
-    if path is not None and path.suffix == ".parquet":
-        counts = _scan_member_checkins(path, known, start, stop)
-        if counts is not None:
-            return counts
-    log = load_checkins(data_dir, known)
-    ids = log["member_id"].cat
+    if loaded is None:
+        path = find_log(Path(data_dir), CHECKINS_SCHEMA)
+        if path is not None and path.suffix == ".parquet":
+            counts = _scan_member_checkins(path, known, start, stop)
+            if counts is not None:
+                return counts
+        loaded = load_checkins(data_dir, known)
+    ids = loaded["member_id"].cat
     codes = ids.codes.to_numpy()
-    row = known.get_indexer(pd.Index(ids.categories, dtype="str"))[codes]
-    day = log[TIMESTAMP].to_numpy(dtype="datetime64[D]").astype(np.int64)
-    listed = (codes >= 0) & (row >= 0)
-    row, day = row[listed], day[listed]
-    inside = (day >= start[row]) & (day < stop[row])
-    return np.bincount(row[inside], minlength=len(known))
+    position = np.append(known.get_indexer(pd.Index(ids.categories, dtype="str")), -1)
+    ticks = loaded[TIMESTAMP].to_numpy(dtype=TIMESTAMP_DTYPE).view(np.int64)
+    counts = np.zeros(len(known), dtype=np.int64)
+    for lo in range(0, len(codes), SCAN_BATCH_ROWS):  # a batch at a time: bounded memory
+        row = position[codes[lo:lo + SCAN_BATCH_ROWS]]  # code -1 (missing) picks -1
+        day = ticks[lo:lo + SCAN_BATCH_ROWS] // 86_400_000_000  # NaT: long before any window
+        listed = row >= 0
+        row, day = row[listed], day[listed]
+        inside = (day >= start[row]) & (day < stop[row])
+        counts += np.bincount(row[inside], minlength=len(known))
+    return counts

@@ -134,7 +134,7 @@ def _check_format(fmt: str) -> bool:
     if "%" not in fmt:
         return False
     try:
-        sample = datetime(2001, 2, 3, 16, 5, 6, tzinfo=UTC if _zoned(fmt) else None)
+        sample = datetime(2001, 2, 3, 16, 5, 6, tzinfo=UTC if zoned_format(fmt) else None)
         time.strptime(sample.strftime(fmt), fmt)
     except ValueError:
         return False
@@ -442,7 +442,7 @@ def _map_values(frame: pd.DataFrame, column: str, values: dict[str, str], path: 
                      dtype="str")
 
 
-def _zoned(fmt: str) -> bool:
+def zoned_format(fmt: str) -> bool:
     """True when a date format reads a time zone: its times are instants, read as UTC."""
     return "%z" in fmt or "%Z" in fmt
 
@@ -452,7 +452,7 @@ def _parse(raw: pd.Series, column: str, fmt: str, path: Path,
     """Dates read with ``fmt``; cells that do not fit become one problem on their rows."""
     text = raw.fillna("").str.strip()
     parsed = pd.to_datetime(text.where(text != ""), format=fmt, errors="coerce",
-                            utc=_zoned(fmt))
+                            utc=zoned_format(fmt))
     bad = parsed.isna() & (text != "")
     if bad.any():
         rows = bad[bad].index + 2  # the header is spreadsheet row 1; rows keep their place
@@ -496,7 +496,7 @@ def apply_file_mapping(frame: pd.DataFrame, mapping: FileMapping, path: Path
                 parts[rule.to] = parsed
                 frame = frame.drop(columns=column)
                 continue
-            iso = "%Y-%m-%d" if rule.to in DATE_COLUMNS else _ISO[_zoned(rule.format)]
+            iso = "%Y-%m-%d" if rule.to in DATE_COLUMNS else _ISO[zoned_format(rule.format)]
             frame[column] = parsed.dt.strftime(iso).fillna(frame[column])
     if len(parts) == len(LOG_PARTS):  # a zoned time is in UTC: its clock may pass midnight
         zone = parts["time"].dt.tz

@@ -19,6 +19,7 @@ CSV (the first data row is row 2), so a message reads the same whichever format 
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,14 +28,26 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from evaluate.data.club import TIMEZONE_FIX, club_timezone
-from evaluate.data.column_mapping import export_path, load_file_mappings
+from evaluate.data.column_mapping import (
+    LOG_PARTS,
+    FileMapping,
+    apply_file_mapping,
+    export_path,
+    fold,
+    load_file_mappings,
+    zoned_format,
+)
 from evaluate.data.validation import (
     COLUMN_MAPPING_FILE,
     MAX_LISTED,
     Findings,
+    LeftOutRows,
+    _first_long_row,
+    _sniff_delimiter,
     check_columns,
     load_column_mapping,
     normalise_name,
@@ -102,10 +115,21 @@ def find_log(data_dir: Path, schema: LogSchema) -> Path | None:
                                file=found[0].parent, rule=f"{schema.what} is one file, CSV or "
                                "Parquet", fix="keep the newer export and remove the other")
     if found:  # too large to read: refused before any reader opens it (evaluate.data.limits)
-        from evaluate.data.limits import check_csv_size, check_parquet_log
+        from evaluate.data.limits import (
+            STREAMED_LOG_CSV_MAX,
+            check_csv_size,
+            check_parquet_log,
+            check_size,
+        )
 
-        (check_parquet_log if found[0].suffix == ".parquet" else check_csv_size)(
-            export_path(found[0]))
+        source = export_path(found[0])
+        if found[0].suffix == ".parquet":
+            check_parquet_log(source)
+        elif streamed(found[0], schema) is not None:
+            check_size(source, STREAMED_LOG_CSV_MAX, fix="export a shorter period (the last "
+                       "year), or check that this is the right file")
+        else:
+            check_csv_size(source, found[0].name)
     return found[0] if found else None
 
 
@@ -152,6 +176,9 @@ def read_log(path: Path, schema: LogSchema, findings: Findings,
     timezone = club_timezone(path.parent)
     if path.suffix == ".parquet":
         return _read_parquet(path, schema, findings, mapping, known or {}, timezone)
+    batched = streamed(path, schema)
+    if batched is not None:
+        return _read_csv_stream(path, schema, findings, batched, timezone, known or {})
     return _read_csv(path, schema, findings, mapping, timezone)
 
 
@@ -262,6 +289,269 @@ def _read_csv(path: Path, schema: LogSchema, findings: Findings,
     for col in schema.numbers:
         if col in frame.columns:
             log.numbers[col] = parse_number(frame[col]).to_numpy(dtype=float)
+    return log
+
+
+# --- a mapped CSV log read in batches ---------------------------------------------------------
+# A club system's check-in export is one row per visit: a year of a 1,000,000-member club is
+# 78 million rows, 3 GB of text. Read whole with pandas it would take tens of GiB; read here
+# with pyarrow's streaming CSV reader, STREAM_BLOCK_BYTES of text at a time, each batch
+# becomes two arrays (member codes, int32, and seconds since 1970, int64) before the next is
+# read. Dates, times and filter values are looked up once per distinct value of the batch
+# (pyarrow dictionary-encodes those columns while parsing); numeric member ids are looked up
+# as numbers. The result is the same LogColumns the whole-file reader gives, with the same
+# problems, so every check after it runs unchanged.
+
+STREAM_BLOCK_BYTES = 16 * 2**20  # CSV text parsed per batch
+_NAT = np.iinfo(np.int64).min  # NaT: a missing or unreadable timestamp
+_EPOCH_1900 = -2_208_988_800  # 1900-01-01, the day strptime gives a time alone, in Unix seconds
+
+
+def streamed(path: Path, schema: LogSchema) -> FileMapping | None:
+    """The ``columns.yml`` entry of a CSV log read in batches; None when it is read whole.
+
+    Read in batches: a log of ids and a timestamp (the check-in log) exported as CSV and
+    mapped by ``columns.yml`` with a date format for its timestamp, or a date and a time
+    column, without value maps on those columns.
+    """
+    if path.suffix != ".csv" or schema.numbers:
+        return None
+    mapping = load_file_mappings(path.parent).get(path.name)
+    if mapping is None or not mapping.grown or set(mapping.set) & set(schema.columns):
+        return None
+    rules = [r for r in mapping.columns.values() if r.to in (*schema.columns, *LOG_PARTS)]
+    dated = {r.to for r in rules if r.format}
+    if any(r.values is not None for r in rules) or not (
+            TIMESTAMP in dated or set(LOG_PARTS) <= dated):
+        return None
+    return mapping
+
+
+def _header_of(rule_name: str, header: list[str]) -> str | None:
+    return next((h for h in header if fold(h) == fold(rule_name)), None)
+
+
+def _folded(values: pa.Array) -> pa.Array:
+    """:func:`evaluate.data.column_mapping.fold` of each value, in pyarrow."""
+    lowered = pc.utf8_lower(pc.utf8_trim_whitespace(values.cast(pa.string())))
+    return pc.replace_substring_regex(lowered, r"[\s\-]+", "_")
+
+
+def _distinct(column: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """A column's distinct values (trimmed text) and each row's index into them."""
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column)
+    values = pc.utf8_trim_whitespace(column.dictionary.cast(pa.string()))
+    return values, column.indices.to_numpy(zero_copy_only=False)
+
+
+@dataclass
+class _BadCells:
+    """Cells of one export column that do not fit its format: counted, the first few kept."""
+
+    column: str
+    fmt: str
+    count: int = 0
+    rows: list[int] = field(default_factory=list)
+    values: list[str] = field(default_factory=list)
+
+    def add(self, flags: np.ndarray, rows: np.ndarray, text: Callable[[int], str]) -> None:
+        where = np.flatnonzero(flags)
+        self.count += len(where)
+        for i in where[:MAX_LISTED - len(self.rows)]:
+            self.rows.append(int(rows[i]))
+            self.values.append(text(int(i)))
+
+    def problem(self, file: Path) -> Problem:
+        shown = ", ".join(str(r) for r in self.rows)
+        more = self.count - len(self.rows)
+        return Problem(f"not a date in the format {self.fmt}"
+                       + (f" ({self.count} rows)" if more else ""), file=file,
+                       row=f"{shown} and {more} more" if more else shown, column=self.column,
+                       value=self.values[0] if self.count == 1 else self.values,
+                       rule=f"{COLUMN_MAPPING_FILE} reads '{self.column}' as {self.fmt}",
+                       fix=f"correct the cells, or the format in {COLUMN_MAPPING_FILE}")
+
+
+def _seconds(column: pa.Array, fmt: str, bad: _BadCells, rows: np.ndarray) -> np.ndarray:
+    """Seconds since 1970 of a text column read with ``fmt``; :data:`_NAT` where not one.
+
+    Each distinct value is parsed once; unreadable cells (not blank ones) go to ``bad``.
+    """
+    values, index = _distinct(column)
+    parsed = pc.strptime(values, format=fmt, unit="s", error_is_null=True)
+    seconds = parsed.cast(pa.int64()).fill_null(_NAT).to_numpy()
+    unreadable = (parsed.is_null().to_numpy(zero_copy_only=False)
+                  & pc.not_equal(values, "").to_numpy(zero_copy_only=False))
+    if unreadable.any():
+        bad.add(unreadable[index], rows, lambda i: values[index[i]].as_py())
+    return seconds[index]
+
+
+def _local_seconds(utc: np.ndarray, timezone: str) -> np.ndarray:
+    """Unix seconds of instants as the wall-clock time of ``timezone`` (:data:`_NAT` kept)."""
+    stamps = pa.array(utc, pa.timestamp("s", tz=timezone), mask=utc == _NAT)
+    return pc.local_timestamp(stamps).cast(pa.int64()).fill_null(_NAT).to_numpy()
+
+
+class _IdCoder:
+    """Member ids of the batches as codes over ``known`` (the roster's ids) then strangers.
+
+    Ids that are whole numbers, as card barcodes are, are looked up as numbers when every
+    known id is one written plainly (no leading zero): ten times faster than as text.
+    """
+
+    def __init__(self, known: pd.Index | None) -> None:
+        self.known = id_index([] if known is None else known)
+        self.strangers: dict[str, int] = {}
+        plain = self.known.str.fullmatch(r"-?[1-9]\d{0,17}|0")
+        self.numbers = (pd.Index(self.known.astype(np.int64)) if len(self.known)
+                        and bool(plain.all()) else None)
+
+    def _stranger_codes(self, texts: Iterable[str]) -> np.ndarray:
+        start = len(self.known)
+        return np.array([self.strangers.setdefault(v, start + len(self.strangers))
+                         for v in texts], dtype=np.int32)
+
+    def codes(self, column: pa.Array) -> np.ndarray:
+        """Codes of one batch's ids (-1 where blank)."""
+        column = column.cast(pa.string())
+        if self.numbers is not None and not pc.any(pc.and_(
+                pc.starts_with(column, "0"), pc.greater(pc.utf8_length(column), 1))).as_py():
+            try:
+                values = pc.cast(column, pa.int64()).to_numpy(zero_copy_only=False)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                values = None  # a blank or a text id in this batch: looked up as text
+            if values is not None:
+                codes = self.numbers.get_indexer(values).astype(np.int32)
+                unknown = codes < 0
+                if unknown.any():
+                    distinct, at = np.unique(values[unknown], return_inverse=True)
+                    codes[unknown] = self._stranger_codes(distinct.astype(str))[at]
+                return codes
+        values, index = _distinct(column)
+        lookup = known_positions(values, self.known).astype(np.int32)
+        blank = pc.equal(values, "").to_numpy(zero_copy_only=False)
+        unknown = (lookup < 0) & ~blank
+        if unknown.any():
+            lookup[unknown] = self._stranger_codes(
+                values.filter(pa.array(unknown)).to_pylist())
+        lookup[blank] = -1
+        return lookup[index]
+
+    def categories(self) -> pd.Index:
+        return (self.known.append(pd.Index(list(self.strangers), dtype="str"))
+                if self.strangers else self.known)
+
+
+def _csv_errors(source: Path, delimiter: str, exc: pa.ArrowException) -> DataError:
+    """The whole-file reader's words for what stopped pyarrow reading the export."""
+    from evaluate.data.yaml_files import undecodable_line
+
+    if "UTF8" in str(exc) or "UTF-8" in str(exc):
+        return DataError.single("not UTF-8 text", file=source, row=undecodable_line(source),
+                                rule=f"{source.name} is UTF-8 encoded",
+                                fix="save it again as 'CSV UTF-8' from your spreadsheet")
+    return DataError.single(f"a row does not fit the header ({exc})", file=source,
+                            row=_first_long_row(source, delimiter),
+                            rule="every row has as many fields as the header",
+                            fix="look for stray separators or quotes in that row")
+
+
+def _read_csv_stream(path: Path, schema: LogSchema, findings: Findings, mapping: FileMapping,
+                     timezone: str | None, known: Mapping[str, pd.Index | None]) -> LogColumns:
+    """Read a mapped CSV log in batches (see :func:`streamed`) into a :class:`LogColumns`.
+
+    The same columns, rows and problems as :func:`_read_csv` of the same export, with
+    bounded memory: about 12 bytes a row in the end, one batch of text at a time.
+    """
+    source = export_path(path)
+    delimiter = _sniff_delimiter(source)
+    with source.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle, delimiter=delimiter), [])
+    findings.file = source
+    shell, _ = apply_file_mapping(pd.DataFrame(columns=header, dtype="str"), mapping, source)
+    frame, extra = check_columns(shell, findings, required=schema.required,
+                                 optional=schema.optional, mapping=mapping.renames)
+    _lookalikes(schema, frame.columns, extra, findings, row=1)
+    findings.raise_errors()
+    renames = {normalise_name(k): v for k, v in mapping.renames.items()}
+    id_headers = {c: h for h in header for c in schema.ids
+                  if renames.get(normalise_name(h), normalise_name(h)) == c}
+    formats = {r.to: (_header_of(name, header), r.format) for name, r in mapping.columns.items()
+               if r.format and r.to in (TIMESTAMP, *LOG_PARTS)}
+    filters = [(key, name, _header_of(name, header), values)
+               for key in ("keep", "drop") for name, values in getattr(mapping, key).items()]
+    filters = [f for f in filters if f[2] is not None]
+    dictionary = pa.dictionary(pa.int32(), pa.string())
+    types = {h: pa.string() for h in id_headers.values()} | {
+        h: dictionary for h, _ in formats.values()} | {h: dictionary for *_, h, _ in filters}
+    coders = {c: _IdCoder(known.get(c)) for c in id_headers}
+    bad = {part: _BadCells(h, fmt) for part, (h, fmt) in formats.items()}
+    zoned = any(zoned_format(fmt) for _, fmt in formats.values())
+    stamps, codes, left_out = [], {c: [] for c in id_headers}, []
+    read = 0  # data rows of the export read so far
+    try:
+        reader = pacsv.open_csv(
+            source, read_options=pacsv.ReadOptions(block_size=STREAM_BLOCK_BYTES),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=list(types), column_types=types, strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+        for batch in reader:
+            rows = np.arange(read + 2, read + 2 + batch.num_rows)  # spreadsheet rows
+            keep = np.ones(batch.num_rows, dtype=bool)
+            for key, _, column, values in filters:
+                distinct, index = _distinct(batch.column(column))
+                hit = pc.is_in(_folded(distinct), value_set=pa.array(
+                    [fold(v) for v in values])).to_numpy(zero_copy_only=False)[index]
+                keep &= hit if key == "keep" else ~hit
+            if not keep.all():
+                left_out.append(np.flatnonzero(~keep) + read)
+                batch, rows = batch.filter(pa.array(keep)), rows[keep]
+            read += len(keep)
+            parsed = {part: _seconds(batch.column(h), fmt, bad[part], rows)
+                      for part, (h, fmt) in formats.items()}
+            if TIMESTAMP in parsed:
+                seconds = parsed[TIMESTAMP]
+            else:
+                day, clock = parsed["date"], parsed["time"]
+                missing = (day == _NAT) | (clock == _NAT)
+                seconds = day // 86_400 * 86_400 + (clock - _EPOCH_1900)
+                seconds[missing] = _NAT
+            if zoned and timezone is not None:
+                seconds = _local_seconds(seconds, timezone)
+            stamps.append(seconds)
+            for c, h in id_headers.items():
+                codes[c].append(coders[c].codes(batch.column(h)))
+    except pa.ArrowException as exc:
+        raise _csv_errors(source, delimiter, exc) from exc
+    if left_out:
+        total = read
+        left = sum(len(x) for x in left_out)
+        reasons = "; ".join(f"{key}: {name} in [{', '.join(values)}]"
+                            for key, name, _, values in filters)
+        findings.problems.append(Problem(f"{left} of {total} rows left out by "
+                                         f"{COLUMN_MAPPING_FILE} ({reasons})", file=source,
+                                         severity="info"))
+        findings.row_numbers = LeftOutRows(np.concatenate(left_out))
+    findings.problems.extend(b.problem(source) for b in bad.values() if b.count)
+    seconds = np.concatenate(stamps) if stamps else np.empty(0, dtype=np.int64)
+    del stamps
+    missing = seconds == _NAT
+    np.multiply(seconds, 1_000_000, out=seconds)  # seconds -> microseconds, in place
+    seconds[missing] = _NAT
+    log = LogColumns(path, seconds.view(TIMESTAMP_DTYPE))
+    if zoned and timezone is None:
+        flag_rows(findings, ~missing, lambda i: str(pd.Timestamp(log.timestamp[i])) + " UTC",
+                  TIMESTAMP, "timestamp has a time zone, and club.yml names no time zone "
+                  "for the club", rule="zoned timestamps are turned into the club's local "
+                  "time, the timezone club.yml names", fix=TIMEZONE_FIX)
+    for c, coder in coders.items():
+        joined = np.concatenate(codes[c]) if codes[c] else np.empty(0, dtype=np.int32)
+        log.ids[c] = pd.Categorical.from_codes(joined, categories=coder.categories())
+        if known.get(c) is not None:
+            log.known_prefix[c] = len(coder.known)
     return log
 
 

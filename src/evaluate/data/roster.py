@@ -146,7 +146,7 @@ def log_visits(data_dir: Path, members: pd.DataFrame, log: CheckinProfile,
     start = np.where(np.isfinite(start), start, end)
     stop = np.where(np.isfinite(end), end, start)
     counts = member_checkins(data_dir, members["member_id"], start.astype(np.int64),
-                             np.maximum(stop, start).astype(np.int64))
+                             np.maximum(stop, start).astype(np.int64), log.loaded)
     weeks = (stop - start).clip(0) / 7.0
     rate = np.where(weeks >= MIN_WEEKS_OBSERVED, counts / np.where(weeks > 0, weeks, 1), np.nan)
     days = [max(last + 1 - 7 * VISIT_WINDOW_WEEKS, log.first_day), last, log.first_day]
