@@ -297,3 +297,19 @@ def test_a_zoned_export_read_in_batches_becomes_local_time(tmp_path, monkeypatch
     assert not said and not whole_said
     assert list(stamps) == list(whole) == list(pd.to_datetime(
         ["2026-03-29 02:30", "2026-10-25 01:30", "2026-10-25 01:30"]).to_numpy())
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("Card,Day,Clock,Status\n1,01/05/2026,06:42 AM,Approved\n1,01/05/2026,06:42 AM,Ok,x\n",
+     "row 3: a row does not fit the header"),
+    ("Card,Day,Clock,Status\n1,01/05/2026,06:42 AM,Appr\u00f6ved\n".encode("latin-1"),
+     "row 2: not UTF-8 text"),
+])
+def test_an_export_read_in_batches_that_pyarrow_cannot_read_is_refused_in_words(tmp_path,
+                                                                                text, said):
+    path = tmp_path / "Door_2026.csv"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    (tmp_path / "columns.yml").write_text(EXPORT_COLUMNS, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_log(tmp_path / "visits.csv", CHECKINS, Findings(tmp_path / "visits.csv"))
+    assert said in str(caught.value)
