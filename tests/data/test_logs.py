@@ -266,7 +266,8 @@ def test_a_bad_date_in_a_batched_export_is_named_on_its_row_with_the_rest(tmp_pa
     assert any("row 4, 7, column 'member_id': unknown member" in s for s in said)
 
 
-@pytest.mark.parametrize("known", [pd.Index(["1", "2", "3"]), pd.Index(["M1"]), None])
+@pytest.mark.parametrize("known", [pd.Index(["1", "2", "3"]), pd.Index(["1", "3", "900000"]),
+                                   pd.Index(["M1"]), None])
 def test_a_mapped_export_read_in_batches_matches_the_whole_file_reader(tmp_path, monkeypatch,
                                                                          known):
     import evaluate.data.logs as logs

@@ -305,6 +305,9 @@ def _read_csv(path: Path, schema: LogSchema, findings: Findings,
 STREAM_BLOCK_BYTES = 16 * 2**20  # CSV text parsed per batch
 _NAT = np.iinfo(np.int64).min  # NaT: a missing or unreadable timestamp
 _EPOCH_1900 = -2_208_988_800  # 1900-01-01, the day strptime gives a time alone, in Unix seconds
+# Numeric ids spread over at most this many times as many numbers as there are ids (card
+# barcodes issued in sequence) are looked up in a table of that span, 4 bytes a number.
+DENSE_IDS_FACTOR = 8
 
 
 def streamed(path: Path, schema: LogSchema) -> FileMapping | None:
@@ -407,6 +410,23 @@ class _IdCoder:
         plain = self.known.str.fullmatch(r"-?[1-9]\d{0,17}|0")
         self.numbers = (pd.Index(self.known.astype(np.int64)) if len(self.known)
                         and bool(plain.all()) else None)
+        self.table, self.low = None, 0
+        if self.numbers is not None:  # ids close together: a table, a fifth of hashing's time
+            self.low = int(self.numbers.min())
+            span = int(self.numbers.max()) - self.low + 1
+            if span <= DENSE_IDS_FACTOR * len(self.known):
+                self.table = np.full(span, -1, dtype=np.int32)
+                self.table[self.numbers.to_numpy() - self.low] = np.arange(len(self.known))
+
+    def _number_codes(self, values: np.ndarray) -> np.ndarray:
+        """Positions in ``known`` of ids read as numbers; -1 where not known."""
+        if self.table is None:
+            return self.numbers.get_indexer(values).astype(np.int32)
+        at = values - self.low
+        inside = (at >= 0) & (at < len(self.table))
+        codes = np.full(len(values), -1, dtype=np.int32)
+        codes[inside] = self.table[at[inside]]
+        return codes
 
     def _stranger_codes(self, texts: Iterable[str]) -> np.ndarray:
         start = len(self.known)
@@ -423,7 +443,7 @@ class _IdCoder:
             except (pa.ArrowInvalid, pa.ArrowTypeError):
                 values = None  # a blank or a text id in this batch: looked up as text
             if values is not None:
-                codes = self.numbers.get_indexer(values).astype(np.int32)
+                codes = self._number_codes(values)
                 unknown = codes < 0
                 if unknown.any():
                     distinct, at = np.unique(values[unknown], return_inverse=True)
