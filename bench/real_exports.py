@@ -144,7 +144,8 @@ def write_checkins(folder: Path, roster, barcode, zoned: bool) -> int:
     rng = np.random.default_rng([SEED, 3])
     first_day = int(minute.min()) // 1440
     days = pd.to_datetime(np.arange(first_day, int(minute.max()) // 1440 + 1), unit="D")
-    iso_days, us_days = pa.array(days.strftime("%Y-%m-%d")), pa.array(days.strftime("%m/%d/%Y"))
+    iso_days = pa.array(days.strftime("%Y-%m-%d"), pa.string())
+    us_days = pa.array(days.strftime("%m/%d/%Y"), pa.string())
     clock = np.arange(1440)
     hour12 = np.where(clock // 60 % 12 == 0, 12, clock // 60 % 12)
     times = pa.array(np.char.add(np.char.mod("%02d:", hour12), np.char.add(
