@@ -21,6 +21,7 @@ from evaluate.data.checkins import (
     CheckinProfile,
     check_checkins,
     hourly_profile,
+    is_anonymous,
     load_checkins,
     member_checkins,
     peak_shortfall,
@@ -454,3 +455,98 @@ def test_member_checkins_of_the_demo_log_match_from_parquet_and_csv(tmp_path):
     assert (member_checkins(tmp_path, members["member_id"], start, stop) == scanned).all()
     inside = log["timestamp"].between("2026-08-09", "2026-10-31 23:59:59")
     assert scanned.sum() == inside.sum() > 10_000
+
+
+LONDON = "name: X\ncurrency: GBP\ntimezone: Europe/London\n"
+# Europe/London: clocks go forward at 01:00 UTC on 2026-03-29 and back at 01:00 UTC on
+# 2026-10-25, so 01:30 local time does not exist in March and happens twice in October.
+DST_UTC = ["2026-03-29T00:30:00Z", "2026-03-29T01:30:00Z", "2026-10-25T00:30Z",
+           "2026-10-25T01:30+00:00", "2026-10-25T02:30+01:00"]
+DST_LOCAL = pd.to_datetime(["2026-03-29 00:30", "2026-03-29 02:30", "2026-10-25 01:30",
+                            "2026-10-25 01:30", "2026-10-25 01:30"])
+
+
+def zoned_log(folder: Path, stamps: list[str], club: str = LONDON) -> Path:
+    (folder / "club.yml").write_text(club, encoding="utf-8")
+    rows = "".join(f"M001,{s}\n" for s in stamps)
+    (folder / "checkins.csv").write_text("member_id,timestamp\n" + rows, encoding="utf-8")
+    return folder
+
+
+def test_zoned_timestamps_become_the_clubs_local_time_across_daylight_saving(tmp_path):
+    checkins = load_checkins(zoned_log(tmp_path, DST_UTC), ROSTER, as_of=AS_OF)
+    assert list(checkins["timestamp"]) == list(DST_LOCAL)
+    profile = check_checkins(tmp_path, ROSTER, as_of=AS_OF)
+    assert profile.rows == 5 and profile.counts.sum() == 5
+
+
+def test_zoned_parquet_timestamps_become_the_clubs_local_time(tmp_path):
+    (tmp_path / "club.yml").write_text(LONDON, encoding="utf-8")
+    instants = pd.to_datetime(DST_UTC, format="ISO8601", utc=True)
+    write_parquet(tmp_path, {"member_id": pa.array(["M001"] * 5),
+                             "timestamp": pa.array(instants, pa.timestamp("ms", tz="UTC"))})
+    checkins = load_checkins(tmp_path, ROSTER, as_of=AS_OF)
+    assert list(checkins["timestamp"]) == list(DST_LOCAL)
+    profile = check_checkins(tmp_path, ROSTER, as_of=AS_OF)  # not the UTC hours
+    assert profile.counts.tolist() == CheckinProfile.of(checkins).counts.tolist()
+
+
+def test_zoned_timestamps_without_a_club_timezone_are_refused_with_the_fix(tmp_path):
+    folder = zoned_log(tmp_path, DST_UTC[:2], club="name: X\ncurrency: GBP\n")
+    (problem,) = load_error(folder).problems
+    assert "club.yml names no time zone" in problem.message and problem.row == "2, 3"
+    assert problem.fix == ("add `timezone: Europe/London` (the club's IANA time zone) to "
+                           "club.yml")
+
+
+def test_zoned_and_unzoned_timestamps_in_one_log_are_refused_with_their_counts(tmp_path):
+    folder = zoned_log(tmp_path, [*DST_UTC, "2026-03-02 18:05"])
+    (problem,) = load_error(folder).problems
+    assert "(5 rows with a zone, 1 row without)" in problem.message and problem.row == 7
+    assert not any(word in problem.fix for word in ("delete", "remove", "strip"))
+
+
+# The shape of a public door-controller log (GitHub mgerlach-klick/gym-heatmap,
+# resources/gyminout.csv): no member id, a row per passage, "In" and "Out".
+DOOR_LOG = ("DeviceName,Direction,AlarmDateTime\n"
+            "Front door,In,2/2/2015 8:11\nFront door,Out,2/2/2015 9:02\n"
+            "Front door,In,2/2/2015 17:45\nFront door,In,2/3/2015 8:30\n")
+DOOR_COLUMNS = ("checkins.csv:\n  file: gyminout.csv\n  columns:\n"
+                "    AlarmDateTime: {to: timestamp, format: \"%m/%d/%Y %H:%M\"}\n"
+                "  keep: {Direction: [In]}\n")
+
+
+def door_log(folder: Path) -> Path:
+    (folder / "gyminout.csv").write_text(DOOR_LOG, encoding="utf-8")
+    (folder / "columns.yml").write_text(DOOR_COLUMNS, encoding="utf-8")
+    return folder
+
+
+def test_an_anonymous_door_log_gives_the_hourly_profile_and_says_visits_are_not_known(
+        tmp_path):
+    checkins = load_checkins(door_log(tmp_path), ROSTER, as_of=AS_OF)
+    assert checkins["timestamp"].tolist() == list(pd.to_datetime(
+        ["2015-02-02 08:11", "2015-02-02 17:45", "2015-02-03 08:30"]))
+    assert checkins["member_id"].isna().all() and is_anonymous(checkins)
+    info = [p for p in checkins.attrs["warnings"] if p.severity == "info"]
+    assert any("names no member" in p.message and "not known" in p.message for p in info)
+    profile = check_checkins(tmp_path, ROSTER, as_of=AS_OF)
+    assert is_anonymous(profile) and profile.rows == 3
+    cell = hourly_profile(profile).set_index(["weekday_name", "hour"])["checkins_per_week"]
+    assert (cell[("Mon", 8)], cell[("Mon", 17)], cell[("Tue", 8)]) == (1.0, 1.0, 1.0)
+    bands = visit_frequency(checkins)
+    assert bands["members"].isna().all()  # not known, not zero
+
+
+def test_an_anonymous_parquet_log_is_loaded_and_said_to_be_anonymous(tmp_path):
+    stamps = np.array(["2026-03-02T18:05", "2026-03-03T07:00"], dtype="datetime64[ms]")
+    write_parquet(tmp_path, {"timestamp": pa.array(stamps)})
+    profile = check_checkins(tmp_path, ROSTER, as_of=AS_OF)
+    assert is_anonymous(profile) and profile.rows == 2
+
+
+def test_a_column_named_like_member_id_is_not_read_as_an_anonymous_log(tmp_path):
+    (tmp_path / "checkins.csv").write_text("member_no,timestamp\nM001,2026-03-02 18:05\n",
+                                           encoding="utf-8")
+    problem = problem_for(load_error(tmp_path), "member_id", "required column is missing")
+    assert problem.row == 1 and "did you mean 'member_no'" in problem.fix

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from evaluate.data.club import ClubInfo, load_club
+from evaluate.data.club import ClubInfo, club_timezone, load_club
 from evaluate.errors import DataError
 from evaluate.paths import DEMO_DATA_DIR
 
@@ -88,3 +88,22 @@ def test_bad_exchange_rates_are_named_by_key(tmp_path, rates, key):
         load_club(tmp_path)
     assert f"key '{key}'" in str(caught.value)
     assert "exchange_rates: {USD: {rate: 0.79" in caught.value.problems[0].rule
+
+
+def test_timezone_is_read_and_a_misspelt_one_is_refused_with_the_closest_name(tmp_path):
+    (tmp_path / "club.yml").write_text("name: X\ncurrency: GBP\ntimezone: Europe/London\n",
+                                       encoding="utf-8")
+    assert load_club(tmp_path).timezone == "Europe/London"
+    assert club_timezone(tmp_path) == "Europe/London"
+    (tmp_path / "club.yml").write_text("name: X\ncurrency: GBP\ntimezone: Europe/Londn\n",
+                                       encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_club(tmp_path)
+    (problem,) = caught.value.problems
+    assert problem.message.startswith("key 'timezone'") and "Europe/Londn" in problem.message
+    assert "did you mean 'Europe/London'?" in problem.fix
+    assert club_timezone(tmp_path) is None  # the logs then refuse zoned timestamps
+
+
+def test_timezone_is_optional():
+    assert load_club(DEMO_DATA_DIR).timezone is None

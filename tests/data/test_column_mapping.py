@@ -261,3 +261,32 @@ def test_two_digit_years_are_never_after_the_reference_date_for_a_birth(tmp_path
     early = apply_file_mapping(frame, mapping, tmp_path / "m.csv",
                                reference=pd.Timestamp("2005-02-28"))[0]
     assert early["Born"].tolist()[:3] == ["1997-07-24", "1905-03-01", "1925-03-01"]
+def test_a_zoned_format_keeps_the_instant_for_the_clubs_time_zone(tmp_path):
+    frame = pd.DataFrame({"Visit": ["2026-03-29T01:30Z", "2026-10-25T01:30+01:00"],
+                          "Day": ["10/25/2026", "10/25/2026"],
+                          "Clock": ["11:30 PM -05:00", "01:30 AM +00:00"]})
+    mapping = load_mapping(tmp_path, "checkins.csv:\n  columns:\n"
+                           "    Visit: {to: timestamp, format: \"%Y-%m-%dT%H:%M%z\"}\n")
+    out, found = apply_file_mapping(frame, mapping, tmp_path / "c.csv")
+    assert not found
+    assert out["Visit"].tolist() == ["2026-03-29T01:30:00Z", "2026-10-25T00:30:00Z"]
+    mapping = load_mapping(tmp_path, "checkins.csv:\n  columns:\n"
+                           "    Day: {to: date, format: \"%m/%d/%Y\"}\n"
+                           "    Clock: {to: time, format: \"%I:%M %p %z\"}\n")
+    out, found = apply_file_mapping(frame, mapping, tmp_path / "c.csv")
+    assert not found  # 23:30 at UTC-5 is 04:30 UTC the next day
+    assert out["timestamp"].tolist() == ["2026-10-26T04:30:00Z", "2026-10-25T01:30:00Z"]
+
+
+def test_a_mindbody_log_comes_in_in_the_clubs_local_time(tmp_path):
+    (tmp_path / "club.yml").write_text("name: X\ncurrency: GBP\ntimezone: Europe/London\n",
+                                       encoding="utf-8")
+    (tmp_path / "Visits.csv").write_text(
+        "ClientID,VisitDateTime\n1,2026-03-29T00:30Z\n2,2026-03-29T01:30Z\n", encoding="utf-8")
+    write(tmp_path, "checkins.csv:\n  file: Visits.csv\n  columns:\n    ClientID: member_id\n"
+          "    VisitDateTime: {to: timestamp, format: \"%Y-%m-%dT%H:%M%z\"}\n")
+    from evaluate.data.checkins import load_checkins
+
+    log = load_checkins(tmp_path, pd.Index(["1", "2"]), as_of="2026-11-01")
+    assert log["timestamp"].tolist() == [pd.Timestamp("2026-03-29 00:30"),
+                                         pd.Timestamp("2026-03-29 02:30")]

@@ -108,3 +108,22 @@ def test_a_parquet_log_with_too_many_rows_or_a_compression_bomb_is_refused(tmp_p
     assert path.stat().st_size < 1_000_000
     with pytest.raises(DataError, match="unpacks to 191 MiB, 100,0"):
         limits.check_parquet_log(path)
+
+
+def test_a_mapped_export_has_its_contract_files_limit_and_a_streamed_log_its_own(tmp_path):
+    export = sparse(tmp_path / "Member_List_2026.csv", limits.TABLE_CSV_MAX + 1)
+    limits.check_csv_size(export, "members.csv")  # a roster export, not equipment.csv's 16 MiB
+    with pytest.raises(DataError, match="too large"):
+        limits.check_csv_size(export)
+    from evaluate.data.checkins import CHECKINS_SCHEMA
+    from evaluate.data.logs import find_log
+
+    (tmp_path / "columns.yml").write_text(
+        "checkins.csv:\n  file: Check_In_History.csv\n  columns:\n"
+        "    Day: {to: date, format: \"%m/%d/%Y\"}\n    Clock: {to: time, format: \"%H:%M\"}\n",
+        encoding="utf-8")
+    sparse(tmp_path / "Check_In_History.csv", limits.LOG_CSV_MAX + 1)
+    assert find_log(tmp_path, CHECKINS_SCHEMA) == tmp_path / "checkins.csv"  # read in batches
+    sparse(tmp_path / "Check_In_History.csv", limits.STREAMED_LOG_CSV_MAX + 1)
+    with pytest.raises(DataError, match="too large"):
+        find_log(tmp_path, CHECKINS_SCHEMA)

@@ -214,3 +214,103 @@ def test_parquet_source_maps_the_columns_or_gives_none_for_a_problem(tmp_path):
     assert parquet_source(path, VISITS) is None
     with pytest.raises(DataError, match="not a readable Parquet file"):
         read_log(path, VISITS, Findings(path))
+
+
+# A check-in export with everything the batched reader must match the whole-file reader on:
+# rows left out by keep, a bad date, a blank time, a blank, an unknown and a padded id, ids
+# that are numbers and one that is not, and a row after the filter in a later batch.
+EXPORT = ("Card,Day,Clock,Status,Name\n"
+          "1,01/05/2026,06:42 AM,Approved,A\n"
+          "2,01/05/2026,07:00 PM,Denied,B\n"
+          "9,12/05/2026,08:00 AM,Approved,C\n"
+          ",01/06/2026,08:00 AM,Approved,D\n"
+          " 3,01/06/2026,,approved ,E\n"
+          "X7,01/07/2026,11:59 PM,Approved,F\n"
+          "1,12/31/2026,11:59 PM,Approved,G\n"
+          "3,01/08/2026,12:00 AM,Approved,H\n")
+EXPORT_COLUMNS = ("visits.csv:\n  file: Door*.csv\n  columns:\n    Card: member_id\n"
+                  "    Day: {to: date, format: \"%m/%d/%Y\"}\n"
+                  "    Clock: {to: time, format: \"%I:%M %p\"}\n"
+                  "  keep: {Status: [Approved]}\n")
+CHECKINS = LogSchema(stem="visits", what="the visit log", required=("timestamp",),
+                     optional=("member_id",), ids=("member_id",))
+
+
+def read_both(folder: Path, monkeypatch, known: pd.Index | None) -> list[tuple]:
+    """(log, problems) from the batched reader, then from the whole-file reader."""
+    import evaluate.data.logs as logs
+
+    results = []
+    for batched in (True, False):
+        if not batched:
+            monkeypatch.setattr(logs, "streamed", lambda path, schema: None)
+        findings = Findings(folder / "visits.csv")
+        log = read_log(folder / "visits.csv", CHECKINS, findings, {"member_id": known})
+        check_timestamps(log, findings, pd.Timestamp("2026-11-01"))
+        ids = check_ids(log, findings, "member_id", known, what="member", where="members.csv")
+        results.append((log.timestamp, ids, [str(p) for p in findings.problems]))
+    return results
+
+
+def test_a_bad_date_in_a_batched_export_is_named_on_its_row_with_the_rest(tmp_path):
+    (tmp_path / "Door_2026.csv").write_text(EXPORT.replace("12/05/2026", "13/05/2026"),
+                                            encoding="utf-8")
+    (tmp_path / "columns.yml").write_text(EXPORT_COLUMNS, encoding="utf-8")
+    findings = Findings(tmp_path / "visits.csv")
+    known = pd.Index(["1", "2", "3"])
+    log = read_log(tmp_path / "visits.csv", CHECKINS, findings, {"member_id": known})
+    check_ids(log, findings, "member_id", known, what="member", where="members.csv")
+    said = [str(p) for p in findings.problems]
+    assert any("row 4, column 'Day': not a date in the format %m/%d/%Y (got '13/05/2026')"
+               in s for s in said)  # its row in the export, rows left out counted
+    assert any("row 4, 7, column 'member_id': unknown member" in s for s in said)
+
+
+@pytest.mark.parametrize("known", [pd.Index(["1", "2", "3"]), pd.Index(["1", "3", "900000"]),
+                                   pd.Index(["M1"]), None])
+def test_a_mapped_export_read_in_batches_matches_the_whole_file_reader(tmp_path, monkeypatch,
+                                                                         known):
+    import evaluate.data.logs as logs
+
+    (tmp_path / "Door_2026.csv").write_text(EXPORT, encoding="utf-8")
+    (tmp_path / "columns.yml").write_text(EXPORT_COLUMNS, encoding="utf-8")
+    assert logs.streamed(tmp_path / "visits.csv", CHECKINS) is not None
+    monkeypatch.setattr(logs, "STREAM_BLOCK_BYTES", 64)  # a few rows a batch
+    (stamps, ids, said), (whole_stamps, whole_ids, whole_said) = read_both(
+        tmp_path, monkeypatch, known)
+    assert np.array_equal(stamps, whole_stamps, equal_nan=True)
+    assert list(ids.astype(object)) == list(whole_ids.astype(object))
+    assert sorted(said) == sorted(whole_said)
+    assert any("1 of 8 rows left out" in s for s in said)
+    assert any("row 6, column 'timestamp': timestamp is missing" in s for s in said)
+
+
+def test_a_zoned_export_read_in_batches_becomes_local_time(tmp_path, monkeypatch):
+    (tmp_path / "club.yml").write_text("name: X\ncurrency: GBP\ntimezone: Europe/London\n",
+                                       encoding="utf-8")
+    (tmp_path / "Door_2026.csv").write_text(
+        "Card,Day,Clock,Status\n1,03/29/2026,01:30 AM +0000,Approved\n"
+        "1,10/25/2026,12:30 AM +0000,Approved\n1,10/25/2026,01:30 AM +0000,Approved\n",
+        encoding="utf-8")
+    (tmp_path / "columns.yml").write_text(EXPORT_COLUMNS.replace("%I:%M %p", "%I:%M %p %z"),
+                                          encoding="utf-8")
+    (stamps, _, said), (whole, _, whole_said) = read_both(tmp_path, monkeypatch, None)
+    assert not said and not whole_said
+    assert list(stamps) == list(whole) == list(pd.to_datetime(
+        ["2026-03-29 02:30", "2026-10-25 01:30", "2026-10-25 01:30"]).to_numpy())
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("Card,Day,Clock,Status\n1,01/05/2026,06:42 AM,Approved\n1,01/05/2026,06:42 AM,Ok,x\n",
+     "row 3: a row does not fit the header"),
+    ("Card,Day,Clock,Status\n1,01/05/2026,06:42 AM,Appr\u00f6ved\n".encode("latin-1"),
+     "row 2: not UTF-8 text"),
+])
+def test_an_export_read_in_batches_that_pyarrow_cannot_read_is_refused_in_words(tmp_path,
+                                                                                text, said):
+    path = tmp_path / "Door_2026.csv"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    (tmp_path / "columns.yml").write_text(EXPORT_COLUMNS, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_log(tmp_path / "visits.csv", CHECKINS, Findings(tmp_path / "visits.csv"))
+    assert said in str(caught.value)

@@ -264,3 +264,19 @@ def test_a_stated_age_is_taken_on_the_clubs_roster_date(tmp_path):
     assert data.members["birth_year"].tolist() == born.tolist()
     alone = load_members(club)  # read alone: the ages are on its own latest date
     assert (alone["birth_year"] == born - 7).all()
+def test_an_anonymous_check_in_log_leaves_visits_not_known(tmp_path):
+    """A door log without member ids gives the club's hours, not any member's visits."""
+    import pyarrow.parquet as pq
+
+    club = without_visits_column(tmp_path)
+    log = pq.read_table(club / "checkins.parquet", columns=["timestamp"])
+    pq.write_table(log, club / "checkins.parquet")
+    read = load_roster(club)
+    assert read.visits_window is None and read.anonymous_log
+    assert read.members["visits_per_week"].isna().all()  # not known: not 0 visits
+    data = load_club_data(club)
+    assert data.members["visits_per_week"].isna().all()
+    assert data.checkins.rows == log.num_rows
+    (info,) = [p for p in data.check.problems if p.severity == "info"
+               and "names no member" in p.message]
+    assert info.file == club / "checkins.parquet"

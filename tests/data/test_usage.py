@@ -148,3 +148,14 @@ def test_weekly_sessions(tmp_path):
     assert rower["minutes"].tolist() == [20.0, 15.0]
     assert len(weekly) == 3 * 2  # every machine, every week
     assert weekly["sessions"].sum() == 4
+
+
+def test_zoned_session_starts_become_the_clubs_local_time(tmp_path):
+    (tmp_path / "club.yml").write_text("name: X\ncurrency: GBP\ntimezone: Europe/London\n",
+                                       encoding="utf-8")
+    (tmp_path / "equipment_usage.csv").write_text(
+        "timestamp,equipment_id,duration_min\n2026-03-29T01:30:00Z,rower,20\n"
+        "2026-10-25T00:30+00:00,rower,20\n", encoding="utf-8")
+    usage = load(tmp_path)
+    assert usage["timestamp"].tolist() == [pd.Timestamp("2026-03-29 02:30"),
+                                           pd.Timestamp("2026-10-25 01:30")]

@@ -328,6 +328,15 @@ DATA = [
          "{club}/checkins.csv", "column 'timestamp'", "yesterday evening"),
     Case("checkins-missing-column", replace("checkins.csv", "timestamp", "time"),
          "{club}/checkins.csv", "column 'timestamp'", "did you mean 'time'"),
+    Case("checkins-member-column-misnamed", replace("checkins.csv", "member_id", "member"),
+         "{club}/checkins.csv", "column 'member_id'", "did you mean 'member'"),
+    Case("checkins-zoned-without-club-timezone",
+         data("checkins.csv", lambda t: re.sub(r"(\d\d:\d\d)\n", r"\1Z\n", t)),
+         "{club}/checkins.csv", "column 'timestamp'",
+         "add `timezone: Europe/London` (the club's IANA time zone) to club.yml"),
+    Case("checkins-zoned-and-unzoned-rows",
+         data("checkins.csv", lambda t: t + "M000001,2025-11-03T10:00+01:00\n"),
+         "{club}/checkins.csv", "row 32", "(1 row with a zone, 30 rows without)"),
     # equipment_usage.csv (optional)
     Case("usage-unknown-machine", data("equipment_usage.csv", lambda t: USAGE_HEADER
                                        + "2026-03-02 17:50,treadmill_9000,30,M000001\n"),
@@ -343,6 +352,12 @@ DATA = [
          "{club}/club.yml", "key 'name'", "Field required"),
     Case("club-yml-bad-currency", replace("club.yml", "currency: EUR", "currency: euros"),
          "{club}/club.yml", "key 'currency'", "currency"),
+    Case("club-yml-misspelt-timezone", data("club.yml", lambda t: t + "timezone: Europe/Londn\n"),
+         "{club}/club.yml", "key 'timezone'", "did you mean 'Europe/London'?"),
+    Case("usage-zoned-without-club-timezone",
+         data("equipment_usage.csv", lambda t: USAGE_HEADER
+              + "2026-03-02T17:50:00+00:00,rower,30,M000001\n"),
+         "{club}/equipment_usage.csv", "column 'timestamp'", "club.yml names no time zone"),
     Case("club-yml-syntax-error", data("club.yml", lambda t: t + "note: [unclosed\n"),
          "{club}/club.yml", "row 6", "not valid YAML"),
     Case("club-yml-export-date-not-a-date",

@@ -388,3 +388,8 @@ def test_aggregate_exposure_leaves_the_juniors_out(exposure_tables):
     table = mp.aggregate_exposure(both, segments)  # the segments hold no junior
     assert list(table["age_band"].cat.categories) == ["18–29", "30–44", "45–64"]
     assert len(table) == len(age_sex)
+def test_an_anonymous_check_in_log_is_said_to_give_no_members_visits(roster):
+    door = Roster(roster, pd.Timestamp("2026-12-01"), anonymous_log=True)
+    assert mp.visits_markdown(door).startswith(
+        "The check-in log names no member (an anonymous door log): each member's visits a "
+        "week are not known from it.")

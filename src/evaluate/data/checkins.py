@@ -9,7 +9,7 @@ or band and never a row per member.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,8 +42,12 @@ from evaluate.data.validation import Findings
 from evaluate.errors import Problem
 
 CHECKINS_STEM = "checkins"
+# member_id is optional: an anonymous door log (no member id) still gives the hourly load
+# profile; each member's visits are then not known (see is_anonymous). A column named like it
+# ("member", "member_no") is an error, not an anonymous log.
 CHECKINS_SCHEMA = LogSchema(stem=CHECKINS_STEM, what="the check-in log",
-                            required=("member_id", TIMESTAMP), ids=("member_id",))
+                            required=(TIMESTAMP,), optional=("member_id",), ids=("member_id",),
+                            lookalike=("member_id",))
 COLUMNS = ("member_id", TIMESTAMP)
 # Edges of the bands of a member's average visits per week in :func:`visit_frequency` (lower
 # edge inclusive); below them come the bands "0" (never came) and "under 0.5".
@@ -79,7 +83,9 @@ def load_checkins(data_dir: Path, member_ids: pd.Index | None = None, *,
     Columns: ``member_id`` (category; over ``member_ids`` when given, else over the ids in the
     log) and ``timestamp`` (datetime64[us], local time, floored to the minute), in file order.
     ``frame.attrs["warnings"]`` lists problems that do not stop a build and
-    ``frame.attrs["file"]`` the file read (None when there is none).
+    ``frame.attrs["file"]`` the file read (None when there is none). A log without a
+    ``member_id`` column (an anonymous door log) has every ``member_id`` missing,
+    ``frame.attrs["anonymous"]`` true and an info line saying so (:func:`is_anonymous`).
 
     A missing log is not an error: the result is empty and its warnings say so. Checked:
     required columns (did-you-mean hint; Parquet: also the column types), timestamps present,
@@ -107,9 +113,27 @@ def load_checkins(data_dir: Path, member_ids: pd.Index | None = None, *,
     members = check_ids(log, check, "member_id", member_ids, what="member",
                         where="members.csv")
     check.raise_errors()
+    anonymous = members is None
+    if anonymous:
+        check.add("the check-in log names no member (no member_id column): an anonymous door "
+                  "log gives the hourly load profile; each member's visits a week are not "
+                  "known from it", column="member_id",
+                  rule="member_id is optional in the check-in log",
+                  fix="nothing, if the system records no member; if the export has a member "
+                      "column, map it to member_id in columns.yml", severity="info")
+        members = pd.Categorical(np.full(len(log), None), categories=_empty(
+            member_ids)["member_id"].cat.categories)
     frame = pd.DataFrame({"member_id": members, TIMESTAMP: log.timestamp}, copy=False)
-    frame.attrs.update(file=path, warnings=check.warnings)
+    frame.attrs.update(file=path, warnings=check.warnings, anonymous=anonymous)
     return frame
+
+
+def is_anonymous(log: pd.DataFrame | CheckinProfile | None) -> bool:
+    """True for a check-in log that names no member (a door log).
+
+    Per-member figures from it (visits a week, visit bands) are then not known.
+    """
+    return bool(log is not None and log.attrs.get("anonymous", False))
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,6 +153,9 @@ class CheckinProfile:
     last_day: int
     rows: int
     attrs: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: The loaded log when :func:`check_checkins` had to load it (a CSV log, say): counted
+    #: by :func:`member_checkins` instead of reading the file again. None otherwise.
+    loaded: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
     @property
     def empty(self) -> bool:
@@ -169,17 +196,21 @@ def _clean_ids(dictionary: pa.Array, known: pd.Index | None) -> bool:
 def _scannable(path: Path) -> tuple[str, str, pa.DataType, bool] | None:
     """A Parquet log's timestamp and id columns, if their types are those the scans read.
 
-    ``(stamps, ids, stamp_type, text)``: a timestamp of a known unit, and ids as text
-    (``text``) or a dictionary of text. None otherwise (or not Parquet): the log is loaded.
+    ``(stamps, ids, stamp_type, text)``: a timestamp of a known unit without a time zone
+    (a zoned one is turned into the club's time by the loader), and ids as text (``text``)
+    or a dictionary of text. None otherwise (or not Parquet): the log is loaded.
     """
     found = parquet_source(path, CHECKINS_SCHEMA)
     if found is None:
         return None
     source, schema = found
+    if "member_id" not in source:  # an anonymous log: loaded, which says so
+        return None
     stamps, ids = source[TIMESTAMP], source["member_id"]
     stamp_type, id_type = schema.field(stamps).type, schema.field(ids).type
     text = pa.types.is_string(id_type) or pa.types.is_large_string(id_type)
-    if not (pa.types.is_timestamp(stamp_type) and stamp_type.unit in _TICKS_PER_SECOND
+    if not (pa.types.is_timestamp(stamp_type) and stamp_type.tz is None
+            and stamp_type.unit in _TICKS_PER_SECOND
             and (text or pa.types.is_dictionary(id_type)
                  and pa.types.is_string(id_type.value_type))):
         return None
@@ -296,7 +327,8 @@ def check_checkins(data_dir: Path, member_ids: pd.Index | None = None, *,
         if profile is not None:
             profile.attrs.update(file=path, warnings=[])
             return profile
-    return CheckinProfile.of(load_checkins(data_dir, member_ids, as_of=as_of))
+    log = load_checkins(data_dir, member_ids, as_of=as_of)
+    return replace(CheckinProfile.of(log), loaded=None if log.empty else log)
 
 
 def _span_days(minutes: np.ndarray) -> tuple[int, int]:
@@ -380,7 +412,8 @@ def visit_frequency(checkins: pd.DataFrame, members: pd.DataFrame | None = None,
     over at least :data:`MIN_WEEKS_OBSERVED` weeks. Without ``members`` a member who never
     checked in is invisible. Columns ``band`` ("0", "under 0.5", "0.5-1", ..., "5+"),
     ``lower`` (inclusive), ``upper`` (exclusive), ``members`` and ``share``. The per-member
-    rates never leave this function.
+    rates never leave this function. An anonymous log (:func:`is_anonymous`) counts no
+    member: ``members`` and ``share`` are then NaN, not known (not 0).
     """
     lower = [0.0, 0.0, *edges]
     upper = [0.0, *edges, np.inf]
@@ -388,6 +421,8 @@ def visit_frequency(checkins: pd.DataFrame, members: pd.DataFrame | None = None,
         f"{lo:g}-{hi:g}" for lo, hi in zip(edges[:-1], edges[1:], strict=True)] + [
         f"{edges[-1]:g}+"]
     frame = pd.DataFrame({"band": labels, "lower": lower, "upper": upper})
+    if is_anonymous(checkins):
+        return frame.assign(members=np.nan, share=np.nan)
     if checkins.empty:
         return frame.assign(members=0, share=np.nan)
     minutes = local_minutes(checkins[TIMESTAMP])
@@ -446,7 +481,7 @@ def _scan_member_checkins(path: Path, known: pd.Index, start: np.ndarray,
 
 
 def member_checkins(data_dir: Path, member_ids: pd.Index, start: np.ndarray,
-                    stop: np.ndarray) -> np.ndarray:
+                    stop: np.ndarray, loaded: pd.DataFrame | None = None) -> np.ndarray:
     """How many times each member checked in within their own window of days.
 
     ``member_ids`` are the roster's ids; ``start`` (inclusive) and ``stop`` (exclusive) give
@@ -455,21 +490,29 @@ def member_checkins(data_dir: Path, member_ids: pd.Index, start: np.ndarray,
     :func:`check_checkins` has passed: a Parquet log is read two columns a few million rows
     at a time, so tens of millions of check-ins never sit in memory as a table; a CSV log is
     loaded. The counts are for aggregates only (:func:`evaluate.data.roster.load_roster`);
-    no report shows one member's.
+    no report shows one member's. An anonymous log (:func:`is_anonymous`) counts no member:
+    check it first, as :func:`evaluate.data.roster.log_visits` does. ``loaded`` is the log
+    already loaded (:attr:`CheckinProfile.loaded`): then the file is not read again.
     """
     known = id_index(pd.Index(member_ids))
     start, stop = np.asarray(start, dtype=np.int64), np.asarray(stop, dtype=np.int64)
-    path = find_log(Path(data_dir), CHECKINS_SCHEMA)
-    if path is not None and path.suffix == ".parquet":
-        counts = _scan_member_checkins(path, known, start, stop)
-        if counts is not None:
-            return counts
-    log = load_checkins(data_dir, known)
-    ids = log["member_id"].cat
+    if loaded is None:
+        path = find_log(Path(data_dir), CHECKINS_SCHEMA)
+        if path is not None and path.suffix == ".parquet":
+            counts = _scan_member_checkins(path, known, start, stop)
+            if counts is not None:
+                return counts
+        loaded = load_checkins(data_dir, known)
+    ids = loaded["member_id"].cat
     codes = ids.codes.to_numpy()
-    row = known.get_indexer(pd.Index(ids.categories, dtype="str"))[codes]
-    day = log[TIMESTAMP].to_numpy(dtype="datetime64[D]").astype(np.int64)
-    listed = (codes >= 0) & (row >= 0)
-    row, day = row[listed], day[listed]
-    inside = (day >= start[row]) & (day < stop[row])
-    return np.bincount(row[inside], minlength=len(known))
+    position = np.append(known.get_indexer(pd.Index(ids.categories, dtype="str")), -1)
+    ticks = loaded[TIMESTAMP].to_numpy(dtype=TIMESTAMP_DTYPE).view(np.int64)
+    counts = np.zeros(len(known), dtype=np.int64)
+    for lo in range(0, len(codes), SCAN_BATCH_ROWS):  # a batch at a time: bounded memory
+        row = position[codes[lo:lo + SCAN_BATCH_ROWS]]  # code -1 (missing) picks -1
+        day = ticks[lo:lo + SCAN_BATCH_ROWS] // 86_400_000_000  # NaT: long before any window
+        listed = row >= 0
+        row, day = row[listed], day[listed]
+        inside = (day >= start[row]) & (day < stop[row])
+        counts += np.bincount(row[inside], minlength=len(known))
+    return counts

@@ -1,4 +1,4 @@
-"""The club's own facts from ``club.yml``: name, currency, synthetic or not, export date.
+"""The club's own facts from ``club.yml``: name, currency, time zone, export date, synthetic.
 
 ``exchange_rates`` turn a figure the suite holds in another currency (the bundled
 equipment catalogue's prices, the default trainer-session price and floor cost, in USD)
@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime
 import re
+from functools import cache
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import (
     BaseModel,
@@ -26,7 +28,7 @@ from pydantic import (
 )
 
 from evaluate.data.yaml_files import read_yaml, top_line
-from evaluate.errors import DataError, Problem
+from evaluate.errors import DataError, Problem, did_you_mean
 
 CLUB_FILE = "club.yml"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -71,6 +73,7 @@ class ClubInfo(BaseModel):
     #: The roster date (:func:`evaluate.data.roster.roster_date`): the day ``members.csv``
     #: was exported. None: told from the data's own dates.
     export_date: datetime.date | None = None
+    timezone: str | None = Field(default=None, description="IANA time zone, e.g. Europe/London")
     exchange_rates: dict[CurrencyCode, ExchangeRate] = Field(
         default_factory=dict, description="club currency per unit of another, e.g. GBP per USD")
 
@@ -100,8 +103,52 @@ class ClubInfo(BaseModel):
         return value
 
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str | None) -> str | None:
+        if name is not None and not is_time_zone(name):
+            raise ValueError(f"unknown time zone '{name}'")
+        return name
+
+
+TIMEZONE_FIX = "add `timezone: Europe/London` (the club's IANA time zone) to club.yml"
+
+
+@cache
+def _zone_names() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def is_time_zone(name: str) -> bool:
+    """True when ``name`` is an IANA time zone the system's time-zone database holds."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return name in _zone_names() or name == "UTC"
+
+
+def club_timezone(data_dir: Path) -> str | None:
+    """The club's time zone from ``club.yml``; None when it names none or cannot be read.
+
+    The logs' loaders read it to turn zoned timestamps into the club's local time; a
+    broken ``club.yml`` is reported by :func:`load_club` in the folder check.
+    """
+    club = readable_club(data_dir)
+    return club.timezone if club is not None else None
+
+
+def _fix(loc: str, value: object) -> str:
+    """How to correct one key of club.yml."""
+    if loc == "timezone":
+        return (did_you_mean(str(value), _zone_names()) + "write the club's IANA time zone, "
+                "e.g. Europe/London or America/New_York (the 'TZ identifier' column of "
+                "en.wikipedia.org/wiki/List_of_tz_database_time_zones)")
+    return "correct the key in club.yml"
+
+
 def load_club(data_dir: Path) -> ClubInfo:
-    """Read ``club.yml`` in ``data_dir`` (safe YAML only): the club's name, currency, synthetic."""
+    """Read ``club.yml`` in ``data_dir`` (safe YAML only): its name, currency, time zone..."""
     path = Path(data_dir) / CLUB_FILE
     if not path.is_file():
         raise DataError.single(f"{CLUB_FILE} not found in {path.parent}", file=path,
@@ -121,7 +168,8 @@ def load_club(data_dir: Path) -> ClubInfo:
                             file=path, value=err.get("input") if err["type"] != "missing"
                             else None, rule=EXCHANGE_RULE if err["loc"][0] == "exchange_rates"
                             else "name: text; currency: ISO code such as USD; "
-                            "synthetic: true or false", fix="correct the key in club.yml")
+                            "synthetic: true or false; timezone: IANA name such as "
+                            "Europe/London", fix=_fix(str(err["loc"][0]), err.get("input")))
                     for err in exc.errors()]
         raise DataError(problems=problems) from exc
 

@@ -7,7 +7,7 @@ The decision analysis, the candidate profile and the usage review all start here
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -74,6 +74,8 @@ def load_club_data(data_dir: Path) -> ClubData:
         visits = log_visits(Path(data_dir), members, checkins, day)
         if visits is not None:
             members = members.assign(visits_per_week=visits[0])
+    if isinstance(loaded.get("check-ins"), CheckinProfile):  # its rows are not kept after this
+        loaded["check-ins"] = replace(loaded["check-ins"], loaded=None)
     return ClubData(data_dir=Path(data_dir), club=loaded[CLUB_FILE],
                     members=members, equipment=loaded[EQUIPMENT_FILE],
                     assumptions=loaded[ASSUMPTIONS_FILE], checkins=log("check-ins"),

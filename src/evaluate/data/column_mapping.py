@@ -14,9 +14,9 @@ Per contract file, either a plain rename (``Member No: member_id``) or the grown
 :func:`load_file_mappings` reads and checks the file's own shape (every mistake a
 :class:`~evaluate.errors.Problem` on its line); :func:`apply_file_mapping` turns the
 export's text into text the loaders read as if the club had written the contract file:
-values mapped, dates written as ISO, a date and a time column joined into ``timestamp``,
-rows left out. Everything runs on whole columns (on the distinct values of a column where
-values are mapped), never row by row.
+values mapped, dates written as ISO (a zoned time as UTC with ``Z``), a date and a time
+column joined into ``timestamp``, rows left out. Everything runs on whole columns (on the
+distinct values of a column where values are mapped), never row by row.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -46,6 +46,9 @@ BIRTH_DATE = "birth_date"  # a two-digit year of birth is never after the refere
 FUTURE_YEARS = 10
 LOG_PARTS = ("date", "time")  # a log's date and time columns, joined into its timestamp
 TIMESTAMP = "timestamp"
+# A timestamp written for the loader: local time, or an instant in UTC (turned into the
+# club's local time with club.yml's timezone, see evaluate.data.logs.local_timestamps)
+_ISO = {False: "%Y-%m-%d %H:%M:%S", True: "%Y-%m-%dT%H:%M:%SZ"}
 GUIDE = "see 'Mapping a club system's export' in data/README.md"
 Scalar = str | int | float
 
@@ -143,7 +146,7 @@ def _check_format(fmt: str) -> bool:
     if "%" not in fmt:
         return False
     try:
-        sample = datetime(2001, 2, 3, 16, 5, 6)
+        sample = datetime(2001, 2, 3, 16, 5, 6, tzinfo=UTC if zoned_format(fmt) else None)
         time.strptime(sample.strftime(fmt), fmt)
     except ValueError:
         return False
@@ -481,6 +484,11 @@ def _with_year(parsed: pd.Series, year: pd.Series) -> pd.Series:
     return days + (parsed - parsed.dt.normalize())
 
 
+def zoned_format(fmt: str) -> bool:
+    """True when a date format reads a time zone: its times are instants, read as UTC."""
+    return "%z" in fmt or "%Z" in fmt
+
+
 def _parse(raw: pd.Series, column: str, fmt: str, path: Path, problems: list[Problem],
            reference: pd.Timestamp, birth: bool = False) -> pd.Series:
     """Dates read with ``fmt``; cells that do not fit become one problem on their rows.
@@ -489,7 +497,8 @@ def _parse(raw: pd.Series, column: str, fmt: str, path: Path, problems: list[Pro
     ``reference`` (``birth``: a date of birth, never after it).
     """
     text = raw.fillna("").str.strip()
-    parsed = pd.to_datetime(text.where(text != ""), format=fmt, errors="coerce")
+    parsed = pd.to_datetime(text.where(text != ""), format=fmt, errors="coerce",
+                            utc=zoned_format(fmt))
     if "%y" in fmt:
         parsed = two_digit_years(parsed, reference, birth=birth)
     bad = parsed.isna() & (text != "")
@@ -540,11 +549,12 @@ def apply_file_mapping(frame: pd.DataFrame, mapping: FileMapping, path: Path,
                 parts[rule.to] = parsed
                 frame = frame.drop(columns=column)
                 continue
-            iso = "%Y-%m-%d" if rule.to in DATE_COLUMNS else "%Y-%m-%d %H:%M:%S"
+            iso = "%Y-%m-%d" if rule.to in DATE_COLUMNS else _ISO[zoned_format(rule.format)]
             frame[column] = parsed.dt.strftime(iso).fillna(frame[column])
-    if len(parts) == len(LOG_PARTS):
-        clock = parts["time"] - parts["time"].dt.normalize()
-        stamp = (parts["date"].dt.normalize() + clock).dt.strftime("%Y-%m-%d %H:%M:%S")
+    if len(parts) == len(LOG_PARTS):  # a zoned time is in UTC: its clock may pass midnight
+        zone = parts["time"].dt.tz
+        clock = parts["time"] - pd.Timestamp("1900-01-01", tz=zone)  # strptime's own day
+        stamp = (parts["date"].dt.normalize() + clock).dt.strftime(_ISO[zone is not None])
         frame[TIMESTAMP] = stamp.fillna("")
     for column, value in mapping.set.items():
         frame[column] = value

@@ -32,6 +32,11 @@ MEMBERS_CSV_MAX = 512 * MiB
 #: limit; about 19 million check-ins. Larger logs belong in Parquet, which is scanned in
 #: batches.
 LOG_CSV_MAX = 512 * MiB
+#: A check-in log exported as CSV and mapped by columns.yml with a date format: read in
+#: batches (evaluate.data.logs), into 12 bytes a row. 8 GiB holds about 200 million rows of
+#: a real export's shape (40 bytes a row: the 1,000,000-member year, 78 million rows, is
+#: 3 GB), the rows limit of a Parquet log below, read into 2.4 GiB.
+STREAMED_LOG_CSV_MAX = 8 * GiB
 #: A log as Parquet: 5 times the 1,000,000-member year of check-ins.
 LOG_PARQUET_MAX = 1 * GiB
 #: Rows of a Parquet log: about 2.5 years of check-ins of 1,000,000 members. When its quick
@@ -84,16 +89,18 @@ def check_size(path: Path, limit: int, *, fix: str, error: type[InputError] = Da
                            fix=fix)
 
 
-def check_csv_size(path: Path) -> None:
+def check_csv_size(path: Path, name: str | None = None) -> None:
     """Refuse a CSV file beyond its limit before pandas reads it whole.
 
-    The limit is the file's in :data:`CSV_LIMITS`, else :data:`TABLE_CSV_MAX`.
+    The limit is the file's in :data:`CSV_LIMITS`, else :data:`TABLE_CSV_MAX`; ``name`` is
+    the contract file's name when ``path`` is a club system's export that ``columns.yml``
+    maps onto it (``Member_List_2026.csv`` for ``members.csv``).
     """
-    limit = CSV_LIMITS.get(Path(path).name, TABLE_CSV_MAX)
-    if limit == LOG_CSV_MAX and Path(path).name != "members.csv":
+    limit = CSV_LIMITS.get(name or Path(path).name, TABLE_CSV_MAX)
+    if limit == LOG_CSV_MAX and (name or Path(path).name) != "members.csv":
         fix = (f"export the log as Parquet ({Path(path).stem}.parquet), which is read in "
                "batches, or only its last year")
-    elif Path(path).name == "members.csv":
+    elif (name or Path(path).name) == "members.csv":
         fix = ("export only the contract's columns (data/README.md) and the members the "
                "reports are about; a larger club needs a machine and limits of its own")
     else:

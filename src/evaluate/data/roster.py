@@ -45,6 +45,7 @@ from evaluate.data.checkins import (
     MIN_WEEKS_OBSERVED,
     CheckinProfile,
     check_checkins,
+    is_anonymous,
     member_checkins,
 )
 from evaluate.data.club import CLUB_FILE, load_club
@@ -155,6 +156,9 @@ class Roster:
     #: With a check-in log: the days the visits were counted over (:class:`VisitWindow`);
     #: None when ``visits_per_week`` is the roster's own column.
     visits_window: VisitWindow | None = None
+    #: True when the club's check-in log names no member (an anonymous door log): visits a
+    #: week are then the roster's own, or not known.
+    anonymous_log: bool = False
 
 
 # Visits a week are counted over each member's last twelve weeks as a member in the log: a
@@ -200,10 +204,11 @@ def log_visits(data_dir: Path, members: pd.DataFrame, log: CheckinProfile,
     yet cancelled) up to ``day`` or the log's last day, within the log's span; their rate is
     check-ins over the window's weeks, NaN when it is shorter than
     :data:`~evaluate.data.checkins.MIN_WEEKS_OBSERVED` weeks (too short for a weekly rate).
-    None when the log is empty or ends before it starts (no window). A member whose join
-    date is not recorded counts as a member since before the log began.
+    None when the log is empty, ends before it starts (no window), or names no member
+    (an anonymous door log: each member's visits are not known from it). A member whose
+    join date is not recorded counts as a member since before the log began.
     """
-    if log.empty:
+    if log.empty or is_anonymous(log):
         return None
     last = min(int((day.normalize() - pd.Timestamp(0)).days), log.last_day)
     if last < log.first_day:
@@ -219,7 +224,7 @@ def log_visits(data_dir: Path, members: pd.DataFrame, log: CheckinProfile,
     start = np.where(np.isfinite(start), start, end)
     stop = np.where(np.isfinite(end), end, start)
     counts = member_checkins(data_dir, members["member_id"], start.astype(np.int64),
-                             np.maximum(stop, start).astype(np.int64))
+                             np.maximum(stop, start).astype(np.int64), log.loaded)
     weeks = (stop - start).clip(0) / 7.0
     rate = np.where(weeks >= MIN_WEEKS_OBSERVED, counts / np.where(weeks > 0, weeks, 1), np.nan)
     days = [max(last + 1 - 7 * VISIT_WINDOW_WEEKS, log.first_day), last, log.first_day]
@@ -253,6 +258,6 @@ def load_roster(data_dir: Path, as_of: date | str | None = None) -> Roster:
     visits = log_visits(data_dir, members, checkins,
                         day if as_of in (None, "") else pd.Timestamp(as_of))
     if visits is None:
-        return Roster(members=members, roster_date=day)
+        return Roster(members=members, roster_date=day, anonymous_log=is_anonymous(checkins))
     return Roster(members=members.assign(visits_per_week=visits[0]), roster_date=day,
                   visits_window=visits[1])

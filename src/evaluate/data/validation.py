@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from evaluate.data.club import readable_club
@@ -49,6 +50,23 @@ def row_list(rows: list[int]) -> int | str:
     return head if len(rows) <= MAX_LISTED else f"{head} and {len(rows) - MAX_LISTED} more"
 
 
+@dataclass(frozen=True)
+class LeftOutRows:
+    """Spreadsheet rows of the rows kept, told from the rows ``columns.yml`` left out.
+
+    Indexed like ``Findings.row_numbers``, by positions among the kept rows; holds only the
+    left-out rows' 0-based positions in the export (sorted), not one number per kept row,
+    so a log of tens of millions of rows read in batches needs no index of them.
+    """
+
+    left_out: np.ndarray
+
+    def __getitem__(self, kept: np.ndarray) -> np.ndarray:
+        shifted = self.left_out - np.arange(len(self.left_out))  # kept rows before each one
+        kept = np.asarray(kept, dtype=np.int64)
+        return kept + 2 + np.searchsorted(shifted, kept, side="right")
+
+
 @dataclass
 class Findings:
     """The problems found in one file: errors stop a build, warnings are reported."""
@@ -56,7 +74,7 @@ class Findings:
     file: Path
     problems: list[Problem] = field(default_factory=list)
     # Spreadsheet row of each data row when columns.yml left rows out (logs, read as arrays)
-    row_numbers: pd.Index | None = None
+    row_numbers: pd.Index | LeftOutRows | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -146,6 +164,18 @@ def _sniff_delimiter(path: Path) -> str:
     return ","
 
 
+def two_digit_reference(data_dir: Path) -> pd.Timestamp:
+    """The day two-digit years are placed against: ``club.yml``'s ``export_date``, or today.
+
+    The roster date is not known before the files are read; the export date is, when the
+    club gives it, and otherwise no date of birth or visit lies after today.
+    """
+    club = readable_club(data_dir)
+    if club is not None and club.export_date is not None:
+        return pd.Timestamp(club.export_date)
+    return pd.Timestamp.today().normalize()
+
+
 def read_text_table(path: Path, *, what: str, fix_missing: str,
                     findings: Findings | None = None) -> pd.DataFrame:
     """Read a CSV file with every cell as text; raise a :class:`DataError` saying why not.
@@ -163,14 +193,9 @@ def read_text_table(path: Path, *, what: str, fix_missing: str,
     mapping = load_file_mappings(path.parent).get(path.name)
     if mapping is not None and mapping.grown:
         source = export_path(path)
-        raw = _read_text_table(source, what, fix_missing, findings)
-        # Two-digit years are placed against club.yml's export_date, the roster date; without
-        # it against today (the roster date is not known before the files are read, and no
-        # date of birth or visit lies after today).
-        club = readable_club(path.parent)
-        day = club.export_date if club is not None and club.export_date else None
-        reference = pd.Timestamp(day) if day else pd.Timestamp.today().normalize()
-        frame, problems = apply_file_mapping(raw, mapping, source, reference=reference)
+        raw = _read_text_table(source, what, fix_missing, findings, path.name)
+        frame, problems = apply_file_mapping(raw, mapping, source,
+                                             reference=two_digit_reference(path.parent))
         frame.attrs["mapping_problems"] = problems
         frame.attrs["export"] = source
         frame.attrs["delimiter"] = raw.attrs["delimiter"]  # how its numbers are written
@@ -179,13 +204,13 @@ def read_text_table(path: Path, *, what: str, fix_missing: str,
 
 
 def _read_text_table(path: Path, what: str, fix_missing: str,
-                     findings: Findings | None) -> pd.DataFrame:
+                     findings: Findings | None, name: str | None = None) -> pd.DataFrame:
     if not path.is_file():
         raise DataError.single(f"{path.name} not found in {path.parent}", file=path,
                                rule=f"{what} is in the club data folder", fix=fix_missing)
     from evaluate.data.limits import check_csv_size
 
-    check_csv_size(path)  # before pandas reads it whole
+    check_csv_size(path, name)  # before pandas reads it whole (name: the contract file's)
     delimiter = _sniff_delimiter(path)
     try:
         with warnings.catch_warnings():  # more fields than the header: an error, not a warning

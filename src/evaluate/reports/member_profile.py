@@ -493,6 +493,10 @@ def visits_source(roster: Roster, status: Status = "active") -> str:
 def visits_markdown(roster: Roster, status: Status = "active") -> str:
     """The line under "How often they come": where the visits come from and how counted."""
     window = roster.visits_window
+    if window is None and roster.anonymous_log:
+        return ("The check-in log names no member (an anonymous door log): each member's "
+                "visits a week are not known from it. Any shown are as recorded in the roster "
+                "(`members.csv`).")
     if window is None:
         return "Average visits a week, as recorded in the roster (`members.csv`)."
     short = (f"A member with fewer than {number(MIN_WEEKS_OBSERVED, 'g')} weeks as a member "
