@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
-
-import pytest
 
 from evaluate import __version__
 from evaluate.paths import DEMO_DATA_DIR
@@ -89,8 +86,6 @@ def test_init_writes_the_folder_and_lists_what_is_left_to_decide(tmp_path):
     assert run_cli("validate", "--data-dir", club).returncode == 0
 
 
-@pytest.mark.skipif(importlib.util.find_spec("evaluate.data.catalogue") is None,
-                    reason="needs the bundled equipment catalogue (evaluate.data.catalogue)")
 def test_init_exits_0_when_the_started_folder_validates(tmp_path):
     result = run_cli("init", tmp_path / "club", *INIT, "--currency", "USD")
     assert result.returncode == 0, result.stderr

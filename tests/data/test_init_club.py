@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 
@@ -10,9 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from evaluate.data import members
 from evaluate.data.checks import check_club
-from evaluate.data.club import ClubInfo
 from evaluate.data.column_mapping import load_file_mappings
 from evaluate.data.init_club import (
     DEMO_EQUIPMENT,
@@ -29,11 +26,6 @@ from evaluate.paths import DEMO_DATA_DIR
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "exports" / "activenet"
 MEMBERS = FIXTURE / "Member_List_20261101.csv"
 CHECKINS = FIXTURE / "Check_In_History_20261101.csv"
-HAS_CATALOGUE = importlib.util.find_spec("evaluate.data.catalogue") is not None
-# The contract columns, club.yml keys and catalogue that other parts of the same change add;
-# a test that needs one of them is skipped until it is there.
-GROWN = HAS_CATALOGUE and {"birth_date", "dues_period"} <= set(members.COLUMNS) and {
-    "timezone", "export_date"} <= set(ClubInfo.model_fields)
 
 # A member list shaped like ABC Fitness DataTrak's (Barcode, Birth Date, Date Signed), with
 # personal columns, money strings, a billing period and the statuses real systems write.
@@ -99,8 +91,6 @@ def test_with_its_equipment_filled_in_the_started_folder_validates(tmp_path):
     assert len(result.loaded["members.csv"]) == 38  # two prospects left out
 
 
-@pytest.mark.skipif(not HAS_CATALOGUE, reason="needs the bundled equipment catalogue "
-                    "(evaluate.data.catalogue): equipment.csv by id")
 def test_with_the_catalogue_the_folder_validates_as_written(tmp_path):
     club = tmp_path / "club"
     init_club(club, MEMBERS, CHECKINS, currency="USD")
@@ -147,8 +137,6 @@ def test_a_real_shape_export_gets_every_spelling_and_every_guess(tmp_path):
     assert not any("club.yml, line 2" in d for d in decided)  # the name is the export's
 
 
-@pytest.mark.skipif(not GROWN, reason="needs birth_date and dues_period (members.csv), "
-                    "timezone and export_date (club.yml) and the equipment catalogue")
 def test_a_real_shape_export_validates_once_its_one_unknown_status_is_mapped(tmp_path):
     raw = tmp_path / "raw"
     club = tmp_path / "riverside"
@@ -339,10 +327,7 @@ BY_HAND = {
 }
 
 
-@pytest.mark.skipif(not REAL_SHAPES, reason="needs the real-shape export fixtures "
-                    "(tests/fixtures/exports/*/truth.json)")
-@pytest.mark.parametrize("folder", REAL_SHAPES or [FIXTURE],
-                         ids=[p.name for p in REAL_SHAPES] or ["none"])
+@pytest.mark.parametrize("folder", REAL_SHAPES, ids=[p.name for p in REAL_SHAPES])
 def test_init_proposes_the_columns_yml_of_each_real_shape_fixture(folder, tmp_path):
     want = load_file_mappings(folder)
     exports = {name: max(folder.glob(entry.file)) for name, entry in want.items()}
