@@ -35,7 +35,7 @@ def test_every_problem_in_every_file_at_once(tmp_path):
     result = check_club(broken_club(tmp_path))
     messages = [(p.column, p.message) for p in result.errors]
     assert ("status", "unknown value") in messages
-    assert ("member_id", "member_id is used more than once") in messages
+    assert ("member_id", "member_id is used more than once: 'M000002' (2 rows)") in messages
     assert any("currency" in m for _, m in messages)  # club.yml checked too
 
 

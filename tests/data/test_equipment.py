@@ -81,7 +81,7 @@ def test_bad_values_are_all_reported_at_once(tmp_path):
         ("stations", 6, "value out of range"),
         ("session_minutes", 7, "not a number"),
         ("supervision", 8, "unknown value"),
-        ("equipment_id", "2, 9", "equipment_id is used more than once"),
+        ("equipment_id", "2, 9", "equipment_id is used more than once: 'reverse_hyper' (2 rows)"),
         ("price_source", 10, "value is missing"),
         ("muscles", 11, "unknown muscle name"),
         ("price_low", 12, "a placeholder price without a range"),

@@ -11,12 +11,11 @@ import pytest
 from evaluate.data.money import (
     DOLLAR_SIGN,
     DUES_PERIODS,
-    MAX_DISTINCT,
     check_money,
     check_periods,
     read_money,
 )
-from evaluate.data.validation import Findings
+from evaluate.data.validation import MAX_DISTINCT, Findings
 
 
 @pytest.mark.parametrize(("text", "amount"), [
@@ -97,7 +96,8 @@ def test_bad_values_are_listed_distinct_with_counts_the_first_twenty():
     check = findings()
     check_money(raw, check, "monthly_dues", "EUR")
     [problem] = check.problems
-    assert problem.message.startswith("not a number or an amount of money: 'x0' (3 rows), ")
+    assert problem.message.startswith("not a number or an amount of money (27 rows): "
+                                      "'x0' (3 rows), ")
     assert problem.message.endswith(" and 5 more") and problem.row.endswith("and 22 more")
 
 

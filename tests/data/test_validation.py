@@ -139,8 +139,19 @@ def test_rows_are_spreadsheet_rows_and_long_lists_are_counted(tmp_path):
     findings.rows(values.astype(int) >= 2, values, "n", "too big", rule="n < 2", fix="lower it")
     [problem] = findings.problems
     assert problem.row == "4, 5, 6, 7, 8 and 3 more"
-    assert problem.value == ["2", "3", "4", "5", "6"]
-    assert "(8 rows)" in problem.message
+    assert problem.value is None  # each distinct value is counted in the message instead
+    assert problem.message == ("too big (8 rows): '2' (1 row), '3' (1 row), '4' (1 row), "
+                               "'5' (1 row), '6' (1 row), '7' (1 row), '8' (1 row), '9' (1 row)")
+
+
+def test_more_than_twenty_distinct_bad_values_are_listed_then_counted(tmp_path):
+    findings = Findings(tmp_path / "t.csv")
+    values = pd.Series([f"v{i:02d}" for i in range(25)] + ["v07"] * 3 + [""] * 2)
+    findings.rows(values != "ok", values, "n", "odd", rule="r", fix="f")
+    [problem] = findings.problems
+    assert problem.message.startswith("odd (30 rows): 'v07' (4 rows), blank (2 rows), "
+                                      "'v00' (1 row)")
+    assert problem.message.endswith("'v18' (1 row) and 6 more")
     assert row_list([7]) == 7
 
 

@@ -531,7 +531,7 @@ def apply_file_mapping(frame: pd.DataFrame, mapping: FileMapping, path: Path,
     total = len(frame)
     frame, reasons = _filter(frame, mapping)
     if len(frame) < total:
-        problems.append(Problem(f"{total - len(frame)} of {total} rows left out by "
+        problems.append(Problem(f"{total - len(frame):,} of {total:,} rows left out by "
                                 f"{COLUMN_MAPPING_FILE} ({'; '.join(reasons)})", file=path,
                                 severity="info"))
     frame = frame.copy()

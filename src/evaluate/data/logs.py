@@ -551,7 +551,7 @@ def _read_csv_stream(path: Path, schema: LogSchema, findings: Findings, mapping:
         left = sum(len(x) for x in left_out)
         reasons = "; ".join(f"{key}: {name} in [{', '.join(values)}]"
                             for key, name, _, values in filters)
-        findings.problems.append(Problem(f"{left} of {total} rows left out by "
+        findings.problems.append(Problem(f"{left:,} of {total:,} rows left out by "
                                          f"{COLUMN_MAPPING_FILE} ({reasons})", file=source,
                                          severity="info"))
         findings.row_numbers = LeftOutRows(np.concatenate(left_out))

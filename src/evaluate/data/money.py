@@ -34,8 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from evaluate.data.validation import Findings, parse_category, row_list
-from evaluate.errors import Problem
+from evaluate.data.validation import Findings, parse_category
 
 MONEY_GUIDE = "see 'Money' in data/README.md"
 # A fee given for a period is turned into a month's: a year has 52 weeks, 26 fortnights,
@@ -52,7 +51,6 @@ PERIOD_ALIASES = {"weekly": "week", "fortnightly": "fortnight", "four_weekly": "
                   "4_weeks": "four_weeks", "4_weekly": "four_weeks", "monthly": "month",
                   "quarterly": "quarter", "yearly": "year", "annual": "year",
                   "annually": "year"}
-MAX_DISTINCT = 20  # distinct bad values listed in one problem; the rest are counted
 
 # A "$" alone is written for many currencies; it matches any of these (and the club's
 # currency must be one of them). US$, A$, C$, NZ$, S$, HK$, MX$ and R$ name one currency.
@@ -209,34 +207,6 @@ def read_money(raw: pd.Series, currency: str | None = None) -> Money:
     return Money(**{column: spread(column) for column in parsed.columns})
 
 
-def counted(raw: pd.Series, bad: pd.Series) -> str:
-    """The distinct values of ``raw`` where ``bad``, each with its row count, most first."""
-    counts = raw[bad].value_counts().rename_axis("value").reset_index(name="n")
-    counts = counts.sort_values(["n", "value"], ascending=[False, True])
-    shown = ", ".join(f"'{v}' ({n} row{'s' * (n != 1)})"
-                      for v, n in counts.head(MAX_DISTINCT).itertuples(index=False))
-    return shown + (f" and {len(counts) - MAX_DISTINCT} more" if len(counts) > MAX_DISTINCT
-                    else "")
-
-
-def add_counted(check: Findings, bad: pd.Series, raw: pd.Series, column: str, message: str,
-                rule: str, fix: str, severity: str = "error") -> None:
-    """One problem for every row where ``bad``: its rows, and each distinct value counted.
-
-    A single row's value is the problem's value, as :meth:`Findings.rows` gives it.
-    """
-    flags = bad.fillna(False).to_numpy(dtype=bool)
-    if not flags.any():
-        return
-    positions = flags.nonzero()[0]
-    rows = [int(i) + 2 for i in raw.index[positions]]  # the header is row 1
-    if len(rows) > 1:
-        message = f"{message}: {counted(raw, pd.Series(flags, index=raw.index))}"
-    check.problems.append(Problem(message, file=check.file, row=row_list(rows), column=column,
-                                  value=raw.iloc[positions[0]] if len(rows) == 1 else None,
-                                  rule=rule, fix=fix, severity=severity))
-
-
 def check_money(raw: pd.Series, check: Findings, column: str, currency: str | None
                 ) -> pd.Series:
     """Fees read from ``raw``, each problem recorded in ``check``; NaN where not read.
@@ -245,25 +215,25 @@ def check_money(raw: pd.Series, check: Findings, column: str, currency: str | No
     with a sign or code is refused, since it cannot be checked.
     """
     money = read_money(raw, currency)
-    add_counted(check, money.unreadable, raw, column, "not a number or an amount of money",
+    check.rows(money.unreadable, raw, column, "not a number or an amount of money",
                 rule=f"{column} is a number, with or without a currency sign or code "
                      "(e.g. 49.00, $49.00, 49,00 €, USD 49.00)",
                 fix=f"write the amount as a number, e.g. 49.00 ({MONEY_GUIDE})")
-    add_counted(check, money.ambiguous, raw, column,
+    check.rows(money.ambiguous, raw, column,
                 "a point or comma before exactly three digits could group thousands or be "
                 "the decimal mark ('1,234' is 1234 or 1.234)",
                 rule="one point or comma followed by three digits is read only in a ';' file",
                 fix="export the fees with their decimals (1,234.00 or 1.234,00) or without "
                     f"thousands separators (1234) ({MONEY_GUIDE})")
     if currency is None:
-        add_counted(check, money.marked, raw, column, "a currency sign or code, but the "
+        check.rows(money.marked, raw, column, "a currency sign or code, but the "
                     "club's currency is not known", rule="a fee's currency is the club's "
                     "(club.yml)", fix="add club.yml with the club's currency, e.g. currency: GBP")
         return money.amount.where(~money.marked)
     for named in sorted(money.named[money.foreign].unique()):
         bad = money.foreign & (money.named == named)
         said = named.split(" (")[0]
-        add_counted(check, bad, raw, column,
+        check.rows(bad, raw, column,
                     f"a fee in {named}, but club.yml's currency is {currency}",
                     rule=f"fees are in the club's currency, {currency} (club.yml)",
                     fix=f"this fee is in {said} but club.yml says {currency}: export the fees "
@@ -281,7 +251,7 @@ def check_periods(raw: pd.Series | None, check: Findings, index: pd.Index) -> pd
         return pd.Series(DEFAULT_PERIOD, index=index, dtype=object)
     period = parse_category(raw, PERIOD_ALIASES).replace("", DEFAULT_PERIOD)
     known = period.isin(list(DUES_PERIODS))
-    add_counted(check, ~known, raw, "dues_period", "unknown dues period",
+    check.rows(~known, raw, "dues_period", "unknown dues period",
                 rule="dues_period is one of " + ", ".join(DUES_PERIODS)
                      + f", or blank ({DEFAULT_PERIOD}); weekly, monthly, annually ... are read",
                 fix="write one of those, or map the export's own values in columns.yml, e.g. "

@@ -39,7 +39,8 @@ from evaluate.data.column_mapping import (
 from evaluate.data.yaml_files import undecodable_line
 from evaluate.errors import DataError, Problem, did_you_mean
 
-MAX_LISTED = 5  # rows and values quoted per problem; the rest are counted
+MAX_LISTED = 5  # rows quoted per problem; the rest are counted
+MAX_DISTINCT = 20  # distinct bad values listed per problem, each counted; then "and N more"
 
 
 def row_list(rows: list[int]) -> int | str:
@@ -48,6 +49,19 @@ def row_list(rows: list[int]) -> int | str:
         return rows[0]
     head = ", ".join(str(r) for r in rows[:MAX_LISTED])
     return head if len(rows) <= MAX_LISTED else f"{head} and {len(rows) - MAX_LISTED} more"
+
+
+def counted(values: pd.Series) -> str:
+    """Each distinct value with its row count, most first ('' is "blank").
+
+    The first :data:`MAX_DISTINCT` are listed, then how many more there are.
+    """
+    counts = values.astype(str).value_counts().rename_axis("value").reset_index(name="n")
+    counts = counts.sort_values(["n", "value"], ascending=[False, True])
+    shown = ", ".join(f"{repr(v) if v else 'blank'} ({n} row{'s' * (n != 1)})"
+                      for v, n in counts.head(MAX_DISTINCT).itertuples(index=False))
+    more = len(counts) - MAX_DISTINCT
+    return shown + (f" and {more} more" if more > 0 else "")
 
 
 @dataclass(frozen=True)
@@ -99,12 +113,13 @@ class Findings:
         positions = flags.nonzero()[0]
         # The header is spreadsheet row 1; rows left out by columns.yml keep their place.
         rows = [int(i) + 2 for i in raw.index[positions]]
-        values = [raw.iloc[i] for i in positions[:MAX_LISTED]]
         if len(rows) > MAX_LISTED:
             message = f"{message} ({len(rows)} rows)"
+        if len(rows) > 1:
+            message = f"{message}: {counted(raw.iloc[positions])}"
         self.problems.append(Problem(message, file=self.file, row=row_list(rows), column=column,
-                                     value=values[0] if len(rows) == 1 else values, rule=rule,
-                                     fix=fix, severity=severity))
+                                     value=raw.iloc[positions[0]] if len(rows) == 1 else None,
+                                     rule=rule, fix=fix, severity=severity))
 
     def raise_errors(self) -> None:
         """Raise a :class:`DataError` listing every error, if there is any."""
