@@ -48,7 +48,9 @@ def test_defaults_on_the_demo(tmp_path, demo_club):
                         ("peak_busy_share", expected.peak.busy_share)]:
         assert records[name]["value"] == pytest.approx(value, rel=1e-12), name
     assert records["verdict"]["value"] == "within"
-    assert records["uptake_factor"]["value"] == pytest.approx(0.879, abs=0.001)
+    # 105.6 actual sessions a week over the forecast 117.8 of a demo whose juniors add no
+    # back-pain users (0.879 when they took the adult rate)
+    assert records["uptake_factor"]["value"] == pytest.approx(0.896, abs=0.001)
     summary = read_summary(nb)
     assert summary["headline"] == (
         "45-degree back extension: 106 sessions a week against a forecast of 120 (P10–P90 "
