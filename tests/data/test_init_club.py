@@ -368,3 +368,18 @@ def test_a_usage_log_s_machines_join_equipment_csv_or_are_left_to_decide(tmp_pat
     said = "\n".join(str(d) for d in result.decisions)
     assert "the usage log names machines that are not catalogue ids: Treadmill 1;" in said
     assert "rower,0" in (tmp_path / "club" / "equipment.csv").read_text()
+
+
+def test_a_club_in_another_currency_is_told_to_give_the_catalogue_s_rate(tmp_path):
+    """The catalogue's prices and the money defaults are in USD: a GBP club's club.yml gets
+    the exchange_rates line to fill in, and the analyst is told; a USD club's does not."""
+    members = ("Member ID,Gender,Date of birth,Membership status,Fee\n"
+               "1,Female,01/02/1980,Current,£21.99\n2,Male,03/04/1975,Current,£21.99\n")
+    club = tmp_path / "uk"
+    result = init_club(club, export(tmp_path / "raw", "Members.csv", members))
+    text = (club / "club.yml").read_text()
+    assert "# exchange_rates: {USD: {rate: ..., date: ..., source: ...}}" in text
+    assert any("are in USD: give the rate (GBP per USD)" in str(d) for d in result.decisions)
+    us = tmp_path / "us"
+    init_club(us, export(tmp_path / "raw-us", "Members.csv", members.replace("£", "$")))
+    assert "exchange_rates" not in (us / "club.yml").read_text()

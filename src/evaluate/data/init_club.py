@@ -861,7 +861,22 @@ def club_yml(name: tuple[str, str, bool], currency: tuple[str | None, str],
     if timezone is not None:
         zone, why = timezone
         out.add(f"timezone: {zone}" if zone else "", why, why)
+    for other in held_currencies() - {code}:
+        why = (f"the bundled catalogue's prices and some default assumptions are in {other}: "
+               f"give the rate ({code or 'club currency'} per {other}), its date and source, "
+               f"or the club's own prices and figures")
+        out.add(f"# exchange_rates: {{{other}: {{rate: ..., date: ..., source: ...}}}}", why,
+                why)
     return out.text(), out.decisions
+
+
+def held_currencies() -> set[str]:
+    """The currencies of the figures the suite holds: catalogue prices, money defaults."""
+    from evaluate.data.assumptions import CATALOGUE
+    from evaluate.data.catalogue import load_catalogue
+
+    held = {spec.currency for spec in CATALOGUE.values() if spec.currency}
+    return held | set(load_catalogue()["price_currency"].dropna())
 
 
 def equipment_ids() -> tuple[list[str], list[str]]:
