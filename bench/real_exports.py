@@ -4,9 +4,11 @@ Generates (once; reused on later runs) into ``bench/out/real-exports-<members>[-
 (git-ignored) what a club-management system exports, not the suite's own format:
 
 - ``Member_List_20261101.csv``: ``Barcode`` (numbers, as card barcodes are), first and last
-  names (dropped on reading), ``Gender`` (Male/Female/blank: a value map), a year of birth,
+  names (dropped on reading), ``Gender`` (Male/Female/blank: a value map), ``Birth Date``,
   ``Date Signed`` and ``Cancel Date`` as ``01/05/2026``, ``Member Status``
-  (Active/Frozen/Expired: a value map), ``Plan Fee``;
+  (Active/Frozen/Expired: a value map), ``Plan Fee`` as money (``$39.99``) and ``Billing``
+  (Monthly, or Annually for a fifth of members with twelve months' fee: a value map onto
+  ``dues_period``);
 - ``Check_In_History_20261101.csv``: a year of check-ins, about 78 million rows of
   ``Barcode,Check In Date,Check In Time,Check In Status`` (``01/05/2026``, ``06:42 AM``,
   ``Approved`` or, 2% of rows, ``Denied``: left out by ``keep``); with ``--zoned`` instead the
@@ -23,11 +25,6 @@ Then, each in a fresh Python process so that its peak memory is its own, it time
 then each member's visits a week from the log, as the roster has no ``visits_per_week``),
 and prints each one's wall time and peak resident memory (``ru_maxrss``). Target (README,
 "Speed"): under 30 s and under 4 GiB.
-
-Two switches make the roster use what other parts of the exports work add, each a one-line
-change: ``MONEY_STRINGS = True`` writes ``Plan Fee`` as ``$39.99`` (money strings), and
-``BIRTH_DATES = True`` writes ``Birth Date`` as ``%m/%d/%Y`` mapped to ``birth_date``
-instead of ``Birth Year``. Both are off until the suite reads those forms.
 
 Run on demand: ``python bench/real_exports.py [--members N] [--zoned] [--regenerate]``.
 """
@@ -50,8 +47,7 @@ OUT = PROJECT_ROOT / "bench" / "out"
 TODAY = date(2026, 11, 1)
 SEED = 11
 TARGET_SECONDS, TARGET_GIB = 30.0, 4.0
-MONEY_STRINGS = False  # True: "Plan Fee" as "$39.99" (once money strings are read)
-BIRTH_DATES = False  # True: "Birth Date" as 01/05/1980, mapped to birth_date (once read)
+ANNUAL_SHARE = 0.2  # ASSUMPTION: share of members billed a year at a time (a shape to read)
 DENIED_SHARE = 0.02  # ASSUMPTION: share of swipes refused (past due), left out by keep
 CHUNK_ROWS = 4_000_000  # check-in rows written at once
 TIMEZONE = "America/New_York"
@@ -64,8 +60,6 @@ def peak_gib() -> float:
 
 def columns_yml(zoned: bool) -> str:
     """The club's whole columns.yml: the two exports, brought in with YAML alone."""
-    birth = ('    Birth Date: {to: birth_date, format: "%m/%d/%Y"}\n' if BIRTH_DATES
-             else "    Birth Year: birth_year\n")
     stamp = ('    Visit Date Time: {to: timestamp, format: "%Y-%m-%dT%H:%M%z"}\n' if zoned
              else '    Check In Date: {to: date, format: "%m/%d/%Y"}\n'
                   '    Check In Time: {to: time, format: "%I:%M %p"}\n')
@@ -74,12 +68,13 @@ def columns_yml(zoned: bool) -> str:
             "  columns:\n"
             "    Barcode: member_id\n"
             '    Gender: {to: sex, values: {Male: M, Female: F, "": X}}\n'
-            + birth +
+            '    Birth Date: {to: birth_date, format: "%m/%d/%Y"}\n'
             '    Date Signed: {to: join_date, format: "%m/%d/%Y"}\n'
             '    Cancel Date: {to: cancel_date, format: "%m/%d/%Y"}\n'
             "    Member Status: {to: status, values: {Active: active, Frozen: frozen, "
             "Expired: cancelled}}\n"
             "    Plan Fee: monthly_dues\n"
+            "    Billing: {to: dues_period, values: {Monthly: month, Annually: year}}\n"
             "checkins.csv:\n"
             '  file: "Check_In_History_*.csv"\n'
             "  columns:\n"
@@ -105,25 +100,24 @@ def write_roster(folder: Path, members: int):
                            join_date=roster["join_date"].clip(upper=year_ago),
                            visits_per_week=np.round(np.minimum(visits, 7.0), 1))
     barcode = np.arange(10_000_001, 10_000_001 + members).astype(str)
-    fee = np.char.mod("$%.2f" if MONEY_STRINGS else "%.2f", roster["monthly_dues"].to_numpy())
+    annual = rng.random(members) < ANNUAL_SHARE
+    dues = roster["monthly_dues"].to_numpy()
+    fee = np.char.mod("$%.2f", np.where(annual, 12 * dues, dues))
     names = np.array(["Alex", "Sam", "Jo", "Chris", "Pat", "Lee"])
-    if BIRTH_DATES:  # a day of the year of birth
-        born = (pd.to_datetime(roster["birth_year"].astype(str), format="%Y")
-                + pd.to_timedelta(rng.integers(0, 365, members), unit="D"))
-        birth = ("Birth Date", born.dt.strftime("%m/%d/%Y").to_numpy())
-    else:
-        birth = ("Birth Year", roster["birth_year"].astype(str).to_numpy())
+    born = (pd.to_datetime(roster["birth_year"].astype(str), format="%Y")  # a day of the year
+            + pd.to_timedelta(rng.integers(0, 365, members), unit="D"))
     table = pa.table({
         "Barcode": barcode,
         "First Name": names[rng.integers(0, len(names), members)],
         "Last Name": np.char.add("Member", barcode),
         "Gender": roster["sex"].map({"M": "Male", "F": "Female", "X": ""}).to_numpy(str),
-        birth[0]: birth[1],
+        "Birth Date": born.dt.strftime("%m/%d/%Y").to_numpy(str),
         "Date Signed": roster["join_date"].dt.strftime("%m/%d/%Y").to_numpy(str),
         "Cancel Date": roster["cancel_date"].dt.strftime("%m/%d/%Y").fillna("").to_numpy(str),
         "Member Status": roster["status"].map(
             {"active": "Active", "frozen": "Frozen", "cancelled": "Expired"}).to_numpy(str),
         "Plan Fee": fee,
+        "Billing": np.where(annual, "Annually", "Monthly"),
     })
     pacsv.write_csv(table, folder / "Member_List_20261101.csv",
                     write_options=pacsv.WriteOptions(quoting_style="none"))

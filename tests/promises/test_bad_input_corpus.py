@@ -274,7 +274,7 @@ DATA = [
              line + (",dues_period\n" if i == 0 else ",biweekly\n" if i % 2 else ",daily\n")
              for i, line in enumerate(t.splitlines()))),
          "{club}/members.csv", "column 'dues_period'",
-         "unknown dues period: 'biweekly' (10 rows), 'daily' (10 rows)"),
+         "unknown dues period (20 rows): 'biweekly' (10 rows), 'daily' (10 rows)"),
     Case("members-unknown-status", cell("members.csv", "M000001", "status", "actve"),
          "{club}/members.csv", "column 'status'", "unknown value"),
     Case("members-unknown-sex", cell("members.csv", "M000004", "sex", "Q"),
