@@ -37,6 +37,9 @@ from evaluate.reports.privacy import MIN_GROUP_SIZE, SUPPRESSED, shown_split
 OVER_AGE = 45  # years: the age from which back pain is most common (NHIS 2019 bands)
 GROUPS = ("All active members", "Desk workers", f"Aged {OVER_AGE} or over",
           "Train for strength or sport")
+# The roster column each group is told from, where the roster may not record it at all.
+GROUP_COLUMNS = {"Desk workers": "occupation_activity",
+                 "Train for strength or sport": "training_goal"}
 
 
 def group_masks(members: pd.DataFrame, as_of: date | str | None = None
@@ -136,4 +139,9 @@ def _audience(members: pd.DataFrame, exposure: ExposureParameters, day: pd.Times
             row.update(users=users[0], users_with_back_pain=users[1])
         row[SUPPRESSED] = hidden
         rows.append(row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    # Groups the roster cannot tell at all (the column is blank for every member): "not
+    # recorded", which a report says instead of a hidden or zero count.
+    table.attrs["not_recorded"] = [g for g, col in GROUP_COLUMNS.items()
+                                   if members[col].isna().all()]
+    return table

@@ -317,3 +317,18 @@ def test_a_one_row_log_and_a_machine_over_capacity_read_right_on_the_first_scree
     assert not NON_FINITE.search(text) and not re.search(r"busy \d{3,}%", text)
     fields = report.summary_fields(analysis)
     assert not NON_FINITE.search(json.dumps(fields, allow_nan=False))
+
+
+def test_groups_the_roster_does_not_record_are_said_so_not_hidden(data):
+    """A roster without occupation or training-goal columns (most exports): the first screen
+    says they are not recorded, not "number not shown" as if privacy had hidden them."""
+    members = data.members.assign(occupation_activity=np.nan, training_goal=np.nan)
+    bare = dataclasses.replace(data, members=members)
+    text = visible(report.headline_markdown(
+        analyse_decision(DecisionReportParams(draws=DRAWS), bare)))
+    assert "the roster does not record who works at a desk" in text
+    assert "it does not record training goals (such as strength or sport)." in text
+    assert "not shown" not in text and "squat and deadlift" not in text
+    shown = visible(report.headline_markdown(analyse_decision(
+        DecisionReportParams(draws=DRAWS), data)))
+    assert "work at desks" in shown and "(the squat and deadlift)" in shown

@@ -417,13 +417,24 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
     tied = leaders(a)
     groups = a.audience.set_index("group")
     active = groups.loc["All active members"]
+    unrecorded = a.audience.attrs.get("not_recorded", [])
+
+    def group(name: str, phrase: str, unknown: str) -> str:
+        if name in unrecorded:
+            return unknown
+        return count_phrase(groups.loc[name, "members"], phrase)
+
     served = (f"Of your {count_phrase(active['members'], 'active members')}, about "
               f"{count_phrase(active['with_back_pain'], 'likely had back pain')} in the "
               "last three months; "
-              f"{count_phrase(groups.loc['Desk workers', 'members'], 'work at desks')}; "
-              + count_phrase(groups.loc["Train for strength or sport", "members"],
-                             "train for strength or sport")
-              + " (the squat and deadlift). ")
+              + group("Desk workers", "work at desks",
+                      "the roster does not record who works at a desk")
+              + "; "
+              + group("Train for strength or sport", "train for strength or sport",
+                      "it does not record training goals (such as strength or sport)")
+              + (" (the squat and deadlift)"
+                 if "Train for strength or sport" not in unrecorded else "")
+              + ". ")
     served += (f"It would draw about {plural(win['back_pain_served'], 'regular user')} with "
                "back pain"
                f" (most likely).")
