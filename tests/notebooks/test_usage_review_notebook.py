@@ -53,13 +53,13 @@ def test_defaults_on_the_demo(tmp_path, demo_club):
     assert records["uptake_factor"]["value"] == pytest.approx(0.896, abs=0.001)
     summary = read_summary(nb)
     assert summary["headline"] == (
-        "45-degree back extension: 106 sessions a week against a forecast of 120 (P10–P90 "
-        "90–174), within the range; in use 18% of its busiest hour.")
+        "45-degree back extension: 106 sessions a week against a forecast of 117 (P10–P90 "
+        "89–171), within the range; in use 18% of its busiest hour.")
     assert summary["key_figures"] == [
         {"label": "Actual use", "text": "106 sessions a week"},
-        {"label": "Forecast", "text": "120 sessions a week (P10–P90 90–174)"},
+        {"label": "Forecast", "text": "117 sessions a week (P10–P90 89–171)"},
         {"label": "Busiest hour", "text": "in use 18% of Mondays 18:00–19:00 (forecast 29%)"},
-        {"label": "Uptake factor", "text": "0.88"}]
+        {"label": "Uptake factor", "text": "0.90"}]
     markdown = "".join(o["data"].get("text/markdown", "") for o in code_outputs(nb) if "data" in o)
     assert "got about the use we expected" in markdown and "How to read this" in markdown
     assert "synthetic" in markdown

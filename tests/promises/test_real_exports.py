@@ -117,7 +117,7 @@ def test_the_exports_validate_with_yaml_alone(clubs, shape):
     for contract, count in left_out.items():
         if count:
             export = _export(clubs[shape], f"{contract}.csv")
-            assert f"{count} of {_rows(export)} rows left out" in result.stdout, contract
+            assert f"{count:,} of {_rows(export):,} rows left out" in result.stdout, contract
 
 
 @pytest.mark.parametrize("shape", SHAPES)
