@@ -7,9 +7,11 @@ comparable one it owns) and for one it owns.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 
+import numpy as np
 import pytest
 
 from evaluate.data.club_data import load_club_data
@@ -167,3 +169,15 @@ def test_a_stale_roster_is_profiled_on_its_last_check_in(tmp_path):
     assert groups["Aged 45 or over"] > earlier["Aged 45 or over"]
     assert profile.roster_notice(then, today=date(2026, 12, 6)).endswith(
         "7 years before this report was made (6 December 2026): the date set by as_of.")
+
+
+def test_groups_the_roster_does_not_record_are_said_so(data):
+    """Without occupation or goal columns (most exports), 'Whom it serves' says those groups
+    are not recorded, not "numbers not shown" as if privacy had hidden them."""
+    bare = dataclasses.replace(data, members=data.members.assign(
+        occupation_activity=np.nan, training_goal=np.nan))
+    text = profile.headline_markdown(profile.analyse_candidate(
+        CandidateProfileParams(draws=DRAWS), bare))
+    assert "desk workers not recorded in the roster" in text
+    assert "members who train for strength or sport not recorded in the roster" in text
+    assert "numbers not shown" not in text and "members aged 45 or over" in text

@@ -145,7 +145,9 @@ def headline_markdown(c: CandidateAnalysis) -> str:
     p_positive = float(c.simulation.summary["p_npv_positive"].iloc[0])
     labels = (("Desk workers", "desk workers"), ("Aged 45 or over", "members aged 45 or over"),
               ("Train for strength or sport", "members who train for strength or sport"))
-    who = "; ".join(_users_of(groups.loc[k, "users"], groups.loc[k, "members"], label)
+    unrecorded = c.audience.attrs.get("not_recorded", [])
+    who = "; ".join(f"{label} not recorded in the roster" if k in unrecorded else
+                    _users_of(groups.loc[k, "users"], groups.loc[k, "members"], label)
                     for k, label in labels)
     total = groups.loc["All active members"]
     levels = dict(zip(c.relevance["need"], c.relevance["level"], strict=True))
