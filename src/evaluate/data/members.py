@@ -84,16 +84,22 @@ def _check_dates(frame: pd.DataFrame, check: Findings) -> dict[str, pd.Series]:
     return dates
 
 
-def _check_birth_year(frame: pd.DataFrame, check: Findings) -> pd.Series:
-    if "birth_year" not in frame.columns:
+def _whole_number(frame: pd.DataFrame, check: Findings, column: str, message: str,
+                  rule: str, fix: str) -> pd.Series:
+    """A column of whole numbers (a year of birth, an age): NaN where blank, absent or not one."""
+    if column not in frame.columns:
         return pd.Series(float("nan"), index=frame.index)
-    raw = frame["birth_year"]
-    year = parse_number(raw)
-    whole = year.notna() & (year == year.round())
-    check.rows((raw != "") & ~whole, raw, "birth_year", "not a whole year",
-               rule="birth_year is a four-digit year, e.g. 1984",
-               fix="write the year of birth only, as a number")
-    return year.where(whole)
+    raw = frame[column]
+    value = parse_number(raw)
+    whole = value.notna() & (value == value.round())
+    check.rows((raw != "") & ~whole, raw, column, message, rule=rule, fix=fix)
+    return value.where(whole)
+
+
+def _check_birth_year(frame: pd.DataFrame, check: Findings) -> pd.Series:
+    return _whole_number(frame, check, "birth_year", "not a whole year",
+                         rule="birth_year is a four-digit year, e.g. 1984",
+                         fix="write the year of birth only, as a number")
 
 
 def _check_birth_date(frame: pd.DataFrame, check: Findings) -> pd.Series:
@@ -110,15 +116,10 @@ def _check_birth_date(frame: pd.DataFrame, check: Findings) -> pd.Series:
 
 
 def _check_age(frame: pd.DataFrame, check: Findings) -> pd.Series:
-    if "age" not in frame.columns:
-        return pd.Series(float("nan"), index=frame.index)
-    raw = frame["age"]
-    age = parse_number(raw)
-    whole = age.notna() & (age == age.round())
-    check.rows((raw != "") & ~whole, raw, "age", "not a whole number of years",
-               rule="age is the member's age in whole years on the roster date, e.g. 42",
-               fix="write the age in whole years, as a number")
-    return age.where(whole)
+    return _whole_number(frame, check, "age", "not a whole number of years",
+                         rule="age is the member's age in whole years on the roster date, "
+                              "e.g. 42",
+                         fix="write the age in whole years, as a number")
 
 
 def _check_birth(frame: pd.DataFrame, check: Findings
