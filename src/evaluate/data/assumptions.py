@@ -183,6 +183,11 @@ CATALOGUE: dict[str, AssumptionSpec] = {s.name: s for s in (
     _spec("new_joins_per_year", "members/year",
           "members who join each year because the club has the machine", (0, 10_000),
           (0, 2, 6)),
+    _spec("substitution", "fraction",
+          "how far members would use another machine serving the same need instead of a new "
+          "one (0: machines add users independently; 1: a machine adds no user where an owned "
+          "one serves the need as well); no published figure, until a usage review measures "
+          "it", (0.0, 1.0), (0.0, 0.5, 1.0), required=False),
     _spec("peak_hour_share", "fraction",
           "share of a week's sessions in the busiest hour of the week, used only without a "
           "check-in log that can measure it (no published hourly profile)", (0.0, 1.0),

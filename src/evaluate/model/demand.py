@@ -58,7 +58,7 @@ from evaluate.data.checkins import CheckinProfile, hourly_profile, peak_shortfal
 from evaluate.data.members import MAX_VISITS_PER_WEEK, SEXES
 from evaluate.errors import DataError
 from evaluate.model.exposure import SCENARIOS, ExposureParameters, back_pain_core, base_rate_table
-from evaluate.model.queueing import peak_queue
+from evaluate.model.queueing import capacity_per_hour, peak_queue
 from evaluate.model.segments import (
     ACTIVITIES,
     GOALS,
@@ -68,6 +68,14 @@ from evaluate.model.segments import (
     no_active_member,
     segment_frame,
     segment_index,
+)
+from evaluate.model.substitution import (
+    NEW,
+    OwnedMachines,
+    coverage,
+    coverage_with,
+    served_share,
+    shared_rates,
 )
 
 NEEDS = ("back_care", "posterior_chain", "general_fitness")
@@ -171,10 +179,12 @@ def ramp_factor(month: np.ndarray, adoption_months: np.ndarray | float) -> np.nd
 def relevance_rates(levels: np.ndarray, params: Mapping[str, np.ndarray]) -> np.ndarray:
     """Uptake rate per draw, candidate and need: ``uptake_<need> × weight(level)``, (D, C, 3).
 
-    ``levels`` are codes into :data:`LEVELS`, shape ``(candidates, needs)``; ``params`` holds
-    arrays ``(draws,)`` named as in :data:`DRAWN`. Uptakes are scaled by ``uptake_factor``
-    (calibration; ``(draws,)`` for one factor on every candidate, or ``(draws, candidates)``
-    for a factor per candidate) and capped at 1.
+    ``levels`` are codes into :data:`LEVELS`, shape ``(candidates, needs)``, or positions on
+    that ladder (0 high, 1 medium, 2 low; a float in between weighs linearly between the two
+    levels), shape ``(candidates, needs)`` or ``(draws, candidates, needs)``: a judgement label
+    drawn within its range. ``params`` holds arrays ``(draws,)`` named as in :data:`DRAWN`.
+    Uptakes are scaled by ``uptake_factor`` (calibration; ``(draws,)`` for one factor on every
+    candidate, or ``(draws, candidates)`` for a factor per candidate) and capped at 1.
     """
     ones = np.ones_like(np.asarray(params["relevance_weight_medium"], dtype=float))
     weight = np.stack([ones, params["relevance_weight_medium"], params["relevance_weight_low"]],
@@ -183,7 +193,12 @@ def relevance_rates(levels: np.ndarray, params: Mapping[str, np.ndarray]) -> np.
     factor = np.asarray(params["uptake_factor"], dtype=float)
     factor = factor[:, None, None] if factor.ndim == 1 else factor[:, :, None]  # (D, 1|C, 1)
     uptake = np.minimum(1.0, uptake[:, None, :] * factor)  # (D, 1|C, needs)
-    by_level = weight[:, levels]  # (D, C, needs)
+    levels = np.asarray(levels)
+    if np.issubdtype(levels.dtype, np.integer):
+        return uptake * weight[:, levels]  # (D, C, needs)
+    x = levels if levels.ndim == 3 else levels[None]  # (1|D, C, needs)
+    high, medium, low = (weight[:, k, None, None] for k in range(3))
+    by_level = np.where(x <= 1.0, high + (medium - high) * x, medium + (low - medium) * (x - 1.0))
     return uptake * by_level
 
 
@@ -263,7 +278,8 @@ def demand_segments(members: pd.DataFrame, exposure: ExposureParameters, *,
 
 def forecast_core(segments: Segments, levels: np.ndarray, session_minutes: np.ndarray,
                   servers: np.ndarray, params: Mapping[str, np.ndarray],
-                  base: np.ndarray | None = None) -> dict[str, np.ndarray]:
+                  base: np.ndarray | None = None, *, owned: OwnedMachines | None = None,
+                  same_as: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Users, sessions and peak load for draws × candidates, in one vectorised call.
 
     Parameters
@@ -271,40 +287,97 @@ def forecast_core(segments: Segments, levels: np.ndarray, session_minutes: np.nd
     segments
         From :func:`demand_segments`.
     levels
-        Relevance codes (:data:`LEVELS`), ``(candidates, 3 needs)``; see
-        :func:`relevance_levels`.
+        Relevance codes (:data:`LEVELS`) or positions, ``(candidates, 3 needs)`` or ``(draws,
+        candidates, 3 needs)``; see :func:`relevance_levels` and :func:`relevance_rates`.
     session_minutes, servers
         Per candidate: minutes per session; members served at once (units × stations).
     params
-        Arrays of shape ``(draws,)`` named as in :data:`DRAWN`.
+        Arrays of shape ``(draws,)`` named as in :data:`DRAWN`; ``substitution`` and
+        ``target_peak_utilisation`` are needed only with owned machines.
     base
         Base prevalence per segment, ``(segments,)`` or ``(draws, segments)``; default the
         most-likely scenario's.
+    owned, same_as
+        The machines the club owns (default none) and each candidate's position among them
+        (:meth:`~evaluate.model.substitution.OwnedMachines.same_as`: a second unit of an owned
+        machine, or ``-1`` for a new machine; default every candidate new). See
+        :mod:`evaluate.model.substitution`.
 
     Returns
     -------
     dict of numpy.ndarray, each ``(draws, candidates)``
-        ``regular_users`` (members), ``back_pain_users`` (regular users with current back
-        pain, members), ``weekly_sessions`` (sessions/week at full adoption) and
-        the keys of :func:`evaluate.model.queueing.peak_queue`.
+        The candidate's own use once installed beside the owned machines: ``regular_users``
+        (members), ``back_pain_users`` (its regular users with current back pain, members),
+        ``weekly_sessions`` (sessions/week at full adoption) and the keys of
+        :func:`evaluate.model.queueing.peak_queue`; and what it adds to the club as it is,
+        ``added_users`` and ``added_back_pain_users`` (members; equal to its own users when
+        the club owns nothing that serves the same needs).
     """
     base = segments.base[1] if base is None else base
+    owned = owned if owned is not None else OwnedMachines.none(len(NEEDS))
     odds = np.asarray(params["odds_ratio"], dtype=float)[:, None]
     share = np.asarray(params["desk_share"], dtype=float)[:, None]
     back_pain = back_pain_core(base, segments.activity, odds, share)  # (D, S)
-    rates = relevance_rates(levels, params)
-    rate_args = (rates[..., 0], rates[..., 1], rates[..., 2])
     need = segments.posterior_need
-    users = expected_total(segments.members, back_pain, need, *rate_args)
-    # Users who have back pain: weight n_s p_s, with back pain certain among them.
-    back_pain_users = expected_total(segments.members * back_pain, np.ones_like(back_pain),
-                                     need, *rate_args)
+    pain_weight = segments.members * back_pain
+
+    def total(weight: np.ndarray, pain: np.ndarray, rates: np.ndarray) -> np.ndarray:
+        return expected_total(weight, pain, need, rates[..., 0], rates[..., 1], rates[..., 2])
+
+    def users_of(rates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # Users who have back pain: weight n_s p_s, with back pain certain among them.
+        return (total(segments.members, back_pain, rates),
+                total(pain_weight, np.ones_like(back_pain), rates))
+
+    rates = relevance_rates(levels, params)  # (D, C, needs)
+    draws = rates.shape[0]
+    rho = np.broadcast_to(np.asarray(params.get("substitution", 0.0), dtype=float), (draws,))
+    mine = relevance_rates(owned.levels, {**params, "uptake_factor": np.broadcast_to(
+        owned.factor, (draws, len(owned.ids)))})  # (D, M, needs)
+    covered = coverage(mine)  # (D, needs)
+    same = (np.full(rates.shape[1], NEW) if same_as is None else np.asarray(same_as))
+    second = same != NEW
+    # A candidate's own rate beside the owned machines; a second unit's is the owned machine's.
+    own = shared_rates(rates, mine.sum(axis=1)[:, None, :],
+                       np.maximum(covered[:, None, :], rates), rho)
+    if second.any():
+        theirs = shared_rates(mine, mine.sum(axis=1)[:, None, :] - mine, covered[:, None, :],
+                              rho)
+        own[:, second] = theirs[:, same[second]]
+    users, back_pain_users = users_of(own)
     weight = capped_visits(segments.curves, params["sessions_per_user_week"])
-    sessions = expected_total(weight, back_pain, need, *rate_args)
+    sessions = total(weight, back_pain, own)
+    before = users_of(covered[:, None, :])
+    after = users_of(np.where(second[None, :, None], covered[:, None, :],
+                              coverage_with(covered, rates, rho)))
+    added = [np.maximum(a - b, 0.0) for a, b in zip(after, before, strict=True)]
     peak = np.asarray(params["peak_hour_share"], dtype=float)[:, None]
+    queue_servers = np.broadcast_to(servers, users.shape)
+    if second.any():
+        # A second unit adds only the members the owned units cannot serve at the busiest
+        # hour; its own use is its share of the machine's, the units sharing it equally.
+        target = np.asarray(params["target_peak_utilisation"], dtype=float)[:, None]
+        units_before = owned.servers[same[second]]
+        units_after = units_before + np.asarray(servers)[second]
+        arrivals = sessions[:, second] * peak
+        gain = (served_share(arrivals, capacity_per_hour(session_minutes[second], units_after),
+                             target)
+                - served_share(arrivals, capacity_per_hour(session_minutes[second],
+                                                           units_before), target))
+        unit_share = np.asarray(servers)[second] / units_after
+        for found, own_total in zip(added, (users, back_pain_users), strict=True):
+            found[:, second] = own_total[:, second] * gain
+        queue_servers = queue_servers.copy()
+        queue_servers[:, second] = units_after
+        queue_sessions = sessions.copy()
+        for own_total in (users, back_pain_users, sessions):
+            own_total[:, second] *= unit_share
+    else:
+        queue_sessions = sessions
+    queue = peak_queue(queue_sessions, peak, session_minutes, queue_servers)
     return {"regular_users": users, "back_pain_users": back_pain_users,
-            "weekly_sessions": sessions,
-            **peak_queue(sessions, peak, session_minutes, servers)}
+            "weekly_sessions": sessions, "added_users": added[0],
+            "added_back_pain_users": added[1], **queue}
 
 
 # ---------------------------------------------------------------- wrappers (DataFrames)
@@ -424,7 +497,9 @@ def forecast_usage(members: pd.DataFrame, equipment: pd.DataFrame,
     pandas.DataFrame
         One row per candidate and scenario: ``equipment_id``, ``scenario``, ``regular_users``
         (members), ``back_pain_users`` (regular users with current back pain),
-        ``weekly_sessions`` (sessions/week), ``peak_share`` (fraction),
+        ``weekly_sessions`` (sessions/week), ``added_users`` and ``added_back_pain_users``
+        (what the machine adds to the club as it is: here, with no owned machine given, its
+        own users), ``peak_share`` (fraction),
         ``arrivals_per_hour`` and ``capacity_per_hour`` (sessions/hour at the peak hour),
         ``servers`` (units × stations), ``utilisation`` (0-1; above 1 overloaded),
         ``p_wait`` (0-1), ``wait_minutes`` (mean wait at peak; ``inf`` when utilisation is
@@ -448,7 +523,9 @@ def forecast_usage(members: pd.DataFrame, equipment: pd.DataFrame,
 
 def forecast_frame(segments: Segments, peak: PeakShare, equipment_ids: Sequence[str],
                    levels: np.ndarray, session_minutes: np.ndarray, servers: np.ndarray,
-                   scenarios: Sequence[Mapping[str, np.ndarray]]) -> pd.DataFrame:
+                   scenarios: Sequence[Mapping[str, np.ndarray]], *,
+                   owned: OwnedMachines | None = None,
+                   same_as: np.ndarray | None = None) -> pd.DataFrame:
     """:func:`forecast_usage`'s frame from the roster's segments and each scenario's parameters.
 
     ``scenarios`` holds the parameters of the low, most-likely and high scenario, one draw
@@ -456,18 +533,18 @@ def forecast_frame(segments: Segments, peak: PeakShare, equipment_ids: Sequence[
     (``segments.base``). The other arguments as for :func:`forecast_core`; ``peak`` gives the
     frame's ``peak_share`` and its ``attrs``. Shared by :func:`forecast_usage` and the
     prepared model (:func:`evaluate.model.prepared.forecast_from_inputs`), so both give the
-    same frame.
+    same frame. ``owned`` and ``same_as`` as for :func:`forecast_core`.
     """
     ids = np.asarray(equipment_ids, dtype=object)
     parts = []
     for k, (scenario, params) in enumerate(zip(SCENARIOS, scenarios, strict=True)):
         result = forecast_core(segments, levels, session_minutes, servers, params,
-                               segments.base[k])
+                               segments.base[k], owned=owned, same_as=same_as)
         parts.append(pd.DataFrame({"equipment_id": ids, "scenario": scenario,
                                    **{key: value[0] for key, value in result.items()},
                                    "peak_share": peak.value[k], "servers": servers}))
     columns = ["equipment_id", "scenario", "regular_users", "back_pain_users",
-               "weekly_sessions", "peak_share",
+               "weekly_sessions", "added_users", "added_back_pain_users", "peak_share",
                "arrivals_per_hour", "capacity_per_hour", "servers", "utilisation", "p_wait",
                "wait_minutes"]
     frame = pd.concat(parts, ignore_index=True)[columns]

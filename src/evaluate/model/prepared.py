@@ -35,7 +35,7 @@ The quantities and their ranges (:attr:`ModelInputs.ranges`):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -48,6 +48,7 @@ from evaluate.data.equipment import (
     INSTALLATION,
     LIFESPAN,
     MAINTENANCE,
+    OWNED,
     PRICE,
     PRICE_HIGH,
     PRICE_LOW,
@@ -70,12 +71,13 @@ from evaluate.model.exposure import SCENARIOS, ExposureParameters
 from evaluate.model.finance import ASSUMPTIONS_USED, FinanceInputs, finance_core
 from evaluate.model.sampling import Range, as_range
 from evaluate.model.segments import active_mask, as_of_day
+from evaluate.model.substitution import OwnedMachines
 
 PREVALENCE = "prevalence_position"
 PRICE_PREFIX = "price:"
 DEMAND_DRAWN = ("uptake_back_care", "uptake_posterior_chain", "uptake_general_fitness",
                 "relevance_weight_medium", "relevance_weight_low", "sessions_per_user_week",
-                "peak_hour_share")
+                "peak_hour_share", "substitution", "target_peak_utilisation")
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,8 @@ class ModelInputs:
     uptake_factor: np.ndarray  # (candidates,): calibration factor on the uptakes
     ranges: dict[str, Range]
     units: dict[str, str]
+    owned: OwnedMachines = field(default_factory=OwnedMachines.none)
+    same_as: np.ndarray | None = None  # (candidates,): position among owned, -1 if new
 
     def most_likely(self, draws: int = 1) -> dict[str, np.ndarray]:
         """Every quantity at its most-likely value, each ``(draws, 1)``."""
@@ -155,15 +159,23 @@ class ModelInputs:
             installation=self.installation[pick], maintenance=self.maintenance[pick],
             lifespan_years=self.lifespan_years[pick], footprint_m2=self.footprint_m2[pick],
             is_cardio=self.is_cardio[pick], uptake_factor=self.uptake_factor[pick],
+            same_as=None if self.same_as is None else self.same_as[pick],
             ranges={name: self.ranges[name] for name in kept},
             units={name: self.units[name] for name in kept})
 
     def calibrated(self, calibration: Calibrations | None) -> ModelInputs:
         """The same inputs, calibrated: ``calibration`` as for :func:`model_inputs`.
 
-        Replaces any calibration the inputs had.
+        Replaces any calibration the inputs had. An owned machine that is a candidate's
+        comparable takes that calibration's factor too: its log measured it.
         """
-        return replace(self, uptake_factor=uptake_factors(calibration, self.equipment_ids))
+        factor = np.ones(len(self.owned.ids))
+        if isinstance(calibration, Mapping):
+            for found in calibration.values():
+                if found.comparable in self.owned.ids:
+                    factor[self.owned.ids.index(found.comparable)] = float(found.factor)
+        return replace(self, uptake_factor=uptake_factors(calibration, self.equipment_ids),
+                       owned=replace(self.owned, factor=factor))
 
 
 def _ranges(assumptions: Mapping[str, Assumption], exposure: ExposureParameters,
@@ -196,7 +208,8 @@ def model_inputs(members: pd.DataFrame, equipment: pd.DataFrame,
                  checkins: pd.DataFrame | None = None, calibration: Calibrations | None = None,
                  exposure: ExposureParameters | None = None,
                  monthly_dues: float | None = None, annual_churn: float | None = None,
-                 as_of: date | str | None = None) -> ModelInputs:
+                 as_of: date | str | None = None,
+                 owned: pd.DataFrame | None = None) -> ModelInputs:
     """Aggregate the roster and collect the fixed figures and every range, once.
 
     Parameters
@@ -219,6 +232,10 @@ def model_inputs(members: pd.DataFrame, equipment: pd.DataFrame,
     as_of
         Date of ages and active status; default the roster's latest join or cancel date (a
         report passes the club's roster date: :func:`~evaluate.model.segments.as_of_day`).
+    owned
+        The catalogue rows of the machines the club owns (``owned_units >= 1``), beside which
+        each candidate is valued (:mod:`evaluate.model.substitution`); default none, so a
+        candidate's added users are its stand-alone users.
     """
     exposure = exposure or ExposureParameters.load(assumptions)
     day = as_of_day(members, as_of)
@@ -229,6 +246,7 @@ def model_inputs(members: pd.DataFrame, equipment: pd.DataFrame,
     peak = peak_share(checkins, assumptions)
     fixed = bool(np.allclose(segments.base[0], segments.base[2]))
     ranges, units = _ranges(assumptions, exposure, peak.value, annual_churn, fixed, equipment)
+    machines = owned_machines(owned)
     figures = {name: equipment[name].to_numpy(float)
                for name in (INSTALLATION, MAINTENANCE, LIFESPAN, FOOTPRINT, SESSION_MINUTES)}
     return ModelInputs(
@@ -240,7 +258,19 @@ def model_inputs(members: pd.DataFrame, equipment: pd.DataFrame,
         footprint_m2=figures[FOOTPRINT], is_cardio=(equipment[TYPE] == "cardio").to_numpy(),
         monthly_dues=float(monthly_dues),
         uptake_factor=uptake_factors(calibration, tuple(equipment[ID].astype(str))),
-        ranges=ranges, units=units)
+        ranges=ranges, units=units, owned=machines,
+        same_as=machines.same_as(tuple(equipment[ID].astype(str))))
+
+
+def owned_machines(equipment: pd.DataFrame | None) -> OwnedMachines:
+    """The machines of ``equipment`` the club owns (``owned_units >= 1``), as arrays."""
+    if equipment is None:
+        return OwnedMachines.none()
+    rows = equipment[equipment[OWNED] >= 1]
+    return OwnedMachines(
+        ids=tuple(rows[ID].astype(str)), levels=level_codes(rows),
+        servers=(rows[OWNED] * rows[STATIONS]).to_numpy(np.int64),
+        session_minutes=rows[SESSION_MINUTES].to_numpy(float), factor=np.ones(len(rows)))
 
 
 def uptake_factors(calibration: Calibration | Mapping[str, Calibration] | None,
@@ -294,7 +324,8 @@ def model_core(inputs: ModelInputs, values: Mapping[str, np.ndarray]
     segments = inputs.segments
     base = prevalence_base(segments.base, column[PREVALENCE])
     demand = forecast_core(segments, inputs.levels, inputs.session_minutes, inputs.servers,
-                           demand_params(inputs, column), base)
+                           demand_params(inputs, column), base, owned=inputs.owned,
+                           same_as=inputs.same_as)
     price = np.hstack([column[PRICE_PREFIX + i] for i in inputs.equipment_ids])
     installation, maintenance, life = fill_costs_core(
         price, inputs.installation[None, :], inputs.maintenance[None, :],
@@ -303,8 +334,8 @@ def model_core(inputs: ModelInputs, values: Mapping[str, np.ndarray]
         column["lifespan_years_strength"], column["lifespan_years_cardio"])
     x = FinanceInputs(price=price, installation=installation, maintenance=maintenance,
                       lifespan_years=life, footprint_m2=inputs.footprint_m2[None, :],
-                      users=demand["regular_users"], weekly_sessions=demand["weekly_sessions"],
-                      trainer_users=demand["back_pain_users"],
+                      users=demand["added_users"], weekly_sessions=demand["weekly_sessions"],
+                      trainer_users=demand["added_back_pain_users"],
                       monthly_dues=np.full((1, 1), inputs.monthly_dues),
                       annual_churn=column["baseline_annual_churn"],
                       **{name: column[name] for name in ASSUMPTIONS_USED})
@@ -320,7 +351,8 @@ def demand_params(inputs: ModelInputs, values: Mapping[str, np.ndarray]
     calibration factor ``(draws, candidates)``.
     """
     draws = len(values[PREVALENCE])
-    params = {name: np.asarray(values[name], dtype=float)[:, 0] for name in DEMAND_DRAWN}
+    params = {name: np.asarray(values[name], dtype=float)[:, 0] for name in DEMAND_DRAWN
+              if name in values}
     params.update(odds_ratio=np.asarray(values["sedentary_odds_ratio"], dtype=float)[:, 0],
                   desk_share=np.asarray(values["desk_share_prior"], dtype=float)[:, 0],
                   uptake_factor=np.broadcast_to(inputs.uptake_factor,
@@ -339,4 +371,5 @@ def forecast_from_inputs(inputs: ModelInputs) -> pd.DataFrame:
     """
     scenarios = [demand_params(inputs, inputs.scenario(name)) for name in SCENARIOS]
     return forecast_frame(inputs.segments, inputs.peak, inputs.equipment_ids, inputs.levels,
-                          inputs.session_minutes, inputs.servers, scenarios)
+                          inputs.session_minutes, inputs.servers, scenarios,
+                          owned=inputs.owned, same_as=inputs.same_as)

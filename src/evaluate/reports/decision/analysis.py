@@ -295,7 +295,7 @@ def prepare_model(data: ClubData, candidates: pd.DataFrame, *, as_of: date | str
     exposure = ExposureParameters.load(data.assumptions)
     day = as_of_day(data, as_of)
     model = model_inputs(data.members, candidates, data.assumptions, checkins=data.checkins,
-                         exposure=exposure, as_of=day)
+                         exposure=exposure, as_of=day, owned=data.equipment)
     calibrations = (candidate_calibrations(data, candidates, exposure=exposure, as_of=day,
                                            segments=model.segments) if calibrate else {})
     return model.calibrated(calibrations or None), calibrations
