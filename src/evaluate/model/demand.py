@@ -338,8 +338,8 @@ def forecast_core(segments: Segments, levels: np.ndarray, session_minutes: np.nd
     same = (np.full(rates.shape[1], NEW) if same_as is None else np.asarray(same_as))
     second = same != NEW
     # A candidate's own rate beside the owned machines; a second unit's is the owned machine's.
-    own = shared_rates(rates, mine.sum(axis=1)[:, None, :],
-                       np.maximum(covered[:, None, :], rates), rho)
+    own = (shared_rates(rates, mine.sum(axis=1)[:, None, :],
+                        np.maximum(covered[:, None, :], rates), rho) if owned.ids else rates)
     if second.any():
         theirs = shared_rates(mine, mine.sum(axis=1)[:, None, :] - mine, covered[:, None, :],
                               rho)
@@ -347,10 +347,13 @@ def forecast_core(segments: Segments, levels: np.ndarray, session_minutes: np.nd
     users, back_pain_users = users_of(own)
     weight = capped_visits(segments.curves, params["sessions_per_user_week"])
     sessions = total(weight, back_pain, own)
-    before = users_of(covered[:, None, :])
-    after = users_of(np.where(second[None, :, None], covered[:, None, :],
-                              coverage_with(covered, rates, rho)))
-    added = [np.maximum(a - b, 0.0) for a, b in zip(after, before, strict=True)]
+    if owned.ids:
+        before = users_of(covered[:, None, :])
+        after = users_of(np.where(second[None, :, None], covered[:, None, :],
+                                  coverage_with(covered, rates, rho)))
+        added = [np.maximum(a - b, 0.0) for a, b in zip(after, before, strict=True)]
+    else:  # nothing owned: every user is added (exactly, without rounding through ρ)
+        added = [users.copy(), back_pain_users.copy()]
     peak = np.asarray(params["peak_hour_share"], dtype=float)[:, None]
     queue_servers = np.broadcast_to(servers, users.shape)
     if second.any():

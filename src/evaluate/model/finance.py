@@ -71,6 +71,7 @@ USE_ITEMS = ("retention", "trainer_sessions")  # benefits that scale with use
 ITEMS = ("purchase", "installation", "maintenance", "floor_space", "retention",
          "trainer_sessions", "new_joins", "salvage")
 USERS, WEEKLY_SESSIONS, BACK_PAIN_USERS = "regular_users", "weekly_sessions", "back_pain_users"
+ADDED_USERS, ADDED_BACK_PAIN = "added_users", "added_back_pain_users"
 SCENARIO = "scenario"  # demand.forecast_usage gives low / most_likely / high rows
 SUMMARY_COLUMNS = (ID, "years", "up_front", "npv", "irr", "payback_years",
                    "discounted_payback_years", "pv_costs", "pv_benefits",
@@ -312,7 +313,9 @@ def finance_inputs(equipment: pd.DataFrame, usage: pd.DataFrame,
         (:func:`evaluate.model.costs.fill_equipment_costs` is applied).
     usage
         One row per candidate in ``equipment``: ``regular_users``, ``weekly_sessions``
-        (sessions/week) and optionally ``back_pain_users``; all at full adoption. With a
+        (sessions/week) and optionally ``back_pain_users``; all at full adoption. Where it
+        has ``added_users`` and ``added_back_pain_users`` (what the machine adds beside the
+        owned ones, :func:`evaluate.model.demand.forecast_core`), the benefits count those. With a
         ``scenario`` column, only the ``most_likely`` rows are used.
     assumptions
         By name; the most-likely value of each is used.
@@ -340,6 +343,8 @@ def finance_inputs(equipment: pd.DataFrame, usage: pd.DataFrame,
     if lacking:
         raise ValueError(f"no usage forecast for: {', '.join(lacking)}")
     use = usage.set_index(ID).reindex(ids)
+    if ADDED_USERS in use.columns:  # the forecast says what the machine adds to the club
+        use = use.assign(**{USERS: use[ADDED_USERS], BACK_PAIN_USERS: use[ADDED_BACK_PAIN]})
     trainer = use[BACK_PAIN_USERS] if BACK_PAIN_USERS in use.columns else use[USERS]
     churn = values["baseline_annual_churn"] if annual_churn is None else annual_churn
     row = {name: np.asarray(column, dtype=float)[None, :] for name, column in {
