@@ -21,6 +21,7 @@ from evaluate.model.segments import (
     roster_on,
     segment_frame,
     segment_index,
+    visit_band,
 )
 from model_support import AS_OF, roster
 from support import LOGS_END, STALE_ROSTER, stale_club
@@ -180,3 +181,8 @@ def test_a_day_with_members_counts_pending_cancellations_and_unknown_joins():
     problem = no_active_member(members, pd.Timestamp("2027-02-01"))
     assert "1 cancelled, 1 frozen" in problem.message and "e.g. 2026-12-30" in problem.fix
     assert no_active_member(roster([{"join_date": None}]), pd.Timestamp("2000-01-01")) is None
+
+
+def test_visit_bands_take_their_lower_bound_and_unknown_visits_apart():
+    visits = np.array([0.0, 0.99, 1.0, 1.99, 2.0, 14.0, np.nan])
+    assert visit_band(visits).tolist() == [0, 0, 1, 1, 2, 2, 3]

@@ -62,12 +62,14 @@ from evaluate.model.queueing import capacity_per_hour, peak_queue
 from evaluate.model.segments import (
     ACTIVITIES,
     GOALS,
+    UNKNOWN_VISITS,
     active_mask,
     as_of_day,
     member_codes,
     no_active_member,
     segment_frame,
     segment_index,
+    visit_band,
 )
 from evaluate.model.substitution import (
     NEW,
@@ -212,8 +214,11 @@ class Segments:
     ``table`` has one row per segment (``age_band``, ``sex``, ``activity``, ``training_goal``,
     ``members``, ``posterior_need``); ``base`` is the base prevalence (0-1) per segment
     for each scenario (low, most likely, high), shape ``(3, segments)``; ``activity`` the codes;
-    ``curves`` :func:`visit_curves`; ``visits_imputed`` how many members took the mean visits.
-    Only segments with members are kept.
+    ``curves`` :func:`visit_curves`; ``visits_imputed`` how many members took the mean visits;
+    ``band_members`` the members of each segment in each visit band, ``(segments, bands + 1)``
+    (:data:`evaluate.model.segments.VISIT_BANDS`, then unknown visits), for the users'
+    cancellation rate (:func:`evaluate.model.churn.users_churn`). Only segments with members
+    are kept.
     """
 
     table: pd.DataFrame
@@ -221,6 +226,7 @@ class Segments:
     activity: np.ndarray
     curves: np.ndarray
     visits_imputed: int
+    band_members: np.ndarray
 
     @property
     def members(self) -> np.ndarray:
@@ -262,6 +268,7 @@ def demand_segments(members: pd.DataFrame, exposure: ExposureParameters, *,
     table["members"] = count[kept]
     table["posterior_need"] = table["training_goal"].isin(POSTERIOR_CHAIN_GOALS).astype(float)
     visits = codes.visits
+    band = visit_band(visits)
     unknown = np.isnan(visits)
     fill = np.nanmean(visits) if (~unknown).any() else MAX_VISITS_PER_WEEK
     visits = np.where(unknown, fill, visits)
@@ -269,11 +276,14 @@ def demand_segments(members: pd.DataFrame, exposure: ExposureParameters, *,
     compact[kept] = np.arange(len(kept))
     compact = compact[index]  # each member's position among the kept segments
     curves = visit_curves(visits, compact, len(kept))
+    bands = UNKNOWN_VISITS + 1
+    band_members = np.bincount(compact * bands + band, minlength=len(kept) * bands)
     age_sex = kept // (len(ACTIVITIES) * len(GOALS))
     base = np.stack([base_rate_table(exposure.prevalence, exposure.scenario(s)[0]).ravel()[age_sex]
                      for s in SCENARIOS])
     activity = (kept // len(GOALS)) % len(ACTIVITIES)
-    return Segments(table, base, activity, curves, int(unknown.sum()))
+    return Segments(table, base, activity, curves, int(unknown.sum()),
+                    band_members.reshape(len(kept), bands).astype(float))
 
 
 def forecast_core(segments: Segments, levels: np.ndarray, session_minutes: np.ndarray,

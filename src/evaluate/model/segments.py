@@ -29,6 +29,14 @@ ACTIVITIES = (*OCCUPATIONS, "unknown")  # codes 0-3; desk is code 0
 GOALS = (*TRAINING_GOALS, "unknown")
 DESK, UNKNOWN_ACTIVITY = 0, len(OCCUPATIONS)
 UNDER_BANDS, UNKNOWN_AGE = "under 18", "unknown"
+# Visit-frequency bands (visits a week, lower bounds): under once a week, once to under twice,
+# twice or more. Whole visits a week are the thresholds a manager reads; retention studies of
+# UK clubs link cancellation to visit frequency (Hillsdon 2015, "TRP 10,000", Health Club
+# Management). Three bands keep each large enough to measure a cancellation rate in a club
+# of a few hundred members (evaluate.model.churn.MIN_MEMBER_YEARS).
+VISIT_BANDS = (0.0, 1.0, 2.0)
+VISIT_BAND_LABELS = ("under 1", "1 to under 2", "2 or more")
+UNKNOWN_VISITS = len(VISIT_BANDS)  # the band code of a member whose visits are not known
 
 
 def age_labels(band_labels: tuple[str, ...]) -> tuple[str, ...]:
@@ -193,6 +201,17 @@ def member_codes(members: pd.DataFrame, band_min: np.ndarray, day: pd.Timestamp)
                        goal=np.where(goal.codes < 0, len(TRAINING_GOALS),
                                      goal.codes).astype(np.int64),
                        visits=members["visits_per_week"].to_numpy(float))
+
+
+def visit_band(visits: np.ndarray) -> np.ndarray:
+    """Each member's visit band: an index into :data:`VISIT_BANDS`, :data:`UNKNOWN_VISITS` if NaN.
+
+    ``visits`` are visits a week; a member on a band's lower bound is in that band (1.0 is
+    "1 to under 2").
+    """
+    visits = np.asarray(visits, dtype=float)
+    band = np.searchsorted(VISIT_BANDS, np.nan_to_num(visits, nan=0.0), side="right") - 1
+    return np.where(np.isnan(visits), UNKNOWN_VISITS, band).astype(np.int64)
 
 
 def segment_index(codes: MemberCodes, with_goal: bool = False) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -11,11 +12,13 @@ import pytest
 from evaluate.data.club_data import load_club_data
 from evaluate.mcda.scoring import weighted_sum
 from evaluate.model.calibration import calibrate_uptake
+from evaluate.model.churn import ChurnBands, measure_churn
 from evaluate.model.segments import active_mask
 from evaluate.reports.decision import sections as report
 from evaluate.reports.decision.analysis import (
     analyse_decision,
     candidate_calibrations,
+    churn_by_visits,
     select_candidates,
 )
 from evaluate.reports.notebook_params import DecisionReportParams
@@ -154,3 +157,33 @@ def test_a_roster_without_join_dates_gets_the_same_decision(tmp_path, default):
     assert day == report.roster_day(default) == pd.Timestamp("2026-11-01")
     assert int(active_mask(data.members, day).sum()) == 1585
     assert report.summary_headline(analysis) == report.summary_headline(default)
+
+
+def test_churn_by_visits_is_the_demo_table(data):
+    churn = measure_churn(data.members, 0.4, as_of=data.roster_date)
+    table = churn_by_visits(churn)
+    assert table["band"].tolist() == ["under 1", "1 to under 2", "2 or more", "all members"]
+    assert table["members"].tolist() == [965, 867, 454, 2286]
+    assert table["cancellations"].tolist() == [386, 230, 38, 654]
+    assert table["rate"].round(2).tolist() == [0.45, 0.30, 0.10, 0.33]
+    assert table["basis"].tolist() == ["measured"] * 4
+    assert not table["suppressed"].any()
+
+
+def test_churn_by_visits_hides_small_counts():
+    """A band of 4 members takes the club's rate: its count is hidden, its rate is the
+    club's; 3 cancellations of 80 members are hidden, the rate measured on 80 is shown."""
+    bands = pd.DataFrame({"band": ["under 1", "1 to under 2", "2 or more"],
+                          "lower": [0.0, 1.0, 2.0], "upper": [1.0, 2.0, np.inf],
+                          "members": [120, 80, 4], "cancellations": [40, 3, 1],
+                          "member_years": [100.0, 78.0, 3.0], "rate": [0.33, 0.04, 0.27],
+                          "basis": ["measured", "measured", "club-wide"]})
+    churn = ChurnBands(table=bands, members=204, cancellations=44, member_years=181.0,
+                       club_rate=0.27, club_basis="measured", start=date(2025, 11, 2),
+                       end=date(2026, 11, 1), unknown_visits=0, source="")
+    table = churn_by_visits(churn).set_index("band")
+    assert table.loc["2 or more", ["members", "cancellations"]].isna().all()
+    assert table.loc["2 or more", "rate"] == 0.27
+    assert np.isnan(table.loc["1 to under 2", "cancellations"])
+    assert table.loc["1 to under 2", ["members", "rate"]].tolist() == [80, 0.04]
+    assert table["suppressed"].tolist() == [False, True, True, False]

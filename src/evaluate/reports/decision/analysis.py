@@ -53,6 +53,7 @@ from evaluate.mcda.portfolio import best_portfolios, fits_limits, value_for_mone
 from evaluate.mcda.robustness import rank_acceptability, stability_intervals
 from evaluate.mcda.scoring import contributions, topsis, weighted_sum
 from evaluate.model.calibration import Calibration, calibrate_uptake, comparable_machine
+from evaluate.model.churn import MEASURED, ChurnBands
 from evaluate.model.costs import fill_equipment_costs
 from evaluate.model.demand import Segments, adoption_curve
 from evaluate.model.exposure import ExposureParameters
@@ -69,7 +70,14 @@ from evaluate.reports.audience import audience_from_inputs
 from evaluate.reports.decision.margin import margin_tornado_from_inputs
 from evaluate.reports.decision.matrix import decision_draws, decision_matrix
 from evaluate.reports.notebook_params import DecisionReportParams
-from evaluate.reports.privacy import comparable_equipment, members_in_hour, shown_group
+from evaluate.reports.privacy import (
+    MIN_GROUP_SIZE,
+    SUPPRESSED,
+    comparable_equipment,
+    members_in_hour,
+    shown_group,
+    shown_split,
+)
 
 COST_LABEL = "Up-front cost: price plus installation"
 
@@ -375,3 +383,32 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
 def criterion_label(name: str) -> str:
     """A criterion's plain name for managers (``npv`` -> "Net present value")."""
     return CRITERIA[name].label if name in CRITERIA else name.replace("_", " ").capitalize()
+
+
+def churn_by_visits(churn: ChurnBands, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
+    """The cancellation rates a manager reads: one row per visit band, then all members.
+
+    From :func:`evaluate.model.churn.measure_churn`. Columns: ``band`` (visits a week, or
+    "all members"), ``members`` (in the year measured), ``cancellations``, ``rate`` (fraction
+    a year, the one the model uses), ``basis`` (``measured``, ``club-wide`` or
+    ``assumption``) and ``suppressed``. Privacy (:mod:`evaluate.reports.privacy`): a count of
+    members under ``min_group_size`` is hidden (NaN), and so is a count of cancellations
+    that is, or leaves, fewer than that of the band's members; a rate measured on a band
+    whose count is hidden is hidden too (a rate taken from the club or the assumption does
+    not rest on the band). Member-years are not shown: with the rate they give the count.
+    """
+    table = churn.table[["band", "members", "cancellations", "rate", "basis"]]
+    club = {"band": "all members", "members": churn.members,
+            "cancellations": churn.cancellations, "rate": churn.club_rate,
+            "basis": churn.club_basis}
+    table = pd.concat([table, pd.DataFrame([club])], ignore_index=True)
+    shown = np.array([shown_group(n, min_group_size) for n in table["members"]])
+    split = np.array([shown_split(c, n, min_group_size) for c, n in
+                      zip(table["cancellations"], table["members"], strict=True)])
+    rate_shown = shown | (table["basis"] != MEASURED).to_numpy()
+    out = table.astype({"members": float, "cancellations": float})
+    out["members"] = out["members"].where(shown)
+    out["cancellations"] = out["cancellations"].where(split & shown)
+    out["rate"] = out["rate"].where(rate_shown)
+    out[SUPPRESSED] = ~(shown & split & rate_shown)
+    return out
