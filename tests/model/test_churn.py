@@ -16,9 +16,8 @@ from evaluate.model.churn import (
     MIN_MEMBER_YEARS,
     ChurnBands,
     measure_churn,
-    users_churn,
 )
-from evaluate.model.demand import demand_segments
+from evaluate.model.demand import demand_segments, users_churn
 from evaluate.model.segments import VISIT_BAND_LABELS
 from model_support import roster
 

@@ -22,7 +22,8 @@ def test_most_likely_run_equals_the_deterministic_model(demo):
     inputs = model_inputs(m, e, a)
     out = model_core(inputs, inputs.most_likely())
     usage = forecast_usage(m, e, a)
-    money = finance_summary(e, usage, a, monthly_dues=inputs.monthly_dues)
+    money = finance_summary(e, usage, a, monthly_dues=inputs.monthly_dues,
+                            annual_churn=inputs.ranges["baseline_annual_churn"][1])
     likely = usage[usage["scenario"] == "most_likely"].set_index("equipment_id").loc[e[
         "equipment_id"]]  # forecast_usage sorts by id
     np.testing.assert_allclose(out["npv"][0], money["npv"], rtol=1e-12)

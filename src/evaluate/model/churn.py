@@ -27,9 +27,10 @@ either (no cancelled member with a cancel date: most exports of current members 
 too few member-years), every band takes the assumption ``baseline_annual_churn`` (basis
 ``assumption``).
 
-**The users' rate** (:func:`users_churn`): a machine's regular users cancel at their own
-bands' rates, weighted by how many of each segment's members become users, so a machine used
-mostly by frequent visitors has users who cancel less than the club as a whole.
+**The users' rate** (:func:`evaluate.model.demand.users_churn`): a machine's regular users
+cancel at their own bands' rates, weighted by how many of each segment's members become
+users, so a machine used mostly by frequent visitors has users who cancel less than the club
+as a whole.
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from evaluate.model.demand import Segments, expected_total
 from evaluate.model.segments import VISIT_BAND_LABELS, VISIT_BANDS, as_of_day, visit_band
 
 #: The fewest member-years a rate is measured on. A count of cancellations is Poisson, so a
@@ -198,37 +198,3 @@ def measure_churn(members: pd.DataFrame, assumed: float, *,
                       member_years=n_years, club_rate=club_rate, club_basis=club_basis,
                       start=start.date(), end=end.date(), unknown_visits=unknown,
                       source=source)
-
-
-def users_churn(segments: Segments, band_rates: np.ndarray, rate_back: np.ndarray,
-                rate_posterior: np.ndarray, rate_general: np.ndarray,
-                back_pain: np.ndarray) -> np.ndarray:
-    """The cancellation rate of each candidate's regular users (fraction a year), (D, C).
-
-    Each segment's users cancel at its members' bands' rates:
-    ``Σ_s (band_members_s · band_rates) u_s / Σ_s members_s u_s`` with ``u_s`` the segment's
-    user probability (:func:`evaluate.model.demand.expected_total`). Where a candidate has no
-    users, the club's rate (the last of ``band_rates``).
-
-    Parameters
-    ----------
-    segments
-        From :func:`evaluate.model.demand.demand_segments` (its ``band_members``).
-    band_rates
-        :attr:`ChurnBands.band_rates`: each band's rate, then the club's for members with
-        unknown visits; ``(bands + 1,)`` or, drawn, ``(draws, bands + 1)``.
-    rate_back, rate_posterior, rate_general
-        Uptake rates per need, ``(draws, candidates)``
-        (:func:`evaluate.model.demand.relevance_rates`).
-    back_pain
-        Probability of back pain per segment, ``(draws, segments)`` or ``(segments,)``.
-    """
-    rates = np.asarray(band_rates, dtype=float)
-    weight = rates @ segments.band_members.T  # (segments,) or (draws, segments)
-    need = segments.posterior_need
-    args = (rate_back, rate_posterior, rate_general)
-    users = expected_total(segments.members, back_pain, need, *args)
-    cancelling = expected_total(weight, back_pain, need, *args)
-    club = rates[..., -1:]  # (1,) or (draws, 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(users > 0, cancelling / np.where(users > 0, users, 1.0), club)

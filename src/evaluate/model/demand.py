@@ -217,7 +217,7 @@ class Segments:
     ``curves`` :func:`visit_curves`; ``visits_imputed`` how many members took the mean visits;
     ``band_members`` the members of each segment in each visit band, ``(segments, bands + 1)``
     (:data:`evaluate.model.segments.VISIT_BANDS`, then unknown visits), for the users'
-    cancellation rate (:func:`evaluate.model.churn.users_churn`). Only segments with members
+    cancellation rate (:func:`users_churn`). Only segments with members
     are kept.
     """
 
@@ -289,7 +289,8 @@ def demand_segments(members: pd.DataFrame, exposure: ExposureParameters, *,
 def forecast_core(segments: Segments, levels: np.ndarray, session_minutes: np.ndarray,
                   servers: np.ndarray, params: Mapping[str, np.ndarray],
                   base: np.ndarray | None = None, *, owned: OwnedMachines | None = None,
-                  same_as: np.ndarray | None = None) -> dict[str, np.ndarray]:
+                  same_as: np.ndarray | None = None,
+                  band_rates: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Users, sessions and peak load for draws × candidates, in one vectorised call.
 
     Parameters
@@ -312,6 +313,9 @@ def forecast_core(segments: Segments, levels: np.ndarray, session_minutes: np.nd
         (:meth:`~evaluate.model.substitution.OwnedMachines.same_as`: a second unit of an owned
         machine, or ``-1`` for a new machine; default every candidate new). See
         :mod:`evaluate.model.substitution`.
+    band_rates
+        Cancellation rates by visit band (:attr:`evaluate.model.churn.ChurnBands.band_rates`);
+        when given, ``users_churn`` is returned too.
 
     Returns
     -------
@@ -321,7 +325,8 @@ def forecast_core(segments: Segments, levels: np.ndarray, session_minutes: np.nd
         ``weekly_sessions`` (sessions/week at full adoption) and the keys of
         :func:`evaluate.model.queueing.peak_queue`; and what it adds to the club as it is,
         ``added_users`` and ``added_back_pain_users`` (members; equal to its own users when
-        the club owns nothing that serves the same needs).
+        the club owns nothing that serves the same needs); with ``band_rates``,
+        ``users_churn``, the cancellation rate of its users (:func:`users_churn`).
     """
     base = segments.base[1] if base is None else base
     owned = owned if owned is not None else OwnedMachines.none(len(NEEDS))
@@ -388,9 +393,47 @@ def forecast_core(segments: Segments, levels: np.ndarray, session_minutes: np.nd
     else:
         queue_sessions = sessions
     queue = peak_queue(queue_sessions, peak, session_minutes, queue_servers)
-    return {"regular_users": users, "back_pain_users": back_pain_users,
-            "weekly_sessions": sessions, "added_users": added[0],
-            "added_back_pain_users": added[1], **queue}
+    found = {"regular_users": users, "back_pain_users": back_pain_users,
+             "weekly_sessions": sessions, "added_users": added[0],
+             "added_back_pain_users": added[1], **queue}
+    if band_rates is not None:
+        found["users_churn"] = users_churn(segments, band_rates, own[..., 0], own[..., 1],
+                                           own[..., 2], back_pain)
+    return found
+
+
+def users_churn(segments: Segments, band_rates: np.ndarray, rate_back: np.ndarray,
+                rate_posterior: np.ndarray, rate_general: np.ndarray,
+                back_pain: np.ndarray) -> np.ndarray:
+    """The cancellation rate of each candidate's regular users (fraction a year), (D, C).
+
+    Each segment's users cancel at its members' bands' rates:
+    ``Σ_s (band_members_s · band_rates) u_s / Σ_s members_s u_s`` with ``u_s`` the segment's
+    user probability (:func:`expected_total`). Where a candidate has no
+    users, the club's rate (the last of ``band_rates``).
+
+    Parameters
+    ----------
+    segments
+        From :func:`demand_segments` (its ``band_members``).
+    band_rates
+        :attr:`evaluate.model.churn.ChurnBands.band_rates`: each band's rate, then the club's
+        for members with unknown visits; ``(bands + 1,)`` or, drawn, ``(draws, bands + 1)``.
+    rate_back, rate_posterior, rate_general
+        Uptake rates per need, ``(draws, candidates)``
+        (:func:`relevance_rates`).
+    back_pain
+        Probability of back pain per segment, ``(draws, segments)`` or ``(segments,)``.
+    """
+    rates = np.asarray(band_rates, dtype=float)
+    weight = rates @ segments.band_members.T  # (segments,) or (draws, segments)
+    need = segments.posterior_need
+    args = (rate_back, rate_posterior, rate_general)
+    users = expected_total(segments.members, back_pain, need, *args)
+    cancelling = expected_total(weight, back_pain, need, *args)
+    club = rates[..., -1:]  # (1,) or (draws, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(users > 0, cancelling / np.where(users > 0, users, 1.0), club)
 
 
 # ---------------------------------------------------------------- wrappers (DataFrames)

@@ -57,6 +57,8 @@ from evaluate.data.equipment import (
     TYPE,
 )
 from evaluate.model.calibration import Calibration, Calibrations
+from evaluate.model.churn import ASSUMPTION as CHURN
+from evaluate.model.churn import MEASURED, ChurnBands, measure_churn
 from evaluate.model.costs import fill_costs_core
 from evaluate.model.demand import (
     PeakShare,
@@ -89,7 +91,11 @@ class ModelInputs:
     arrays have shape ``(candidates,)`` in the order of ``equipment_ids``; blank installation
     (currency), maintenance (currency/year) and lifespan (years) are NaN until filled per
     draw. ``monthly_dues`` is currency/month. ``ranges`` maps each uncertain quantity to
-    ``(low, most_likely, high)`` and ``units`` to its unit.
+    ``(low, most_likely, high)`` and ``units`` to its unit. ``owned`` are the machines the
+    club owns, beside which each candidate is valued (:mod:`evaluate.model.substitution`);
+    ``same_as`` each candidate's position among them (``-1``: a new machine). ``churn`` holds
+    the club's cancellation rates by visit band (:func:`evaluate.model.churn.measure_churn`),
+    from which each candidate's users take theirs.
     """
 
     segments: Segments
@@ -111,6 +117,7 @@ class ModelInputs:
     units: dict[str, str]
     owned: OwnedMachines = field(default_factory=OwnedMachines.none)
     same_as: np.ndarray | None = None  # (candidates,): position among owned, -1 if new
+    churn: ChurnBands | None = None  # cancellation rates by visit band, measured or not
 
     def most_likely(self, draws: int = 1) -> dict[str, np.ndarray]:
         """Every quantity at its most-likely value, each ``(draws, 1)``."""
@@ -240,6 +247,9 @@ def model_inputs(members: pd.DataFrame, equipment: pd.DataFrame,
     exposure = exposure or ExposureParameters.load(assumptions)
     day = as_of_day(members, as_of)
     segments = demand_segments(members, exposure, as_of=day)
+    churn = measure_churn(members, float(as_range(assumptions[CHURN])[1]), as_of=day)
+    if annual_churn is None and churn.club_basis == MEASURED:
+        annual_churn = churn.club_rate
     if monthly_dues is None:
         active = active_mask(members, day)
         monthly_dues = float(members.loc[active, "monthly_dues"].mean())
@@ -259,7 +269,7 @@ def model_inputs(members: pd.DataFrame, equipment: pd.DataFrame,
         monthly_dues=float(monthly_dues),
         uptake_factor=uptake_factors(calibration, tuple(equipment[ID].astype(str))),
         ranges=ranges, units=units, owned=machines,
-        same_as=machines.same_as(tuple(equipment[ID].astype(str))))
+        same_as=machines.same_as(tuple(equipment[ID].astype(str))), churn=churn)
 
 
 def owned_machines(equipment: pd.DataFrame | None) -> OwnedMachines:
@@ -325,7 +335,8 @@ def model_core(inputs: ModelInputs, values: Mapping[str, np.ndarray]
     base = prevalence_base(segments.base, column[PREVALENCE])
     demand = forecast_core(segments, inputs.levels, inputs.session_minutes, inputs.servers,
                            demand_params(inputs, column), base, owned=inputs.owned,
-                           same_as=inputs.same_as)
+                           same_as=inputs.same_as,
+                           band_rates=None if inputs.churn is None else inputs.churn.band_rates)
     price = np.hstack([column[PRICE_PREFIX + i] for i in inputs.equipment_ids])
     installation, maintenance, life = fill_costs_core(
         price, inputs.installation[None, :], inputs.maintenance[None, :],

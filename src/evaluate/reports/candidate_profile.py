@@ -22,7 +22,6 @@ from evaluate.data.members import JUNIOR_AGE, age_on
 from evaluate.model.calibration import Calibration
 from evaluate.model.costs import fill_equipment_costs
 from evaluate.model.demand import adoption_curve, relevance_levels
-from evaluate.model.finance import finance_summary
 from evaluate.model.prepared import forecast_from_inputs
 from evaluate.model.segments import active_mask, as_of_day
 from evaluate.model.uncertainty import (
@@ -33,7 +32,11 @@ from evaluate.model.uncertainty import (
 )
 from evaluate.reports import formatting
 from evaluate.reports.audience import audience_from_inputs
-from evaluate.reports.decision.analysis import prepare_model, select_candidates
+from evaluate.reports.decision.analysis import (
+    money_at_most_likely,
+    prepare_model,
+    select_candidates,
+)
 from evaluate.reports.formatting import (
     DISCLAIMER,
     EVIDENCE_WORDS,
@@ -109,8 +112,7 @@ def analyse_candidate(params: CandidateProfileParams, data: ClubData | None = No
     model, calibrations = prepare_model(data, filled, as_of=as_of, calibrate=params.calibrate)
     calibration = calibrations.get(params.equipment_id)
     forecast = forecast_from_inputs(model)
-    money_row = finance_summary(filled, forecast, data.assumptions,
-                                monthly_dues=model.monthly_dues)
+    money_row = money_at_most_likely(model, filled, forecast, data.assumptions)
     simulation = simulate_from_inputs(model, draws=params.draws, seed=params.seed)
     swings = one_way_swings_from_inputs(model, params.equipment_id)
     audience = audience_from_inputs(data.members, model, min_group_size=params.min_group_size)

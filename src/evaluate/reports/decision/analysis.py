@@ -37,13 +37,14 @@ Choices made here, and said in the report:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
+from evaluate.data.assumptions import Assumption
 from evaluate.data.club_data import ClubData, load_club_data
 from evaluate.data.equipment import EQUIPMENT_FILE, ID
 from evaluate.data.usage import peak_hour_utilisation
@@ -309,6 +310,17 @@ def prepare_model(data: ClubData, candidates: pd.DataFrame, *, as_of: date | str
     return model.calibrated(calibrations or None), calibrations
 
 
+def money_at_most_likely(model: ModelInputs, candidates: pd.DataFrame, forecast: pd.DataFrame,
+                         assumptions: Mapping[str, Assumption]) -> pd.DataFrame:
+    """:func:`~evaluate.model.finance.finance_summary` of the prepared model's forecast.
+
+    With the model's dues and cancellation rate (measured at the club where the roster
+    allows), so the most-likely money agrees with the Monte Carlo's.
+    """
+    return finance_summary(candidates, forecast, assumptions, monthly_dues=model.monthly_dues,
+                           annual_churn=model.ranges["baseline_annual_churn"][1])
+
+
 def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
                      ) -> DecisionAnalysis:
     """Run the whole decision for ``params`` (on ``data``, default: read ``params.data_dir``).
@@ -329,8 +341,7 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
     model, calibrations = prepare_model(data, candidates, as_of=as_of,
                                         calibrate=params.calibrate)
     forecast = forecast_from_inputs(model)
-    finance = finance_summary(candidates, forecast, data.assumptions,
-                              monthly_dues=model.monthly_dues)
+    finance = money_at_most_likely(model, candidates, forecast, data.assumptions)
     simulation = simulate_from_inputs(model, draws=params.draws, seed=params.seed)
 
     criteria = params.criteria
