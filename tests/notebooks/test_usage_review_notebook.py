@@ -54,10 +54,10 @@ def test_defaults_on_the_demo(tmp_path, demo_club):
     summary = read_summary(nb)
     assert summary["headline"] == (
         "45-degree back extension: 106 sessions a week against a forecast of 117 (P10–P90 "
-        "89–171), within the range; in use 18% of its busiest hour.")
+        "87–168), within the range; in use 18% of its busiest hour.")
     assert summary["key_figures"] == [
         {"label": "Actual use", "text": "106 sessions a week"},
-        {"label": "Forecast", "text": "117 sessions a week (P10–P90 89–171)"},
+        {"label": "Forecast", "text": "117 sessions a week (P10–P90 87–168)"},
         {"label": "Busiest hour", "text": "in use 18% of Mondays 18:00–19:00 (forecast 29%)"},
         {"label": "Uptake factor", "text": "0.90"}]
     markdown = "".join(o["data"].get("text/markdown", "") for o in code_outputs(nb) if "data" in o)

@@ -199,9 +199,12 @@ def relevance_rates(levels: np.ndarray, params: Mapping[str, np.ndarray]) -> np.
     if np.issubdtype(levels.dtype, np.integer):
         return uptake * weight[:, levels]  # (D, C, needs)
     x = levels if levels.ndim == 3 else levels[None]  # (1|D, C, needs)
-    high, medium, low = (weight[:, k, None, None] for k in range(3))
-    by_level = np.where(x <= 1.0, high + (medium - high) * x, medium + (low - medium) * (x - 1.0))
-    return uptake * by_level
+    lower = np.clip(np.floor(x), 0, len(LEVELS) - 1).astype(np.int64)
+    upper = np.minimum(lower + 1, len(LEVELS) - 1)
+    draws = np.arange(weight.shape[0])[:, None, None]
+    at_lower, at_upper = weight[draws, lower], weight[draws, upper]
+    # A whole position is its level's weight exactly; between two levels, linear.
+    return uptake * (at_lower + (at_upper - at_lower) * (x - lower))
 
 
 # ---------------------------------------------------------------- segments and the forecast core

@@ -30,6 +30,11 @@ The quantities and their ranges (:attr:`ModelInputs.ranges`):
 - ``price:<equipment_id>``: each candidate's price from ``price_low`` / ``price`` /
   ``price_high`` (a blank end takes ``price``). Installation and maintenance left blank in
   ``equipment.csv`` follow the drawn price through their share-of-price assumptions.
+- ``relevance:<equipment_id>``: each candidate's back-care relevance label, a judgement, as a
+  position on the ladder high (0) / medium (1) / low (2), within :data:`RELEVANCE_DOUBT` of
+  its label (clipped to the ladder); between two levels the weight is linear. The forecast's
+  low / most likely / high frames keep the labels as given; the Monte Carlo and the one-way
+  swings draw them.
 """
 
 from __future__ import annotations
@@ -61,6 +66,8 @@ from evaluate.model.churn import ASSUMPTION as CHURN
 from evaluate.model.churn import MEASURED, ChurnBands, measure_churn
 from evaluate.model.costs import fill_costs_core
 from evaluate.model.demand import (
+    LEVELS,
+    NEEDS,
     PeakShare,
     Segments,
     demand_segments,
@@ -77,6 +84,12 @@ from evaluate.model.substitution import OwnedMachines
 
 PREVALENCE = "prevalence_position"
 PRICE_PREFIX = "price:"
+RELEVANCE_PREFIX = "relevance:"  # a candidate's back-care relevance label, drawn
+# How far a back-care relevance label may be off, in steps of the ladder high / medium / low:
+# half a step either side, so a label is a judgement between its neighbours, never a jump of
+# a whole level (the label is the only judgement behind the back-care need's weight).
+RELEVANCE_DOUBT = 0.5
+RELEVANCE_UNIT = "position on the back-care relevance ladder (0 high, 1 medium, 2 low)"
 DEMAND_DRAWN = ("uptake_back_care", "uptake_posterior_chain", "uptake_general_fitness",
                 "relevance_weight_medium", "relevance_weight_low", "sessions_per_user_week",
                 "peak_hour_share", "substitution", "target_peak_utilisation")
@@ -158,8 +171,9 @@ class ModelInputs:
             raise ValueError(f"unknown candidate {unknown[0]!r}; candidates are: "
                              + ", ".join(self.equipment_ids))
         pick = [self.equipment_ids.index(i) for i in equipment_ids]
-        kept = [name for name in self.ranges if not name.startswith(PRICE_PREFIX)]
-        kept += [PRICE_PREFIX + i for i in equipment_ids]
+        own = (PRICE_PREFIX, RELEVANCE_PREFIX)
+        kept = [name for name in self.ranges if not name.startswith(own)]
+        kept += [prefix + i for prefix in own for i in equipment_ids]
         return replace(
             self, equipment_ids=tuple(equipment_ids), levels=self.levels[pick],
             session_minutes=self.session_minutes[pick], servers=self.servers[pick],
@@ -207,6 +221,11 @@ def _ranges(assumptions: Mapping[str, Assumption], exposure: ExposureParameters,
         low, high = (price if pd.isna(v) else float(v) for v in (row[2], row[3]))
         ranges[PRICE_PREFIX + str(row[0])] = (low, price, high)
         units[PRICE_PREFIX + str(row[0])] = "currency"
+    for machine, code in zip(equipment[ID].astype(str), level_codes(equipment)[:, 0],
+                             strict=True):
+        ranges[RELEVANCE_PREFIX + machine] = (max(0.0, code - RELEVANCE_DOUBT), float(code),
+                                              min(len(LEVELS) - 1.0, code + RELEVANCE_DOUBT))
+        units[RELEVANCE_PREFIX + machine] = RELEVANCE_UNIT
     return ranges, units
 
 
@@ -333,7 +352,8 @@ def model_core(inputs: ModelInputs, values: Mapping[str, np.ndarray]
     column = {name: np.asarray(value, dtype=float) for name, value in values.items()}
     segments = inputs.segments
     base = prevalence_base(segments.base, column[PREVALENCE])
-    demand = forecast_core(segments, inputs.levels, inputs.session_minutes, inputs.servers,
+    demand = forecast_core(segments, drawn_levels(inputs, column), inputs.session_minutes,
+                           inputs.servers,
                            demand_params(inputs, column), base, owned=inputs.owned,
                            same_as=inputs.same_as,
                            band_rates=None if inputs.churn is None else inputs.churn.band_rates)
@@ -351,6 +371,21 @@ def model_core(inputs: ModelInputs, values: Mapping[str, np.ndarray]
                       annual_churn=column["baseline_annual_churn"],
                       **{name: column[name] for name in ASSUMPTIONS_USED})
     return {**demand, **finance_core(x), "price": price}
+
+
+def drawn_levels(inputs: ModelInputs, values: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The candidates' relevance levels with each back-care label at its drawn position.
+
+    ``(draws, candidates, needs)`` positions (:func:`evaluate.model.demand.relevance_rates`)
+    when ``values`` holds the labels (``relevance:<equipment_id>``); else the codes.
+    """
+    names = [RELEVANCE_PREFIX + i for i in inputs.equipment_ids]
+    if not all(name in values for name in names):
+        return inputs.levels
+    drawn = np.hstack([np.asarray(values[name], dtype=float) for name in names])  # (D, C)
+    levels = np.repeat(inputs.levels[None].astype(float), len(drawn), axis=0)
+    levels[:, :, NEEDS.index("back_care")] = drawn
+    return levels
 
 
 def demand_params(inputs: ModelInputs, values: Mapping[str, np.ndarray]

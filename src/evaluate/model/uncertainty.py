@@ -39,7 +39,13 @@ from evaluate.data.assumptions import Assumption
 from evaluate.model.calibration import Calibrations
 from evaluate.model.demand import ramp_factor
 from evaluate.model.exposure import ExposureParameters
-from evaluate.model.prepared import PRICE_PREFIX, ModelInputs, model_core, model_inputs
+from evaluate.model.prepared import (
+    PRICE_PREFIX,
+    RELEVANCE_PREFIX,
+    ModelInputs,
+    model_core,
+    model_inputs,
+)
 from evaluate.model.sampling import Method, draw_assumptions
 
 DEFAULT_DRAWS = 10_000
@@ -226,7 +232,9 @@ def one_way_swings_from_inputs(inputs: ModelInputs, candidate: str, *,
     result = model_core(inputs, values)[output][:, 0]
     at_low, at_high = result[1::2], result[2::2]
     frame = pd.DataFrame({
-        "assumption": ["price" if n.startswith(PRICE_PREFIX) else n for n in names],
+        "assumption": ["price" if n.startswith(PRICE_PREFIX)
+                       else "back_care_relevance" if n.startswith(RELEVANCE_PREFIX) else n
+                       for n in names],
         "unit": [inputs.units[n] for n in names],
         "low_value": [inputs.ranges[n][0] for n in names],
         "high_value": [inputs.ranges[n][2] for n in names],

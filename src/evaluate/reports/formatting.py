@@ -58,6 +58,9 @@ INPUT_LABELS = {
     "new_joins_per_year": "new members joining for the machine",
     "peak_hour_share": "the share of sessions in the busiest hour",
     "prevalence_position": "back-pain prevalence within its published interval",
+    "substitution": "how far members would use an owned machine instead",
+    "target_peak_utilisation": "the busy share at which members queue",
+    "back_care_relevance": "its back-care relevance (a judgement)",
 }
 
 

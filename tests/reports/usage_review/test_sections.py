@@ -146,10 +146,10 @@ def test_a_busiest_hour_of_too_few_members_reads_not_shown_with_the_reason(revie
         review.peak, weekday=None, hour=None, busy_share=None, level=None))
     why = "Fewer than 10 members used it in its busiest hour, so that hour is not shown."
     headline = text.headline_markdown(hidden, not_calibrated)
-    assert headline.endswith(f"of the time (P10–P90 22%–42%). {why}")
+    assert headline.endswith(f"of the time (P10–P90 21%–42%). {why}")
     assert "Mondays" not in headline and "18%" not in headline
     table = text.summary_markdown(hidden)
-    assert "| In use at the busiest hour | not shown | 29% | 22%–42% |" in table
+    assert "| In use at the busiest hour | not shown | 29% | 21%–42% |" in table
     assert table.endswith(why)
     assert text.key_figures(hidden, not_calibrated)[2] == {
         "label": "Busiest hour", "text": "not shown (fewer than 10 members); forecast 29%"}

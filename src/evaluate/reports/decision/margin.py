@@ -22,7 +22,13 @@ from evaluate.mcda.normalization import signs_and_bounds
 from evaluate.mcda.scoring import wsm_core
 from evaluate.model.calibration import Calibrations
 from evaluate.model.exposure import ExposureParameters
-from evaluate.model.prepared import PRICE_PREFIX, ModelInputs, model_core, model_inputs
+from evaluate.model.prepared import (
+    PRICE_PREFIX,
+    RELEVANCE_PREFIX,
+    ModelInputs,
+    model_core,
+    model_inputs,
+)
 from evaluate.reports.decision.matrix import matrix_from_outputs
 
 
@@ -89,7 +95,8 @@ def margin_tornado_from_inputs(inputs: ModelInputs, equipment: pd.DataFrame,
     top = ids[np.argmax(scores, axis=1)]
     frame = pd.DataFrame({
         "assumption": [f"price ({n[len(PRICE_PREFIX):]})" if n.startswith(PRICE_PREFIX)
-                       else n for n in names],
+                       else f"back-care relevance ({n[len(RELEVANCE_PREFIX):]})"
+                       if n.startswith(RELEVANCE_PREFIX) else n for n in names],
         "unit": [inputs.units[n] for n in names],
         "low_value": [inputs.ranges[n][0] for n in names],
         "high_value": [inputs.ranges[n][2] for n in names],
