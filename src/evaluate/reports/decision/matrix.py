@@ -194,7 +194,8 @@ def with_nothing(matrix: pd.DataFrame) -> pd.DataFrame:
     ``matrix`` already holds :data:`NOTHING` or a criterion with no value for buying nothing.
     """
     if NOTHING in matrix.index:
-        raise ValueError(f"the matrix already holds {NOTHING!r}")
+        raise ValueError(f"the matrix already holds {NOTHING!r}, the id reserved for buying "
+                         f"nothing: rename that machine's equipment_id in equipment.csv")
     names = list(matrix.columns)
     worst = np.asarray(float(matrix["cost_per_use"].max()) if "cost_per_use" in names
                        and len(matrix) else 0.0)
