@@ -10,7 +10,10 @@ from pydantic import ValidationError
 from evaluate.data.equipment import CATEGORIES
 from evaluate.mcda.criteria import (
     CRITERIA,
+    DEFAULT_UNITS,
+    EVIDENCE_HALF_WIDTH,
     EVIDENCE_POINTS,
+    FORECAST_CRITERIA,
     SUPERVISION_POINTS,
     DecisionCriteria,
     category_points,
@@ -107,3 +110,21 @@ def test_category_points_cover_every_allowed_value_in_order():
     assert (np.diff(supervision) > 0).all()  # listed least first
     with pytest.raises(ValueError, match="no points"):
         category_points(pd.Series(["strong"]), EVIDENCE_POINTS)
+
+
+def test_default_weights_count_the_one_forecast_once():
+    """Weekly uses, back-pain served and cost per use come from one forecast: together they
+    weigh as much as the NPV (2 units of 7), split 2 : 2 : 1; floor space, evidence and
+    supervision 1 unit each. So 4/35, 4/35, 10/35, 2/35, 5/35, 5/35, 5/35."""
+    w = DecisionCriteria().resolved_weights()
+    np.testing.assert_allclose(w[list(CRITERIA)], np.array([4, 4, 10, 2, 5, 5, 5]) / 35)
+    assert set(FORECAST_CRITERIA) == {"weekly_uses", "back_pain_served", "cost_per_use"}
+    forecast = w[list(FORECAST_CRITERIA)].sum()
+    others = w.drop(list(FORECAST_CRITERIA))
+    assert forecast == pytest.approx(others.max())  # the one forecast weighs as one criterion
+    assert sum(DEFAULT_UNITS.values()) == pytest.approx(7.0)
+
+
+def test_evidence_half_width_keeps_each_grade_nearest_its_own_points():
+    steps = np.diff(sorted(EVIDENCE_POINTS.values()))
+    assert 0 < EVIDENCE_HALF_WIDTH <= steps.min() / 2

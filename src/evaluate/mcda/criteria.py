@@ -16,6 +16,35 @@ Two criteria are categorical in ``equipment.csv`` and are mapped to numbers here
 - ``supervision``: the staff time a safe first use needs, ``none`` = 0, ``brief`` = 1
   (an induction), ``trainer`` = 2 (a trainer present) (:data:`SUPERVISION_POINTS`); less is
   better. Again ordered, with equal steps by judgement.
+
+**Default weights: one forecast counts once.** A family of criteria should be non-redundant:
+two criteria that measure the same thing give it twice the weight the decision makers meant
+(Roy 1996, *Multicriteria Methodology for Decision Aiding*; Department for Communities and
+Local Government 2009, *Multi-criteria analysis: a manual*, which warns against double
+counting). Weekly uses, members with back pain served and cost per use are
+all read off one demand forecast: across the Monte Carlo draws they move together
+(:func:`evaluate.mcda.correlation.criteria_correlation` measures by how much; the report shows
+it). The rule for the defaults (:data:`DEFAULT_UNITS`, in units of one independent criterion):
+
+- every source of information carries its own weight: the net present value 2 units (it also
+  rests on the forecast, but adds prices, running costs, dues and churn, which the forecast
+  does not drive), floor space, evidence and supervision 1 unit each;
+- the one forecast carries 2 units, the most any single criterion carries, shared by its three
+  criteria 2 : 2 : 1 (0.8, 0.8 and 0.4 units): use and back-care reach each twice the cost
+  per use, which also counts the machine's costs.
+
+So 35ths: weekly uses 4, back-pain served 4, NPV 10, cost per use 2, floor space 5,
+evidence 5, supervision 5 (about 11, 11, 29, 6, 14, 14 and 14%): the forecast's criteria
+(:data:`FORECAST_CRITERIA`) together weigh as much as the NPV, not 2.5 times as much. A decision
+that means to weigh use or back-care reach more sets its own weights (``weights``, or
+``pairwise`` for AHP).
+
+**The evidence grade is a judgement with a range.** In the Monte Carlo draws each candidate's
+evidence points are drawn uniformly within :data:`EVIDENCE_HALF_WIDTH` of its grade's points
+and clipped to the ladder's ends 0-3 (:func:`evaluate.reports.decision.matrix.decision_draws`),
+so "ranks first in X%" includes doubt about the grade; the most-likely matrix keeps the grade's
+points, which is each draw range's median. Half a grade either side is the widest range that
+keeps a grade nearer its own points than a neighbour's.
 """
 
 from __future__ import annotations
@@ -56,28 +85,43 @@ class Criterion:
     label: str
 
 
+# The criteria read off the one demand forecast (see the module docstring).
+FORECAST_CRITERIA: tuple[str, ...] = ("weekly_uses", "back_pain_served", "cost_per_use")
+# The default weights in units of one independent criterion (see the module docstring): the
+# forecast's three criteria share 2 units 2 : 2 : 1, the NPV has 2, the other three 1 each.
+DEFAULT_UNITS: dict[str, float] = {"weekly_uses": 0.8, "back_pain_served": 0.8, "npv": 2.0,
+                                   "cost_per_use": 0.4, "floor_space": 1.0, "evidence": 1.0,
+                                   "supervision": 1.0}
+_UNITS_TOTAL = sum(DEFAULT_UNITS.values())
+
 CRITERIA: dict[str, Criterion] = {c.name: c for c in (
-    Criterion("weekly_uses", "max", "sessions/week", 0.20,
+    Criterion("weekly_uses", "max", "sessions/week", DEFAULT_UNITS["weekly_uses"] / _UNITS_TOTAL,
               "forecast sessions a week at full adoption (most-likely scenario)",
               "Weekly uses"),
-    Criterion("back_pain_served", "max", "members", 0.20,
+    Criterion("back_pain_served", "max", "members",
+              DEFAULT_UNITS["back_pain_served"] / _UNITS_TOTAL,
               "regular users of the machine who currently have back pain",
               "Members with back pain served"),
-    Criterion("npv", "max", "currency", 0.20,
+    Criterion("npv", "max", "currency", DEFAULT_UNITS["npv"] / _UNITS_TOTAL,
               "net present value over the machine's life or the horizon", "Net present value"),
-    Criterion("cost_per_use", "min", "currency/session", 0.10,
+    Criterion("cost_per_use", "min", "currency/session",
+              DEFAULT_UNITS["cost_per_use"] / _UNITS_TOTAL,
               "equivalent annual cost per forecast session", "Cost per use"),
-    Criterion("floor_space", "min", "m²", 0.10, "floor area taken, clearance included",
-              "Floor space"),
-    Criterion("evidence", "max", "grade points 0-3", 0.10,
+    Criterion("floor_space", "min", "m²", DEFAULT_UNITS["floor_space"] / _UNITS_TOTAL,
+              "floor area taken, clearance included", "Floor space"),
+    Criterion("evidence", "max", "grade points 0-3", DEFAULT_UNITS["evidence"] / _UNITS_TOTAL,
               "strength of evidence for the back-care claim (very_low 0 .. high 3)",
               "Evidence strength"),
-    Criterion("supervision", "min", "points 0-2", 0.10,
+    Criterion("supervision", "min", "points 0-2", DEFAULT_UNITS["supervision"] / _UNITS_TOTAL,
               "staff supervision a safe use needs (none 0, brief 1, trainer 2)",
               "Supervision need"),
 )}
 EVIDENCE_POINTS: dict[str, float] = {"very_low": 0.0, "low": 1.0, "moderate": 2.0, "high": 3.0}
 SUPERVISION_POINTS: dict[str, float] = {"none": 0.0, "brief": 1.0, "trainer": 2.0}
+# How far a candidate's evidence points are drawn either side of its grade's in the Monte
+# Carlo (grade points; see the module docstring): half a grade, the widest range keeping each
+# draw nearer its own grade than a neighbour's.
+EVIDENCE_HALF_WIDTH = 0.5
 
 
 def _check_names(names: list[str]) -> None:
