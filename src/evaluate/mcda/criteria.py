@@ -100,7 +100,8 @@ CRITERIA: dict[str, Criterion] = {c.name: c for c in (
               "Weekly uses"),
     Criterion("back_pain_served", "max", "members",
               DEFAULT_UNITS["back_pain_served"] / _UNITS_TOTAL,
-              "regular users of the machine who currently have back pain",
+              "members with current back pain who become regular users of the club's machines "
+              "because of it (beside the machines the club owns)",
               "Members with back pain served"),
     Criterion("npv", "max", "currency", DEFAULT_UNITS["npv"] / _UNITS_TOTAL,
               "net present value over the machine's life or the horizon", "Net present value"),

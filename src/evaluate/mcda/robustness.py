@@ -198,7 +198,8 @@ def rank_acceptability(draws: np.ndarray, weights: Mapping[str, float],
                        alternatives: list[str], *, weight_sampling: WeightSampling | None = None,
                        seed: int = 0, spread: float = 0.5, concentration: float = 50.0,
                        normalization: str = "minmax",
-                       ranges: Mapping[str, tuple[float, float]] | None = None) -> pd.DataFrame:
+                       ranges: Mapping[str, tuple[float, float]] | None = None,
+                       reference: str | None = None) -> pd.DataFrame:
     """Probability of each rank for each alternative under the weighted sum (tidy).
 
     Parameters
@@ -216,13 +217,17 @@ def rank_acceptability(draws: np.ndarray, weights: Mapping[str, float],
         ``spread``, ``concentration``).
     normalization, ranges
         As for :func:`evaluate.mcda.scoring.weighted_sum`; each draw is normalised on its own.
+    reference
+        An alternative to compare every other with, draw by draw (e.g. buying nothing).
 
     Returns
     -------
     pandas.DataFrame
         ``alternative``, ``rank`` (1 = best), ``probability`` (0-1); each alternative's
         probabilities sum to 1, and so do each rank's. ``attrs``: ``draws``,
-        ``weight_sampling``, ``p_first`` (Series, alternative -> probability of rank 1).
+        ``weight_sampling``, ``p_first`` (Series, alternative -> probability of rank 1);
+        with ``reference``, ``p_beats_reference`` (Series, alternative -> share of draws in
+        which it scores above ``reference``).
     """
     values = np.asarray(draws, dtype=float)
     w = validate_weights(dict(weights), criteria).to_numpy()
@@ -239,4 +244,8 @@ def rank_acceptability(draws: np.ndarray, weights: Mapping[str, float],
     frame.attrs.update(draws=values.shape[0], weight_sampling=weight_sampling,
                        normalization=normalization,
                        p_first=pd.Series(held[:, 0], index=alternatives, name="p_first"))
+    if reference is not None:
+        above = scores > scores[:, [alternatives.index(reference)]]
+        frame.attrs["p_beats_reference"] = pd.Series(above.mean(axis=0), index=alternatives,
+                                                     name="p_beats_reference")
     return frame

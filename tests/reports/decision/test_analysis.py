@@ -21,6 +21,7 @@ from evaluate.reports.decision.analysis import (
     churn_by_visits,
     select_candidates,
 )
+from evaluate.reports.decision.matrix import NOTHING, with_nothing
 from evaluate.reports.notebook_params import DecisionReportParams
 from support import DRAWS, edited_club
 
@@ -116,11 +117,13 @@ def test_ranking_is_the_weighted_sum_of_the_decision_matrix(default):
     ranking = default.ranking
     assert list(ranking["rank"]) == list(range(1, len(ranking) + 1))
     assert ranking["score"].is_monotonic_decreasing
-    expected = weighted_sum(default.matrix, default.weights.to_dict(),
+    # Scored beside buying nothing, on one scale.
+    expected = weighted_sum(with_nothing(default.matrix), default.weights.to_dict(),
                             default.criteria.directions)
     np.testing.assert_allclose(ranking["score"], expected.reindex(ranking.index))
+    assert default.nothing_score == pytest.approx(expected[NOTHING])
     assert default.recommendation == "reverse_hyper"
-    assert ranking["p_best"].sum() == pytest.approx(1.0)
+    assert ranking["p_best"].sum() + default.p_nothing_first == pytest.approx(1.0)
     contributions = default.contributions.groupby("alternative")["contribution"].sum()
     np.testing.assert_allclose(contributions.reindex(ranking.index), ranking["score"])
     # The most-likely figures are those of the finance summary and the forecast.
@@ -134,7 +137,8 @@ def test_weights_change_the_answer_as_a_manager_expects(data):
                              data)
     smallest = floor.candidates.sort_values("footprint_m2")["equipment_id"].iloc[0]
     assert floor.recommendation == smallest == "cable_tower"
-    assert floor.ranking.loc["cable_tower", "p_best"] == 1.0  # floor space is not uncertain
+    # Floor space is not uncertain, and buying nothing takes none: it ranks first every time.
+    assert floor.p_nothing_first == 1.0 and floor.ranking["p_best"].sum() == 0.0
 
 
 def test_robustness_and_portfolio_are_for_the_same_decision(default):

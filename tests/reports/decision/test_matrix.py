@@ -133,7 +133,7 @@ def test_without_a_seed_the_evidence_stays_at_its_points(demo):
     """The margin tornado's one-way runs keep every judgement at its most-likely value."""
     e = demo["equipment"]
     outputs = {k: np.ones((3, len(e))) for k in
-               ("npv", "weekly_sessions", "back_pain_users", "cost_per_use")}
+               ("npv", "weekly_sessions", "added_back_pain_users", "cost_per_use")}
     fixed = matrix_from_outputs(outputs, e)[..., list(CRITERIA).index("evidence")]
     np.testing.assert_array_equal(fixed, np.broadcast_to(
         category_points(e["evidence_grade"], EVIDENCE_POINTS), (3, len(e))))

@@ -69,7 +69,14 @@ from evaluate.model.uncertainty import (
 )
 from evaluate.reports.audience import audience_from_inputs
 from evaluate.reports.decision.margin import margin_tornado_from_inputs
-from evaluate.reports.decision.matrix import decision_draws, decision_matrix
+from evaluate.reports.decision.matrix import (
+    NOTHING,
+    NOTHING_LABEL,
+    decision_draws,
+    decision_matrix,
+    draws_with_nothing,
+    with_nothing,
+)
 from evaluate.reports.notebook_params import DecisionReportParams
 from evaluate.reports.privacy import (
     MIN_GROUP_SIZE,
@@ -188,6 +195,7 @@ class DecisionAnalysis:
     simulation: SimulationResult
     matrix: pd.DataFrame              # criteria.decision_matrix (most likely)
     scores: pd.Series                 # weighted sum, by equipment_id
+    nothing_score: float              # buying nothing's weighted sum on the same scale
     topsis_scores: pd.Series          # TOPSIS closeness, by equipment_id
     contributions: pd.DataFrame       # scoring.contributions
     acceptability: pd.DataFrame       # robustness.rank_acceptability
@@ -233,6 +241,16 @@ class DecisionAnalysis:
         return list(owned[ID].astype(str))
 
     @property
+    def p_nothing_first(self) -> float:
+        """The chance (0-1) that buying nothing ranks first in the Monte Carlo."""
+        return float(self.acceptability.attrs["p_first"][NOTHING])
+
+    @property
+    def p_beats_nothing(self) -> pd.Series:
+        """Each candidate's chance (0-1) of scoring above buying nothing, by equipment_id."""
+        return self.acceptability.attrs["p_beats_reference"].drop(NOTHING)
+
+    @property
     def runner_up(self) -> str | None:
         """The second-ranked candidate, if there is one."""
         return str(self.ranking.index[1]) if len(self.ranking) > 1 else None
@@ -261,7 +279,7 @@ def ranking_table(scores: pd.Series, topsis_scores: pd.Series, p_first: pd.Serie
         "p_npv_positive": summary["p_npv_positive"].reindex(ids),
         **{f"weekly_uses_{p}": uses[p].reindex(ids) for p in ("p10", "p50", "p90")},
         **{f"npv_{p}": npv[p].reindex(ids) for p in ("p10", "p50", "p90")},
-        "back_pain_served": likely["back_pain_users"].reindex(ids),
+        "back_pain_served": likely["added_back_pain_users"].reindex(ids),
         "weekly_uses": likely["weekly_sessions"].reindex(ids),
         "utilisation": likely["utilisation"].reindex(ids),
         "npv": money["npv"].reindex(ids),
@@ -349,22 +367,27 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
     directions = criteria.directions
     scale = {"normalization": params.normalization, "ranges": params.ranges}
     matrix = decision_matrix(candidates, forecast, finance, criteria)
-    scores = weighted_sum(matrix, weights.to_dict(), directions, **scale)
-    closeness = topsis(matrix, weights.to_dict(), directions,
+    # Buying nothing is scored beside the machines, on the same scale (matrix.with_nothing).
+    scored = with_nothing(matrix)
+    everything = weighted_sum(scored, weights.to_dict(), directions, **scale)
+    scores = everything.drop(NOTHING)
+    closeness = topsis(scored, weights.to_dict(), directions,
                        normalization="vector" if params.normalization == "minmax"
-                       else params.normalization, ranges=params.ranges)
-    parts = contributions(matrix, weights.to_dict(), directions, **scale)
+                       else params.normalization, ranges=params.ranges).drop(NOTHING)
+    parts = contributions(scored, weights.to_dict(), directions, **scale)
+    parts = parts[parts["alternative"] != NOTHING].reset_index(drop=True)
     ids = list(matrix.index)
     sampling = None if params.weight_sampling == "none" else params.weight_sampling
     acceptability = rank_acceptability(
-        decision_draws(simulation, candidates, criteria), weights.to_dict(), directions,
-        criteria.names, ids, weight_sampling=sampling, seed=params.seed,
-        spread=params.weight_spread, **scale)
+        draws_with_nothing(decision_draws(simulation, candidates, criteria), criteria.names),
+        weights.to_dict(), directions, criteria.names, [*ids, NOTHING],
+        weight_sampling=sampling, seed=params.seed, spread=params.weight_spread,
+        reference=NOTHING, **scale)
     ranking = ranking_table(scores, closeness, acceptability.attrs["p_first"], simulation,
                             forecast, finance, candidates)
     # The machine the first screen describes (DecisionAnalysis.featured).
     featured = best_within(within_limits(ranking, params)) or str(ranking.index[0])
-    stability = stability_intervals(matrix, weights.to_dict(), directions, **scale)
+    stability = stability_intervals(scored, weights.to_dict(), directions, **scale)
     npv_swings = one_way_swings_from_inputs(model, featured)
     margin = margin_tornado_from_inputs(model, candidates, criteria, **scale)
     costs = ranking["up_front"]
@@ -380,12 +403,13 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
     return DecisionAnalysis(
         data=data, params=params, currency=params.currency or data.club.currency,
         candidates=candidates, cost_fills=fills,
-        names=dict(zip(data.equipment[ID].astype(str), data.equipment["name"].astype(str),
-                       strict=True)),
+        names={**dict(zip(data.equipment[ID].astype(str), data.equipment["name"].astype(str),
+                          strict=True)), NOTHING: NOTHING_LABEL},
         criteria=criteria, weights=weights, calibrations=calibrations, forecast=forecast,
         adoption=adoption_band(simulation, most_likely=adoption_curve(
             forecast, data.assumptions)), finance=finance,
         simulation=simulation, matrix=matrix, scores=scores, topsis_scores=closeness,
+        nothing_score=float(everything[NOTHING]),
         contributions=parts, acceptability=acceptability, stability=stability,
         npv_tornado=npv_swings, margin_tornado=margin, value_for_money=vfm,
         portfolios=portfolios, ranking=ranking, audience=audience)

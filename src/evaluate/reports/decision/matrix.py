@@ -39,11 +39,12 @@ from evaluate.mcda.criteria import (
     DecisionCriteria,
     category_points,
 )
+from evaluate.model.finance import ADDED_BACK_PAIN
 from evaluate.model.sampling import stream
 from evaluate.model.uncertainty import SimulationResult
 
 # Criterion -> output of the model per draw (evaluate.model.prepared.model_core).
-DRAWN_OUTPUT = {"weekly_uses": "weekly_sessions", "back_pain_served": "back_pain_users",
+DRAWN_OUTPUT = {"weekly_uses": "weekly_sessions", "back_pain_served": "added_back_pain_users",
                 "npv": "npv", "cost_per_use": "cost_per_use"}
 # Buying nothing: its id (reserved: with_nothing refuses a matrix that already holds it), its
 # plain name, and its value on each criterion but cost per use (see the module docstring).
@@ -77,9 +78,10 @@ def decision_matrix(equipment: pd.DataFrame, forecast: pd.DataFrame, finance: pd
     equipment
         :func:`evaluate.data.equipment.load_equipment` (floor space, evidence, supervision).
     forecast
-        :func:`evaluate.model.demand.forecast_usage`: ``weekly_sessions`` and ``back_pain_users``
-        (its back-pain users are the exposure model's members with back pain who use the
-        machine, so exposure enters here).
+        :func:`evaluate.model.demand.forecast_usage`: ``weekly_sessions`` and
+        ``added_back_pain_users`` (members with back pain the machine adds to those the owned
+        machines serve; ``back_pain_users`` where the frame has no added users). The back-pain
+        users are the exposure model's members with back pain, so exposure enters here.
     finance
         :func:`evaluate.model.finance.finance_summary` (``npv``, ``cost_per_use``), computed from
         the same scenario of the forecast.
@@ -106,7 +108,8 @@ def decision_matrix(equipment: pd.DataFrame, forecast: pd.DataFrame, finance: pd
     if missing:
         raise ValueError(f"no forecast or finance row for {missing} (scenario {scenario!r})")
     columns = {"weekly_uses": usage["weekly_sessions"].to_numpy(float),
-               "back_pain_served": usage["back_pain_users"].to_numpy(float),
+               "back_pain_served": usage[ADDED_BACK_PAIN if ADDED_BACK_PAIN in usage.columns
+                                         else "back_pain_users"].to_numpy(float),
                "npv": money["npv"].to_numpy(float),
                "cost_per_use": _worst_finite(money["cost_per_use"].to_numpy(float)),
                **_fixed_columns(equipment)}
