@@ -28,6 +28,7 @@ from evaluate.model.exposure import exposure_priors
 from evaluate.model.segments import as_of_day
 from evaluate.reports import formatting
 from evaluate.reports.decision.analysis import COST_LABEL, DecisionAnalysis, criterion_label
+from evaluate.reports.decision.matrix import NOTHING
 from evaluate.reports.formatting import (
     DISCLAIMER,
     EVIDENCE_WORDS,
@@ -63,6 +64,11 @@ def _name(analysis: DecisionAnalysis, equipment_id: object) -> str:
     if equipment_id is None or pd.isna(equipment_id):
         return ""
     return in_sentence(analysis.names.get(str(equipment_id), str(equipment_id)))
+
+
+def _subject(analysis: DecisionAnalysis, equipment_id: object) -> str:
+    """An option as the subject of a sentence: "the reverse hyperextension", "buying nothing"."""
+    return "buying nothing" if equipment_id == NOTHING else f"the {_name(analysis, equipment_id)}"
 
 
 def points(score: float) -> str:
@@ -148,7 +154,7 @@ def what_would_change(analysis: DecisionAnalysis) -> Turning:
                 continue
             distance = abs(row.weight - bound)
             text = (f"{word} a {share(bound)} weight on {criterion_label(row.criterion).lower()}"
-                    f" (now {share(row.weight)}) the {_name(analysis, taker)} ranks first")
+                    f" (now {share(row.weight)}) {_subject(analysis, taker)} ranks first")
             if best is None or distance < best[0]:
                 best = (distance, text)
     weight = best[1] if best else ("no single weight changes the answer, whatever its value "
