@@ -28,7 +28,7 @@ from evaluate.model.exposure import exposure_priors
 from evaluate.model.segments import as_of_day
 from evaluate.reports import formatting
 from evaluate.reports.decision.analysis import COST_LABEL, DecisionAnalysis, criterion_label
-from evaluate.reports.decision.matrix import NOTHING
+from evaluate.reports.decision.matrix import NOTHING as NOTHING_ID
 from evaluate.reports.formatting import (
     DISCLAIMER,
     EVIDENCE_WORDS,
@@ -68,7 +68,9 @@ def _name(analysis: DecisionAnalysis, equipment_id: object) -> str:
 
 def _subject(analysis: DecisionAnalysis, equipment_id: object) -> str:
     """An option as the subject of a sentence: "the reverse hyperextension", "buying nothing"."""
-    return "buying nothing" if equipment_id == NOTHING else f"the {_name(analysis, equipment_id)}"
+    if equipment_id == NOTHING_ID:
+        return "buying nothing"
+    return f"the {_name(analysis, equipment_id)}"
 
 
 def points(score: float) -> str:
