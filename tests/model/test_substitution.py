@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from evaluate.model.costs import fill_equipment_costs
-from evaluate.model.prepared import model_core, model_inputs
+from evaluate.model.prepared import model_core, model_inputs, owned_use
 from evaluate.model.substitution import (
     OwnedMachines,
     coverage,
@@ -115,3 +117,29 @@ def test_added_users_never_grow_as_substitution_grows(club):
 def test_the_owned_machines_come_from_owned_units():
     machines = OwnedMachines.none()
     assert machines.same_as(("a", "b")).tolist() == [-1, -1]
+
+
+def _prepared(club, owned, **fixed):
+    data, equipment = club
+    inputs = model_inputs(data.members, equipment, data.assumptions, checkins=data.checkins,
+                          owned=owned)
+    return dataclasses.replace(inputs, ranges={
+        name: (fixed[name],) * 3 if name in fixed else r for name, r in inputs.ranges.items()})
+
+
+def test_what_a_candidate_draws_from_the_owned_machines(club):
+    data, _ = club
+    shared = owned_use(_prepared(club, data.equipment, substitution=1.0)).set_index(
+        ["equipment_id", "owned_id"])
+    # A second unit takes half of its machine's sessions (one unit of two) and nothing else.
+    second = shared.loc["back_extension_45"]
+    assert second.loc["back_extension_45", "sessions_with"] == pytest.approx(
+        second.loc["back_extension_45", "sessions_without"] / 2)
+    assert (second.drop(index="back_extension_45")["drawn"] == 0).all()
+    # A new back-care machine draws most from the owned back-care machine.
+    assert shared.loc["reverse_hyper", "drawn"].idxmax() == "back_extension_45"
+    assert (shared["drawn"] >= -1e-9).all()
+    independent = owned_use(_prepared(club, data.equipment, substitution=0.0))
+    new = ~independent["equipment_id"].isin(data.equipment.loc[
+        data.equipment["owned_units"] > 0, "equipment_id"])
+    np.testing.assert_allclose(independent.loc[new, "drawn"], 0.0, atol=1e-9)

@@ -46,7 +46,7 @@ candidates))``. The wrappers beside them take DataFrames and return tidy frames.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -292,8 +292,8 @@ def demand_segments(members: pd.DataFrame, exposure: ExposureParameters, *,
 def forecast_core(segments: Segments, levels: np.ndarray, session_minutes: np.ndarray,
                   servers: np.ndarray, params: Mapping[str, np.ndarray],
                   base: np.ndarray | None = None, *, owned: OwnedMachines | None = None,
-                  same_as: np.ndarray | None = None,
-                  band_rates: np.ndarray | None = None) -> dict[str, np.ndarray]:
+                  same_as: np.ndarray | None = None, band_rates: np.ndarray | None = None,
+                  owned_use: bool = False) -> dict[str, np.ndarray]:
     """Users, sessions and peak load for draws × candidates, in one vectorised call.
 
     Parameters
@@ -319,6 +319,11 @@ def forecast_core(segments: Segments, levels: np.ndarray, session_minutes: np.nd
     band_rates
         Cancellation rates by visit band (:attr:`evaluate.model.churn.ChurnBands.band_rates`);
         when given, ``users_churn`` is returned too.
+    owned_use
+        Also return what each candidate draws from each owned machine: ``owned_sessions``
+        ``(draws, machines)``, the owned machines' sessions a week without any candidate, and
+        ``owned_sessions_with`` ``(draws, candidates, machines)``, with each candidate beside
+        them (memory ``draws × candidates × machines``: meant for one draw).
 
     Returns
     -------
@@ -394,11 +399,16 @@ def forecast_core(segments: Segments, levels: np.ndarray, session_minutes: np.nd
         for own_total in (users, back_pain_users, sessions):
             own_total[:, second] *= unit_share
     else:
-        queue_sessions = sessions
+        queue_sessions, unit_share = sessions, np.ones(0)
     queue = peak_queue(queue_sessions, peak, session_minutes, queue_servers)
+    if owned_use:
+        found_owned = _owned_use(mine, covered, rates, rho, same, unit_share,
+                                 lambda r: total(weight, back_pain, r))
     found = {"regular_users": users, "back_pain_users": back_pain_users,
              "weekly_sessions": sessions, "added_users": added[0],
              "added_back_pain_users": added[1], **queue}
+    if owned_use:
+        found.update(found_owned)
     if band_rates is not None:
         found["users_churn"] = users_churn(segments, band_rates, own[..., 0], own[..., 1],
                                            own[..., 2], back_pain)
@@ -437,6 +447,31 @@ def users_churn(segments: Segments, band_rates: np.ndarray, rate_back: np.ndarra
     club = rates[..., -1:]  # (1,) or (draws, 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(users > 0, cancelling / np.where(users > 0, users, 1.0), club)
+
+
+def _owned_use(mine: np.ndarray, covered: np.ndarray, rates: np.ndarray, rho: np.ndarray,
+               same: np.ndarray, unit_share: np.ndarray,
+               sessions_of: Callable[[np.ndarray], np.ndarray]) -> dict[str, np.ndarray]:
+    """The owned machines' sessions without and with each candidate (see :func:`forecast_core`).
+
+    A new machine shares each need with the owned ones (:func:`shared_rates`); a second unit
+    of an owned machine takes its unit's share of that machine's sessions.
+    """
+    draws, count, machines = rates.shape[0], rates.shape[1], mine.shape[1]
+    others = mine.sum(axis=1)[:, None, :] - mine
+    without = sessions_of(shared_rates(mine, others, covered[:, None, :], rho))  # (D, M)
+    flat = (draws, count * machines, len(NEEDS))
+    beside = shared_rates(
+        np.broadcast_to(mine[:, None], (draws, count, machines, len(NEEDS))).reshape(flat),
+        (others[:, None] + rates[:, :, None]).reshape(flat),
+        np.broadcast_to(np.maximum(covered[:, None, :], rates)[:, :, None],
+                        (draws, count, machines, len(NEEDS))).reshape(flat), rho)
+    with_it = sessions_of(beside).reshape(draws, count, machines)
+    second = np.flatnonzero(same != NEW)
+    for k, share in zip(second, unit_share, strict=True):
+        with_it[:, k] = without
+        with_it[:, k, same[k]] *= 1.0 - share
+    return {"owned_sessions": without, "owned_sessions_with": with_it}
 
 
 # ---------------------------------------------------------------- wrappers (DataFrames)

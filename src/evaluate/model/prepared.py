@@ -406,6 +406,29 @@ def demand_params(inputs: ModelInputs, values: Mapping[str, np.ndarray]
     return params
 
 
+def owned_use(inputs: ModelInputs) -> pd.DataFrame:
+    """What each candidate draws from each owned machine, at the most-likely values (tidy).
+
+    One row per candidate and owned machine: ``equipment_id``, ``owned_id``,
+    ``sessions_without`` and ``sessions_with`` (the owned machine's sessions a week at full
+    adoption, without and with the candidate beside it) and ``drawn`` (their difference). A
+    candidate draws nothing where members add machines independently (``substitution`` 0).
+    """
+    values = inputs.most_likely()
+    column = {name: np.asarray(value, dtype=float) for name, value in values.items()}
+    found = forecast_core(inputs.segments, inputs.levels, inputs.session_minutes,
+                          inputs.servers, demand_params(inputs, column),
+                          prevalence_base(inputs.segments.base, column[PREVALENCE]),
+                          owned=inputs.owned, same_as=inputs.same_as, owned_use=True)
+    without, beside = found["owned_sessions"][0], found["owned_sessions_with"][0]
+    count, machines = beside.shape
+    return pd.DataFrame({
+        "equipment_id": np.repeat(np.asarray(inputs.equipment_ids, dtype=object), machines),
+        "owned_id": np.tile(np.asarray(inputs.owned.ids, dtype=object), count),
+        "sessions_without": np.tile(without, count), "sessions_with": beside.ravel(),
+        "drawn": (without[None, :] - beside).ravel()})
+
+
 def forecast_from_inputs(inputs: ModelInputs) -> pd.DataFrame:
     """The usage forecast of each prepared candidate: low / most likely / high.
 
