@@ -55,6 +55,8 @@ PERCENTILES = (0.10, 0.50, 0.90)
 BAND_METRICS: dict[str, str] = {
     "regular_users": "members",
     "back_pain_users": "members",
+    "added_users": "members",
+    "added_back_pain_users": "members",
     "weekly_sessions": "sessions/week",
     "utilisation": "fraction",
     "npv": "currency",
