@@ -67,7 +67,21 @@ from evaluate.model.demand import (
     peak_share,
 )
 from evaluate.model.exposure import SCENARIOS, ExposureParameters
-from evaluate.model.finance import ASSUMPTIONS_USED, FinanceInputs, finance_core
+from evaluate.model.finance import (
+    ASSUMPTIONS_USED,
+    MEASURED,
+    FinanceInputs,
+    benefit_basis,
+    credited_new_joins,
+    finance_core,
+    floor_new_joins,
+    input_bases,
+    joins_per_year,
+    machine_new_joins,
+    new_joins_bases,
+    npv_sourced,
+    owned_new_joins,
+)
 from evaluate.model.sampling import Range, as_range
 from evaluate.model.segments import active_mask, as_of_day
 
@@ -87,7 +101,12 @@ class ModelInputs:
     arrays have shape ``(candidates,)`` in the order of ``equipment_ids``; blank installation
     (currency), maintenance (currency/year) and lifespan (years) are NaN until filled per
     draw. ``monthly_dues`` is currency/month. ``ranges`` maps each uncertain quantity to
-    ``(low, most_likely, high)`` and ``units`` to its unit.
+    ``(low, most_likely, high)`` and ``units`` to its unit. New joins
+    (:func:`evaluate.model.finance.credited_new_joins`): ``new_joins`` each candidate's own
+    figure (members/year, NaN where the assumption stands in; 0 for a machine the club owns),
+    ``owned_new_joins`` the owned machines' figures, ``club_joins_per_year`` the roster's
+    joins in the year to ``as_of``. ``benefit_bases``: each benefit item's basis per
+    candidate (:func:`evaluate.model.finance.benefit_basis`).
     """
 
     segments: Segments
@@ -107,6 +126,10 @@ class ModelInputs:
     uptake_factor: np.ndarray  # (candidates,): calibration factor on the uptakes
     ranges: dict[str, Range]
     units: dict[str, str]
+    new_joins: np.ndarray | None = None  # (candidates,); None: none
+    owned_new_joins: np.ndarray | None = None  # (owned machines,)
+    club_joins_per_year: float = float("nan")
+    benefit_bases: dict[str, np.ndarray] | None = None  # item -> (candidates,)
 
     def most_likely(self, draws: int = 1) -> dict[str, np.ndarray]:
         """Every quantity at its most-likely value, each ``(draws, 1)``."""
@@ -155,6 +178,9 @@ class ModelInputs:
             installation=self.installation[pick], maintenance=self.maintenance[pick],
             lifespan_years=self.lifespan_years[pick], footprint_m2=self.footprint_m2[pick],
             is_cardio=self.is_cardio[pick], uptake_factor=self.uptake_factor[pick],
+            new_joins=None if self.new_joins is None else self.new_joins[pick],
+            benefit_bases=None if self.benefit_bases is None else {
+                item: basis[pick] for item, basis in self.benefit_bases.items()},
             ranges={name: self.ranges[name] for name in kept},
             units={name: self.units[name] for name in kept})
 
@@ -196,7 +222,8 @@ def model_inputs(members: pd.DataFrame, equipment: pd.DataFrame,
                  checkins: pd.DataFrame | None = None, calibration: Calibrations | None = None,
                  exposure: ExposureParameters | None = None,
                  monthly_dues: float | None = None, annual_churn: float | None = None,
-                 as_of: date | str | None = None) -> ModelInputs:
+                 as_of: date | str | None = None,
+                 owned: pd.DataFrame | None = None) -> ModelInputs:
     """Aggregate the roster and collect the fixed figures and every range, once.
 
     Parameters
@@ -219,13 +246,23 @@ def model_inputs(members: pd.DataFrame, equipment: pd.DataFrame,
     as_of
         Date of ages and active status; default the roster's latest join or cancel date (a
         report passes the club's roster date: :func:`~evaluate.model.segments.as_of_day`).
+    owned
+        The club's ``equipment.csv`` rows: the machines it owns count in the cap on new joins
+        (:func:`evaluate.model.finance.credited_new_joins`); ``None``: none.
     """
     exposure = exposure or ExposureParameters.load(assumptions)
     day = as_of_day(members, as_of)
     segments = demand_segments(members, exposure, as_of=day)
+    known: dict[str, str | list[str]] = {
+        "new_joins_per_year": new_joins_bases(equipment, assumptions)}
     if monthly_dues is None:
         active = active_mask(members, day)
         monthly_dues = float(members.loc[active, "monthly_dues"].mean())
+        known["monthly_dues"] = MEASURED
+    if annual_churn is not None:
+        known["annual_churn"] = known["users_churn"] = MEASURED
+    bases = {item: np.broadcast_to(basis, len(equipment)).copy()
+             for item, basis in benefit_basis(input_bases(assumptions, known)).items()}
     peak = peak_share(checkins, assumptions)
     fixed = bool(np.allclose(segments.base[0], segments.base[2]))
     ranges, units = _ranges(assumptions, exposure, peak.value, annual_churn, fixed, equipment)
@@ -240,7 +277,10 @@ def model_inputs(members: pd.DataFrame, equipment: pd.DataFrame,
         footprint_m2=figures[FOOTPRINT], is_cardio=(equipment[TYPE] == "cardio").to_numpy(),
         monthly_dues=float(monthly_dues),
         uptake_factor=uptake_factors(calibration, tuple(equipment[ID].astype(str))),
-        ranges=ranges, units=units)
+        ranges=ranges, units=units,
+        new_joins=machine_new_joins(equipment, as_candidates=True),
+        owned_new_joins=owned_new_joins(owned),
+        club_joins_per_year=joins_per_year(members, day), benefit_bases=bases)
 
 
 def uptake_factors(calibration: Calibration | Mapping[str, Calibration] | None,
@@ -288,7 +328,9 @@ def model_core(inputs: ModelInputs, values: Mapping[str, np.ndarray]
         The keys of :func:`evaluate.model.demand.forecast_core` (``regular_users``,
         ``back_pain_users``, ``weekly_sessions`` at full adoption, peak load) and of
         :func:`evaluate.model.finance.finance_core` (``npv``, ``cost_per_use``,
-        ``payback_years``, …), plus ``price`` (currency).
+        ``payback_years``, ``pv_retention``, ``break_even_members``, …), plus ``price``
+        (currency) and ``npv_sourced`` (currency: measured and published benefit items
+        only, :func:`evaluate.model.finance.npv_sourced`).
     """
     column = {name: np.asarray(value, dtype=float) for name, value in values.items()}
     segments = inputs.segments
@@ -301,14 +343,24 @@ def model_core(inputs: ModelInputs, values: Mapping[str, np.ndarray]
         inputs.lifespan_years[None, :], inputs.is_cardio[None, :],
         column["installation_share_of_price"], column["maintenance_share_of_price"],
         column["lifespan_years_strength"], column["lifespan_years_cardio"])
+    mine, theirs = floor_new_joins(
+        np.zeros(len(inputs.equipment_ids)) if inputs.new_joins is None else inputs.new_joins,
+        np.zeros(0) if inputs.owned_new_joins is None else inputs.owned_new_joins,
+        column["new_joins_per_year"])
+    joins = credited_new_joins(mine, theirs, inputs.club_joins_per_year,
+                               column["new_joins_cap_share"])
     x = FinanceInputs(price=price, installation=installation, maintenance=maintenance,
                       lifespan_years=life, footprint_m2=inputs.footprint_m2[None, :],
                       users=demand["regular_users"], weekly_sessions=demand["weekly_sessions"],
                       trainer_users=demand["back_pain_users"],
                       monthly_dues=np.full((1, 1), inputs.monthly_dues),
                       annual_churn=column["baseline_annual_churn"],
+                      users_churn=column["baseline_annual_churn"], new_joins_per_year=joins,
                       **{name: column[name] for name in ASSUMPTIONS_USED})
-    return {**demand, **finance_core(x), "price": price}
+    found = finance_core(x)
+    if inputs.benefit_bases is not None:
+        found["npv_sourced"] = npv_sourced(found, inputs.benefit_bases)
+    return {**demand, **found, "price": price}
 
 
 def demand_params(inputs: ModelInputs, values: Mapping[str, np.ndarray]
