@@ -476,3 +476,29 @@ def test_a_machines_own_new_joins_are_capped_with_the_owned_machines():
     assert joins["reverse_hyper"] == 0
     uncapped = finance_inputs(candidates, usage, default_assumptions(), monthly_dues=45.0)
     assert uncapped.get("new_joins_per_year")[0].max() == 30
+
+
+def test_the_demos_reverse_hyper_break_even_by_hand(demo_club):
+    """Price 775, installation and maintenance 5% of it (38.75 each), 4.32 m² at 150 a year,
+    salvage 10% (77.5) after 5 years at 7%: PV costs = 813.75 + 686.75 × a(7%, 5) - 77.5 /
+    1.07⁵ = 3574.30. A member gained each year stays on at 1 - 0.40 (the assumed churn): the
+    members paying in year t are (1 - 0.6ᵗ) / 0.4; each year is worth 12 × the roster's mean
+    dues (63.88) × margin 0.75. One package: 21 sessions × 55.87 × 0.45 a year.
+    """
+    from evaluate.model.prepared import forecast_from_inputs, model_inputs
+
+    rows = demo_club.equipment[demo_club.equipment["equipment_id"] == "reverse_hyper"]
+    model = model_inputs(demo_club.members, rows, demo_club.assumptions)
+    found = finance_summary(rows, forecast_from_inputs(model), demo_club.assumptions,
+                            monthly_dues=model.monthly_dues).iloc[0]
+    annuity = sum(1.07**-t for t in range(1, 6))
+    pv_costs = 813.75 + (38.75 + 4.32 * 150) * annuity - 77.5 / 1.07**5
+    assert found["pv_costs"] == pytest.approx(pv_costs)
+    assert found["pv_costs"] == pytest.approx(3574.30, abs=0.01)
+    member = 12 * model.monthly_dues * 0.75 * sum(1.07**-t * (1 - 0.6**t) / 0.4
+                                                  for t in range(1, 6))
+    assert found["break_even_members"] == pytest.approx(pv_costs / member)
+    assert found["break_even_members"] == pytest.approx(0.859, abs=1e-3)
+    assert found["break_even_packages"] == pytest.approx(
+        pv_costs / (21 * 55.87 * 0.45 * annuity))
+    assert found["npv_sourced"] == -found["pv_costs"]  # every benefit item is assumed
