@@ -110,7 +110,9 @@ def analyse_candidate(params: CandidateProfileParams, data: ClubData | None = No
     calibration = calibrations.get(params.equipment_id)
     forecast = forecast_from_inputs(model)
     money_row = finance_summary(filled, forecast, data.assumptions,
-                                monthly_dues=model.monthly_dues)
+                                monthly_dues=model.monthly_dues,
+                                club_joins_per_year=model.club_joins_per_year,
+                                owned=data.equipment)
     simulation = simulate_from_inputs(model, draws=params.draws, seed=params.seed)
     swings = one_way_swings_from_inputs(model, params.equipment_id)
     audience = audience_from_inputs(data.members, model, min_group_size=params.min_group_size)

@@ -295,7 +295,7 @@ def prepare_model(data: ClubData, candidates: pd.DataFrame, *, as_of: date | str
     exposure = ExposureParameters.load(data.assumptions)
     day = as_of_day(data, as_of)
     model = model_inputs(data.members, candidates, data.assumptions, checkins=data.checkins,
-                         exposure=exposure, as_of=day)
+                         exposure=exposure, as_of=day, owned=data.equipment)
     calibrations = (candidate_calibrations(data, candidates, exposure=exposure, as_of=day,
                                            segments=model.segments) if calibrate else {})
     return model.calibrated(calibrations or None), calibrations
@@ -322,7 +322,9 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
                                         calibrate=params.calibrate)
     forecast = forecast_from_inputs(model)
     finance = finance_summary(candidates, forecast, data.assumptions,
-                              monthly_dues=model.monthly_dues)
+                              monthly_dues=model.monthly_dues,
+                              club_joins_per_year=model.club_joins_per_year,
+                              owned=data.equipment)
     simulation = simulate_from_inputs(model, draws=params.draws, seed=params.seed)
 
     criteria = params.criteria
