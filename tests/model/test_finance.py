@@ -371,7 +371,7 @@ def test_members_paying_matches_the_cohort_sum():
     assert members_paying(gained, np.array([0.3])).ravel().tolist() == pytest.approx(expected)
 
 
-@given(st.floats(0, 50), st.floats(0, 500), st.floats(0, 5000), st.floats(0, 1))
+@given(*(st.floats(0, top, allow_subnormal=False) for top in (50, 500, 5000, 1)))
 def test_the_cap_on_new_joins_is_never_exceeded(candidate, owned, club, share):
     credited = credited_new_joins(np.array([[candidate]]), np.array([[owned]]), club,
                                   np.array([[share]]))[0, 0]
