@@ -56,6 +56,9 @@ INPUT_LABELS = {
     "trainer_session_price": "the price of a trainer session",
     "trainer_session_margin": "the club's margin on trainer sessions",
     "new_joins_per_year": "new members joining for the machine",
+    "pt_user_share": "the share of members already using a personal trainer",
+    "dues_contribution_margin": "the share of dues left after a member's own costs",
+    "new_joins_cap_share": "the cap on joins credited to machines",
     "peak_hour_share": "the share of sessions in the busiest hour",
     "prevalence_position": "back-pain prevalence within its published interval",
 }
