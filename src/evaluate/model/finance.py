@@ -42,7 +42,11 @@ Conventions (the report states them):
   * **new joins**: ``new_joins_per_year`` members join at the start of every year because the
     club has the machine (per candidate, after the cap of :func:`credited_new_joins`), and
     stay on at ``annual_churn``, the club's rate: a new member is not yet a regular. New joins
-    are not ramped, and a candidate that adds no users attracts none.
+    are not ramped, and a candidate that adds no users attracts none. They are 0 unless the
+    club sets them: a machine's own figure in ``equipment.csv`` (with its source), else the
+    assumption ``new_joins_per_year`` (0 by default); a machine the club already owns adds
+    none as a candidate; all machines on the floor together are credited at most
+    ``new_joins_cap_share`` of the club's joins a year (:func:`joins_per_year`).
   * **trainer-led sessions**: ``trainer_users × trainer_led_share × (1 - pt_user_share) ×
     trainer_sessions_per_buyer_year × trainer_session_price × trainer_session_margin`` a
     year, ramped; ``trainer_users`` are the back-pain users the candidate adds. Only sessions
