@@ -265,7 +265,10 @@ def test_summary_and_cash_flow_table_agree():
     assert tuple(summary.columns) == SUMMARY_COLUMNS
     assert summary["equipment_id"].tolist() == equipment["equipment_id"].tolist()
     table = cash_flow_table(equipment, usage, assumptions, monthly_dues=45.0)
-    assert list(table.columns) == ["equipment_id", "year", "item", "amount"]
+    assert list(table.columns) == ["equipment_id", "year", "item", "amount", "basis"]
+    benefit = table["item"].isin(["retention", "trainer_sessions", "new_joins"])
+    assert (table.loc[benefit, "basis"] == "assumption").all()
+    assert table.loc[~benefit, "basis"].isna().all()  # costs always count
     assert set(table["item"]) == set(ITEMS)
     rate = assumptions["discount_rate"].most_likely
     pv = (table["amount"] / (1 + rate) ** table["year"]).groupby(table["equipment_id"]).sum()

@@ -671,6 +671,15 @@ def finance_inputs(equipment: pd.DataFrame, usage: pd.DataFrame,
                          annual_churn=np.full((1, 1), float(churn)))
 
 
+def _known(annual_churn: float | None, users_churn: object,
+           bases: Mapping[str, str | Sequence[str]] | None) -> dict[str, str | Sequence[str]]:
+    """The inputs' bases a caller gave: a churn passed in is measured; ``bases`` on top."""
+    measured = {name: MEASURED for name, value in (("annual_churn", annual_churn),
+                                                   ("users_churn", users_churn))
+                if value is not None}
+    return {**measured, **(bases or {})}
+
+
 def summary_bases(equipment: pd.DataFrame, assumptions: Mapping[str, Assumption | float],
                   given: Mapping[str, str | Sequence[str]] | None = None
                   ) -> dict[str, np.ndarray]:
@@ -704,13 +713,17 @@ def cash_flow_table(equipment: pd.DataFrame, usage: pd.DataFrame,
                     annual_churn: float | None = None,
                     users_churn: float | Sequence[float] | None = None,
                     club_joins_per_year: float | None = None,
-                    owned: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Yearly cash flows, long: ``equipment_id``, ``year`` (0 .. n), ``item``, ``amount``.
+                    owned: pd.DataFrame | None = None,
+                    bases: Mapping[str, str | Sequence[str]] | None = None) -> pd.DataFrame:
+    """Yearly cash flows, long: ``equipment_id``, ``year`` (0 .. n), ``item``, ``amount``, basis.
 
     ``amount`` is in the club's currency, positive in and negative out, undiscounted, at the end
     of the year (year 0: the purchase date). Items are those of :data:`ITEMS`; each item
     appears only in the years it can occur (purchase and installation in year 0,
-    salvage in year n, the rest in years 1 .. n). Arguments as for :func:`finance_inputs`.
+    salvage in year n, the rest in years 1 .. n). ``basis``: a benefit item's basis
+    (measured / published / assumption, :func:`benefit_basis`), missing for a cost (costs
+    always count). ``bases`` as for :func:`finance_summary`; other arguments as for
+    :func:`finance_inputs`.
     """
     x = finance_inputs(equipment, usage, assumptions, monthly_dues=monthly_dues,
                        annual_churn=annual_churn, users_churn=users_churn,
@@ -726,6 +739,11 @@ def cash_flow_table(equipment: pd.DataFrame, usage: pd.DataFrame,
     table = pd.DataFrame({ID: equipment[ID].to_numpy()[cand], "year": year,
                           "item": pd.Categorical.from_codes(item, categories=list(ITEMS)),
                           "amount": flows[item, cand, year] + 0.0})[applies]
+    found = summary_bases(equipment, assumptions, _known(annual_churn, users_churn, bases))
+    basis = np.full((len(ITEMS), len(n)), None, dtype=object)
+    for item_name, per_candidate in found.items():
+        basis[ITEMS.index(item_name)] = per_candidate
+    table["basis"] = pd.Categorical(basis[item, cand][applies], categories=list(BASES))
     order = np.lexsort((item[applies], year[applies], cand[applies]))
     return table.iloc[order].reset_index(drop=True)
 
@@ -759,10 +777,7 @@ def finance_summary(equipment: pd.DataFrame, usage: pd.DataFrame,
     x = finance_inputs(equipment, usage, assumptions, monthly_dues=monthly_dues,
                        annual_churn=annual_churn, users_churn=users_churn,
                        club_joins_per_year=club_joins_per_year, owned=owned)
-    measured = {name: MEASURED for name, value in (("annual_churn", annual_churn),
-                                                   ("users_churn", users_churn))
-                if value is not None}
-    basis = summary_bases(equipment, assumptions, {**measured, **(bases or {})})
+    basis = summary_bases(equipment, assumptions, _known(annual_churn, users_churn, bases))
     core = finance_core(x)
     core["npv_sourced"] = npv_sourced(core, basis)
     found = {name: value[0] for name, value in core.items()}
