@@ -9,6 +9,7 @@ from evaluate.data.catalogue import load_catalogue
 from evaluate.data.equipment import (
     CATALOGUE_FILE,
     CATALOGUE_SOURCES,
+    CLUB_ONLY,
     COLUMNS,
     DEMO_IDS,
     FIGURES,
@@ -32,7 +33,7 @@ def test_twenty_common_machines_with_the_demo_ids_first(catalogue):
     assert len(ids) >= 20 and len(set(ids)) == len(ids)
     assert tuple(ids[:6]) == DEMO_IDS
     assert set(COMMON) <= set(ids)
-    assert list(catalogue.columns) == [c for c in COLUMNS if c != OWNED] + [
+    assert list(catalogue.columns) == [c for c in COLUMNS if c not in CLUB_ONLY] + [
         "price_currency", "price_date", "muscles_source", "supervision_source"]
 
 

@@ -210,3 +210,27 @@ def test_a_semicolon_file_reads_its_decimal_commas_and_the_catalogues_points(tmp
     assert equipment.loc["treadmill", "price"] == 7450.5  # the club's quote, in EUR
     rh = equipment.loc["reverse_hyper"]
     assert (rh["price"], rh["footprint_m2"]) == (pytest.approx(775 * 0.92), 4.32)
+
+
+def test_new_joins_need_a_source_and_a_number_of_zero_or_more(tmp_path):
+    folder = by_id_club(tmp_path, "equipment_id,owned_units,new_joins_per_year,new_joins_source\n"
+                        "reverse_hyper,0,3,\nglute_ham_developer,0,-1,assumption\n"
+                        "rower,1,,\n", rates=RATE)
+    error = load_error(folder)
+    found = {(p.column, p.row, p.message) for p in error.problems}
+    assert found == {("new_joins_per_year", 2, "new joins without a source"),
+                     ("new_joins_per_year", 3, "value out of range")}
+    unsourced = next(p for p in error.problems if p.row == 2)
+    assert unsourced.file == folder / EQUIPMENT_FILE
+    assert "new_joins_source" in unsourced.fix and "leave new_joins_per_year blank" in (
+        unsourced.fix)
+
+
+def test_new_joins_with_a_source_load_and_a_blank_is_none_given(tmp_path):
+    folder = by_id_club(tmp_path, "equipment_id,owned_units,new_joins_per_year,new_joins_source\n"
+                        "reverse_hyper,0,3,measured: join survey 2025\nrower,1,,\n")
+    equipment = load_equipment(folder)
+    assert equipment["new_joins_per_year"].iloc[0] == 3
+    assert equipment["new_joins_source"].iloc[0] == "measured: join survey 2025"
+    assert pd.isna(equipment["new_joins_per_year"].iloc[1])
+    assert load_equipment(DEMO_DATA_DIR)["new_joins_per_year"].isna().all()

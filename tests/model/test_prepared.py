@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -23,7 +25,8 @@ def test_most_likely_run_equals_the_deterministic_model(demo):
     out = model_core(inputs, inputs.most_likely())
     usage = forecast_usage(m, e, a)
     money = finance_summary(e, usage, a, monthly_dues=inputs.monthly_dues,
-                            annual_churn=inputs.ranges["baseline_annual_churn"][1])
+                            annual_churn=inputs.ranges["baseline_annual_churn"][1],
+                            users_churn=out["users_churn"][0])
     likely = usage[usage["scenario"] == "most_likely"].set_index("equipment_id").loc[e[
         "equipment_id"]]  # forecast_usage sorts by id
     np.testing.assert_allclose(out["npv"][0], money["npv"], rtol=1e-12)
@@ -104,3 +107,34 @@ def test_a_roster_without_an_active_member_is_a_clear_data_error(demo, change):
     assert problem.message.startswith("no member is active on ")
     assert problem.column == ("join_date" if as_of else "status")
     assert "give as_of a date when members were active" in problem.fix
+
+
+def test_the_draws_value_new_joins_within_the_cap_and_label_every_item(demo):
+    """The demo's items all rest on assumptions: counted alone, the NPV is minus the costs.
+
+    Given 40 joins a year to the cable tower and 20 to the owned leg press, against a cap of
+    new_joins_cap_share × the roster's joins in the year, the draws credit the tower its share
+    of the cap and never more; owned candidates (the rower, the leg press) add none.
+    """
+    m, a = demo["members"], demo["assumptions"]
+    e = demo["equipment"].assign(new_joins_per_year=np.nan, new_joins_source="")
+    e.loc[e["equipment_id"] == "cable_tower", ["new_joins_per_year", "new_joins_source"]] = (
+        40.0, "assumption: the club's guess")
+    e.loc[e["equipment_id"] == "leg_press", "new_joins_per_year"] = 20.0
+    inputs = model_inputs(m, e, a, owned=e)
+    assert inputs.club_joins_per_year > 0
+    out = model_core(inputs, inputs.most_likely(3))
+    np.testing.assert_array_equal(out["npv_sourced"], -out["pv_costs"])
+    assert {str(b) for basis in inputs.benefit_bases.values() for b in basis} == {"assumption"}
+    ids = list(e["equipment_id"])
+    cap = a["new_joins_cap_share"].most_likely * inputs.club_joins_per_year
+    assert cap < 40 + 20
+    joins = out["pv_new_joins"][0]
+    assert joins[ids.index("cable_tower")] > 0
+    assert joins[ids.index("leg_press")] == joins[ids.index("rower")] == 0
+    alone = model_core(inputs.select(["cable_tower"]), inputs.most_likely())
+    assert alone["pv_new_joins"][0, 0] == pytest.approx(joins[ids.index("cable_tower")])
+    uncapped = model_core(replace(inputs, club_joins_per_year=1e9), inputs.most_likely())
+    share = cap * 40 / 60 / 40  # the tower keeps 40/60 of the cap: this share of its claim
+    assert joins[ids.index("cable_tower")] == pytest.approx(
+        share * uncapped["pv_new_joins"][0, ids.index("cable_tower")])

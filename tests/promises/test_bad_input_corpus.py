@@ -109,6 +109,16 @@ def cell(name: str, row_id: str, column: str, value: str) -> Make:
     return data(name, lambda t: edit_cell(t, row_id, column, value))
 
 
+def new_joins(row_id: str, figure: str, source: str) -> Make:
+    """Give equipment.csv the optional new-joins columns, filled for one machine only."""
+    def change(text: str) -> str:
+        head, *rows = text.rstrip("\n").split("\n")
+        cells = [f",{figure},{source}" if r.split(",", 1)[0] == row_id else ",," for r in rows]
+        return "\n".join([head + ",new_joins_per_year,new_joins_source",
+                          *(r + c for r, c in zip(rows, cells, strict=True))]) + "\n"
+    return data("equipment.csv", change)
+
+
 def birth(column: str, others: str, row_id: str, value: str, keep_year: bool = False) -> Make:
     """Give members.csv ``column`` (birth_date or age): ``others`` for every member, ``value``
     for ``row_id``; in place of birth_year, or beside it with ``keep_year``."""
@@ -316,6 +326,10 @@ DATA = [
          data("equipment.csv", lambda t: "equipment_id,owned_units\nrowr,1\n"),
          "{club}/equipment.csv", "row 2", "machine not in the catalogue: every column is "
          "needed"),
+    Case("equipment-new-joins-without-source", new_joins("rower", "3", ""),
+         "{club}/equipment.csv", "column 'new_joins_per_year'", "new joins without a source"),
+    Case("equipment-new-joins-negative", new_joins("rower", "-2", "assumption"),
+         "{club}/equipment.csv", "column 'new_joins_per_year'", "new_joins_per_year >= 0"),
     Case("equipment-price-range-reversed", cell("equipment.csv", "reverse_hyper", "price_low",
                                                 "1200"),
          "{club}/equipment.csv", "row 2", "price_low"),

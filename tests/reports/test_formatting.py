@@ -9,8 +9,10 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
+from evaluate.model.finance import ASSUMPTIONS_USED, JOINS_ASSUMPTIONS
 from evaluate.paths import PACKAGE_DIR
 from evaluate.reports.formatting import (
+    INPUT_LABELS,
     MISSING,
     OVER_CAPACITY,
     STALE_ROSTER_DAYS,
@@ -256,3 +258,9 @@ def test_the_peak_note_says_when_the_log_was_not_used():
         "The busiest hour is taken to carry 2% of a week's sessions (the documented "
         "assumption peak_hour_share): the check-in log cannot measure it, as it covers 2 "
         "days, fewer than 28 (four full weeks).")
+
+
+def test_every_input_of_the_money_has_a_short_label():
+    """A tornado names each drawn input of the money in a few words, not its whole meaning."""
+    for name in (*ASSUMPTIONS_USED, *JOINS_ASSUMPTIONS):
+        assert name in INPUT_LABELS and len(INPUT_LABELS[name]) <= 60, name

@@ -180,9 +180,24 @@ CATALOGUE: dict[str, AssumptionSpec] = {s.name: s for s in (
           "pay $30.50/h (IDEA, grade B) or $21.82/h (BLS median 2022, grade A); low end is an "
           "assumption; industry_benchmarks.csv: pt_price_per_session, trainer_pay_average_idea, "
           "trainer_pay_median"),
+    _spec("pt_user_share", "fraction",
+          "share of members who already use a personal trainer: their trainer-led sessions on "
+          "a new machine replace sessions they would have bought anyway", (0.0, 1.0),
+          (0.226, 0.226, 0.23), "HFA 2025 Expanded Insights (22.6% of US members in 2024) and "
+          "HFA 2026 Buyer's Guide (23%); industry_benchmarks.csv: pt_user_share, grade A/B",
+          required=False),
+    _spec("dues_contribution_margin", "fraction",
+          "share of a member's dues left after the costs one more member adds (card fees, "
+          "utilities, cleaning, wear); a club's costs are mostly fixed, so most of the dues "
+          "remain (no published figure)", (0.0, 1.0), (0.5, 0.75, 0.9), required=False),
     _spec("new_joins_per_year", "members/year",
-          "members who join each year because the club has the machine", (0, 10_000),
-          (0, 2, 6)),
+          "members who join each year because the club has a machine whose equipment.csv "
+          "gives no new_joins_per_year of its own (no published figure: keep 0 unless the "
+          "club has counted them)", (0, 10_000), (0, 0, 0)),
+    _spec("new_joins_cap_share", "fraction",
+          "most of the club's joins a year that all machines on the floor together may be "
+          "credited with: members join for place, price and people first (no published "
+          "figure)", (0.0, 1.0), (0.02, 0.05, 0.10), required=False),
     _spec("substitution", "fraction",
           "how far members would use another machine serving the same need instead of a new "
           "one (0: machines add users independently; 1: a machine adds no user where an owned "

@@ -18,9 +18,9 @@ import pandas as pd
 from evaluate.data.equipment import (
     CATALOGUE_FILE,
     CATALOGUE_SOURCES,
+    CLUB_ONLY,
     COLUMNS,
     CURRENCY,
-    OWNED,
     PRICE_DATE,
     catalogue_cells,
     check_machines,
@@ -32,7 +32,8 @@ from evaluate.paths import REFERENCE_DATA_DIR
 def load_catalogue(reference_dir: Path | None = None) -> pd.DataFrame:
     """Every catalogued machine, one typed row each, with the currency and date of its price.
 
-    The columns of :func:`evaluate.data.equipment.load_equipment` but ``owned_units``
+    The columns of :func:`evaluate.data.equipment.load_equipment` but the club's own
+    (``owned_units``, ``new_joins_per_year``, ``new_joins_source``)
     (money in ``price_currency``, not converted), then ``price_currency`` (ISO code),
     ``price_date`` (the day the price was read, a timestamp), ``muscles_source`` and
     ``supervision_source``. Every figure has its source: a placeholder says so in its source
@@ -59,7 +60,7 @@ def load_catalogue(reference_dir: Path | None = None) -> pd.DataFrame:
     check.raise_errors()
     extra = {CURRENCY: cells[CURRENCY], PRICE_DATE: day, "muscles_source": cells["muscles_source"],
              "supervision_source": cells["supervision_source"]}
-    catalogue = typed[[c for c in COLUMNS if c != OWNED]].assign(
+    catalogue = typed[[c for c in COLUMNS if c not in CLUB_ONLY]].assign(
         **{k: v.reset_index(drop=True) for k, v in extra.items()})
     catalogue.attrs["warnings"] = check.warnings
     catalogue.attrs["file"] = path

@@ -17,6 +17,11 @@ then no longer apply. The catalogue's money figures are in its ``price_currency`
 are converted with ``club.yml``'s ``exchange_rates``, the source saying so, or refused when the
 club's currency has no rate. A machine not in the catalogue gives every column.
 Every placeholder is reported as a warning on ``frame.attrs["warnings"]``.
+
+Two optional columns are the club's own, never in the catalogue: ``new_joins_per_year``
+(members a year who join because the club has the machine; a number >= 0, blank for none
+given) and ``new_joins_source`` (how the club knows; a figure without it is refused). The
+money model credits those joins within a cap (:mod:`evaluate.model.finance`).
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ INSTALLATION, MAINTENANCE, LIFESPAN = "installation_cost", "annual_maintenance",
 FOOTPRINT, SESSION_MINUTES, STATIONS = "footprint_m2", "session_minutes", "stations"
 MUSCLES, BACK_CARE, EVIDENCE = "muscles", "back_care_relevance", "evidence_grade"
 SUPERVISION, OWNED, NOTES = "supervision", "owned_units", "notes"
+NEW_JOINS, NEW_JOINS_SOURCE = "new_joins_per_year", "new_joins_source"
 
 # Each figure with a status and a source: figure -> (status column, source column).
 FIGURES = {
@@ -65,13 +71,15 @@ REQUIRED_COLUMNS = (
     "installation_source", MAINTENANCE, "maintenance_status", "maintenance_source", LIFESPAN,
     "lifespan_status", "lifespan_source", FOOTPRINT, "footprint_source", SESSION_MINUTES,
     STATIONS, "usage_source", MUSCLES, BACK_CARE, EVIDENCE, "evidence_source", SUPERVISION)
-OPTIONAL_COLUMNS = (MODEL, PRICE_LOW, PRICE_HIGH, OWNED, NOTES)
+OPTIONAL_COLUMNS = (MODEL, PRICE_LOW, PRICE_HIGH, OWNED, NOTES, NEW_JOINS, NEW_JOINS_SOURCE)
 COLUMNS = (ID, NAME, MODEL, TYPE, PRICE, PRICE_LOW, PRICE_HIGH, "price_status", "price_source",
            INSTALLATION, "installation_status", "installation_source", MAINTENANCE,
            "maintenance_status", "maintenance_source", LIFESPAN, "lifespan_status",
            "lifespan_source", FOOTPRINT, "footprint_source", SESSION_MINUTES, STATIONS,
            "usage_source", MUSCLES, BACK_CARE, EVIDENCE, "evidence_source", SUPERVISION, OWNED,
-           NOTES)
+           NOTES, NEW_JOINS, NEW_JOINS_SOURCE)
+# The club's own columns: never in the bundled catalogue, never filled from it.
+CLUB_ONLY = (OWNED, NEW_JOINS, NEW_JOINS_SOURCE)
 # Blank cells allowed only when the figure's status is placeholder (the model's default applies).
 BLANK_AS_PLACEHOLDER = (INSTALLATION, MAINTENANCE, LIFESPAN)
 
@@ -88,9 +96,9 @@ MUSCLE_NAMES = ("erector_spinae", "gluteus_maximus", "hamstrings", "quadriceps",
                 "core", "latissimus_dorsi", "upper_back", "chest", "shoulders", "arms")
 MONEY = (PRICE, PRICE_LOW, PRICE_HIGH, INSTALLATION, MAINTENANCE)
 CURRENCY, PRICE_DATE = "price_currency", "price_date"
-# The catalogue holds every column but owned_units, and the currency and date of its prices
+# The catalogue holds every column but the club's own, and the currency and date of its prices
 # and the sources of its muscles and supervision (a club's file need not give those).
-CATALOGUE_COLUMNS = tuple(c for c in COLUMNS if c != OWNED) + (
+CATALOGUE_COLUMNS = tuple(c for c in COLUMNS if c not in CLUB_ONLY) + (
     CURRENCY, PRICE_DATE, "muscles_source", "supervision_source")
 # Each catalogue figure and the column naming its source: every one must be filled.
 CATALOGUE_SOURCES = {
@@ -187,6 +195,8 @@ def _check_numbers(frame: pd.DataFrame, statuses: dict[str, pd.Series],
                    "give how many members can use one unit at once, e.g. 1"),
         OWNED: (lambda v: (v < 0) | (v != v.round()), "owned_units is a whole number >= 0",
                 "give how many the club already has, 0 if none"),
+        NEW_JOINS: (lambda v: v < 0, "new_joins_per_year >= 0", "give the members a year who "
+                    "join because the club has the machine, or leave it blank for none"),
     }
     parsed = {}
     for col, (bad, rule, fix) in rules.items():
@@ -207,6 +217,14 @@ def _check_numbers(frame: pd.DataFrame, statuses: dict[str, pd.Series],
     check.rows((low > parsed[PRICE]) | (parsed[PRICE] > high), frame[PRICE], PRICE,
                "price outside its low-high range", rule="price_low <= price <= price_high",
                fix="check the range against its basis in price_source")
+    if NEW_JOINS in frame.columns:
+        unsourced = frame.get(NEW_JOINS_SOURCE, pd.Series("", index=frame.index)).str.strip()
+        check.rows((frame[NEW_JOINS] != "") & (unsourced == ""), frame[NEW_JOINS], NEW_JOINS,
+                   "new joins without a source",
+                   rule="a new_joins_per_year figure needs its basis in new_joins_source",
+                   fix="say in new_joins_source how the club knows (e.g. 'measured: join "
+                       "survey 2025, 3 of 250 joiners named the machine'), or write "
+                       "'assumption', or leave new_joins_per_year blank for none")
     check.rows((statuses[PRICE] == "placeholder") & (low.isna() | high.isna()), frame[PRICE],
                PRICE_LOW, "a placeholder price without a range",
                rule="a placeholder price has price_low and price_high and a basis",
@@ -243,6 +261,8 @@ def _typed(frame: pd.DataFrame, numbers: dict[str, pd.Series], statuses: dict[st
     for col in COLUMNS:
         if col in (STATIONS, OWNED):
             out[col] = numbers.get(col, pd.Series(0, index=frame.index)).astype("int64")
+        elif col == NEW_JOINS:
+            out[col] = numbers.get(col, pd.Series(float("nan"), index=frame.index)).astype(float)
         elif col in numbers:
             out[col] = numbers[col].astype("float64")
         elif col in CATEGORIES:
@@ -328,7 +348,7 @@ def _fill_row(row: pd.Series, listed: pd.Series) -> tuple[pd.Series, list[str]]:
     grouped = {c for cols in GROUPS.values() for c in cols} | set(GROUPS) | {
         s for s, _ in FIGURES.values()}
     for col in COLUMNS:
-        if col not in grouped and col not in (ID, OWNED) and col not in given:
+        if col not in grouped and col != ID and col not in CLUB_ONLY and col not in given:
             out[col] = listed[col]
     return out, kept_money
 
@@ -387,7 +407,8 @@ def load_equipment(data_dir: Path) -> pd.DataFrame:
     Money columns (``price``, ``price_low``/``price_high``, ``installation_cost``,
     ``annual_maintenance``) are floats in the club's currency (``club.yml``), per unit
     (maintenance per year); ``lifespan_years`` in years; ``footprint_m2`` in m² including
-    clearance; ``session_minutes`` per use; ``stations`` and ``owned_units`` integers.
+    clearance; ``session_minutes`` per use; ``stations`` and ``owned_units`` integers;
+    ``new_joins_per_year`` members/year (NaN where blank) with its ``new_joins_source``.
     Blank placeholders are NaN. Statuses and ``equipment_type``, ``back_care_relevance``,
     ``evidence_grade``, ``supervision`` are categoricals; ``muscles`` a normalised
     ``;``-separated string. Placeholder warnings are on ``frame.attrs["warnings"]``.

@@ -24,22 +24,45 @@ Conventions (the report states them):
   carry zeros.
 - Costs each year ``1 .. n``: maintenance, and floor space at ``footprint_m2 ×
   floor_cost_per_m2_year`` (the opportunity cost of the floor).
-- Benefits each year ``1 .. n``, at full adoption and scaled in the first months by the linear
-  adoption ramp (:func:`adoption_ramp`):
+- Benefits each year ``1 .. n`` count only what the candidate **adds to the club as it is**:
+  ``users`` and ``trainer_users`` are the users it adds (the with-versus-without difference
+  of the usage forecast), not its own users, some of whom an owned machine already serves.
+- **A member gained is valued one way**, whether kept (an avoided cancellation) or won (a new
+  join): from the year they are gained they pay dues that year and stay on at their own
+  cancellation rate, within the years evaluated; each year paid is worth
+  ``12 × monthly_dues × dues_contribution_margin``, the dues left after the costs one more
+  member adds (not gross dues: a club's costs are mostly fixed, but not all). Members gained
+  each year paying in year ``t``: ``Σ_{j <= t} g_j × s ** (t - j)`` with ``s = 1 - churn``;
+  nothing is credited after year ``n``.
 
-  * **retention**: regular users cancel less. Avoided cancellations per year =
-    ``users × annual_churn × churn_reduction``; each is credited with one year of dues,
-    ``12 × monthly_dues``. (A member kept this year who would be kept again next year is
-    counted again by next year's avoided cancellations, not here.)
-  * **trainer-led sessions**: ``trainer_users × trainer_led_share ×
-    trainer_sessions_per_buyer_year × trainer_session_price × trainer_session_margin``;
-    ``trainer_users`` are the regular users with back pain where the usage forecast gives
-    them, otherwise all regular users.
-  * **new joins**: ``new_joins`` members join at the start of every year because of the
-    machine, and each cohort cancels at ``annual_churn`` a year. Members from new joins paying
-    in year ``t``: ``new_joins × (1 + s + … + s ** (t - 1))`` with ``s = 1 - annual_churn``;
-    each pays ``12 × monthly_dues`` that year. Nothing is credited after year ``n``. New joins
-    are not ramped, and a candidate without regular users attracts none.
+  * **retention**: users the candidate adds cancel less. Members kept each year at full
+    adoption: ``users × users_churn × churn_reduction_users``, scaled by the linear adoption
+    ramp (:func:`adoption_ramp`); they stay on at ``users_churn``, the users' own rate
+    (regular users of a machine visit often and cancel less than the club as a whole).
+  * **new joins**: ``new_joins_per_year`` members join at the start of every year because the
+    club has the machine (per candidate, after the cap of :func:`credited_new_joins`), and
+    stay on at ``annual_churn``, the club's rate: a new member is not yet a regular. New joins
+    are not ramped, and a candidate that adds no users attracts none. They are 0 unless the
+    club sets them: a machine's own figure in ``equipment.csv`` (with its source), else the
+    assumption ``new_joins_per_year`` (0 by default); a machine the club already owns adds
+    none as a candidate; all machines on the floor together are credited at most
+    ``new_joins_cap_share`` of the club's joins a year (:func:`joins_per_year`).
+  * **trainer-led sessions**: ``trainer_users × trainer_led_share × (1 - pt_user_share) ×
+    trainer_sessions_per_buyer_year × trainer_session_price × trainer_session_margin`` a
+    year, ramped; ``trainer_users`` are the back-pain users the candidate adds. Only sessions
+    members would not have bought anyway count: ``pt_user_share`` (22.6-23% of US club
+    members already use a personal trainer; HFA 2025 Expanded Insights, HFA 2026 Buyer's
+    Guide; ``industry_benchmarks.csv``: ``pt_user_share``) is the share of bookers taken to
+    move sessions they already buy onto the machine rather than buy new ones. The published
+    share is used because the club's data do not say who buys training; members who already
+    train with a trainer are the likeliest bookers, so the true overlap may be larger.
+
+- **Evidence**: each benefit item carries the weakest basis among its inputs
+  (:func:`benefit_basis`): ``measured`` (the club's data), ``published`` (an assumption
+  citing a source) or ``assumption`` (judgement); :func:`npv_sourced` counts measured and
+  published items only. **Break-even**: the members a year to keep or win, and the trainer
+  packages a year to sell, that pay back the present value of the costs
+  (:func:`finance_core`).
 
 Frames in: the equipment catalogue (:func:`evaluate.data.equipment.load_equipment`; blank
 placeholder costs are filled by :func:`evaluate.model.costs.fill_equipment_costs`), the
@@ -47,13 +70,15 @@ assumptions (name -> :class:`~evaluate.data.assumptions.Assumption` or a plain n
 most-likely value is used), and the usage forecast (:func:`evaluate.model.demand.forecast_usage`)
 with one row per candidate (and scenario) and the columns ``equipment_id``, ``regular_users``
 (at full adoption), ``weekly_sessions`` and, where the forecast has it, ``back_pain_users``
-(who may book trainer-led sessions; otherwise all regular users count). Frames out are tidy:
+(who may book trainer-led sessions; otherwise all regular users count); where it has
+``added_users`` and ``added_back_pain_users`` (what the candidate adds to the club as it is),
+those are the benefits' users instead. Frames out are tidy:
 one row per candidate, or one row per candidate, year and item for the cash flows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -61,7 +86,16 @@ import numpy_financial as npf
 import pandas as pd
 
 from evaluate.data.assumptions import Assumption
-from evaluate.data.equipment import ID, INSTALLATION, LIFESPAN, MAINTENANCE, PRICE
+from evaluate.data.equipment import (
+    ID,
+    INSTALLATION,
+    LIFESPAN,
+    MAINTENANCE,
+    NEW_JOINS,
+    NEW_JOINS_SOURCE,
+    OWNED,
+    PRICE,
+)
 from evaluate.model.costs import fill_equipment_costs, most_likely
 
 MONTHS_PER_YEAR = 12
@@ -70,18 +104,43 @@ COST_ITEMS = ("purchase", "installation", "maintenance", "floor_space", "salvage
 USE_ITEMS = ("retention", "trainer_sessions")  # benefits that scale with use
 ITEMS = ("purchase", "installation", "maintenance", "floor_space", "retention",
          "trainer_sessions", "new_joins", "salvage")
+BENEFIT_ITEMS = ("retention", "trainer_sessions", "new_joins")
 USERS, WEEKLY_SESSIONS, BACK_PAIN_USERS = "regular_users", "weekly_sessions", "back_pain_users"
-ADDED_USERS, ADDED_BACK_PAIN = "added_users", "added_back_pain_users"
+ADDED_USERS, ADDED_BACK_PAIN_USERS = "added_users", "added_back_pain_users"
 SCENARIO = "scenario"  # demand.forecast_usage gives low / most_likely / high rows
 SUMMARY_COLUMNS = (ID, "years", "up_front", "npv", "irr", "payback_years",
                    "discounted_payback_years", "pv_costs", "pv_benefits",
                    "equivalent_annual_cost", "annual_sessions", "cost_per_use",
-                   "break_even_weekly_uses")
-# The assumptions the money model takes (each (D, 1) in the Monte Carlo), by catalogue name.
+                   "break_even_weekly_uses", "pv_retention", "pv_trainer_sessions",
+                   "pv_new_joins", "basis_retention", "basis_trainer_sessions",
+                   "basis_new_joins", "npv_sourced", "break_even_members",
+                   "break_even_packages")
+# The assumptions the money model takes as FinanceInputs fields (each (D, 1) in the Monte
+# Carlo), by catalogue name; new joins come per candidate (credited_new_joins).
 ASSUMPTIONS_USED = ("discount_rate", "horizon_years", "floor_cost_per_m2_year", "salvage_share",
                     "churn_reduction_users", "trainer_led_share",
                     "trainer_sessions_per_buyer_year", "trainer_session_price",
-                    "trainer_session_margin", "new_joins_per_year", "adoption_months")
+                    "trainer_session_margin", "pt_user_share", "dues_contribution_margin",
+                    "adoption_months")
+# The assumptions that credit each candidate with new joins (credited_new_joins).
+JOINS_ASSUMPTIONS = ("new_joins_per_year", "new_joins_cap_share")
+# Bases of evidence, strongest first: the club's data, a cited publication, judgement.
+MEASURED, PUBLISHED, ASSUMED = "measured", "published", "assumption"
+BASES = (MEASURED, PUBLISHED, ASSUMED)
+# Each benefit item's inputs (FinanceInputs fields): its basis is the weakest of theirs.
+BENEFIT_INPUTS = {
+    "retention": ("users", "users_churn", "churn_reduction_users", "dues_contribution_margin",
+                  "monthly_dues"),
+    "trainer_sessions": ("trainer_users", "trainer_led_share",
+                         "trainer_sessions_per_buyer_year", "trainer_session_price",
+                         "trainer_session_margin", "pt_user_share"),
+    "new_joins": ("new_joins_per_year", "annual_churn", "dues_contribution_margin",
+                  "monthly_dues"),
+}
+# Inputs that are not catalogue assumptions, and the assumption standing in for each when the
+# caller does not say it was measured.
+STAND_INS = {"users_churn": "baseline_annual_churn", "annual_churn": "baseline_annual_churn"}
+DAYS_PER_YEAR = 365  # joins_per_year counts the joins of the 365 days up to the roster date
 
 
 @dataclass(frozen=True)
@@ -90,12 +149,15 @@ class FinanceInputs:
 
     Candidate figures (per unit, the club's currency): ``price`` and ``installation`` (once),
     ``maintenance`` (per year), ``lifespan_years`` (years), ``footprint_m2`` (m² with
-    clearance). Usage at full adoption: ``users`` (regular users), ``weekly_sessions``
-    (sessions a week), ``trainer_users`` (users who could book trainer-led sessions, e.g. those
-    with back pain). Club figures: ``monthly_dues`` (currency/month), ``annual_churn``
-    (fraction/year). Assumptions, in the units of ``assumptions.CATALOGUE``: the rest. Costs
-    must already be filled (:func:`evaluate.model.costs.fill_costs_core`): a NaN propagates
-    to every metric.
+    clearance). Usage at full adoption: ``users`` (the regular users the candidate **adds** to
+    the club as it is, the retention base), ``weekly_sessions`` (the candidate's own sessions a
+    week), ``trainer_users`` (the users with back pain it adds, who could book trainer-led
+    sessions). ``users_churn`` (fraction/year): the added users' own cancellation rate;
+    ``new_joins_per_year`` (members/year): the joins credited to the candidate, capped
+    (:func:`credited_new_joins`). Club figures: ``monthly_dues`` (currency/month),
+    ``annual_churn`` (fraction/year, the club's rate, at which new members cancel).
+    Assumptions, in the units of ``assumptions.CATALOGUE``: the rest. Costs must already be
+    filled (:func:`evaluate.model.costs.fill_costs_core`): a NaN propagates to every metric.
     """
 
     price: np.ndarray
@@ -108,6 +170,7 @@ class FinanceInputs:
     trainer_users: np.ndarray
     monthly_dues: np.ndarray
     annual_churn: np.ndarray
+    users_churn: np.ndarray
     discount_rate: np.ndarray
     horizon_years: np.ndarray
     floor_cost_per_m2_year: np.ndarray
@@ -117,6 +180,8 @@ class FinanceInputs:
     trainer_sessions_per_buyer_year: np.ndarray
     trainer_session_price: np.ndarray
     trainer_session_margin: np.ndarray
+    pt_user_share: np.ndarray
+    dues_contribution_margin: np.ndarray
     new_joins_per_year: np.ndarray
     adoption_months: np.ndarray
 
@@ -169,6 +234,21 @@ def _members_from_joins(annual_churn: np.ndarray, last_year: int) -> np.ndarray:
     return np.where(churn > 0, (1 - (1 - churn) ** t) / safe, t)
 
 
+def members_paying(gained: np.ndarray, churn: np.ndarray) -> np.ndarray:
+    """Members paying in each year from ``gained[..., t]`` members gained in year ``t``.
+
+    Each stays on at ``churn`` a year: ``p_t = (1 - churn) × p_{t-1} + gained_t``, so
+    ``p_t = Σ_{j <= t} gained_j × (1 - churn) ** (t - j)``. ``gained`` is ``(..., Y + 1)``,
+    ``churn`` broadcasts to ``gained.shape[:-1]``.
+    """
+    stay = 1.0 - np.asarray(churn, dtype=float)
+    paying = np.empty(np.broadcast_shapes(gained.shape, stay.shape + (1,)))
+    previous = 0.0
+    for t in range(paying.shape[-1]):
+        previous = paying[..., t] = stay * previous + gained[..., t]
+    return paying
+
+
 def _items(x: FinanceInputs) -> Iterator[tuple[str, np.ndarray]]:
     """Yield each item of :data:`ITEMS` as signed flows, shape ``(D, C, Y + 1)``."""
     v = x.get
@@ -177,9 +257,10 @@ def _items(x: FinanceInputs) -> Iterator[tuple[str, np.ndarray]]:
     t = np.arange(last + 1)
     start, in_use, end = t == 0, (t >= 1) & (t <= n[..., None]), t == n[..., None]
     ramp = adoption_ramp(x.raw("adoption_months"), last) * in_use
-    dues_year = MONTHS_PER_YEAR * v("monthly_dues")
-    kept = v("users") * v("annual_churn") * v("churn_reduction_users")
-    trainer = (v("trainer_users") * v("trainer_led_share")
+    member_year = MONTHS_PER_YEAR * v("monthly_dues") * v("dues_contribution_margin")
+    kept = v("users") * v("users_churn") * v("churn_reduction_users")
+    staying = members_paying(ramp, v("users_churn")) * in_use  # per member kept a year
+    trainer = (v("trainer_users") * v("trainer_led_share") * (1.0 - v("pt_user_share"))
                * v("trainer_sessions_per_buyer_year") * v("trainer_session_price")
                * v("trainer_session_margin"))
     joined = _members_from_joins(x.raw("annual_churn"), last) * in_use
@@ -187,10 +268,10 @@ def _items(x: FinanceInputs) -> Iterator[tuple[str, np.ndarray]]:
     yield "installation", -v("installation")[..., None] * start
     yield "maintenance", -v("maintenance")[..., None] * in_use
     yield "floor_space", -(v("footprint_m2") * v("floor_cost_per_m2_year"))[..., None] * in_use
-    yield "retention", (kept * dues_year)[..., None] * ramp
+    yield "retention", (kept * member_year)[..., None] * staying
     yield "trainer_sessions", trainer[..., None] * ramp
     joins = np.where(v("users") > 0, v("new_joins_per_year"), 0.0)
-    yield "new_joins", (joins * dues_year)[..., None] * joined
+    yield "new_joins", (joins * member_year)[..., None] * joined
     yield "salvage", (v("salvage_share") * v("price"))[..., None] * end
 
 
@@ -261,7 +342,21 @@ def finance_core(x: FinanceInputs) -> dict[str, np.ndarray]:
     ``pv_costs`` spread over the ``n`` years as an annuity); ``cost_per_use`` (currency per
     session, EAC over ``52 × weekly_sessions``; ``inf`` without sessions);
     ``break_even_weekly_uses`` (sessions/week); ``payback_years`` and
-    ``discounted_payback_years`` (years, ``inf`` if never); ``years`` (``n``).
+    ``discounted_payback_years`` (years, ``inf`` if never); ``years`` (``n``); each benefit
+    item's present value, ``pv_retention``, ``pv_trainer_sessions`` and ``pv_new_joins``
+    (currency; they add up to ``pv_benefits``); ``break_even_members`` and
+    ``break_even_packages`` (a year, below).
+
+    ``break_even_members`` answers "how many members a year must it keep who would otherwise
+    leave, or win, to pay for itself": the same number gained every year ``1 .. n`` (no
+    ramp), each valued as a member kept (paying dues at the contribution margin that year and
+    staying on at ``users_churn``), so ``N = PV_costs / PV_member`` with ``PV_member = 12 ×
+    monthly_dues × dues_contribution_margin × Σ_{t=1..n} (1 + r) ** -t × Σ_{k<t} (1 -
+    users_churn) ** k``. ``break_even_packages`` answers "or sell how many trainer packages a
+    year": one package is ``trainer_sessions_per_buyer_year`` sessions at
+    ``trainer_session_price × trainer_session_margin``, sold every year ``1 .. n``, so
+    ``M = PV_costs / (package × annuity_factor(r, n))``. Both are 0 when salvage covers the
+    costs and ``inf`` when a member or a package is worth nothing.
 
     Break-even weekly uses answer "how many uses a week must it get to pay for itself": the
     weekly sessions at which the benefits that come from use (retention and trainer-led
@@ -274,36 +369,236 @@ def finance_core(x: FinanceInputs) -> dict[str, np.ndarray]:
     rate = x.raw("discount_rate")
     sessions = x.get("weekly_sessions")
     n = years_in_use(x.get("lifespan_years"), x.get("horizon_years"))
-    cost = use = other = None
+    cost = net = None
+    pv = {}
+    factors = None
     for name, flows in _items(x):
+        if factors is None:
+            factors = discount_factors(rate, flows.shape[-1] - 1)
+        net = flows.copy() if net is None else net + flows
         if name in COST_ITEMS:
             cost = flows if cost is None else cost + flows
-        elif name in USE_ITEMS:
-            use = flows if use is None else use + flows
         else:
-            other = flows if other is None else other + flows
-    net = cost + use + other  # type: ignore[operator]
-    factors = discount_factors(rate, net.shape[-1] - 1)
+            pv[name] = np.einsum("...y,...y->...", flows, factors)
     pv_costs = -np.einsum("...y,...y->...", cost, factors)
-    pv_use = np.einsum("...y,...y->...", use, factors)
-    pv_other = np.einsum("...y,...y->...", other, factors)
-    value = pv_use + pv_other - pv_costs
-    eac = pv_costs / annuity_factor(rate, n)
+    pv_use = sum(pv[name] for name in USE_ITEMS)
+    pv_benefits = pv_use + pv["new_joins"]
+    annuity = annuity_factor(rate, n)
+    eac = pv_costs / annuity
+    last = factors.shape[-1] - 1
+    t = np.arange(last + 1)
+    in_use = (t >= 1) & (t <= n[..., None])
+    member = (MONTHS_PER_YEAR * x.get("monthly_dues") * x.get("dues_contribution_margin")
+              * np.einsum("...y,...y->...", _members_from_joins(x.get("users_churn"), last)
+                          * in_use, factors))
+    package = (x.get("trainer_sessions_per_buyer_year") * x.get("trainer_session_price")
+               * x.get("trainer_session_margin") * annuity)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         per_use = np.where(sessions > 0, eac / (WEEKS_PER_YEAR * sessions), np.inf)
         ratio = np.where(pv_use > 0, pv_costs / pv_use, np.inf)
         break_even = np.where(sessions > 0, np.maximum(sessions * ratio, 0.0), np.nan)
-    return {"npv": value, "pv_costs": pv_costs, "pv_benefits": pv_use + pv_other,
+        members = _break_even(pv_costs, member)
+        packages = _break_even(pv_costs, package)
+    return {"npv": pv_benefits - pv_costs, "pv_costs": pv_costs, "pv_benefits": pv_benefits,
             "equivalent_annual_cost": eac, "cost_per_use": per_use,
             "break_even_weekly_uses": break_even, "payback_years": payback_years(net),
-            "discounted_payback_years": payback_years(net * factors), "years": n}
+            "discounted_payback_years": payback_years(net * factors), "years": n,
+            "pv_retention": pv["retention"], "pv_trainer_sessions": pv["trainer_sessions"],
+            "pv_new_joins": pv["new_joins"], "break_even_members": members,
+            "break_even_packages": packages}
+
+
+def _break_even(pv_costs: np.ndarray, worth: np.ndarray) -> np.ndarray:
+    """Units a year that pay back ``pv_costs`` at ``worth`` each (PV); 0 or ``inf`` at the ends."""
+    return np.where(pv_costs <= 0, 0.0, np.where(worth > 0, pv_costs / worth, np.inf))
+
+
+# ---------------------------------------------------------------- new joins and their cap
+
+def joins_per_year(members: pd.DataFrame, day: pd.Timestamp) -> float:
+    """The club's joins a year (members/year): join dates in the 365 days up to ``day``.
+
+    Counted from the roster's ``join_date`` over ``(day - 365 days, day]``, whatever the
+    member's status since. NaN when the roster records no join date at all: the club's joins
+    are then unknown.
+    """
+    join = pd.to_datetime(members["join_date"])
+    if join.isna().all():
+        return float("nan")
+    day = pd.Timestamp(day)
+    start = day - pd.Timedelta(days=DAYS_PER_YEAR)
+    return float(((join > start) & (join <= day)).sum())
+
+
+def machine_new_joins(equipment: pd.DataFrame, *, as_candidates: bool = False) -> np.ndarray:
+    """Each machine's own ``new_joins_per_year`` from ``equipment.csv`` (members/year).
+
+    NaN where the column is blank or absent: the assumption ``new_joins_per_year`` (0 by
+    default) then stands in (:func:`floor_new_joins`). ``as_candidates``: a machine the club
+    already owns (``owned_units >= 1``) adds none as a candidate, since the club already has
+    it and its joins are already the club's.
+    """
+    if NEW_JOINS not in equipment.columns:
+        figures = np.full(len(equipment), np.nan)
+    else:
+        figures = equipment[NEW_JOINS].to_numpy(float)
+    if as_candidates and OWNED in equipment.columns:
+        figures = np.where(equipment[OWNED].to_numpy() >= 1, 0.0, figures)
+    return figures
+
+
+def owned_new_joins(equipment: pd.DataFrame | None) -> np.ndarray:
+    """The own figures of the machines the club owns (``owned_units >= 1``), NaN where blank."""
+    if equipment is None or OWNED not in equipment.columns:
+        return np.zeros(0)
+    return machine_new_joins(equipment[equipment[OWNED] >= 1])
+
+
+def credited_new_joins(candidate: np.ndarray, owned: np.ndarray, club_joins: float,
+                       cap_share: np.ndarray) -> np.ndarray:
+    """The new joins a year credited to each candidate, within the cap on all machines' joins.
+
+    ``candidate`` (..., C): each candidate's own figure; ``owned`` (..., 1): the figures of
+    the machines the club owns, summed; ``club_joins``: the club's joins a year
+    (:func:`joins_per_year`); ``cap_share`` (..., 1): the assumption ``new_joins_cap_share``.
+    The joins credited to the machines on the floor with the candidate (it and the owned ones)
+    stay within ``cap = cap_share × club_joins``: when they claim more, every claim is scaled
+    by the same factor ``cap / (candidate + owned)`` (no machine's figure is more credible
+    than another's), so the candidate keeps its share of the cap. Unknown club joins (NaN)
+    credit none.
+    """
+    candidate = np.asarray(candidate, dtype=float)
+    total = candidate + np.asarray(owned, dtype=float)
+    cap = np.asarray(cap_share, dtype=float) * (0.0 if np.isnan(club_joins) else club_joins)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        factor = np.where(total > cap, cap / total, 1.0)
+    return candidate * factor
+
+
+def floor_new_joins(candidates: np.ndarray, owned: np.ndarray, assumed: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Uncapped new joins a year of each candidate ``(..., C)`` and of the owned machines.
+
+    ``candidates`` (C,) and ``owned`` (K,) are the machines' own figures, NaN where blank
+    (:func:`machine_new_joins` with ``as_candidates``, :func:`owned_new_joins`); a blank takes
+    ``assumed`` (the assumption ``new_joins_per_year``, (..., 1)). The owned machines'
+    figures are summed, (..., 1).
+    """
+    assumed = np.asarray(assumed, dtype=float)
+    mine = np.where(np.isnan(candidates), assumed, candidates)
+    blank = float(np.isnan(owned).sum())
+    return mine, np.nansum(owned) + blank * assumed
+
+
+# ---------------------------------------------------------------- bases of evidence
+
+def source_basis(source: str) -> str:
+    """The basis of a figure from its source text: ``measured``, ``published`` or ``assumption``.
+
+    A source starting with the word "measured" is the club's own data; one starting with
+    "assumption" (or blank) a judgement; any other text cites a source (published).
+    """
+    first = str(source).strip().lower()
+    if first.startswith(MEASURED):
+        return MEASURED
+    if not first or first.startswith(ASSUMED):
+        return ASSUMED
+    return PUBLISHED
+
+
+def weakest(bases: Iterable[str]) -> str:
+    """The weakest of some bases (:data:`BASES`: measured > published > assumption)."""
+    return BASES[max((BASES.index(b) for b in bases), default=0)]
+
+
+def input_bases(assumptions: Mapping[str, Assumption | float],
+                given: Mapping[str, str | Sequence[str]] | None = None
+                ) -> dict[str, str | Sequence[str]]:
+    """The basis of every input of a benefit item (:data:`BENEFIT_INPUTS`).
+
+    ``given`` names the inputs whose basis the caller knows, each one basis or one per
+    candidate: e.g. ``monthly_dues`` and ``annual_churn`` ``"measured"`` when they come from
+    the roster, ``users_churn`` ``"measured"`` when measured by visit band, ``users`` per
+    candidate (``"measured"`` for a calibrated uptake, else ``"assumption"``: a forecast on
+    assumed uptakes), ``new_joins_per_year`` per candidate (:func:`new_joins_bases`). The
+    others: an assumption is ``published`` when its source is a citation
+    (:attr:`Assumption.is_sourced`), else (or a plain number) ``assumption``; the churns not
+    given take ``baseline_annual_churn``'s; the users and dues not given are ``assumption``.
+    """
+    given = dict(given or {})
+    out: dict[str, str | Sequence[str]] = {}
+    for name in dict.fromkeys(n for names in BENEFIT_INPUTS.values() for n in names):
+        if name in given:
+            out[name] = given[name]
+            continue
+        item = assumptions.get(STAND_INS.get(name, name))
+        sourced = isinstance(item, Assumption) and item.is_sourced
+        out[name] = PUBLISHED if sourced else ASSUMED
+    return out
+
+
+def new_joins_bases(candidates: pd.DataFrame,
+                    assumptions: Mapping[str, Assumption | float]) -> list[str]:
+    """The basis of each candidate's new joins: its ``new_joins_source``, else the assumption's.
+
+    A blank figure takes the assumption ``new_joins_per_year`` and its basis. (A candidate
+    the club owns adds none whatever its basis.)
+    """
+    item = assumptions.get("new_joins_per_year")
+    fallback = PUBLISHED if isinstance(item, Assumption) and item.is_sourced else ASSUMED
+    figures = machine_new_joins(candidates)
+    sources = (candidates[NEW_JOINS_SOURCE] if NEW_JOINS_SOURCE in candidates.columns
+               else pd.Series("", index=candidates.index))
+    return [fallback if np.isnan(f) else source_basis(src)
+            for f, src in zip(figures, sources, strict=True)]
+
+
+def benefit_basis(bases: Mapping[str, str | Sequence[str]]) -> dict[str, np.ndarray]:
+    """Each benefit item's basis: the weakest among its inputs' (:data:`BENEFIT_INPUTS`).
+
+    Retention rests on the added users (a forecast on assumed uptakes, measured only when
+    calibrated), the users' churn, ``churn_reduction_users``, the dues' contribution margin
+    and the dues; trainer sessions on the added back-pain users, ``trainer_led_share``, the
+    sessions per buyer, the price, the trainer margin and the share of members already using
+    a trainer (``pt_user_share``); new joins on the machine's figure (its source), the club's
+    churn, the margin and the dues. ``bases`` maps each input to one basis or one per
+    candidate (:func:`input_bases`); an input left out counts as ``assumption``. Returns, per
+    item, an array of basis names, shape ``(C,)`` (``()`` when every basis is one for all).
+    """
+    rank = {name: np.vectorize(BASES.index, otypes=[int])(np.asarray(value))
+            for name, value in bases.items()}
+    out = {}
+    for item, names in BENEFIT_INPUTS.items():
+        worst = np.asarray(BASES.index(ASSUMED) if any(n not in rank for n in names) else 0)
+        for name in names:
+            if name in rank:
+                worst = np.maximum(worst, rank[name])
+        out[item] = np.asarray(BASES)[worst]
+    return out
+
+
+def npv_sourced(found: Mapping[str, np.ndarray],
+                bases: Mapping[str, np.ndarray | str]) -> np.ndarray:
+    """NPV counting only the benefit items measured or published (costs always count).
+
+    ``found``: :func:`finance_core`'s keys (``pv_costs`` and each ``pv_<item>``, (D, C));
+    ``bases``: each item's basis (:func:`benefit_basis`), one or per candidate (C,).
+    """
+    value = -np.asarray(found["pv_costs"], dtype=float)
+    for item in BENEFIT_ITEMS:
+        counted = np.isin(np.asarray(bases[item]), (MEASURED, PUBLISHED))
+        value = value + np.where(counted, found[f"pv_{item}"], 0.0)
+    return value
 
 
 # ---------------------------------------------------------------- checked frames
 
 def finance_inputs(equipment: pd.DataFrame, usage: pd.DataFrame,
                    assumptions: Mapping[str, Assumption | float], *, monthly_dues: float,
-                   annual_churn: float | None = None) -> FinanceInputs:
+                   annual_churn: float | None = None,
+                   users_churn: float | Sequence[float] | None = None,
+                   club_joins_per_year: float | None = None,
+                   owned: pd.DataFrame | None = None) -> FinanceInputs:
     """Check the frames and assemble the core's inputs for one deterministic run (``D == 1``).
 
     Parameters
@@ -314,9 +609,9 @@ def finance_inputs(equipment: pd.DataFrame, usage: pd.DataFrame,
     usage
         One row per candidate in ``equipment``: ``regular_users``, ``weekly_sessions``
         (sessions/week) and optionally ``back_pain_users``; all at full adoption. Where it
-        has ``added_users`` and ``added_back_pain_users`` (what the machine adds beside the
-        owned ones, :func:`evaluate.model.demand.forecast_core`), the benefits count those. With a
-        ``scenario`` column, only the ``most_likely`` rows are used.
+        has ``added_users`` (and ``added_back_pain_users``), the users the candidate adds to
+        the club as it is, those are the benefits' users. With a ``scenario`` column, only the
+        ``most_likely`` rows are used.
     assumptions
         By name; the most-likely value of each is used.
     monthly_dues
@@ -324,6 +619,14 @@ def finance_inputs(equipment: pd.DataFrame, usage: pd.DataFrame,
     annual_churn
         The club's measured cancellation rate (fraction/year); ``None`` uses the assumption
         ``baseline_annual_churn``.
+    users_churn
+        The added users' own cancellation rate (fraction/year), one or one per candidate;
+        ``None`` takes the club's rate (``annual_churn``).
+    club_joins_per_year
+        The club's joins a year (:func:`joins_per_year`); the candidates' new joins are
+        capped with it (:func:`credited_new_joins`). ``None``: not capped.
+    owned
+        The club's ``equipment.csv`` rows; those owned count in the cap on new joins.
 
     Raises
     ------
@@ -332,7 +635,8 @@ def finance_inputs(equipment: pd.DataFrame, usage: pd.DataFrame,
         finite number >= 0.
     """
     values = most_likely(assumptions)
-    missing = [name for name in (*ASSUMPTIONS_USED, "baseline_annual_churn") if name not in values]
+    missing = [name for name in (*ASSUMPTIONS_USED, *JOINS_ASSUMPTIONS, "baseline_annual_churn")
+               if name not in values]
     if missing:
         raise ValueError(f"assumptions missing: {', '.join(missing)}")
     filled, _ = fill_equipment_costs(equipment, assumptions)
@@ -343,21 +647,50 @@ def finance_inputs(equipment: pd.DataFrame, usage: pd.DataFrame,
     if lacking:
         raise ValueError(f"no usage forecast for: {', '.join(lacking)}")
     use = usage.set_index(ID).reindex(ids)
-    if ADDED_USERS in use.columns:  # the forecast says what the machine adds to the club
-        use = use.assign(**{USERS: use[ADDED_USERS], BACK_PAIN_USERS: use[ADDED_BACK_PAIN]})
-    trainer = use[BACK_PAIN_USERS] if BACK_PAIN_USERS in use.columns else use[USERS]
+    users = use[ADDED_USERS] if ADDED_USERS in use.columns else use[USERS]
+    trainer = next(use[c] for c in (ADDED_BACK_PAIN_USERS, BACK_PAIN_USERS, ADDED_USERS, USERS)
+                   if c in use.columns)
     churn = values["baseline_annual_churn"] if annual_churn is None else annual_churn
-    row = {name: np.asarray(column, dtype=float)[None, :] for name, column in {
+    mine, theirs = floor_new_joins(machine_new_joins(filled, as_candidates=True),
+                                   owned_new_joins(owned),
+                                   np.full((1, 1), values["new_joins_per_year"]))
+    joins = mine if club_joins_per_year is None else credited_new_joins(
+        mine, theirs, float(club_joins_per_year), np.full((1, 1), values["new_joins_cap_share"]))
+    row = {name: np.asarray(column, dtype=float).reshape(1, -1) for name, column in {
         "price": filled[PRICE], "installation": filled[INSTALLATION],
         "maintenance": filled[MAINTENANCE], "lifespan_years": filled[LIFESPAN],
-        "footprint_m2": filled["footprint_m2"], "users": use[USERS],
-        "weekly_sessions": use[WEEKLY_SESSIONS], "trainer_users": trainer}.items()}
+        "footprint_m2": filled["footprint_m2"], "users": users,
+        "weekly_sessions": use[WEEKLY_SESSIONS], "trainer_users": trainer,
+        "users_churn": np.broadcast_to(churn if users_churn is None else users_churn, len(ids)),
+        "new_joins_per_year": np.broadcast_to(joins, (1, len(ids)))}.items()}
     bad = [name for name, a in row.items() if not (np.isfinite(a) & (a >= 0)).all()]
     if bad or not (np.isfinite(monthly_dues) and monthly_dues >= 0):
         raise ValueError(f"not a finite number >= 0: {', '.join(bad) or 'monthly_dues'}")
     scalars = {name: np.full((1, 1), values[name]) for name in ASSUMPTIONS_USED}
     return FinanceInputs(**row, **scalars, monthly_dues=np.full((1, 1), float(monthly_dues)),
                          annual_churn=np.full((1, 1), float(churn)))
+
+
+def _known(annual_churn: float | None, users_churn: object,
+           bases: Mapping[str, str | Sequence[str]] | None) -> dict[str, str | Sequence[str]]:
+    """The inputs' bases a caller gave: a churn passed in is measured; ``bases`` on top."""
+    measured = {name: MEASURED for name, value in (("annual_churn", annual_churn),
+                                                   ("users_churn", users_churn))
+                if value is not None}
+    return {**measured, **(bases or {})}
+
+
+def summary_bases(equipment: pd.DataFrame, assumptions: Mapping[str, Assumption | float],
+                  given: Mapping[str, str | Sequence[str]] | None = None
+                  ) -> dict[str, np.ndarray]:
+    """Each benefit item's basis per candidate for :func:`finance_summary`, ``(C,)`` each.
+
+    ``given`` as for :func:`input_bases`; the candidates' new joins take their own sources
+    (:func:`new_joins_bases`) unless given.
+    """
+    known = {"new_joins_per_year": new_joins_bases(equipment, assumptions), **(given or {})}
+    found = benefit_basis(input_bases(assumptions, known))
+    return {item: np.broadcast_to(basis, len(equipment)) for item, basis in found.items()}
 
 
 def irr_by_candidate(flows: np.ndarray, years: np.ndarray) -> np.ndarray:
@@ -377,16 +710,24 @@ def irr_by_candidate(flows: np.ndarray, years: np.ndarray) -> np.ndarray:
 
 def cash_flow_table(equipment: pd.DataFrame, usage: pd.DataFrame,
                     assumptions: Mapping[str, Assumption | float], *, monthly_dues: float,
-                    annual_churn: float | None = None) -> pd.DataFrame:
-    """Yearly cash flows, long: ``equipment_id``, ``year`` (0 .. n), ``item``, ``amount``.
+                    annual_churn: float | None = None,
+                    users_churn: float | Sequence[float] | None = None,
+                    club_joins_per_year: float | None = None,
+                    owned: pd.DataFrame | None = None,
+                    bases: Mapping[str, str | Sequence[str]] | None = None) -> pd.DataFrame:
+    """Yearly cash flows, long: ``equipment_id``, ``year`` (0 .. n), ``item``, ``amount``, basis.
 
     ``amount`` is in the club's currency, positive in and negative out, undiscounted, at the end
     of the year (year 0: the purchase date). Items are those of :data:`ITEMS`; each item
     appears only in the years it can occur (purchase and installation in year 0,
-    salvage in year n, the rest in years 1 .. n). Arguments as for :func:`finance_inputs`.
+    salvage in year n, the rest in years 1 .. n). ``basis``: a benefit item's basis
+    (measured / published / assumption, :func:`benefit_basis`), missing for a cost (costs
+    always count). ``bases`` as for :func:`finance_summary`; other arguments as for
+    :func:`finance_inputs`.
     """
     x = finance_inputs(equipment, usage, assumptions, monthly_dues=monthly_dues,
-                       annual_churn=annual_churn)
+                       annual_churn=annual_churn, users_churn=users_churn,
+                       club_joins_per_year=club_joins_per_year, owned=owned)
     flows = np.stack([cash_flows_core(x)[item][0] for item in ITEMS])  # (item, C, Y + 1)
     n = years_in_use(x.get("lifespan_years"), x.get("horizon_years"))[0]
     item, cand, year = (a.ravel() for a in np.meshgrid(
@@ -398,13 +739,22 @@ def cash_flow_table(equipment: pd.DataFrame, usage: pd.DataFrame,
     table = pd.DataFrame({ID: equipment[ID].to_numpy()[cand], "year": year,
                           "item": pd.Categorical.from_codes(item, categories=list(ITEMS)),
                           "amount": flows[item, cand, year] + 0.0})[applies]
+    found = summary_bases(equipment, assumptions, _known(annual_churn, users_churn, bases))
+    basis = np.full((len(ITEMS), len(n)), None, dtype=object)
+    for item_name, per_candidate in found.items():
+        basis[ITEMS.index(item_name)] = per_candidate
+    table["basis"] = pd.Categorical(basis[item, cand][applies], categories=list(BASES))
     order = np.lexsort((item[applies], year[applies], cand[applies]))
     return table.iloc[order].reset_index(drop=True)
 
 
 def finance_summary(equipment: pd.DataFrame, usage: pd.DataFrame,
                     assumptions: Mapping[str, Assumption | float], *, monthly_dues: float,
-                    annual_churn: float | None = None) -> pd.DataFrame:
+                    annual_churn: float | None = None,
+                    users_churn: float | Sequence[float] | None = None,
+                    club_joins_per_year: float | None = None,
+                    owned: pd.DataFrame | None = None,
+                    bases: Mapping[str, str | Sequence[str]] | None = None) -> pd.DataFrame:
     """One row per candidate with every money metric at the most-likely assumptions.
 
     Columns: ``equipment_id``; ``years`` (n, whole years evaluated); ``up_front`` (price plus
@@ -415,11 +765,22 @@ def finance_summary(equipment: pd.DataFrame, usage: pd.DataFrame,
     (currency/year); ``annual_sessions`` (52 × weekly sessions); ``cost_per_use`` (currency
     per session, ``inf`` without sessions); ``break_even_weekly_uses`` (sessions/week at which
     the NPV is 0, linearised as described in :func:`finance_core`; NaN without
-    sessions, ``inf`` if no use pays back). Arguments as for :func:`finance_inputs`.
+    sessions, ``inf`` if no use pays back); ``pv_retention``, ``pv_trainer_sessions``,
+    ``pv_new_joins`` (currency) and ``basis_retention``, ``basis_trainer_sessions``,
+    ``basis_new_joins`` (measured / published / assumption, :func:`benefit_basis`);
+    ``npv_sourced`` (currency, measured and published items only, :func:`npv_sourced`);
+    ``break_even_members`` and ``break_even_packages`` (a year, :func:`finance_core`).
+    ``bases``: the inputs whose basis the caller knows (:func:`input_bases`); a given
+    ``annual_churn`` or ``users_churn`` is measured. Other arguments as for
+    :func:`finance_inputs`.
     """
     x = finance_inputs(equipment, usage, assumptions, monthly_dues=monthly_dues,
-                       annual_churn=annual_churn)
-    found = {name: value[0] for name, value in finance_core(x).items()}
+                       annual_churn=annual_churn, users_churn=users_churn,
+                       club_joins_per_year=club_joins_per_year, owned=owned)
+    basis = summary_bases(equipment, assumptions, _known(annual_churn, users_churn, bases))
+    core = finance_core(x)
+    core["npv_sourced"] = npv_sourced(core, basis)
+    found = {name: value[0] for name, value in core.items()}
     summary = pd.DataFrame({
         ID: equipment[ID].to_numpy(), "years": found["years"],
         "up_front": (x.get("price") + x.get("installation"))[0], "npv": found["npv"],
@@ -430,5 +791,9 @@ def finance_summary(equipment: pd.DataFrame, usage: pd.DataFrame,
         "equivalent_annual_cost": found["equivalent_annual_cost"],
         "annual_sessions": WEEKS_PER_YEAR * x.get("weekly_sessions")[0],
         "cost_per_use": found["cost_per_use"],
-        "break_even_weekly_uses": found["break_even_weekly_uses"]})
+        "break_even_weekly_uses": found["break_even_weekly_uses"],
+        **{f"pv_{item}": found[f"pv_{item}"] for item in BENEFIT_ITEMS},
+        **{f"basis_{item}": basis[item] for item in BENEFIT_ITEMS},
+        **{key: found[key] for key in ("npv_sourced", "break_even_members",
+                                       "break_even_packages")}})
     return summary[list(SUMMARY_COLUMNS)]

@@ -63,7 +63,7 @@ from evaluate.data.equipment import (
 )
 from evaluate.model.calibration import Calibration, Calibrations
 from evaluate.model.churn import ASSUMPTION as CHURN
-from evaluate.model.churn import MEASURED, ChurnBands, measure_churn
+from evaluate.model.churn import ChurnBands, measure_churn
 from evaluate.model.costs import fill_costs_core
 from evaluate.model.demand import (
     LEVELS,
@@ -77,7 +77,21 @@ from evaluate.model.demand import (
     peak_share,
 )
 from evaluate.model.exposure import SCENARIOS, ExposureParameters
-from evaluate.model.finance import ASSUMPTIONS_USED, FinanceInputs, finance_core
+from evaluate.model.finance import (
+    ASSUMPTIONS_USED,
+    MEASURED,
+    FinanceInputs,
+    benefit_basis,
+    credited_new_joins,
+    finance_core,
+    floor_new_joins,
+    input_bases,
+    joins_per_year,
+    machine_new_joins,
+    new_joins_bases,
+    npv_sourced,
+    owned_new_joins,
+)
 from evaluate.model.sampling import Range, as_range
 from evaluate.model.segments import active_mask, as_of_day
 from evaluate.model.substitution import OwnedMachines
@@ -108,7 +122,12 @@ class ModelInputs:
     club owns, beside which each candidate is valued (:mod:`evaluate.model.substitution`);
     ``same_as`` each candidate's position among them (``-1``: a new machine). ``churn`` holds
     the club's cancellation rates by visit band (:func:`evaluate.model.churn.measure_churn`),
-    from which each candidate's users take theirs.
+    from which each candidate's users take theirs. New joins
+    (:func:`evaluate.model.finance.credited_new_joins`): ``new_joins`` each candidate's own
+    figure (members/year, NaN where the assumption stands in; 0 for a machine the club owns),
+    ``owned_new_joins`` the owned machines' figures, ``club_joins_per_year`` the roster's
+    joins in the year to ``as_of``. ``benefit_bases``: each benefit item's basis per
+    candidate (:func:`evaluate.model.finance.benefit_basis`).
     """
 
     segments: Segments
@@ -131,6 +150,10 @@ class ModelInputs:
     owned: OwnedMachines = field(default_factory=OwnedMachines.none)
     same_as: np.ndarray | None = None  # (candidates,): position among owned, -1 if new
     churn: ChurnBands | None = None  # cancellation rates by visit band, measured or not
+    new_joins: np.ndarray | None = None  # (candidates,); None: none
+    owned_new_joins: np.ndarray | None = None  # (owned machines,)
+    club_joins_per_year: float = float("nan")
+    benefit_bases: dict[str, np.ndarray] | None = None  # item -> (candidates,)
 
     def most_likely(self, draws: int = 1) -> dict[str, np.ndarray]:
         """Every quantity at its most-likely value, each ``(draws, 1)``."""
@@ -181,6 +204,9 @@ class ModelInputs:
             lifespan_years=self.lifespan_years[pick], footprint_m2=self.footprint_m2[pick],
             is_cardio=self.is_cardio[pick], uptake_factor=self.uptake_factor[pick],
             same_as=None if self.same_as is None else self.same_as[pick],
+            new_joins=None if self.new_joins is None else self.new_joins[pick],
+            benefit_bases=None if self.benefit_bases is None else {
+                item: basis[pick] for item, basis in self.benefit_bases.items()},
             ranges={name: self.ranges[name] for name in kept},
             units={name: self.units[name] for name in kept})
 
@@ -259,9 +285,10 @@ def model_inputs(members: pd.DataFrame, equipment: pd.DataFrame,
         Date of ages and active status; default the roster's latest join or cancel date (a
         report passes the club's roster date: :func:`~evaluate.model.segments.as_of_day`).
     owned
-        The catalogue rows of the machines the club owns (``owned_units >= 1``), beside which
-        each candidate is valued (:mod:`evaluate.model.substitution`); default none, so a
-        candidate's added users are its stand-alone users.
+        The club's ``equipment.csv`` rows: the machines it owns (``owned_units >= 1``) are
+        those beside which each candidate is valued (:mod:`evaluate.model.substitution`), and
+        they count in the cap on new joins (:func:`evaluate.model.finance.credited_new_joins`);
+        ``None``: none, so a candidate's added users are its stand-alone users.
     """
     exposure = exposure or ExposureParameters.load(assumptions)
     day = as_of_day(members, as_of)
@@ -269,9 +296,16 @@ def model_inputs(members: pd.DataFrame, equipment: pd.DataFrame,
     churn = measure_churn(members, float(as_range(assumptions[CHURN])[1]), as_of=day)
     if annual_churn is None and churn.club_basis == MEASURED:
         annual_churn = churn.club_rate
+    known: dict[str, str | list[str]] = {
+        "new_joins_per_year": new_joins_bases(equipment, assumptions)}
     if monthly_dues is None:
         active = active_mask(members, day)
         monthly_dues = float(members.loc[active, "monthly_dues"].mean())
+        known["monthly_dues"] = MEASURED
+    if annual_churn is not None:
+        known["annual_churn"] = known["users_churn"] = MEASURED
+    bases = {item: np.broadcast_to(basis, len(equipment)).copy()
+             for item, basis in benefit_basis(input_bases(assumptions, known)).items()}
     peak = peak_share(checkins, assumptions)
     fixed = bool(np.allclose(segments.base[0], segments.base[2]))
     ranges, units = _ranges(assumptions, exposure, peak.value, annual_churn, fixed, equipment)
@@ -288,7 +322,10 @@ def model_inputs(members: pd.DataFrame, equipment: pd.DataFrame,
         monthly_dues=float(monthly_dues),
         uptake_factor=uptake_factors(calibration, tuple(equipment[ID].astype(str))),
         ranges=ranges, units=units, owned=machines,
-        same_as=machines.same_as(tuple(equipment[ID].astype(str))), churn=churn)
+        same_as=machines.same_as(tuple(equipment[ID].astype(str))), churn=churn,
+        new_joins=machine_new_joins(equipment, as_candidates=True),
+        owned_new_joins=owned_new_joins(owned),
+        club_joins_per_year=joins_per_year(members, day), benefit_bases=bases)
 
 
 def owned_machines(equipment: pd.DataFrame | None) -> OwnedMachines:
@@ -347,7 +384,9 @@ def model_core(inputs: ModelInputs, values: Mapping[str, np.ndarray]
         The keys of :func:`evaluate.model.demand.forecast_core` (``regular_users``,
         ``back_pain_users``, ``weekly_sessions`` at full adoption, peak load) and of
         :func:`evaluate.model.finance.finance_core` (``npv``, ``cost_per_use``,
-        ``payback_years``, …), plus ``price`` (currency).
+        ``payback_years``, ``pv_retention``, ``break_even_members``, …), plus ``price``
+        (currency) and ``npv_sourced`` (currency: measured and published benefit items
+        only, :func:`evaluate.model.finance.npv_sourced`).
     """
     column = {name: np.asarray(value, dtype=float) for name, value in values.items()}
     segments = inputs.segments
@@ -363,14 +402,25 @@ def model_core(inputs: ModelInputs, values: Mapping[str, np.ndarray]
         inputs.lifespan_years[None, :], inputs.is_cardio[None, :],
         column["installation_share_of_price"], column["maintenance_share_of_price"],
         column["lifespan_years_strength"], column["lifespan_years_cardio"])
+    mine, theirs = floor_new_joins(
+        np.zeros(len(inputs.equipment_ids)) if inputs.new_joins is None else inputs.new_joins,
+        np.zeros(0) if inputs.owned_new_joins is None else inputs.owned_new_joins,
+        column["new_joins_per_year"])
+    joins = credited_new_joins(mine, theirs, inputs.club_joins_per_year,
+                               column["new_joins_cap_share"])
     x = FinanceInputs(price=price, installation=installation, maintenance=maintenance,
                       lifespan_years=life, footprint_m2=inputs.footprint_m2[None, :],
                       users=demand["added_users"], weekly_sessions=demand["weekly_sessions"],
                       trainer_users=demand["added_back_pain_users"],
                       monthly_dues=np.full((1, 1), inputs.monthly_dues),
                       annual_churn=column["baseline_annual_churn"],
+                      users_churn=demand.get("users_churn", column["baseline_annual_churn"]),
+                      new_joins_per_year=joins,
                       **{name: column[name] for name in ASSUMPTIONS_USED})
-    return {**demand, **finance_core(x), "price": price}
+    found = finance_core(x)
+    if inputs.benefit_bases is not None:
+        found["npv_sourced"] = npv_sourced(found, inputs.benefit_bases)
+    return {**demand, **found, "price": price}
 
 
 def drawn_levels(inputs: ModelInputs, values: Mapping[str, np.ndarray]) -> np.ndarray:

@@ -112,7 +112,7 @@ def analyse_candidate(params: CandidateProfileParams, data: ClubData | None = No
     model, calibrations = prepare_model(data, filled, as_of=as_of, calibrate=params.calibrate)
     calibration = calibrations.get(params.equipment_id)
     forecast = forecast_from_inputs(model)
-    money_row = money_at_most_likely(model, filled, forecast, data.assumptions)
+    money_row = money_at_most_likely(model, filled, forecast, data.assumptions, data.equipment)
     simulation = simulate_from_inputs(model, draws=params.draws, seed=params.seed)
     swings = one_way_swings_from_inputs(model, params.equipment_id)
     audience = audience_from_inputs(data.members, model, min_group_size=params.min_group_size)

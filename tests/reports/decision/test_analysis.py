@@ -13,6 +13,8 @@ from evaluate.data.club_data import load_club_data
 from evaluate.mcda.scoring import weighted_sum
 from evaluate.model.calibration import calibrate_uptake
 from evaluate.model.churn import ChurnBands, measure_churn
+from evaluate.model.costs import fill_equipment_costs
+from evaluate.model.prepared import model_core
 from evaluate.model.segments import active_mask
 from evaluate.reports.decision import sections as report
 from evaluate.reports.decision.analysis import (
@@ -191,3 +193,33 @@ def test_churn_by_visits_hides_small_counts():
     assert np.isnan(table.loc["1 to under 2", "cancellations"])
     assert table.loc["1 to under 2", ["members", "rate"]].tolist() == [80, 0.04]
     assert table["suppressed"].tolist() == [False, True, True, False]
+def test_new_joins_set_in_equipment_csv_are_capped_alike_in_the_money_and_the_draws(data):
+    """The cable tower's 40 and the owned leg press's 20 joins a year claim more than
+    new_joins_cap_share (5%) of the demo's 661 joins a year: the most-likely money and the
+    Monte Carlo credit the tower the same capped share."""
+    equipment = data.equipment.copy()
+    for machine, joins in (("cable_tower", 40.0), ("leg_press", 20.0)):
+        at = equipment["equipment_id"] == machine
+        equipment.loc[at, ["new_joins_per_year", "new_joins_source"]] = (joins, "assumption")
+    club = dataclasses.replace(data, equipment=equipment)
+    analysis = analyse_decision(DecisionReportParams(draws=DRAWS), club)
+    money = analysis.finance.set_index("equipment_id")
+    tower = money.loc["cable_tower", "pv_new_joins"]
+    assert tower > 0 and (money.drop(index="cable_tower")["pv_new_joins"] == 0).all()
+    prepared = analysis_model(club)
+    likely = model_core(prepared, prepared.most_likely())
+    ids = list(prepared.equipment_ids)
+    assert likely["pv_new_joins"][0, ids.index("cable_tower")] == pytest.approx(tower)
+    assert prepared.club_joins_per_year == 661
+    uncapped = model_core(dataclasses.replace(prepared, club_joins_per_year=1e9),
+                          prepared.most_likely())
+    assert tower == pytest.approx(0.05 * 661 * 40 / 60 / 40
+                                  * uncapped["pv_new_joins"][0, ids.index("cable_tower")])
+
+
+def analysis_model(club):
+    """The decision's prepared model at the default parameters, uncalibrated."""
+    from evaluate.reports.decision.analysis import prepare_model, select_candidates
+
+    candidates = fill_equipment_costs(select_candidates(club.equipment), club.assumptions)[0]
+    return prepare_model(club, candidates, as_of=None, calibrate=False)[0]

@@ -59,7 +59,7 @@ from evaluate.model.costs import fill_equipment_costs
 from evaluate.model.demand import Segments, adoption_curve
 from evaluate.model.exposure import ExposureParameters
 from evaluate.model.finance import finance_summary
-from evaluate.model.prepared import ModelInputs, forecast_from_inputs, model_inputs
+from evaluate.model.prepared import ModelInputs, forecast_from_inputs, model_core, model_inputs
 from evaluate.model.segments import as_of_day
 from evaluate.model.uncertainty import (
     SimulationResult,
@@ -329,14 +329,20 @@ def prepare_model(data: ClubData, candidates: pd.DataFrame, *, as_of: date | str
 
 
 def money_at_most_likely(model: ModelInputs, candidates: pd.DataFrame, forecast: pd.DataFrame,
-                         assumptions: Mapping[str, Assumption]) -> pd.DataFrame:
+                         assumptions: Mapping[str, Assumption],
+                         owned: pd.DataFrame) -> pd.DataFrame:
     """:func:`~evaluate.model.finance.finance_summary` of the prepared model's forecast.
 
-    With the model's dues and cancellation rate (measured at the club where the roster
-    allows), so the most-likely money agrees with the Monte Carlo's.
+    With the model's dues, cancellation rates (the club's and each candidate's users', measured
+    at the club where the roster allows) and joins a year, and the club's ``owned`` machines
+    (``equipment.csv``) in the cap on new joins, so the most-likely money agrees with the
+    Monte Carlo's.
     """
+    users_churn = model_core(model, model.most_likely())["users_churn"][0]
     return finance_summary(candidates, forecast, assumptions, monthly_dues=model.monthly_dues,
-                           annual_churn=model.ranges["baseline_annual_churn"][1])
+                           annual_churn=model.ranges["baseline_annual_churn"][1],
+                           users_churn=users_churn,
+                           club_joins_per_year=model.club_joins_per_year, owned=owned)
 
 
 def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
@@ -359,7 +365,8 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
     model, calibrations = prepare_model(data, candidates, as_of=as_of,
                                         calibrate=params.calibrate)
     forecast = forecast_from_inputs(model)
-    finance = money_at_most_likely(model, candidates, forecast, data.assumptions)
+    finance = money_at_most_likely(model, candidates, forecast, data.assumptions,
+                                   data.equipment)
     simulation = simulate_from_inputs(model, draws=params.draws, seed=params.seed)
 
     criteria = params.criteria

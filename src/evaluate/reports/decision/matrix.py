@@ -39,7 +39,7 @@ from evaluate.mcda.criteria import (
     DecisionCriteria,
     category_points,
 )
-from evaluate.model.finance import ADDED_BACK_PAIN
+from evaluate.model.finance import ADDED_BACK_PAIN_USERS as ADDED_BACK_PAIN
 from evaluate.model.sampling import stream
 from evaluate.model.uncertainty import SimulationResult
 
