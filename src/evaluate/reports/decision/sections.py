@@ -29,6 +29,7 @@ from evaluate.model.segments import as_of_day
 from evaluate.reports import formatting
 from evaluate.reports.decision.analysis import COST_LABEL, DecisionAnalysis, criterion_label
 from evaluate.reports.decision.matrix import NOTHING as NOTHING_ID
+from evaluate.reports.decision.matrix import NOTHING_LABEL
 from evaluate.reports.formatting import (
     DISCLAIMER,
     EVIDENCE_WORDS,
@@ -507,18 +508,22 @@ def demo_banner(analysis: DecisionAnalysis) -> str:
 
 
 def comparison_table(analysis: DecisionAnalysis) -> pd.DataFrame:
-    """Every candidate, best first, with its score and the figures behind it (text)."""
+    """Every candidate, best first, with its score and the figures behind it (text).
+
+    Buying nothing (the club as it is) stands among them at its score: it has no rank among
+    the machines, no use, no member added, an NPV of 0 and nothing to pay.
+    """
     a, c = analysis, analysis.currency
     r = a.ranking
-    return pd.DataFrame({
-        "Rank": r["rank"].to_numpy(),
+    table = pd.DataFrame({
+        "Rank": [str(v) for v in r["rank"]],
         "Score (of 100)": [points(v) for v in r["score"]],
         "Ranks first": [share(v) for v in r["p_best"]],
         "Weekly uses (P10–P90)": [
             f"{number(m, '.0f')} ({number(lo, '.0f')}–{number(hi, '.0f')})"
             for m, lo, hi in zip(r["weekly_uses"], r["weekly_uses_p10"], r["weekly_uses_p90"],
                                  strict=True)],
-        "Users with back pain": [number(v, ".0f") for v in r["back_pain_served"]],
+        "Members with back pain added": [number(v, ".0f") for v in r["back_pain_served"]],
         "NPV (P10 to P90)": [f"{money(m, c, signed=True)} ({money(lo, c, signed=True)} to "
                              f"{money(hi, c, signed=True)})" for m, lo, hi in zip(
                                  r["npv"], r["npv_p10"], r["npv_p90"], strict=True)],
@@ -529,6 +534,15 @@ def comparison_table(analysis: DecisionAnalysis) -> pd.DataFrame:
         "Floor (m²)": [number(v, ".1f") for v in r["floor_m2"]],
         "TOPSIS (of 100)": [number(v * 100, ".0f") for v in r["topsis"]],
     }, index=pd.Index([a.names[i] for i in r.index], name="Machine"))
+    nothing = pd.DataFrame({
+        "Rank": ["–"], "Score (of 100)": [points(a.nothing_score)],
+        "Ranks first": [share(a.p_nothing_first)], "Weekly uses (P10–P90)": ["0"],
+        "Members with back pain added": ["0"], "NPV (P10 to P90)": [money(0.0, c)],
+        "NPV > 0": ["–"], "Payback": ["–"], "Cost per use": ["–"], "Up front": [money(0.0, c)],
+        "Floor (m²)": [number(0.0, ".1f")], "TOPSIS (of 100)": ["–"],
+    }, index=pd.Index([f"{NOTHING_LABEL} (the club as it is)"], name="Machine"))
+    at = int((r["score"].to_numpy(float) >= a.nothing_score).sum())
+    return pd.concat([table.iloc[:at], nothing, table.iloc[at:]])
 
 
 def contribution_table(analysis: DecisionAnalysis) -> pd.DataFrame:
