@@ -74,14 +74,14 @@ def test_the_headline_words_the_analysis_figures(new):
             "published adult rate applies to them.") in text
 
 
-def test_a_machine_the_club_owns_is_not_calibrated_and_carries_a_caution(owned):
+def test_a_machine_the_club_owns_is_not_calibrated_and_says_how_another_unit_counts(owned):
     assert owned.calibration is None
     assert profile.calibration_table(owned) is None
     assert profile.calibration_markdown(owned).startswith(
         "Not calibrated: the club already owns this machine")
     assert profile.headline_markdown(owned).endswith(
-        "**Caution:** the club already owns 2 of these: the forecast counts the members who "
-        "already use them, so another unit's would be lower.")
+        "**Note:** the club already owns 2 of these: another unit shares their members, and "
+        "adds members only where they are short of room at the busiest hour.")
 
 
 def test_calibration_is_told_with_machine_names_not_ids(new, data):

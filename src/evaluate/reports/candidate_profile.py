@@ -187,9 +187,9 @@ def headline_markdown(c: CandidateAnalysis) -> str:
              f"{markdown_text(muscles)}. Relevance to the club's needs: {relevance}.", "",
              *(f"- **{label}:** {markdown_text(text)}" for label, text in bullets)]
     if owned:
-        lines.append(f"\n**Caution:** the club already owns {owned} of these: the forecast "
-                     "counts the members who already use them, so another unit's would be "
-                     "lower.")
+        lines.append(f"\n**Note:** the club already owns {owned} of these: another unit "
+                     "shares their members, and adds members only where they are short of room "
+                     "at the busiest hour.")
     return "\n".join(lines)
 
 

@@ -37,8 +37,8 @@ def test_candidates_default_to_the_machines_the_club_does_not_own(data, default)
                                                   "reverse_hyper"]), data)
     assert list(named.candidates["equipment_id"]) == ["rower", "reverse_hyper"]
     assert named.owned_candidates == ["rower"]
-    assert "Caution:** the club already owns the rowing machine" in report.headline_markdown(
-        named)
+    assert ("Note:** the club already owns the rowing machine: another unit shares the members"
+            in report.headline_markdown(named))
 
 
 def test_unknown_or_repeated_candidates_are_refused_with_the_fix(data):

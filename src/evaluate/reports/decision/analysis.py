@@ -24,9 +24,12 @@ Choices made here, and said in the report:
   nothing fits, the first screen says what the cheapest and the best-scoring machines need.
 - Candidates: by default the machines the club does not own yet (:func:`select_candidates`).
 - Calibration: a candidate the club does not own yet is calibrated on its comparable owned
-  machine's usage log (:func:`evaluate.model.calibration.calibrate_uptake`). A candidate the club
-  already owns is not calibrated on itself: a second unit's users are largely the first
-  unit's users, and the model does not split them, so its forecast stays the documented one.
+  machine's usage log (:func:`evaluate.model.calibration.calibrate_uptake`), and so is that
+  owned machine beside which it is valued. A candidate the club already owns is not
+  calibrated on itself: a second unit shares the first unit's users
+  (:mod:`evaluate.model.substitution`), so its forecast stays the documented one.
+- With versus without: every candidate is valued beside the machines the club owns
+  (``equipment.csv`` ``owned_units``): its benefits count the users it adds, not its own.
   A machine whose log rests on fewer than 10 members is no one's comparable
   (:func:`evaluate.reports.privacy.private_machines`): the factor would give their use away.
 - Value for money and the portfolio use the up-front cost, price plus installation: the money
@@ -95,9 +98,9 @@ def select_candidates(equipment: pd.DataFrame, candidates: Sequence[str] = (), *
     """The candidates' rows of the catalogue, in the order given.
 
     Empty ``candidates``: every machine the club does not own yet (``owned_units == 0``), or
-    every machine when fewer than two are not owned. The model forecasts a machine's users;
-    for a second unit of an owned machine those are largely the first unit's users, so owned
-    machines are compared only when named (the report then warns).
+    every machine when fewer than two are not owned. A second unit of an owned machine shares
+    the first's users and adds only those the first cannot serve at the busiest hour, so owned
+    machines are compared only when named.
 
     Raises ``ValueError`` naming ``equipment.csv``, the unknown id, a did-you-mean hint and
     the known ids when a candidate is not in the catalogue; ``parameter`` is the parameter
@@ -236,7 +239,7 @@ class DecisionAnalysis:
 
     @property
     def owned_candidates(self) -> list[str]:
-        """Candidates the club already owns (their forecast double-counts users; warn)."""
+        """Candidates the club already owns (another unit: the first screen says how it counts)."""
         owned = self.candidates[self.candidates["owned_units"] > 0]
         return list(owned[ID].astype(str))
 

@@ -496,9 +496,9 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
             + "\n".join(f"- **{k}:** {markdown_text(v)}" for k, v in bullets))
     if a.owned_candidates:
         owned = markdown_text(" and the ".join(_name(a, i) for i in a.owned_candidates))
-        text += (f"\n\n**Caution:** the club already owns the {owned}: the forecast for "
-                 "another unit counts the members who already use the one the club has, so it "
-                 "is too high.")
+        text += (f"\n\n**Note:** the club already owns the {owned}: another unit shares the "
+                 "members of the one the club has, and adds members only where that one is "
+                 "short of room at the busiest hour.")
     return text
 
 
