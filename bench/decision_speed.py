@@ -1,12 +1,13 @@
 """Benchmark: the decision analysis on 10,000 draws × 20 candidates with substitution, timed.
 
 **The decision analysis** here is the numerical part of a decision that grows with draws ×
-candidates, run exactly as :func:`evaluate.reports.decision.analysis.analyse_decision` runs
-it with the report's default parameters (:class:`~evaluate.reports.notebook_params.
-DecisionReportParams`: 10,000 draws, its seed, criteria, weights and weight sampling):
+candidates, run as :func:`evaluate.reports.decision.analysis.analyse_decision` runs it with
+the report's default parameters (``DecisionReportParams``: 10,000 draws, its seed,
+criteria, weights and weight sampling):
 
 1. the Monte Carlo, :func:`evaluate.model.uncertainty.simulate_from_inputs` on a prepared
-   model (:func:`evaluate.model.prepared.model_inputs`, not timed: the roster segmented once):
+   model (:func:`evaluate.model.prepared.model_inputs`, not timed: the roster segmented once;
+   not calibrated, since a calibration changes the uptake factors, not the work):
    every range drawn, :func:`~evaluate.model.prepared.model_core` (exposure, demand with
    substitution beside the owned machines, money), then the bands and the summary; the draws
    and the model core are also timed alone;
