@@ -63,7 +63,7 @@ from evaluate.model.sampling import draw_assumptions
 from evaluate.model.uncertainty import simulate_from_inputs
 from evaluate.paths import DEMO_DATA_DIR
 from evaluate.reports.decision.analysis import analyse_decision
-from evaluate.reports.decision.matrix import decision_draws
+from evaluate.reports.decision.matrix import NOTHING, decision_draws, draws_with_nothing
 from evaluate.reports.notebook_params import DecisionReportParams
 from timing import best_of
 
@@ -129,10 +129,13 @@ def bench_analysis(data: ClubData, draws: int, repeat: int) -> float:
     ids = list(model.equipment_ids)
 
     def accept(matrix: np.ndarray) -> pd.DataFrame:
-        return rank_acceptability(matrix, weights, criteria.directions, criteria.names, ids,
+        # As analyse_decision ranks them: buying nothing beside the machines.
+        return rank_acceptability(draws_with_nothing(matrix, criteria.names), weights,
+                                  criteria.directions, criteria.names, [*ids, NOTHING],
                                   weight_sampling=sampling, seed=params.seed,
                                   spread=params.weight_spread,
-                                  normalization=params.normalization, ranges=params.ranges)
+                                  normalization=params.normalization, ranges=params.ranges,
+                                  reference=NOTHING)
 
     def whole() -> pd.DataFrame:
         simulation = simulate_from_inputs(model, draws=draws, seed=params.seed)
