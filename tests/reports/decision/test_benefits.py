@@ -176,13 +176,21 @@ def test_the_overlap_names_the_pairs_and_what_the_default_weights_do(default):
                            "weekly uses and cost per use")
     assert "The default weights count the one demand forecast once" in text
     assert "together weigh 29%, as much as the net present value's 29%" in text
+
     table = benefits.overlap_table(overlap)
     assert "Weekly uses" in table.index
+
+
+def test_a_second_unit_draws_from_the_machine_the_club_has(data):
+    analysis = analyse_decision(DecisionReportParams(draws=DRAWS,
+                                                     candidates=["rower", "cable_tower"]), data)
+    text = benefits.added_markdown_for(analysis)
+    assert "would have been on the rowing machine the club already has" in text
 
 
 def test_the_overlap_says_when_the_decision_sets_its_own_weights(data):
     analysis = analyse_decision(DecisionReportParams(
         draws=DRAWS, candidates=PAIR, weights={"weekly_uses": 1, "npv": 1}), data)
     text = benefits.overlap_markdown_for(analysis)
-    assert "This decision sets its own weights: weekly uses, all read off one demand " \
-           "forecast, together weigh 50%" in text
+    assert "This decision sets its own weights: weekly uses, read off one demand " \
+           "forecast, weighs 50%. The default weights give the forecast's criteria" in text

@@ -38,7 +38,7 @@ import pandas as pd
 from evaluate.data.assumptions import Assumption
 from evaluate.data.equipment import ID, NEW_JOINS_SOURCE
 from evaluate.mcda.correlation import REDUNDANT_RHO, correlated_pairs, criteria_correlation
-from evaluate.mcda.criteria import CRITERIA, FORECAST_CRITERIA
+from evaluate.mcda.criteria import FORECAST_CRITERIA
 from evaluate.model.churn import MEASURED as CHURN_MEASURED
 from evaluate.model.finance import (
     ASSUMED,
@@ -383,6 +383,7 @@ def drawn_sentence(row: pd.Series, names: Mapping[str, str]) -> str:
         return (f"The {machine} takes no sessions from the machines the club owns: its "
                 f"{plural(row['weekly_sessions'], 'session')} a week are all new use.")
     places = joined([f"{number(s)} on the {in_sentence(names.get(o, o))}"
+                     + (" the club already has" if o == row[ID] else "")
                      for o, s in row["drawn_from"]])
     return (f"Of the {machine}'s {plural(row['weekly_sessions'], 'session')} a week, about "
             f"{places.replace(' on the ', ' would have been on the ', 1)}.")
@@ -551,8 +552,8 @@ def overlap_markdown(overlap: pd.DataFrame, weights: pd.Series, candidates: int,
                  "because one forecast drives both.")
     forecast = [n for n in FORECAST_CRITERIA if n in weights.index]
     together = float(weights.reindex(forecast).sum())
-    default = sum(CRITERIA[n].weight for n in forecast)
     names = joined([criterion_label(n).lower() for n in forecast])
+    all_three = joined([criterion_label(n).lower() for n in FORECAST_CRITERIA])
     npv = float(weights.get("npv", np.nan))
     if default_weights:
         weights_text = (f" The default weights count the one demand forecast once: {names}, "
@@ -560,10 +561,11 @@ def overlap_markdown(overlap: pd.DataFrame, weights: pd.Series, candidates: int,
                         f"{'as much as' if abs(together - npv) < 0.005 else 'against'} the "
                         f"net present value's {share(npv)}.")
     else:
-        weights_text = (f" This decision sets its own weights: {names}, all read off one "
-                        f"demand forecast, together weigh {share(together)} (the default "
-                        f"weights give them {share(default)}, as much as the net present "
-                        "value).")
+        weights_text = (f" This decision sets its own weights: {names}, read off one "
+                        f"demand forecast, {'together weigh' if len(forecast) > 1 else 'weighs'}"
+                        f" {share(together)}. The default weights give the forecast's "
+                        f"criteria ({all_three}) together as much weight as the net present "
+                        "value, so that the one forecast counts once.")
     return markdown_text(lead + apart + (weights_text if forecast else ""))
 
 
