@@ -193,4 +193,13 @@ def test_the_overlap_says_when_the_decision_sets_its_own_weights(data):
         draws=DRAWS, candidates=PAIR, weights={"weekly_uses": 1, "npv": 1}), data)
     text = benefits.overlap_markdown_for(analysis)
     assert "This decision sets its own weights: weekly uses, read off one demand " \
-           "forecast, weighs 50%. The default weights give the forecast's criteria" in text
+           "forecast, weighs 50%, 1.0 times the net present value's 50%." not in text
+    assert "This decision sets its own weights: weekly uses, read off one demand " \
+           "forecast, weighs 50%, as much as the net present value's 50%. The default " \
+           "weights give the forecast's criteria" in text
+    plan = analyse_decision(DecisionReportParams(
+        draws=DRAWS, candidates=PAIR, weights={"weekly_uses": 2, "back_pain_served": 2,
+                                               "npv": 2, "cost_per_use": 1, "floor_space": 1,
+                                               "evidence": 1, "supervision": 1}), data)
+    assert "together weigh 50%, 2.5 times the net present value's 20%" in \
+        benefits.overlap_markdown_for(plan)

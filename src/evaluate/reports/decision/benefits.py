@@ -555,17 +555,19 @@ def overlap_markdown(overlap: pd.DataFrame, weights: pd.Series, candidates: int,
     names = joined([criterion_label(n).lower() for n in forecast])
     all_three = joined([criterion_label(n).lower() for n in FORECAST_CRITERIA])
     npv = float(weights.get("npv", np.nan))
+    against = ("" if not npv > 0 else
+               f", as much as the net present value's {share(npv)}" if share(together)
+               == share(npv) else
+               f", {number(together / npv, '.1f')} times the net present value's {share(npv)}")
     if default_weights:
         weights_text = (f" The default weights count the one demand forecast once: {names}, "
-                        f"all read off it, together weigh {share(together)}, "
-                        f"{'as much as' if abs(together - npv) < 0.005 else 'against'} the "
-                        f"net present value's {share(npv)}.")
+                        f"all read off it, together weigh {share(together)}{against}.")
     else:
         weights_text = (f" This decision sets its own weights: {names}, read off one "
                         f"demand forecast, {'together weigh' if len(forecast) > 1 else 'weighs'}"
-                        f" {share(together)}. The default weights give the forecast's "
-                        f"criteria ({all_three}) together as much weight as the net present "
-                        "value, so that the one forecast counts once.")
+                        f" {share(together)}{against}. The default weights give the "
+                        f"forecast's criteria ({all_three}) together as much weight as the net "
+                        "present value, so that the one forecast counts once.")
     return markdown_text(lead + apart + (weights_text if forecast else ""))
 
 
