@@ -240,7 +240,7 @@ def money_split_table(split: pd.DataFrame, names: Mapping[str, str],
     return pd.DataFrame({
         **{ITEM_LABELS[item]: [money(v, c) for v in split[f"pv_{item}"]]
            for item in BENEFIT_ITEMS},
-        "Costs": [money(-v, c) for v in split["pv_costs"]],
+        "Costs": [money(v, c) for v in split["pv_costs"]],
         "NPV": [money(v, c, signed=True) for v in split["npv"]],
         "NPV > 0": [share(v) for v in split["p_npv_positive"]],
         "NPV, measured and published only": [money(v, c, signed=True)
