@@ -49,6 +49,15 @@ def test_decision_report_with_its_defaults(tmp_path):
     first = next(o for o in code_outputs(nb) if "text/markdown" in o.get("data", {})
                  and "Buy the" in o["data"]["text/markdown"])
     assert "ranks first in" in first["data"]["text/markdown"]
+    text = nbformat.writes(nb)
+    for words in ("## Where the money comes from", "from keeping members",
+                  "It pays for itself if it keeps about",
+                  "## What it adds beside the machines you own",
+                  "would have been on the 45-degree back extension", "## Who cancels",
+                  "Measured at the club: cancellations by visits a week",
+                  "## Do the criteria count one thing twice?",
+                  "The default weights count the one demand forecast once"):
+        assert words in text, words
 
 
 def test_decision_report_with_other_weights_candidates_and_method(tmp_path):
@@ -129,7 +138,9 @@ def test_candidate_profile_of_the_reverse_hyper(tmp_path):
     assert assert_clean(nb) == 4
     text = nbformat.writes(nb)
     for words in ("desk workers", "members aged 45 or over", "train for strength or sport",
-                  "Evidence for back care", "not medical advice"):
+                  "Evidence for back care", "not medical advice", "from keeping members",
+                  "It pays for itself if it keeps about",
+                  "would have been on the 45-degree back extension"):
         assert words in text
     summary = read_summary(nb)
     assert summary["equipment_id"] == "reverse_hyper" and summary["headline"]

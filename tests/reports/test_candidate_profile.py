@@ -181,3 +181,39 @@ def test_groups_the_roster_does_not_record_are_said_so(data):
     assert "desk workers not recorded in the roster" in text
     assert "members who train for strength or sport not recorded in the roster" in text
     assert "numbers not shown" not in text and "members aged 45 or over" in text
+
+
+# ---------------------------------------------------------------- money: items, basis, owned
+
+def test_the_money_section_splits_the_npv_and_gives_the_break_even(new):
+    text = profile.money_markdown(new)
+    assert text.startswith("Over 5 years, the reverse hyperextension's net present value of "
+                           + money(new.finance["npv"], "USD", signed=True))
+    assert "It pays for itself if it keeps about 0.8 members a year" in text
+    assert ("about 16 would have been on the 45-degree back extension, 6 on the rowing "
+            "machine and 6 on the leg press") in text
+    table = profile.money_table(new)
+    assert table.loc["Reverse hyperextension", "NPV"] == money(new.finance["npv"], "USD",
+                                                               signed=True)
+    assert table.loc["Reverse hyperextension",
+                     "Pays for itself at: members kept or won a year"] == "0.8"
+    basis = profile.basis_table(new)
+    assert list(basis.index) == ["Keeping members", "Trainer sessions", "New members"]
+    assert set(basis["Basis"]) == {"assumption (judgement)"}
+
+
+def test_a_second_unit_adds_no_one_and_draws_its_sessions_from_the_first(owned):
+    added = profile.added_use(owned).iloc[0]
+    assert added["added_users"] == pytest.approx(0, abs=1e-9)
+    assert added["drawn_from"][0][0] == "rower"
+    assert "would have been on the rowing machine the club already has" in \
+        profile.money_markdown(owned)
+
+
+def test_a_club_that_owns_nothing_draws_nothing(data):
+    club = dataclasses.replace(data, equipment=data.equipment.assign(owned_units=0))
+    alone = profile.analyse_candidate(CandidateProfileParams(draws=DRAWS), club)
+    added = profile.added_use(alone).iloc[0]
+    assert added["added_users"] == pytest.approx(added["regular_users"])
+    assert added["drawn"] == 0
+    assert "The club owns no machine yet" in profile.money_markdown(alone)

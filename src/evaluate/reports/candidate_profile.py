@@ -22,7 +22,7 @@ from evaluate.data.members import JUNIOR_AGE, age_on
 from evaluate.model.calibration import Calibration
 from evaluate.model.costs import fill_equipment_costs
 from evaluate.model.demand import adoption_curve, relevance_levels
-from evaluate.model.prepared import forecast_from_inputs
+from evaluate.model.prepared import ModelInputs, forecast_from_inputs
 from evaluate.model.segments import active_mask, as_of_day
 from evaluate.model.uncertainty import (
     SimulationResult,
@@ -32,6 +32,7 @@ from evaluate.model.uncertainty import (
 )
 from evaluate.reports import formatting
 from evaluate.reports.audience import audience_from_inputs
+from evaluate.reports.decision import benefits
 from evaluate.reports.decision.analysis import (
     money_at_most_likely,
     prepare_model,
@@ -80,6 +81,7 @@ class CandidateAnalysis:
     finance: pd.Series                # finance.finance_summary row (most likely)
     simulation: SimulationResult
     npv_tornado: pd.DataFrame         # uncertainty.one_way_swings_from_inputs
+    model: ModelInputs                # the prepared model every figure above was computed on
 
     @property
     def equipment_id(self) -> str:
@@ -122,7 +124,7 @@ def analyse_candidate(params: CandidateProfileParams, data: ClubData | None = No
         audience=audience, relevance=relevance_levels(filled), forecast=forecast,
         adoption=adoption_band(simulation, most_likely=adoption_curve(
             forecast, data.assumptions)), finance=money_row.iloc[0],
-        simulation=simulation, npv_tornado=swings)
+        simulation=simulation, npv_tornado=swings, model=model)
 
 
 def _users_of(users: float, members: float, label: str) -> str:
@@ -220,6 +222,56 @@ def audience_display(c: CandidateAnalysis) -> pd.DataFrame:
         "Expected regular users": [count_text(v) for v in t["users"]],
         "of whom with back pain": [count_text(v) for v in t["users_with_back_pain"]],
     }, index=pd.Index(t["group"].to_numpy(), name="Group (they overlap)"))
+
+
+def benefit_items(c: CandidateAnalysis) -> pd.DataFrame:
+    """Its benefit items with their basis and weakest inputs (:func:`benefits.benefit_items`)."""
+    return benefits.benefit_items(c.finance.to_frame().T, c.model, c.machine.to_frame().T,
+                                  c.data.assumptions)
+
+
+def money_split(c: CandidateAnalysis) -> pd.DataFrame:
+    """Its NPV by benefit item and costs, and the break-even (:func:`benefits.money_split`)."""
+    return benefits.money_split(c.finance.to_frame().T, c.simulation, c.model,
+                                benefit_items(c))
+
+
+def added_use(c: CandidateAnalysis) -> pd.DataFrame:
+    """Its users, those it adds, and what it draws from owned machines (one row)."""
+    return benefits.added_use(c.forecast, c.simulation, c.model, [c.equipment_id])
+
+
+def money_markdown(c: CandidateAnalysis) -> str:
+    """Where its money comes from, the break-even, and what it adds beside the owned machines.
+
+    The decision report's words for one machine (:func:`benefits.money_split_markdown`,
+    :func:`benefits.drawn_sentence`, :func:`benefits.substitution_sentence`).
+    """
+    names = {**_names(c), c.equipment_id: c.name}
+    row = money_split(c).iloc[0]
+    added = added_use(c).iloc[0]
+    adds = (f"Beside the machines the club owns it would add about "
+            f"{number(added['added_users'])} regular users to the club's equipment (P10–P90: "
+            f"{number(added['added_p10'])}–{number(added['added_p90'])}), of its "
+            f"{number(added['regular_users'])} in all; only those it adds count in its money. "
+            f"{benefits.drawn_sentence(added, names)} "
+            f"{benefits.substitution_sentence(c.data.assumptions)}"
+            if len(c.model.owned.ids) else
+            "The club owns no machine yet: every user is new, and it takes no sessions from "
+            "another machine.")
+    return "\n\n".join([benefits.money_split_markdown(row, c.name, c.currency),
+                         markdown_text(adds)])
+
+
+def money_table(c: CandidateAnalysis) -> pd.DataFrame:
+    """Its benefit items, costs, NPVs and break-even as text (one row)."""
+    return benefits.money_split_table(money_split(c), {c.equipment_id: c.name}, c.currency)
+
+
+def basis_table(c: CandidateAnalysis) -> pd.DataFrame:
+    """What each benefit item rests on: its basis and weakest inputs (text)."""
+    return benefits.basis_table(benefit_items(c), {c.equipment_id: c.name}).drop(
+        columns="Machines")
 
 
 def figures_table(c: CandidateAnalysis) -> pd.DataFrame:

@@ -209,6 +209,7 @@ class DecisionAnalysis:
     portfolios: pd.DataFrame          # portfolio.best_portfolios
     ranking: pd.DataFrame             # :func:`ranking_table`
     audience: pd.DataFrame            # audience.audience_from_inputs for :attr:`featured`
+    model: ModelInputs                # prepare_model: what every figure above was computed on
 
     @property
     def recommendation(self) -> str:
@@ -422,7 +423,7 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
         nothing_score=float(everything[NOTHING]),
         contributions=parts, acceptability=acceptability, stability=stability,
         npv_tornado=npv_swings, margin_tornado=margin, value_for_money=vfm,
-        portfolios=portfolios, ranking=ranking, audience=audience)
+        portfolios=portfolios, ranking=ranking, audience=audience, model=model)
 
 
 def criterion_label(name: str) -> str:
