@@ -17,7 +17,10 @@ fixed     (x - low) / (high - low)     (high - x) / (high - low)         no: ana
 ========  ===========================  ================================  =======================
 
 The cost forms of ``vector``, ``sum`` and ``max`` are those of pymcdm 1.4
-(``pymcdm.normalizations``), so results can be cross-checked against it. Only ``fixed`` gives a
+(``pymcdm.normalizations``), so results can be cross-checked against it. ``vector`` takes a
+column with negative values (an NPV below 0) shifted first so its lowest value is 0: the norm
+of signed values would give negative normalised values, and a weighted sum below 0 (pymcdm
+leaves them signed; for values of one sign both agree). Only ``fixed`` gives a
 value that does not change when an alternative is added or removed, which is what protects the
 winner from rank reversal.
 
@@ -220,6 +223,7 @@ def normalize_core(values: np.ndarray, signs: np.ndarray, normalization: str = "
         num, den = np.where(benefit, x - lo, hi - x), np.broadcast_to(hi - lo, x.shape)
         return _safe_divide(num, den), flat
     if normalization == "vector":
+        x = x - np.minimum(lo, 0.0)  # a column with negative values starts at 0 (docstring)
         r = _safe_divide(x, np.broadcast_to(np.sqrt((x * x).sum(axis=-2, keepdims=True)),
                                             x.shape))
         zero = np.broadcast_to((hi == 0) & (lo == 0), x.shape)
