@@ -346,7 +346,8 @@ def money_at_most_likely(model: ModelInputs, candidates: pd.DataFrame, forecast:
     return finance_summary(candidates, forecast, assumptions, monthly_dues=model.monthly_dues,
                            annual_churn=model.ranges["baseline_annual_churn"][1],
                            users_churn=users_churn,
-                           club_joins_per_year=model.club_joins_per_year, owned=owned)
+                           club_joins_per_year=model.club_joins_per_year, owned=owned,
+                           bases={"monthly_dues": MEASURED})  # the roster's, as in the model
 
 
 def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
