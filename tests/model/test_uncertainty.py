@@ -49,6 +49,32 @@ def test_simulate_is_reproducible_and_seeds_differ(demo):
     assert not np.array_equal(one.draws["npv"], other.draws["npv"])
 
 
+def test_the_npv_counting_measured_and_published_items_is_banded_with_its_chance(demo):
+    """Every benefit of the demo is an assumption, but a machine's new joins from a published
+    source: the sourced NPV is minus the costs' present value for the others (no chance of
+    being positive) and counts the published joins for it."""
+    equipment = demo["equipment"].assign(new_joins_per_year=np.nan, new_joins_source="")
+    equipment.loc[0, ["new_joins_per_year", "new_joins_source"]] = [
+        4.0, "Example et al. 2020, Journal of Club Studies"]
+    assumptions = {name: a.model_copy(update={"source": "Example et al. 2020"})
+                   if name == "dues_contribution_margin" else a
+                   for name, a in demo["assumptions"].items()}
+    result = simulate(demo["members"], equipment, assumptions, draws=DRAWS, seed=3)
+    draws = result.draws
+    others = slice(1, None)
+    np.testing.assert_allclose(draws["npv_sourced"][:, others], -draws["pv_costs"][:, others])
+    np.testing.assert_allclose(draws["npv_sourced"][:, 0],
+                               draws["pv_new_joins"][:, 0] - draws["pv_costs"][:, 0])
+    summary = result.summary.set_index("equipment_id")
+    np.testing.assert_array_equal(summary["p_npv_positive_sourced"],
+                                  probability_positive(draws["npv_sourced"]))
+    assert (summary["p_npv_positive_sourced"].iloc[1:] == 0).all()
+    assert summary["p_npv_positive_sourced"].iloc[0] > 0
+    band = result.band("npv_sourced")
+    assert (band["p90"].iloc[1:] < 0).all()
+    assert (band["p50"] <= result.band("npv")["p50"]).all()  # fewer items, never more money
+
+
 def test_adding_a_candidate_changes_no_other_candidates_draws(demo):
     m, e, a = demo["members"], demo["equipment"], demo["assumptions"]
     three = simulate(m, e.iloc[:3], a, draws=DRAWS, seed=5)

@@ -9,12 +9,15 @@ vectorised over draws × candidates (:func:`evaluate.model.prepared.model_core`)
 
 Results (:class:`SimulationResult`) are tidy frames:
 
-- ``bands``: P10 / P50 / P90 and the mean of each candidate's users, sessions, NPV, cost per
-  use and payback. Percentiles are order statistics (``numpy.quantile(...,
+- ``bands``: P10 / P50 / P90 and the mean of each candidate's users, sessions, NPV (with every
+  benefit item, and ``npv_sourced``: measured and published items only), cost per use and
+  payback. Percentiles are order statistics (``numpy.quantile(...,
   method="inverted_cdf")``: always a value some draw produced, so ``inf``, "never pays back",
   stays ``inf`` rather than becoming NaN).
-- ``summary``: per candidate, ``p_npv_positive`` (share of draws with NPV > 0) and
-  ``expected_npv`` (the mean over draws).
+- ``summary``: per candidate, ``p_npv_positive`` (share of draws with NPV > 0),
+  ``expected_npv`` (the mean over draws) and ``p_npv_positive_sourced`` (share of draws whose
+  NPV counting measured and published benefit items only is above 0,
+  :func:`evaluate.model.finance.npv_sourced`).
 
 How often each candidate ranks first is a question of the decision's criteria, not of the NPV
 alone: :func:`evaluate.mcda.robustness.rank_acceptability` answers it on the same draws.
@@ -60,6 +63,7 @@ BAND_METRICS: dict[str, str] = {
     "weekly_sessions": "sessions/week",
     "utilisation": "fraction",
     "npv": "currency",
+    "npv_sourced": "currency",
     "cost_per_use": "currency/session",
     "payback_years": "years",
     "discounted_payback_years": "years",
@@ -164,9 +168,10 @@ def simulate_from_inputs(inputs: ModelInputs, *, draws: int = DEFAULT_DRAWS,
     drawn = draw_assumptions(inputs.ranges, draws, seed, method)
     outputs = model_core(inputs, drawn)
     ids = inputs.equipment_ids
-    summary = pd.DataFrame({"equipment_id": list(ids),
-                            "p_npv_positive": probability_positive(outputs["npv"]),
-                            "expected_npv": outputs["npv"].mean(axis=0)})
+    summary = pd.DataFrame({
+        "equipment_id": list(ids), "p_npv_positive": probability_positive(outputs["npv"]),
+        "expected_npv": outputs["npv"].mean(axis=0),
+        "p_npv_positive_sourced": probability_positive(outputs["npv_sourced"])})
     return SimulationResult(equipment_ids=ids, n_draws=draws, seed=seed, method=method,
                             draws=outputs, inputs=drawn, ranges=inputs.ranges,
                             units=inputs.units, bands=band_frame(outputs, ids),
