@@ -127,13 +127,20 @@ def test_a_floor_too_small_for_the_winner_buys_the_best_machine_that_fits(data):
     assert analysis.choice == analysis.featured == "cable_tower"
     answer, bullets = first_screen(analysis)
     # Beside the owned machines the cable tower adds few users: it more likely loses money,
-    # so the answer does not say "Buy".
-    assert answer == (
+    # buying nothing scores higher, so the answer does not say "Buy", and says why.
+    assert answer.startswith(
         "**The best-scoring machine that fits is the cable tower (functional trainer).** Of the "
         "candidates that fit the budget of $5,000 and 4.25 m² of free floor, it scores highest. "
         "The best-scoring machine, the reverse hyperextension, does not fit: it needs 4.32 m² "
-        "of floor, more than the 4.25 m² free. But its NPV is positive in only 28% of the "
-        "simulated futures: on money alone, buying nothing is the safer choice.")
+        "of floor, more than the 4.25 m² free. It pays for itself if it keeps 1.1 members a "
+        "year who would otherwise leave (or wins 1.1 new ones), or sells 2.4 trainer packages "
+        "a year (21 sessions each)")
+    assert answer.endswith(
+        "Buying nothing scores higher (45 of 100 against its 27); on money alone, buying "
+        "nothing is the safer choice: its NPV is positive in only 28% with every benefit item, "
+        "and in 0% counting measured and published items only; its benefits rest on "
+        "assumptions and it adds few users: most of its 65 regular users would use a machine "
+        "the club owns anyway.")
     text = "\n".join(bullets)
     assert "- **Space:** 4.2 m² with clearance, of the 4.25 m² free." in text
     assert "$2,310 up front (of the $5,000 budget)" in text
@@ -248,7 +255,7 @@ def test_machines_that_score_the_same_are_called_a_tie(twins, default):
     assert "the best set is" not in best
     alone = report.headline_markdown(default)  # a clear winner is named
     assert alone.startswith("**Buy the reverse hyperextension.**")
-    assert "(no other machine ranks first in more than 1% of them)" in alone
+    assert "(buying nothing in 3%; no other machine in more than 1% of them)" in alone
 @pytest.fixture(scope="module")
 def stale(tmp_path_factory):
     """The decision of a club with no join since 2019 whose check-ins run to 2026-10-31."""
@@ -336,3 +343,158 @@ def test_groups_the_roster_does_not_record_are_said_so_not_hidden(data):
     shown = visible(report.headline_markdown(analyse_decision(
         DecisionReportParams(draws=DRAWS), data)))
     assert "work at desks" in shown and "(the squat and deadlift)" in shown
+
+
+# --- the first screen leads with the break-even; buying nothing is an option -----------------
+
+def test_the_first_screen_leads_with_the_break_even_computed_by_hand(default):
+    """The demo's reverse hyperextension: price 775, installation and maintenance 5% of it,
+    4.32 m² at 150 a year, salvage 10% after 5 years at 7%, so PV costs = 813.75 + 686.75 ×
+    a(7%, 5) - 77.5 / 1.07⁵ = 3574.30 (as in tests/model/test_finance.py). A member kept each
+    year stays on at its users' own cancellation rate c (measured by visit band): the members
+    paying in year t are (1 - (1 - c)ᵗ) / c, each year worth 12 × the active members' mean dues
+    × margin 0.75. One package: 21 sessions × 55.87 × 0.45 a year. The first screen once
+    opened with "It ranks first in 96%" and gave no break-even at all."""
+    from evaluate.model.segments import active_mask
+
+    members = default.data.members
+    dues = members.loc[active_mask(members, report.roster_day(default)), "monthly_dues"].mean()
+    from evaluate.reports.decision.benefits import users_churn
+
+    row = default.finance.set_index("equipment_id").loc["reverse_hyper"]
+    churn = users_churn(default.model, ["reverse_hyper"]).iloc[0]
+    assert 0.2 < churn < 0.4  # regular users cancel less than the club's 40% assumed
+    annuity = sum(1.07**-t for t in range(1, 6))
+    pv_costs = 813.75 + (38.75 + 4.32 * 150) * annuity - 77.5 / 1.07**5
+    member = 12 * dues * 0.75 * sum(1.07**-t * (1 - (1 - churn)**t) / churn
+                                    for t in range(1, 6))
+    members_a_year, packages = pv_costs / member, pv_costs / (21 * 55.87 * 0.45 * annuity)
+    assert row["break_even_members"] == pytest.approx(members_a_year)
+    assert row["break_even_packages"] == pytest.approx(packages)
+    assert (round(members_a_year, 1), round(packages, 1)) == (0.8, 1.7)
+    # What the model assumes once adopted: the users it adds × their churn × the reduction.
+    likely = default.forecast[(default.forecast["equipment_id"] == "reverse_hyper")
+                              & (default.forecast["scenario"].astype(str) == "most_likely")]
+    kept = likely["added_users"].iloc[0] * churn * 0.05
+    sold = likely["added_back_pain_users"].iloc[0] * 0.05 * (1 - 0.226)
+    answer, bullets = first_screen(default)
+    assert answer.startswith(
+        "**Buy the reverse hyperextension.** It ranks first in 97% of 500 simulated futures "
+        "(buying nothing in 3%; no other machine in more than 1% of them). It pays for itself if "
+        "it keeps 0.8 members a year who would otherwise leave (or wins 0.8 new ones), or sells "
+        "1.7 trainer packages a year (21 sessions each); the model assumes that, once adopted, "
+        f"it keeps {kept:.1f} members a year and sells {sold:.1f} trainer packages a year, from "
+        f"about {likely['added_users'].iloc[0]:.0f} users it adds beside the machines the club "
+        "owns. All of its benefit rests on assumptions: retention $2,762 and trainer sessions "
+        "$1,997 (present values, against $3,574 of costs).")
+    money_line = next(b for b in bullets if b.startswith("- **Money:**"))
+    assert ("5-year NPV +$1,184 with every benefit item (P10–P90: " in money_line
+            and "), −$3,574 counting measured and published items only (P10–P90: −$"
+            in money_line and "; 0% chance it is positive); payback in" in money_line)
+    summary = DecisionSummary(**report.summary_fields(default))
+    assert summary.candidates["reverse_hyper"].break_even_members == pytest.approx(
+        members_a_year)
+    figures = {f.label: f.text for f in summary.key_figures}
+    assert figures["Break-even"] == ("0.8 members a year kept or won, or 1.7 trainer packages "
+                                     "a year")
+    assert figures["Chance NPV > 0, measured and published items only"] == "0%"
+
+
+def test_buying_nothing_is_about_as_good_on_money_when_every_benefit_is_assumed(default):
+    """Every benefit of the demo is an assumption: its NPV counting measured and published
+    items only is negative in every draw, and with them positive in only 2 draws of 3. The
+    machine still scores above buying nothing in nearly every draw, so the answer stays "Buy",
+    and the first screen says that on money buying nothing is about as good, and why."""
+    verdict = report.nothing_as_good(default)
+    assert default.p_beats_nothing["reverse_hyper"] >= report.LIKELY
+    assert not verdict.on_scores and verdict.on_money
+    assert report.p_sourced(default)["reverse_hyper"] == 0
+    answer, _ = first_screen(default)
+    assert answer.endswith(
+        "On money, buying nothing is about as good: its NPV is positive in only 66% of the "
+        "simulated futures with every benefit item, and in 0% counting measured and published "
+        "items only; its benefits rest on assumptions and it adds few users: most of its 89 "
+        "regular users would use a machine the club owns anyway.")
+    summary = DecisionSummary(**report.summary_fields(default))
+    assert summary.headline.endswith("On money, buying nothing is about as good.")
+    assert summary.buy_nothing is not None and summary.buy_nothing.about_as_good
+    assert summary.buy_nothing.p_first == default.p_nothing_first
+    assert summary.buy_nothing.score == pytest.approx(default.nothing_score)
+
+
+def test_with_a_published_benefit_likely_to_pay_buying_nothing_is_not_as_good(data):
+    """The reverse hyperextension credited with 4 new joins a year from a published source,
+    and the dues' contribution margin published too: its new joins are a published item, its
+    NPV counting measured and published items is positive in more than 2 draws of 3, so the
+    first screen compares it with buying nothing without the warning."""
+    source = "Example et al. 2020, Journal of Club Studies"
+    equipment = data.equipment.assign(
+        new_joins_per_year=np.where(data.equipment["equipment_id"] == "reverse_hyper", 4.0,
+                                    np.nan),
+        new_joins_source=np.where(data.equipment["equipment_id"] == "reverse_hyper", source,
+                                  ""))
+    assumptions = Assumptions({
+        name: a.model_copy(update={"source": source}) if name == "dues_contribution_margin"
+        else a for name, a in data.assumptions.items()},
+        data.assumptions.warnings, data.assumptions.file)
+    analysis = analyse_decision(DecisionReportParams(draws=DRAWS), dataclasses.replace(
+        data, equipment=equipment, assumptions=assumptions))
+    row = analysis.finance.set_index("equipment_id").loc["reverse_hyper"]
+    assert analysis.featured == "reverse_hyper" and row["basis_new_joins"] == "published"
+    assert report.p_sourced(analysis)["reverse_hyper"] >= report.LIKELY
+    assert not report.nothing_as_good(analysis)
+    answer, _ = first_screen(analysis)
+    assert "about as good" not in answer and "safer choice" not in answer
+    assert (f"Of its benefit, new joins {money(row['pv_new_joins'], 'USD')} (published) is "
+            "measured or published and retention $2,762 and trainer sessions $1,997 rests on "
+            "assumptions") in answer
+    assert "wins 4.0 new members a year" in answer
+    assert "It scores above buying nothing in 100% of the simulated futures" in answer
+    summary = DecisionSummary(**report.summary_fields(analysis))
+    assert not summary.buy_nothing.about_as_good
+    benefits = summary.candidates["reverse_hyper"].benefits
+    assert benefits["new_joins"].basis == "published"
+    assert benefits["new_joins"].pv == pytest.approx(row["pv_new_joins"])
+    assert benefits["retention"].basis == "assumption"
+
+
+def test_a_placebo_machine_never_pays_on_the_evidence_nor_ranks_above_buying_nothing(data):
+    """A placebo at the reverse hyperextension's price and floor: low relevance on every need
+    (back care low, no posterior-chain muscle, a trainer needed), no evidence. Its NPV
+    counting measured and published items has no chance of being positive and it scores
+    below buying nothing; the first screen never recommends it. (Once, a placebo had a 99%
+    chance of a positive NPV from the same new joins as every machine.)"""
+    equipment = data.equipment
+    placebo = equipment[equipment["equipment_id"] == "reverse_hyper"].assign(
+        equipment_id="placebo", name="Placebo bench", back_care_relevance="low",
+        muscles="forearms", supervision="trainer", evidence_grade="very_low")
+    club = dataclasses.replace(data, equipment=pd.concat([equipment, placebo],
+                                                         ignore_index=True))
+    analysis = analyse_decision(DecisionReportParams(draws=DRAWS), club)
+    assert report.p_sourced(analysis)["placebo"] == 0
+    assert analysis.ranking.loc["placebo", "score"] < analysis.nothing_score
+    assert analysis.p_beats_nothing["placebo"] < report.LIKELY
+    assert report.nothing_as_good(analysis, "placebo").on_scores
+    assert analysis.featured != "placebo"
+    summary = DecisionSummary(**report.summary_fields(analysis))
+    assert summary.candidates["placebo"].p_npv_positive_sourced == 0
+    assert summary.candidates["placebo"].npv_sourced.p90 < 0
+
+
+def test_summary_json_gains_what_each_machine_adds_and_what_its_money_rests_on(default):
+    fields = report.summary_fields(default)
+    summary = DecisionSummary(**fields)
+    bands = default.simulation.bands.set_index(["equipment_id", "metric"])
+    for i, c in summary.candidates.items():
+        assert c.added_users.p10 <= c.added_users.p50 <= c.added_users.p90
+        assert c.added_users.p50 == bands.loc[(i, "added_users"), "p50"]
+        assert c.npv_sourced.p50 == bands.loc[(i, "npv_sourced"), "p50"]
+        assert c.npv_sourced.p90 <= c.npv.p90  # fewer benefits, never more money
+        assert c.p_npv_positive_sourced <= c.p_npv_positive
+        assert set(c.benefits) == {"retention", "trainer_sessions", "new_joins"}
+        assert all(b.basis == "assumption" for b in c.benefits.values())
+        assert sum(b.pv for b in c.benefits.values()) == pytest.approx(
+            default.finance.set_index("equipment_id").loc[i, "pv_benefits"])
+        assert c.p_beats_nothing == default.p_beats_nothing[i]
+    assert json.loads(json.dumps(fields, allow_nan=False))["candidates"]["reverse_hyper"][
+        "benefits"]["retention"]["basis"] == "assumption"

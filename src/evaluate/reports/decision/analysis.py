@@ -61,7 +61,7 @@ from evaluate.model.churn import MEASURED, ChurnBands
 from evaluate.model.costs import fill_equipment_costs
 from evaluate.model.demand import Segments, adoption_curve
 from evaluate.model.exposure import ExposureParameters
-from evaluate.model.finance import finance_summary
+from evaluate.model.finance import finance_inputs, finance_summary
 from evaluate.model.prepared import ModelInputs, forecast_from_inputs, model_core, model_inputs
 from evaluate.model.segments import as_of_day
 from evaluate.model.uncertainty import (
@@ -340,14 +340,18 @@ def money_at_most_likely(model: ModelInputs, candidates: pd.DataFrame, forecast:
     With the model's dues, cancellation rates (the club's and each candidate's users', measured
     at the club where the roster allows) and joins a year, and the club's ``owned`` machines
     (``equipment.csv``) in the cap on new joins, so the most-likely money agrees with the
-    Monte Carlo's.
+    Monte Carlo's. One column follows the summary's, for the first screen's "what the model
+    assumes": ``new_joins_per_year`` (members/year credited to the candidate, after the cap).
     """
     users_churn = model_core(model, model.most_likely())["users_churn"][0]
-    return finance_summary(candidates, forecast, assumptions, monthly_dues=model.monthly_dues,
-                           annual_churn=model.ranges["baseline_annual_churn"][1],
-                           users_churn=users_churn,
-                           club_joins_per_year=model.club_joins_per_year, owned=owned,
-                           bases={"monthly_dues": MEASURED})  # the roster's, as in the model
+    money = {"annual_churn": model.ranges["baseline_annual_churn"][1], "users_churn": users_churn,
+             "club_joins_per_year": model.club_joins_per_year, "owned": owned}
+    summary = finance_summary(candidates, forecast, assumptions, monthly_dues=model.monthly_dues,
+                              bases={"monthly_dues": MEASURED},  # the roster's, as in the model
+                              **money)
+    joins = finance_inputs(candidates, forecast, assumptions, monthly_dues=model.monthly_dues,
+                           **money).get("new_joins_per_year")[0]
+    return summary.assign(new_joins_per_year=joins)
 
 
 def analyse_decision(params: DecisionReportParams, data: ClubData | None = None

@@ -25,9 +25,11 @@ from evaluate.data.equipment import ID, placeholder_figures
 from evaluate.mcda.criteria import pairwise_matrix
 from evaluate.mcda.scoring import CR_THRESHOLD, judgements_to_revisit
 from evaluate.model.exposure import exposure_priors
+from evaluate.model.finance import ASSUMED, BENEFIT_ITEMS
 from evaluate.model.segments import as_of_day
 from evaluate.reports import formatting
 from evaluate.reports.decision.analysis import COST_LABEL, DecisionAnalysis, criterion_label
+from evaluate.reports.decision.benefits import money_split_for
 from evaluate.reports.decision.matrix import NOTHING as NOTHING_ID
 from evaluate.reports.decision.matrix import NOTHING_LABEL
 from evaluate.reports.formatting import (
@@ -59,6 +61,27 @@ LIMITATIONS = (
     "Scores are relative to the candidates compared: adding or removing a candidate can "
     "change them (rank reversal) unless the normalisation is 'fixed'.",
 )
+
+
+#: A chance at or above which the first screen calls an outcome likely: two in three, the
+#: "likely" of the calibrated uncertainty language of the IPCC's guidance note (Mastrandrea et
+#: al. 2010, "likely" = 66-100%). Buying nothing is about as good as a machine, on the scores,
+#: when the machine is not likely to score above it (:func:`nothing_as_good`): in one future of
+#: three or more it scores lower than keeping the money and the floor.
+LIKELY = 2 / 3
+#: The IPCC guidance's "very likely" (90-100%). On money, buying nothing is about as good as a
+#: machine when its NPV counting measured and published benefit items only is not likely
+#: positive (:data:`LIKELY`) and its NPV with every item is not very likely positive: a benefit
+#: that rests on judgement alone is the kind appraisals overstate (HM Treasury, The Green Book,
+#: supplementary guidance on optimism bias), so money that rests on it has to be very likely to
+#: pay, not just likely, before it tells a machine apart from keeping the money.
+VERY_LIKELY = 0.9
+#: A machine adds few users when those it adds to the club as it is are fewer than this share
+#: of its own regular users: most of its users would use a machine the club owns anyway.
+FEW_ADDED = 0.5
+#: Each benefit item as a sentence names it.
+ITEM_WORDS = {"retention": "retention", "trainer_sessions": "trainer sessions",
+              "new_joins": "new joins"}
 
 
 def _name(analysis: DecisionAnalysis, equipment_id: object) -> str:
@@ -225,13 +248,16 @@ def _npv_turning(analysis: DecisionAnalysis, swings: pd.DataFrame) -> str:
 def lead(analysis: DecisionAnalysis) -> str:
     """How the answer opens: "Buy the", unless the machine more likely loses money.
 
+    Nor when buying nothing is about as good on the scores (:func:`nothing_as_good`).
+
     The machine is :attr:`~DecisionAnalysis.featured`; "The best-scoring machine that fits is
     the" when the best-scoring one does not fit the budget and the floor.
     """
     a = analysis
     likely_positive = a.ranking.loc[a.featured, "p_npv_positive"] >= 0.5
     fits = " that fits" if a.choice is not None and a.choice != a.recommendation else ""
-    return "Buy the" if likely_positive else f"The best-scoring machine{fits} is the"
+    buy = likely_positive and not nothing_as_good(a).on_scores
+    return "Buy the" if buy else f"The best-scoring machine{fits} is the"
 
 
 def limits_phrase(analysis: DecisionAnalysis) -> str:
@@ -353,24 +379,217 @@ def _ratio(value: float) -> str:
     return f"1/{round(1 / value)}"
 
 
-def _opening(analysis: DecisionAnalysis) -> str:
-    """The first screen's answer: what to buy within the limits, or that nothing fits."""
+def _amount(value: float, word: str) -> str:
+    """A count a year that may be a fraction: "0.8 members", "1.7 packages", "12 members"."""
+    text = number(value, ".1f" if abs(value) < 10 else ",.0f")
+    return f"{text} {word if text == '1' else word + 's'}"
+
+
+@dataclass(frozen=True)
+class NothingAsGood:
+    """Whether buying nothing is about as good as a machine, and why (see :func:`nothing_as_good`).
+
+    ``on_scores``: the machine scores above buying nothing in fewer than :data:`LIKELY` of the
+    draws; ``on_money``: its NPV counting measured and published items only is positive in
+    fewer than :data:`LIKELY` of them and with every item in fewer than :data:`VERY_LIKELY`.
+    ``reasons``: why, in words (its benefits rest on assumptions; it adds few users).
+    """
+
+    on_scores: bool
+    on_money: bool
+    reasons: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        """True when buying nothing is about as good on the scores or on money."""
+        return self.on_scores or self.on_money
+
+
+def p_sourced(analysis: DecisionAnalysis) -> pd.Series:
+    """Each candidate's chance (0-1) of a positive NPV counting measured and published items.
+
+    The Monte Carlo's ``p_npv_positive_sourced``, by equipment_id.
+    """
+    return analysis.simulation.summary.set_index(ID)["p_npv_positive_sourced"]
+
+
+def _assumed_share(analysis: DecisionAnalysis, equipment_id: str) -> float:
+    """The share (0-1) of a machine's benefit (present value) that rests on assumptions."""
+    row = analysis.finance.set_index(ID).loc[equipment_id]
+    total = sum(max(float(row[f"pv_{i}"]), 0.0) for i in BENEFIT_ITEMS)
+    assumed = sum(max(float(row[f"pv_{i}"]), 0.0) for i in BENEFIT_ITEMS
+                  if row[f"basis_{i}"] == ASSUMED)
+    return assumed / total if total > 0 else 0.0
+
+
+def _likely_users(analysis: DecisionAnalysis, equipment_id: str) -> pd.Series:
+    forecast = analysis.forecast
+    return forecast[(forecast[ID] == equipment_id)
+                    & (forecast["scenario"].astype(str) == "most_likely")].iloc[0]
+
+
+def nothing_as_good(analysis: DecisionAnalysis, equipment_id: str | None = None
+                    ) -> NothingAsGood:
+    """Whether buying nothing is about as good as a machine (default the first screen's).
+
+    On the scores: the machine scores above buying nothing in fewer than :data:`LIKELY` of
+    the Monte Carlo's draws (:attr:`DecisionAnalysis.p_beats_nothing`). On money: its NPV
+    counting measured and published benefit items only is positive in fewer than
+    :data:`LIKELY` of the draws, and its NPV with every item in fewer than
+    :data:`VERY_LIKELY`. The reasons, when it is: all (or most) of its benefit rests on
+    assumptions; it adds few users beside the machines the club owns (:data:`FEW_ADDED`).
+    """
+    a = analysis
+    wid = equipment_id or a.featured
+    on_scores = bool(a.p_beats_nothing[wid] < LIKELY)
+    on_money = bool(p_sourced(a)[wid] < LIKELY
+                    and a.ranking.loc[wid, "p_npv_positive"] < VERY_LIKELY)
+    reasons = []
+    if on_scores or on_money:
+        assumed = _assumed_share(a, wid)
+        if assumed >= 1:
+            reasons.append("its benefits rest on assumptions")
+        elif assumed > 0.5:
+            reasons.append(f"{share(assumed)} of its benefit rests on assumptions")
+        likely = _likely_users(a, wid)
+        if likely["added_users"] < FEW_ADDED * likely["regular_users"]:
+            reasons.append("it adds few users: most of its "
+                           f"{plural(likely['regular_users'], 'regular user')} would use a "
+                           "machine the club owns anyway")
+    return NothingAsGood(on_scores, on_money, tuple(reasons))
+
+
+def nothing_as_good_text(analysis: DecisionAnalysis) -> str:
+    """The first screen's words on buying nothing: about as good as its machine, and why.
+
+    Otherwise how often the machine scores above buying nothing, and both scores.
+    """
     a = analysis
     wid = a.featured
-    win = a.ranking.loc[wid]
-    draws = a.simulation.n_draws
-    others = a.ranking["p_best"].drop(a.recommendation)
-    runner = a.runner_up
-    tied = leaders(a)
-    second = f"; the {_name(a, runner)} scores second" if len(tied) == 1 else ""
-    if runner is None:
-        rival = ""
-    elif others.max() < 0.01:
-        rival = " (no other machine ranks first in more than 1% of them)"
+    verdict = nothing_as_good(a)
+    score, nothing = float(a.ranking.loc[wid, "score"]), a.nothing_score
+    futures = "the simulated futures"
+    if not verdict:
+        return (f"It scores above buying nothing in {share(a.p_beats_nothing[wid])} of "
+                f"{futures} ({points(score)} of 100 against {points(nothing)}).")
+    p_all, p_evidence = a.ranking.loc[wid, "p_npv_positive"], p_sourced(a)[wid]
+    lead_words = ("on money alone, buying nothing is the safer choice" if p_all < 0.5 else
+                  "on money, buying nothing is about as good")
+    money_words = (f"{lead_words}: its NPV is positive in only {share(p_all)} of {futures} "
+                   f"with every benefit item, and in {share(p_evidence)} counting measured and "
+                   "published items only")
+    if not verdict.on_scores:
+        text = money_words[0].upper() + money_words[1:]
     else:
-        rival = f" (the {_name(a, others.idxmax())} in {share(others.max())}{second})"
+        text = (f"Buying nothing scores {'higher' if nothing > score else 'as high'} "
+                f"({points(nothing)} of 100 against its {points(score)})" if nothing >= score
+                else f"Buying nothing is about as good: it scores above buying nothing in only "
+                     f"{share(a.p_beats_nothing[wid])} of {futures} ({points(score)} of 100 "
+                     f"against {points(nothing)})")
+        if verdict.on_money:
+            text += f"; {money_words.replace(f' of {futures}', '')}"
+    why = f"; {joined(verdict.reasons)}" if verdict.reasons else ""
+    return f"{text}{why}."
+
+
+def break_even_text(analysis: DecisionAnalysis) -> str:
+    """What the first screen's machine must do to pay for itself, beside what the model assumes.
+
+    "It pays for itself if it keeps 0.8 members a year who would otherwise leave (or wins 0.8
+    new ones), or sells 1.7 trainer packages a year (21 sessions each); the model assumes that,
+    once adopted, it keeps 0.6 members a year and sells 0.9 trainer packages a year, from
+    about 40 users it adds beside the machines the club owns." The break-even is
+    :func:`evaluate.model.finance.finance_core`'s (members a year kept or won; packages of
+    ``trainer_sessions_per_buyer_year`` sessions a year), at the most-likely values. What the
+    model assumes at full adoption is
+    :func:`evaluate.reports.decision.benefits.money_split`'s (members kept a year = the users
+    it adds × their own cancellation rate × ``churn_reduction_users``; packages a year = the
+    back-pain users it adds × ``trainer_led_share`` × (1 - ``pt_user_share``)), with the new
+    joins credited to it.
+    """
+    a = analysis
+    wid = a.featured
+    row = a.finance.set_index(ID).loc[wid]
+    members, packages = float(row["break_even_members"]), float(row["break_even_packages"])
+    sessions = plural(a.data.assumptions["trainer_sessions_per_buyer_year"].most_likely,
+                      "session")
+    if members == 0 or packages == 0:
+        pays = ("It pays for itself without keeping or selling anything: its salvage covers "
+                "its costs")
+    else:
+        ways = []
+        if math.isfinite(members):
+            ways.append(f"keeps {_amount(members, 'member')} a year who would otherwise leave "
+                        f"(or wins {_amount(members, 'new one')})")
+        if math.isfinite(packages):
+            ways.append(f"sells {_amount(packages, 'trainer package')} a year ({sessions} "
+                        "each)")
+        pays = (f"It pays for itself if it {', or '.join(ways)}" if ways else
+                "No member kept and no trainer package sold pays for it")
+    likely = _likely_users(a, wid)
+    split = money_split_for(a).set_index(ID).loc[wid]
+    kept, sold = float(split["members_kept"]), float(split["packages_sold"])
+    gains = [f"keeps {_amount(kept, 'member')} a year",
+             f"sells {_amount(sold, 'trainer package')} a year"]
+    if row["new_joins_per_year"] > 0:
+        gains.append(f"wins {_amount(float(row['new_joins_per_year']), 'new member')} a year")
+    owns = bool((a.data.equipment["owned_units"] > 0).any())
+    beside = " beside the machines the club owns" if owns else ""
+    return (f"{pays}; the model assumes that, once adopted, it {joined(gains)}, from about "
+            f"{plural(likely['added_users'], 'user')} it adds{beside}")
+
+
+def benefits_text(analysis: DecisionAnalysis) -> str:
+    """Which benefit items carry the first screen's machine's NPV, with each one's basis.
+
+    "All of its benefit rests on assumptions: retention $2,762 and trainer sessions $1,997
+    (present values, against $3,574 of costs)"; items measured or published are named with
+    their basis (:func:`evaluate.model.finance.benefit_basis`).
+    """
+    a, c = analysis, analysis.currency
+    row = a.finance.set_index(ID).loc[a.featured]
+    items = [(ITEM_WORDS[i], float(row[f"pv_{i}"]), str(row[f"basis_{i}"]))
+             for i in BENEFIT_ITEMS if row[f"pv_{i}"] > 0]
+    costs = f"against {money(row['pv_costs'], c)} of costs"
+    if not items:
+        return f"It has no benefit to count: its NPV is the present value of its costs ({costs})"
+    assumed = [f"{w} {money(v, c)}" for w, v, b in items if b == ASSUMED]
+    sourced = [f"{w} {money(v, c)} ({b})" for w, v, b in items if b != ASSUMED]
+    if not sourced:
+        return (f"All of its benefit rests on assumptions: {joined(assumed)} (present values, "
+                f"{costs})")
+    if not assumed:
+        return (f"All of its benefit is measured or published: {joined(sourced)} (present "
+                f"values, {costs})")
+    return (f"Of its benefit, {joined(sourced)} is measured or published and "
+            f"{joined(assumed)} rests on assumptions (present values, {costs})")
+
+
+def _rival(analysis: DecisionAnalysis) -> str:
+    """Who else ranks first, buying nothing counted: " (buying nothing in 4%; no other ...)"."""
+    a = analysis
+    others = a.ranking["p_best"].drop(a.recommendation)
+    tied = leaders(a)
+    second = f"; the {_name(a, a.runner_up)} scores second" if len(tied) == 1 else ""
+    nothing = f"buying nothing in {share(a.p_nothing_first)}"
+    if a.runner_up is None or others.max() < 0.01:
+        return f" ({nothing}; no other machine in more than 1% of them)"
+    return f" (the {_name(a, others.idxmax())} in {share(others.max())}, {nothing}{second})"
+
+
+def _opening(analysis: DecisionAnalysis) -> str:
+    """The first screen's answer: what to buy within the limits, or that nothing fits.
+
+    Then how sure (buying nothing counted among the rivals), the break-even beside what the
+    model assumes (:func:`break_even_text`), which benefit items carry the NPV
+    (:func:`benefits_text`) and how it compares with buying nothing: about as good, and why,
+    when it is (:func:`nothing_as_good_text`).
+    """
+    a = analysis
+    wid = a.featured
+    draws = a.simulation.n_draws
+    tied = leaders(a)
     first = (f"ranks first in {share(a.ranking.loc[a.recommendation, 'p_best'])} of "
-             f"{number(draws, ',')} simulated futures{rival}")
+             f"{number(draws, ',')} simulated futures{_rival(a)}")
     figures = f"the figures below are the {_name(a, wid)}'s, the first in the comparison table"
     if a.choice is None:
         bold = nothing_fits_text(a)
@@ -389,10 +608,8 @@ def _opening(analysis: DecisionAnalysis) -> str:
                 f"{shortfall(a, a.recommendation)}.")
         if len(tied) > 1:
             rest += f" Of those that fit, {_tie(a, tied)[0].lower()}{_tie(a, tied)[1:]}."
-    if win["p_npv_positive"] < 0.5:
-        futures = "them" if wid == a.recommendation else "the simulated futures"
-        rest += (f" But its NPV is positive in only {share(win['p_npv_positive'])} of "
-                 f"{futures}: on money alone, buying nothing is the safer choice.")
+    rest += f" {break_even_text(a)}. {benefits_text(a)}."
+    rest += f" {nothing_as_good_text(a)}"
     return f"**{markdown_text(bold)}.** {markdown_text(rest)}"
 
 
@@ -462,12 +679,18 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
     years = int(a.finance.set_index(ID).loc[wid, "years"])
     budget = (f"of the {money(p.budget, c)} budget" if win["up_front"] <= p.budget or fits
               else f"over the {money(p.budget, c)} budget")
+    sourced = a.simulation.band("npv_sourced").loc[wid]
+    npv_sourced = float(a.finance.set_index(ID).loc[wid, "npv_sourced"])
     money_line = (f"{money(win['up_front'], c)} up front ({budget}) and "
                   f"{money(float(machine['annual_maintenance']), c)} a year; {years}-year NPV "
-                  f"{money(win['npv'], c, signed=True)} (P10–P90: "
+                  f"{money(win['npv'], c, signed=True)} with every benefit item (P10–P90: "
                   f"{money(win['npv_p10'], c, signed=True)} to "
-                  f"{money(win['npv_p90'], c, signed=True)}); {share(win['p_npv_positive'])} "
-                  f"chance the NPV is positive; payback in {months(win['payback_years'])}; "
+                  f"{money(win['npv_p90'], c, signed=True)}; {share(win['p_npv_positive'])} "
+                  f"chance it is positive), {money(npv_sourced, c, signed=True)} counting "
+                  f"measured and published items only (P10–P90: "
+                  f"{money(sourced['p10'], c, signed=True)} to "
+                  f"{money(sourced['p90'], c, signed=True)}; {share(p_sourced(a)[wid])} chance "
+                  f"it is positive); payback in {months(win['payback_years'])}; "
                   f"{money(win['cost_per_use'], c)} per use.")
     area = _area(win["floor_m2"], p.free_floor_m2)
     space = (f"{area} m² with clearance, of the {number(p.free_floor_m2, 'g')} m² free."
@@ -911,7 +1134,11 @@ def _finite(value: object) -> float | None:
 
 
 def summary_headline(analysis: DecisionAnalysis) -> str:
-    """The index page's one line: the first screen's answer (:func:`headline_markdown`)."""
+    """The index page's one line: the first screen's answer (:func:`headline_markdown`).
+
+    It says so when buying nothing is about as good as the machine to buy
+    (:func:`nothing_as_good`).
+    """
     a = analysis
     tied = leaders(a)
     if a.choice is None:
@@ -926,6 +1153,13 @@ def summary_headline(analysis: DecisionAnalysis) -> str:
                 f"candidates that fit {limits_phrase(a)} (the "
                 f"{_name(a, a.recommendation)} scores higher but "
                 f"{shortfall(a, a.recommendation)}).")
+    verdict = nothing_as_good(a)
+    if a.choice is None:  # nothing fits: buying nothing is all there is
+        pass
+    elif verdict.on_scores:
+        text += " Buying nothing is about as good."
+    elif verdict.on_money:
+        text += " On money, buying nothing is about as good."
     ahp = a.weights.attrs.get("ahp")
     if ahp is not None and ahp.inconsistent:
         text += (f" It rests on pairwise judgements that contradict each other (consistency "
@@ -945,6 +1179,28 @@ def _ahp_fields(analysis: DecisionAnalysis) -> dict[str, object] | None:
             "revisit": [[first, second] for first, second, _, _
                         in judgements_to_revisit_as_given(analysis)]}
 
+
+
+def _evidence_fields(analysis: DecisionAnalysis, equipment_id: str) -> dict[str, object]:
+    """A candidate's ``summary.json`` fields on what it adds and what its money rests on.
+
+    ``added_users`` and ``npv_sourced`` (P10 / P50 / P90 of the Monte Carlo),
+    ``p_npv_positive_sourced``, ``break_even_members`` (members a year, most likely),
+    ``benefits`` (item -> present value and basis, most likely) and ``p_beats_nothing``.
+    """
+    a = analysis
+    money_row = a.finance.set_index(ID).loc[equipment_id]
+    return {
+        "added_users": _band(a.simulation.band("added_users").loc[equipment_id].rename(
+            lambda p: f"added_users_{p}"), "added_users"),
+        "npv_sourced": _band(a.simulation.band("npv_sourced").loc[equipment_id].rename(
+            lambda p: f"npv_sourced_{p}"), "npv_sourced"),
+        "p_npv_positive_sourced": float(p_sourced(a)[equipment_id]),
+        "break_even_members": _finite(money_row["break_even_members"]),
+        "benefits": {item: {"pv": float(money_row[f"pv_{item}"]),
+                            "basis": str(money_row[f"basis_{item}"])}
+                     for item in BENEFIT_ITEMS},
+        "p_beats_nothing": float(a.p_beats_nothing[equipment_id])}
 
 
 def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
@@ -967,8 +1223,10 @@ def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
             "payback_years": _finite(row["payback_years"]),
             "cost_per_use": _finite(row["cost_per_use"]),
             "up_front": float(row["up_front"]), "floor_m2": float(row["floor_m2"]),
-            "fits_limits": bool(fits[i])}
+            "fits_limits": bool(fits[i]), **_evidence_fields(a, str(i))}
     win = a.ranking.loc[a.featured]
+    mine = pd.concat([a.simulation.band("npv_sourced").loc[a.featured],
+                         a.finance.set_index(ID).loc[a.featured]])
     best = a.portfolios.iloc[0] if len(a.portfolios) and a.choice is not None else None
     # When nothing fits, the figures are the best-scoring machine's: say whose.
     whose = ([] if a.choice is not None else
@@ -989,6 +1247,8 @@ def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
         "best_set": None if best is None else {
             "members": list(best["members"]), "cost": float(best["cost"]),
             "floor_m2": float(best["floor_m2"])},
+        "buy_nothing": {"score": float(a.nothing_score), "p_first": a.p_nothing_first,
+                        "about_as_good": bool(nothing_as_good(a))},
         "headline": summary_headline(a),
         "key_figures": [
             *whose,
@@ -1001,6 +1261,15 @@ def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
                      f"({money(win['npv_p10'], c, signed=True)} to "
                      f"{money(win['npv_p90'], c, signed=True)})"},
             {"label": "Chance NPV > 0", "text": share(win["p_npv_positive"])},
+            {"label": "NPV, measured and published items only (P10 to P90)",
+             "text": f"{money(mine['npv_sourced'], c, signed=True)} "
+                     f"({money(mine['p10'], c, signed=True)} to "
+                     f"{money(mine['p90'], c, signed=True)})"},
+            {"label": "Chance NPV > 0, measured and published items only",
+             "text": share(p_sourced(a)[a.featured])},
+            {"label": "Break-even", "text": (
+                f"{_amount(mine['break_even_members'], 'member')} a year kept or won, or "
+                f"{_amount(mine['break_even_packages'], 'trainer package')} a year")},
             {"label": "Up front", "text": money(win["up_front"], c)},
             {"label": "Cost per use", "text": money(win["cost_per_use"], c)},
         ],
