@@ -84,3 +84,57 @@ def test_json_schema_documents_every_field_scheduled_consumers_need():
     assert {"rank", "score", "p_best", "p_npv_positive", "weekly_uses",
             "npv"} <= set(candidate["required"])
     assert set(schema["$defs"]["Band"]["required"]) == {"p10", "p50", "p90"}
+
+
+EVIDENCE = {"added_users": {"p10": 20.0, "p50": 40.0, "p90": 62.0},
+            "npv_sourced": {"p10": -4800.0, "p50": -3600.0, "p90": -2600.0},
+            "p_npv_positive_sourced": 0.0, "break_even_members": 0.77,
+            "benefits": {"retention": {"pv": 2761.6, "basis": "assumption"},
+                         "trainer_sessions": {"pv": 1996.8, "basis": "published"},
+                         "new_joins": {"pv": 0.0, "basis": "measured"}},
+            "p_beats_nothing": 0.96}
+
+
+def test_what_a_machine_adds_what_its_money_rests_on_and_buying_nothing_are_read():
+    """Extensions: per candidate the users it adds, the NPV counting measured and published
+    items only, its chance of being positive, the break-even in members a year, each benefit
+    item's present value and basis; buying nothing's score and chances. Older summaries
+    without them still read."""
+    read = DecisionSummary(**summary(
+        candidates={"a": candidate(1, **EVIDENCE), "b": candidate(2)},
+        buy_nothing={"score": 0.45, "p_first": 0.04, "about_as_good": True}))
+    a = read.candidates["a"]
+    assert a.added_users.p50 == 40.0 and a.npv_sourced.p10 == -4800.0
+    assert a.p_npv_positive_sourced == 0.0 and a.break_even_members == 0.77
+    assert a.benefits["trainer_sessions"].basis == "published"
+    assert a.benefits["retention"].pv == 2761.6
+    assert read.buy_nothing.p_first == 0.04 and read.buy_nothing.about_as_good
+    old = read.candidates["b"]
+    assert old.added_users is None and old.benefits is None and old.p_beats_nothing is None
+    assert DecisionSummary(**summary()).buy_nothing is None
+
+
+@pytest.mark.parametrize(("changes", "words"), [
+    ({"benefits": {"retention": {"pv": 1.0, "basis": "guess"}}}, "basis"),
+    ({"benefits": {"parking": {"pv": 1.0, "basis": "measured"}}}, "parking"),
+    ({"benefits": {"retention": {"pv": 1.0}}}, "basis"),
+    ({"p_npv_positive_sourced": 1.5}, "p_npv_positive_sourced"),
+    ({"break_even_members": -1.0}, "break_even_members"),
+    ({"npv_sourced": {"p10": 1.0, "p50": 2.0}}, "p90"),
+])
+def test_evidence_fields_that_break_the_schema_are_refused(changes, words):
+    with pytest.raises(ValidationError, match=words):
+        DecisionSummary(**summary(candidates={"a": candidate(1, **changes)}))
+    with pytest.raises(ValidationError, match="p_first"):
+        DecisionSummary(**summary(buy_nothing={"score": 0.4, "p_first": 2.0,
+                                               "about_as_good": False}))
+
+
+def test_json_schema_documents_the_evidence_fields():
+    schema = json_schema()
+    candidate_fields = schema["$defs"]["CandidateSummary"]["properties"]
+    assert {"added_users", "npv_sourced", "p_npv_positive_sourced", "break_even_members",
+            "benefits"} <= set(candidate_fields)
+    assert schema["$defs"]["Benefit"]["properties"]["basis"]["enum"] == [
+        "measured", "published", "assumption"]
+    assert "buy_nothing" in schema["properties"]

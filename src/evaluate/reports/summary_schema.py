@@ -9,7 +9,8 @@ validate the built file, and README.md ("Reading summary.json") documents it;
 
 Units: fractions are 0-1, money is in ``currency`` (ISO 4217), weekly uses are sessions a
 week at full adoption, floor area is m² with clearance. ``null`` means "not defined" (a
-payback never reached within the horizon, a cost per use of a machine nobody uses).
+payback never reached within the horizon, a cost per use of a machine nobody uses) or, for a
+field added after the first version, "not recorded" (a summary written before it).
 """
 
 from __future__ import annotations
@@ -27,6 +28,29 @@ class Band(BaseModel):
     p10: float | None
     p50: float | None
     p90: float | None
+
+
+class Benefit(BaseModel):
+    """One benefit item of a candidate: its present value and the evidence it rests on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pv: float = Field(description="present value at the most-likely inputs, currency")
+    basis: Literal["measured", "published", "assumption"] = Field(
+        description="the weakest basis among the item's inputs: measured in the club's data, "
+        "published (with a source) or an assumption")
+
+
+class BuyNothing(BaseModel):
+    """Buying nothing, scored beside the machines on the same criteria."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    score: float = Field(ge=0, le=1, description="weighted-sum score, 0-1 (most likely)")
+    p_first: float = Field(ge=0, le=1, description="probability of ranking first (Monte "
+                           "Carlo)")
+    about_as_good: bool = Field(description="whether the first screen says buying nothing is "
+                                "about as good as its machine (on the scores or on money)")
 
 
 class CandidateSummary(BaseModel):
@@ -50,6 +74,23 @@ class CandidateSummary(BaseModel):
     floor_m2: float = Field(ge=0, description="floor area with clearance, m²")
     fits_limits: bool | None = Field(None, description="whether it fits the budget and the "
                                      "free floor on its own (null: not recorded)")
+    added_users: Band | None = Field(None, description="regular users it adds to the club as "
+                                     "it is, beside the machines the club owns, members (null: "
+                                     "not recorded)")
+    npv_sourced: Band | None = Field(None, description="net present value counting measured "
+                                     "and published benefit items only, currency (null: not "
+                                     "recorded)")
+    p_npv_positive_sourced: float | None = Field(
+        None, ge=0, le=1, description="probability that the NPV counting measured and "
+        "published benefit items only is > 0 (null: not recorded)")
+    break_even_members: float | None = Field(
+        None, ge=0, description="members a year it must keep who would otherwise leave (or "
+        "win) to pay for itself, most likely; null: not recorded, or no member pays for it")
+    benefits: dict[Literal["retention", "trainer_sessions", "new_joins"], Benefit] | None = (
+        Field(None, description="benefit item -> its present value and basis, most likely "
+              "(null: not recorded)"))
+    p_beats_nothing: float | None = Field(None, ge=0, le=1, description="probability of "
+                                          "scoring above buying nothing (null: not recorded)")
 
 
 class BestSet(BaseModel):
@@ -118,6 +159,8 @@ class DecisionSummary(BaseModel):
                                     "when the weights were not derived by AHP")
     candidates: dict[str, CandidateSummary] = Field(description="keyed by equipment_id")
     best_set: BestSet | None = Field(description="null when no candidate fits")
+    buy_nothing: BuyNothing | None = Field(None, description="buying nothing as an option "
+                                           "(null: not recorded)")
     headline: str = Field(description="the first screen's answer, one line for the index "
                           "page")
     key_figures: list[KeyFigure] = Field(description="the key figures of the machine the "
