@@ -1225,8 +1225,7 @@ def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
             "up_front": float(row["up_front"]), "floor_m2": float(row["floor_m2"]),
             "fits_limits": bool(fits[i]), **_evidence_fields(a, str(i))}
     win = a.ranking.loc[a.featured]
-    mine = pd.concat([a.simulation.band("npv_sourced").loc[a.featured],
-                         a.finance.set_index(ID).loc[a.featured]])
+    money_row = a.finance.set_index(ID).loc[a.featured]
     best = a.portfolios.iloc[0] if len(a.portfolios) and a.choice is not None else None
     # When nothing fits, the figures are the best-scoring machine's: say whose.
     whose = ([] if a.choice is not None else
@@ -1261,17 +1260,13 @@ def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
                      f"({money(win['npv_p10'], c, signed=True)} to "
                      f"{money(win['npv_p90'], c, signed=True)})"},
             {"label": "Chance NPV > 0", "text": share(win["p_npv_positive"])},
-            {"label": "NPV, measured and published items only (P10 to P90)",
-             "text": f"{money(mine['npv_sourced'], c, signed=True)} "
-                     f"({money(mine['p10'], c, signed=True)} to "
-                     f"{money(mine['p90'], c, signed=True)})"},
-            {"label": "Chance NPV > 0, measured and published items only",
-             "text": share(p_sourced(a)[a.featured])},
-            {"label": "Break-even", "text": (
-                f"{_amount(mine['break_even_members'], 'member')} a year kept or won, or "
-                f"{_amount(mine['break_even_packages'], 'trainer package')} a year")},
             {"label": "Up front", "text": money(win["up_front"], c)},
             {"label": "Cost per use", "text": money(win["cost_per_use"], c)},
+            # The index page shows six figures at most: with "whose", the break-even is left
+            # to the page (the machine does not fit the limits anyway).
+            *([] if whose else [{"label": "Break-even", "text": (
+                f"{_amount(money_row['break_even_members'], 'member')} a year kept or won, or "
+                f"{_amount(money_row['break_even_packages'], 'trainer package')} a year")}]),
         ],
     }
 
