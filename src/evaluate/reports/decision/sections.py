@@ -56,8 +56,9 @@ from evaluate.reports.privacy import MIN_GROUP_SIZE
 
 LIMITATIONS = (
     "Uncertain inputs are drawn independently: no correlations between them are modelled.",
-    "A machine the club already owns is forecast as if new: a second unit's users are "
-    "largely the first unit's, which the model does not split.",
+    "How far members would use a machine the club owns instead of a new one (substitution) is "
+    "an assumption drawn from 0 to 1 until a usage review measures it; it decides how many "
+    "members a machine adds.",
     "Scores are relative to the candidates compared: adding or removing a candidate can "
     "change them (rank reversal) unless the normalisation is 'fixed'.",
 )
