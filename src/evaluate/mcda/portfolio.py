@@ -20,6 +20,28 @@ Expert Choice's resource aligner, here exact and with the floor space as a secon
   relative to the candidates scored together. The empty set (buy nothing) is a valid answer;
   with NPV it wins when every NPV is negative.
 
+**Sets valued jointly** (``joint``): two machines that serve the same need share its users,
+so together they add fewer users than the sum of what each adds alone, and a set is worth
+less than the sum of its members. Each candidate's value is split into the part that grows
+with the users it adds (``<objective>_from_added_users``), the part that grows with the
+back-pain users it adds (``<objective>_from_added_back_pain_users``) and the rest (costs,
+new joins, criteria that do not come from its users). A set counts its members' rests in full
+and each of the two parts in proportion to the users the set adds jointly (``joint``, from
+the model) over the sum of what its members add alone (``added_users``,
+``added_back_pain_users``), a share of at most 1::
+
+    V(T) = Σ_T v_c − Σ_g (1 − min(1, J_g(T) / Σ_T n_gc)) Σ_T part_gc
+
+That is each part's value per added user, averaged over the set's members by their added
+users, times the users the set adds. With the parts at least 0 a set's value never exceeds
+the sum of its members', and a set of one is worth its member's value. The integer program's
+objective is then no longer a sum: it lists sets by their members' summed value, the
+**additive upper bound**, best first (no-good cuts, as below), values each jointly, and stops
+once the ``top``-th best joint value is at least the next set's bound, less the solver's
+resolution (no set not listed can beat it by more). That is exact, since a set's joint value
+never exceeds its bound; at most :data:`MAX_JOINT_SETS` sets are listed (``attrs``
+``proven`` says whether the best were proven best).
+
 Subset enumeration: subset ``m`` (an integer) holds candidate ``i`` when bit ``i`` of ``m``
 is set. The totals of all subsets of the low ``h`` candidates (``2**h`` of them) and of the
 high ``n - h`` are built by doubling (:func:`subset_sums`); the total of every subset is
@@ -50,6 +72,10 @@ import numpy as np
 import pandas as pd
 
 MAX_EXACT = 20  # candidates enumerated; 2**20 subsets. Beyond: the integer program
+# Sets the integer program lists by their additive bound to value them jointly: each is one
+# solve, and with more cuts each solve is slower; beyond this the answer is the best found.
+MAX_JOINT_SETS = 500
+JOINT_COUNTS = ("added_users", "added_back_pain_users")  # what a set adds jointly, in order
 TOLERANCE = 1e-9  # relative slack on the budget and floor checks (rounding in sums)
 # Values the integer program cannot tell apart, as a fraction of the sum of the candidates'
 # absolute values (of the objective, the cost or the floor area): 10 times HiGHS' default
@@ -63,6 +89,9 @@ SOLVER_OPTIONS = {"mip_rel_gap": 0.0, "presolve": False}
 Objective = Literal["score", "npv"]
 Method = Literal["auto", "enumerate", "milp"]
 Solve = Callable[..., "np.ndarray | None"]  # see _knapsack_solver
+# The counts of JOINT_COUNTS each set adds jointly, (sets, 2), from membership (sets, n), or
+# from None for every subset in subset order (see best_portfolios).
+JointCounts = Callable[["np.ndarray | None"], np.ndarray]
 
 
 def pareto_frontier(score: np.ndarray, cost: np.ndarray) -> np.ndarray:
@@ -164,9 +193,28 @@ def set_totals(member: np.ndarray, values: np.ndarray) -> np.ndarray:
     return high + low
 
 
+def joint_set_values(additive: np.ndarray, parts: np.ndarray, counts: np.ndarray,
+                     joint: np.ndarray) -> np.ndarray:
+    """Sets' values with substitution inside each set (module docstring, "valued jointly").
+
+    ``additive`` ``(sets,)`` is each set's sum of its members' values; ``parts`` and
+    ``counts`` ``(sets, 2)`` the sums of its members' parts that scale with the added users
+    and back-pain users, and of those counts (:data:`JOINT_COUNTS`); ``joint`` ``(sets, 2)``
+    the counts the set adds jointly. Each part counts in the share ``min(1, joint / count)``
+    (1 where the members add no one). With ``parts >= 0`` the result never exceeds
+    ``additive``.
+    """
+    counts = np.asarray(counts, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        share = np.where(counts > 0, np.asarray(joint, dtype=float)
+                         / np.where(counts > 0, counts, 1.0), 1.0)
+    lost = (1.0 - np.clip(share, 0.0, 1.0)) * np.asarray(parts, dtype=float)
+    return np.asarray(additive, dtype=float) - lost.sum(axis=1)
+
+
 def best_portfolios(candidates: pd.DataFrame, *, budget: float, free_floor_m2: float,
                     objective: Objective = "score", top: int = 5,
-                    method: Method = "auto") -> pd.DataFrame:
+                    method: Method = "auto", joint: JointCounts | None = None) -> pd.DataFrame:
     """The ``top`` best sets of candidates within the budget and the free floor space, exact.
 
     Parameters
@@ -188,18 +236,30 @@ def best_portfolios(candidates: pd.DataFrame, *, budget: float, free_floor_m2: f
         ``"enumerate"``: list all ``2**n`` sets (at most :data:`MAX_EXACT` candidates);
         ``"milp"``: the integer program, any number of candidates; ``"auto"`` (default): the
         enumeration up to :data:`MAX_EXACT` candidates, the integer program beyond.
+    joint
+        Value sets jointly (module docstring, "valued jointly"): a function of a membership
+        array ``(sets, n)`` (candidates in ``candidates``' order), or of ``None`` for every
+        subset in subset order (bit ``i`` of position ``m`` = candidate ``i``), that returns
+        the :data:`JOINT_COUNTS` each set adds jointly, ``(sets, 2)``: e.g.
+        :func:`evaluate.model.joint.joint_added_users`. ``candidates`` then need the columns
+        ``added_users`` and ``added_back_pain_users`` (each member's own, ≥ 0) and the
+        objective's parts that scale with them, ``<objective>_from_added_users`` and
+        ``<objective>_from_added_back_pain_users`` (≥ 0). Default: the sum of the members'.
 
     Returns
     -------
     pandas.DataFrame
         ``rank`` (1 = best), ``members`` (tuple of ``equipment_id``, catalogue order),
-        ``size``, ``objective`` (the summed value), ``cost`` (currency), ``floor_m2``, for the
+        ``size``, ``objective`` (the summed value, or the joint one with ``joint``), ``cost``
+        (currency), ``floor_m2``, for the
         feasible sets in decreasing objective; ties go to the lower cost, then the smaller
         floor area, then fewer machines (the integer program counts as tied the values
         within :data:`SOLVER_RESOLUTION`). Fewer than ``top`` rows when fewer sets fit.
         ``attrs``: ``objective``, ``budget``, ``free_floor_m2``, ``candidates`` (how many),
         ``method`` (``"enumerate"`` or ``"milp"``, the one used), ``feasible_sets`` (how many
-        sets fit; ``None`` from the integer program, which does not list them).
+        sets fit; ``None`` from the integer program, which does not list them), ``joint``
+        (whether sets were valued jointly) and ``proven`` (False only when the integer
+        program stopped at :data:`MAX_JOINT_SETS` sets before proving the best joint sets).
 
     Raises
     ------
@@ -226,16 +286,29 @@ def best_portfolios(candidates: pd.DataFrame, *, budget: float, free_floor_m2: f
     if budget < 0 or free_floor_m2 < 0:
         raise ValueError("budget and free_floor_m2 must be >= 0")
     attrs = {"objective": objective, "budget": float(budget),
-             "free_floor_m2": float(free_floor_m2), "candidates": n}
+             "free_floor_m2": float(free_floor_m2), "candidates": n,
+             "joint": joint is not None, "proven": True}
+    split = None if joint is None else _joint_columns(candidates, column)
     if method == "milp" or (method == "auto" and n > MAX_EXACT):
-        member = _milp_top(value, cost, floor, budget=budget, free_floor_m2=free_floor_m2,
-                           top=top)
-        sums = {k: set_totals(member, v) for k, v in
-                (("objective", value), ("cost", cost), ("floor_m2", floor))}
+        if split is None:
+            member = _milp_top(value, cost, floor, budget=budget, free_floor_m2=free_floor_m2,
+                               top=top)
+            jointly = set_totals(member, value)
+        else:
+            member, jointly, attrs["proven"] = _milp_joint_top(
+                value, cost, floor, lambda m: _joint_of(m, value, split, joint),
+                budget=budget, free_floor_m2=free_floor_m2, top=top)
+        sums = {"objective": jointly, "cost": set_totals(member, cost),
+                "floor_m2": set_totals(member, floor)}
         return _portfolio_frame(candidates, member, sums,
                                 {**attrs, "method": "milp", "feasible_sets": None})
     totals = {k: all_subset_totals(v) for k, v in
               (("objective", value), ("cost", cost), ("floor_m2", floor))}
+    if split is not None:
+        parts, counts = (np.column_stack([all_subset_totals(v) for v in half.T])
+                         for half in split)
+        totals["objective"] = joint_set_values(totals["objective"], parts, counts,
+                                               _checked(joint(None), 2**n))
     fits = fits_limits(totals["cost"], totals["floor_m2"], budget=budget,
                        free_floor_m2=free_floor_m2)
     masks = np.flatnonzero(fits)
@@ -243,6 +316,37 @@ def best_portfolios(candidates: pd.DataFrame, *, budget: float, free_floor_m2: f
     return _portfolio_frame(candidates, subset_members(chosen, n),
                             {k: v[chosen] for k, v in totals.items()},
                             {**attrs, "method": "enumerate", "feasible_sets": len(masks)})
+
+
+def _joint_columns(candidates: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """The objective's parts and the counts that scale them, each ``(n, 2)``, checked."""
+    names = [f"{column}_from_{g}" for g in JOINT_COUNTS]
+    needed = [c for c in (*names, *JOINT_COUNTS) if c not in candidates.columns]
+    if needed:
+        raise ValueError(f"valuing sets jointly needs columns {needed}")
+    parts, counts = (candidates[list(c)].to_numpy(float) for c in (names, JOINT_COUNTS))
+    if not (np.isfinite(parts).all() and np.isfinite(counts).all()) or (parts < 0).any() \
+            or (counts < 0).any():
+        raise ValueError(f"{', '.join(names)} and {', '.join(JOINT_COUNTS)} must be numbers "
+                         ">= 0")
+    return parts, counts
+
+
+def _checked(found: np.ndarray, sets: int) -> np.ndarray:
+    """``joint``'s answer as ``(sets, 2)`` floats, or a ValueError saying what came back."""
+    found = np.asarray(found, dtype=float)
+    if found.shape != (sets, len(JOINT_COUNTS)):
+        raise ValueError(f"joint returned shape {found.shape}, not {(sets, len(JOINT_COUNTS))}")
+    return found
+
+
+def _joint_of(member: np.ndarray, value: np.ndarray, split: tuple[np.ndarray, np.ndarray],
+              joint: JointCounts) -> np.ndarray:
+    """The joint value of the sets of ``member`` ``(sets, n)``, summed as enumerated."""
+    parts, counts = (np.column_stack([set_totals(member, v) for v in half.T])
+                     for half in split)
+    return joint_set_values(set_totals(member, value), parts, counts,
+                            _checked(joint(member), len(member)))
 
 
 def _portfolio_frame(candidates: pd.DataFrame, member: np.ndarray,
@@ -289,15 +393,7 @@ def _milp_top(value: np.ndarray, cost: np.ndarray, floor: np.ndarray, *, budget:
     n = len(value)
     if n == 0:  # nothing to choose: the empty set, which always fits
         return np.zeros((min(top, 1), 0), dtype=bool)
-    caps = (budget * (1 + TOLERANCE) + TOLERANCE, free_floor_m2 * (1 + TOLERANCE) + TOLERANCE)
-    # Each row scaled to a sum of absolute values of 1 (a row of zeros is left as it is), so
-    # the resolution is a fraction of it.
-    scale = [float(np.abs(v).sum()) or 1.0 for v in (value, cost, floor)]
-    rows = [v / k for v, k in zip((value, cost, floor), scale, strict=True)]
-    solve = _knapsack_solver(rows[1:], [caps[0] / scale[1], caps[1] / scale[2]],
-                             lambda s: bool(fits_limits(
-                                 set_totals(s[None], cost), set_totals(s[None], floor),
-                                 budget=budget, free_floor_m2=free_floor_m2)[0]))
+    rows, solve, _ = _scaled_solver(value, cost, floor, budget, free_floor_m2)
     found: list[np.ndarray] = []
     best = solve(-rows[0], found) if top >= 1 else None
     while best is not None and len(found) < top:
@@ -311,6 +407,67 @@ def _milp_top(value: np.ndarray, cost: np.ndarray, floor: np.ndarray, *, budget:
     order = np.lexsort((*member.T.astype(np.int8), member.sum(axis=1), totals[2], totals[1],
                         -totals[0]))
     return member[order]
+
+
+def _scaled_solver(value: np.ndarray, cost: np.ndarray, floor: np.ndarray, budget: float,
+                   free_floor_m2: float) -> tuple[list[np.ndarray], Solve, float]:
+    """The scaled rows (objective, cost, floor), their solver, and the objective's scale.
+
+    A set fits as in the enumeration (:data:`TOLERANCE` of slack). Each row is scaled to a
+    sum of absolute values of 1 (a row of zeros is left as it is), so the resolution is a
+    fraction of it; the scale is that sum for the objective.
+    """
+    caps = (budget * (1 + TOLERANCE) + TOLERANCE, free_floor_m2 * (1 + TOLERANCE) + TOLERANCE)
+    scale = [float(np.abs(v).sum()) or 1.0 for v in (value, cost, floor)]
+    rows = [v / k for v, k in zip((value, cost, floor), scale, strict=True)]
+    solve = _knapsack_solver(rows[1:], [caps[0] / scale[1], caps[1] / scale[2]],
+                             lambda s: bool(fits_limits(
+                                 set_totals(s[None], cost), set_totals(s[None], floor),
+                                 budget=budget, free_floor_m2=free_floor_m2)[0]))
+    return rows, solve, scale[0]
+
+
+def _milp_joint_top(value: np.ndarray, cost: np.ndarray, floor: np.ndarray,
+                    judge: Callable[[np.ndarray], np.ndarray], *, budget: float,
+                    free_floor_m2: float, top: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The ``top`` best sets valued jointly by ``judge``, their joint values, and if proven.
+
+    Sets are listed by the integer program in decreasing additive bound (the sum of their
+    members' ``value``; each set listed is cut off for the next solve) and valued by
+    ``judge`` (membership ``(sets, n)`` -> values). The listing stops when the ``top``-th
+    best joint value is at least the next set's bound plus the solver's resolution: no set
+    not listed can beat it (joint ≤ additive). After :data:`MAX_JOINT_SETS` sets it stops
+    anyway; the best are then proven only if no set left could beat the ``top``-th by more
+    than the resolution. Order as the enumeration's: joint value, cost, floor, size, number.
+    """
+    n = len(value)
+    if n == 0:  # nothing to choose: the empty set, which always fits
+        member = np.zeros((min(top, 1), 0), dtype=bool)
+        return member, judge(member), True
+    rows, solve, scale = _scaled_solver(value, cost, floor, budget, free_floor_m2)
+    margin = SOLVER_RESOLUTION * scale
+    listed: list[np.ndarray] = []
+    found: list[float] = []
+    proven = True
+    while top >= 1:
+        chosen = solve(-rows[0], listed)
+        if chosen is None:
+            break
+        bound = float(set_totals(chosen[None], value)[0])
+        kth = np.sort(found)[-top] if len(found) >= top else -np.inf
+        if kth >= bound + margin:
+            break
+        if len(listed) >= MAX_JOINT_SETS:
+            proven = bool(kth >= bound - margin)
+            break
+        listed.append(chosen)
+        found.append(float(judge(chosen[None])[0]))
+    member = np.array(listed, dtype=bool).reshape(-1, n)
+    jointly = np.array(found, dtype=float)
+    totals = [set_totals(member, v) for v in (cost, floor)]
+    order = np.lexsort((*member.T.astype(np.int8), member.sum(axis=1), totals[1], totals[0],
+                        -jointly))[:top]
+    return member[order], jointly[order], proven
 
 
 def _knapsack_solver(rows: list[np.ndarray], limits: list[float],
