@@ -35,12 +35,17 @@ the model) over the sum of what its members add alone (``added_users``,
 That is each part's value per added user, averaged over the set's members by their added
 users, times the users the set adds. With the parts at least 0 a set's value never exceeds
 the sum of its members', and a set of one is worth its member's value. The integer program's
-objective is then no longer a sum: it lists sets by their members' summed value, the
-**additive upper bound**, best first (no-good cuts, as below), values each jointly, and stops
-once the ``top``-th best joint value is at least the next set's bound, less the solver's
-resolution (no set not listed can beat it by more). That is exact, since a set's joint value
-never exceeds its bound; at most :data:`MAX_JOINT_SETS` sets are listed (``attrs``
-``proven`` says whether the best were proven best).
+objective is then no longer a sum. It maximises an **upper bound** of the joint value by
+constraint generation (:func:`_milp_joint_top`): the joint counts are submodular (each
+machine adds fewer users beside more machines), so every set valued gives linear cuts that
+bound them from above everywhere and are exact at that set (Nemhauser and Wolsey 1981, "Maximizing
+submodular set functions: formulations and analysis of algorithms"); the first cut is the
+sum of the members' counts, so the bound starts at the additive value. A set valued is the
+next best once it is worth at least the bound of every set left, less the solver's
+resolution: exact, since no set's joint value exceeds its bound. Listing sets by their
+additive value alone was tried and is far slower (overlapping machines keep many sets' sums
+above the best joint value). At most :data:`MAX_JOINT_SETS` sets are valued (``attrs``
+``proven`` says whether the best were proven best; if not, they are the best valued).
 
 Subset enumeration: subset ``m`` (an integer) holds candidate ``i`` when bit ``i`` of ``m``
 is set. The totals of all subsets of the low ``h`` candidates (``2**h`` of them) and of the
@@ -72,9 +77,10 @@ import numpy as np
 import pandas as pd
 
 MAX_EXACT = 20  # candidates enumerated; 2**20 subsets. Beyond: the integer program
-# Sets the integer program lists by their additive bound to value them jointly: each is one
-# solve, and with more cuts each solve is slower; beyond this the answer is the best found.
-MAX_JOINT_SETS = 500
+# Sets the integer program values jointly before it gives the best found unproven: each is
+# one solve, slower as cuts accumulate (0.05-1 s each at 20 candidates on a shared 2-core
+# machine), so a report with more than MAX_EXACT candidates waits half a minute at most.
+MAX_JOINT_SETS = 30
 JOINT_COUNTS = ("added_users", "added_back_pain_users")  # what a set adds jointly, in order
 TOLERANCE = 1e-9  # relative slack on the budget and floor checks (rounding in sums)
 # Values the integer program cannot tell apart, as a fraction of the sum of the candidates'
@@ -296,8 +302,8 @@ def best_portfolios(candidates: pd.DataFrame, *, budget: float, free_floor_m2: f
             jointly = set_totals(member, value)
         else:
             member, jointly, attrs["proven"] = _milp_joint_top(
-                value, cost, floor, lambda m: _joint_of(m, value, split, joint),
-                budget=budget, free_floor_m2=free_floor_m2, top=top)
+                value, cost, floor, split, joint, budget=budget, free_floor_m2=free_floor_m2,
+                top=top)
         sums = {"objective": jointly, "cost": set_totals(member, cost),
                 "floor_m2": set_totals(member, floor)}
         return _portfolio_frame(candidates, member, sums,
@@ -428,45 +434,138 @@ def _scaled_solver(value: np.ndarray, cost: np.ndarray, floor: np.ndarray, budge
 
 
 def _milp_joint_top(value: np.ndarray, cost: np.ndarray, floor: np.ndarray,
-                    judge: Callable[[np.ndarray], np.ndarray], *, budget: float,
-                    free_floor_m2: float, top: int) -> tuple[np.ndarray, np.ndarray, bool]:
-    """The ``top`` best sets valued jointly by ``judge``, their joint values, and if proven.
+                    split: tuple[np.ndarray, np.ndarray], joint: JointCounts, *,
+                    budget: float, free_floor_m2: float,
+                    top: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The ``top`` best sets valued jointly, their joint values, and whether proven best.
 
-    Sets are listed by the integer program in decreasing additive bound (the sum of their
-    members' ``value``; each set listed is cut off for the next solve) and valued by
-    ``judge`` (membership ``(sets, n)`` -> values). The listing stops when the ``top``-th
-    best joint value is at least the next set's bound plus the solver's resolution: no set
-    not listed can beat it (joint ≤ additive). After :data:`MAX_JOINT_SETS` sets it stops
-    anyway; the best are then proven only if no set left could beat the ``top``-th by more
-    than the resolution. Order as the enumeration's: joint value, cost, floor, size, number.
+    Constraint generation on an upper bound (module docstring, "valued jointly"): the master
+    integer program maximises ``Σ rest_c x_c + Σ_g y_g`` with ``y_g`` at most the members'
+    summed part ``Σ p_gc x_c`` and at most the highest part per added user times ``η_g``
+    (plus the parts of members that add no one) and at most ``Σ p_gc x_c`` less the lowest
+    part per added user times the users lost to overlap, ``Σ n_gc x_c - η_g``; ``η_g`` is at
+    most every Nemhauser-Wolsey
+    cut of the joint count ``J_g`` generated so far (``J_g`` is submodular and never falls
+    as machines are added: at a set ``T0``, ``J_g(T) <= J_g(T0) + Σ_{j not in T0} ρ_j(T0)
+    x_j - Σ_{j in T0} ρ_j(N - j) (1 - x_j)`` with ``ρ_j(A)`` what ``j`` adds beside the set
+    ``A`` and ``N`` every candidate). Each master solution is valued jointly and its cuts
+    added; the best valued set not yet taken is the next best once it is worth at least the
+    master's bound less the solver's resolution (no set left can beat it). A set taken is cut
+    off (no-good cut), as is a master solution already valued. After :data:`MAX_JOINT_SETS`
+    valuations the best valued are returned, ``proven`` False. Order as the enumeration's:
+    joint value, cost, floor area, size, subset number.
     """
-    n = len(value)
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    n, groups = len(value), len(JOINT_COUNTS)
     if n == 0:  # nothing to choose: the empty set, which always fits
         member = np.zeros((min(top, 1), 0), dtype=bool)
-        return member, judge(member), True
-    rows, solve, scale = _scaled_solver(value, cost, floor, budget, free_floor_m2)
+        return member, _joint_of(member, value, split, joint), True
+    parts, counts = split
+    rest = value - parts.sum(axis=1)
+    scale = float(np.abs(value).sum()) or 1.0
     margin = SOLVER_RESOLUTION * scale
-    listed: list[np.ndarray] = []
-    found: list[float] = []
+    width = n + 2 * groups  # x, then η_g, then y_g
+    caps = (budget * (1 + TOLERANCE) + TOLERANCE, free_floor_m2 * (1 + TOLERANCE) + TOLERANCE)
+    rows, upper = [], []
+    for limit, v in zip(caps, (cost, floor), strict=True):
+        k = float(np.abs(v).sum()) or 1.0
+        rows.append(np.r_[v / k, np.zeros(2 * groups)])
+        upper.append(limit / k)
+    for g in range(groups):
+        y = np.zeros(width)
+        y[n + groups + g] = 1.0
+        rows.append(y - np.r_[parts[:, g], np.zeros(2 * groups)])  # y_g <= Σ p x
+        upper.append(0.0)
+        users = counts[:, g] > 0
+        per_user = parts[users, g] / counts[users, g]
+        link = y - np.r_[np.where(users, 0.0, parts[:, g]), np.zeros(2 * groups)]
+        link[n + g] = -float(per_user.max(initial=0.0))  # y_g <= most per user × η_g + ...
+        rows.append(link)
+        upper.append(0.0)
+        least = float(per_user.min(initial=0.0))  # y_g <= Σ p x - least per user × users lost
+        lost = y - np.r_[parts[:, g] - least * counts[:, g], np.zeros(2 * groups)]
+        lost[n + g] = -least
+        rows.append(lost)
+        upper.append(0.0)
+    goal = -np.r_[rest, np.zeros(groups), np.ones(groups)] / scale
+    cut_off: list[np.ndarray] = []  # sets the master may not return again
+    valued: dict[bytes, tuple[np.ndarray, float]] = {}
+    taken: list[bytes] = []
+
+    everyone = np.ones(n, dtype=bool)
+    full = _checked(joint(np.vstack([everyone, ~np.eye(n, dtype=bool)])), n + 1)
+    least_gain = full[0] - full[1:]  # ρ_j(N - j): the least candidate j ever adds, (n, g)
+
+    def add_cuts(at: np.ndarray) -> None:
+        found = _checked(joint(np.vstack([at, at | np.eye(n, dtype=bool)])), n + 1)
+        gain = np.where(at[:, None], least_gain, found[1:] - found[0])  # (n, g)
+        for g in range(groups):
+            row = np.zeros(width)
+            row[:n] = -gain[:, g]
+            row[n + g] = 1.0
+            rows.append(row)
+            upper.append(float(found[0, g] - gain[at, g].sum()))
+
+    def master() -> tuple[np.ndarray, float] | None:
+        constraints = [LinearConstraint(np.vstack(rows), -np.inf, np.array(upper))]
+        if cut_off:
+            cut = np.array(cut_off, dtype=bool)
+            constraints.append(LinearConstraint(
+                np.hstack([np.where(cut, -1.0, 1.0), np.zeros((len(cut), 2 * groups))]),
+                1.0 - cut.sum(axis=1), np.inf))
+        with _standard_output_silenced():
+            result = milp(goal, integrality=np.r_[np.ones(n), np.zeros(2 * groups)],
+                          constraints=constraints,
+                          bounds=Bounds(np.zeros(width), np.r_[np.ones(n),
+                                                               np.full(2 * groups, np.inf)]),
+                          options=dict(SOLVER_OPTIONS))
+        if result.status == 2:
+            return None
+        if result.status != 0:
+            raise RuntimeError(f"the integer program of the best set failed: {result.message}")
+        return result.x[:n] > 0.5, -float(result.fun) * scale
+
+    def first_left() -> bytes | None:
+        left = [key for key in valued if key not in taken]
+        if not left:
+            return None
+        member = np.array([valued[k][0] for k in left])
+        totals = [set_totals(member, v) for v in (cost, floor)]
+        order = np.lexsort((*member.T.astype(np.int8), member.sum(axis=1), totals[1],
+                            totals[0], -np.array([valued[k][1] for k in left])))
+        return left[order[0]]
+
+    add_cuts(np.zeros(n, dtype=bool))
     proven = True
-    while top >= 1:
-        chosen = solve(-rows[0], listed)
-        if chosen is None:
+    while len(taken) < top:
+        best = first_left()
+        solved = master()
+        if best is not None and (solved is None or valued[best][1] >= solved[1] - margin):
+            taken.append(best)
+            cut_off.append(valued[best][0])
+            continue
+        if solved is None:
             break
-        bound = float(set_totals(chosen[None], value)[0])
-        kth = np.sort(found)[-top] if len(found) >= top else -np.inf
-        if kth >= bound + margin:
+        chosen = solved[0]
+        key = chosen.tobytes()
+        fits = bool(fits_limits(set_totals(chosen[None], cost), set_totals(chosen[None], floor),
+                                budget=budget, free_floor_m2=free_floor_m2)[0])
+        if key in valued or not fits:  # valued already (it waits in the pool), or over
+            cut_off.append(chosen)
+            continue
+        if len(valued) >= MAX_JOINT_SETS:
+            proven = False
             break
-        if len(listed) >= MAX_JOINT_SETS:
-            proven = bool(kth >= bound - margin)
-            break
-        listed.append(chosen)
-        found.append(float(judge(chosen[None])[0]))
-    member = np.array(listed, dtype=bool).reshape(-1, n)
-    jointly = np.array(found, dtype=float)
+        valued[key] = (chosen, float(_joint_of(chosen[None], value, split, joint)[0]))
+        add_cuts(chosen)
+    while not proven and len(taken) < top and (best := first_left()) is not None:
+        taken.append(best)  # unproven: the best valued so far
+    member = np.array([valued[k][0] for k in taken], dtype=bool).reshape(-1, n)
+    jointly = np.array([valued[k][1] for k in taken], dtype=float)
     totals = [set_totals(member, v) for v in (cost, floor)]
     order = np.lexsort((*member.T.astype(np.int8), member.sum(axis=1), totals[1], totals[0],
-                        -jointly))[:top]
+                        -jointly))
     return member[order], jointly[order], proven
 
 
