@@ -78,7 +78,7 @@ import pandas as pd
 
 MAX_EXACT = 20  # candidates enumerated; 2**20 subsets. Beyond: the integer program
 # Sets the integer program values jointly before it gives the best found unproven: each is
-# one solve, slower as cuts accumulate (0.05-1 s each at 20 candidates on a shared 2-core
+# one solve, slower as cuts accumulate (about 0.2 s each at 20 candidates on a shared 2-core
 # machine), so a report with more than MAX_EXACT candidates waits half a minute at most.
 MAX_JOINT_SETS = 30
 JOINT_COUNTS = ("added_users", "added_back_pain_users")  # what a set adds jointly, in order

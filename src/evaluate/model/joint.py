@@ -83,8 +83,8 @@ def joint_added_users(inputs: ModelInputs) -> JointUsers:
     club as it is, then those with back pain (:data:`JOINT_COUNTS`; see the module
     docstring). A set of one gives the candidate's ``added_users`` and
     ``added_back_pain_users`` of :func:`evaluate.model.demand.forecast_core` at the
-    most-likely values (to rounding). Every subset of 20 candidates takes about 0.3 s and
-    under 300 MiB.
+    most-likely values (to rounding). Every subset of 20 candidates takes 0.08-0.2 s and
+    112 MiB at peak (``bench/portfolio_speed.py``).
     """
     params = demand_params(inputs, inputs.scenario("most_likely"))
     segments, owned = inputs.segments, inputs.owned
