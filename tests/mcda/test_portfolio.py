@@ -12,13 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from evaluate.mcda import portfolio
 from evaluate.mcda.portfolio import (
+    JOINT_COUNTS,
     MAX_EXACT,
     SOLVER_RESOLUTION,
     _standard_output_silenced,
     all_subset_totals,
     best_portfolios,
     fits_limits,
+    joint_set_values,
     pareto_frontier,
     set_totals,
     subset_members,
@@ -258,7 +261,8 @@ def test_thirty_candidates_give_the_best_sets_of_those_that_fit():
     kwargs = {"budget": 8000.0, "free_floor_m2": 15.0, "top": 6}
     out = best_portfolios(frame, **kwargs)
     assert out.attrs == {"objective": "score", "budget": 8000.0, "free_floor_m2": 15.0,
-                         "candidates": 30, "method": "milp", "feasible_sets": None}
+                         "candidates": 30, "joint": False, "proven": True, "method": "milp",
+                         "feasible_sets": None}
     fitting = frame.loc[(frame["cost"] <= 8000) & (frame["floor_m2"] <= 15)]
     assert len(fitting) == 12
     expected = best_portfolios(fitting, **kwargs, method="enumerate")
@@ -277,3 +281,172 @@ def test_what_the_solver_prints_stays_out_of_the_report(capfd):
         os.write(1, b"raw\n")
     print("after")
     assert capfd.readouterr().out == "after\n"
+
+
+# --- sets valued jointly: machines that serve the same members share them ------------------
+
+USERS = 100.0  # members of each group a machine with rate 1 reaches
+
+
+def coverage_joint(rates: np.ndarray):
+    """Joint counts of a toy model: each group's members reached, ``100 (1 - Π_T (1 - r))``.
+
+    Like the model's, it is submodular: a machine adds fewer members beside others."""
+    rates = np.asarray(rates, dtype=float)
+
+    def joint(member: np.ndarray | None) -> np.ndarray:
+        if member is None:
+            member = subset_members(np.arange(2 ** len(rates)), len(rates))
+        left = np.where(member[:, :, None], 1.0 - rates[None], 1.0).prod(axis=1)
+        return USERS * (1.0 - left)
+
+    return joint
+
+
+def joint_frame(rest, parts, rates, costs, floors, objective: str) -> pd.DataFrame:
+    """Candidates whose value is ``rest`` plus two parts that scale with their members."""
+    parts, rates = np.asarray(parts, dtype=float), np.asarray(rates, dtype=float)
+    frame = pd.DataFrame({objective: np.asarray(rest, dtype=float) + parts.sum(axis=1),
+                          "cost": np.asarray(costs, dtype=float),
+                          "floor_m2": np.asarray(floors, dtype=float)},
+                         index=[f"m{i}" for i in range(len(rest))])
+    for g, count in enumerate(JOINT_COUNTS):
+        frame[count] = USERS * rates[:, g]
+        frame[f"{objective}_from_{count}"] = parts[:, g]
+    return frame
+
+
+def joint_case(most: int):
+    """Up to ``most`` candidates: rests, parts, rates, costs, areas, limits, objective, top."""
+    unit = st.integers(0, 16).map(lambda k: k / 16)
+    return st.integers(1, most).flatmap(lambda n: st.tuples(
+        st.lists(st.integers(-8, 8).map(lambda k: k / 8), min_size=n, max_size=n),
+        st.lists(st.tuples(unit, unit), min_size=n, max_size=n),
+        st.lists(st.tuples(unit, unit), min_size=n, max_size=n),
+        st.lists(st.integers(1, 8).map(lambda c: 250.0 * c), min_size=n, max_size=n),
+        st.lists(st.integers(0, 6).map(float), min_size=n, max_size=n),
+        st.integers(0, 8000), st.integers(0, 20), st.sampled_from(["score", "npv"]),
+        st.integers(1, 6)))
+
+
+def joint_brute_force(frame: pd.DataFrame, joint, budget: float, floor: float,
+                      objective: str) -> list[tuple[float, tuple[str, ...]]]:
+    """Every feasible set's joint value by itertools, best first, ties as the enumeration."""
+    found = []
+    n = len(frame)
+    for size in range(n + 1):
+        for rows in itertools.combinations(range(n), size):
+            chosen = frame.iloc[list(rows)]
+            if chosen["cost"].sum() > budget or chosen["floor_m2"].sum() > floor:
+                continue
+            member = np.zeros((1, n), dtype=bool)
+            member[0, list(rows)] = True
+            together = joint(member)[0]
+            value = chosen[objective].sum()
+            for g, count in enumerate(JOINT_COUNTS):
+                alone = chosen[count].sum()
+                share = min(1.0, together[g] / alone) if alone > 0 else 1.0
+                value -= (1.0 - share) * chosen[f"{objective}_from_{count}"].sum()
+            number = sum(2**i for i in rows)
+            found.append((-value, chosen["cost"].sum(), chosen["floor_m2"].sum(), size, number,
+                          tuple(frame.index[list(rows)])))
+    return [(-key[0], key[-1]) for key in sorted(found)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(joint_case(8))
+def test_a_sets_value_never_exceeds_the_sum_of_its_members(case):
+    """Valued jointly, every set listed is worth at most the sum of its members' values, and
+    a set of one exactly its member's."""
+    rest, parts, rates, costs, floors, budget, floor, objective, top = case
+    frame = joint_frame(rest, parts, rates, costs, floors, objective)
+    out = best_portfolios(frame, budget=budget, free_floor_m2=floor, objective=objective,
+                          top=top, joint=coverage_joint(rates))
+    assert out.attrs["joint"] and out.attrs["proven"]
+    for row in out.itertuples():
+        alone = frame.loc[list(row.members), objective].sum()
+        assert row.objective <= alone + 1e-9
+        if row.size == 1:
+            assert row.objective == pytest.approx(alone, abs=1e-12)
+
+
+@given(st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=20),
+       st.lists(st.tuples(st.floats(0, 1e3), st.floats(0, 1e3)), min_size=20, max_size=20),
+       st.lists(st.tuples(st.floats(0, 1e3), st.floats(0, 1e3)), min_size=20, max_size=20),
+       st.lists(st.tuples(st.floats(0, 2e3), st.floats(0, 2e3)), min_size=20, max_size=20))
+def test_joint_set_values_never_exceed_the_additive_ones(additive, parts, counts, joint):
+    """Whatever the joint counts (even above the members' sum), the parts only shrink."""
+    n = len(additive)
+    found = joint_set_values(np.array(additive), np.array(parts[:n]), np.array(counts[:n]),
+                             np.array(joint[:n]))
+    assert (found <= np.array(additive)).all()
+    assert (found >= np.array(additive) - np.array(parts[:n]).sum(axis=1) - 1e-9).all()
+
+
+def test_two_copies_of_one_machine_are_worth_less_than_twice_one():
+    """Two identical machines serving the same members: together they reach 1 - 0.6² = 64%
+    of them, not 80%, so the set's value is 2 × 0.2 + 2 × 0.5 × 64 / 80 = 1.2, not 1.4."""
+    frame = joint_frame([0.2, 0.2], [[0.5, 0.0], [0.5, 0.0]], [[0.4, 0.0], [0.4, 0.0]],
+                        [100, 100], [1, 1], "score")
+    out = best_portfolios(frame, budget=1000, free_floor_m2=10, top=1,
+                          joint=coverage_joint([[0.4, 0.0], [0.4, 0.0]]))
+    assert out.iloc[0]["members"] == ("m0", "m1")
+    assert out.iloc[0]["objective"] == pytest.approx(1.2)
+    assert out.iloc[0]["objective"] < 2 * frame.loc["m0", "score"]
+    summed = best_portfolios(frame, budget=1000, free_floor_m2=10, top=1)
+    assert summed.iloc[0]["objective"] == pytest.approx(1.4)
+    assert not summed.attrs["joint"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(joint_case(8))
+def test_the_joint_enumeration_equals_a_brute_force_loop(case):
+    rest, parts, rates, costs, floors, budget, floor, objective, top = case
+    frame = joint_frame(rest, parts, rates, costs, floors, objective)
+    joint = coverage_joint(rates)
+    out = best_portfolios(frame, budget=budget, free_floor_m2=floor, objective=objective,
+                          top=top, joint=joint, method="enumerate")
+    expected = joint_brute_force(frame, joint, budget, floor, objective)[:top]
+    np.testing.assert_allclose(out["objective"], [v for v, _ in expected], atol=1e-9)
+    values = np.array([v for v, _ in expected])
+    if len(values) < 2 or np.min(np.abs(np.diff(values))) > 1e-9:  # no near-tie to round
+        assert list(out["members"]) == [m for _, m in expected]
+
+
+@settings(max_examples=15, deadline=None)
+@given(joint_case(12))
+def test_the_integer_program_and_the_enumeration_agree_on_joint_values(case):
+    """The integer program bounds the joint values by cuts and values sets until no set left
+    can beat the best found: the same values as listing every set, and the same sets where
+    no two tie within the solver's resolution. (Without its cap on the sets it values, so
+    every case is proven.)"""
+    rest, parts, rates, costs, floors, budget, floor, objective, top = case
+    frame = joint_frame(rest, parts, rates, costs, floors, objective)
+    kwargs = {"budget": budget, "free_floor_m2": floor, "objective": objective,
+              "joint": coverage_joint(rates)}
+    every = best_portfolios(frame, method="enumerate", top=2**12, **kwargs)
+    listed = every.iloc[:top]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(portfolio, "MAX_JOINT_SETS", 2**12)
+        solved = best_portfolios(frame, method="milp", top=top, **kwargs)
+    assert solved.attrs["method"] == "milp" and solved.attrs["proven"]
+    margin = SOLVER_RESOLUTION * frame[objective].abs().sum()
+    assert len(solved) == len(listed)
+    np.testing.assert_allclose(solved["objective"], listed["objective"], atol=margin)
+    gaps = np.abs(np.diff(every["objective"].to_numpy()[:top + 1]))
+    if len(gaps) == 0 or gaps.min() > margin:
+        assert list(solved["members"]) == list(listed["members"])
+
+
+def test_joint_values_need_their_columns_and_parts_of_at_least_zero():
+    frame = joint_frame([0.1], [[0.2, 0.1]], [[0.5, 0.5]], [100], [1], "score")
+    joint = coverage_joint([[0.5, 0.5]])
+    with pytest.raises(ValueError, match="needs columns"):
+        best_portfolios(frame.drop(columns="added_users"), budget=500, free_floor_m2=5,
+                        joint=joint)
+    frame.loc["m0", "score_from_added_users"] = -0.1
+    with pytest.raises(ValueError, match=">= 0"):
+        best_portfolios(frame, budget=500, free_floor_m2=5, joint=joint)
+    frame.loc["m0", "score_from_added_users"] = 0.2
+    with pytest.raises(ValueError, match="shape"):
+        best_portfolios(frame, budget=500, free_floor_m2=5, joint=lambda member: np.zeros(3))

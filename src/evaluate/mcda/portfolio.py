@@ -20,6 +20,33 @@ Expert Choice's resource aligner, here exact and with the floor space as a secon
   relative to the candidates scored together. The empty set (buy nothing) is a valid answer;
   with NPV it wins when every NPV is negative.
 
+**Sets valued jointly** (``joint``): two machines that serve the same need share its users,
+so together they add fewer users than the sum of what each adds alone, and a set is worth
+less than the sum of its members. Each candidate's value is split into the part that grows
+with the users it adds (``<objective>_from_added_users``), the part that grows with the
+back-pain users it adds (``<objective>_from_added_back_pain_users``) and the rest (costs,
+new joins, criteria that do not come from its users). A set counts its members' rests in full
+and each of the two parts in proportion to the users the set adds jointly (``joint``, from
+the model) over the sum of what its members add alone (``added_users``,
+``added_back_pain_users``), a share of at most 1::
+
+    V(T) = Σ_T v_c − Σ_g (1 − min(1, J_g(T) / Σ_T n_gc)) Σ_T part_gc
+
+That is each part's value per added user, averaged over the set's members by their added
+users, times the users the set adds. With the parts at least 0 a set's value never exceeds
+the sum of its members', and a set of one is worth its member's value. The integer program's
+objective is then no longer a sum. It maximises an **upper bound** of the joint value by
+constraint generation (:func:`_milp_joint_top`): the joint counts are submodular (each
+machine adds fewer users beside more machines), so every set valued gives linear cuts that
+bound them from above everywhere and are exact at that set (Nemhauser and Wolsey 1981, "Maximizing
+submodular set functions: formulations and analysis of algorithms"); the first cut is the
+sum of the members' counts, so the bound starts at the additive value. A set valued is the
+next best once it is worth at least the bound of every set left, less the solver's
+resolution: exact, since no set's joint value exceeds its bound. Listing sets by their
+additive value alone was tried and is far slower (overlapping machines keep many sets' sums
+above the best joint value). At most :data:`MAX_JOINT_SETS` sets are valued (``attrs``
+``proven`` says whether the best were proven best; if not, they are the best valued).
+
 Subset enumeration: subset ``m`` (an integer) holds candidate ``i`` when bit ``i`` of ``m``
 is set. The totals of all subsets of the low ``h`` candidates (``2**h`` of them) and of the
 high ``n - h`` are built by doubling (:func:`subset_sums`); the total of every subset is
@@ -50,6 +77,11 @@ import numpy as np
 import pandas as pd
 
 MAX_EXACT = 20  # candidates enumerated; 2**20 subsets. Beyond: the integer program
+# Sets the integer program values jointly before it gives the best found unproven: each is
+# one solve, slower as cuts accumulate (about 0.2 s each at 20 candidates on a shared 2-core
+# machine), so a report with more than MAX_EXACT candidates waits half a minute at most.
+MAX_JOINT_SETS = 30
+JOINT_COUNTS = ("added_users", "added_back_pain_users")  # what a set adds jointly, in order
 TOLERANCE = 1e-9  # relative slack on the budget and floor checks (rounding in sums)
 # Values the integer program cannot tell apart, as a fraction of the sum of the candidates'
 # absolute values (of the objective, the cost or the floor area): 10 times HiGHS' default
@@ -63,6 +95,9 @@ SOLVER_OPTIONS = {"mip_rel_gap": 0.0, "presolve": False}
 Objective = Literal["score", "npv"]
 Method = Literal["auto", "enumerate", "milp"]
 Solve = Callable[..., "np.ndarray | None"]  # see _knapsack_solver
+# The counts of JOINT_COUNTS each set adds jointly, (sets, 2), from membership (sets, n), or
+# from None for every subset in subset order (see best_portfolios).
+JointCounts = Callable[["np.ndarray | None"], np.ndarray]
 
 
 def pareto_frontier(score: np.ndarray, cost: np.ndarray) -> np.ndarray:
@@ -164,9 +199,28 @@ def set_totals(member: np.ndarray, values: np.ndarray) -> np.ndarray:
     return high + low
 
 
+def joint_set_values(additive: np.ndarray, parts: np.ndarray, counts: np.ndarray,
+                     joint: np.ndarray) -> np.ndarray:
+    """Sets' values with substitution inside each set (module docstring, "valued jointly").
+
+    ``additive`` ``(sets,)`` is each set's sum of its members' values; ``parts`` and
+    ``counts`` ``(sets, 2)`` the sums of its members' parts that scale with the added users
+    and back-pain users, and of those counts (:data:`JOINT_COUNTS`); ``joint`` ``(sets, 2)``
+    the counts the set adds jointly. Each part counts in the share ``min(1, joint / count)``
+    (1 where the members add no one). With ``parts >= 0`` the result never exceeds
+    ``additive``.
+    """
+    counts = np.asarray(counts, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        share = np.where(counts > 0, np.asarray(joint, dtype=float)
+                         / np.where(counts > 0, counts, 1.0), 1.0)
+    lost = (1.0 - np.clip(share, 0.0, 1.0)) * np.asarray(parts, dtype=float)
+    return np.asarray(additive, dtype=float) - lost.sum(axis=1)
+
+
 def best_portfolios(candidates: pd.DataFrame, *, budget: float, free_floor_m2: float,
                     objective: Objective = "score", top: int = 5,
-                    method: Method = "auto") -> pd.DataFrame:
+                    method: Method = "auto", joint: JointCounts | None = None) -> pd.DataFrame:
     """The ``top`` best sets of candidates within the budget and the free floor space, exact.
 
     Parameters
@@ -188,18 +242,30 @@ def best_portfolios(candidates: pd.DataFrame, *, budget: float, free_floor_m2: f
         ``"enumerate"``: list all ``2**n`` sets (at most :data:`MAX_EXACT` candidates);
         ``"milp"``: the integer program, any number of candidates; ``"auto"`` (default): the
         enumeration up to :data:`MAX_EXACT` candidates, the integer program beyond.
+    joint
+        Value sets jointly (module docstring, "valued jointly"): a function of a membership
+        array ``(sets, n)`` (candidates in ``candidates``' order), or of ``None`` for every
+        subset in subset order (bit ``i`` of position ``m`` = candidate ``i``), that returns
+        the :data:`JOINT_COUNTS` each set adds jointly, ``(sets, 2)``: e.g.
+        :func:`evaluate.model.joint.joint_added_users`. ``candidates`` then need the columns
+        ``added_users`` and ``added_back_pain_users`` (each member's own, ≥ 0) and the
+        objective's parts that scale with them, ``<objective>_from_added_users`` and
+        ``<objective>_from_added_back_pain_users`` (≥ 0). Default: the sum of the members'.
 
     Returns
     -------
     pandas.DataFrame
         ``rank`` (1 = best), ``members`` (tuple of ``equipment_id``, catalogue order),
-        ``size``, ``objective`` (the summed value), ``cost`` (currency), ``floor_m2``, for the
+        ``size``, ``objective`` (the summed value, or the joint one with ``joint``), ``cost``
+        (currency), ``floor_m2``, for the
         feasible sets in decreasing objective; ties go to the lower cost, then the smaller
         floor area, then fewer machines (the integer program counts as tied the values
         within :data:`SOLVER_RESOLUTION`). Fewer than ``top`` rows when fewer sets fit.
         ``attrs``: ``objective``, ``budget``, ``free_floor_m2``, ``candidates`` (how many),
         ``method`` (``"enumerate"`` or ``"milp"``, the one used), ``feasible_sets`` (how many
-        sets fit; ``None`` from the integer program, which does not list them).
+        sets fit; ``None`` from the integer program, which does not list them), ``joint``
+        (whether sets were valued jointly) and ``proven`` (False only when the integer
+        program stopped at :data:`MAX_JOINT_SETS` sets before proving the best joint sets).
 
     Raises
     ------
@@ -226,16 +292,29 @@ def best_portfolios(candidates: pd.DataFrame, *, budget: float, free_floor_m2: f
     if budget < 0 or free_floor_m2 < 0:
         raise ValueError("budget and free_floor_m2 must be >= 0")
     attrs = {"objective": objective, "budget": float(budget),
-             "free_floor_m2": float(free_floor_m2), "candidates": n}
+             "free_floor_m2": float(free_floor_m2), "candidates": n,
+             "joint": joint is not None, "proven": True}
+    split = None if joint is None else _joint_columns(candidates, column)
     if method == "milp" or (method == "auto" and n > MAX_EXACT):
-        member = _milp_top(value, cost, floor, budget=budget, free_floor_m2=free_floor_m2,
-                           top=top)
-        sums = {k: set_totals(member, v) for k, v in
-                (("objective", value), ("cost", cost), ("floor_m2", floor))}
+        if split is None:
+            member = _milp_top(value, cost, floor, budget=budget, free_floor_m2=free_floor_m2,
+                               top=top)
+            jointly = set_totals(member, value)
+        else:
+            member, jointly, attrs["proven"] = _milp_joint_top(
+                value, cost, floor, split, joint, budget=budget, free_floor_m2=free_floor_m2,
+                top=top)
+        sums = {"objective": jointly, "cost": set_totals(member, cost),
+                "floor_m2": set_totals(member, floor)}
         return _portfolio_frame(candidates, member, sums,
                                 {**attrs, "method": "milp", "feasible_sets": None})
     totals = {k: all_subset_totals(v) for k, v in
               (("objective", value), ("cost", cost), ("floor_m2", floor))}
+    if split is not None:
+        parts, counts = (np.column_stack([all_subset_totals(v) for v in half.T])
+                         for half in split)
+        totals["objective"] = joint_set_values(totals["objective"], parts, counts,
+                                               _checked(joint(None), 2**n))
     fits = fits_limits(totals["cost"], totals["floor_m2"], budget=budget,
                        free_floor_m2=free_floor_m2)
     masks = np.flatnonzero(fits)
@@ -243,6 +322,37 @@ def best_portfolios(candidates: pd.DataFrame, *, budget: float, free_floor_m2: f
     return _portfolio_frame(candidates, subset_members(chosen, n),
                             {k: v[chosen] for k, v in totals.items()},
                             {**attrs, "method": "enumerate", "feasible_sets": len(masks)})
+
+
+def _joint_columns(candidates: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """The objective's parts and the counts that scale them, each ``(n, 2)``, checked."""
+    names = [f"{column}_from_{g}" for g in JOINT_COUNTS]
+    needed = [c for c in (*names, *JOINT_COUNTS) if c not in candidates.columns]
+    if needed:
+        raise ValueError(f"valuing sets jointly needs columns {needed}")
+    parts, counts = (candidates[list(c)].to_numpy(float) for c in (names, JOINT_COUNTS))
+    if not (np.isfinite(parts).all() and np.isfinite(counts).all()) or (parts < 0).any() \
+            or (counts < 0).any():
+        raise ValueError(f"{', '.join(names)} and {', '.join(JOINT_COUNTS)} must be numbers "
+                         ">= 0")
+    return parts, counts
+
+
+def _checked(found: np.ndarray, sets: int) -> np.ndarray:
+    """``joint``'s answer as ``(sets, 2)`` floats, or a ValueError saying what came back."""
+    found = np.asarray(found, dtype=float)
+    if found.shape != (sets, len(JOINT_COUNTS)):
+        raise ValueError(f"joint returned shape {found.shape}, not {(sets, len(JOINT_COUNTS))}")
+    return found
+
+
+def _joint_of(member: np.ndarray, value: np.ndarray, split: tuple[np.ndarray, np.ndarray],
+              joint: JointCounts) -> np.ndarray:
+    """The joint value of the sets of ``member`` ``(sets, n)``, summed as enumerated."""
+    parts, counts = (np.column_stack([set_totals(member, v) for v in half.T])
+                     for half in split)
+    return joint_set_values(set_totals(member, value), parts, counts,
+                            _checked(joint(member), len(member)))
 
 
 def _portfolio_frame(candidates: pd.DataFrame, member: np.ndarray,
@@ -289,15 +399,7 @@ def _milp_top(value: np.ndarray, cost: np.ndarray, floor: np.ndarray, *, budget:
     n = len(value)
     if n == 0:  # nothing to choose: the empty set, which always fits
         return np.zeros((min(top, 1), 0), dtype=bool)
-    caps = (budget * (1 + TOLERANCE) + TOLERANCE, free_floor_m2 * (1 + TOLERANCE) + TOLERANCE)
-    # Each row scaled to a sum of absolute values of 1 (a row of zeros is left as it is), so
-    # the resolution is a fraction of it.
-    scale = [float(np.abs(v).sum()) or 1.0 for v in (value, cost, floor)]
-    rows = [v / k for v, k in zip((value, cost, floor), scale, strict=True)]
-    solve = _knapsack_solver(rows[1:], [caps[0] / scale[1], caps[1] / scale[2]],
-                             lambda s: bool(fits_limits(
-                                 set_totals(s[None], cost), set_totals(s[None], floor),
-                                 budget=budget, free_floor_m2=free_floor_m2)[0]))
+    rows, solve, _ = _scaled_solver(value, cost, floor, budget, free_floor_m2)
     found: list[np.ndarray] = []
     best = solve(-rows[0], found) if top >= 1 else None
     while best is not None and len(found) < top:
@@ -311,6 +413,160 @@ def _milp_top(value: np.ndarray, cost: np.ndarray, floor: np.ndarray, *, budget:
     order = np.lexsort((*member.T.astype(np.int8), member.sum(axis=1), totals[2], totals[1],
                         -totals[0]))
     return member[order]
+
+
+def _scaled_solver(value: np.ndarray, cost: np.ndarray, floor: np.ndarray, budget: float,
+                   free_floor_m2: float) -> tuple[list[np.ndarray], Solve, float]:
+    """The scaled rows (objective, cost, floor), their solver, and the objective's scale.
+
+    A set fits as in the enumeration (:data:`TOLERANCE` of slack). Each row is scaled to a
+    sum of absolute values of 1 (a row of zeros is left as it is), so the resolution is a
+    fraction of it; the scale is that sum for the objective.
+    """
+    caps = (budget * (1 + TOLERANCE) + TOLERANCE, free_floor_m2 * (1 + TOLERANCE) + TOLERANCE)
+    scale = [float(np.abs(v).sum()) or 1.0 for v in (value, cost, floor)]
+    rows = [v / k for v, k in zip((value, cost, floor), scale, strict=True)]
+    solve = _knapsack_solver(rows[1:], [caps[0] / scale[1], caps[1] / scale[2]],
+                             lambda s: bool(fits_limits(
+                                 set_totals(s[None], cost), set_totals(s[None], floor),
+                                 budget=budget, free_floor_m2=free_floor_m2)[0]))
+    return rows, solve, scale[0]
+
+
+def _milp_joint_top(value: np.ndarray, cost: np.ndarray, floor: np.ndarray,
+                    split: tuple[np.ndarray, np.ndarray], joint: JointCounts, *,
+                    budget: float, free_floor_m2: float,
+                    top: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The ``top`` best sets valued jointly, their joint values, and whether proven best.
+
+    Constraint generation on an upper bound (module docstring, "valued jointly"): the master
+    integer program maximises ``Σ rest_c x_c + Σ_g y_g`` with ``y_g`` at most the members'
+    summed part ``Σ p_gc x_c`` and at most the highest part per added user times ``η_g``
+    (plus the parts of members that add no one) and at most ``Σ p_gc x_c`` less the lowest
+    part per added user times the users lost to overlap, ``Σ n_gc x_c - η_g``; ``η_g`` is at
+    most every Nemhauser-Wolsey
+    cut of the joint count ``J_g`` generated so far (``J_g`` is submodular and never falls
+    as machines are added: at a set ``T0``, ``J_g(T) <= J_g(T0) + Σ_{j not in T0} ρ_j(T0)
+    x_j - Σ_{j in T0} ρ_j(N - j) (1 - x_j)`` with ``ρ_j(A)`` what ``j`` adds beside the set
+    ``A`` and ``N`` every candidate). Each master solution is valued jointly and its cuts
+    added; the best valued set not yet taken is the next best once it is worth at least the
+    master's bound less the solver's resolution (no set left can beat it). A set taken is cut
+    off (no-good cut), as is a master solution already valued. After :data:`MAX_JOINT_SETS`
+    valuations the best valued are returned, ``proven`` False. Order as the enumeration's:
+    joint value, cost, floor area, size, subset number.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    n, groups = len(value), len(JOINT_COUNTS)
+    if n == 0:  # nothing to choose: the empty set, which always fits
+        member = np.zeros((min(top, 1), 0), dtype=bool)
+        return member, _joint_of(member, value, split, joint), True
+    parts, counts = split
+    rest = value - parts.sum(axis=1)
+    scale = float(np.abs(value).sum()) or 1.0
+    margin = SOLVER_RESOLUTION * scale
+    width = n + 2 * groups  # x, then η_g, then y_g
+    caps = (budget * (1 + TOLERANCE) + TOLERANCE, free_floor_m2 * (1 + TOLERANCE) + TOLERANCE)
+    rows, upper = [], []
+    for limit, v in zip(caps, (cost, floor), strict=True):
+        k = float(np.abs(v).sum()) or 1.0
+        rows.append(np.r_[v / k, np.zeros(2 * groups)])
+        upper.append(limit / k)
+    for g in range(groups):
+        y = np.zeros(width)
+        y[n + groups + g] = 1.0
+        rows.append(y - np.r_[parts[:, g], np.zeros(2 * groups)])  # y_g <= Σ p x
+        upper.append(0.0)
+        users = counts[:, g] > 0
+        per_user = parts[users, g] / counts[users, g]
+        link = y - np.r_[np.where(users, 0.0, parts[:, g]), np.zeros(2 * groups)]
+        link[n + g] = -float(per_user.max(initial=0.0))  # y_g <= most per user × η_g + ...
+        rows.append(link)
+        upper.append(0.0)
+        least = float(per_user.min(initial=0.0))  # y_g <= Σ p x - least per user × users lost
+        lost = y - np.r_[parts[:, g] - least * counts[:, g], np.zeros(2 * groups)]
+        lost[n + g] = -least
+        rows.append(lost)
+        upper.append(0.0)
+    goal = -np.r_[rest, np.zeros(groups), np.ones(groups)] / scale
+    cut_off: list[np.ndarray] = []  # sets the master may not return again
+    valued: dict[bytes, tuple[np.ndarray, float]] = {}
+    taken: list[bytes] = []
+
+    everyone = np.ones(n, dtype=bool)
+    full = _checked(joint(np.vstack([everyone, ~np.eye(n, dtype=bool)])), n + 1)
+    least_gain = full[0] - full[1:]  # ρ_j(N - j): the least candidate j ever adds, (n, g)
+
+    def add_cuts(at: np.ndarray) -> None:
+        found = _checked(joint(np.vstack([at, at | np.eye(n, dtype=bool)])), n + 1)
+        gain = np.where(at[:, None], least_gain, found[1:] - found[0])  # (n, g)
+        for g in range(groups):
+            row = np.zeros(width)
+            row[:n] = -gain[:, g]
+            row[n + g] = 1.0
+            rows.append(row)
+            upper.append(float(found[0, g] - gain[at, g].sum()))
+
+    def master() -> tuple[np.ndarray, float] | None:
+        constraints = [LinearConstraint(np.vstack(rows), -np.inf, np.array(upper))]
+        if cut_off:
+            cut = np.array(cut_off, dtype=bool)
+            constraints.append(LinearConstraint(
+                np.hstack([np.where(cut, -1.0, 1.0), np.zeros((len(cut), 2 * groups))]),
+                1.0 - cut.sum(axis=1), np.inf))
+        with _standard_output_silenced():
+            result = milp(goal, integrality=np.r_[np.ones(n), np.zeros(2 * groups)],
+                          constraints=constraints,
+                          bounds=Bounds(np.zeros(width), np.r_[np.ones(n),
+                                                               np.full(2 * groups, np.inf)]),
+                          options=dict(SOLVER_OPTIONS))
+        if result.status == 2:
+            return None
+        if result.status != 0:
+            raise RuntimeError(f"the integer program of the best set failed: {result.message}")
+        return result.x[:n] > 0.5, -float(result.fun) * scale
+
+    def first_left() -> bytes | None:
+        left = [key for key in valued if key not in taken]
+        if not left:
+            return None
+        member = np.array([valued[k][0] for k in left])
+        totals = [set_totals(member, v) for v in (cost, floor)]
+        order = np.lexsort((*member.T.astype(np.int8), member.sum(axis=1), totals[1],
+                            totals[0], -np.array([valued[k][1] for k in left])))
+        return left[order[0]]
+
+    add_cuts(np.zeros(n, dtype=bool))
+    proven = True
+    while len(taken) < top:
+        best = first_left()
+        solved = master()
+        if best is not None and (solved is None or valued[best][1] >= solved[1] - margin):
+            taken.append(best)
+            cut_off.append(valued[best][0])
+            continue
+        if solved is None:
+            break
+        chosen = solved[0]
+        key = chosen.tobytes()
+        fits = bool(fits_limits(set_totals(chosen[None], cost), set_totals(chosen[None], floor),
+                                budget=budget, free_floor_m2=free_floor_m2)[0])
+        if key in valued or not fits:  # valued already (it waits in the pool), or over
+            cut_off.append(chosen)
+            continue
+        if len(valued) >= MAX_JOINT_SETS:
+            proven = False
+            break
+        valued[key] = (chosen, float(_joint_of(chosen[None], value, split, joint)[0]))
+        add_cuts(chosen)
+    while not proven and len(taken) < top and (best := first_left()) is not None:
+        taken.append(best)  # unproven: the best valued so far
+    member = np.array([valued[k][0] for k in taken], dtype=bool).reshape(-1, n)
+    jointly = np.array([valued[k][1] for k in taken], dtype=float)
+    totals = [set_totals(member, v) for v in (cost, floor)]
+    order = np.lexsort((*member.T.astype(np.int8), member.sum(axis=1), totals[1], totals[0],
+                        -jointly))
+    return member[order], jointly[order], proven
 
 
 def _knapsack_solver(rows: list[np.ndarray], limits: list[float],

@@ -34,8 +34,10 @@ Choices made here, and said in the report:
   (:func:`evaluate.reports.privacy.private_machines`): the factor would give their use away.
 - Value for money and the portfolio use the up-front cost, price plus installation: the money
   the budget has to find now. Running costs are in the NPV and the cost per use.
-- The portfolio sums the candidates' weighted-sum scores (or NPVs): scores are relative to
-  the candidates compared, so a set's score is a ranking device, not a measurement.
+- The portfolio values a set jointly: machines that serve the same need share its users, so
+  the part of each machine's score (or NPV) that comes from the users it adds counts in the
+  set's share of them (:mod:`evaluate.reports.decision.joint`). Scores are relative to the
+  candidates compared, so a set's score is a ranking device, not a measurement.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ from evaluate.model.uncertainty import (
     simulate_from_inputs,
 )
 from evaluate.reports.audience import audience_from_inputs
+from evaluate.reports.decision.joint import portfolio_options
 from evaluate.reports.decision.margin import margin_tornado_from_inputs
 from evaluate.reports.decision.matrix import (
     NOTHING,
@@ -408,12 +411,11 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
     margin = margin_tornado_from_inputs(model, candidates, criteria, **scale)
     costs = ranking["up_front"]
     vfm = value_for_money(scores, costs)
-    options = pd.DataFrame({"score": scores, "npv": ranking["npv"].reindex(ids),
-                            "cost": costs.reindex(ids), "floor_m2": ranking["floor_m2"]
-                            .reindex(ids)})
+    options, joint = portfolio_options(model, candidates, forecast, data.assumptions, ranking,
+                                       scores, parts)
     portfolios = best_portfolios(options, budget=params.budget,
                                  free_floor_m2=params.free_floor_m2,
-                                 objective=params.portfolio_objective)
+                                 objective=params.portfolio_objective, joint=joint)
     audience = audience_from_inputs(data.members, model.select([featured]),
                                     min_group_size=params.min_group_size)
     return DecisionAnalysis(

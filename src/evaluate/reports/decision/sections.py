@@ -23,6 +23,7 @@ import pandas as pd
 
 from evaluate.data.equipment import ID, placeholder_figures
 from evaluate.mcda.criteria import pairwise_matrix
+from evaluate.mcda.portfolio import MAX_JOINT_SETS
 from evaluate.mcda.scoring import CR_THRESHOLD, judgements_to_revisit
 from evaluate.model.exposure import exposure_priors
 from evaluate.model.finance import ASSUMED, BENEFIT_ITEMS
@@ -881,7 +882,10 @@ def portfolio_markdown(analysis: DecisionAnalysis) -> str:
     how = (f"{number(p.attrs['feasible_sets'], ',')} sets fit"
            if p.attrs["feasible_sets"] is not None
            else f"With {n} candidates there are {number(2**n, ',')} possible sets, too many to "
-                "list: an integer program (the HiGHS solver) found the best without listing them")
+                "list: an integer program (the HiGHS solver) found the best without listing them"
+                + ("" if p.attrs.get("proven", True) else
+                   f" (the best of the {MAX_JOINT_SETS} sets it valued jointly, not proven "
+                   "best)"))
     if best["size"] == 0:  # only with the NPV objective: every set that fits loses money
         return (f"Within {limits}, buying nothing is best on money: no set of machines that "
                 f"fits has a positive total NPV. {how} (buying nothing counts as one); the "
@@ -911,7 +915,9 @@ def portfolio_markdown(analysis: DecisionAnalysis) -> str:
         relation = (f" It does not hold the {_name(analysis, choice)} recommended above, the "
                     f"best-scoring single machine that fits: {why}.")
     return (f"Within {limits}, {found}.{markdown_text(relation)} "
-            f"{how}; the next best are below. Sets are compared on the sum of their machines' "
+            f"{how}; the next best are below. Sets are valued jointly: machines that serve "
+            f"the same members share them, so a set counts only the users its machines add "
+            f"together and is worth at most the sum of their "
             f"{'scores' if by_score else 'NPVs'}; costs are {COST_LABEL.lower()}.")
 
 
