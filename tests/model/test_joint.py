@@ -131,10 +131,9 @@ def test_the_npv_split_adds_up_to_the_npv(club):
     data, equipment, inputs = club
     forecast = forecast_from_inputs(inputs)
     churn = inputs.ranges["baseline_annual_churn"][1]
-    split = npv_split(equipment, forecast, data.assumptions, monthly_dues=inputs.monthly_dues,
-                      annual_churn=churn)
     money = finance_summary(equipment, forecast, data.assumptions,
                             monthly_dues=inputs.monthly_dues, annual_churn=churn)
+    split = npv_split(money)
     assert list(split.columns) == list(SPLIT)
     np.testing.assert_allclose(split.sum(axis=1), money.set_index("equipment_id")["npv"]
                                .reindex(split.index), rtol=1e-9)

@@ -24,16 +24,15 @@ money can count the users it adds jointly (:func:`evaluate.mcda.portfolio.best_p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-from evaluate.data.assumptions import Assumption
 from evaluate.data.equipment import ID
 from evaluate.model.demand import NEEDS, expected_total, forecast_core, relevance_rates
 from evaluate.model.exposure import back_pain_core
-from evaluate.model.finance import COST_ITEMS, cash_flows_core, discount_factors, finance_inputs
+from evaluate.model.finance import BENEFIT_ITEMS
 from evaluate.model.prepared import ModelInputs, demand_params
 from evaluate.model.substitution import NEW, coverage
 
@@ -131,13 +130,11 @@ def joint_added_users(inputs: ModelInputs) -> JointUsers:
     return added
 
 
-def npv_split(candidates: pd.DataFrame, forecast: pd.DataFrame,
-              assumptions: Mapping[str, Assumption | float], *, monthly_dues: float,
-              annual_churn: float | None = None) -> pd.DataFrame:
-    """Each candidate's NPV at the most-likely values split by what each part scales with.
+def npv_split(finance: pd.DataFrame) -> pd.DataFrame:
+    """Each candidate's most-likely NPV split by what each part scales with.
 
-    Arguments as for :func:`evaluate.model.finance.finance_summary` (the forecast's
-    ``added_users`` and ``added_back_pain_users`` are what the benefits count). One row per
+    ``finance`` is :func:`evaluate.model.finance.finance_summary` (``pv_costs`` and each
+    benefit item's ``pv_<item>``: the benefits count the users a machine adds). One row per
     candidate, indexed by ``equipment_id``, columns :data:`SPLIT` (currency, present values):
     ``costs`` (the cost items net of salvage, negative), ``added_users`` (the benefit items
     that scale with the users it adds: :data:`SCALES_WITH`), ``added_back_pain_users`` (those
@@ -148,12 +145,10 @@ def npv_split(candidates: pd.DataFrame, forecast: pd.DataFrame,
     set's benefit is its members' average weighted by their added users. This is the one
     place that says which money item scales with which users.
     """
-    x = finance_inputs(candidates, forecast, assumptions, monthly_dues=monthly_dues,
-                       annual_churn=annual_churn)
-    flows = cash_flows_core(x)
-    factors = discount_factors(x.raw("discount_rate"), next(iter(flows.values())).shape[-1] - 1)
-    split = {part: np.zeros(len(candidates)) for part in SPLIT}
-    for item, amounts in flows.items():
-        part = "costs" if item in COST_ITEMS else SCALES_WITH.get(item, "rest")
-        split[part] = split[part] + np.einsum("...y,...y->...", amounts, factors)[0]
-    return pd.DataFrame(split, index=pd.Index(candidates[ID].astype(str), name=ID))
+    money = finance.set_index(finance[ID].astype(str))
+    split = pd.DataFrame({part: 0.0 for part in SPLIT}, index=money.index.rename(ID))
+    split["costs"] = -money["pv_costs"]
+    for item in BENEFIT_ITEMS:
+        part = SCALES_WITH.get(item, "rest")
+        split[part] = split[part] + money[f"pv_{item}"]
+    return split

@@ -411,8 +411,7 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
     margin = margin_tornado_from_inputs(model, candidates, criteria, **scale)
     costs = ranking["up_front"]
     vfm = value_for_money(scores, costs)
-    options, joint = portfolio_options(model, candidates, forecast, data.assumptions, ranking,
-                                       scores, parts)
+    options, joint = portfolio_options(model, forecast, finance, ranking, scores, parts)
     portfolios = best_portfolios(options, budget=params.budget,
                                  free_floor_m2=params.free_floor_m2,
                                  objective=params.portfolio_objective, joint=joint)

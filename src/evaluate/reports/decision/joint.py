@@ -20,12 +20,9 @@ that is, for both objectives:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 import pandas as pd
 
-from evaluate.data.assumptions import Assumption
 from evaluate.data.equipment import ID
 from evaluate.mcda.portfolio import JOINT_COUNTS
 from evaluate.model.joint import JointUsers, joint_added_users, npv_split
@@ -37,24 +34,24 @@ SCALES_WITH = {"weekly_uses": "added_users", "cost_per_use": "added_users",
                "npv": "added_users", "back_pain_served": "added_back_pain_users"}
 
 
-def portfolio_options(model: ModelInputs, candidates: pd.DataFrame, forecast: pd.DataFrame,
-                      assumptions: Mapping[str, Assumption], ranking: pd.DataFrame,
-                      scores: pd.Series, parts: pd.DataFrame, *,
-                      annual_churn: float | None = None) -> tuple[pd.DataFrame, JointUsers]:
+def portfolio_options(model: ModelInputs, forecast: pd.DataFrame, finance: pd.DataFrame,
+                      ranking: pd.DataFrame, scores: pd.Series, parts: pd.DataFrame
+                      ) -> tuple[pd.DataFrame, JointUsers]:
     """The candidates' table for :func:`~evaluate.mcda.portfolio.best_portfolios`, joint.
 
     Parameters
     ----------
-    model, candidates, forecast, assumptions
-        The prepared model, the candidates' rows (costs filled), its most-likely forecast
-        (:func:`evaluate.model.prepared.forecast_from_inputs`) and the club's assumptions.
+    model, forecast
+        The prepared model and its most-likely forecast
+        (:func:`evaluate.model.prepared.forecast_from_inputs`).
+    finance
+        The most-likely money (:func:`evaluate.model.finance.finance_summary`: each benefit
+        item's present value).
     ranking
         :func:`evaluate.reports.decision.analysis.ranking_table` (``npv``, ``up_front``,
         ``floor_m2``).
     scores, parts
         Weighted-sum scores and their contributions (:func:`evaluate.mcda.scoring.contributions`).
-    annual_churn
-        The club's cancellation rate the money uses; default the model's most-likely.
 
     Returns
     -------
@@ -66,9 +63,7 @@ def portfolio_options(model: ModelInputs, candidates: pd.DataFrame, forecast: pd
     """
     ids = list(scores.index)
     chosen = model.select(ids)
-    churn = model.ranges["baseline_annual_churn"][1] if annual_churn is None else annual_churn
-    money = npv_split(candidates, forecast, assumptions, monthly_dues=model.monthly_dues,
-                      annual_churn=churn)
+    money = npv_split(finance)
     likely = forecast[forecast["scenario"].astype(str) == "most_likely"].set_index(ID)
     table = pd.DataFrame({"score": scores, "npv": ranking["npv"].reindex(ids),
                           "cost": ranking["up_front"].reindex(ids),
