@@ -40,8 +40,12 @@ def built(chromium: str, tmp_path_factory) -> Path:
 
 
 def normal(text: str) -> str:
-    """Text as compared here: ligatures undone, tags dropped, whitespace collapsed."""
-    text = re.sub(r"<[^>]+>", " ", unicodedata.normalize("NFKC", text))
+    """Text as compared here: ligatures undone, tags dropped, whitespace collapsed.
+
+    A tag starts with a letter or '/': a page's "<1%" is text, not the start of a tag that
+    a later "NPV > 0" would close (which once dropped every chart title in between).
+    """
+    text = re.sub(r"<[A-Za-z/][^>]*>", " ", unicodedata.normalize("NFKC", text))
     return re.sub(r"\s+", " ", text).strip()
 
 
