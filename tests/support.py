@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -277,3 +278,14 @@ def non_finite_figures(out: Path) -> list[str]:
                 context = " ".join(text[max(0, m.start() - 80):m.end() + 40].split())
                 found.append(f"{path.relative_to(out)}: {m.group(0)!r} in ...{context}...")
     return found
+
+
+def normal(text: str) -> str:
+    """Page or PDF text as tests compare it: ligatures (ﬁ) undone, tags dropped, whitespace
+    collapsed.
+
+    A tag starts with a letter or '/': a page's "<1%" is text, not the start of a tag that
+    a later "NPV > 0" would close (which once dropped every chart title in between).
+    """
+    text = re.sub(r"<[A-Za-z/][^>]*>", " ", unicodedata.normalize("NFKC", text))
+    return re.sub(r"\s+", " ", text).strip()

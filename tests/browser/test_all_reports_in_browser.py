@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import unicodedata
 from pathlib import Path
 
 import nbformat
@@ -21,7 +20,7 @@ from pypdf import PdfReader
 from evaluate.build.html_export import PLOTLY_MIME, count_charts
 from evaluate.build.plan import load_plan
 from evaluate.paths import DEFAULT_PLAN, DEMO_DATA_DIR
-from support import open_offline, run_cli
+from support import normal, open_offline, run_cli
 
 pytestmark = pytest.mark.browser
 
@@ -52,12 +51,6 @@ def member_ids() -> set[str]:
 def words(text: str) -> set[str]:
     """Every run of letters, digits, '_' and '-': member ids are such runs."""
     return set(re.findall(r"[\w-]+", text))
-
-
-def normal(text: str) -> str:
-    """Text as compared here: ligatures (ﬁ) undone, tags dropped, whitespace collapsed."""
-    text = re.sub(r"<[^>]+>", " ", unicodedata.normalize("NFKC", text))
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def first_chart_title(executed: Path) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import unicodedata
 from pathlib import Path
 
 import nbformat
@@ -20,7 +19,7 @@ from pypdf import PdfReader
 from evaluate.build.html_export import ASSETS_DIR, PLOTLY_MIME, count_charts
 from evaluate.build.plan import load_plan
 from evaluate.paths import DEFAULT_PLAN
-from support import open_offline, run_cli
+from support import normal, open_offline, run_cli
 
 pytestmark = pytest.mark.browser
 
@@ -37,16 +36,6 @@ def built(chromium: str, tmp_path_factory) -> Path:
     result = run_cli("build", "--out", out, "--shared-plotly", "--pdf", timeout=900)
     assert result.returncode == 0, result.stderr
     return (out / "latest").resolve()
-
-
-def normal(text: str) -> str:
-    """Text as compared here: ligatures undone, tags dropped, whitespace collapsed.
-
-    A tag starts with a letter or '/': a page's "<1%" is text, not the start of a tag that
-    a later "NPV > 0" would close (which once dropped every chart title in between).
-    """
-    text = re.sub(r"<[A-Za-z/][^>]*>", " ", unicodedata.normalize("NFKC", text))
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def chart_titles(executed: Path) -> list[str]:
