@@ -138,3 +138,11 @@ def test_the_draws_value_new_joins_within_the_cap_and_label_every_item(demo):
     share = cap * 40 / 60 / 40  # the tower keeps 40/60 of the cap: this share of its claim
     assert joins[ids.index("cable_tower")] == pytest.approx(
         share * uncapped["pv_new_joins"][0, ids.index("cable_tower")])
+
+
+def test_the_most_likely_outputs_are_computed_once_per_model(demo):
+    inputs = model_inputs(demo["members"], demo["equipment"], demo["assumptions"])
+    found = inputs.likely_outputs
+    assert inputs.likely_outputs is found  # one run, shared by every reader
+    np.testing.assert_array_equal(found["npv"], model_core(inputs, inputs.most_likely())["npv"])
+    assert "likely_outputs" not in inputs.select(list(inputs.equipment_ids[:2])).__dict__

@@ -42,6 +42,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -158,6 +159,15 @@ class ModelInputs:
     def most_likely(self, draws: int = 1) -> dict[str, np.ndarray]:
         """Every quantity at its most-likely value, each ``(draws, 1)``."""
         return {name: np.full((draws, 1), r[1]) for name, r in self.ranges.items()}
+
+    @cached_property
+    def likely_outputs(self) -> dict[str, np.ndarray]:
+        """:func:`model_core` at every quantity's most-likely value, run once per model.
+
+        Each output ``(1, candidates)``; read it, do not change it (the report's sections and
+        the most-likely money share it).
+        """
+        return model_core(self, self.most_likely())
 
     def scenario(self, name: str) -> dict[str, np.ndarray]:
         """Every quantity at its low, most-likely or high value (``name``), each ``(1, 1)``."""

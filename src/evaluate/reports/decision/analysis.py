@@ -64,7 +64,7 @@ from evaluate.model.costs import fill_equipment_costs
 from evaluate.model.demand import Segments, adoption_curve
 from evaluate.model.exposure import ExposureParameters
 from evaluate.model.finance import finance_inputs, finance_summary
-from evaluate.model.prepared import ModelInputs, forecast_from_inputs, model_core, model_inputs
+from evaluate.model.prepared import ModelInputs, forecast_from_inputs, model_inputs
 from evaluate.model.segments import as_of_day
 from evaluate.model.uncertainty import (
     SimulationResult,
@@ -346,7 +346,7 @@ def money_at_most_likely(model: ModelInputs, candidates: pd.DataFrame, forecast:
     Monte Carlo's. One column follows the summary's, for the first screen's "what the model
     assumes": ``new_joins_per_year`` (members/year credited to the candidate, after the cap).
     """
-    users_churn = model_core(model, model.most_likely())["users_churn"][0]
+    users_churn = model.likely_outputs["users_churn"][0]
     money = {"annual_churn": model.ranges["baseline_annual_churn"][1], "users_churn": users_churn,
              "club_joins_per_year": model.club_joins_per_year, "owned": owned}
     summary = finance_summary(candidates, forecast, assumptions, monthly_dues=model.monthly_dues,

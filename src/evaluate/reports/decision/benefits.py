@@ -50,7 +50,7 @@ from evaluate.model.finance import (
     input_bases,
     new_joins_bases,
 )
-from evaluate.model.prepared import ModelInputs, model_core, owned_use
+from evaluate.model.prepared import ModelInputs, owned_use
 from evaluate.model.uncertainty import SimulationResult
 from evaluate.reports.decision.analysis import DecisionAnalysis, churn_by_visits, criterion_label
 from evaluate.reports.decision.matrix import decision_draws
@@ -169,7 +169,7 @@ def benefit_items(finance: pd.DataFrame, model: ModelInputs, candidates: pd.Data
 
 def _expected(model: ModelInputs, ids: list[str]) -> dict[str, np.ndarray]:
     """The model's outputs at the most-likely values, ``(C,)`` each, in ``ids`` order."""
-    found = model_core(model, model.most_likely())
+    found = model.likely_outputs
     order = [model.equipment_ids.index(i) for i in ids]
     return {name: np.asarray(value)[0][order] for name, value in found.items()
             if np.ndim(value) == 2}
