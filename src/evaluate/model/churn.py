@@ -41,7 +41,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from evaluate.model.finance import ASSUMED, MEASURED
 from evaluate.model.segments import VISIT_BAND_LABELS, VISIT_BANDS, as_of_day, visit_band
 
 #: The fewest member-years a rate is measured on. A count of cancellations is Poisson, so a
@@ -59,7 +58,7 @@ MIN_MEMBER_YEARS = 75.0
 #: it began, whose visits it cannot count), and the bands would misstate everyone's rate.
 MAX_KNOWN_GAP = 0.1
 DAYS_PER_YEAR = 365.25
-CLUB_WIDE = "club-wide"  # a band that takes the club's rate; else the money's bases
+MEASURED, CLUB_WIDE, ASSUMED = "measured", "club-wide", "assumption"
 ASSUMPTION = "baseline_annual_churn"
 
 

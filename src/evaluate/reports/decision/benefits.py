@@ -39,6 +39,7 @@ from evaluate.data.assumptions import Assumption
 from evaluate.data.equipment import ID, NEW_JOINS_SOURCE
 from evaluate.mcda.correlation import REDUNDANT_RHO, correlated_pairs, criteria_correlation
 from evaluate.mcda.criteria import FORECAST_CRITERIA
+from evaluate.model.churn import MEASURED as CHURN_MEASURED
 from evaluate.model.finance import (
     ASSUMED,
     BENEFIT_INPUTS,
@@ -125,7 +126,7 @@ def input_basis(model: ModelInputs, candidates: pd.DataFrame,
     """
     known: dict[str, object] = {"monthly_dues": MEASURED,
                                 "new_joins_per_year": new_joins_bases(candidates, assumptions)}
-    if model.churn is not None and model.churn.club_basis == MEASURED:
+    if model.churn is not None and model.churn.club_basis == CHURN_MEASURED:
         known["annual_churn"] = known["users_churn"] = MEASURED
     found = input_bases(assumptions, known)  # type: ignore[arg-type]
     return {name: np.broadcast_to(np.asarray(basis, dtype=object), len(candidates))
