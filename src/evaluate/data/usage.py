@@ -213,3 +213,45 @@ def peak_hour_utilisation(usage: pd.DataFrame, units: Mapping[str, int]) -> pd.D
     hourly = hourly_utilisation(usage, units)
     peak = hourly.groupby("equipment_id", sort=True, observed=True)["busy_share"].idxmax()
     return hourly.loc[peak.to_numpy()].reset_index(drop=True)
+
+
+def user_frequency(usage: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Each machine's regular users and their sessions, from the log's member ids.
+
+    Users and frequency are measured apart because the model prices retention on users and
+    capacity on sessions. Over the log's whole span (its first to its last day, as
+    :func:`weekly_sessions` counts them): ``weekly_sessions`` is the machine's sessions a
+    week; a member is a *regular user* with at least ``threshold`` sessions a week on average
+    (the decision ties it to ``sessions_per_user_week``); ``sessions_per_user`` is the
+    machine's sessions a week per regular user, occasional users' sessions included, so that
+    users × sessions per user gives the sessions back. ``members`` counts every member with a
+    session. Rows without a member id count in the sessions only; a log without the column
+    gives NaN users. Columns ``equipment_id``, ``weeks``, ``weekly_sessions``, ``members``,
+    ``regular_users``, ``sessions_per_user``; one row per machine in the log.
+    """
+    columns = ["equipment_id", "weeks", "weekly_sessions", "members", "regular_users",
+               "sessions_per_user"]
+    if usage.empty:
+        return pd.DataFrame(columns=columns)
+    _, first, last = _days(usage)
+    weeks = (last - first + 1) / 7.0
+    machine = usage["equipment_id"].astype(str)
+    sessions = machine.value_counts(sort=False)
+    if "member_id" in usage and usage["member_id"].notna().any():
+        known = usage.loc[usage["member_id"].notna()]
+        per_member = known.groupby([known["equipment_id"].astype(str),
+                                    known["member_id"].astype(str)]).size()
+        members = per_member.groupby(level=0).size()
+        regular = (per_member / weeks >= threshold).groupby(level=0).sum()
+    else:
+        members = regular = pd.Series(dtype=float)
+    ids = sorted(sessions.index)
+    frame = pd.DataFrame({"equipment_id": ids, "weeks": weeks,
+                          "weekly_sessions": sessions.reindex(ids).to_numpy(float) / weeks,
+                          "members": members.reindex(ids).to_numpy(float),
+                          "regular_users": regular.reindex(ids).to_numpy(float)})
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["sessions_per_user"] = np.where(frame["regular_users"] > 0,
+                                              frame["weekly_sessions"] / frame["regular_users"],
+                                              np.nan)
+    return frame[columns]

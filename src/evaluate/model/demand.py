@@ -338,7 +338,9 @@ def forecast_core(segments: Segments, levels: np.ndarray, session_minutes: np.nd
         Per candidate: minutes per session; members served at once (units × stations).
     params
         Arrays of shape ``(draws,)`` named as in :data:`DRAWN`; ``substitution`` and
-        ``target_peak_utilisation`` are needed only with owned machines.
+        ``target_peak_utilisation`` are needed only with owned machines; an optional
+        ``frequency_factor`` (per candidate, or ``(draws, candidates)``) multiplies each
+        candidate's sessions per user (a calibration on the club's logs: its users stay).
     base
         Base prevalence per segment, ``(segments,)`` or ``(draws, segments)``; default the
         most-likely scenario's.
@@ -406,6 +408,8 @@ def forecast_core(segments: Segments, levels: np.ndarray, session_minutes: np.nd
     users, back_pain_users = users_of(own)
     weight = capped_visits(segments.curves, params["sessions_per_user_week"])
     sessions = total(weight, back_pain, own)
+    if "frequency_factor" in params:  # calibration of sessions per user, per candidate
+        sessions = sessions * np.asarray(params["frequency_factor"], dtype=float)
     if owned.ids:
         before = users_of(covered[:, None, :])
         after = users_of(np.where(second[None, :, None], covered[:, None, :],

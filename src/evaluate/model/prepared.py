@@ -93,13 +93,18 @@ from evaluate.model.finance import (
     npv_sourced,
     owned_new_joins,
 )
-from evaluate.model.sampling import Range, as_range
+from evaluate.model.sampling import Method, Range, as_range, draw_assumptions, stream
 from evaluate.model.segments import active_mask, as_of_day
 from evaluate.model.substitution import OwnedMachines
 
 PREVALENCE = "prevalence_position"
 PRICE_PREFIX = "price:"
 RELEVANCE_PREFIX = "relevance:"  # a candidate's back-care relevance label, drawn
+# A candidate's model error: a lognormal multiplier (median 1) on its demand, drawn per
+# candidate, its spread from the club's backtest (:mod:`evaluate.model.backtest`).
+DEMAND_ERROR_PREFIX = "demand_error:"
+DEMAND_ERROR_UNIT = "multiplier on the candidate's users and sessions (model error, median 1)"
+Z90 = 1.2815515655446004  # the standard normal's 90th percentile: a range's ends are P10, P90
 # How far a back-care relevance label may be off, in steps of the ladder high / medium / low:
 # half a step either side, so a label is a judgement between its neighbours, never a jump of
 # a whole level (the label is the only judgement behind the back-care need's weight).
@@ -128,7 +133,10 @@ class ModelInputs:
     figure (members/year, NaN where the assumption stands in; 0 for a machine the club owns),
     ``owned_new_joins`` the owned machines' figures, ``club_joins_per_year`` the roster's
     joins in the year to ``as_of``. ``benefit_bases``: each benefit item's basis per
-    candidate (:func:`evaluate.model.finance.benefit_basis`).
+    candidate (:func:`evaluate.model.finance.benefit_basis`). ``frequency_factor`` multiplies
+    each candidate's sessions per user (calibration, :mod:`evaluate.model.owned_logs`; None:
+    1); ``demand_error`` is each candidate's model-error spread (standard deviation of the
+    logarithm; None: none), drawn as ``demand_error:<equipment_id>`` (:func:`draw_quantities`).
     """
 
     segments: Segments
@@ -155,6 +163,8 @@ class ModelInputs:
     owned_new_joins: np.ndarray | None = None  # (owned machines,)
     club_joins_per_year: float = float("nan")
     benefit_bases: dict[str, np.ndarray] | None = None  # item -> (candidates,)
+    frequency_factor: np.ndarray | None = None  # (candidates,): calibration of sessions/user
+    demand_error: np.ndarray | None = None  # (candidates,): model error spread, log scale
 
     def most_likely(self, draws: int = 1) -> dict[str, np.ndarray]:
         """Every quantity at its most-likely value, each ``(draws, 1)``."""
@@ -204,9 +214,10 @@ class ModelInputs:
             raise ValueError(f"unknown candidate {unknown[0]!r}; candidates are: "
                              + ", ".join(self.equipment_ids))
         pick = [self.equipment_ids.index(i) for i in equipment_ids]
-        own = (PRICE_PREFIX, RELEVANCE_PREFIX)
+        own = (PRICE_PREFIX, RELEVANCE_PREFIX, DEMAND_ERROR_PREFIX)
         kept = [name for name in self.ranges if not name.startswith(own)]
-        kept += [prefix + i for prefix in own for i in equipment_ids]
+        kept += [prefix + i for prefix in own for i in equipment_ids
+                 if prefix + i in self.ranges]
         return replace(
             self, equipment_ids=tuple(equipment_ids), levels=self.levels[pick],
             session_minutes=self.session_minutes[pick], servers=self.servers[pick],
@@ -215,6 +226,9 @@ class ModelInputs:
             is_cardio=self.is_cardio[pick], uptake_factor=self.uptake_factor[pick],
             same_as=None if self.same_as is None else self.same_as[pick],
             new_joins=None if self.new_joins is None else self.new_joins[pick],
+            frequency_factor=None if self.frequency_factor is None
+            else self.frequency_factor[pick],
+            demand_error=None if self.demand_error is None else self.demand_error[pick],
             benefit_bases=None if self.benefit_bases is None else {
                 item: basis[pick] for item, basis in self.benefit_bases.items()},
             ranges={name: self.ranges[name] for name in kept},
@@ -233,6 +247,30 @@ class ModelInputs:
                     factor[self.owned.ids.index(found.comparable)] = float(found.factor)
         return replace(self, uptake_factor=uptake_factors(calibration, self.equipment_ids),
                        owned=replace(self.owned, factor=factor))
+
+    def with_factors(self, uptake: np.ndarray, frequency: np.ndarray, owned: np.ndarray,
+                     demand_error: np.ndarray | None = None) -> ModelInputs:
+        """The same inputs with calibration factors and a model error set directly.
+
+        ``uptake`` and ``frequency`` per candidate, ``owned`` per owned machine (its uptake
+        factor, for what candidates share with it); ``demand_error`` each candidate's
+        model-error spread (log scale), which adds the range ``demand_error:<id>`` (its ends
+        the P10 and P90 of the lognormal multiplier) where it is above 0.
+        """
+        ranges = {k: v for k, v in self.ranges.items() if not k.startswith(DEMAND_ERROR_PREFIX)}
+        units = {k: v for k, v in self.units.items() if not k.startswith(DEMAND_ERROR_PREFIX)}
+        if demand_error is not None:
+            for machine, sigma in zip(self.equipment_ids, demand_error, strict=True):
+                if sigma > 0:
+                    name = DEMAND_ERROR_PREFIX + machine
+                    ranges[name] = (float(np.exp(-Z90 * sigma)), 1.0, float(np.exp(Z90 * sigma)))
+                    units[name] = DEMAND_ERROR_UNIT
+        return replace(self, uptake_factor=np.asarray(uptake, dtype=float),
+                       frequency_factor=np.asarray(frequency, dtype=float),
+                       owned=replace(self.owned, factor=np.asarray(owned, dtype=float)),
+                       demand_error=None if demand_error is None
+                       else np.asarray(demand_error, dtype=float),
+                       ranges=ranges, units=units)
 
 
 def _ranges(assumptions: Mapping[str, Assumption], exposure: ExposureParameters,
@@ -459,11 +497,39 @@ def demand_params(inputs: ModelInputs, values: Mapping[str, np.ndarray]
     draws = len(values[PREVALENCE])
     params = {name: np.asarray(values[name], dtype=float)[:, 0] for name in DEMAND_DRAWN
               if name in values}
+    factor = np.broadcast_to(inputs.uptake_factor, (draws, len(inputs.equipment_ids)))
+    errors = [DEMAND_ERROR_PREFIX + i for i in inputs.equipment_ids]
+    if any(name in values for name in errors):
+        factor = factor * np.hstack([np.broadcast_to(
+            np.asarray(values.get(name, 1.0), dtype=float), (draws, 1)) for name in errors])
     params.update(odds_ratio=np.asarray(values["sedentary_odds_ratio"], dtype=float)[:, 0],
                   desk_share=np.asarray(values["desk_share_prior"], dtype=float)[:, 0],
-                  uptake_factor=np.broadcast_to(inputs.uptake_factor,
-                                                (draws, len(inputs.equipment_ids))))
+                  uptake_factor=factor)
+    if inputs.frequency_factor is not None:
+        params["frequency_factor"] = np.asarray(inputs.frequency_factor, dtype=float)
     return params
+
+
+def draw_quantities(inputs: ModelInputs, draws: int, seed: int,
+                    method: Method = "pert") -> dict[str, np.ndarray]:
+    """Draw every quantity of ``inputs.ranges``, each ``(draws, 1)``, for :func:`model_core`.
+
+    As :func:`evaluate.model.sampling.draw_assumptions`, except each candidate's model error
+    (``demand_error:<id>``), which is lognormal with median 1 and its spread
+    (``inputs.demand_error``), from its own stream: its range's ends are its P10 and P90.
+    """
+    errors = {DEMAND_ERROR_PREFIX + i: float(sigma) for i, sigma in zip(
+        inputs.equipment_ids, inputs.demand_error if inputs.demand_error is not None
+        else np.zeros(len(inputs.equipment_ids)), strict=True)}
+    drawn = draw_assumptions({k: v for k, v in inputs.ranges.items() if k not in errors},
+                             draws, seed, method)
+    out = {}
+    for name in inputs.ranges:
+        if name in errors:
+            out[name] = np.exp(errors[name] * stream(seed, name).standard_normal(draws))[:, None]
+        else:
+            out[name] = drawn[name]
+    return out
 
 
 def owned_use(inputs: ModelInputs) -> pd.DataFrame:

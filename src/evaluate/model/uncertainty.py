@@ -43,13 +43,15 @@ from evaluate.model.calibration import Calibrations
 from evaluate.model.demand import ramp_factor
 from evaluate.model.exposure import ExposureParameters
 from evaluate.model.prepared import (
+    DEMAND_ERROR_PREFIX,
     PRICE_PREFIX,
     RELEVANCE_PREFIX,
     ModelInputs,
+    draw_quantities,
     model_core,
     model_inputs,
 )
-from evaluate.model.sampling import Method, draw_assumptions
+from evaluate.model.sampling import Method
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 20_261_124
@@ -165,7 +167,7 @@ def simulate_from_inputs(inputs: ModelInputs, *, draws: int = DEFAULT_DRAWS,
     ``draws``, ``seed`` and ``method`` as for :func:`simulate`; the same inputs and seed give
     the same arrays.
     """
-    drawn = draw_assumptions(inputs.ranges, draws, seed, method)
+    drawn = draw_quantities(inputs, draws, seed, method)
     outputs = model_core(inputs, drawn)
     ids = inputs.equipment_ids
     summary = pd.DataFrame({
@@ -240,7 +242,8 @@ def one_way_swings_from_inputs(inputs: ModelInputs, candidate: str, *,
     at_low, at_high = result[1::2], result[2::2]
     frame = pd.DataFrame({
         "assumption": ["price" if n.startswith(PRICE_PREFIX)
-                       else "back_care_relevance" if n.startswith(RELEVANCE_PREFIX) else n
+                       else "back_care_relevance" if n.startswith(RELEVANCE_PREFIX)
+                       else "model_error" if n.startswith(DEMAND_ERROR_PREFIX) else n
                        for n in names],
         "unit": [inputs.units[n] for n in names],
         "low_value": [inputs.ranges[n][0] for n in names],

@@ -5,8 +5,8 @@ members it would serve (desk workers, members over 45, members who train for str
 :mod:`evaluate.reports.audience`), how many, how much use and money to expect with the
 uncertainty of each, what its price and running costs rest on, and how strong the evidence for
 its back-care claim is. The model is the decision's (:mod:`evaluate.reports.decision.analysis`),
-run for this machine alone, with the same calibration rule: a machine the club does not own yet
-is calibrated on its comparable owned machine's usage log.
+run for this machine alone, with the same calibration: the pooled logs of the machines the
+club owns, and the model error their backtest measured.
 """
 
 from __future__ import annotations
@@ -111,7 +111,8 @@ def analyse_candidate(params: CandidateProfileParams, data: ClubData | None = No
     chosen = select_candidates(data.equipment, [params.equipment_id], parameter="equipment_id")
     filled, fills = fill_equipment_costs(chosen, data.assumptions)
     # Prepared once, as in the decision: every step below reads this model.
-    model, calibrations = prepare_model(data, filled, as_of=as_of, calibrate=params.calibrate)
+    model, calibrations, _, _ = prepare_model(data, filled, as_of=as_of,
+                                              calibrate=params.calibrate)
     calibration = calibrations.get(params.equipment_id)
     forecast = forecast_from_inputs(model)
     money_row = money_at_most_likely(model, filled, forecast, data.assumptions, data.equipment)
@@ -317,15 +318,11 @@ def calibration_markdown(c: CandidateAnalysis) -> str:
     if not c.params.calibrate:
         return "Calibration is switched off (parameter calibrate): uptakes are the assumptions."
     if c.calibration is None:
-        why = ("the club already owns this machine, and a second unit's users would largely "
-               "be the first one's" if int(c.machine["owned_units"]) else
-               "no comparable machine the club owns is in the usage log (a machine used by "
-               f"fewer than {MIN_GROUP_SIZE} members is no one's comparable: the factor would "
-               "give their use away)")
-        return f"Not calibrated: {why}. The forecast uses the documented uptake assumptions."
-    comparable = in_sentence(_names(c).get(str(c.calibration.comparable),
-                                           "comparable machine"))
-    return (f"Calibrated on the usage log of the club's {markdown_text(comparable)}: "
+        return ("Not calibrated: no machine the club owns is in the usage log (a machine "
+                f"used by fewer than {MIN_GROUP_SIZE} members informs no forecast: the factor "
+                "would give their use away). The forecast uses the documented uptake "
+                "assumptions.")
+    return (f"Calibrated on the club's own machines: "
             f"{markdown_text(_with_names(c, c.calibration.method))}.")
 
 

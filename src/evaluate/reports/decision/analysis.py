@@ -43,8 +43,9 @@ Choices made here, and said in the report:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -52,18 +53,19 @@ import pandas as pd
 from evaluate.data.assumptions import Assumption
 from evaluate.data.club_data import ClubData, load_club_data
 from evaluate.data.equipment import EQUIPMENT_FILE, ID
-from evaluate.data.usage import peak_hour_utilisation
 from evaluate.errors import did_you_mean
 from evaluate.mcda.criteria import CRITERIA, DecisionCriteria
 from evaluate.mcda.portfolio import best_portfolios, fits_limits, value_for_money
 from evaluate.mcda.robustness import rank_acceptability, stability_intervals
 from evaluate.mcda.scoring import contributions, topsis, weighted_sum
-from evaluate.model.calibration import Calibration, calibrate_uptake, comparable_machine
+from evaluate.model.backtest import Backtest, backtest
+from evaluate.model.calibration import Calibration
 from evaluate.model.churn import MEASURED, ChurnBands
 from evaluate.model.costs import fill_equipment_costs
-from evaluate.model.demand import Segments, adoption_curve
+from evaluate.model.demand import adoption_curve
 from evaluate.model.exposure import ExposureParameters
 from evaluate.model.finance import finance_inputs, finance_summary
+from evaluate.model.owned_logs import PooledCalibration, calibrate_model, pooled_calibration
 from evaluate.model.prepared import ModelInputs, forecast_from_inputs, model_inputs
 from evaluate.model.segments import as_of_day
 from evaluate.model.uncertainty import (
@@ -88,7 +90,6 @@ from evaluate.reports.privacy import (
     MIN_GROUP_SIZE,
     SUPPRESSED,
     comparable_equipment,
-    members_in_hour,
     shown_group,
     shown_split,
 )
@@ -126,56 +127,57 @@ def select_candidates(equipment: pd.DataFrame, candidates: Sequence[str] = (), *
     return rows.reset_index(drop=True)
 
 
-def candidate_calibrations(data: ClubData, candidates: pd.DataFrame, *,
-                           exposure: ExposureParameters | None = None,
-                           as_of: date | str | None = None,
-                           segments: Segments | None = None) -> dict[str, Calibration]:
-    """Each not-yet-owned candidate's calibration on its comparable owned machine's log.
+def candidate_calibrations(model: ModelInputs, pooled: PooledCalibration | None
+                           ) -> dict[str, Calibration]:
+    """Each candidate's calibration by the club's pooled logs, as the report describes it.
 
-    Only candidates with a comparable machine in the usage log appear (the others keep the
-    documented uptakes); none without a usage log. See the module docstring for why owned
-    machines are not calibrated on themselves, and why a machine whose log rests on too few
-    members is not a comparable. In the calibration's table, the comparable's busy share at
-    its busiest hour is missing (NaN) when that hour rests on too few members. ``as_of``: the
-    roster's date (default the club's roster date); ``segments``: the roster already
-    aggregated on it (a prepared model's), passed to
-    :func:`~evaluate.model.calibration.calibrate_uptake`.
+    ``model`` is the calibrated model (:func:`prepare_model`); ``pooled`` the owned machines'
+    pooled fits (:func:`evaluate.model.owned_logs.pooled_calibration`), ``None`` when no owned
+    machine is logged by enough members: then no candidate is calibrated (empty). Each
+    :class:`~evaluate.model.calibration.Calibration` holds the uptake factor, no single
+    comparable machine (every logged owned machine informs every candidate), how it was
+    found, and a table of the factors and the most-likely sessions before and after.
     """
-    if data.usage is None or data.usage.empty:
+    if pooled is None:
         return {}
-    day = as_of_day(data, as_of)
-    equipment = comparable_equipment(data.equipment, data.usage)  # none resting on too few
+    fits = pooled.fits
+    machines = ", ".join(fits["equipment_id"])
+    frequency = model.frequency_factor if model.frequency_factor is not None else np.ones(
+        len(model.equipment_ids))
+    before = model.with_factors(np.ones(len(model.equipment_ids)),
+                                np.ones(len(model.equipment_ids)), np.ones(len(model.owned.ids)))
+    sessions_before = before.likely_outputs["weekly_sessions"][0]
+    sessions_after = model.likely_outputs["weekly_sessions"][0]
     found = {}
-    for row in candidates.itertuples(index=False):
-        candidate = str(getattr(row, ID))
-        if int(row.owned_units) > 0:
-            continue
-        if comparable_machine(equipment, candidate, data.usage) is None:
-            continue
-        found[candidate] = _private_peak(calibrate_uptake(
-            data.members, equipment, data.usage, data.assumptions, candidate, data.checkins,
-            exposure=exposure, as_of=day, segments=segments), equipment, data.usage)
+    for k, machine in enumerate(model.equipment_ids):
+        factor, often = float(model.uptake_factor[k]), float(frequency[k])
+        table = pd.DataFrame({
+            "quantity": ["uptake factor", "sessions-per-user factor",
+                         f"weekly sessions on {machine}: model (most likely)"],
+            "unit": ["multiplier", "multiplier", "sessions/week"],
+            "before": [1.0, 1.0, float(sessions_before[k])],
+            "after": [factor, often, float(sessions_after[k])],
+            "note": ["pooled from the owned machines' regular users",
+                     "pooled from the owned machines' sessions per regular user",
+                     "at full adoption, beside the machines the club owns"]})
+        method = (f"pooled from the usage logs of {len(fits)} owned machine"
+                  f"{'s' if len(fits) != 1 else ''} ({machines}; empirical Bayes): uptakes "
+                  f"× {factor:.2f} and sessions per user × {often:.2f}")
+        found[machine] = Calibration(factor, None, method, table)
     return found
 
 
-def _private_peak(calibration: Calibration, equipment: pd.DataFrame,
-                  usage: pd.DataFrame) -> Calibration:
-    """``calibration`` with the comparable's peak-hour busy share hidden if too few used it.
+def logged_machines(data: ClubData) -> list[str]:
+    """The owned machines whose logs may calibrate and backtest: used by enough members.
 
-    The hour is the comparable's busiest (:func:`evaluate.data.usage.peak_hour_utilisation`
-    over the whole log, as the calibration measures it); it rests on the members with a
-    session in it.
+    A machine whose log rests on fewer than :data:`~evaluate.reports.privacy.MIN_GROUP_SIZE`
+    members is left out (:func:`evaluate.reports.privacy.comparable_equipment`): its factor,
+    with the forecast it scales, would give their use away.
     """
-    machine = calibration.comparable
-    units = dict(zip(equipment[ID], equipment["owned_units"].clip(lower=1), strict=True))
-    peak = peak_hour_utilisation(usage, units).set_index(ID).loc[machine]
-    mine = usage.loc[usage[ID] == machine]
-    if shown_group(members_in_hour(mine, int(peak["weekday"]), int(peak["hour"]))):
-        return calibration
-    table = calibration.table.copy()
-    busy = table["quantity"].str.startswith("peak-hour busy share")
-    table.loc[busy, ["before", "after"]] = np.nan
-    return replace(calibration, table=table)
+    if data.usage is None or data.usage.empty:
+        return []
+    equipment = comparable_equipment(data.equipment, data.usage)
+    return list(equipment.loc[equipment["owned_units"] >= 1, ID].astype(str))
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,8 @@ class DecisionAnalysis:
     ranking: pd.DataFrame             # :func:`ranking_table`
     audience: pd.DataFrame            # audience.audience_from_inputs for :attr:`featured`
     model: ModelInputs                # prepare_model: what every figure above was computed on
+    pooled: PooledCalibration | None = None  # prepare_model: the owned machines' pooled fits
+    backtest: Backtest | None = None  # prepare_model: the owned machines, leave one out
 
     @property
     def recommendation(self) -> str:
@@ -317,22 +321,40 @@ def best_within(fits: pd.Series) -> str | None:
     return str(fits.index[fits.to_numpy()][0]) if fits.any() else None
 
 
+class PreparedDecision(NamedTuple):
+    """A decision's model, prepared and calibrated once, and what calibrated it."""
+
+    model: ModelInputs
+    calibrations: dict[str, Calibration]
+    pooled: PooledCalibration | None
+    backtest: Backtest | None
+
+
 def prepare_model(data: ClubData, candidates: pd.DataFrame, *, as_of: date | str | None,
-                  calibrate: bool) -> tuple[ModelInputs, dict[str, Calibration]]:
-    """The model of ``candidates`` prepared once, calibrated, and each candidate's calibration.
+                  calibrate: bool) -> PreparedDecision:
+    """The model of ``candidates`` prepared once, calibrated, with the club's track record.
 
     The roster is segmented once on ``as_of``, default the club's roster date
     (:func:`evaluate.model.prepared.model_inputs`: the peak share and every range resolved
-    too); the calibrations (:func:`candidate_calibrations`, when ``calibrate``) reuse its
-    segments. Every report on these candidates reads this model.
+    too). With ``calibrate`` and a usage log: every owned machine logged by enough members
+    (:func:`logged_machines`) is fitted and pooled (:mod:`evaluate.model.owned_logs`), every
+    candidate and owned machine takes its pooled factors, the owned machines are backtested
+    (:func:`evaluate.model.backtest.backtest`) and each candidate's demand gets the model
+    error the backtest measured. Every report on these candidates reads this model.
     """
     exposure = ExposureParameters.load(data.assumptions)
     day = as_of_day(data, as_of)
     model = model_inputs(data.members, candidates, data.assumptions, checkins=data.checkins,
                          exposure=exposure, as_of=day, owned=data.equipment)
-    calibrations = (candidate_calibrations(data, candidates, exposure=exposure, as_of=day,
-                                           segments=model.segments) if calibrate else {})
-    return model.calibrated(calibrations or None), calibrations
+    machines = logged_machines(data) if calibrate else []
+    pooled = (pooled_calibration(model, data.usage, data.equipment, machines)
+              if machines else None)
+    if pooled is None:
+        return PreparedDecision(model, {}, None, None)
+    track = backtest(model, data.usage, data.equipment, machines=machines)
+    sigma = np.full(len(model.equipment_ids), track.sigma if track is not None else 0.0)
+    model = calibrate_model(model, pooled, sigma)
+    return PreparedDecision(model, candidate_calibrations(model, pooled), pooled, track)
 
 
 def money_at_most_likely(model: ModelInputs, candidates: pd.DataFrame, forecast: pd.DataFrame,
@@ -374,8 +396,8 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
     # The forecast, the money, the Monte Carlo, both tornadoes and the audience all read the
     # one prepared model, so the most-likely run and the draws agree (the same dues, segments
     # and calibration).
-    model, calibrations = prepare_model(data, candidates, as_of=as_of,
-                                        calibrate=params.calibrate)
+    model, calibrations, pooled, track = prepare_model(data, candidates, as_of=as_of,
+                                                       calibrate=params.calibrate)
     forecast = forecast_from_inputs(model)
     finance = money_at_most_likely(model, candidates, forecast, data.assumptions,
                                    data.equipment)
@@ -429,7 +451,8 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
         nothing_score=float(everything[NOTHING]),
         contributions=parts, acceptability=acceptability, stability=stability,
         npv_tornado=npv_swings, margin_tornado=margin, value_for_money=vfm,
-        portfolios=portfolios, ranking=ranking, audience=audience, model=model)
+        portfolios=portfolios, ranking=ranking, audience=audience, model=model,
+        pooled=pooled, backtest=track)
 
 
 def criterion_label(name: str) -> str:

@@ -53,7 +53,7 @@ from evaluate.reports.formatting import (
     share,
     tied_with_first,
 )
-from evaluate.reports.privacy import MIN_GROUP_SIZE
+from evaluate.reports.privacy import MIN_GROUP_SIZE, shown_group
 
 LIMITATIONS = (
     "Uncertain inputs are drawn independently: no correlations between them are modelled.",
@@ -1008,23 +1008,38 @@ def cost_figures_table(analysis: DecisionAnalysis) -> pd.DataFrame:
 
 
 def calibration_markdown(analysis: DecisionAnalysis) -> str:
-    """Which candidates were calibrated on which owned machine, and by what factor."""
+    """How the club's own machines calibrated every candidate (pooled), or why not."""
     if not analysis.params.calibrate:
         return "Calibration is switched off (parameter calibrate): uptakes are the assumptions."
-    if not analysis.calibrations:
-        return ("No candidate has a comparable owned machine in the usage log (used by at "
-                f"least {MIN_GROUP_SIZE} members), so every forecast uses the documented "
-                "uptake assumptions.")
-    lines = [f"- {markdown_text(analysis.names[i])}: uptakes × {number(cal.factor, '.2f')}, "
-             f"from the usage log of the {markdown_text(_name(analysis, cal.comparable))} (the "
-             "comparable machine the club owns)." for i, cal in analysis.calibrations.items()]
-    others = [analysis.names[i] for i in analysis.ranking.index
-              if i not in analysis.calibrations]
-    if others:
-        lines.append(f"- Not calibrated (no comparable owned machine used by at least "
-                     f"{MIN_GROUP_SIZE} members, or already owned): "
-                     f"{markdown_text(', '.join(others))}.")
+    pooled = analysis.pooled
+    if pooled is None or not analysis.calibrations:
+        return ("No machine the club owns is in the usage log with at least "
+                f"{MIN_GROUP_SIZE} members, so every forecast uses the documented uptake "
+                "assumptions.")
+    fits = pooled.fits
+    owned = ", ".join(f"the {markdown_text(_name(analysis, m))} (log: "
+                      f"{_users(row.regular_users)} regular users, "
+                      f"{number(row.sessions_per_user, '.1f')} sessions a week each; model at "
+                      f"the documented uptakes: {number(row.users_at_1, ',.0f')} users)"
+                      for m, row in zip(fits["equipment_id"], fits.itertuples(), strict=True))
+    spread = ("the machines agree, so every candidate takes their common factor"
+              if pooled.uptake.tau2 == 0 else
+              f"they differ between machines by a factor of about "
+              f"{number(float(np.exp(np.sqrt(pooled.uptake.tau2))), '.1f')} (one standard "
+              "deviation), so each candidate takes their pooled average")
+    lines = [f"Every candidate is calibrated on every machine the club owns and logs "
+             f"(partial pooling, empirical Bayes; Gelman & Hill 2007): {owned}. Users and "
+             f"sessions per user are fitted apart; {spread}."]
+    lines += [f"- {markdown_text(analysis.names[i])}: uptakes × "
+              f"{number(cal.factor, '.2f')}, sessions per user × "
+              f"{number(cal.table['after'].iloc[1], '.2f')}."
+              for i, cal in analysis.calibrations.items()]
     return "\n".join(lines)
+
+
+def _users(count: float) -> str:
+    """A machine's regular users as the report may show them (hidden under the minimum)."""
+    return number(count, ",.0f") if shown_group(count) else f"fewer than {MIN_GROUP_SIZE}"
 
 
 def data_quality_table(analysis: DecisionAnalysis) -> pd.DataFrame:
