@@ -57,3 +57,34 @@ def fixed(assumptions: dict[str, Assumption], **ranges: tuple[float, float, floa
         out[name] = a.model_copy(update={"low": low, "most_likely": likely, "high": high})
     return out
 
+
+
+def usage_log(plan: dict[str, tuple[int, float]], member_ids: list[str], weeks: int = 52,
+              start: str = "2025-11-03", with_ids: bool = True) -> pd.DataFrame:
+    """A typed usage log: ``plan`` maps a machine to (regular users, sessions a week each).
+
+    Each user does ``round(rate × weeks)`` sessions spread evenly over the ``weeks``, the
+    first on the first day; one extra session on the last day fixes the log's span, so a
+    machine's sessions a week are ``users × rate`` (plus one over the span). Users are the
+    first members of ``member_ids`` for each machine.
+    """
+    import numpy as np
+
+    first = pd.Timestamp(start)
+    rows = []
+    for machine, (users, rate) in plan.items():
+        count = int(round(rate * weeks))
+        for i in range(users):
+            for k in range(count):
+                day = int(k * weeks * 7 / count)
+                rows.append((first + pd.Timedelta(days=day, hours=10 + i % 8), machine,
+                             member_ids[i]))
+    rows.append((first + pd.Timedelta(days=weeks * 7 - 1, hours=12), next(iter(plan)),
+                 member_ids[0]))
+    frame = pd.DataFrame(rows, columns=["timestamp", "equipment_id", "member_id"])
+    ids = frame["member_id"].where(np.full(len(frame), with_ids))
+    return pd.DataFrame({
+        "timestamp": frame["timestamp"].astype("datetime64[us]"),
+        "equipment_id": pd.Categorical(frame["equipment_id"], categories=list(plan)),
+        "duration_min": 5.0,
+        "member_id": pd.Categorical(ids, categories=list(dict.fromkeys(member_ids)))})
