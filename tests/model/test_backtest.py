@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from model_support import AS_OF, usage_log
 
 from evaluate.model.backtest import (
     ERROR_FLOOR,
@@ -16,6 +15,7 @@ from evaluate.model.backtest import (
 )
 from evaluate.model.owned_logs import fit_owned, forecast_owned
 from evaluate.model.prepared import model_inputs
+from model_support import AS_OF, usage_log
 
 OWNED = ["back_extension_45", "leg_press", "rower"]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from model_support import AS_OF, usage_log
 
 from evaluate.model.calibration import calibrate_uptake
 from evaluate.model.owned_logs import (
@@ -15,6 +14,7 @@ from evaluate.model.owned_logs import (
     regular_threshold,
 )
 from evaluate.model.prepared import model_inputs
+from model_support import AS_OF, usage_log
 
 CANDIDATES = ["reverse_hyper", "glute_ham_developer", "cable_tower"]
 OWNED = ["back_extension_45", "leg_press", "rower"]
