@@ -13,9 +13,16 @@ from evaluate.errors import DataError
 from evaluate.model.calibration import Calibration
 from evaluate.model.demand import forecast_usage
 from evaluate.model.finance import finance_summary
-from evaluate.model.prepared import forecast_from_inputs, model_core, model_inputs
+from evaluate.model.prepared import (
+    DEMAND_ERROR_PREFIX,
+    draw_quantities,
+    forecast_from_inputs,
+    model_core,
+    model_inputs,
+)
 from evaluate.model.uncertainty import one_way_swings
 from evaluate.paths import DEMO_DATA_DIR
+from model_support import AS_OF
 
 
 def test_most_likely_run_equals_the_deterministic_model(demo):
@@ -146,3 +153,25 @@ def test_the_most_likely_outputs_are_computed_once_per_model(demo):
     assert inputs.likely_outputs is found  # one run, shared by every reader
     np.testing.assert_array_equal(found["npv"], model_core(inputs, inputs.most_likely())["npv"])
     assert "likely_outputs" not in inputs.select(list(inputs.equipment_ids[:2])).__dict__
+
+
+def test_the_model_error_is_lognormal_per_candidate_and_scales_its_demand(demo):
+    """Median 1, P10 and P90 at the range's ends; its own stream; users scale with it."""
+    m, e, a = demo["members"], demo["equipment"].iloc[[0, 1]], demo["assumptions"]
+    base = model_inputs(m, e, a, as_of=AS_OF)
+    inputs = base.with_factors(np.ones(2), np.ones(2), np.ones(0), np.array([0.4, 0.0]))
+    name = DEMAND_ERROR_PREFIX + inputs.equipment_ids[0]
+    assert DEMAND_ERROR_PREFIX + inputs.equipment_ids[1] not in inputs.ranges  # no spread
+    low, likely, high = inputs.ranges[name]
+    assert likely == 1.0 and low == pytest.approx(np.exp(-1.2816 * 0.4), rel=1e-3)
+    drawn = draw_quantities(inputs, 20_000, seed=7)[name][:, 0]
+    assert np.median(drawn) == pytest.approx(1.0, abs=0.02)
+    assert np.quantile(drawn, [0.1, 0.9]) == pytest.approx([low, high], rel=0.03)
+    alone = inputs.select([inputs.equipment_ids[0]])
+    np.testing.assert_array_equal(draw_quantities(alone, 20_000, seed=7)[name][:, 0], drawn)
+    # Twice the error multiplier is twice the uptake factor.
+    values = inputs.most_likely(1)
+    values[name] = np.full((1, 1), 2.0)
+    doubled = model_core(inputs, values)["regular_users"][0, 0]
+    twice = base.with_factors(np.array([2.0, 1.0]), np.ones(2), np.ones(0))
+    assert doubled == pytest.approx(twice.likely_outputs["regular_users"][0, 0])
