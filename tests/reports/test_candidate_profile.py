@@ -51,7 +51,7 @@ def test_the_analysis_is_of_the_one_machine_asked_for(new):
     assert new.most_likely["scenario"] == "most_likely"
     band = new.band("npv")
     assert band["p10"] <= band["p50"] <= band["p90"]
-    assert new.calibration is not None and new.calibration.comparable == "back_extension_45"
+    assert new.calibration is not None and "pooled from the usage logs" in new.calibration.method
     assert list(new.audience["group"]) == list(GROUPS)
 
 
@@ -78,7 +78,7 @@ def test_a_machine_the_club_owns_is_not_calibrated_and_says_how_another_unit_cou
     assert owned.calibration is None
     assert profile.calibration_table(owned) is None
     assert profile.calibration_markdown(owned).startswith(
-        "Not calibrated: the club already owns this machine")
+        "Not calibrated on its own: the club already owns this machine")
     assert profile.headline_markdown(owned).endswith(
         "**Note:** the club already owns 2 of these: another unit shares their members, and "
         "adds members only where they are short of room at the busiest hour.")
@@ -86,7 +86,8 @@ def test_a_machine_the_club_owns_is_not_calibrated_and_says_how_another_unit_cou
 
 def test_calibration_is_told_with_machine_names_not_ids(new, data):
     text = profile.calibration_markdown(new)
-    assert text.startswith("Calibrated on the usage log of the club's 45-degree back extension")
+    assert text.startswith("Calibrated on the club's own machines: pooled from the usage logs "
+                           "of 3 owned machines (45-degree back extension, ")
     table = profile.calibration_table(new)
     assert table.index.name == "quantity" and list(table.columns) == ["unit", "before", "after",
                                                                       "note"]

@@ -317,6 +317,10 @@ def calibration_markdown(c: CandidateAnalysis) -> str:
     """How the forecast was calibrated on the club's usage log, or why it was not."""
     if not c.params.calibrate:
         return "Calibration is switched off (parameter calibrate): uptakes are the assumptions."
+    if c.calibration is None and int(c.machine["owned_units"]):
+        return ("Not calibrated on its own: the club already owns this machine, and another "
+                "unit shares the first one's members, whose uptake its own usage log "
+                "calibrates (pooled with the club's other machines).")
     if c.calibration is None:
         return ("Not calibrated: no machine the club owns is in the usage log (a machine "
                 f"used by fewer than {MIN_GROUP_SIZE} members informs no forecast: the factor "

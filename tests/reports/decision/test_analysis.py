@@ -11,7 +11,6 @@ import pytest
 
 from evaluate.data.club_data import load_club_data
 from evaluate.mcda.scoring import weighted_sum
-from evaluate.model.calibration import calibrate_uptake
 from evaluate.model.churn import ChurnBands, measure_churn
 from evaluate.model.costs import fill_equipment_costs
 from evaluate.model.prepared import model_core
@@ -19,8 +18,8 @@ from evaluate.model.segments import active_mask
 from evaluate.reports.decision import sections as report
 from evaluate.reports.decision.analysis import (
     analyse_decision,
-    candidate_calibrations,
     churn_by_visits,
+    logged_machines,
     select_candidates,
 )
 from evaluate.reports.decision.matrix import NOTHING, with_nothing
@@ -53,30 +52,20 @@ def test_unknown_or_repeated_candidates_are_refused_with_the_fix(data):
         analyse_decision(DecisionReportParams(draws=DRAWS, candidates=["rower"]), data)
 
 
-def test_only_new_machines_with_a_comparable_owned_machine_are_calibrated(data, default):
-    assert set(default.calibrations) == {"reverse_hyper"}
-    alone = calibrate_uptake(data.members, data.equipment, data.usage, data.assumptions,
-                             "reverse_hyper", data.checkins)
-    assert default.calibrations["reverse_hyper"].factor == pytest.approx(alone.factor)
-    assert alone.comparable == "back_extension_45"
+def test_every_new_candidate_is_calibrated_on_the_pooled_logs(data, default):
+    """Every candidate the club does not own takes the pooled factors; the model error too."""
+    assert set(default.calibrations) == {"reverse_hyper", "glute_ham_developer", "cable_tower"}
+    pooled = default.pooled
+    assert set(pooled.fits["equipment_id"]) == {"back_extension_45", "leg_press", "rower"}
+    for machine, found in default.calibrations.items():
+        k = default.model.equipment_ids.index(machine)
+        assert found.factor == pytest.approx(default.model.uptake_factor[k])
+        assert found.comparable is None and "pooled from the usage logs of 3" in found.method
+    assert default.backtest is not None and default.backtest.machines == 3
+    assert default.model.demand_error == pytest.approx([default.backtest.sigma] * 3)
     plain = analyse_decision(DecisionReportParams(draws=DRAWS, calibrate=False), data)
-    assert plain.calibrations == {}
-    ratio = (default.ranking.loc["reverse_hyper", "weekly_uses"]
-             / plain.ranking.loc["reverse_hyper", "weekly_uses"])
-    assert ratio < 1  # the owned back extension is used less than the model says
-    # The others keep the documented uptakes: where members add machines independently
-    # (substitution 0) their use does not move. (With substitution, the owned back
-    # extension's calibrated use changes how much of a need they share with it.)
-    fixed = dict(data.assumptions)
-    fixed["substitution"] = fixed["substitution"].model_copy(
-        update={"low": 0.0, "most_likely": 0.0, "high": 0.0})
-    independent = dataclasses.replace(data, assumptions=fixed)
-    calibrated, uncalibrated = (
-        analyse_decision(DecisionReportParams(draws=DRAWS, calibrate=flag), independent)
-        for flag in (True, False))
-    same = ["glute_ham_developer", "cable_tower"]
-    np.testing.assert_allclose(calibrated.ranking.loc[same, "weekly_uses"],
-                               uncalibrated.ranking.loc[same, "weekly_uses"])
+    assert plain.calibrations == {} and plain.pooled is None and plain.backtest is None
+    assert plain.model.demand_error is None
 
 
 def _with_members(data, rows: pd.Series, members: list[str]):
@@ -93,26 +82,17 @@ def test_a_machine_used_by_too_few_members_calibrates_no_other(data, default):
     """Its factor, with the forecast it scales, would give their sessions away."""
     back = data.usage["equipment_id"] == "back_extension_45"
     few = _with_members(data, back, ["M000001", "M000002", "M000003"])
-    assert candidate_calibrations(few, select_candidates(few.equipment)) == {}
-    text = report.calibration_markdown(analyse_decision(DecisionReportParams(draws=DRAWS),
-                                                        few))
-    assert text.startswith("No candidate has a comparable owned machine in the usage log "
-                           "(used by at least 10 members)")
-    assert "0.88" not in text and "×" not in text
-
-
-def test_a_comparable_busiest_hour_of_too_few_members_is_not_shown(data, default):
-    """The back extension's busiest hour, Mondays 18:00, all by two members."""
-    when = data.usage["timestamp"]
-    monday_evening = ((data.usage["equipment_id"] == "back_extension_45")
-                      & (when.dt.day_of_week == 0) & when.dt.hour.isin([17, 18]))
-    few = _with_members(data, monday_evening, ["M000001", "M000002"])
-    table = candidate_calibrations(few, select_candidates(few.equipment))["reverse_hyper"].table
-    shown = default.calibrations["reverse_hyper"].table
-    busy = table["quantity"].str.startswith("peak-hour busy share")
-    assert busy.sum() == 1 and table.loc[busy, ["before", "after"]].isna().all(axis=None)
-    assert shown.loc[busy, "before"].notna().all()
-    pd.testing.assert_frame_equal(table.loc[~busy], shown.loc[~busy])  # the rest is the same
+    assert set(logged_machines(few)) == {"rower", "leg_press"}
+    analysis = analyse_decision(DecisionReportParams(draws=DRAWS), few)
+    assert set(analysis.pooled.fits["equipment_id"]) == {"rower", "leg_press"}
+    assert set(analysis.backtest.table["equipment_id"]) == {"rower", "leg_press"}
+    text = report.calibration_markdown(analysis)
+    assert "back extension" not in text
+    nobody = _with_members(data, data.usage["equipment_id"].notna(), ["M000001", "M000002"])
+    alone = analyse_decision(DecisionReportParams(draws=DRAWS), nobody)
+    assert alone.calibrations == {} and alone.backtest is None
+    assert report.calibration_markdown(alone).startswith(
+        "No machine the club owns is in the usage log with at least 10 members")
 
 
 def test_ranking_is_the_weighted_sum_of_the_decision_matrix(default):

@@ -3,7 +3,7 @@
 Every table the decision report shows comes from here: the model (README, "The model"),
 wired together in the order a manager reads it:
 the club's data (:func:`load_club_data`), the candidates (:func:`select_candidates`), each
-candidate's calibration on a comparable owned machine (:func:`candidate_calibrations`), the
+candidate's calibration on the club's pooled logs (:func:`candidate_calibrations`), the
 usage and money model at the most-likely values and in the Monte Carlo, the multi-criteria
 score with each criterion's contribution, and the robustness of the top choice
 (:func:`analyse_decision`, returning a :class:`DecisionAnalysis`). The model is prepared once
@@ -23,11 +23,13 @@ Choices made here, and said in the report:
   screen is one machine's; the best set, which may hold several, has its own section. When
   nothing fits, the first screen says what the cheapest and the best-scoring machines need.
 - Candidates: by default the machines the club does not own yet (:func:`select_candidates`).
-- Calibration: a candidate the club does not own yet is calibrated on its comparable owned
-  machine's usage log (:func:`evaluate.model.calibration.calibrate_uptake`), and so is that
-  owned machine beside which it is valued. A candidate the club already owns is not
-  calibrated on itself: a second unit shares the first unit's users
-  (:mod:`evaluate.model.substitution`), so its forecast stays the documented one.
+- Calibration: every machine the club owns with a usage log is fitted (users and sessions
+  per user apart) and the fits are pooled (:mod:`evaluate.model.owned_logs`); every new
+  candidate takes the pooled factors, every owned machine its own pooled estimate. A second
+  unit of an owned machine shares the first unit's members
+  (:mod:`evaluate.model.substitution`), so it takes that machine's calibration. The owned
+  machines are backtested, each without its own log (:mod:`evaluate.model.backtest`), and
+  the model error they show is drawn on every candidate's demand in the Monte Carlo.
 - With versus without: every candidate is valued beside the machines the club owns
   (``equipment.csv`` ``owned_units``): its benefits count the users it adds, not its own.
   A machine whose log rests on fewer than 10 members is no one's comparable
@@ -85,6 +87,7 @@ from evaluate.reports.decision.matrix import (
     draws_with_nothing,
     with_nothing,
 )
+from evaluate.reports.formatting import number
 from evaluate.reports.notebook_params import DecisionReportParams
 from evaluate.reports.privacy import (
     MIN_GROUP_SIZE,
@@ -149,7 +152,11 @@ def candidate_calibrations(model: ModelInputs, pooled: PooledCalibration | None
     sessions_before = before.likely_outputs["weekly_sessions"][0]
     sessions_after = model.likely_outputs["weekly_sessions"][0]
     found = {}
+    second = (model.same_as if model.same_as is not None
+              else np.full(len(model.equipment_ids), -1)) >= 0
     for k, machine in enumerate(model.equipment_ids):
+        if second[k]:  # another unit shares the owned machine's members, calibrated on its log
+            continue
         factor, often = float(model.uptake_factor[k]), float(frequency[k])
         table = pd.DataFrame({
             "quantity": ["uptake factor", "sessions-per-user factor",
@@ -162,7 +169,7 @@ def candidate_calibrations(model: ModelInputs, pooled: PooledCalibration | None
                      "at full adoption, beside the machines the club owns"]})
         method = (f"pooled from the usage logs of {len(fits)} owned machine"
                   f"{'s' if len(fits) != 1 else ''} ({machines}; empirical Bayes): uptakes "
-                  f"× {factor:.2f} and sessions per user × {often:.2f}")
+                  f"× {number(factor, '.2f')} and sessions per user × {number(often, '.2f')}")
         found[machine] = Calibration(factor, None, method, table)
     return found
 
