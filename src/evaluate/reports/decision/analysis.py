@@ -58,6 +58,7 @@ from evaluate.mcda.criteria import CRITERIA, DecisionCriteria
 from evaluate.mcda.portfolio import best_portfolios, fits_limits, value_for_money
 from evaluate.mcda.robustness import rank_acceptability, stability_intervals
 from evaluate.mcda.scoring import contributions, topsis, weighted_sum
+from evaluate.model.backtest import Backtest
 from evaluate.model.calibration import Calibration, calibrate_uptake, comparable_machine
 from evaluate.model.churn import MEASURED, ChurnBands
 from evaluate.model.costs import fill_equipment_costs
@@ -213,6 +214,9 @@ class DecisionAnalysis:
     ranking: pd.DataFrame             # :func:`ranking_table`
     audience: pd.DataFrame            # audience.audience_from_inputs for :attr:`featured`
     model: ModelInputs                # prepare_model: what every figure above was computed on
+    # How good the forecasts have been at this club (model.backtest); None when the club has
+    # no usage log or no owned machine in it.
+    backtest: Backtest | None = None
 
     @property
     def recommendation(self) -> str:
