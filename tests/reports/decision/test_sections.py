@@ -511,7 +511,7 @@ def test_a_machine_whose_log_rests_on_few_members_gives_no_figure_away(tracked):
 
 @pytest.mark.parametrize(("naive", "skill"), [
     ([100.0, 200.0, 320.0], "+0.00"),  # the naive forecast misses as much: skill 0
-    ([60.0, 90.0, 150.0], "-4.90"),  # 1 - log 2 / mean(log 1.2, log 1.11, log 1.07)
+    ([60.0, 90.0, 150.0], "−4.90"),  # 1 - log 2 / mean(log 1.2, log 1.11, log 1.07)
 ])
 def test_the_first_screen_says_when_the_model_has_not_beaten_the_naive_forecast(
         default, naive, skill):

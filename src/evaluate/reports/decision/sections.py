@@ -1492,67 +1492,67 @@ def backtest_markdown(analysis: DecisionAnalysis) -> str:
                 "(a usage log of the owned machines, `equipment_usage.csv`, would give them "
                 "one).")
     n = bt.machines
+    g = max(a.params.min_group_size, MIN_GROUP_SIZE)
     which = ("The machine the club owns with sessions in the usage log was" if n == 1 else
              f"Each of the {n} machines the club owns with sessions in the usage log was")
-    parts = [f"{which} forecast as a candidate is, without its own log (leave one out), and "
+    intro = [f"{which} forecast as a candidate is, without its own log (leave one out), and "
              "its forecast set against the log's sessions a week. Regular users and their "
              "sessions a week apart show whether a miss comes from how many members use a "
              "machine or from how often they do."]
+    if backtest_rows(a)["users_actual"].isna().any():
+        intro.append(f"Regular users from the log, and sessions per regular user, are not shown "
+                     f"for a machine with fewer than {g} of them.")
     if not backtest_overall_shown(a):
         hidden = [_name(a, i) for i, p in zip(bt.table[ID], _backtest_private(a), strict=True)
                   if p]
-        parts.append(f"The overall figures are not shown: the log of the {joined(hidden)} "
-                     f"rests on fewer than {max(a.params.min_group_size, MIN_GROUP_SIZE)} "
-                     "members, and with so few machines they would give its use away.")
-        parts.append(_sigma_text(a))
-        return markdown_text(" ".join(parts))
+        intro.append(f"The overall figures are not shown: the log of the {joined(hidden)} "
+                     f"rests on fewer than {g} members, and with so few machines they would "
+                     "give its use away.")
+        return "\n\n".join(markdown_text(p) for p in (" ".join(intro), _sigma_text(a)))
     miss = share(bt.median_ape)
-    parts.append(f"The forecast missed by {miss} of the actual (absolute percentage error)."
-                 if n == 1 else
-                 f"The median miss was {miss} of the actual (median absolute percentage "
-                 "error): half the forecasts missed by more.")
+    figures = [f"The forecast missed by {miss} of the actual (absolute percentage error)."
+               if n == 1 else
+               f"The median miss was {miss} of the actual (median absolute percentage "
+               "error): half the forecasts missed by more."]
     bias = _times(bt.bias)
     way = ("about right on average" if bias == "1.0" else
            "too low" if bt.bias > 1 else "too high")
     were = "the forecast was" if n == 1 else "the forecasts were"
-    parts.append(f"Actual use was on average {bias} times the forecast (the geometric mean of "
-                 f"actual / forecast; 1 is unbiased): {were} {way}.")
+    figures.append(f"Actual use was on average {bias} times the forecast (the geometric mean "
+                   f"of actual / forecast; 1 is unbiased): {were} {way}.")
     held = round(bt.coverage * n)
     band = (("The P10–P90 band held the actual" if held else
              "The P10–P90 band did not hold the actual") if n == 1 else
             f"The P10–P90 band held {held} of {n} actuals")
-    parts.append(f"{band}; an honest band holds about {round(HONEST_COVERAGE * 10)} in 10.")
+    figures.append(f"{band}; an honest band holds about {round(HONEST_COVERAGE * 10)} in 10.")
     skill = bt.skill_vs_naive
     if not math.isfinite(skill):
-        parts.append(f"There is nothing to set the model against: {NAIVE_WORDS}, needs another "
-                     "owned machine in the log.")
+        figures.append(f"There is nothing to set the model against: {NAIVE_WORDS}, needs "
+                       "another owned machine in the log.")
     else:
-        against = f"Against {NAIVE_WORDS}, the model's skill is {number(skill, '+.2f')}"
+        against = (f"Against {NAIVE_WORDS}, the model's skill is "
+                   f"{number(skill, '+.2f').replace('-', '−')}")
         if skill > 0:
-            parts.append(f"{against}: its typical miss (mean absolute log error) was "
-                         f"{share(skill)} smaller, so the model beat it.")
+            figures.append(f"{against}: its typical miss (mean absolute log error) was "
+                           f"{share(skill)} smaller, so the model beat it.")
         else:
             larger = ("as large" if share(-skill) == "0%" else f"{share(-skill)} larger")
-            parts.append(f"{against}: its typical miss (mean absolute log error) was {larger}, "
-                         "so the model did not beat it.")
-    parts.append(_sigma_text(a))
+            figures.append(f"{against}: its typical miss (mean absolute log error) was "
+                           f"{larger}, so the model did not beat it.")
     if math.isfinite(skill) and skill <= 0:
-        parts.append("For you: at this club the model has not done better than a rule of "
-                     "thumb, so treat the use figures in this report as rough; a trial rental "
-                     "or the usage review after installation decides.")
+        meaning = ("For you: at this club the model has not done better than a rule of thumb, "
+                   "so treat the use figures in this report as rough; a trial rental or the "
+                   "usage review after installation decides.")
     elif math.isfinite(skill):
-        parts.append("For you: the model has forecast this club's machines better than a rule "
-                     "of thumb; still read each use figure with its P10–P90 band, and check the "
-                     "machine you buy at the usage review after installation.")
+        meaning = ("For you: the model has forecast this club's machines better than a rule of "
+                   "thumb; still read each use figure with its P10–P90 band, and check the "
+                   "machine you buy at the usage review after installation.")
     else:
-        parts.append("For you: one machine is a short track record; read each use figure with "
-                     "its P10–P90 band, and check the machine you buy at the usage review after "
-                     "installation.")
-    if backtest_rows(a)["users_actual"].isna().any():
-        parts.append(f"Regular users from the log, and sessions per regular user, are not shown "
-                     f"for a machine with fewer than "
-                     f"{max(a.params.min_group_size, MIN_GROUP_SIZE)} of them.")
-    return markdown_text(" ".join(parts))
+        meaning = ("For you: one machine is a short track record; read each use figure with "
+                   "its P10–P90 band, and check the machine you buy at the usage review after "
+                   "installation.")
+    paragraphs = (" ".join(intro), " ".join(figures), _sigma_text(a), meaning)
+    return "\n\n".join(markdown_text(p) for p in paragraphs)
 
 
 def backtest_warning(analysis: DecisionAnalysis) -> str:
