@@ -56,7 +56,8 @@ def test_decision_report_with_its_defaults(tmp_path):
                   "would have been on the 45-degree back extension", "## Who cancels",
                   "Measured at the club: cancellations by visits a week",
                   "## Do the criteria count one thing twice?",
-                  "The default weights count the one demand forecast once"):
+                  "The default weights count the one demand forecast once",
+                  "## How good these forecasts have been at this club"):
         assert words in text, words
 
 

@@ -77,6 +77,41 @@ def test_the_file_holds_the_builds_keys_too_and_may_gain_new_ones():
         DecisionSummaryFile(**summary())  # the build's keys are required in the file
 
 
+BACKTEST = {"machines": 3, "median_ape": 0.5, "bias": 1.26, "coverage": 0.33,
+            "skill_vs_naive": -0.4, "beats_naive": False, "sigma": 0.5,
+            "sigma_basis": "backtest"}
+
+
+def test_the_backtest_figures_are_read_and_may_be_null():
+    """Extension: how good the forecasts have been at this club; null without a logged owned
+    machine, and a figure null where it is not defined or privacy hides it."""
+    read = DecisionSummary(**summary(backtest=BACKTEST)).backtest
+    assert read.machines == 3 and read.median_ape == 0.5 and read.bias == 1.26
+    assert read.coverage == 0.33 and read.skill_vs_naive == -0.4 and not read.beats_naive
+    assert read.sigma == 0.5 and read.sigma_basis == "backtest"
+    hidden = {**BACKTEST, "median_ape": None, "bias": None, "coverage": None,
+              "skill_vs_naive": None, "beats_naive": None, "sigma": None}
+    assert DecisionSummary(**summary(backtest=hidden)).backtest.median_ape is None
+    required = {k: BACKTEST[k] for k in ("machines", "median_ape", "bias", "coverage",
+                                         "skill_vs_naive")}
+    assert DecisionSummary(**summary(backtest=required)).backtest.sigma is None
+    assert DecisionSummary(**summary()).backtest is None  # older summaries still read
+    assert "backtest" in json_schema()["properties"]
+
+
+@pytest.mark.parametrize(("changes", "words"), [
+    ({"coverage": 1.5}, "coverage"), ({"bias": 0.0}, "bias"), ({"median_ape": -0.1}, "median"),
+    ({"skill_vs_naive": 1.5}, "skill_vs_naive"), ({"sigma_basis": "guess"}, "sigma_basis"),
+    ({"machines": -1}, "machines"), ({"surprise": 1}, "surprise"),
+])
+def test_backtest_figures_that_break_the_schema_are_refused(changes, words):
+    with pytest.raises(ValidationError, match=words):
+        DecisionSummary(**summary(backtest={**BACKTEST, **changes}))
+    with pytest.raises(ValidationError, match="coverage"):
+        DecisionSummary(**summary(backtest={k: v for k, v in BACKTEST.items()
+                                            if k != "coverage"}))
+
+
 def test_json_schema_documents_every_field_scheduled_consumers_need():
     schema = json_schema()
     assert {"recommendation", "candidates"} <= set(schema["required"])

@@ -125,6 +125,39 @@ class Consistency(BaseModel):
                                            "when consistent")
 
 
+class BacktestSummary(BaseModel):
+    """How good the forecasts have been at this club (a leave-one-out backtest).
+
+    Each owned machine with sessions in the usage log, forecast without its own log and set
+    against the log.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    machines: int = Field(ge=0, description="owned machines with sessions in the usage log the "
+                          "figures rest on")
+    median_ape: float | None = Field(ge=0, description="median of |actual - forecast| / actual, "
+                                     "a fraction (0.57 = 57%); null: not shown (privacy)")
+    bias: float | None = Field(gt=0, description="geometric mean of actual / forecast (1 = "
+                               "unbiased, 2 = actual use twice the forecast); null: not shown")
+    coverage: float | None = Field(ge=0, le=1, description="share of actuals inside their "
+                                   "forecast's P10-P90 band (about 0.8 for an honest band); "
+                                   "null: not shown")
+    skill_vs_naive: float | None = Field(
+        le=1, description="1 - mean|log(actual/forecast)| / mean|log(actual/naive)|, the naive "
+        "forecast being the other owned machines' average sessions a week per unit times the "
+        "machine's units: above 0 the model beats it; null: no naive forecast (one machine) "
+        "or not shown")
+    beats_naive: bool | None = Field(None, description="skill_vs_naive above 0; null when "
+                                     "skill_vs_naive is")
+    sigma: float | None = Field(None, ge=0, description="spread (standard deviation of the "
+                                "logarithm) of the model error the Monte Carlo multiplies "
+                                "every candidate's demand by; null: not shown")
+    sigma_basis: Literal["backtest", "floor"] | None = Field(
+        None, description="where sigma comes from: this backtest, or the documented floor "
+        "when fewer than three machines are logged")
+
+
 class KeyFigure(BaseModel):
     """A figure as the index page shows it: a label and its formatted text."""
 
@@ -161,6 +194,9 @@ class DecisionSummary(BaseModel):
     best_set: BestSet | None = Field(description="null when no candidate fits")
     buy_nothing: BuyNothing | None = Field(None, description="buying nothing as an option "
                                            "(null: not recorded)")
+    backtest: BacktestSummary | None = Field(None, description="how good the forecasts have "
+                                             "been at this club; null: the club has no owned "
+                                             "machine in a usage log, or not recorded")
     headline: str = Field(description="the first screen's answer, one line for the index "
                           "page")
     key_figures: list[KeyFigure] = Field(description="the key figures of the machine the "

@@ -15,6 +15,8 @@ import pytest
 from evaluate.data.assumptions import Assumptions
 from evaluate.data.checkins import HOURS_PER_WEEK, CheckinProfile
 from evaluate.data.club_data import load_club_data
+from evaluate.model.backtest import Backtest
+from evaluate.reports import results
 from evaluate.reports.decision import sections as report
 from evaluate.reports.decision.analysis import analyse_decision
 from evaluate.reports.formatting import UNSTABLE_QUEUE, money
@@ -400,6 +402,173 @@ def test_the_first_screen_leads_with_the_break_even_computed_by_hand(default):
     assert figures["Break-even"] == ("0.8 members a year kept or won, or 1.7 trainer packages "
                                      "a year")
     assert len(figures) == MAX_KEY_FIGURES  # the most the index page shows
+
+
+# How good these forecasts have been at this club: the backtest section on hand-built
+# backtests (the lead's model fills DecisionAnalysis.backtest; these pin the report's words).
+
+def owned_ids(analysis) -> list[str]:
+    equipment = analysis.data.equipment
+    return list(equipment.loc[equipment["owned_units"] > 0, "equipment_id"].astype(str))[:3]
+
+
+def backtest_of(analysis, **columns) -> Backtest:
+    """Three owned machines: forecasts 100, 50, 80 against actuals 50, 100, 160 (ratios 0.5,
+    2, 2), bands 60-150, 30-120, 50-120 (one actual inside), the rower's 8 regular users too
+    few to show; the naive forecasts of the other machines' use per unit unless given."""
+    table = pd.DataFrame({
+        "equipment_id": owned_ids(analysis), "units": [1, 2, 1],
+        "forecast": [100.0, 50.0, 80.0], "p10": [60.0, 30.0, 50.0], "p90": [150.0, 120.0, 120.0],
+        "actual": [50.0, 100.0, 160.0], "ratio": [0.5, 2.0, 2.0], "naive": [105.0, 210.0, 50.0],
+        "users_forecast": [40.0, 30.0, 50.0], "users_actual": [25, 8, 40],
+        "sessions_per_user": [2.0, 12.5, 4.0]})
+    return Backtest(table.assign(**columns), 0.5, "backtest")
+
+
+@pytest.fixture(scope="module")
+def tracked(default):
+    """The demo's decision with a backtest the model beats the naive forecast on."""
+    return dataclasses.replace(default, backtest=backtest_of(default))
+
+
+def test_the_backtest_figures_are_the_ones_computed_by_hand(tracked):
+    bt = tracked.backtest
+    # |a - f| / a = 1, 0.5, 0.5; the model's |log(a/f)| are all log 2, the naive forecast's
+    # |log(50/105)|, |log(100/210)|, |log(160/50)|.
+    naive = (2 * np.log(105 / 50) + np.log(160 / 50)) / 3
+    assert bt.median_ape == pytest.approx(0.5) and bt.bias == pytest.approx(2 ** (1 / 3))
+    assert bt.coverage == pytest.approx(1 / 3)
+    assert bt.skill_vs_naive == pytest.approx(1 - np.log(2) / naive)  # 0.214
+    text = report.backtest_markdown(tracked)
+    for words in ("Each of the 3 machines the club owns with sessions in the usage log",
+                  "without its own log (leave one out)",
+                  "The median miss was 50% of the actual (median absolute percentage error)",
+                  "Actual use was on average 1.3 times the forecast (the geometric mean of "
+                  "actual / forecast; 1 is unbiased): the forecasts were too low.",
+                  "The P10–P90 band held 1 of 3 actuals; an honest band holds about 8 in 10.",
+                  "the other owned machines' average sessions a week per unit, times its units",
+                  "the model's skill is +0.21", "21% smaller, so the model beat it",
+                  "model error of spread 0.50", "between 0.53 and 1.90",  # exp(∓1.2816 × 0.5)
+                  "From this backtest", "check the machine you buy at the usage review"):
+        assert words in text, words
+    assert "not beat" not in text
+
+
+def test_the_backtest_table_shows_each_machine_and_hides_few_regular_users(tracked):
+    table = report.backtest_table(tracked)
+    ids = owned_ids(tracked)
+    assert list(table.index) == [tracked.names[i] for i in ids]
+    assert list(table["Actual / forecast"]) == ["0.50", "2.00", "2.00"]
+    assert list(table["P10–P90"]) == ["60–150", "30–120", "50–120"]
+    assert list(table["Forecast (sessions a week)"]) == ["100", "50", "80"]
+    assert list(table["Actual from the log"]) == ["50", "100", "160"]
+    assert list(table["Regular users: forecast"]) == ["40", "30", "50"]
+    # 8 regular users: the count, and the sessions per user that would give it, are hidden.
+    assert list(table["Regular users: log"]) == ["25", "not shown", "40"]
+    assert list(table["Sessions a week per regular user (log)"]) == ["2.0", "not shown", "4.0"]
+    assert "are not shown for a machine with fewer than 10 of them" in (
+        report.backtest_markdown(tracked))
+
+
+def test_the_backtest_csv_holds_numbers_and_no_hidden_count(tracked, monkeypatch):
+    export = report.backtest_export(tracked)
+    assert list(export["Equipment id"]) == owned_ids(tracked)
+    assert list(export["Actual / forecast"]) == [0.5, 2.0, 2.0]
+    assert list(export["Naive forecast (sessions/week)"]) == [105.0, 210.0, 50.0]
+    assert export["Regular users, log"].isna().tolist() == [False, True, False]
+    assert export["Sessions a week per regular user, log"].isna().tolist() == [False, True, False]
+    shown: list[dict] = []
+    monkeypatch.setattr("IPython.display.display", lambda data, raw=False: shown.append(data))
+    results.export_table("backtest", export, label="backtest")  # a table the build takes
+    [payload] = [d[results.TABLE_MIME] for d in shown]
+    assert [row[10] for row in payload["rows"]] == [25, None, 40]
+    assert 8 not in [row[10] for row in payload["rows"]]
+
+
+def test_a_machine_whose_log_rests_on_few_members_gives_no_figure_away(tracked):
+    """Its actual, ratio and users are hidden, and so are the overall figures and the naive
+    forecasts, which with three machines would give its use away; the floor's spread stays."""
+    usage = tracked.data.usage
+    first = owned_ids(tracked)[0]
+    mine = usage[usage["equipment_id"] == first]
+    few = mine[mine["member_id"].isin(mine["member_id"].drop_duplicates().iloc[:4])]
+    club = dataclasses.replace(tracked.data, usage=pd.concat(
+        [usage[usage["equipment_id"] != first], few], ignore_index=True))
+    worse = backtest_of(tracked, naive=[100.0, 200.0, 320.0])  # skill 0: not beaten
+    analysis = dataclasses.replace(tracked, data=club, backtest=worse)
+    table = report.backtest_table(analysis)
+    assert list(table["Actual from the log"]) == ["not shown", "100", "160"]
+    assert table.iloc[0]["Actual / forecast"] == "not shown"
+    assert table.iloc[0]["Regular users: log"] == "not shown"
+    assert report.backtest_export(analysis)["Naive forecast (sessions/week)"].isna().all()
+    text = report.backtest_markdown(analysis)
+    assert "The overall figures are not shown" in text and "median miss" not in text
+    assert report.backtest_warning(analysis) == ""
+    fields = report.backtest_fields(analysis)
+    assert fields["machines"] == 3 and fields["median_ape"] is None
+    assert fields["skill_vs_naive"] is None and fields["sigma"] is None
+
+
+@pytest.mark.parametrize(("naive", "skill"), [
+    ([100.0, 200.0, 320.0], "+0.00"),  # the naive forecast misses as much: skill 0
+    ([60.0, 90.0, 150.0], "−4.90"),  # 1 - log 2 / mean(log 1.2, log 1.11, log 1.07)
+])
+def test_the_first_screen_says_when_the_model_has_not_beaten_the_naive_forecast(
+        default, naive, skill):
+    analysis = dataclasses.replace(default, backtest=backtest_of(default, naive=naive))
+    assert not analysis.backtest.beats_naive
+    sentence = ("At this club the model's use forecasts have not beaten the naive forecast (the "
+                "other owned machines' average use per unit; median miss 50%): treat these use "
+                "figures as rough; a trial rental or the usage review decides.")
+    assert report.backtest_warning(analysis) == sentence
+    first = report.headline_markdown(analysis)
+    use = next(line for line in first.splitlines() if line.startswith("- **Use:**"))
+    assert use.endswith(sentence)
+    text = report.backtest_markdown(analysis)
+    assert f"the model's skill is {skill}" in text and "so the model did not beat it" in text
+    assert "treat the use figures in this report as rough" in text
+
+
+def test_the_first_screen_is_silent_when_the_model_beats_or_has_no_naive_forecast(default,
+                                                                                 tracked):
+    one = dataclasses.replace(default, backtest=Backtest(
+        backtest_of(default).table.iloc[:1].assign(naive=np.nan), 0.35, "floor"))
+    for analysis in (dataclasses.replace(default, backtest=None), tracked, one):
+        assert report.backtest_warning(analysis) == ""
+        assert "naive forecast" not in report.headline_markdown(analysis)
+    text = report.backtest_markdown(one)
+    for words in ("The machine the club owns with sessions in the usage log was",
+                  "The forecast missed by 100% of the actual",
+                  "the forecast was too high", "The P10–P90 band did not hold the actual",
+                  "needs another owned machine in the log",
+                  "With fewer than three machines logged", "documented floor",
+                  "spread 0.35", "between 0.64 and 1.57"):
+        assert words in text, words
+
+
+def test_without_a_logged_machine_the_section_says_there_is_no_track_record(default):
+    untracked = dataclasses.replace(default, backtest=None)
+    assert report.backtest_table(untracked) is None and report.backtest_export(untracked) is None
+    assert report.backtest_markdown(untracked) == (
+        "The club has no machine it owns in a usage log, so these forecasts have no track "
+        "record here: none has been checked against what happened at this club (a usage log "
+        "of the owned machines, `equipment_usage.csv`, would give them one).")
+    assert DecisionSummary(**report.summary_fields(untracked)).backtest is None
+
+
+def test_summary_json_gains_the_backtest_figures(tracked, default):
+    fields = report.summary_fields(tracked)
+    read = DecisionSummary(**fields).backtest
+    assert read.machines == 3 and read.median_ape == pytest.approx(0.5)
+    assert read.bias == pytest.approx(2 ** (1 / 3)) and read.coverage == pytest.approx(1 / 3)
+    assert read.skill_vs_naive == pytest.approx(tracked.backtest.skill_vs_naive)
+    assert read.beats_naive and read.sigma == 0.5 and read.sigma_basis == "backtest"
+    json.dumps(fields, allow_nan=False)
+    one = dataclasses.replace(default, backtest=Backtest(
+        backtest_of(default).table.iloc[:1].assign(naive=np.nan), 0.35, "floor"))
+    alone = DecisionSummary(**report.summary_fields(one)).backtest
+    assert alone.machines == 1 and alone.skill_vs_naive is None and alone.beats_naive is None
+    assert alone.sigma_basis == "floor" and alone.sigma == 0.35
 
 
 def test_buying_nothing_is_about_as_good_on_money_when_every_benefit_is_assumed(default):

@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -53,7 +54,7 @@ from evaluate.reports.formatting import (
     share,
     tied_with_first,
 )
-from evaluate.reports.privacy import MIN_GROUP_SIZE, shown_group
+from evaluate.reports.privacy import MIN_GROUP_SIZE, private_machines, shown_group
 
 LIMITATIONS = (
     "Uncertain inputs are drawn independently: no correlations between them are modelled.",
@@ -636,7 +637,8 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
     and the best-scoring machines need, and describes the best-scoring one. Candidates that
     score the same are called a tie (:func:`leaders`). Above a consistency ratio of 0.10, a
     warning that the AHP judgements contradict each other comes first
-    (:func:`judgements_warning`).
+    (:func:`judgements_warning`). When the model's forecasts have not beaten the naive
+    forecast at this club, the use bullet says so (:func:`backtest_warning`).
     """
     a, c, p = analysis, analysis.currency, analysis.params
     wid = a.featured
@@ -677,6 +679,9 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
     note = peak_note(a.forecast.attrs, float(likely["peak_share"]))
     if note:
         use += f" {note}"
+    track = backtest_warning(a)
+    if track:
+        use += f" {track}"
     machine = a.candidates.set_index(ID).loc[wid]
     years = int(a.finance.set_index(ID).loc[wid, "years"])
     budget = (f"of the {money(p.budget, c)} budget" if win["up_front"] <= p.budget or fits
@@ -1270,6 +1275,7 @@ def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
             "floor_m2": float(best["floor_m2"])},
         "buy_nothing": {"score": float(a.nothing_score), "p_first": a.p_nothing_first,
                         "about_as_good": bool(nothing_as_good(a))},
+        "backtest": backtest_fields(a),
         "headline": summary_headline(a),
         "key_figures": [
             *whose,
@@ -1336,3 +1342,270 @@ def care_markdown() -> str:
     """The medical disclaimer and the model's stated limitations."""
     limits = "\n".join(f"- {text}" for text in LIMITATIONS)
     return f"**{DISCLAIMER}**\n\nLimits of this analysis:\n\n{limits}"
+
+
+# How good these forecasts have been at this club: the leave-one-out backtest of the owned
+# machines (evaluate.model.backtest), read off DecisionAnalysis.backtest.
+
+#: The share of actuals an honest P10-P90 band holds: 8 in 10, by the band's definition (from
+#: the 10th to the 90th percentile).
+HONEST_COVERAGE = 0.8
+#: The 90th percentile of the standard normal: a lognormal model error of median 1 and spread
+#: sigma lies between exp(-Z90 sigma) and exp(Z90 sigma) in 8 futures in 10.
+Z90 = NormalDist().inv_cdf(0.9)
+#: What the naive forecast is, in the report's words (:attr:`Backtest.skill_vs_naive`).
+NAIVE_WORDS = ("the naive forecast, which gives each machine the other owned machines' "
+               "average sessions a week per unit, times its units")
+
+
+def _backtest_private(analysis: DecisionAnalysis) -> pd.Series:
+    """Whether each machine of the backtest has a log resting on too few members.
+
+    :func:`evaluate.reports.privacy.private_machines` of the club's usage log, in the order of
+    the backtest's table; no figure of such a machine's log may be shown.
+    """
+    table = analysis.backtest.table
+    usage = analysis.data.usage
+    private = ([] if usage is None or usage.empty
+               else private_machines(usage, analysis.params.min_group_size))
+    return table[ID].astype(str).isin(private).set_axis(table.index)
+
+
+def backtest_overall_shown(analysis: DecisionAnalysis) -> bool:
+    """Whether the backtest's overall figures may be shown: no machine's log is private.
+
+    With a machine whose log rests on too few members among a few machines, the median
+    error, the bias, the coverage, the skill (through the naive forecasts, which average the
+    other machines' use) and a spread measured on the backtest would give its use away, so
+    none of them is shown; a spread from the documented floor rests on no log.
+    """
+    return analysis.backtest is not None and not _backtest_private(analysis).any()
+
+
+def backtest_rows(analysis: DecisionAnalysis) -> pd.DataFrame | None:
+    """The backtest's table as the report may show it; ``None`` without a backtest.
+
+    The columns of :data:`evaluate.model.backtest.TABLE_COLUMNS` and ``suppressed``.
+    Privacy (:mod:`evaluate.reports.privacy`): the log's regular users, and its sessions a
+    week per regular user (with the sessions a week they give the count), are hidden (NaN)
+    where fewer than ``min_group_size`` regular users (:func:`shown_group`); every figure of
+    a machine's log (actual, ratio, users, sessions per user) is hidden where the log rests
+    on too few members, and then every naive forecast too (they average that machine's use).
+    """
+    if analysis.backtest is None:
+        return None
+    table = analysis.backtest.table.copy()
+    g = analysis.params.min_group_size
+    private = _backtest_private(analysis)
+    users = table["users_actual"].astype(float)
+    few = ~np.array([not math.isfinite(n) or shown_group(int(n), g) for n in users])
+    table = table.astype({c: float for c in ("actual", "ratio", "naive", "users_actual",
+                                             "sessions_per_user")})
+    table.loc[few | private, ["users_actual", "sessions_per_user"]] = np.nan
+    table.loc[private, ["actual", "ratio"]] = np.nan
+    if private.any():
+        table["naive"] = np.nan
+    table["suppressed"] = few | private | private.any()
+    return table
+
+
+def backtest_table(analysis: DecisionAnalysis) -> pd.DataFrame | None:
+    """Each owned, logged machine's forecast without its log beside the log (text).
+
+    One row per machine: units, the forecast (sessions a week at full adoption) and its
+    P10-P90 band, the actual from the log and actual / forecast; the regular users forecast
+    and the log's, and the log's sessions a week per regular user ("not shown" where privacy
+    hides them, :func:`backtest_rows`). ``None`` without a backtest.
+    """
+    t = backtest_rows(analysis)
+    if t is None:
+        return None
+    return pd.DataFrame({
+        "Units": [number(v, ".0f") for v in t["units"]],
+        "Forecast (sessions a week)": [number(v, ".0f") for v in t["forecast"]],
+        "P10–P90": [f"{number(lo, '.0f')}–{number(hi, '.0f')}"
+                    for lo, hi in zip(t["p10"], t["p90"], strict=True)],
+        "Actual from the log": [number(v, ".0f", missing=formatting.HIDDEN_COUNT)
+                                for v in t["actual"]],
+        "Actual / forecast": [number(v, ".2f", missing=formatting.HIDDEN_COUNT)
+                              for v in t["ratio"]],
+        "Regular users: forecast": [number(v, ".0f") for v in t["users_forecast"]],
+        "Regular users: log": [count_text(v) for v in t["users_actual"]],
+        "Sessions a week per regular user (log)": [
+            number(v, ".1f", missing=formatting.HIDDEN_COUNT) for v in t["sessions_per_user"]],
+    }, index=pd.Index([analysis.names.get(str(i), str(i)) for i in t[ID]], name="Machine"))
+
+
+def backtest_export(analysis: DecisionAnalysis) -> pd.DataFrame | None:
+    """The backtest's table with its figures as numbers: the report's backtest CSV.
+
+    One row per owned, logged machine (never per member), as :func:`backtest_table`, with the
+    naive forecast too; sessions are a week, an empty cell is a figure privacy hides
+    (:func:`backtest_rows`). ``None`` without a backtest.
+    """
+    t = backtest_rows(analysis)
+    if t is None:
+        return None
+
+    def col(name: str, digits: int) -> list[float | None]:
+        return [round(float(v), digits) if math.isfinite(float(v)) else None for v in t[name]]
+
+    return pd.DataFrame({
+        "Machine": [analysis.names.get(str(i), str(i)) for i in t[ID]],
+        "Equipment id": [str(i) for i in t[ID]],
+        "Units": t["units"].astype(int).to_numpy(),
+        "Forecast (sessions/week)": col("forecast", 1),
+        "Forecast P10 (sessions/week)": col("p10", 1),
+        "Forecast P90 (sessions/week)": col("p90", 1),
+        "Actual from the log (sessions/week)": col("actual", 1),
+        "Actual / forecast": col("ratio", 3),
+        "Naive forecast (sessions/week)": col("naive", 1),
+        "Regular users, forecast": col("users_forecast", 1),
+        "Regular users, log": col("users_actual", 0),
+        "Sessions a week per regular user, log": col("sessions_per_user", 2),
+    })
+
+
+def _times(value: float) -> str:
+    """A ratio for a sentence: "0.88", "1.4", "12"."""
+    return number(value, ".2f" if value < 1 else ".1f" if value < 10 else ",.0f")
+
+
+def _sigma_text(analysis: DecisionAnalysis) -> str:
+    """What model error the Monte Carlo adds to every candidate's demand, and from where."""
+    bt = analysis.backtest
+    sigma = bt.sigma
+    if bt.sigma_basis != "floor" and not backtest_overall_shown(analysis):
+        return ("The Monte Carlo multiplies every candidate's demand by a model error measured "
+                "on this backtest (not shown, for the reason above).")
+    spread = (f"a model error of spread {number(sigma, '.2f')} (the standard deviation of its "
+              f"logarithm; median 1): in 8 futures in 10 the multiplier lies between "
+              f"{number(math.exp(-Z90 * sigma), '.2f')} and "
+              f"{number(math.exp(Z90 * sigma), '.2f')}")
+    if bt.sigma_basis == "floor":
+        return ("With fewer than three machines logged, the backtest is too small to measure "
+                "how far forecasts miss, so the Monte Carlo takes the documented floor, not a "
+                f"figure of this club: it multiplies every candidate's demand by {spread}.")
+    return (f"From this backtest, the Monte Carlo multiplies every candidate's demand by "
+            f"{spread}, so every band in this report includes how far forecasts have missed "
+            "here.")
+
+
+def backtest_markdown(analysis: DecisionAnalysis) -> str:
+    """How good the forecasts have been at this club, in plain sentences (Markdown).
+
+    After the table (:func:`backtest_table`): the median absolute percentage error, the bias
+    (geometric mean of actual / forecast), how many actuals the P10-P90 band held against the
+    8 in 10 of an honest band (:data:`HONEST_COVERAGE`), the skill against the naive forecast
+    (:data:`NAIVE_WORDS`), the model error the Monte Carlo adds (``sigma`` and its basis) and
+    what it means for the manager. Without a backtest, one sentence: no track record here.
+    """
+    a, bt = analysis, analysis.backtest
+    if bt is None:
+        return ("The club has no machine it owns in a usage log, so these forecasts have no "
+                "track record here: none has been checked against what happened at this club "
+                "(a usage log of the owned machines, `equipment_usage.csv`, would give them "
+                "one).")
+    n = bt.machines
+    g = max(a.params.min_group_size, MIN_GROUP_SIZE)
+    which = ("The machine the club owns with sessions in the usage log was" if n == 1 else
+             f"Each of the {n} machines the club owns with sessions in the usage log was")
+    intro = [f"{which} forecast as a candidate is, without its own log (leave one out), and "
+             "its forecast set against the log's sessions a week. Regular users and their "
+             "sessions a week apart show whether a miss comes from how many members use a "
+             "machine or from how often they do."]
+    if backtest_rows(a)["users_actual"].isna().any():
+        intro.append(f"Regular users from the log, and sessions per regular user, are not shown "
+                     f"for a machine with fewer than {g} of them.")
+    if not backtest_overall_shown(a):
+        hidden = [_name(a, i) for i, p in zip(bt.table[ID], _backtest_private(a), strict=True)
+                  if p]
+        intro.append(f"The overall figures are not shown: the log of the {joined(hidden)} "
+                     f"rests on fewer than {g} members, and with so few machines they would "
+                     "give its use away.")
+        return "\n\n".join(markdown_text(p) for p in (" ".join(intro), _sigma_text(a)))
+    miss = share(bt.median_ape)
+    figures = [f"The forecast missed by {miss} of the actual (absolute percentage error)."
+               if n == 1 else
+               f"The median miss was {miss} of the actual (median absolute percentage "
+               "error): half the forecasts missed by more."]
+    bias = _times(bt.bias)
+    way = ("about right on average" if bias == "1.0" else
+           "too low" if bt.bias > 1 else "too high")
+    were = "the forecast was" if n == 1 else "the forecasts were"
+    figures.append(f"Actual use was on average {bias} times the forecast (the geometric mean "
+                   f"of actual / forecast; 1 is unbiased): {were} {way}.")
+    held = round(bt.coverage * n)
+    band = (("The P10–P90 band held the actual" if held else
+             "The P10–P90 band did not hold the actual") if n == 1 else
+            f"The P10–P90 band held {held} of {n} actuals")
+    figures.append(f"{band}; an honest band holds about {round(HONEST_COVERAGE * 10)} in 10.")
+    skill = bt.skill_vs_naive
+    if not math.isfinite(skill):
+        figures.append(f"There is nothing to set the model against: {NAIVE_WORDS}, needs "
+                       "another owned machine in the log.")
+    else:
+        against = (f"Against {NAIVE_WORDS}, the model's skill is "
+                   f"{number(skill, '+.2f').replace('-', '−')}")
+        if skill > 0:
+            figures.append(f"{against}: its typical miss (mean absolute log error) was "
+                           f"{share(skill)} smaller, so the model beat it.")
+        else:
+            larger = ("as large" if share(-skill) == "0%" else f"{share(-skill)} larger")
+            figures.append(f"{against}: its typical miss (mean absolute log error) was "
+                           f"{larger}, so the model did not beat it.")
+    if math.isfinite(skill) and skill <= 0:
+        meaning = ("For you: at this club the model has not done better than a rule of thumb, "
+                   "so treat the use figures in this report as rough; a trial rental or the "
+                   "usage review after installation decides.")
+    elif math.isfinite(skill):
+        meaning = ("For you: the model has forecast this club's machines better than a rule of "
+                   "thumb; still read each use figure with its P10–P90 band, and check the "
+                   "machine you buy at the usage review after installation.")
+    else:
+        meaning = ("For you: one machine is a short track record; read each use figure with "
+                   "its P10–P90 band, and check the machine you buy at the usage review after "
+                   "installation.")
+    paragraphs = (" ".join(intro), " ".join(figures), _sigma_text(a), meaning)
+    return "\n\n".join(markdown_text(p) for p in paragraphs)
+
+
+def backtest_warning(analysis: DecisionAnalysis) -> str:
+    """The first screen's sentence when the model has not beaten the naive forecast, else "".
+
+    Only with a backtest whose figures may be shown (:func:`backtest_overall_shown`) and a
+    skill at or below 0 (none without a naive forecast to compare with).
+    """
+    bt = analysis.backtest
+    if not backtest_overall_shown(analysis) or not math.isfinite(bt.skill_vs_naive):
+        return ""
+    if bt.beats_naive:
+        return ""
+    return ("At this club the model's use forecasts have not beaten the naive forecast (the "
+            "other owned machines' average use per unit; median miss "
+            f"{share(bt.median_ape)}): treat these use figures as rough; a trial rental or the "
+            "usage review decides.")
+
+
+def backtest_fields(analysis: DecisionAnalysis) -> dict[str, object] | None:
+    """``summary.json``'s ``backtest``; ``None`` when the club has no owned machine logged.
+
+    ``machines``, ``median_ape`` (fraction), ``bias`` (geometric mean of actual / forecast),
+    ``coverage`` (fraction of actuals inside the P10-P90 band), ``skill_vs_naive``,
+    ``beats_naive``, ``sigma`` and ``sigma_basis``; a figure is ``null`` where it is not
+    defined (no naive forecast with one machine) or privacy hides it
+    (:func:`backtest_overall_shown`).
+    """
+    bt = analysis.backtest
+    if bt is None:
+        return None
+    shown = backtest_overall_shown(analysis)
+    skill = _finite(bt.skill_vs_naive) if shown else None
+    return {"machines": bt.machines,
+            "median_ape": _finite(bt.median_ape) if shown else None,
+            "bias": _finite(bt.bias) if shown else None,
+            "coverage": _finite(bt.coverage) if shown else None,
+            "skill_vs_naive": skill,
+            "beats_naive": None if skill is None else bool(bt.beats_naive),
+            "sigma": float(bt.sigma) if shown or bt.sigma_basis == "floor" else None,
+            "sigma_basis": str(bt.sigma_basis)}
