@@ -26,9 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.special import stdtrit
 
 from evaluate.model.owned_logs import fit_owned, forecast_owned, pool
-from evaluate.model.prepared import RELEVANCE_DOUBT, ModelInputs, draw_quantities
+from evaluate.model.prepared import RELEVANCE_DOUBT, Z90, ModelInputs, draw_quantities
 from evaluate.model.sampling import Method, draw_range, stream
 
 BACKTEST_DRAWS = 2_000  # draws of each held-out machine's band
@@ -119,12 +120,17 @@ def model_error(errors: np.ndarray, spread: np.ndarray) -> tuple[float, str]:
     ``errors`` are ``log(actual / forecast)`` of the held-out machines and ``spread`` the
     variance of each one's log forecast over the Monte Carlo's draws (the inputs' own
     uncertainty): the model error is what is left, ``σ² = max(0, mean(errors²) -
-    mean(spread))``, so the band with both holds the actuals' spread. With fewer than
+    mean(spread))``, so the band with both holds the actuals' spread, widened to Student's
+    t's P10-P90 on as many degrees of freedom as machines. With fewer than
     :data:`MIN_MACHINES` machines ``σ`` is at least :data:`ERROR_FLOOR` (``"floor"``).
     """
     errors = np.asarray(errors, dtype=float)
     sigma = (float(np.sqrt(max(0.0, np.mean(errors**2) - np.mean(spread))))
              if len(errors) else 0.0)
+    # A spread estimated from n machines predicts the next machine's error with Student's t
+    # on n degrees of freedom (the mean error is 0 after calibration): widen σ so that the
+    # normal band's P10-P90 is the t's (× 1.28 with three machines, × 1.07 with twenty).
+    sigma *= float(stdtrit(len(errors), 0.9)) / Z90 if len(errors) else 1.0
     if len(errors) < MIN_MACHINES and sigma < ERROR_FLOOR:
         return ERROR_FLOOR, "floor"
     return sigma, "backtest"
