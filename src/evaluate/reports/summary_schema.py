@@ -174,8 +174,10 @@ class DecisionSummary(BaseModel):
         None, description="group of inputs -> expected value of partial perfect information, "
         "currency, each between 0 and evpi (regression method of Strong, Oakley & Brennan "
         "2014): demand:<equipment_id> (that machine's own use), shared_demand, substitution, "
-        "churn_effect, new_joins, trainer_sessions, running_costs, prices; a group whose "
-        "inputs never vary is left out (null: not recorded)")
+        "churn_effect, new_joins, trainer_sessions, running_costs, prices, and "
+        "weekly_use:<equipment_id> (the real weekly use of the machine the first screen "
+        "describes, what a trial rental measures); a group whose inputs never vary is left "
+        "out (null: not recorded)")
 
     @model_validator(mode="after")
     def _recommendation_ranks_first(self) -> DecisionSummary:

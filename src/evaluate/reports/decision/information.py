@@ -272,6 +272,12 @@ def information_text(info: Information, names: Mapping[str, str], currency: str,
         text += (f" Of each group of inputs alone, the most worth learning is "
                  f"{top['label'][0].lower()}{top['label'][1:]} (up to "
                  f"{money(float(top['evppi']), currency)}).")
+    use = info.weekly_use
+    if math.isfinite(use) and not negligible(use, up_front):
+        name = in_sentence(names.get(info.featured, info.featured))
+        text += (f" The real weekly use of the {name}, which a trial rental measures, is worth "
+                 f"up to {money(use, currency)}: it reveals at once every input that moves its "
+                 "use, so it can be worth more than any one group of them.")
     text += (" A trial rental measures use better than a members' survey: stated intentions "
              "overstate behaviour (about half of people who intend to exercise do not; "
              "Sheeran 2002).")
