@@ -143,8 +143,12 @@ def test_without_a_use_that_pays_the_plan_gives_no_line(draws):
     sim = simulation(draws["npv"], {k: v for k, v in draws.items() if k != "npv"})
     info = analysed(sim, break_even=math.inf)
     assert info.plan["p_below"].isna().all()
-    assert "cannot give a line to hold" in voi.plan_text(info, NAMES)
+    assert "No weekly use pays for it" in voi.plan_text(info, NAMES)
     assert voi.plan_display(info).shape == (2, 4)
+    unused = analysed(sim, break_even=math.nan)  # no forecast use: no break-even either
+    assert unused.plan["p_below"].isna().all()
+    assert "forecasts no use of it, so the reviews cannot give a line to hold" in (
+        voi.plan_text(unused, NAMES))
 
 
 def test_the_demo_decision_reports_it_on_money_with_the_plan_and_in_summary_json(default):

@@ -290,6 +290,9 @@ def plan_text(info: Information, names: Mapping[str, str]) -> str:
     plan = info.plan
     when = joined([f"{m} months" for m in plan["month"]])
     reviews = f"Review the use of the {name} {when} after installation (a usage review)"
+    if math.isnan(info.break_even):
+        return (f"{reviews}. The model forecasts no use of it, so the reviews cannot give a "
+                "line to hold.")
     if not math.isfinite(info.break_even):
         return (f"{reviews}. No weekly use pays for it from the benefits that grow with use, "
                 "so the reviews cannot give a line to hold.")
