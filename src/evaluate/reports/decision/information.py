@@ -5,8 +5,10 @@ Two parts of the decision report:
 - **The value of information** (:func:`value_of_information`): the expected value of perfect
   information (EVPI) of the decision among the candidates and buying nothing, and the
   expected value of partial perfect information (EVPPI) of each group of inputs
-  (:func:`input_groups`), by the regression method of Strong, Oakley and Brennan (2014;
-  :mod:`evaluate.mcda.value_of_information`). It is computed on money: each option's net
+  (:func:`input_groups`) and of the featured machine's real weekly use once adopted (what a
+  trial rental measures: every input that moves its use, learnt at once), by the regression
+  method of Strong, Oakley and Brennan (2014; :mod:`evaluate.mcda.value_of_information`).
+  It is computed on money: each option's net
   benefit in a simulated future is its NPV (``SimulationResult.draws["npv"]``), buying
   nothing's is 0. Not on the weighted score: a score is relative to the candidates compared,
   and a study's worth has to be weighed against its cost in money. Each figure is the most a
