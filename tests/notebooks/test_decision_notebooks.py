@@ -59,6 +59,11 @@ def test_decision_report_with_its_defaults(tmp_path):
                   "The default weights count the one demand forecast once",
                   "## How good these forecasts have been at this club"):
         assert words in text, words
+    # What more information is worth, on the page and in summary.json.
+    for words in ("## What more information is worth", "### The staged plan",
+                  "**Finding out first:**", "3 months and 6 months after installation"):
+        assert words in text, words
+    assert summary.evpi is not None and summary.evpi >= max(summary.evppi.values()) >= 0
 
 
 def test_decision_report_with_other_weights_candidates_and_method(tmp_path):

@@ -173,3 +173,24 @@ def test_json_schema_documents_the_evidence_fields():
     assert schema["$defs"]["Benefit"]["properties"]["basis"]["enum"] == [
         "measured", "published", "assumption"]
     assert "buy_nothing" in schema["properties"]
+
+
+def test_the_value_of_information_is_read_and_an_older_summary_without_it_still_reads():
+    read = DecisionSummary(**summary(evpi=442.0, evppi={"substitution": 233.0,
+                                                        "demand:a": 0.0}))
+    assert read.evpi == 442.0 and read.evppi["substitution"] == 233.0
+    old = DecisionSummary(**summary())
+    assert old.evpi is None and old.evppi is None
+    properties = json_schema()["properties"]
+    assert "perfect information" in properties["evpi"]["description"]
+    assert "Strong, Oakley & Brennan" in properties["evppi"]["description"]
+
+
+@pytest.mark.parametrize(("changes", "words"), [
+    ({"evpi": -1.0}, "evpi"),
+    ({"evpi": 100.0, "evppi": {"substitution": 150.0}}, "evppi['substitution']"),
+    ({"evpi": 100.0, "evppi": {"prices": -0.5}}, "evppi['prices']"),
+])
+def test_a_value_of_information_out_of_its_bounds_is_refused(changes, words):
+    with pytest.raises(ValidationError, match=words.replace("[", r"\[")):
+        DecisionSummary(**summary(**changes))

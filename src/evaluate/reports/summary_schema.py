@@ -201,6 +201,19 @@ class DecisionSummary(BaseModel):
                           "page")
     key_figures: list[KeyFigure] = Field(description="the key figures of the machine the "
                                          "first screen describes")
+    evpi: float | None = Field(
+        None, ge=0, description="expected value of perfect information, currency: what "
+        "deciding after learning every uncertain input would gain on average, the options "
+        "being the candidates and buying nothing and each one's net benefit its NPV in each "
+        "simulated future (null: not recorded)")
+    evppi: dict[str, float] | None = Field(
+        None, description="group of inputs -> expected value of partial perfect information, "
+        "currency, each between 0 and evpi (regression method of Strong, Oakley & Brennan "
+        "2014): demand:<equipment_id> (that machine's own use), shared_demand, substitution, "
+        "churn_effect, new_joins, trainer_sessions, running_costs, prices, and "
+        "weekly_use:<equipment_id> (the real weekly use of the machine the first screen "
+        "describes, what a trial rental measures); a group whose inputs never vary is left "
+        "out (null: not recorded)")
 
     @model_validator(mode="after")
     def _recommendation_ranks_first(self) -> DecisionSummary:
@@ -211,6 +224,15 @@ class DecisionSummary(BaseModel):
         within = self.recommendation_within_limits
         if within is not None and within not in self.candidates:
             raise ValueError(f"recommendation_within_limits {within!r} is not a candidate")
+        return self
+
+    @model_validator(mode="after")
+    def _evppi_within_evpi(self) -> DecisionSummary:
+        for group, value in (self.evppi or {}).items():
+            # Within rounding of the EVPI: both are sums over the same draws.
+            if value < 0 or (self.evpi is not None and value > self.evpi * (1 + 1e-9) + 1e-9):
+                raise ValueError(f"evppi[{group!r}] = {value} is not between 0 and the evpi "
+                                 f"({self.evpi})")
         return self
 
 

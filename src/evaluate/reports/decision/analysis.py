@@ -77,6 +77,7 @@ from evaluate.model.uncertainty import (
     simulate_from_inputs,
 )
 from evaluate.reports.audience import audience_from_inputs
+from evaluate.reports.decision.information import Information, value_of_information
 from evaluate.reports.decision.joint import portfolio_options
 from evaluate.reports.decision.margin import margin_tornado_from_inputs
 from evaluate.reports.decision.matrix import (
@@ -224,6 +225,8 @@ class DecisionAnalysis:
     model: ModelInputs                # prepare_model: what every figure above was computed on
     pooled: PooledCalibration | None = None  # prepare_model: the owned machines' pooled fits
     backtest: Backtest | None = None  # prepare_model: the owned machines, leave one out
+    # information.value_of_information: EVPI, EVPPI per group, the staged plan of featured
+    information: Information | None = None
 
     @property
     def recommendation(self) -> str:
@@ -446,20 +449,23 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
                                  objective=params.portfolio_objective, joint=joint)
     audience = audience_from_inputs(data.members, model.select([featured]),
                                     min_group_size=params.min_group_size)
+    adoption = adoption_band(simulation, most_likely=adoption_curve(forecast, data.assumptions))
+    names = {**dict(zip(data.equipment[ID].astype(str), data.equipment["name"].astype(str),
+                        strict=True)), NOTHING: NOTHING_LABEL}
+    information = value_of_information(simulation, finance, adoption, data.assumptions,
+                                       featured, names)
     return DecisionAnalysis(
         data=data, params=params, currency=params.currency or data.club.currency,
         candidates=candidates, cost_fills=fills,
-        names={**dict(zip(data.equipment[ID].astype(str), data.equipment["name"].astype(str),
-                          strict=True)), NOTHING: NOTHING_LABEL},
+        names=names,
         criteria=criteria, weights=weights, calibrations=calibrations, forecast=forecast,
-        adoption=adoption_band(simulation, most_likely=adoption_curve(
-            forecast, data.assumptions)), finance=finance,
+        adoption=adoption, finance=finance,
         simulation=simulation, matrix=matrix, scores=scores, topsis_scores=closeness,
         nothing_score=float(everything[NOTHING]),
         contributions=parts, acceptability=acceptability, stability=stability,
         npv_tornado=npv_swings, margin_tornado=margin, value_for_money=vfm,
         portfolios=portfolios, ranking=ranking, audience=audience, model=model,
-        pooled=pooled, backtest=track)
+        pooled=pooled, backtest=track, information=information)
 
 
 def criterion_label(name: str) -> str:

@@ -30,6 +30,7 @@ from evaluate.model.exposure import exposure_priors
 from evaluate.model.finance import ASSUMED, BENEFIT_ITEMS
 from evaluate.model.segments import as_of_day
 from evaluate.reports import formatting
+from evaluate.reports.decision import information as voi
 from evaluate.reports.decision.analysis import COST_LABEL, DecisionAnalysis, criterion_label
 from evaluate.reports.decision.benefits import money_split_for
 from evaluate.reports.decision.matrix import NOTHING as NOTHING_ID
@@ -721,6 +722,9 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
     bullets = [("Who it serves", served), ("Use", use), ("Money", money_line),
                ("Space", space), ("What would change the answer", change),
                ("Evidence and care", evidence)]
+    finding = finding_out_first(a)
+    if finding:
+        bullets.insert(-1, ("Finding out first", finding))
     warning = judgements_warning(a)
     text = ((warning + "\n\n" if warning else "") + _opening(a) + "\n\n"
             + "\n".join(f"- **{k}:** {markdown_text(v)}" for k, v in bullets))
@@ -730,6 +734,51 @@ def headline_markdown(analysis: DecisionAnalysis) -> str:
                  "members of the one the club has, and adds members only where that one is "
                  "short of room at the busiest hour.")
     return text
+
+
+def _up_front(analysis: DecisionAnalysis) -> float:
+    """The featured machine's up-front cost (currency), the scale of a study's worth."""
+    return float(analysis.ranking.loc[analysis.featured, "up_front"])
+
+
+def finding_out_first(analysis: DecisionAnalysis) -> str:
+    """The first screen's sentence on what knowing the real weekly use first is worth.
+
+    :func:`evaluate.reports.decision.information.first_screen_sentence`, ending with a full
+    stop; empty when the analysis carries no value of information.
+    """
+    info = analysis.information
+    if info is None:
+        return ""
+    return voi.first_screen_sentence(info, analysis.names, analysis.currency,
+                                     _up_front(analysis)) + "."
+
+
+def information_markdown(analysis: DecisionAnalysis) -> str:
+    """The section "What more information is worth" in words (Markdown); empty without one."""
+    info = analysis.information
+    if info is None:
+        return ""
+    return markdown_text(voi.information_text(info, analysis.names, analysis.currency,
+                                              _up_front(analysis)))
+
+
+def review_plan_markdown(analysis: DecisionAnalysis) -> str:
+    """The staged plan in words (Markdown): when to review use, the line to hold; or empty."""
+    info = analysis.information
+    return "" if info is None else markdown_text(voi.plan_text(info, analysis.names))
+
+
+def information_table(analysis: DecisionAnalysis) -> pd.DataFrame | None:
+    """What learning each group of inputs first is worth, in money (a text table)."""
+    info = analysis.information
+    return None if info is None else voi.evppi_display(info, analysis.currency)
+
+
+def review_plan_table(analysis: DecisionAnalysis) -> pd.DataFrame | None:
+    """The usage reviews after installation and the line to hold (a text table)."""
+    info = analysis.information
+    return None if info is None else voi.plan_display(info)
 
 
 def demo_banner(analysis: DecisionAnalysis) -> str:
@@ -1277,6 +1326,7 @@ def summary_fields(analysis: DecisionAnalysis) -> dict[str, object]:
                         "about_as_good": bool(nothing_as_good(a))},
         "backtest": backtest_fields(a),
         "headline": summary_headline(a),
+        **({} if a.information is None else voi.summary_values(a.information)),
         "key_figures": [
             *whose,
             {"label": "Weekly uses (P10–P90)",
