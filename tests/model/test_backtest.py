@@ -114,3 +114,34 @@ def test_a_club_without_logged_machines_has_no_backtest(club, demo):
     assert one.machines == 1 and np.isnan(one.table["naive"].iloc[0])
     # One machine, forecast uncalibrated: its error, at least the floor.
     assert one.sigma >= ERROR_FLOOR
+
+
+def test_bands_cover_about_eight_in_ten_held_out_actuals_across_generated_clubs(
+        tmp_path_factory):
+    """20 synthetic clubs with known, random true use of 5 owned machines each.
+
+    The generator's truth (:func:`evaluate.data.demo_logs.random_truth`) is drawn per club and
+    never read by the model; each machine is forecast without its own log.
+    """
+    from datetime import date
+
+    from evaluate.data.club_data import load_club_data
+    from evaluate.data.demo import write_demo_club
+    from evaluate.data.demo_logs import random_truth
+
+    owned = ["back_extension_45", "leg_press", "rower", "cable_tower", "glute_ham_developer"]
+    inside = []
+    for k in range(20):
+        folder = tmp_path_factory.mktemp(f"club{k:02d}")
+        truth = random_truth(np.random.default_rng([17, k]), owned)
+        write_demo_club(folder, members=1500, seed=1000 + k, today=date(2026, 11, 1),
+                        truth=truth)
+        club = load_club_data(folder)
+        rows = club.equipment[club.equipment["equipment_id"] == "reverse_hyper"]
+        model = model_inputs(club.members, rows.reset_index(drop=True), club.assumptions,
+                             checkins=club.checkins, owned=club.equipment)
+        table = backtest(model, club.usage, club.equipment).table
+        assert len(table) == len(owned)
+        inside += list((table["actual"] >= table["p10"]) & (table["actual"] <= table["p90"]))
+    coverage = float(np.mean(inside))
+    assert 0.7 <= coverage <= 0.9, coverage
