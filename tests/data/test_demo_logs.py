@@ -95,7 +95,8 @@ def test_hour_of_day_peaks_follow_the_described_pattern(checkins):
 
 
 def test_usage_never_exceeds_units(usage):
-    for equipment_id, (units, *_) in demo_logs.OWNED_EQUIPMENT.items():
+    for equipment_id, machine in demo_logs.TRUE_USE.items():
+        units = machine.units
         sessions = usage[usage["equipment_id"] == equipment_id]
         start = sessions["timestamp"].to_numpy()
         end = start + pd.to_timedelta(sessions["duration_min"], unit="min").to_numpy()
@@ -124,11 +125,11 @@ def test_sessions_happen_during_check_ins_one_at_a_time(checkins, usage):
 
 
 def test_demo_machines_are_used_within_the_peak_target():
-    # Calibration (ASSUMPTION, see demo_logs.OWNED_EQUIPMENT): leg press and rowers busy about
+    # Calibration (ASSUMPTION, see demo_logs.TRUE_USE): leg press and rowers busy about
     # half of their peak hour (GYMetrix: 40-60% of units free at peak,
     # industry_benchmarks.csv: peak_equipment_free_target).
     usage = load_equipment_usage(DEMO_DATA_DIR, as_of=TODAY)
-    units = {k: v[0] for k, v in demo_logs.OWNED_EQUIPMENT.items()}
+    units = {k: v.units for k, v in demo_logs.TRUE_USE.items()}
     peak = peak_hour_utilisation(usage, units).set_index("equipment_id")["busy_share"]
     assert peak["leg_press"] == pytest.approx(0.5, abs=0.1)
     assert peak["rower"] == pytest.approx(0.45, abs=0.1)
@@ -141,8 +142,8 @@ def test_owned_units_agree_with_the_demo_catalogue():
     if "owned_units" not in catalogue.columns:
         pytest.skip("data/demo/equipment.csv has no owned_units column yet")
     owned = catalogue.set_index("equipment_id")["owned_units"]
-    for equipment_id, (units, *_) in demo_logs.OWNED_EQUIPMENT.items():
-        assert owned[equipment_id] == units, equipment_id
+    for equipment_id, machine in demo_logs.TRUE_USE.items():
+        assert owned[equipment_id] == machine.units, equipment_id
 
 
 def test_committed_logs_are_exactly_the_seed_2026_logs(tmp_path):
