@@ -328,7 +328,8 @@ def _multiplied(mapping: Mapping[str, float], rng: np.random.Generator,
                 sigma: float) -> dict[str, float]:
     """``mapping`` with each value times a lognormal factor (median 1, ``sigma``), rounded."""
     factors = rng.lognormal(0.0, sigma, size=len(mapping))
-    return {k: round(v * f, 3) for (k, v), f in zip(mapping.items(), factors, strict=True)}
+    return {k: round(float(v * f), 3)
+            for (k, v), f in zip(mapping.items(), factors, strict=True)}
 
 
 def club_truth(seed: int, truth: Mapping[str, MachineTruth] = TRUE_USE) -> dict[str, MachineTruth]:
