@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -12,7 +13,8 @@ import pytest
 from evaluate.data import demo as demo_data
 from evaluate.data import demo_logs
 from evaluate.data.checkins import hourly_profile, load_checkins
-from evaluate.data.members import load_members
+from evaluate.data.checks import check_club
+from evaluate.data.members import OCCUPATIONS, TRAINING_GOALS, load_members
 from evaluate.data.usage import load_equipment_usage, peak_hour_utilisation
 from evaluate.paths import DEMO_DATA_DIR
 
@@ -95,7 +97,8 @@ def test_hour_of_day_peaks_follow_the_described_pattern(checkins):
 
 
 def test_usage_never_exceeds_units(usage):
-    for equipment_id, (units, *_) in demo_logs.OWNED_EQUIPMENT.items():
+    for equipment_id, machine in demo_logs.TRUE_USE.items():
+        units = machine.units
         sessions = usage[usage["equipment_id"] == equipment_id]
         start = sessions["timestamp"].to_numpy()
         end = start + pd.to_timedelta(sessions["duration_min"], unit="min").to_numpy()
@@ -124,11 +127,11 @@ def test_sessions_happen_during_check_ins_one_at_a_time(checkins, usage):
 
 
 def test_demo_machines_are_used_within_the_peak_target():
-    # Calibration (ASSUMPTION, see demo_logs.OWNED_EQUIPMENT): leg press and rowers busy about
+    # Calibration (ASSUMPTION, see demo_logs.TRUE_USE): leg press and rowers busy about
     # half of their peak hour (GYMetrix: 40-60% of units free at peak,
     # industry_benchmarks.csv: peak_equipment_free_target).
     usage = load_equipment_usage(DEMO_DATA_DIR, as_of=TODAY)
-    units = {k: v[0] for k, v in demo_logs.OWNED_EQUIPMENT.items()}
+    units = {k: v.units for k, v in demo_logs.TRUE_USE.items()}
     peak = peak_hour_utilisation(usage, units).set_index("equipment_id")["busy_share"]
     assert peak["leg_press"] == pytest.approx(0.5, abs=0.1)
     assert peak["rower"] == pytest.approx(0.45, abs=0.1)
@@ -141,8 +144,8 @@ def test_owned_units_agree_with_the_demo_catalogue():
     if "owned_units" not in catalogue.columns:
         pytest.skip("data/demo/equipment.csv has no owned_units column yet")
     owned = catalogue.set_index("equipment_id")["owned_units"]
-    for equipment_id, (units, *_) in demo_logs.OWNED_EQUIPMENT.items():
-        assert owned[equipment_id] == units, equipment_id
+    for equipment_id, machine in demo_logs.TRUE_USE.items():
+        assert owned[equipment_id] == machine.units, equipment_id
 
 
 def test_committed_logs_are_exactly_the_seed_2026_logs(tmp_path):
@@ -157,3 +160,120 @@ def test_committed_logs_load_clean():
     members = load_members(DEMO_DATA_DIR)
     checkins = load_checkins(DEMO_DATA_DIR, pd.Index(members["member_id"]), as_of=TODAY)
     assert len(checkins) > 100_000 and checkins.attrs["warnings"] == []
+
+
+# ---------------------------------------------------------------- the synthetic world's truth
+
+@pytest.fixture(scope="module")
+def large_club() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """10,000 members and their sessions under the demo's truth with units that never bind."""
+    members = demo_data.generate_members(10_000, seed=31, today=TODAY)
+    checkins = demo_logs.generate_checkins(members, seed=31, today=TODAY)
+    roomy = {k: replace(v, units=1000) for k, v in demo_logs.TRUE_USE.items()}
+    return members, checkins, demo_logs.generate_equipment_usage(members, checkins, 31, roomy)
+
+
+@pytest.mark.parametrize("equipment_id", sorted(demo_logs.TRUE_USE))
+def test_users_follow_the_true_segments(large_club, equipment_id):
+    # Members with 30 or more visits in the log: a true user then has a session but with
+    # chance (1 - per_visit)^30 < 1e-6, so users in the log are the true users. In every
+    # segment, their share matches the truth's mean chance within 4 standard errors.
+    members, checkins, usage = large_club
+    truth = demo_logs.TRUE_USE[equipment_id]
+    visits = checkins["member_id"].value_counts().reindex(members["member_id"], fill_value=0)
+    often = (visits >= 30).to_numpy()
+    users = set(usage.loc[usage["equipment_id"] == equipment_id, "member_id"].astype(str))
+    is_user = members["member_id"].isin(users).to_numpy()[often]
+    segments = demo_logs.member_segments(members, TODAY.year)[often]
+    chance = truth.user_share(segments)
+    for name in demo_logs.SEGMENTS:
+        for label, rows in segments.groupby(name).groups.items():
+            at = segments.index.get_indexer(rows)
+            expected = chance[at].mean()
+            error = np.sqrt((chance[at] * (1 - chance[at])).sum()) / len(at)
+            assert abs(is_user[at].mean() - expected) < 4 * error, (name, label)
+
+
+def test_demo_truth_skews_as_documented():
+    # The documented skews of the synthetic world (demo_logs.TRUE_USE), which the model's
+    # defaults do not share: back extension older, desk and rehab; leg press strength and sport;
+    # rower general fitness and weight loss.
+    back, legs, rower = (demo_logs.TRUE_USE[k] for k in ("back_extension_45", "leg_press",
+                                                          "rower"))
+    assert back.age["55_plus"] > back.age["under_35"] and back.goal["rehab"] >= 2
+    assert back.occupation["desk"] > 1.47 * back.occupation["active"]
+    assert min(legs.goal["strength"], legs.goal["sport"]) > max(
+        legs.goal[g] for g in ("general_fitness", "weight_loss", "rehab"))
+    assert min(rower.goal["general_fitness"], rower.goal["weight_loss"]) > max(
+        rower.goal[g] for g in ("strength", "rehab"))
+
+
+def test_member_segments_label_age_and_visits_bands():
+    members = pd.DataFrame({
+        "birth_year": [1992, 1991, 1972, 1971, None], "visits_per_week": [0.9, 1.0, 2.0, None, 3],
+        "training_goal": ["rehab", None, "sport", "strength", None],
+        "occupation_activity": ["desk", "active", None, "mixed", None]})
+    segments = demo_logs.member_segments(members, 2026)
+    assert segments["age"].tolist() == ["under_35", "35_54", "35_54", "55_plus", None]
+    assert segments["visits"].tolist() == ["under_1", "1_to_2", "2_plus", None, "2_plus"]
+    truth = demo_logs.TRUE_USE["back_extension_45"]
+    assert truth.user_share(segments)[0] == pytest.approx(
+        truth.share * truth.age["under_35"] * truth.goal["rehab"] * truth.occupation["desk"]
+        * truth.visits["under_1"])
+    assert truth.user_share(segments)[4] == pytest.approx(truth.share * truth.visits["2_plus"])
+
+
+def test_chain_clubs_have_their_own_truth():
+    first, again, other = (demo_logs.club_truth(s) for s in (7, 7, 8))
+    assert first == again and first != other
+    for equipment_id, demo in demo_logs.TRUE_USE.items():
+        club = first[equipment_id]
+        assert club.share != demo.share and club.units == demo.units
+        assert 0.2 < club.share / demo.share < 5  # a lognormal factor, sigma 0.3
+        assert club.goal.keys() == demo.goal.keys() and club.goal != demo.goal
+
+
+def test_chain_clubs_draw_their_usage_from_their_own_truth(tmp_path):
+    # Club 1 of a chain from seed 5 is the club of seed 6 (of its size) drawn from
+    # club_truth(6), not from the demo's truth.
+    chain = demo_data.write_demo_chain(tmp_path / "chain", 1, members=300, seed=5, today=TODAY)
+    usage = (chain[0] / "equipment_usage.parquet").read_bytes()
+    size = len(pd.read_csv(chain[0] / "members.csv"))
+    own = tmp_path / "own"
+    demo_data.write_demo_club(own, members=size, seed=6, today=TODAY,
+                              name="Demo club 01 (synthetic)", truth=demo_logs.club_truth(6))
+    assert (own / "equipment_usage.parquet").read_bytes() == usage
+    plain = tmp_path / "plain"
+    demo_data.write_demo_club(plain, members=size, seed=6, today=TODAY)
+    assert (plain / "equipment_usage.parquet").read_bytes() != usage
+
+
+MACHINES = ["back_extension_45", "leg_press", "rower", "cable_tower", "reverse_hyper"]
+
+
+def test_random_truth_is_reproducible_and_covers_every_segment():
+    first = demo_logs.random_truth(np.random.default_rng(4), MACHINES)
+    assert first == demo_logs.random_truth(np.random.default_rng(4), MACHINES)
+    assert first != demo_logs.random_truth(np.random.default_rng(5), MACHINES)
+    catalogue = pd.read_csv(DEMO_DATA_DIR / "equipment.csv", index_col="equipment_id")
+    assert list(first) == MACHINES
+    for equipment_id, machine in first.items():
+        assert machine.units in (1, 2)
+        assert 0.05 <= machine.share <= 0.2 and 0.3 <= machine.per_visit <= 0.6
+        assert machine.median_minutes == catalogue.loc[equipment_id, "session_minutes"]
+        assert set(machine.goal) == set(TRAINING_GOALS)
+        assert set(machine.occupation) == set(OCCUPATIONS)
+        assert len(machine.age) == len(demo_logs.AGE_BANDS)
+        assert len(machine.visits) == len(demo_logs.VISIT_BANDS)
+    with pytest.raises(ValueError, match="treadmill"):
+        demo_logs.random_truth(np.random.default_rng(4), ["rower", "treadmill"])
+
+
+def test_a_club_with_a_random_truth_owns_its_machines(tmp_path):
+    truth = demo_logs.random_truth(np.random.default_rng(9), MACHINES)
+    demo_data.write_demo_club(tmp_path, members=400, seed=9, today=TODAY, truth=truth)
+    owned = pd.read_csv(tmp_path / "equipment.csv").set_index("equipment_id")["owned_units"]
+    assert owned.to_dict() == {k: truth[k].units if k in truth else 0 for k in owned.index}
+    usage = load_equipment_usage(tmp_path, as_of=TODAY)
+    assert set(usage["equipment_id"]) == set(MACHINES)
+    assert check_club(tmp_path).errors == []

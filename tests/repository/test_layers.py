@@ -179,3 +179,27 @@ def test_importing_a_layer_loads_nothing_heavy():
     for package in packages:
         tree = ast.parse(MODULES[package].read_text(encoding="utf-8"))
         assert not [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)], package
+
+
+# The demo generator holds the synthetic world's true parameters (demo_logs.TRUE_USE): the model
+# and the reports forecast without them, directly or through another module, so that a
+# calibration or a backtest on the demo's logs has something real to find.
+DEMO_GENERATOR = {"evaluate.data.demo", "evaluate.data.demo_logs"}
+
+
+def reachable(module: str) -> set[str]:
+    """Every evaluate module ``module`` imports, directly or through others."""
+    seen: set[str] = set()
+    todo = [module]
+    while todo:
+        for nxt in GRAPH.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if layer_of(m) in ("model",
+                                                                                 "reports")))
+def test_the_model_never_reads_the_demo_truth(module: str):
+    assert not reachable(module) & DEMO_GENERATOR, f"{module} imports the demo generator"

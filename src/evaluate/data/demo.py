@@ -14,6 +14,7 @@ Run ``python -m evaluate.data.demo`` to regenerate ``data/demo/`` exactly.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -26,7 +27,14 @@ import yaml
 from evaluate.data.assumptions import ASSUMPTIONS_FILE
 from evaluate.data.checkins import CHECKINS_STEM
 from evaluate.data.club import CLUB_FILE
-from evaluate.data.demo_logs import arrow_table, generate_checkins, generate_equipment_usage
+from evaluate.data.demo_logs import (
+    TRUE_USE,
+    MachineTruth,
+    arrow_table,
+    club_truth,
+    generate_checkins,
+    generate_equipment_usage,
+)
 from evaluate.data.equipment import EQUIPMENT_FILE
 from evaluate.data.members import DAYS_PER_MONTH, MEMBERS_FILE, OCCUPATIONS, TRAINING_GOALS
 from evaluate.data.usage import USAGE_STEM
@@ -204,19 +212,35 @@ def write_log(table: pa.Table, path: Path, compression_level: int = 19) -> Path:
     return path
 
 
+def write_equipment(path: Path, truth: Mapping[str, MachineTruth]) -> Path:
+    """The demo's ``equipment.csv`` with ``owned_units`` from ``truth`` (0 for other machines).
+
+    Every other cell is copied as text, so with the demo's own truth the file is the demo's
+    byte for byte.
+    """
+    catalogue = pd.read_csv(DEMO_DATA_DIR / EQUIPMENT_FILE, dtype=str, keep_default_na=False)
+    units = {equipment_id: machine.units for equipment_id, machine in truth.items()}
+    catalogue["owned_units"] = catalogue["equipment_id"].map(units).fillna(0).astype(int)
+    catalogue.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    return path
+
+
 def write_demo_club(out_dir: Path, members: int = DEMO_MEMBERS, seed: int = DEMO_SEED,
-                    today: date | None = None, name: str = CLUB_NAME) -> list[Path]:
+                    today: date | None = None, name: str = CLUB_NAME,
+                    truth: Mapping[str, MachineTruth] | None = None) -> list[Path]:
     """Write a synthetic club into ``out_dir``: roster, club facts and a year of logs.
 
     Files: ``members.csv``, ``club.yml``, ``checkins.parquet`` (a year of check-ins before
-    ``today``) and ``equipment_usage.parquet`` (sessions on the machines the club owns, see
-    :data:`evaluate.data.demo_logs.OWNED_EQUIPMENT`); into any other folder than the demo's, also
-    the demo's ``equipment.csv`` and ``assumptions.yml`` (a catalogue and judgements, not
+    ``today``) and ``equipment_usage.parquet`` (sessions on the machines the club owns, drawn
+    from their true use ``truth``, default :data:`evaluate.data.demo_logs.TRUE_USE`); into any
+    other folder than the demo's, also the demo's ``equipment.csv`` with ``owned_units`` those
+    of ``truth`` (:func:`write_equipment`) and its ``assumptions.yml`` (judgements, not
     generated data), so the folder is a complete club that validates. ``today`` is the export
     date (default: the real today); pass a fixed date to reproduce a club exactly. Returns
     the paths written.
     """
     today = today or date.today()
+    truth = TRUE_USE if truth is None else truth
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     _check_mixes()
@@ -242,13 +266,14 @@ def write_demo_club(out_dir: Path, members: int = DEMO_MEMBERS, seed: int = DEMO
     club_path.write_text(yaml.safe_dump(club, sort_keys=False, allow_unicode=True),
                          encoding="utf-8")
     checkins = generate_checkins(frame, seed, today)
-    usage = generate_equipment_usage(frame, checkins, seed)
+    usage = generate_equipment_usage(frame, checkins, seed, truth)
     logs = [write_log(arrow_table(checkins), out_dir / f"{CHECKINS_STEM}.parquet"),
             write_log(arrow_table(usage), out_dir / f"{USAGE_STEM}.parquet")]
     copied = []
     if out_dir.resolve() != DEMO_DATA_DIR.resolve():
-        for name in (EQUIPMENT_FILE, ASSUMPTIONS_FILE):
-            copied.append(Path(shutil.copyfile(DEMO_DATA_DIR / name, out_dir / name)))
+        copied.append(write_equipment(out_dir / EQUIPMENT_FILE, truth))
+        copied.append(Path(shutil.copyfile(DEMO_DATA_DIR / ASSUMPTIONS_FILE,
+                                           out_dir / ASSUMPTIONS_FILE)))
     return [members_path, club_path, *logs, *copied]
 
 
@@ -256,9 +281,11 @@ def write_demo_chain(out_dir: Path, clubs: int, members: int = DEMO_MEMBERS,
                      seed: int = DEMO_SEED, today: date | None = None) -> list[Path]:
     """Write ``clubs`` synthetic clubs into ``out_dir/club-01`` ... for a chain plan.
 
-    Club ``k`` has its own seed (``seed + k``) and between half and the full ``members``,
-    so the clubs differ in size and make-up; each is named "Demo club NN (synthetic)".
-    Returns the club folders.
+    Club ``k`` has its own seed (``seed + k``), between half and the full ``members``, and its
+    own true use of the machines (:func:`evaluate.data.demo_logs.club_truth` of its seed: the
+    demo's, each base share and segment multiplier moved by a lognormal factor), so the clubs
+    differ in size, make-up and how their members use the machines; each is named
+    "Demo club NN (synthetic)". Returns the club folders.
     """
     rng = np.random.default_rng(seed)
     sizes = rng.integers(max(10, members // 2), members + 1, size=clubs)
@@ -266,7 +293,7 @@ def write_demo_chain(out_dir: Path, clubs: int, members: int = DEMO_MEMBERS,
     for k, size in enumerate(sizes, start=1):
         folder = Path(out_dir) / f"club-{k:02d}"
         write_demo_club(folder, members=int(size), seed=seed + k, today=today,
-                        name=f"Demo club {k:02d} (synthetic)")
+                        name=f"Demo club {k:02d} (synthetic)", truth=club_truth(seed + k))
         folders.append(folder)
     return folders
 

@@ -13,16 +13,22 @@ the logs never changes the roster drawn from the same seed.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from evaluate.data.equipment import EQUIPMENT_FILE
 from evaluate.data.logs import MINUTES_PER_DAY
+from evaluate.data.members import OCCUPATIONS, TRAINING_GOALS
+from evaluate.paths import DEMO_DATA_DIR
 
 LOG_DAYS = 365  # the logs cover the year before the export date (the export day itself excluded)
-CHECKINS_STREAM, USAGE_STREAM = 1, 2  # random streams: default_rng([seed, stream])
+# random streams: default_rng([seed, stream])
+CHECKINS_STREAM, USAGE_STREAM, TRUTH_STREAM = 1, 2, 3
 
 # Days of the week, Monday first. Descriptions of club traffic say only "weekends lower"; no
 # source gives a share per day. ASSUMPTION: weights falling off from Monday to Sunday, used to
@@ -57,21 +63,98 @@ def _hour_cdf(weights: dict[int, float]) -> np.ndarray:
     return np.cumsum(shares / shares.sum())
 
 
-# Equipment the demo club already owns: units, share of members who use the machine at all,
-# chance such a member uses it on a visit, and the session length (lognormal: median minutes,
-# sigma of the log). 26.6% of members use resistance machines, 2024 (industry_benchmarks.csv:
+# The TRUE use of the machines the demo club owns: the synthetic world's parameters, which a
+# calibration or a backtest of the model on the demo's log has to find. The model never reads
+# them (tests/repository/test_layers.py): it forecasts from equipment.csv and assumptions.yml.
+# 26.6% of members use resistance machines, 2024 (industry_benchmarks.csv:
 # equipment_use_resistance_machines; HFA 2025 Expanded Insights press release); no source gives
-# uses per machine, so every figure below is an ASSUMPTION, chosen so that the busiest machines
-# (leg press, rowers) are in use about half of their peak hour, inside GYMetrix's target of
-# 40-60% of units free at peak (peak_equipment_free_target; GYMetrix (R. McGown), Health Club
-# Management, Oct 2012), and the short back-extension sets much less. Units must match
-# ``owned_units`` in the demo's equipment.csv.
-OWNED_EQUIPMENT = {
-    #                   units, users, per visit, median min, sigma
-    "back_extension_45": (1, 0.12, 0.40, 5.0, 0.4),
-    "leg_press": (1, 0.20, 0.50, 8.0, 0.4),
-    "rower": (2, 0.15, 0.50, 15.0, 0.5),
+# uses per machine or who the users are, so every figure below is an ASSUMPTION of the
+# synthetic world. A member's chance of being a user of a machine is its base share times one
+# multiplier per segment: age band (:data:`AGE_BANDS`), training goal, occupation and visits a
+# week (:data:`VISIT_BANDS`); unknown values take 1 and the product is capped at 1. The
+# segments deliberately differ from the model's defaults (src/evaluate/model/demand.py and the
+# uptakes of data/demo/assumptions.yml, where desk work acts only through back pain, at an odds
+# ratio of 1.47, and only strength and sport goals raise posterior-chain use): users of the back
+# extension skew older, toward desk workers and much more toward rehab goals than the model
+# expects; the leg press toward strength and sport goals and younger members; the rower toward
+# general fitness and weight loss; every machine toward members who come more often. The base
+# shares are chosen so that the busiest machines (leg press, rowers) are in use about half of
+# their peak hour, inside GYMetrix's target of 40-60% of units free at peak
+# (peak_equipment_free_target; GYMetrix (R. McGown), Health Club Management, Oct 2012), and the
+# short back-extension sets much less.
+AGE_BANDS = ((35, "under_35"), (55, "35_54"), (200, "55_plus"))  # (age below, label)
+VISIT_BANDS = ((1.0, "under_1"), (2.0, "1_to_2"), (np.inf, "2_plus"))  # (visits/week below, label)
+SEGMENTS = ("age", "goal", "occupation", "visits")  # the columns of :func:`member_segments`
+
+
+@dataclass(frozen=True)
+class MachineTruth:
+    """How members truly use one owned machine in a synthetic club.
+
+    ``units`` owned; ``share`` the chance (0-1) that a member whose segments all have
+    multiplier 1 uses the machine at all; ``per_visit`` the chance such a user uses it on a
+    visit; session length lognormal with median ``median_minutes`` and ``sigma`` (of the log);
+    ``age``, ``goal``, ``occupation`` and ``visits`` the multipliers of ``share`` by segment
+    label (:func:`member_segments`; a label missing from a mapping takes 1).
+    """
+
+    units: int
+    share: float
+    per_visit: float
+    median_minutes: float
+    sigma: float
+    age: Mapping[str, float]
+    goal: Mapping[str, float]
+    occupation: Mapping[str, float]
+    visits: Mapping[str, float]
+
+    def user_share(self, segments: pd.DataFrame) -> np.ndarray:
+        """Each member's chance (0-1) of being a user, from :func:`member_segments`."""
+        share = np.full(len(segments), self.share)
+        for name in SEGMENTS:
+            share = share * segments[name].map(dict(getattr(self, name))).astype(float).fillna(
+                1.0).to_numpy()
+        return np.minimum(share, 1.0)
+
+
+TRUE_USE = {  # ASSUMPTION (the synthetic world's truth, see above)
+    "back_extension_45": MachineTruth(
+        units=1, share=0.075, per_visit=0.40, median_minutes=5.0, sigma=0.4,
+        age={"under_35": 0.6, "35_54": 1.2, "55_plus": 1.8},
+        goal={"rehab": 3.0, "general_fitness": 1.0, "strength": 1.0, "sport": 0.8,
+              "weight_loss": 0.7},
+        occupation={"desk": 1.6, "mixed": 1.0, "active": 0.7},
+        visits={"under_1": 0.6, "1_to_2": 1.0, "2_plus": 1.4}),
+    "leg_press": MachineTruth(
+        units=1, share=0.15, per_visit=0.50, median_minutes=8.0, sigma=0.4,
+        age={"under_35": 1.2, "35_54": 1.0, "55_plus": 0.6},
+        goal={"strength": 2.2, "sport": 1.8, "general_fitness": 0.7, "weight_loss": 0.6,
+              "rehab": 0.8},
+        occupation={"desk": 1.0, "mixed": 1.0, "active": 1.1},
+        visits={"under_1": 0.5, "1_to_2": 1.0, "2_plus": 1.5}),
+    "rower": MachineTruth(
+        units=2, share=0.11, per_visit=0.50, median_minutes=15.0, sigma=0.5,
+        age={"under_35": 1.1, "35_54": 1.1, "55_plus": 0.7},
+        goal={"general_fitness": 1.4, "weight_loss": 1.8, "strength": 0.5, "sport": 1.0,
+              "rehab": 0.5},
+        occupation={"desk": 1.2, "mixed": 1.0, "active": 0.8},
+        visits={"under_1": 0.7, "1_to_2": 1.0, "2_plus": 1.3}),
 }
+# ASSUMPTION: the clubs of a demo chain differ. Each club multiplies every machine's base share
+# by a lognormal factor of median 1 and sigma CLUB_SHARE_SIGMA (a club's members use a machine
+# about 0.8-1.3 times as often as the demo's, for the middle half of clubs) and each segment
+# multiplier by one of sigma CLUB_MULTIPLIER_SIGMA (:func:`club_truth`).
+CLUB_SHARE_SIGMA = 0.3
+CLUB_MULTIPLIER_SIGMA = 0.15
+# ASSUMPTION: ranges of the random truths of :func:`random_truth` (for tests that need clubs with
+# known true parameters): units 1-2, base share 5-20%, use per visit 30-60%, multipliers
+# lognormal around 1 with RANDOM_MULTIPLIER_SIGMA, session length lognormal around the
+# catalogue's session_minutes with sigma 0.4.
+RANDOM_UNITS = (1, 2)
+RANDOM_SHARE = (0.05, 0.20)
+RANDOM_PER_VISIT = (0.30, 0.60)
+RANDOM_MULTIPLIER_SIGMA = 0.4
+RANDOM_SESSION_SIGMA = 0.4
 SESSION_START_MINUTES = (5, 50)  # ASSUMPTION: a session starts 5-50 min after checking in
 MAX_WAIT_MINUTES = 10  # ASSUMPTION: a member waits up to 10 min for a free unit, else skips it
 SESSION_MINUTES_RANGE = (1, 60)  # ASSUMPTION: sessions are clipped to 1-60 minutes
@@ -215,30 +298,116 @@ def _allocate_units(start: np.ndarray, duration: np.ndarray, units: int) -> np.n
     return begins
 
 
-def generate_equipment_usage(members: pd.DataFrame, checkins: pd.DataFrame,
-                             seed: int) -> pd.DataFrame:
-    """Sessions on the machines the club owns (:data:`OWNED_EQUIPMENT`), during check-ins.
+def member_segments(members: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Each member's segment labels for :class:`MachineTruth`: one column per :data:`SEGMENTS`.
+
+    ``age`` is the :data:`AGE_BANDS` label of ``year - birth_year``, ``visits`` the
+    :data:`VISIT_BANDS` label of ``visits_per_week``, ``goal`` the ``training_goal`` and
+    ``occupation`` the ``occupation_activity``; missing values stay missing (multiplier 1).
+    """
+    age = year - pd.to_numeric(members["birth_year"], errors="coerce").to_numpy(float)
+    visits = pd.to_numeric(members["visits_per_week"], errors="coerce").to_numpy(float)
+
+    def label(values: np.ndarray, bands: tuple[tuple[float, str], ...]) -> pd.Series:
+        limits, labels = zip(*bands, strict=True)
+        code = np.searchsorted(np.array(limits, dtype=float), values, side="right")
+        names = np.array([*labels, None], dtype=object)
+        return pd.Series(np.where(np.isnan(values), None, names[np.minimum(code, len(labels))]),
+                         index=members.index, dtype=object)
+
+    return pd.DataFrame({
+        "age": label(age, AGE_BANDS),
+        "goal": members["training_goal"].astype(object).where(members["training_goal"].notna()),
+        "occupation": members["occupation_activity"].astype(object).where(
+            members["occupation_activity"].notna()),
+        "visits": label(visits, VISIT_BANDS),
+    })
+
+
+def _multiplied(mapping: Mapping[str, float], rng: np.random.Generator,
+                sigma: float) -> dict[str, float]:
+    """``mapping`` with each value times a lognormal factor (median 1, ``sigma``), rounded."""
+    factors = rng.lognormal(0.0, sigma, size=len(mapping))
+    return {k: round(float(v * f), 3)
+            for (k, v), f in zip(mapping.items(), factors, strict=True)}
+
+
+def club_truth(seed: int, truth: Mapping[str, MachineTruth] = TRUE_USE) -> dict[str, MachineTruth]:
+    """A chain club's own true use: ``truth`` perturbed by factors drawn from the club's seed.
+
+    Each machine's base share is multiplied by a lognormal factor (median 1, sigma
+    :data:`CLUB_SHARE_SIGMA`) and each segment multiplier by one of sigma
+    :data:`CLUB_MULTIPLIER_SIGMA`; units, use per visit and session lengths stay. Same seed,
+    same truth; the draw has its own random stream, so the roster and logs' streams are
+    untouched.
+    """
+    rng = np.random.default_rng([seed, TRUTH_STREAM])
+    clubs = {}
+    for equipment_id, machine in truth.items():
+        share = round(machine.share * float(rng.lognormal(0.0, CLUB_SHARE_SIGMA)), 4)
+        clubs[equipment_id] = replace(machine, share=share, **{
+            name: _multiplied(getattr(machine, name), rng, CLUB_MULTIPLIER_SIGMA)
+            for name in SEGMENTS})
+    return clubs
+
+
+def random_truth(rng: np.random.Generator, machines: Sequence[str]) -> dict[str, MachineTruth]:
+    """A random, known true use of ``machines`` (equipment ids of the demo's equipment.csv).
+
+    For tests that need clubs whose true parameters they know: units, base share and use per
+    visit drawn uniformly from :data:`RANDOM_UNITS`, :data:`RANDOM_SHARE` and
+    :data:`RANDOM_PER_VISIT`; a multiplier for every age band, training goal, occupation and
+    visit band, lognormal (median 1, sigma :data:`RANDOM_MULTIPLIER_SIGMA`); sessions of median
+    the catalogue's ``session_minutes``. The same generator state gives the same truth.
+    """
+    catalogue = pd.read_csv(DEMO_DATA_DIR / EQUIPMENT_FILE, index_col="equipment_id")
+    unknown = sorted(set(machines) - set(catalogue.index))
+    if unknown:
+        raise ValueError(f"not in the demo's equipment.csv: {', '.join(unknown)}")
+    labels = {"age": [b[1] for b in AGE_BANDS], "goal": list(TRAINING_GOALS),
+              "occupation": list(OCCUPATIONS), "visits": [b[1] for b in VISIT_BANDS]}
+    truth = {}
+    for equipment_id in machines:
+        truth[equipment_id] = MachineTruth(
+            units=int(rng.integers(RANDOM_UNITS[0], RANDOM_UNITS[1], endpoint=True)),
+            share=round(float(rng.uniform(*RANDOM_SHARE)), 4),
+            per_visit=round(float(rng.uniform(*RANDOM_PER_VISIT)), 3),
+            median_minutes=float(catalogue.loc[equipment_id, "session_minutes"]),
+            sigma=RANDOM_SESSION_SIGMA,
+            **{name: _multiplied(dict.fromkeys(labels[name], 1.0), rng, RANDOM_MULTIPLIER_SIGMA)
+               for name in SEGMENTS})
+    return truth
+
+
+def generate_equipment_usage(members: pd.DataFrame, checkins: pd.DataFrame, seed: int,
+                             truth: Mapping[str, MachineTruth] = TRUE_USE) -> pd.DataFrame:
+    """Sessions on the machines the club owns (``truth``, default :data:`TRUE_USE`).
 
     Returns ``timestamp`` (session start, datetime64 local time, minute resolution),
     ``equipment_id``, ``duration_min`` (int, minutes) and ``member_id`` (categorical), sorted
-    by time and machine. A session starts during one of the member's check-ins, after any
-    earlier session of that visit ended (machines are taken in the order of
-    :data:`OWNED_EQUIPMENT`); sessions on a machine never outnumber its units at any minute.
+    by time and machine. Each member is a user of a machine with the chance
+    :meth:`MachineTruth.user_share` gives their segments (ages in the year of the log's last
+    check-in). A session starts during one of a user's check-ins, after any earlier session of
+    that visit ended (machines are taken in the order of ``truth``); sessions on a machine
+    never outnumber its units at any minute.
     """
     rng = np.random.default_rng([seed, USAGE_STREAM])
     owner = checkins["member_id"].cat.codes.to_numpy()
     arrived = checkins["timestamp"].to_numpy().astype("datetime64[m]").astype(np.int64)
+    year = int(checkins["timestamp"].max().year) if len(checkins) else date.today().year
+    segments = member_segments(members, year)
     busy_until = arrived.copy()  # a member's next session starts after their last one ends
     parts = []
-    for equipment_id, (units, users, per_visit, median, sigma) in OWNED_EQUIPMENT.items():
-        is_user = rng.random(len(members)) < users
-        chosen = np.flatnonzero(is_user[owner] & (rng.random(len(owner)) < per_visit))
+    for equipment_id, machine in truth.items():
+        is_user = rng.random(len(members)) < machine.user_share(segments)
+        chosen = np.flatnonzero(is_user[owner] & (rng.random(len(owner)) < machine.per_visit))
         start = np.maximum(arrived[chosen] + rng.integers(*SESSION_START_MINUTES, endpoint=True,
                                                           size=len(chosen)), busy_until[chosen])
-        length = np.clip(np.rint(rng.lognormal(np.log(median), sigma, size=len(chosen))),
+        length = np.clip(np.rint(rng.lognormal(np.log(machine.median_minutes), machine.sigma,
+                                               size=len(chosen))),
                          *SESSION_MINUTES_RANGE).astype(np.int64)
         order = np.argsort(start, kind="stable")
-        begin = _allocate_units(start[order], length[order], units)
+        begin = _allocate_units(start[order], length[order], machine.units)
         done = begin >= 0
         busy_until[chosen[order][done]] = begin[done] + length[order][done]
         parts.append(pd.DataFrame({
