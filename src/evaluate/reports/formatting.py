@@ -64,7 +64,7 @@ INPUT_LABELS = {
     "substitution": "how far members would use an owned machine instead",
     "target_peak_utilisation": "the busy share at which members queue",
     "back_care_relevance": "its back-care relevance (a judgement)",
-    "model_error": "the model's error on its use (from the club's backtest)",
+    "model_error": "its use",  # its model error: "if its use were 0.25 times the forecast"
 }
 
 

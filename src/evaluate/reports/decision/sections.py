@@ -28,6 +28,7 @@ from evaluate.mcda.portfolio import MAX_JOINT_SETS
 from evaluate.mcda.scoring import CR_THRESHOLD, judgements_to_revisit
 from evaluate.model.exposure import exposure_priors
 from evaluate.model.finance import ASSUMED, BENEFIT_ITEMS
+from evaluate.model.prepared import DEMAND_ERROR_PREFIX, DEMAND_ERROR_UNIT
 from evaluate.model.segments import as_of_day
 from evaluate.reports import formatting
 from evaluate.reports.decision import information as voi
@@ -148,6 +149,8 @@ def assumption_label(analysis: DecisionAnalysis, name: str) -> str:
     if name.startswith("price"):
         inside = name[name.find("(") + 1: name.rfind(")")] if "(" in name else ""
         return f"the price of the {_name(analysis, inside)}" if inside else "the price"
+    if name.startswith(DEMAND_ERROR_PREFIX):  # one candidate's model error
+        return f"the {_name(analysis, name[len(DEMAND_ERROR_PREFIX):])}'s use"
     if name in INPUT_LABELS:
         return INPUT_LABELS[name]
     assumption = analysis.data.assumptions.get(name)
@@ -157,6 +160,8 @@ def assumption_label(analysis: DecisionAnalysis, name: str) -> str:
 
 
 def _value(value: float, unit: str, currency: str) -> str:
+    if unit == DEMAND_ERROR_UNIT:
+        return f"{number(value, '.2g')} times the forecast"
     if unit.startswith("currency"):
         return money(value, currency) + unit[len("currency"):].replace("/", " per ")
     if unit in ("fraction", "fraction/year"):
