@@ -60,7 +60,7 @@ bench-model: $(STAMP) ## Time the model and the decision: 1M members, 10,000 dra
 	$(BIN)/python bench/decision_speed.py
 	$(BIN)/python bench/portfolio_speed.py
 	$(BIN)/python bench/analyse_decision_speed.py
-	$(BIN)/python bench/value_of_information_speed.py
+	$(BIN)/python bench/track_record_speed.py
 
 bench-chain: $(STAMP) ## Time a chain of 50 generated clubs: decisions in parallel, then the roll-up
 	$(BIN)/python bench/chain_speed.py
