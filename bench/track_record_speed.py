@@ -23,10 +23,10 @@ from __future__ import annotations
 import argparse
 
 from evaluate.data.club_data import load_club_data
-from evaluate.paths import DEMO_DATA_DIR
 from evaluate.model.backtest import BACKTEST_DRAWS, backtest
 from evaluate.model.owned_logs import calibrate_model, pooled_calibration
 from evaluate.model.prepared import model_inputs
+from evaluate.paths import DEMO_DATA_DIR
 from evaluate.reports.decision.analysis import analyse_decision, logged_machines
 from evaluate.reports.decision.information import value_of_information
 from evaluate.reports.notebook_params import DecisionReportParams
