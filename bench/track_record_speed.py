@@ -1,8 +1,7 @@
 """Benchmark: what the track record and the value of information add to the demo decision.
 
-Times (best of ``--repeat``) the two steps the track record and the value of information add
-to a decision report, on the demo
-club at 10,000 draws (``analyse_decision`` runs once beforehand, not timed):
+Times (best of ``--repeat``) the two steps on the demo club at 10,000 draws
+(``analyse_decision`` runs once beforehand, not timed):
 
 - the track record: every owned, logged machine fitted and pooled
   (:func:`evaluate.model.owned_logs.pooled_calibration`), the leave-one-out backtest
