@@ -36,7 +36,7 @@ def test_the_best_sets_are_valued_jointly(default):
 
 def test_the_parts_that_scale_with_users_are_the_use_criteria_and_benefits(default):
     a = default
-    model, _ = prepare_model(a.data, a.candidates, as_of=None, calibrate=a.params.calibrate)
+    model, *_ = prepare_model(a.data, a.candidates, as_of=None, calibrate=a.params.calibrate)
     options, joint = portfolio_options(model, a.forecast, a.finance, a.ranking, a.scores,
                                        a.contributions)
     ids = list(a.scores.index)
