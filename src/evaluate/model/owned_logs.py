@@ -72,7 +72,8 @@ def others(owned: OwnedMachines, position: int) -> OwnedMachines:
     return OwnedMachines(ids=tuple(owned.ids[k] for k in keep), levels=owned.levels[keep],
                          servers=owned.servers[keep],
                          session_minutes=owned.session_minutes[keep],
-                         factor=owned.factor[keep])
+                         factor=owned.factor[keep],
+                         cardio=None if owned.cardio is None else owned.cardio[keep])
 
 
 def forecast_owned(model: ModelInputs, position: int, values: dict[str, np.ndarray],
@@ -181,10 +182,15 @@ class PooledCalibration:
                 np.exp(self.frequency.predict(values, count)))
 
     def owned_factors(self, owned: OwnedMachines) -> np.ndarray:
-        """Each owned machine's uptake factor: its pooled estimate, or the pooled mean."""
+        """Each owned machine's uptake factor: its pooled estimate if fitted.
+
+        A machine without a fit (its log rests on too few members) takes the pooled factor
+        for its covariates.
+        """
         fitted = dict(zip(self.fits["equipment_id"], np.exp(self.uptake.shrunk), strict=True))
         back = NEEDS.index("back_care")
-        default = self.factors(np.zeros(len(owned.ids)), owned.levels[:, back])[0]
+        cardio = np.zeros(len(owned.ids)) if owned.cardio is None else owned.cardio
+        default = self.factors(cardio, owned.levels[:, back])[0]
         return np.array([fitted.get(m, d) for m, d in zip(owned.ids, default, strict=True)])
 
 

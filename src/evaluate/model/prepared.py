@@ -384,7 +384,8 @@ def owned_machines(equipment: pd.DataFrame | None) -> OwnedMachines:
     return OwnedMachines(
         ids=tuple(rows[ID].astype(str)), levels=level_codes(rows),
         servers=(rows[OWNED] * rows[STATIONS]).to_numpy(np.int64),
-        session_minutes=rows[SESSION_MINUTES].to_numpy(float), factor=np.ones(len(rows)))
+        session_minutes=rows[SESSION_MINUTES].to_numpy(float), factor=np.ones(len(rows)),
+        cardio=(rows[TYPE] == "cardio").to_numpy())
 
 
 def uptake_factors(calibration: Calibration | Mapping[str, Calibration] | None,

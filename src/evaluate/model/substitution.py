@@ -61,7 +61,8 @@ class OwnedMachines:
     ``levels`` are relevance codes or positions ``(machines, needs)`` (as for
     :func:`evaluate.model.demand.relevance_rates`); ``servers`` members served at once (units ×
     stations); ``session_minutes`` minutes per session; ``factor`` the uptake factor
-    (calibration; 1 for the documented uptakes).
+    (calibration; 1 for the documented uptakes); ``cardio`` whether each is a cardio machine
+    (a covariate of the pooled calibration; None: unknown, taken as not).
     """
 
     ids: tuple[str, ...]
@@ -69,6 +70,7 @@ class OwnedMachines:
     servers: np.ndarray
     session_minutes: np.ndarray
     factor: np.ndarray
+    cardio: np.ndarray | None = None
 
     @classmethod
     def none(cls, needs: int = 3) -> OwnedMachines:
