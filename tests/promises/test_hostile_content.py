@@ -143,12 +143,13 @@ def read_csv(path) -> list[dict[str, str]]:
 
 @pytest.mark.notebooks
 def test_decision_tables_disarm_formulas_and_keep_numbers(hostile_build):
-    from hostile_data import FORMULA_NAMES, FORMULA_SOURCES, LINK_NAME
+    from hostile_data import FORMULA_NAMES, FORMULA_SOURCES, LINK_NAME, OWNED, STYLE_NAME
 
     build = json.loads((hostile_build / "build.json").read_text(encoding="utf-8"))
     decision = next(r for r in build["reports"] if r["name"] == "decision")
     assert [(t["name"], t["file"]) for t in decision["tables"]] == [
-        ("ranking", "decision.ranking.csv"), ("assumptions", "decision.assumptions.csv")]
+        ("ranking", "decision.ranking.csv"), ("backtest", "decision.backtest.csv"),
+        ("assumptions", "decision.assumptions.csv")]
     assert all(not r["tables"] for r in build["reports"] if r["name"] != "decision")
     ranking = read_csv(hostile_build / "decision.ranking.csv")
     names = {row["Equipment id"]: row["Machine"] for row in ranking}
@@ -162,6 +163,10 @@ def test_decision_tables_disarm_formulas_and_keep_numbers(hostile_build):
         assert int(row["Rank"]) == figures["rank"]
     raw = (hostile_build / "decision.ranking.csv").read_text(encoding="utf-8-sig")
     assert f',{summary["candidates"]["reverse_hyper"]["npv"]["p50"]:.2f},' in raw  # unquoted
+    owned = {row["Equipment id"]: row for row in
+             read_csv(hostile_build / "decision.backtest.csv")}  # the owned machines' track
+    assert owned[OWNED]["Machine"] == STYLE_NAME  # a name, not markup or a formula
+    assert all(float(row["Forecast (sessions/week)"]) > 0 for row in owned.values())
     sources = {row["Name"]: row["Source"] for row in
                read_csv(hostile_build / "decision.assumptions.csv")}
     for name, source in FORMULA_SOURCES.items():
@@ -179,6 +184,7 @@ def test_a_reused_report_keeps_its_tables(hostile_build):
     decision = next(r for r in build["reports"] if r["name"] == "decision")
     assert decision["cache"]["hit"] is True
     assert [t["file"] for t in decision["tables"]] == ["decision.ranking.csv",
+                                                       "decision.backtest.csv",
                                                        "decision.assumptions.csv"]
     for table in decision["tables"]:
         assert (again / table["file"]).read_bytes() == (hostile_build / table["file"]).read_bytes()
