@@ -81,7 +81,8 @@ def _hour_cdf(weights: dict[int, float]) -> np.ndarray:
 # shares are chosen so that the busiest machines (leg press, rowers) are in use about half of
 # their peak hour, inside GYMetrix's target of 40-60% of units free at peak
 # (peak_equipment_free_target; GYMetrix (R. McGown), Health Club Management, Oct 2012), and the
-# short back-extension sets much less.
+# short back-extension sets much less. Units must match ``owned_units`` in the demo's
+# equipment.csv.
 AGE_BANDS = ((35, "under_35"), (55, "35_54"), (200, "55_plus"))  # (age below, label)
 VISIT_BANDS = ((1.0, "under_1"), (2.0, "1_to_2"), (np.inf, "2_plus"))  # (visits/week below, label)
 SEGMENTS = ("age", "goal", "occupation", "visits")  # the columns of :func:`member_segments`
@@ -142,7 +143,7 @@ TRUE_USE = {  # ASSUMPTION (the synthetic world's truth, see above)
 }
 # ASSUMPTION: the clubs of a demo chain differ. Each club multiplies every machine's base share
 # by a lognormal factor of median 1 and sigma CLUB_SHARE_SIGMA (a club's members use a machine
-# about 0.8-1.3 times as often as the demo's, for the middle half of clubs) and each segment
+# about 0.8-1.2 times as often as the demo's, for the middle half of clubs) and each segment
 # multiplier by one of sigma CLUB_MULTIPLIER_SIGMA (:func:`club_truth`).
 CLUB_SHARE_SIGMA = 0.3
 CLUB_MULTIPLIER_SIGMA = 0.15
