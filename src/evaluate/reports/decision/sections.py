@@ -150,7 +150,7 @@ def assumption_label(analysis: DecisionAnalysis, name: str) -> str:
         inside = name[name.find("(") + 1: name.rfind(")")] if "(" in name else ""
         return f"the price of the {_name(analysis, inside)}" if inside else "the price"
     if name.startswith(DEMAND_ERROR_PREFIX):  # one candidate's model error
-        return f"the {_name(analysis, name[len(DEMAND_ERROR_PREFIX):])}'s use"
+        return f"the use of the {_name(analysis, name[len(DEMAND_ERROR_PREFIX):])}"
     if name in INPUT_LABELS:
         return INPUT_LABELS[name]
     assumption = analysis.data.assumptions.get(name)
