@@ -1476,15 +1476,15 @@ def backtest_table(analysis: DecisionAnalysis) -> pd.DataFrame | None:
     if t is None:
         return None
     return pd.DataFrame({
-        "Units": [number(v, ".0f") for v in t["units"]],
-        "Forecast (sessions a week)": [number(v, ".0f") for v in t["forecast"]],
-        "P10–P90": [f"{number(lo, '.0f')}–{number(hi, '.0f')}"
+        "Units": [number(v) for v in t["units"]],
+        "Forecast (sessions a week)": [number(v) for v in t["forecast"]],
+        "P10–P90": [f"{number(lo)}–{number(hi)}"
                     for lo, hi in zip(t["p10"], t["p90"], strict=True)],
-        "Actual from the log": [number(v, ".0f", missing=formatting.HIDDEN_COUNT)
+        "Actual from the log": [number(v, missing=formatting.HIDDEN_COUNT)
                                 for v in t["actual"]],
         "Actual / forecast": [number(v, ".2f", missing=formatting.HIDDEN_COUNT)
                               for v in t["ratio"]],
-        "Regular users: forecast": [number(v, ".0f") for v in t["users_forecast"]],
+        "Regular users: forecast": [number(v) for v in t["users_forecast"]],
         "Regular users: log": [count_text(v) for v in t["users_actual"]],
         "Sessions a week per regular user (log)": [
             number(v, ".1f", missing=formatting.HIDDEN_COUNT) for v in t["sessions_per_user"]],
