@@ -122,15 +122,37 @@ def test_a_refused_write_names_the_file_why_and_the_fix(tmp_path):
 def test_write_json_that_fails_leaves_no_temporary_file_and_the_old_one(tmp_path, monkeypatch):
     write_json(tmp_path / "a.json", {"x": 1})
 
-    def full(self, *args, **kwargs):
+    def full(fd):  # a full disk often shows only when the written pages are flushed
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(type(tmp_path), "write_bytes", full)
+    monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(OutputWriteError, match=r"a\.json \(the disk is full\)"):
         write_json(tmp_path / "a.json", {"x": 2})
     monkeypatch.undo()
     assert json.loads((tmp_path / "a.json").read_text()) == {"x": 1}
     assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+def test_write_atomically_syncs_the_file_and_its_folder_before_the_rename(tmp_path,
+                                                                         monkeypatch):
+    import evaluate.build.publish as publishing
+
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        events.append("folder" if os.path.isdir(f"/proc/self/fd/{fd}") else "file")
+        real_fsync(fd)
+
+    def replace(src, dst):
+        events.append("rename")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(publishing.os, "fsync", fsync)
+    monkeypatch.setattr(publishing.os, "replace", replace)
+    publishing.write_atomically(tmp_path / "a.json", "{}")
+    assert events == ["file", "folder", "rename", "folder"]
+    assert (tmp_path / "a.json").read_text() == "{}"
 
 
 @pytest.mark.parametrize("status", ["succeeded", "failed"])

@@ -173,17 +173,34 @@ def staging_dir(out_dir: Path, build_id: str) -> Path:
 def write_atomically(path: Path, data: str | bytes) -> None:
     """Write ``data`` (text as UTF-8) through a temporary file, so a reader never sees half.
 
+    The file and its folder are synced to disk before the rename, so a crash or a power cut
+    leaves the old ``path`` or the new one, never an empty or partial file under its name.
     A write that fails raises :class:`OutputWriteError` naming ``path``, and leaves
     neither the temporary file nor a changed ``path``.
     """
     tmp = path.with_name(f".{path.name}.tmp")  # one writer: builds of a folder hold its lock
     try:
-        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        with tmp.open("wb") as file:
+            file.write(data.encode("utf-8") if isinstance(data, str) else data)
+            file.flush()
+            os.fsync(file.fileno())
+        sync_folder(path.parent)
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise OutputWriteError(path, exc) from None
+    with contextlib.suppress(OSError):  # the new file is in place; this makes the rename durable
+        sync_folder(path.parent)
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush ``folder``'s entries (names made, renamed) to disk: ``fsync`` on the folder."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_json(path: Path, data: Any, *, indent: int = 2) -> None:
