@@ -36,7 +36,7 @@ test: $(STAMP) ## Run the whole test suite (unit, notebook, build and browser te
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lab: $(STAMP) ## Open JupyterLab on the notebooks
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lint: $(STAMP) ## Check the code and notebooks with ruff
 	$(BIN)/ruff check src tests bench notebooks

@@ -160,6 +160,16 @@ def test_irr_and_npv_match_numpy_financial():
         [npf.npv(0.07, row) for row in flows])
 
 
+def test_irr_is_not_defined_when_the_flows_change_sign_twice():
+    """-100, 230, -132 is worth 0 at both 10% and 20% a year: no single return, so NaN."""
+    flows = np.array([[-100.0, 230, -132], [-100, 0, 121]])
+    assert npf.npv(0.10, flows[0]) == pytest.approx(0, abs=1e-9)
+    assert npf.npv(0.20, flows[0]) == pytest.approx(0, abs=1e-9)
+    found = irr_by_candidate(flows, np.array([2, 2]))
+    assert np.isnan(found[0])
+    assert found[1] == pytest.approx(0.10)  # a year of nothing is not a change of sign
+
+
 @st.composite
 def one_candidate(draw: st.DrawFn) -> FinanceInputs:
     money = st.floats(0, 5000)

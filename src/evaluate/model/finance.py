@@ -696,14 +696,18 @@ def summary_bases(equipment: pd.DataFrame, assumptions: Mapping[str, Assumption 
 def irr_by_candidate(flows: np.ndarray, years: np.ndarray) -> np.ndarray:
     """Internal rate of return (fraction/year) of each row of ``flows`` over years ``0 .. n``.
 
-    ``numpy_financial.irr`` loops, so this is for deterministic runs only. NaN where the IRR is
-    undefined: no change of sign (e.g. costs only), or no real root found.
+    ``numpy_financial.irr`` loops, so this is for deterministic runs only. NaN ("not defined")
+    unless the flows change sign exactly once: with none (e.g. costs only) there is no rate,
+    and with more (a resale or a refit cost after years of income) there can be one rate per
+    change, so no single return describes the machine (Brealey, Myers & Allen, Principles of
+    Corporate Finance, ch. 5); NaN too where no real root is found.
     """
     out = np.full(len(flows), np.nan)
     with np.errstate(all="ignore"):
         for i, (row, n) in enumerate(zip(flows, years, strict=True)):
             series = row[: int(n) + 1]
-            if (series > 0).any() and (series < 0).any():
+            signs = np.sign(series[series != 0])
+            if np.count_nonzero(np.diff(signs)) == 1:
                 out[i] = npf.irr(series)
     return out
 
