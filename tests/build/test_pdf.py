@@ -6,11 +6,13 @@ The PDFs themselves are tested in tests/browser/test_build_pdf.py.
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
-from evaluate.build.pdf import PdfPrinter
-from evaluate.errors import PdfError
+from evaluate.build import pdf
+from evaluate.build.pdf import PdfPrinter, require_chromium
+from evaluate.errors import InputError, PdfError
 from support import PLANS, run_cli
 
 
@@ -24,6 +26,17 @@ def test_missing_chromium_exits_2_before_anything_runs(out_dir, tmp_path, extra)
     assert "--pdf needs Debian's Chromium" in result.stderr
     assert "apt-get install -y chromium" in result.stderr
     assert not out_dir.exists()  # nothing ran, not even the lock was taken
+
+
+def test_pdf_without_playwright_says_how_to_install_its_extra(monkeypatch):
+    monkeypatch.setattr(pdf, "chromium_path", lambda: "/usr/bin/chromium")
+    monkeypatch.setitem(sys.modules, "playwright", None)  # find_spec: not installed
+    with pytest.raises(InputError) as raised:
+        require_chromium()
+    message = str(raised.value)
+    assert "--pdf needs the Python package playwright, not installed" in message
+    assert 'pip install -e ".[pdf]"' in message
+    assert "Chromium" not in message.replace("--pdf needs", "")  # the browser is there
 
 
 def test_a_browser_that_cannot_start_fails_each_page_with_the_reason(tmp_path):

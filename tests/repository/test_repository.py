@@ -99,7 +99,9 @@ def _names(specs: list[str]) -> dict[str, str]:
 
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
-    wanted = _names(project["dependencies"] + project["optional-dependencies"]["dev"])
+    extras = project["optional-dependencies"]
+    wanted = _names(project["dependencies"] + [d for group in extras.values() for d in group
+                                               if not d.startswith(project["name"])])
     env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text())
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     conda = _names([d for d in env["dependencies"] if isinstance(d, str)]
@@ -109,6 +111,13 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     assert conda == wanted
     assert python == project["requires-python"]
     assert "-e ." in pip_section
+
+
+def test_playwright_is_in_the_pdf_extra_that_dev_includes():
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    assert "playwright" not in _names(project["dependencies"])
+    assert "playwright" in _names(project["optional-dependencies"]["pdf"])
+    assert f'{project["name"]}[pdf]' in project["optional-dependencies"]["dev"]
 
 
 def test_generated_output_is_ignored_by_git():

@@ -67,7 +67,8 @@ def require_chromium() -> str:
                                 fix=f"{INSTALL_HINT}, or build without --pdf"))
     if importlib.util.find_spec("playwright") is None:
         problems.append(Problem("--pdf needs the Python package playwright, not installed",
-                                fix='pip install -e . (it is a dependency of the suite)'))
+                                fix='pip install -e ".[pdf]" in the suite\'s folder (its pdf '
+                                    'extra; make installs it), or build without --pdf'))
     if path is None or problems:
         raise InputError(problems)
     return path
