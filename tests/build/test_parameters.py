@@ -6,6 +6,7 @@ import pytest
 
 from evaluate.build.parameters import check_values, inspect_parameters, parse_assignments
 from evaluate.errors import ParameterError
+from evaluate.paths import NOTEBOOKS_DIR
 from support import NOTEBOOKS
 
 CHART = NOTEBOOKS / "chart.ipynb"
@@ -30,6 +31,36 @@ def test_unannotated_parameter_takes_the_type_of_its_default(tmp_path):
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, tmp_path / "plain.ipynb")
     assert inspect_parameters(tmp_path / "plain.ipynb")["n"].type is int
+
+
+@pytest.mark.parametrize("notebook", sorted(NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_every_parameter_of_the_suites_notebooks_is_annotated(notebook):
+    """papermill --help-notebook and schedulers show each type, never "Unknown type"."""
+    import papermill
+
+    declared = papermill.inspect_notebook(str(notebook))
+    assert declared
+    untyped = [name for name, p in declared.items() if p["inferred_type_name"] == "None"]
+    assert not untyped, f"{notebook.name}: annotate {', '.join(untyped)}"
+    assert all(inspect_parameters(notebook)[name].type is not None for name in declared)
+
+
+def test_a_generic_annotation_checks_its_container(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    source = ('ids: list[str] = []  # machines\n'
+              'weights: dict[str, float] = {}  # criterion -> weight')
+    nb = new_notebook(cells=[new_code_cell(source, metadata={"tags": ["parameters"]})])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "generic.ipynb")
+    declared = inspect_parameters(tmp_path / "generic.ipynb")
+    assert declared["ids"].type_name == "list[str]" and declared["ids"].type is list
+    assert declared["weights"].type is dict
+    assert check_values(tmp_path / "generic.ipynb", {"ids": "[a, b]", "weights": "{npv: 2}"}) == {
+        "ids": ["a", "b"], "weights": {"npv": 2}}
+    with pytest.raises(ParameterError, match=r"expected list\[str\], got int"):
+        check_values(tmp_path / "generic.ipynb", {"ids": "3"})
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

@@ -23,7 +23,8 @@ from pydantic import BaseModel, ValidationError
 
 from evaluate.errors import ParameterError, Problem, did_you_mean
 
-#: Types a parameter may have; the key is the annotation as written in the notebook.
+#: Types a parameter may have; the key is the annotation as written in the notebook, or the
+#: container of a generic one (``dict`` of ``dict[str, float]``).
 SUPPORTED_TYPES: dict[str, type] = {
     "str": str,
     "int": int,
@@ -45,8 +46,12 @@ class NotebookParameter:
 
     @property
     def type(self) -> type | None:
-        """The Python type values must have, or None when the notebook leaves it open."""
-        return SUPPORTED_TYPES.get(self.type_name)
+        """The Python type values must have, or None when the notebook leaves it open.
+
+        A generic annotation checks its container here (``list[str]``: a list); the items
+        are checked by the notebook's parameter model (:func:`check_models`).
+        """
+        return SUPPORTED_TYPES.get(self.type_name.split("[", 1)[0].strip())
 
 
 def inspect_parameters(notebook: str | Path) -> dict[str, NotebookParameter]:
