@@ -698,7 +698,7 @@ def irr_by_candidate(flows: np.ndarray, years: np.ndarray) -> np.ndarray:
 
     ``numpy_financial.irr`` loops, so this is for deterministic runs only. NaN ("not defined")
     unless the flows change sign exactly once: with none (e.g. costs only) there is no rate,
-    and with more (a resale or a refit cost after years of income) there can be one rate per
+    and with more (a refit or removal cost after years of income) there can be one rate per
     change, so no single return describes the machine (Brealey, Myers & Allen, Principles of
     Corporate Finance, ch. 5); NaN too where no real root is found.
     """
