@@ -52,6 +52,7 @@ bench: $(STAMP) ## Time our build against the usual papermill + nbconvert script
 bench-data: $(STAMP) ## Time checking a 1,000,000-member club, and its decision report's build
 	$(BIN)/python bench/data_scale.py
 	$(BIN)/python bench/decision_scale.py
+	$(BIN)/python bench/csv_engine.py
 
 bench-model: $(STAMP) ## Time the model and the decision: 1M members, 10,000 draws x 20 machines, the demo decision
 	$(BIN)/python bench/model_speed.py

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -176,3 +178,37 @@ def test_column_mapping_file(tmp_path):
     (tmp_path / "columns.yml").write_text("members.csv: !!python/object/apply:os.system [ls]\n")
     with pytest.raises(DataError, match="refused: the YAML asks to build a Python object"):
         load_column_mapping(tmp_path)
+
+
+def _c_parser(path, delimiter=","):
+    return pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False,
+                       encoding="utf-8-sig", index_col=False)
+
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+
+
+@pytest.mark.parametrize("path", sorted([*FIXTURES.glob("members/*.csv"),
+                                         *FIXTURES.glob("exports/*/*.csv"),
+                                         *FIXTURES.glob("club/*.csv")]),
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_pyarrow_reads_every_cell_as_the_c_parser_does(path):
+    """The fast reader changes nothing: the same headers, the same text in every cell."""
+    frame = read(path)
+    pd.testing.assert_frame_equal(frame, _c_parser(path, frame.attrs["delimiter"]))
+
+
+def test_what_pyarrow_refuses_the_c_parser_still_reads(tmp_path, monkeypatch):
+    """A short row, a line break inside quotes, 'NA' and 'null' kept as text: read as before."""
+    import evaluate.data.validation as validation
+
+    path = tmp_path / "t.csv"
+    path.write_text('id,name,note\n1,"two\nlines",NA\n2,null\n3,,x\n')
+    assert validation._read_with_pyarrow(path, ",") is None
+    frame = read(path)
+    assert frame["name"].tolist()[:2] == ["two\nlines", "null"]
+    assert frame["note"].tolist() == ["NA", "", "x"]
+    pd.testing.assert_frame_equal(frame, _c_parser(path))
+    path.write_text("a,b,a\n1,,NA\n")  # duplicate headers are told apart alike
+    assert validation._read_with_pyarrow(path, ",") is not None
+    assert list(read(path).columns) == ["a", "b", "a.1"]
