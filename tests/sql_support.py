@@ -171,7 +171,7 @@ def start_postgres(folder: Path) -> Server:
         shutil.chown(pwfile, "postgres")
     subprocess.run([*as_postgres, str(bin_dir / "initdb"), "-D", str(data), "-U", "admin",
                     "--auth=scram-sha-256", f"--pwfile={pwfile}", "-E", "UTF8",
-                    "--locale=C.UTF-8"], check=True, capture_output=True, text=True)
+                    "--locale=C.UTF-8", "--no-sync"], check=True, capture_output=True, text=True)
     pwfile.unlink()
     port = _free_port()
     subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-l",
