@@ -96,9 +96,12 @@ def make_duckdb(path: Path) -> Path:
     connection = duckdb.connect(str(path))
 
     def insert(table: str, columns: list[str], rows: list) -> None:
-        marks = ", ".join("?" for _ in columns)
-        connection.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                               [list(r) for r in rows])
+        import pandas as pd
+
+        frame = pd.DataFrame(rows, columns=columns)  # noqa: F841 (read by name in the SQL)
+        if table == "machine_sessions":
+            frame["started_at"] = pd.to_datetime(frame["started_at"])
+        connection.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM frame")
 
     load_tables(connection.execute, insert)
     connection.close()
