@@ -81,8 +81,12 @@ def test_only_contract_columns_leave_the_database(tmp_path, database):
     assert result.check.errors == [] and result.check.data_dir == out
 
 
-def test_the_extract_loads_as_the_csv_exports_it_came_from(tmp_path, database):
-    """The fixture's folder (its exports and columns.yml) and the extract load the same."""
+def test_the_extract_loads_as_the_csv_exports_it_came_from(tmp_path, database, monkeypatch):
+    """The fixture's folder (its exports and columns.yml) and the extract load the same.
+
+    Values and formats are mapped 97 rows at a time here: chunks join up as one file.
+    """
+    monkeypatch.setattr("evaluate.data.extract.CHUNK_ROWS", 97)
     out = extract(tmp_path, database).out_dir
     members = load_members(out)
     expected = load_members(db.EXPORT)
@@ -244,3 +248,21 @@ def test_a_missing_driver_says_how_to_install_it(tmp_path, duckdb_file, monkeypa
 def test_a_missing_duckdb_file_is_named(tmp_path):
     with pytest.raises(DataError, match="the DuckDB file .*nowhere.duckdb does not exist"):
         extract(tmp_path, {"duckdb": {"file": "nowhere.duckdb"}})
+
+
+def test_without_club_yml_anywhere_the_fix_names_source_yml_and_no_staging_path(tmp_path,
+                                                                                database):
+    source = write_source(tmp_path, database, members=db.MEMBERS)
+    with pytest.raises(DataError) as caught:
+        extract_club(source, tmp_path / "club", today=ROSTER_DAY)
+    text = str(caught.value)
+    assert f"club.yml not found in {tmp_path / 'club'}" in text
+    assert "give the club's facts in source.yml: club: {name: ..., currency: ...}" in text
+    assert ".extract-" not in text and not (tmp_path / "club").exists()
+
+
+def test_a_query_may_end_with_a_comment_or_a_semicolon(tmp_path, database):
+    for end in (" -- visits only", ";\n"):
+        checkins = db.CHECKINS | {"query": db.CHECKINS["query"] + end}
+        result = extract(tmp_path, database, checkins=checkins)
+        assert result.rows["checkins.csv"] == 5469

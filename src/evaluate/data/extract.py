@@ -102,11 +102,34 @@ def _scrub(text: str, secret: str | None) -> str:
 class _Database:
     """One open connection; quotes names and streams a SELECT into a CSV file."""
 
+    error: type[Exception] = Exception  # what the driver raises for a refused statement
+
     def __init__(self, source: Source) -> None:
         self.source = source
         self.secret: str | None = None
 
+    def name(self, parts: tuple[str, ...]) -> Any:
+        """A table's name, quoted: ``("crm", "members")`` -> ``"crm"."members"``."""
+        raise NotImplementedError
+
+    def subquery(self, query: str) -> Any:
+        """``query`` as a relation to select from."""
+        raise NotImplementedError
+
+    def columns(self, relation: Any) -> list[tuple[str, Any]]:
+        """The relation's columns and types, no row read (``LIMIT 0``)."""
+        raise NotImplementedError
+
+    def select(self, items: list[tuple[str, str, Any]], relation: Any) -> Any:
+        """``SELECT column AS contract_column, ...`` of ``items`` from ``relation``."""
+        raise NotImplementedError
+
+    def copy(self, select: Any, path: Path) -> int:
+        """Stream the rows of ``select`` into the CSV file ``path``; return their number."""
+        raise NotImplementedError
+
     def close(self) -> None:
+        """Close the connection."""
         raise NotImplementedError
 
 
@@ -121,7 +144,7 @@ class _Postgres(_Database):
         self.secret = spec.password(source.path)
         options = {"host": spec.host, "port": spec.port, "dbname": spec.dbname,
                    "user": spec.user, "connect_timeout": spec.connect_timeout,
-                   "application_name": "evaluate extract",
+                   "application_name": "evaluate extract", "client_encoding": "UTF8",
                    # ISO dates, UTC instants, and nothing this session could change
                    "options": "-c DateStyle=ISO,YMD -c TimeZone=UTC "
                               "-c default_transaction_read_only=on"}
@@ -151,7 +174,8 @@ class _Postgres(_Database):
         return found
 
     def subquery(self, query: str) -> Any:
-        return self.sql.SQL("({}) AS {}").format(self.sql.SQL(query),
+        # The newline ends a comment the query may end with (-- ...) before the bracket.
+        return self.sql.SQL("({}\n) AS {}").format(self.sql.SQL(query),
                                                  self.sql.Identifier("source"))
 
     def select(self, items: list[tuple[str, str, Any]], relation: Any) -> Any:
@@ -296,8 +320,8 @@ def plan_select(entry: Entry, columns: list[tuple[str, Any]], source: Path
     return items
 
 
-def _relation(database: _Database, entry: Entry) -> Any:
-    """The table, or the query as a subquery, with the database error turned into a problem."""
+def _relation(database: _Database, entry: Entry) -> tuple[Any, list[tuple[str, Any]]]:
+    """The table, or the query as a subquery, and its columns; a refusal becomes a problem."""
     source = database.source
     relation = (database.name(entry.table) if entry.table
                 else database.subquery(entry.query or ""))
@@ -459,6 +483,10 @@ def _relabel(problems: list[Problem], staging: Path, out_dir: Path, source: Sour
     if source.club is not None:
         origin[CLUB_FILE] = f"{CLUB_FILE} (from {source.path.name} club:)"
     for problem in problems:
+        for key in ("message", "rule", "fix"):  # a folder named in the text, too
+            text = getattr(problem, key)
+            if text and str(staging) in text:
+                setattr(problem, key, text.replace(str(staging), str(out_dir)))
         if problem.file is None:
             continue
         path = Path(problem.file)
@@ -468,6 +496,9 @@ def _relabel(problems: list[Problem], staging: Path, out_dir: Path, source: Sour
             continue
         name = str(relative)
         problem.file = out_dir if name == "." else (origin.get(name) or out_dir / relative)
+        if name == CLUB_FILE and source.club is None and "not found" in problem.message:
+            problem.fix = (f"give the club's facts in {source.path.name}: club: {{name: ..., "
+                           f"currency: ...}}, or {problem.fix}")
 
 
 def extract_club(source_path: Path, out_dir: Path, *, today: date | None = None

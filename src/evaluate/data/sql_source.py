@@ -96,7 +96,8 @@ class Postgres:
         value = os.environ.get(self.password_env)
         if not value:
             raise DataError.single(
-                f"the environment variable {self.password_env} is not set", file=source,
+                f"the environment variable {self.password_env} is not set (or empty)",
+                file=source,
                 column="postgresql.password_env", rule="the database password is read from "
                 "the environment variable password_env names, never from a file",
                 fix=f"export {self.password_env}=... (from your password manager or the "
@@ -327,8 +328,6 @@ def _entry(reader: _Reader, kind: str, spec: object) -> Entry | None:
                        "set: {status: active}", "quote it")
     if len(reader.problems) > count:
         return None
-    for part in parts:  # the joined timestamp is written as the loaders read it
-        rules.setdefault(part, ColumnRule(part))
     return Entry(kind, tuple(table.split(".")) if table else None,
                  query.strip().rstrip(";") if query else None, columns, rules,
                  {str(k): str(v) for k, v in fixed.items()})
