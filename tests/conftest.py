@@ -95,3 +95,38 @@ def exposure():
 
     return ExposureParameters.load()
 
+
+
+# --- databases for evaluate extract: a real PostgreSQL server on loopback, a DuckDB file -----
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server on 127.0.0.1 holding a club system's tables (``sql_support``).
+
+    Started once per session with Debian's binaries, stopped (``pg_ctl stop -m fast``, else
+    killed by its pid) and removed at the end. Skipped without the binaries, failed in CI.
+    """
+    import tempfile
+
+    from sql_support import start_postgres
+
+    # Not under pytest's tmp folder: that is private to root, and the server runs as postgres.
+    folder = Path(tempfile.mkdtemp(prefix="evaluate-pg-"))
+    server = None
+    try:
+        server = start_postgres(folder)
+        yield server
+    finally:
+        if server is not None:
+            server.stop()
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def duckdb_file(tmp_path_factory) -> Path:
+    """A DuckDB file holding the same club system's tables as ``postgres_server``."""
+    from sql_support import make_duckdb
+
+    return make_duckdb(tmp_path_factory.mktemp("duckdb") / "club.duckdb")

@@ -113,3 +113,66 @@ def test_init_refuses_to_overwrite_and_a_bad_currency(tmp_path):
     bad = run_cli("init", tmp_path / "other", *INIT, "--currency", "dollars")
     assert bad.returncode == 2 and "not an ISO 4217 code" in bad.stderr
     assert not (tmp_path / "other").exists()
+
+
+def _extract_source(tmp_path, server, **entries):
+    import sql_support as db
+
+    club = db.CLUB | {"export_date": "2026-11-02"}  # the fixture's roster date
+    entries = {"members": db.MEMBERS, "checkins": db.CHECKINS, "club": club} | entries
+    path = tmp_path / "source.yml"
+    path.write_text(db.source_yml(db.postgres_database(server), **entries))
+    return path
+
+
+def test_extract_writes_the_folder_from_postgres_and_checks_it(tmp_path, postgres_server):
+    import os
+
+    import sql_support as db
+
+    source = _extract_source(tmp_path, postgres_server)
+    env = os.environ | {db.PASSWORD_ENV: db.PASSWORD}
+    result = run_cli("extract", "--source", source, "--out", tmp_path / "club", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "wrote members.csv (420 rows), checkins.csv (5,469 rows); club.yml, equipment.csv" \
+        in result.stdout
+    assert "0 error(s)" in result.stdout and "next: evaluate build --data-dir" in result.stdout
+    for text in (result.stdout, result.stderr,
+                 *(p.read_text() for p in (tmp_path / "club").iterdir())):
+        assert db.PASSWORD not in text and "555-01" not in text
+    check = run_cli("validate", "--data-dir", tmp_path / "club")
+    assert check.returncode == 0, check.stdout
+
+
+def test_extract_without_the_password_or_with_a_wrong_one_exits_2(tmp_path, postgres_server):
+    import os
+
+    import sql_support as db
+
+    source = _extract_source(tmp_path, postgres_server)
+    env = {k: v for k, v in os.environ.items() if k != db.PASSWORD_ENV}
+    unset = run_cli("extract", "--source", source, "--out", tmp_path / "club", env=env)
+    assert unset.returncode == 2
+    assert f"the environment variable {db.PASSWORD_ENV} is not set" in unset.stderr
+    wrong = "N0t-the-Password"
+    refused = run_cli("extract", "--source", source, "--out", tmp_path / "club",
+                      env=env | {db.PASSWORD_ENV: wrong})
+    assert refused.returncode == 2 and "password authentication failed" in refused.stderr
+    assert wrong not in refused.stderr + refused.stdout and "Traceback" not in refused.stderr
+    assert not (tmp_path / "club").exists()
+
+
+def test_extract_of_bad_data_exits_2_naming_row_and_column(tmp_path, duckdb_file):
+    import sql_support as db
+
+    members = {"query": "SELECT * REPLACE (CASE WHEN barcode = '2000107' THEN '-$5.00' "
+                        "ELSE plan_fee END AS plan_fee) FROM crm.members",
+               "columns": db.MEMBERS["columns"]}
+    source = tmp_path / "source.yml"
+    source.write_text(db.source_yml({"duckdb": {"file": str(duckdb_file)}}, members=members,
+                                    club=db.CLUB))
+    result = run_cli("extract", "--source", source, "--out", tmp_path / "club")
+    assert result.returncode == 2
+    assert "members.csv (read from its query, source.yml members:), row 3, column " \
+           "'monthly_dues': negative dues (got '-$5.00')" in result.stderr
+    assert not (tmp_path / "club").exists()

@@ -257,6 +257,41 @@ def init(data_dir: Path, members: Path, checkins: Path | None, usage: Path | Non
 
 
 @cli.command()
+@click.option("--source", "source", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help="source.yml: the database (PostgreSQL or a DuckDB file) and "
+                                  "the tables or queries of members, check-ins and usage.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              required=True, help="Club data folder to write (its other files are kept).")
+def extract(source: Path, out_dir: Path) -> None:
+    """Write a club data folder's members, check-ins and usage from a database, then check it.
+
+    Only the contract's columns are selected, so personal columns never leave the
+    database; the password comes from the environment variable source.yml's password_env
+    names. Exit status 0 when the folder can be used, 2 for a mistake in source.yml, a
+    missing table or column, or bad data (--out is then left as it was).
+    """
+    from evaluate.data.checks import format_report
+    from evaluate.data.extract import extract_club
+
+    try:
+        result = extract_club(source, out_dir)
+    except EvaluateError as exc:
+        _fail(exc)
+    rows = ", ".join(f"{name} ({count:,} rows)" for name, count in result.rows.items())
+    others = [n for n in result.written if n not in result.rows]
+    click.echo(f"wrote {rows}{'; ' + ', '.join(others) if others else ''} into "
+               f"{result.out_dir}")
+    if result.replaced:
+        click.echo(f"replaced: {', '.join(result.replaced)}")
+    if result.decisions:
+        click.echo("left to decide:")
+        for decision in result.decisions:
+            click.echo(f"  - {decision}")
+    click.echo(format_report(result.check))
+    click.echo(f"next: evaluate build --data-dir {result.out_dir}")
+
+
+@cli.command()
 @click.argument("notebook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def params(notebook: Path) -> None:
     """List NOTEBOOK's parameters: name, type, default and help."""
