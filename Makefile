@@ -38,8 +38,9 @@ test: $(STAMP) ## Run the whole test suite (unit, notebook, build and browser te
 lab: $(STAMP) ## Open JupyterLab on the notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lint: $(STAMP) ## Check the code and notebooks with ruff
+lint: $(STAMP) ## Check the code and notebooks with ruff, and the package's types with mypy
 	$(BIN)/ruff check src tests bench notebooks
+	$(BIN)/python -m mypy
 
 validate: $(STAMP) ## Check the demo club's data (or DATA_DIR=...) and list every problem
 	$(BIN)/evaluate validate $(if $(DATA_DIR),--data-dir $(DATA_DIR))
@@ -67,5 +68,5 @@ bench-chain: $(STAMP) ## Time a chain of 50 generated clubs: decisions in parall
 	$(BIN)/python bench/chain_speed.py
 
 clean: ## Remove the environment and caches (reports/ is kept)
-	rm -rf $(VENV) .pytest_cache .ruff_cache bench/out reports/.staging-*
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache bench/out reports/.staging-*
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -175,10 +175,12 @@ def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | Non
         return
     failed = [r for r in result.reports if r.status == FAILED]
     where = result.folder
+    assert where is not None  # a build that ran (not a dry run) has its folder
     if failed:
         log.error("%d of %d report(s) failed; build %s published as failed, latest unchanged",
                   len(failed), len(result.reports), result.build_id)
         for r in failed:
+            assert r.failure is not None and r.executed is not None  # a failed report ran
             log.error("  %s: %s; executed notebook: %s", r.name, r.failure.describe(),
                       where / r.executed)
         sys.exit(EXIT_REPORT_FAILED)

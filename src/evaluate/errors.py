@@ -13,6 +13,7 @@ import errno
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self, TypedDict, Unpack
 
 from evaluate.paths import output_folder
 
@@ -56,6 +57,23 @@ class Problem:
         return text
 
 
+class Location(TypedDict, total=False):
+    """The fields of a :class:`Problem` after its message and file, passed on as keywords."""
+
+    row: int | str | None
+    column: str | None
+    value: object
+    rule: str | None
+    fix: str | None
+    severity: str
+
+
+class Where(Location, total=False):
+    """The fields of a :class:`Problem` after its message, passed on as keywords."""
+
+    file: str | Path | None
+
+
 class EvaluateError(Exception):
     """Base class of every error the suite raises on purpose."""
 
@@ -87,7 +105,7 @@ class InputError(EvaluateError):
         return "bad input"
 
     @classmethod
-    def single(cls, message: str, **where: object) -> InputError:
+    def single(cls, message: str, **where: Unpack[Where]) -> Self:
         """Build the error from one problem."""
         return cls([Problem(message, **where)])
 
@@ -169,7 +187,8 @@ class OutputWriteError(EvaluateError):
 
     def __str__(self) -> str:
         code = self.error.errno
-        why = _WHY.get(code) or self.error.strerror or str(self.error)
+        why = ((_WHY.get(code) if code is not None else None) or self.error.strerror
+               or str(self.error))
         if code in (errno.ENOSPC, errno.EDQUOT):
             fix = (f"free space on the disk of {self.folder} (df -h {self.folder}), or give "
                    "--out a folder on another disk, then build again")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from evaluate import __version__
-from evaluate.build.cache import INDEX_PATH, Hit
+from evaluate.build.cache import INDEX_PATH, BuildCache, Hit
 from evaluate.build.execution import Failure
 from evaluate.build.manifest import (
     RECORDED_PACKAGES,
@@ -30,10 +30,11 @@ TOP_FIELDS = {"build_id", "title", "status", "started_at", "duration_s", "suite_
 
 
 @pytest.fixture
-def prepared() -> Prepared:
+def prepared(tmp_path: Path) -> Prepared:
     plan = load_plan(PLANS / "small.yml")
     jobs = [Job(report=r, parameters=dict(r.parameters), title=r.title) for r in plan.reports]
     return Prepared(plan=plan, data_dir=CLUB, jobs=jobs, cell_timeout=120.0,
+                    cache=BuildCache(tmp_path / "out"),
                     data_warnings=[Problem("3 members have no year of birth",
                                            file="members.csv", severity="warning")])
 

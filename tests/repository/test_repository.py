@@ -125,12 +125,22 @@ def test_generated_output_is_ignored_by_git():
     ignored = (PROJECT_ROOT / ".gitignore").read_text().splitlines()
     assert "/reports/*" in ignored and "!/reports/README.md" in ignored
     assert "/.venv/" in ignored
+    assert ".mypy_cache/" in ignored  # make lint's mypy keeps its cache there
 
 
 def test_code_is_ruff_clean():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests", "bench",
                              "notebooks"], cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_src_is_mypy_clean(tmp_path):
+    # The configuration is pyproject.toml's [tool.mypy] (files: src), as `make lint` runs it;
+    # the cache goes to a temporary folder, so the run leaves no .mypy_cache in the project.
+    result = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path)],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues found" in result.stdout, result.stdout
 
 
 def test_readme_documents_the_exit_codes_and_commands():

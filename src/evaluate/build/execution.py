@@ -188,7 +188,9 @@ class ReportKernelManager(AsyncKernelManager):
         self.registry.discard(self)
         shutil.rmtree(Path(self.connection_file).parent, ignore_errors=True)
 
-    async def start_kernel(self, **kwargs: Any) -> None:  # noqa: D102
+    # AsyncKernelManager makes these three coroutines by assignment; mypy still sees the
+    # synchronous signatures of KernelManager, its base class, so each override is ignored.
+    async def start_kernel(self, **kwargs: Any) -> None:  # type: ignore[override]  # noqa: D102
         try:
             if self.registry.stopping.is_set():
                 raise BuildInterrupted("the build was interrupted")
@@ -205,13 +207,15 @@ class ReportKernelManager(AsyncKernelManager):
             self._forget()
             raise
 
-    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:  # noqa: D102
+    async def shutdown_kernel(  # type: ignore[override]  # noqa: D102
+            self, now: bool = False, restart: bool = False) -> None:
         try:
             await super().shutdown_kernel(now=now, restart=restart)
         finally:
             self._forget()
 
-    async def cleanup_resources(self, restart: bool = False) -> None:  # noqa: D102
+    async def cleanup_resources(  # type: ignore[override]  # noqa: D102
+            self, restart: bool = False) -> None:
         # nbclient calls this for every kernel, also one that died (and is not shut down).
         process = getattr(self.provisioner, "process", None)
         code = process.poll() if process is not None else None
@@ -316,7 +320,8 @@ def run_notebook(source: Path, output: Path, parameters: dict[str, Any], *, cwd:
                             source.name, attempt, START_ATTEMPTS, exc)
                 time.sleep(0.5 * attempt)
                 continue
-            failure = _failure_from(exc, cell_timeout, exit_code=(manager.exits or [None])[-1],
+            exit_code = manager.exits[-1] if manager.exits else None
+            failure = _failure_from(exc, cell_timeout, exit_code=exit_code,
                                     kernel_log=f"{kernel_log.parent.name}/{kernel_log.name}")
             _locate_running_cell(output, failure)
             break

@@ -128,7 +128,7 @@ def recorded_data_warnings(out_dir: Path, builds: set[str]) -> list[str]:
 
 def reused_data_check(reused: list[ReportResult]) -> dict[str, Any]:
     """``data.check`` of a build that reused every report: why the data was not checked."""
-    checked = ", ".join(sorted({r.cache["ran_in"] for r in reused}))
+    checked = ", ".join(sorted({r.cache["ran_in"] for r in reused if r.cache}))
     return {"ran": False, "why": (
         "every report was reused: the data is byte-identical to the data that passed the "
         f"check in build {checked}, where they ran")}

@@ -99,8 +99,8 @@ def _model_problem(err: Mapping[str, Any], origin: str) -> Problem:
     ctx = err.get("ctx") or {}
     bounds = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
     limits = [f"{sign} {ctx[key]}" for key, sign in bounds.items() if key in ctx]
-    if getattr(cause, "fix", None):
-        fix = cause.fix
+    if cause_fix := getattr(cause, "fix", None):
+        fix = cause_fix
     elif limits:
         fix = f"give {name} a value {' and '.join(limits)}"
     elif err["type"] == "literal_error":

@@ -59,7 +59,7 @@ def chromium_path() -> str | None:
 
 def require_chromium() -> str:
     """Chromium's path, or an :class:`InputError` (exit status 2) saying how to install it."""
-    problems = []
+    problems: list[Problem] = []
     path = chromium_path()
     if path is None:
         problems.append(Problem("--pdf needs Debian's Chromium, which is not installed "
@@ -69,8 +69,9 @@ def require_chromium() -> str:
         problems.append(Problem("--pdf needs the Python package playwright, not installed",
                                 fix='pip install -e ".[pdf]" in the suite\'s folder (its pdf '
                                     'extra; make installs it), or build without --pdf'))
-    if path is None or problems:
+    if problems:
         raise InputError(problems)
+    assert path is not None  # a missing browser is among the problems
     return path
 
 

@@ -28,6 +28,7 @@ from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
 from evaluate.data.yaml_files import SAFE_LOADER, read_yaml, top_line
 from evaluate.errors import PlanError, Problem, did_you_mean
@@ -170,7 +171,7 @@ def _yaml_line(node: yaml.Node | None, loc: list[str]) -> int | None:
     return line
 
 
-def _problem_from(err: dict[str, Any], path: Path, root: yaml.Node | None) -> Problem:
+def _problem_from(err: ErrorDetails, path: Path, root: yaml.Node | None) -> Problem:
     loc = [str(p) for p in err["loc"]]
     where = ".".join(loc) or "(top level)"
     fix = "see the example at the top of src/evaluate/build/plan.py"

@@ -13,6 +13,7 @@ report the club's data cannot support (the notebook's model declares what it nee
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,9 +80,10 @@ class Prepared:
     data_dir: Path
     jobs: list[Job]
     cell_timeout: float
-    data_warnings: list[Problem] = field(default_factory=list)
+    cache: BuildCache  # the output folder's cache; its file hashes
+    # Problems of the data check; the text of them when taken from an earlier build.json
+    data_warnings: Sequence[Problem | str] = field(default_factory=list)
     chromium: str | None = None  # the browser that prints PDFs (--pdf), else None
-    cache: BuildCache | None = None  # the output folder's cache; its file hashes
     models_checked: bool = True  # False: the notebooks' pydantic models are still to check
     cache_keys: dict[str, str] = field(default_factory=dict)  # report name -> key
     reusable: dict[str, Hit] = field(default_factory=dict)  # what --dry-run would reuse

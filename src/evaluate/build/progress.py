@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from evaluate.build.manifest import ReportResult
 from evaluate.build.prepare import Job
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 log = logging.getLogger("evaluate.build.run")
 
@@ -88,7 +91,7 @@ class LiveProgress(Progress):
         self.bar = RichProgress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                                 MofNCompleteColumn(), TimeElapsedColumn(),
                                 console=self.console, transient=True)
-        self.task = None
+        self.task: TaskID  # set by start, before any report runs
         self.running: list[str] = []
 
     def _describe(self) -> str:

@@ -33,7 +33,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from evaluate.errors import BuildLockedError, OutputWriteError
 from evaluate.paths import STAGING_PREFIX, TEMPLATES_DIR
@@ -55,7 +55,7 @@ def kernel_log(report: str) -> str:
 #: limit (``ulimit -f``), read-only.
 REFUSED_WRITES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 
-def refused_write(exc: BaseException | None) -> bool:
+def refused_write(exc: BaseException | None) -> TypeGuard[OSError]:
     """True for an OSError saying the disk refuses writes (full, quota, limit, read-only)."""
     return isinstance(exc, OSError) and exc.errno in REFUSED_WRITES
 

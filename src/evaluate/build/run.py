@@ -259,7 +259,7 @@ def _run(prepared: Prepared, reused: dict[str, ReportResult], folder: Path, jobs
         prepared.data_warnings = running.data_warnings
         data_check = {"ran": True}
     else:
-        sources = {r.cache["from_build"] for r in reused.values()}
+        sources = {r.cache["from_build"] for r in reused.values() if r.cache}
         prepared.data_warnings = recorded_data_warnings(prepared.cache.out_dir, sources)
         data_check = reused_data_check(list(reused.values()))
     results = [reused.get(j.report.name) or ran[j.report.name] for j in prepared.jobs]
@@ -349,6 +349,7 @@ def _pdf_done(result: ReportResult, future: Future[Path], folder: Path) -> None:
     if result.failure is not None:  # the report had failed already: keep that reason
         return
     result.status, result.failure = "failed", Failure("pdf", reason)
+    assert result.summary is not None  # a printed report was built: it has its files
     path = folder / result.summary
     summary = json.loads(path.read_text(encoding="utf-8"))
     summary.update(status=result.status, failure=result.failure.to_dict())

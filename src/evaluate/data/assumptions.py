@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
 import yaml
 from pydantic import BaseModel, ConfigDict
@@ -268,6 +269,7 @@ def _parse(path: Path) -> tuple[dict, dict[str, tuple[int, dict[str, int]]]]:
         raise DataError.single("expected one entry per assumption (name: {low: ..., ...})",
                                file=path, row=1, rule="assumptions.yml is a mapping",
                                fix="see the example in data/README.md")
+    assert root is not None  # the same text loaded to a mapping, so it has a node
     lines: dict[str, tuple[int, dict[str, int]]] = {}
     for key_node, value_node in root.value:
         fields = {}
@@ -277,7 +279,7 @@ def _parse(path: Path) -> tuple[dict, dict[str, tuple[int, dict[str, int]]]]:
     return content, lines
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -293,7 +295,7 @@ def _maximum(spec: AssumptionSpec, club: ClubInfo | None) -> float:
     return spec.maximum * rate.rate if rate is not None else math.inf
 
 
-def _check_entry(name: str, entry: object, spec: AssumptionSpec, line: int,
+def _check_entry(name: str, entry: object, spec: AssumptionSpec, line: int | None,
                  field_lines: dict[str, int], check: Findings,
                  maximum: float) -> Assumption | None:
     """Check one entry; record each broken rule; return the assumption if usable."""
@@ -328,7 +330,8 @@ def _check_entry(name: str, entry: object, spec: AssumptionSpec, line: int,
             check.add(f"{field} is not a whole number", rule=f"{name} is whole {spec.unit}",
                       fix="round to a whole number", **where)
     low, likely, high = numbers.values()
-    if all(_is_number(v) for v in (low, likely, high)) and not low <= likely <= high:
+    if (_is_number(low) and _is_number(likely) and _is_number(high)
+            and not low <= likely <= high):
         check.add("range out of order", row=line, column=name, value=[low, likely, high],
                   rule="low <= most_likely <= high", fix="reorder the three values")
     unit = entry.get("unit")
@@ -344,6 +347,8 @@ def _check_entry(name: str, entry: object, spec: AssumptionSpec, line: int,
                       "cite the source, or write: assumption")
     if len(check.errors) > before:
         return None
+    # Each of the three is a number here: a missing or other value was an error above.
+    assert _is_number(low) and _is_number(likely) and _is_number(high)
     return Assumption(name=name, low=low, most_likely=likely, high=high,
                       unit=spec.unit, meaning=entry["meaning"].strip(),
                       source=entry["source"].strip(), line=line)

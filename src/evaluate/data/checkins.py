@@ -257,6 +257,7 @@ def _scan_parquet(path: Path, member_ids: pd.Index | None,
         rows += len(ticks)
     if not rows:
         return CheckinProfile(counts, 0, 0, 0)
+    assert low is not None and high is not None  # set by the first batch with a row
     return CheckinProfile(counts, low // per_day, high // per_day, rows)
 
 

@@ -68,13 +68,16 @@ def check_club(data_dir: Path) -> FolderCheck:
     """Check every file of the club data folder ``data_dir``; never raises for bad data."""
     import pandas as pd
 
-    from evaluate.data import checkins, equipment, members, reference, usage
+    # The loaders' modules by their constants only: members, checkins... name the data read.
+    from evaluate.data import reference
     from evaluate.data.assumptions import ASSUMPTIONS_FILE, load_assumptions
-    from evaluate.data.checkins import check_checkins, peak_warning
+    from evaluate.data.checkins import CHECKINS_SCHEMA, check_checkins, peak_warning
     from evaluate.data.club import CLUB_FILE, load_club
+    from evaluate.data.equipment import COLUMNS as EQUIPMENT_COLUMNS
     from evaluate.data.equipment import EQUIPMENT_FILE, load_equipment
     from evaluate.data.logs import LOG_SUFFIXES
     from evaluate.data.members import (
+        CONTRACT_COLUMNS,
         MEMBERS_FILE,
         cancel_date_problems,
         date_ages,
@@ -82,7 +85,7 @@ def check_club(data_dir: Path) -> FolderCheck:
         not_started,
     )
     from evaluate.data.roster import log_date_problems, roster_date
-    from evaluate.data.usage import load_equipment_usage
+    from evaluate.data.usage import USAGE_SCHEMA, load_equipment_usage
     from evaluate.data.validation import COLUMN_MAPPING_FILE, check_column_mapping
 
     data_dir = Path(data_dir)
@@ -94,10 +97,9 @@ def check_club(data_dir: Path) -> FolderCheck:
     club = _run(result, CLUB_FILE, load_club, data_dir)
     export_date = None if club is None else club.export_date
     if (data_dir / COLUMN_MAPPING_FILE).is_file():  # first: the loaders read it too
-        contracts = {MEMBERS_FILE: members.CONTRACT_COLUMNS,
-                     EQUIPMENT_FILE: equipment.COLUMNS} | {
+        contracts = {MEMBERS_FILE: CONTRACT_COLUMNS, EQUIPMENT_FILE: EQUIPMENT_COLUMNS} | {
             f"{schema.stem}{suffix}": schema.columns for suffix in LOG_SUFFIXES
-            for schema in (checkins.CHECKINS_SCHEMA, usage.USAGE_SCHEMA)}
+            for schema in (CHECKINS_SCHEMA, USAGE_SCHEMA)}
         logs = [name for name in contracts if name not in (MEMBERS_FILE, EQUIPMENT_FILE)]
         _run(result, COLUMN_MAPPING_FILE, check_column_mapping, data_dir, contracts, logs)
     # Ages are checked on the roster date, once the logs are read (see below).

@@ -202,7 +202,9 @@ def _column_rule(reader: _Reader, where: tuple[str, ...], spec: object) -> Colum
                            "keep one of the two")
                 ok = False
             folded[fold(key)] = _text(value)
-    return ColumnRule(to, fmt, folded if values is not None else None) if ok else None
+    if not ok or not isinstance(to, str):  # a missing 'to' is among the problems
+        return None
+    return ColumnRule(to, fmt, folded if values is not None else None)
 
 
 def _value_lists(reader: _Reader, where: tuple[str, ...], spec: object
@@ -262,7 +264,8 @@ def _file_mapping(reader: _Reader, name: str, entry: object) -> FileMapping | No
     drop = _value_lists(reader, (name, "drop"), entry.get("drop") or {})
     if len(reader.problems) > count:
         return None
-    return FileMapping(rules, glob, {str(k): _text(v) for k, v in fixed.items()}, keep, drop)
+    file = glob if isinstance(glob, str) else None  # another value is among the problems
+    return FileMapping(rules, file, {str(k): _text(v) for k, v in fixed.items()}, keep, drop)
 
 
 def load_file_mappings(data_dir: Path) -> dict[str, FileMapping]:

@@ -172,7 +172,8 @@ def generate_members(n: int, seed: int, today: date) -> pd.DataFrame:
     goal = np.where(age < 45, _draw_choice(rng, GOAL_MIX_UNDER_45, n),
                     _draw_choice(rng, GOAL_MIX_45_PLUS, n))
     goal[rng.random(n) < SHARE_GOAL_UNKNOWN] = None
-    visits = rng.gamma(VISITS_GAMMA_SHAPE, MEAN_VISITS_PER_WEEK / VISITS_GAMMA_SHAPE, size=n)
+    visits: np.ndarray = rng.gamma(VISITS_GAMMA_SHAPE, MEAN_VISITS_PER_WEEK / VISITS_GAMMA_SHAPE,
+                                   size=n)
     visits = np.round(np.minimum(np.where(current, 1.0, CANCELLED_VISITS_FACTOR) * visits,
                                  MAX_VISITS_PER_WEEK), 1)
     frame = pd.DataFrame({

@@ -16,6 +16,7 @@ import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -55,7 +56,7 @@ HOURLY_WEIGHTS_WEEKEND = {7: 3, 8: 6, 9: 9, 10: 10, 11: 9, 12: 7, 13: 5, 14: 4, 
 FROZEN_WITHIN_DAYS = 90
 
 
-def _hour_cdf(weights: dict[int, float]) -> np.ndarray:
+def _hour_cdf(weights: Mapping[int, float]) -> np.ndarray:
     """Cumulative share of check-ins by hour 0-23, for drawing hours by inverse CDF."""
     shares = np.zeros(24)
     for hour, weight in weights.items():
@@ -313,7 +314,9 @@ def member_segments(members: pd.DataFrame, year: int) -> pd.DataFrame:
         limits, labels = zip(*bands, strict=True)
         code = np.searchsorted(np.array(limits, dtype=float), values, side="right")
         names = np.array([*labels, None], dtype=object)
-        return pd.Series(np.where(np.isnan(values), None, names[np.minimum(code, len(labels))]),
+        # numpy's stubs take no None for where's choice; an object array takes it.
+        return pd.Series(np.where(np.isnan(values), None,  # type: ignore[call-overload]
+                                  names[np.minimum(code, len(labels))]),
                          index=members.index, dtype=object)
 
     return pd.DataFrame({
@@ -346,9 +349,10 @@ def club_truth(seed: int, truth: Mapping[str, MachineTruth] = TRUE_USE) -> dict[
     clubs = {}
     for equipment_id, machine in truth.items():
         share = round(machine.share * float(rng.lognormal(0.0, CLUB_SHARE_SIGMA)), 4)
-        clubs[equipment_id] = replace(machine, share=share, **{
+        multipliers: dict[str, Any] = {  # the segments' fields, each a Mapping[str, float]
             name: _multiplied(getattr(machine, name), rng, CLUB_MULTIPLIER_SIGMA)
-            for name in SEGMENTS})
+            for name in SEGMENTS}
+        clubs[equipment_id] = replace(machine, share=share, **multipliers)
     return clubs
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -154,7 +154,8 @@ MISSING = {
                        "with a values map (e.g. Plan: {to: monthly_dues, values: {Standard: "
                        "29.90}})",
 }
-VALUE_MAPS = {"status": STATUS_VALUES, "sex": SEX_VALUES, "dues_period": PERIOD_VALUES}
+VALUE_MAPS: dict[str, Mapping[str, tuple[str | None, str]]] = {
+    "status": STATUS_VALUES, "sex": SEX_VALUES, "dues_period": PERIOD_VALUES}
 # Words of a log's status or direction column that mark a visit, or a row that is none; a
 # value naming words of both (none do in the systems described) counts as no visit.
 ALLOWED_ENTRY = ("approved", "granted", "allowed", "ok", "valid", "success", "accepted",
@@ -431,7 +432,7 @@ def _by_name(headers: Iterable[str], names: dict[str, tuple[str, ...]]) -> dict[
     return found
 
 
-def _values(counts: pd.Series, words: dict[str, tuple[str | None, str]]) -> list[ValueRow]:
+def _values(counts: pd.Series, words: Mapping[str, tuple[str | None, str]]) -> list[ValueRow]:
     """The distinct values of a column (one per folded spelling), each with its proposal."""
     rows: dict[str, ValueRow] = {}
     for value, count in counts.items():
@@ -570,8 +571,8 @@ def plan_log(kind: str, sample: pd.DataFrame, source: Path, month_first: bool,
                                    if header in guessed else ""))
     rest = [h for h in free if h not in named.values()]
     _plan_timestamp(plan, sample, rest, month_first)
-    rest = [h for h in rest if plan.target("timestamp") is None or
-            h != plan.target("timestamp").header]
+    stamp = plan.target("timestamp")
+    rest = [h for h in rest if stamp is None or h != stamp.header]
     rest = [h for h in rest if h not in {m.header for m in plan.columns}]
     for header in rest:
         folded = sample[header][sample[header] != ""].map(_key)
@@ -939,12 +940,13 @@ def init_club(data_dir: Path, members: Path, checkins: Path | None = None,
     has no id column, or a file to write exists and ``force`` is not given.
     """
     data_dir = Path(data_dir)
-    exports = {"members": Path(members), "checkins": checkins and Path(checkins),
-               "usage": usage and Path(usage)}
-    exports = {k: v for k, v in exports.items() if v is not None}
+    given = {"members": members, "checkins": checkins, "usage": usage}
+    exports = {k: Path(v) for k, v in given.items() if v is not None}
     samples = {kind: read_sample(path, kind) for kind, path in exports.items()}
     plan, facts = plan_members(samples["members"], exports["members"])
-    ids = plan.target("member_id").header
+    id_column = plan.target("member_id")
+    assert id_column is not None  # plan_members raises without one
+    ids = id_column.header
     roster_ids = set(distinct_counts(exports["members"], plan.delimiter, [ids])[ids].index
                      ) if len(exports) > 1 else set()  # a log's id column is found by them
     plans = [plan]
@@ -989,8 +991,9 @@ def init_club(data_dir: Path, members: Path, checkins: Path | None = None,
     kept, others = equipment_ids()
     machines = next((p for p in plans if p.contract == CONTRACT_FILES["usage"]), None)
     unknown: list[str] = []
-    if machines is not None and machines.target("equipment_id") is not None:
-        used = list(counts[machines.contract][machines.target("equipment_id").header].index)
+    machine_column = machines.target("equipment_id") if machines is not None else None
+    if machines is not None and machine_column is not None:
+        used = list(counts[machines.contract][machine_column.header].index)
         kept += [m for m in used if m in others]  # machines the club owns: in equipment.csv
         others = [m for m in others if m not in kept]
         unknown = [m for m in used if m not in kept]

@@ -257,7 +257,7 @@ def _categorical(values: np.ndarray | pd.Series) -> pd.Categorical:
 
 
 def _lookalikes(schema: LogSchema, found: Iterable[str], extra: list[str],
-                findings: Findings, **where: object) -> None:
+                findings: Findings, row: int | None = None) -> None:
     """Report a :attr:`LogSchema.lookalike` column that is absent beside a column like it.
 
     A log that names its member column otherwise is not read as an anonymous log.
@@ -268,7 +268,7 @@ def _lookalikes(schema: LogSchema, found: Iterable[str], extra: list[str],
             findings.add("required column is missing", column=col,
                          rule=f"{col} is optional only when the log has no such column",
                          fix=f"{hint}Rename that column to '{col}', or map it in "
-                             f"{COLUMN_MAPPING_FILE}", **where)
+                             f"{COLUMN_MAPPING_FILE}", row=row)
 
 
 def _read_csv(path: Path, schema: LogSchema, findings: Findings,
@@ -420,6 +420,7 @@ class _IdCoder:
 
     def _number_codes(self, values: np.ndarray) -> np.ndarray:
         """Positions in ``known`` of ids read as numbers; -1 where not known."""
+        assert self.numbers is not None  # asked only of ids read as numbers (see codes)
         if self.table is None:
             return self.numbers.get_indexer(values).astype(np.int32)
         at = values - self.low
@@ -498,8 +499,9 @@ def _read_csv_stream(path: Path, schema: LogSchema, findings: Findings, mapping:
     renames = {normalise_name(k): v for k, v in mapping.renames.items()}
     id_headers = {c: h for h in header for c in schema.ids
                   if renames.get(normalise_name(h), normalise_name(h)) == c}
-    formats = {r.to: (_header_of(name, header), r.format) for name, r in mapping.columns.items()
-               if r.format and r.to in (TIMESTAMP, *LOG_PARTS)}
+    formats = {r.to: (h, r.format) for name, r in mapping.columns.items()
+               if r.format and r.to in (TIMESTAMP, *LOG_PARTS)
+               and (h := _header_of(name, header)) is not None}
     filters = [(key, name, _header_of(name, header), values)
                for key in ("keep", "drop") for name, values in getattr(mapping, key).items()]
     filters = [f for f in filters if f[2] is not None]
@@ -509,7 +511,8 @@ def _read_csv_stream(path: Path, schema: LogSchema, findings: Findings, mapping:
     coders = {c: _IdCoder(known.get(c)) for c in id_headers}
     bad = {part: _BadCells(h, fmt) for part, (h, fmt) in formats.items()}
     zoned = any(zoned_format(fmt) for _, fmt in formats.values())
-    stamps, codes, left_out = [], {c: [] for c in id_headers}, []
+    codes: dict[str, list[np.ndarray]] = {c: [] for c in id_headers}
+    stamps, left_out = [], []
     read = 0  # data rows of the export read so far
     try:
         reader = pacsv.open_csv(
@@ -693,7 +696,8 @@ def _dictionary_codes(column: pa.ChunkedArray,
             column = column.cast(pa.string())
         column = column.dictionary_encode()
     slots: dict[tuple[int, ...], int] = {}  # dictionary buffers -> position in `dictionaries`
-    dictionaries, chunk_slot = [], []
+    dictionaries: list[pa.Array] = []
+    chunk_slot: list[int] = []
     for chunk in column.chunks:
         key = (*(b.address if b is not None else 0 for b in chunk.dictionary.buffers()),
                chunk.dictionary.offset, len(chunk.dictionary))

@@ -252,7 +252,7 @@ def _check_categories(frame: pd.DataFrame, check: Findings) -> dict[str, pd.Seri
 
 def _check_numbers(frame: pd.DataFrame, check: Findings, currency: str | None
                    ) -> dict[str, pd.Series]:
-    parsed = {}
+    parsed: dict[str, pd.Series] = {}
     if "monthly_dues" not in frame.columns:
         return parsed
     dues = check_money(frame["monthly_dues"], check, "monthly_dues", currency)

@@ -129,7 +129,7 @@ def log_date_problems(checkins: CheckinProfile | pd.DataFrame | None,
     problems = []
     for log, what in ((checkins, "check-in"), (usage, "machine session")):
         day = last_day(log)
-        if day is None or day.date() <= export_date:
+        if log is None or day is None or day.date() <= export_date:
             continue
         found = log.attrs.get("file")
         problems.append(Problem(

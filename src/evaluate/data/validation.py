@@ -24,6 +24,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Unpack
 
 import numpy as np
 import pandas as pd
@@ -37,7 +38,7 @@ from evaluate.data.column_mapping import (
     load_file_mappings,
 )
 from evaluate.data.yaml_files import undecodable_line
-from evaluate.errors import DataError, Problem, did_you_mean
+from evaluate.errors import DataError, Location, Problem, did_you_mean
 
 MAX_LISTED = 5  # rows quoted per problem; the rest are counted
 MAX_DISTINCT = 20  # distinct bad values listed per problem, each counted; then "and N more"
@@ -100,7 +101,7 @@ class Findings:
         """Problems worth knowing that do not stop a build."""
         return [p for p in self.problems if p.severity != "error"]
 
-    def add(self, message: str, **where: object) -> None:
+    def add(self, message: str, **where: Unpack[Location]) -> None:
         """Record one problem in this file."""
         self.problems.append(Problem(message, file=self.file, **where))
 

@@ -35,6 +35,7 @@ The array core :func:`normalize_core` takes values with any leading axes
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -114,11 +115,11 @@ def fixed_bounds(ranges: Mapping[str, Sequence[float]] | None, criteria: Sequenc
     if ranges is None:
         raise ValueError("normalization='fixed' needs ranges={criterion: (low, high)} "
                          "for every criterion")
-    ranges = as_mapping(ranges)
-    check_keys(ranges, criteria, "ranges")
+    given: Mapping[str, Any] = as_mapping(ranges)  # each value checked to be a pair below
+    check_keys(given, criteria, "ranges")
     low, high = np.empty(len(criteria)), np.empty(len(criteria))
     for j, c in enumerate(criteria):
-        pair = ranges[c]
+        pair = given[c]
         try:
             a, b = (float(v) for v in pair)
         except (TypeError, ValueError):
@@ -307,7 +308,7 @@ def matrix_notes(values: np.ndarray, flat: np.ndarray, normalization: str,
                    if divides_by_zero else "")
             notes.append(f"criterion '{c}' has the same value ({values[0, j]:g}) for every "
                          f"alternative: it cannot change the order{why}")
-        if normalization == "fixed":
+        if normalization == "fixed" and low is not None and high is not None:
             outside = matrix.index[(values[:, j] < low[j]) | (values[:, j] > high[j])]
             if len(outside):
                 notes.append(f"criterion '{c}': {list(outside)} lie outside the fixed range "

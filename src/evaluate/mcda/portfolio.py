@@ -296,7 +296,7 @@ def best_portfolios(candidates: pd.DataFrame, *, budget: float, free_floor_m2: f
              "joint": joint is not None, "proven": True}
     split = None if joint is None else _joint_columns(candidates, column)
     if method == "milp" or (method == "auto" and n > MAX_EXACT):
-        if split is None:
+        if joint is None or split is None:
             member = _milp_top(value, cost, floor, budget=budget, free_floor_m2=free_floor_m2,
                                top=top)
             jointly = set_totals(member, value)
@@ -310,7 +310,7 @@ def best_portfolios(candidates: pd.DataFrame, *, budget: float, free_floor_m2: f
                                 {**attrs, "method": "milp", "feasible_sets": None})
     totals = {k: all_subset_totals(v) for k, v in
               (("objective", value), ("cost", cost), ("floor_m2", floor))}
-    if split is not None:
+    if joint is not None and split is not None:
         parts, counts = (np.column_stack([all_subset_totals(v) for v in half.T])
                          for half in split)
         totals["objective"] = joint_set_values(totals["objective"], parts, counts,
@@ -656,7 +656,9 @@ def _break_tie(best: np.ndarray, rows: list[np.ndarray], found: list[np.ndarray]
         (np.ones(n), lambda s: LinearConstraint(np.ones(n), s.sum() - 0.5, s.sum() + 0.5)),
     ]
     for goal, pin in stages:
-        best = solve(goal, found, pins)
+        tied = solve(goal, found, pins)
+        assert tied is not None  # the last best meets every pin so far: a set qualifies
+        best = tied
         pins.append(pin(best))
         if solve(np.zeros(n), [*found, best], pins) is None:
             return best

@@ -143,7 +143,7 @@ def validate_weights(weights: Mapping[str, float] | pd.Series,
     out = pd.Series(index=list(criteria), dtype=float, name="weight")
     for c in criteria:
         try:
-            w = float(weights[c])
+            w = float(weights[c])  # type: ignore[arg-type]  # any value: checked here
         except (TypeError, ValueError):
             raise ValueError(f"criterion '{c}': weight {weights[c]!r} is not a number") from None
         if not np.isfinite(w) or w < 0:

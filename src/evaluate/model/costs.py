@@ -34,8 +34,9 @@ def most_likely(assumptions: Mapping[str, Assumption | float]) -> dict[str, floa
 
 def fill_costs_core(price: np.ndarray, installation: np.ndarray, maintenance: np.ndarray,
                     lifespan_years: np.ndarray, is_cardio: np.ndarray,
-                    installation_share: np.ndarray, maintenance_share: np.ndarray,
-                    lifespan_strength: np.ndarray, lifespan_cardio: np.ndarray,
+                    installation_share: float | np.ndarray,
+                    maintenance_share: float | np.ndarray,
+                    lifespan_strength: float | np.ndarray, lifespan_cardio: float | np.ndarray,
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fill NaN (blank placeholder) costs from the assumptions; arrays broadcast together.
 

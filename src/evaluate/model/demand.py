@@ -290,7 +290,9 @@ def demand_segments(members: pd.DataFrame, exposure: ExposureParameters, *,
     if active_only:
         active = active_mask(members, day)
         if not active.any():
-            raise DataError([no_active_member(members, day)])
+            problem = no_active_member(members, day)
+            assert problem is not None  # its count of active members is active_mask's
+            raise DataError([problem])
         chosen = members.loc[active]
     codes = member_codes(chosen, exposure.prevalence.band_min, day)
     labels = exposure.prevalence.age_labels
@@ -593,8 +595,9 @@ def scenario_params(assumptions: Mapping[str, Assumption], exposure: ExposurePar
     ``low`` takes every input's low end (fewest users), ``high`` every high end.
     """
     k = SCENARIOS.index(scenario)
-    values = {name: (assumptions[name].low, assumptions[name].most_likely,
-                     assumptions[name].high)[k] for name in DRAWN[:6]}
+    values: dict[str, float | np.ndarray] = {
+        name: (assumptions[name].low, assumptions[name].most_likely,
+               assumptions[name].high)[k] for name in DRAWN[:6]}
     values.update(peak_hour_share=peak.value[k], odds_ratio=exposure.odds_ratio[k],
                   desk_share=exposure.desk_share[k], uptake_factor=uptake_factor)
     return {name: np.array([value], dtype=float) for name, value in values.items()}
@@ -648,9 +651,9 @@ def forecast_usage(members: pd.DataFrame, equipment: pd.DataFrame,
     servers = count * equipment["stations"].to_numpy(np.int64)
     minutes = equipment["session_minutes"].to_numpy(float)
     levels = level_codes(equipment)
-    if isinstance(uptake_factor, Mapping):
-        uptake_factor = np.array([float(uptake_factor.get(i, 1.0)) for i in ids])
-    scenarios = [scenario_params(assumptions, exposure, peak, scenario, uptake_factor)
+    factor = (np.array([float(uptake_factor.get(i, 1.0)) for i in ids])
+              if isinstance(uptake_factor, Mapping) else uptake_factor)
+    scenarios = [scenario_params(assumptions, exposure, peak, scenario, factor)
                  for scenario in SCENARIOS]
     return forecast_frame(segments, peak, ids, levels, minutes, servers, scenarios)
 

@@ -191,7 +191,7 @@ class FinanceInputs:
         shape = np.broadcast_shapes(*(np.shape(getattr(self, f.name)) for f in fields(self)))
         if len(shape) != 2:
             raise ValueError(f"inputs broadcast to {shape}, not to (draws, candidates)")
-        return shape  # type: ignore[return-value]
+        return shape
 
     def raw(self, name: str) -> np.ndarray:
         """One input as a float array in its own shape (cheaper where ``(D, 1)`` suffices)."""
@@ -242,7 +242,7 @@ def members_paying(gained: np.ndarray, churn: np.ndarray) -> np.ndarray:
     ``churn`` broadcasts to ``gained.shape[:-1]``.
     """
     stay = 1.0 - np.asarray(churn, dtype=float)
-    paying = np.empty(np.broadcast_shapes(gained.shape, stay.shape + (1,)))
+    paying: np.ndarray = np.empty(np.broadcast_shapes(gained.shape, stay.shape + (1,)))
     previous = 0.0
     for t in range(paying.shape[-1]):
         previous = paying[..., t] = stay * previous + gained[..., t]
@@ -380,6 +380,8 @@ def finance_core(x: FinanceInputs) -> dict[str, np.ndarray]:
             cost = flows if cost is None else cost + flows
         else:
             pv[name] = np.einsum("...y,...y->...", flows, factors)
+    # _items yields every item of ITEMS, costs and benefits alike.
+    assert factors is not None and net is not None and cost is not None
     pv_costs = -np.einsum("...y,...y->...", cost, factors)
     pv_use = sum(pv[name] for name in USE_ITEMS)
     pv_benefits = pv_use + pv["new_joins"]

@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeGuard
 
 import pandas as pd
 
@@ -73,10 +73,11 @@ SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "AUD": "A$", "CAD": "C$", "NZD
 MISSING = "–"
 
 
-def is_number(value: object) -> bool:
+def is_number(value: object) -> TypeGuard[float]:
     """True when ``value`` is a finite number, the only kind a report prints as digits."""
     try:
-        return value is not None and math.isfinite(value)
+        # Any value is tried: the except answers for those that are not numbers.
+        return value is not None and math.isfinite(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):  # text, pd.NA
         return False
 
@@ -100,7 +101,7 @@ def money(value: float, currency: str, *, signed: bool = False) -> str:
     return f"{sign}{symbol}{amount}"
 
 
-def share(value: float) -> str:
+def share(value: float | None) -> str:
     """A fraction as a whole percent; "<1%" and ">99%" rather than a rounded 0% or 100%."""
     if not is_number(value):
         return MISSING
@@ -152,7 +153,7 @@ def peak_load(value: float, p_wait: float, wait_minutes: float) -> str:
     return f"it is busy {share(value)} of the time, {queue}"
 
 
-def peak_note(attrs: Mapping[str, Any], peak_share: float) -> str:
+def peak_note(attrs: Mapping[str, Any], peak_share: float | None) -> str:
     """A warning sentence when the busiest hour is the assumption despite a check-in log.
 
     ``attrs`` are a forecast's (``peak_note`` says why the log was not used, see

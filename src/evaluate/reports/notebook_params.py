@@ -73,7 +73,9 @@ def _known_machines(data_dir: str, ids: list[str], parameter: str) -> None:
     """
     folder = resolve_data_dir(data_dir)
     known = equipment_ids(folder)
-    unknown = [i for i in ids if known is not None and i not in known]
+    if known is None:
+        return
+    unknown = [i for i in ids if i not in known]
     if unknown:
         hints = "".join(did_you_mean(i, known) for i in unknown)
         raise BadParameter(
@@ -91,6 +93,9 @@ class _ClubParams(BaseModel):
 
     #: What the report needs of the club's data (:data:`ACTIVE_MEMBERS`, :data:`USAGE_LOG`).
     needs: ClassVar[frozenset[str]] = frozenset()
+
+    if TYPE_CHECKING:  # each subclass declares the field (see below), in its own place
+        as_of: str
 
     @property
     def resolved_data_dir(self) -> Path:
@@ -293,6 +298,8 @@ def missing_data(params: BaseModel, given: Collection[str] = ()) -> str | None:
     """
     if USAGE_LOG not in getattr(params, "needs", frozenset()):
         return None
+    # The model that needs the log names the machine (a new one must, too).
+    assert isinstance(params, UsageReviewParams)
     from evaluate.reports.usage_review.analysis import logged_machines  # the review's rule
 
     try:
@@ -327,6 +334,7 @@ def roster_problem(params: BaseModel, check: FolderCheck) -> Problem | None:
     members = check.loaded.get(MEMBERS_FILE)
     if ACTIVE_MEMBERS not in getattr(params, "needs", frozenset()) or members is None:
         return None
+    assert isinstance(params, _ClubParams)  # the models that declare needs: they have as_of
     day = as_of_day(Roster(members, check.roster_date), params.as_of_date)
     if day is None:  # the roster date cannot be told: the check lists that problem
         return None

@@ -88,9 +88,9 @@ def _payloads(notebook: nbformat.NotebookNode | str | Path, mime: str) -> Iterat
     """The ``mime`` outputs of an executed notebook (or the file), in order, as dicts."""
     import nbformat
 
-    if not isinstance(notebook, nbformat.NotebookNode):
-        notebook = nbformat.read(str(notebook), as_version=4)
-    for cell in notebook.cells:
+    node = (notebook if isinstance(notebook, nbformat.NotebookNode)
+            else nbformat.read(str(notebook), as_version=4))
+    for cell in node.cells:
         for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
             payload = output.get("data", {}).get(mime)
             if isinstance(payload, dict):

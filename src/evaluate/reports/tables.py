@@ -69,7 +69,7 @@ def npv_summary(draws: Mapping[str, Sequence[float]] | pd.DataFrame) -> pd.DataF
                                        "draws"])
 
 
-def _share_text(value: object) -> str:
+def _share_text(value: float) -> str:
     return "–" if pd.isna(value) else number(float(value), ".0%")
 
 

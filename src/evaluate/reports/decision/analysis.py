@@ -47,7 +47,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -186,6 +186,13 @@ def logged_machines(data: ClubData) -> list[str]:
         return []
     equipment = comparable_equipment(data.equipment, data.usage)
     return list(equipment.loc[equipment["owned_units"] >= 1, ID].astype(str))
+
+
+class _Scale(TypedDict):
+    """The keywords that put the criteria on one scale, the same for every scoring."""
+
+    normalization: str
+    ranges: dict[str, tuple[float, float]] | None
 
 
 @dataclass(frozen=True)
@@ -416,7 +423,7 @@ def analyse_decision(params: DecisionReportParams, data: ClubData | None = None
     criteria = params.criteria
     weights = criteria.resolved_weights()
     directions = criteria.directions
-    scale = {"normalization": params.normalization, "ranges": params.ranges}
+    scale: _Scale = {"normalization": params.normalization, "ranges": params.ranges}
     matrix = decision_matrix(candidates, forecast, finance, criteria)
     # Buying nothing is scored beside the machines, on the same scale (matrix.with_nothing).
     scored = with_nothing(matrix)

@@ -135,7 +135,7 @@ def input_groups(inputs: Mapping[str, np.ndarray], equipment_ids: Sequence[str],
         values = np.asarray(inputs[name], dtype=float)
         return bool(values.size and np.ptp(values) > 0)
 
-    found = []
+    found: list[tuple[str, str, tuple[str, ...]]] = []
     for machine in equipment_ids:
         label = f"How much the {in_sentence(names.get(machine, machine))} itself would be used"
         found.append((demand_group(machine), label,

@@ -1098,7 +1098,7 @@ def calibration_markdown(analysis: DecisionAnalysis) -> str:
 
 def _users(count: float) -> str:
     """A machine's regular users as the report may show them (hidden under the minimum)."""
-    return number(count, ",.0f") if shown_group(count) else f"fewer than {MIN_GROUP_SIZE}"
+    return number(count, ",.0f") if shown_group(int(count)) else f"fewer than {MIN_GROUP_SIZE}"
 
 
 def data_quality_table(analysis: DecisionAnalysis) -> pd.DataFrame:
@@ -1419,6 +1419,8 @@ def _backtest_private(analysis: DecisionAnalysis) -> pd.Series:
     :func:`evaluate.reports.privacy.private_machines` of the club's usage log, in the order of
     the backtest's table; no figure of such a machine's log may be shown.
     """
+    if analysis.backtest is None:
+        return pd.Series(dtype=bool)
     table = analysis.backtest.table
     usage = analysis.data.usage
     private = ([] if usage is None or usage.empty
@@ -1529,6 +1531,7 @@ def _times(value: float) -> str:
 def _sigma_text(analysis: DecisionAnalysis) -> str:
     """What model error the Monte Carlo adds to every candidate's demand, and from where."""
     bt = analysis.backtest
+    assert bt is not None  # backtest_markdown asks only with a backtest
     sigma = bt.sigma
     if bt.sigma_basis != "floor" and not backtest_overall_shown(analysis):
         return ("The Monte Carlo multiplies every candidate's demand by a model error measured "
@@ -1569,7 +1572,9 @@ def backtest_markdown(analysis: DecisionAnalysis) -> str:
              "its forecast set against the log's sessions a week. Regular users and their "
              "sessions a week apart show whether a miss comes from how many members use a "
              "machine or from how often they do."]
-    if backtest_rows(a)["users_actual"].isna().any():
+    rows = backtest_rows(a)
+    assert rows is not None  # there is a backtest
+    if rows["users_actual"].isna().any():
         intro.append(f"Regular users from the log, and sessions per regular user, are not shown "
                      f"for a machine with fewer than {g} of them.")
     if not backtest_overall_shown(a):
@@ -1632,7 +1637,8 @@ def backtest_warning(analysis: DecisionAnalysis) -> str:
     skill at or below 0 (none without a naive forecast to compare with).
     """
     bt = analysis.backtest
-    if not backtest_overall_shown(analysis) or not math.isfinite(bt.skill_vs_naive):
+    if bt is None or not backtest_overall_shown(analysis) or not math.isfinite(
+            bt.skill_vs_naive):
         return ""
     if bt.beats_naive:
         return ""

@@ -102,6 +102,8 @@ MINUTES_PER_DAY = 24 * 60
 WEEKDAY_PLURALS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays",
                    "Sundays")
 Position = Literal["below", "within", "above"]
+#: How busy the busiest hour is against the comfortable range (see :class:`PeakLoad`).
+Level = Literal["room to spare", "getting busy", "crowded"]
 
 
 # ---------------------------------------------------------------- checks
@@ -428,7 +430,7 @@ class PeakLoad:
     forecast_p90: float
     comfortable: float
     crowded: float
-    level: Literal["room to spare", "getting busy", "crowded"] | None
+    level: Level | None
 
     @property
     def shown(self) -> bool:
@@ -450,7 +452,7 @@ class PeakLoad:
     @property
     def text(self) -> str:
         """One sentence on the peak, for the answer (the forecast only when not shown)."""
-        if self.busy_share is None:
+        if self.busy_share is None or self.level is None:  # both or neither
             return (f"At its busiest hour the model forecasts it in use "
                     f"{share(self.forecast_most_likely)} of the time (P10–P90 "
                     f"{share(self.forecast_p10)}–{share(self.forecast_p90)}).")
@@ -482,8 +484,8 @@ def peak_load(usage: pd.DataFrame, equipment: pd.DataFrame, forecast: Forecast,
     mine = hourly.loc[hourly["equipment_id"] == forecast.equipment_id]
     top = mine.loc[mine["busy_share"].idxmax()]
     busy = float(top["busy_share"])
-    level = ("room to spare" if busy < target.low else
-             "getting busy" if busy <= target.high else "crowded")
+    level: Level = ("room to spare" if busy < target.low else
+                    "getting busy" if busy <= target.high else "crowded")
     p10, _, p90 = _quantiles(forecast.utilisation)
     return PeakLoad(int(top["weekday"]), int(top["hour"]), busy,
                     forecast.utilisation_most_likely, float(p10), float(p90), target.low,
@@ -702,6 +704,7 @@ def review_usage(data: ClubData, equipment_id: str, *, installed: date | None = 
     check_machine(data.equipment, data.usage, equipment_id, data.data_dir)
     forecast = forecast_machine(data, equipment_id, draws=draws, seed=seed, as_of=as_of)
     usage = data.usage
+    assert usage is not None  # check_machine refuses a club without a usage log
     size = max(min_group_size, MIN_GROUP_SIZE)
     period = review_period(usage, equipment_id, installed, forecast.adoption_most_likely)
     weekly = weekly_comparison(actual_weekly(usage, equipment_id, period), forecast, period)
