@@ -18,9 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from timing import best_of
-
 from evaluate.paths import PROJECT_ROOT
+from timing import best_of
 
 OUT = PROJECT_ROOT / "bench" / "out"
 
