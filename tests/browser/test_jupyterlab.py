@@ -124,9 +124,13 @@ def file_digests(folder: Path) -> dict[str, str]:
 
 
 def server_env(home: Path) -> dict[str, str]:
-    """The server's environment: the user's folders replaced by temporary ones."""
+    """The server's environment: the user's folders replaced by temporary ones.
+
+    Without the variables an outer ``make test`` passes down: the inner make is a user's.
+    """
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("JUPYTER", "JPY_")) and key != "IPYTHONDIR"}
+           if not key.startswith(("JUPYTER", "JPY_"))
+           and key not in ("IPYTHONDIR", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
     folders = {"JUPYTER_CONFIG_DIR": "config", "JUPYTER_DATA_DIR": "data",
                "JUPYTER_RUNTIME_DIR": "runtime", "JUPYTERLAB_SETTINGS_DIR": "settings",
                "JUPYTERLAB_WORKSPACES_DIR": "workspaces", "IPYTHONDIR": "ipython"}
