@@ -35,7 +35,9 @@ reports-chain: $(STAMP) ## Build the demo chain: a decision per club and the rol
 test: $(STAMP) ## Run the whole test suite (unit, notebook, build and browser tests)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lab: $(STAMP) ## Open JupyterLab on the notebooks
+# As root (a container, CI) JupyterLab refuses to start without --allow-root. The browser test
+# tests/browser/test_jupyterlab.py runs this recipe as it is: keep it one jupyter command.
+lab: $(STAMP) ## Open JupyterLab on the notebooks (as root too)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lint: $(STAMP) ## Check the code and notebooks with ruff, and the package's types with mypy
