@@ -20,7 +20,7 @@ import pytest
 from evaluate.build.html_export import PLOTLY_MIME, count_charts
 from evaluate.build.plan import load_plan
 from evaluate.paths import DEFAULT_PLAN
-from support import open_offline, run_cli
+from support import open_offline
 
 pytestmark = pytest.mark.browser
 
@@ -37,12 +37,9 @@ DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')]
 
 
 @pytest.fixture(scope="module")
-def built(chromium: str, tmp_path_factory) -> Path:
-    """The default plan built once (no PDF: the pages are what is checked)."""
-    out = tmp_path_factory.mktemp("a11y") / "reports"
-    result = run_cli("build", "--out", out, timeout=900)
-    assert result.returncode == 0, result.stderr
-    return (out / "latest").resolve()
+def built(default_plan_build: Path) -> Path:
+    """The default plan, built once for the browser tests (conftest.py)."""
+    return default_plan_build
 
 
 def page_path(built: Path, name: str) -> Path:
