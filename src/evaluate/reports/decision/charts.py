@@ -129,7 +129,7 @@ def score_contributions_chart(contributions: pd.DataFrame, names: Mapping[str, s
                       f"({scale});", "segments add up to the score shown at the end of the bar.")
     # Tall enough for the legend's rows too, or it would scroll and hide criteria.
     finish_figure(fig, title, "Weighted score (0–1, higher is better)", "", note,
-                  height=max(220 + ROW_HEIGHT * len(order), 200 + 24 * len(criteria)))
+                  height=max(220 + ROW_HEIGHT * len(order), 240 + 24 * len(criteria)))
     return describe(fig, chart_summaries.contributions_summary(
         totals[order], contributions, names, legend_names))
 
