@@ -214,7 +214,7 @@ def value_for_money_summary(table: pd.DataFrame, names: Mapping[str, str],
             f"{number(best['score'], '.2f')}, for {money(best['cost'], currency)}; {beaten}.")
 
 
-def rank_summary(first_place: pd.Series, names: Mapping[str, str], draws: object) -> str:
+def rank_summary(first_place: pd.Series, names: Mapping[str, str], draws: int | None) -> str:
     """The machine that comes first most often, and how often.
 
     ``first_place`` is each alternative's chance (0-1) of ranking first.
