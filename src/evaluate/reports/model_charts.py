@@ -281,7 +281,7 @@ def tornado_chart(swings: pd.DataFrame, low_column: str, high_column: str, base:
         fig.add_vline(x=0, line={"color": PALETTE[5], "width": 1.5, "dash": "dash"})
         fig.add_annotation(x=0, y=0, xref="x", yref="paper", yanchor="bottom", xanchor="left",
                            xshift=4, showarrow=False, text=zero_label,
-                           font={"size": 12, "color": PALETTE[5]})
+                           font={"size": 12, "color": INK})  # vermilion text: 3.9:1
     note = ("Each input alone at the low or high end of its range, every other input at its "
             "most likely value.")
     finish_figure(fig, title, value_title, "", note,
