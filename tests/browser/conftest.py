@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from evaluate.build.pdf import CHROMIUM_FLAGS, INSTALL_HINT, chromium_path
+from support import run_cli
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +39,13 @@ def browser(chromium: str) -> Iterator[object]:
             profile, executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
         yield context
         context.close()
+
+
+@pytest.fixture(scope="session")
+def default_plan_build(chromium: str, tmp_path_factory) -> Path:
+    """The default plan built once for every browser test that reads it, with a PDF of each
+    report; its newest build folder."""
+    out = tmp_path_factory.mktemp("default-plan") / "reports"
+    result = run_cli("build", "--out", out, "--pdf", timeout=900)
+    assert result.returncode == 0, result.stderr
+    return (out / "latest").resolve()

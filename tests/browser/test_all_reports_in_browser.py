@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from evaluate.build.html_export import PLOTLY_MIME, count_charts
 from evaluate.build.plan import load_plan
 from evaluate.paths import DEFAULT_PLAN, DEMO_DATA_DIR
-from support import normal, open_offline, run_cli
+from support import normal, open_offline
 
 pytestmark = pytest.mark.browser
 
@@ -32,12 +32,9 @@ CODE_SELECTORS = (".jp-CodeCell .jp-InputArea, .jp-CodeCell .jp-Cell-inputWrappe
 
 
 @pytest.fixture(scope="module")
-def built(chromium: str, tmp_path_factory) -> Path:
-    """The default plan built once, with a PDF of every report."""
-    out = tmp_path_factory.mktemp("default-plan") / "reports"
-    result = run_cli("build", "--out", out, "--pdf", timeout=900)
-    assert result.returncode == 0, result.stderr
-    return (out / "latest").resolve()
+def built(default_plan_build: Path) -> Path:
+    """The default plan built once, with a PDF of every report (shared: conftest.py)."""
+    return default_plan_build
 
 
 @pytest.fixture(scope="module")

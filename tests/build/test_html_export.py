@@ -23,6 +23,7 @@ from evaluate.build.html_export import (
 )
 from evaluate.reports import results
 from evaluate.reports.results import (
+    CAPTION_MIME,
     RECORD_MIME,
     SUMMARY_MIME,
 )
@@ -187,6 +188,41 @@ def notebook_with(*payloads: tuple[str, dict]) -> nbformat.NotebookNode:
     nb.cells = [new_code_cell("x", outputs=[new_output("display_data", data={mime: payload})])
                 for mime, payload in payloads]
     return nb
+
+
+def test_a_chart_stands_in_a_figure_named_by_its_title_and_described_by_its_summary():
+    chart = {"data": [{"type": "bar", "x": ["a"], "y": [1]}],
+             "layout": {"title": {"text": "Members &lt;b&gt; by age<br>and sex"},
+                        "meta": {"summary": "Men <aged> 18–29 are the largest group."}}}
+    caption = {"text/markdown": "*Chart: CAPTION_MARKER.* words",
+               CAPTION_MIME: {"title": "t", "summary": "s"}}
+    page = page_of(new_code_cell("", outputs=[
+        new_output("display_data", data={PLOTLY_MIME: chart}),
+        new_output("display_data", data=caption)]))
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "html.parser")
+    [figure] = soup.select("figure.report-chart")
+    [image] = figure.select(":scope > [role=img]")
+    key = image.select_one(".plotly-graph-div")["id"]
+    assert image["aria-labelledby"] == f"{key}-title"
+    assert image["aria-describedby"] == f"{key}-summary"
+    # The title as a screen reader hears it (markup out, the club's text kept as text), the
+    # summary shown under the chart; the notebook's own caption is not repeated.
+    title, summary = figure.find(id=f"{key}-title"), figure.find(id=f"{key}-summary")
+    assert title.get_text() == "Chart: Members <b> by age and sex."
+    assert "report-visually-hidden" in title["class"]
+    assert summary.get_text() == "Men <aged> 18–29 are the largest group."
+    assert summary.parent.name == "figcaption"
+    assert "<aged>" not in page and "CAPTION_MARKER" not in page
+    assert count_charts(page) == 1
+
+
+def test_a_chart_without_a_title_or_summary_is_left_bare():
+    chart = {"data": [{"type": "bar", "x": ["a"], "y": [1]}], "layout": {}}
+    page = page_of(new_code_cell("", outputs=[new_output("display_data",
+                                                         data={PLOTLY_MIME: chart})]))
+    assert count_charts(page) == 1 and 'class="report-chart"' not in page
 
 
 def test_html_export_drops_summary_and_record_outputs():

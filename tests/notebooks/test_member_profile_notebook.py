@@ -15,7 +15,7 @@ from evaluate.build.html_export import PLOTLY_MIME, notebook_to_html
 from evaluate.data.members import load_members
 from evaluate.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR
 from evaluate.reports import member_profile
-from evaluate.reports.results import read_records
+from evaluate.reports.results import CAPTION_MIME, chart_text, read_records
 from support import code_outputs, edited_club, execute_notebook
 
 pytestmark = pytest.mark.notebooks
@@ -42,11 +42,23 @@ def test_cancelled_members_on_the_demo(tmp_path):
                                      "unit": "years", "source": "club data: members.csv"}
     assert set(records) == {"members", "median_age", "share_women", "median_visits_per_week",
                             "median_tenure_months", "share_desk_workers"}
-    charts = [o for o in code_outputs(nb) if PLOTLY_MIME in o.get("data", {})]
+    outputs = code_outputs(nb)
+    charts = [o for o in outputs if PLOTLY_MIME in o.get("data", {})]
     assert len(charts) == 4  # age and sex, visits, tenure, goals
+    # In JupyterLab each chart is followed by its text alternative, title and summary.
+    for chart in charts:
+        caption = outputs[outputs.index(chart) + 1]["data"]
+        title, summary = chart_text(chart["data"][PLOTLY_MIME])
+        assert caption[CAPTION_MIME] == {"title": title, "summary": summary} and summary
+        assert caption["text/markdown"].startswith(f"*Chart: {title}.*")
+    # Its tables have one header row each, the first cell naming the row labels.
+    tables = [o["data"]["text/html"] for o in outputs if "<table" in o.get("data", {}).get(
+        "text/html", "")]
+    assert tables and all(t.count("<tr", 0, t.index("</thead>")) == 1 for t in tables)
     page = notebook_to_html(nb, title="Member profile", context={
         "build_id": "test", "built_at": "now", "suite_version": "0"})
     assert page.count('class="plotly-graph-div"') == 4  # every chart survives HTML export
+    assert page.count('<figure class="report-chart">') == 4
 
 
 def test_a_club_too_small_to_show_runs_and_hides_everything(tmp_path):

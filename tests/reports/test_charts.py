@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from evaluate.reports import charts
+from evaluate.reports import charts, results
 from evaluate.reports.privacy import suppress_small_groups
 
 
@@ -79,11 +79,63 @@ def test_configure_plotly_sets_renderer_and_template():
         pio.renderers.default, pio.templates.default = before
 
 
-def test_show_turns_off_the_toolbar(monkeypatch):
-    seen = {}
+def test_show_turns_off_the_toolbar_and_writes_the_summary_under_the_chart(monkeypatch):
+    import IPython.display
+
+    seen, shown = {}, []
     monkeypatch.setattr(go.Figure, "show", lambda self, **kw: seen.update(kw))
-    charts.show(go.Figure())
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: shown.append(obj))
+    fig = charts.describe(go.Figure(layout={"title": {"text": charts.plain("Cost <b>$5</b>")}}),
+                          "It costs $5_000 *in all*.")
+    charts.show(fig)
     assert seen["config"]["displayModeBar"] is False
+    [caption] = shown
+    # Markdown shows the words as they are: no maths from "$", no emphasis from "*" or "_".
+    assert caption["text/markdown"] == (r"*Chart: Cost &lt;b>\$5&lt;/b>.* It costs \$5\_000 "
+                                        r"\*in all\*.")
+    assert caption[results.CAPTION_MIME] == {"title": "Cost <b>$5</b>",
+                                             "summary": "It costs $5_000 *in all*."}
+
+
+def test_a_chart_without_its_text_alternative_is_not_shown(monkeypatch):
+    monkeypatch.setattr(go.Figure, "show", lambda self, **kw: pytest.fail("shown"))
+    with pytest.raises(ValueError, match="title and a summary"):
+        charts.show(go.Figure(layout={"title": {"text": "Members"}}))
+    with pytest.raises(ValueError, match="summary"):
+        charts.describe(go.Figure(), " ")
+
+
+def test_chart_text_reads_a_figure_and_its_json_alike():
+    fig = charts.describe(go.Figure(layout={"title": {"text": "Two<br>lines &amp; more"}}),
+                          "One sentence.")
+    assert charts.chart_text(fig) == ("Two lines & more", "One sentence.")
+    assert charts.chart_text(fig.to_plotly_json()) == ("Two lines & more", "One sentence.")
+    assert charts.chart_text({"layout": {}}) == ("", "")
+
+
+@pytest.mark.parametrize(("first", "second", "ratio"), [
+    ("#ffffff", "#000000", 21.0), ("#ffffff", "#ffffff", 1.0), ("#777777", "#ffffff", 4.48),
+    ("#0072B2", "#ffffff", 5.19)])
+def test_contrast_ratio_is_wcags(first, second, ratio):
+    assert charts.contrast_ratio(first, second) == pytest.approx(ratio, abs=0.01)
+
+
+def test_text_on_a_bar_is_the_more_readable_of_white_and_ink():
+    assert charts.text_on(charts.OKABE_ITO["blue"]) == charts.WHITE
+    assert charts.text_on(charts.OKABE_ITO["reddish purple"]) == charts.INK  # white: 3.1:1
+    for colour in charts.PALETTE:
+        text = charts.text_on(colour)
+        assert charts.contrast_ratio(text, colour) == max(
+            charts.contrast_ratio(charts.WHITE, colour), charts.contrast_ratio(charts.INK, colour))
+    for colour in charts.SEX_COLOURS.values():  # the pyramid writes numbers inside these bars
+        assert charts.contrast_ratio(charts.text_on(colour), colour) >= 4.5
+
+
+def test_sexes_differ_in_hatching_as_well_as_colour(age_sex):
+    fig = charts.age_sex_chart(age_sex)
+    shapes = {bar.name: bar.marker.pattern.shape for bar in fig.data}
+    assert len(set(shapes.values())) == len(shapes) >= 2
+    assert charts.chart_text(fig)[1]  # and the chart says what it shows
 
 
 @pytest.mark.parametrize(("value", "unit", "text"), [

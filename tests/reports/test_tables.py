@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,6 +16,7 @@ from evaluate.reports.tables import (
     display_table,
     npv_summary,
     require_columns,
+    table_html,
 )
 from model_support import AS_OF, roster
 
@@ -79,3 +82,21 @@ def test_a_frame_without_the_needed_columns_is_named_in_the_error():
     require_columns(frame, ["alternative", "score"], "the scores")
     with pytest.raises(ValueError, match=r"the scores needs columns \['cost'\]"):
         require_columns(frame, ["alternative", "cost"], "the scores")
+
+
+def test_a_table_has_one_header_row_and_no_empty_header():
+    frame = pd.DataFrame({"Members": ["571", "598"], "Share": ["37%", "38%"]},
+                         index=pd.Index(["under 1", "1 to under 2"], name="Visits per week"))
+    page = table_html(frame)
+    head = page[page.index("<thead>"):page.index("</thead>")]
+    assert head.count("<tr") == 1
+    assert re.findall(r"<th>([^<]*)</th>", head) == ["Visits per week", "Members", "Share"]
+    assert "<th>under 1</th>" in page  # the row labels stay row headers
+    assert frame.index.name == "Visits per week"  # the frame itself is left as it was
+    # pandas' own HTML, for comparison: two header rows, three empty header cells.
+    assert frame._repr_html_().count("<th></th>") == 3
+
+
+def test_a_table_with_header_levels_is_shown_as_pandas_shows_it():
+    frame = pd.DataFrame([[1, 2]], columns=pd.MultiIndex.from_tuples([("a", "x"), ("a", "y")]))
+    assert table_html(frame) == frame._repr_html_()

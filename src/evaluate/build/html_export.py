@@ -13,13 +13,20 @@ report). What the manager must not see is taken out here:
   MathJax from a CDN (``include_mathjax="cdn"`` is hard-coded in its notebook
   renderer), which reports do not use and which would tell a third party that
   the report was opened;
-- cells tagged ``remove`` or ``debug``, kept for analysts in the notebook only.
+- cells tagged ``remove`` or ``debug``, kept for analysts in the notebook only;
+- the text under each chart that the notebook shows in JupyterLab (:data:`CAPTION_MIME`):
+  the page puts the same words in the chart's ``<figure>`` instead (below).
 
 Plotly charts travel in the executed notebook as Plotly's own JSON MIME type
 (a few kB each, rendered natively by JupyterLab), not as the ``notebook``
 renderer's HTML, which embeds the 4.8 MB plotly.js in every notebook. Here each
 chart becomes a ``<div>`` drawn by ``Plotly.newPlot``, and plotly.js is inlined
-once per page, so the page is self-contained and works offline. (nbconvert
+once per page, so the page is self-contained and works offline. Each chart stands in a
+``<figure>`` whose caption holds its text alternative (its title, for screen readers only,
+as the chart draws it, and its one-sentence summary, shown to everyone:
+:func:`evaluate.reports.charts.describe`); the drawing itself is one image
+(``role="img"``) named by the title and described by the summary, so a screen reader reads
+those words rather than the drawing's tick labels. (nbconvert
 alone drops that MIME type and the chart vanishes: plotly/plotly.py#5365,
 jupyter/nbconvert#2235.)
 
@@ -51,7 +58,13 @@ from traitlets.config import Config
 from evaluate.build.execution import Failure
 from evaluate.build.publish import write_atomically
 from evaluate.paths import TEMPLATES_DIR
-from evaluate.reports.results import RECORD_MIME, SUMMARY_MIME, TABLE_MIME
+from evaluate.reports.results import (
+    CAPTION_MIME,
+    RECORD_MIME,
+    SUMMARY_MIME,
+    TABLE_MIME,
+    chart_text,
+)
 
 REMOVE_TAGS = {"remove", "debug"}
 FAILURE_BANNER_TAG = "evaluate-failure-banner"
@@ -59,6 +72,7 @@ FAILURE_BANNER_TAG = "evaluate-failure-banner"
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 PRIVATE_MIMES = (RECORD_MIME, SUMMARY_MIME, TABLE_MIME)
+LEFT_OUT_MIMES = (*PRIVATE_MIMES, CAPTION_MIME)  # private, or shown in the chart's figure
 REMOTE_SCRIPT = re.compile(r"""<script[^>]*\ssrc=["']https?://[^"']*["'][^>]*>\s*</script>""")
 
 
@@ -71,7 +85,7 @@ class ManagerViewPreprocessor(Preprocessor):
             cell.outputs = [
                 out for out in cell.outputs
                 if not (out.output_type == "stream" and out.get("name") == "stderr")
-                and not any(mime in out.get("data", {}) for mime in PRIVATE_MIMES)
+                and not any(mime in out.get("data", {}) for mime in LEFT_OUT_MIMES)
             ]
             for out in cell.outputs:
                 data = out.get("data", {})
@@ -109,8 +123,34 @@ def _plotly_div(bundle: dict[str, Any]) -> str:
                       full_html=False, validate=False, default_height="450px")
     # Without plotly.js (a shared-mode page opened away from its folder) the chart is left
     # to the template's note instead of throwing "Plotly is not defined".
-    return div.replace("if (document.getElementById(",
-                       "if (window.Plotly && document.getElementById(", 1)
+    div = div.replace("if (document.getElementById(",
+                      "if (window.Plotly && document.getElementById(", 1)
+    return _figure(div, bundle)
+
+
+CHART_ID = re.compile(r'<div id="([\w-]+)" class="plotly-graph-div"')
+
+
+def _figure(div: str, bundle: dict[str, Any]) -> str:
+    """The chart ``div`` in a ``<figure>`` captioned by its title and summary.
+
+    The title is for screen readers only (the chart draws it); the summary is shown under
+    the chart. A chart with neither (not one of the reports') is left as it is.
+    """
+    title, summary = chart_text(bundle)
+    found = CHART_ID.search(div)
+    if not (title or summary) or found is None:
+        return div
+    key = found.group(1)
+    name = html.escape(f"Chart: {title}." if title else "Chart.")
+    described = f' aria-describedby="{key}-summary"' if summary else ""
+    return (
+        f'<figure class="report-chart">'
+        f'<div class="report-chart-plot" role="img" aria-labelledby="{key}-title"{described}>'
+        f"{div}</div>"
+        f'<figcaption class="report-chart-caption"><span id="{key}-title" '
+        f'class="report-visually-hidden">{name}</span> '
+        f'<span id="{key}-summary">{html.escape(summary)}</span></figcaption></figure>')
 
 
 def count_charts(page: str) -> int:

@@ -13,6 +13,14 @@ decision's by :mod:`evaluate.reports.decision.charts`, the usage review's by
 Text from the club's files (machine names, club names, sources, units) reaches a figure only
 through :func:`plain`, so that it is shown as the characters it holds: Plotly draws a subset
 of HTML in every label, including links.
+
+Every chart can be read by everyone: its colours come from one colour-blind-safe palette
+(:data:`PALETTE`, Okabe and Ito's, with the greys of :data:`NEUTRALS`), colour never carries
+a meaning alone (a second channel, a pattern, dash, symbol, position or label, carries it
+too), and every figure carries a text alternative, its title and a one-sentence summary
+computed from the data it draws (:func:`describe`; the sentences are written by
+:mod:`evaluate.reports.chart_summaries`). :func:`show` shows that summary under the chart in
+JupyterLab, and the build's HTML export makes it the chart's accessible name and description.
 """
 
 from __future__ import annotations
@@ -25,8 +33,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from evaluate.reports import chart_summaries
 from evaluate.reports.formatting import PRIVACY_NOTE, SEX_LABELS, number
 from evaluate.reports.privacy import MIN_GROUP_SIZE, SUPPRESSED
+from evaluate.reports.results import CAPTION_MIME
+from evaluate.reports.results import chart_text as read_chart_text
 
 HOUSE_TEMPLATE = "club"
 # Plotly's JSON MIME type: JupyterLab draws it, and the build's HTML export turns it into a
@@ -34,27 +45,43 @@ HOUSE_TEMPLATE = "club"
 # would instead embed the 4.8 MB plotly.js in every executed notebook.
 RENDERER = "plotly_mimetype"
 SHOW_CONFIG = {"displayModeBar": False, "responsive": True}
-# Colour-blind-safe (Okabe-Ito), in the order series usually appear.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
-SEX_COLOURS = {SEX_LABELS["F"]: PALETTE[3], SEX_LABELS["M"]: PALETTE[0],
-               SEX_LABELS["X"]: PALETTE[2]}
-BAR_COLOUR = PALETTE[0]
+# The one palette of every chart, colour-blind-safe: Okabe, M. and Ito, K. (2008), "Color
+# Universal Design (CUD): how to make figures and presentations that are friendly to colorblind
+# people" (jfly.uni-koeln.de/color). Its colours stay apart for people with protanopia,
+# deuteranopia or tritanopia and differ in lightness, so they hold in grey print too. Its
+# eighth colour, black, is INK. In the order series usually appear.
+OKABE_ITO = {"blue": "#0072B2", "orange": "#E69F00", "bluish green": "#009E73",
+             "reddish purple": "#CC79A7", "sky blue": "#56B4E9", "vermilion": "#D55E00",
+             "yellow": "#F0E442"}
+PALETTE = tuple(OKABE_ITO.values())
 INK = "#222222"  # text, reference lines (0, a target, the base case) and medians
 TEXT_GREY = "#555555"  # footnotes, subtitles and secondary labels
+MUTED_GREY = "#666666"  # what is drawn but not singled out (points off the frontier)
+WHISKER_GREY = "#444444"  # whiskers: a low-to-high range
+GRID_GREY = "#e6e6e6"
+AXIS_GREY = "#999999"
+WHITE = "#ffffff"
+#: The greys, white and ink that charts may use beside :data:`PALETTE` (text, axes, grids).
+NEUTRALS = (INK, TEXT_GREY, MUTED_GREY, WHISKER_GREY, GRID_GREY, AXIS_GREY, WHITE)
+SEX_COLOURS = {SEX_LABELS["F"]: PALETTE[3], SEX_LABELS["M"]: PALETTE[0],
+               SEX_LABELS["X"]: PALETTE[2]}
+# The second channel beside colour where bars of each sex stand side by side (hatching).
+SEX_PATTERNS = {SEX_LABELS["F"]: "/", SEX_LABELS["M"]: "", SEX_LABELS["X"]: "."}
+BAR_COLOUR = PALETTE[0]
 ROW_HEIGHT = 46  # px per bar row in horizontal charts
 
 
 @cache
 def house_template() -> go.layout.Template:
     """The suite's Plotly template: plain white, large readable type, left-aligned titles."""
-    axis = {"gridcolor": "#e6e6e6", "linecolor": "#999999", "zeroline": False,
-            "ticks": "outside", "tickcolor": "#999999", "automargin": True,
+    axis = {"gridcolor": GRID_GREY, "linecolor": AXIS_GREY, "zeroline": False,
+            "ticks": "outside", "tickcolor": AXIS_GREY, "automargin": True,
             "title": {"standoff": 10}}
     return go.layout.Template(layout={
         "font": {"family": "Helvetica, Arial, sans-serif", "size": 14, "color": INK},
         "title": {"x": 0, "xanchor": "left", "font": {"size": 18}},
         "colorway": list(PALETTE),
-        "paper_bgcolor": "white", "plot_bgcolor": "white",
+        "paper_bgcolor": WHITE, "plot_bgcolor": WHITE,
         "xaxis": axis, "yaxis": axis,
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
         "margin": {"l": 60, "r": 20, "t": 80, "b": 90},
@@ -70,9 +97,48 @@ def configure_plotly() -> None:
     pio.templates.default = f"plotly_white+{HOUSE_TEMPLATE}"
 
 
+def describe(fig: go.Figure, summary: str) -> go.Figure:
+    """Give ``fig`` its text alternative: ``summary``, one plain sentence on what it shows.
+
+    The sentence travels in the figure's JSON (``layout.meta``), so the notebook's chart and
+    the HTML page's carry the same words; :func:`show` and the build's HTML export read it
+    back with :func:`chart_text`. Plain text, never Plotly markup.
+    """
+    if not summary.strip():
+        raise ValueError("a chart's summary must say what it shows")
+    return fig.update_layout(meta={"summary": summary})
+
+
+def chart_text(figure: go.Figure | Mapping) -> tuple[str, str]:
+    """The title (as plain text) and the summary of a figure or of its JSON.
+
+    See :func:`evaluate.reports.results.chart_text`, which reads the JSON.
+    """
+    if isinstance(figure, go.Figure):
+        figure = figure.to_plotly_json()
+    return read_chart_text(figure)
+
+
 def show(fig: go.Figure) -> None:
-    """Display ``fig`` in a notebook without Plotly's toolbar (it also prints into PDFs)."""
+    """Display ``fig`` without Plotly's toolbar (it also prints into PDFs), then its summary.
+
+    The summary (:func:`describe`) is shown under the chart as text, for a reader of the
+    notebook in JupyterLab who does not see the chart (a screen reader reads the text, not
+    the drawing). The build's HTML export leaves that output out and puts the same words in
+    the chart's ``<figure>`` instead (:mod:`evaluate.build.html_export`). A chart without a
+    title or a summary is refused: every chart of a report has its text alternative.
+    """
+    from IPython.display import display
+
+    from evaluate.reports.formatting import literal_dollars, markdown_text
+
+    title, summary = chart_text(fig)
+    if not title or not summary:
+        raise ValueError("a chart needs a title and a summary (charts.describe) to be shown")
     fig.show(config=SHOW_CONFIG)
+    caption = literal_dollars(f"*Chart: {markdown_text(title)}.* {markdown_text(summary)}")
+    display({"text/markdown": caption, CAPTION_MIME: {"title": title, "summary": summary}},
+            raw=True)
 
 
 def plain(text: object) -> str:
@@ -141,6 +207,24 @@ def value_with_unit(value: float, unit: str, currency: str = "") -> str:
     return f"{text} {_unit_words(unit, currency)}"
 
 
+def _luminance(colour: str) -> float:
+    """WCAG 2's relative luminance of ``#rrggbb`` (a few lines: no library needed for it)."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2's contrast ratio of two ``#rrggbb`` colours, from 1 to 21 (4.5 for small text)."""
+    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_on(colour: str) -> str:
+    """White or :data:`INK`, whichever reads better on a bar of ``colour`` (a label inside it)."""
+    return max((WHITE, INK), key=lambda text: contrast_ratio(text, colour))
+
+
 def rgba(colour: str, alpha: float) -> str:
     """``#rrggbb`` as a CSS ``rgba()`` (a band's fill must be see-through, not its line)."""
     r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
@@ -204,12 +288,14 @@ def _values(series: pd.Series) -> list:
 
 
 def _bars(table: pd.DataFrame, category: str, name: str = "",
-          colour: str = BAR_COLOUR, horizontal: bool = False) -> go.Bar:
+          colour: str = BAR_COLOUR, horizontal: bool = False, pattern: str = "") -> go.Bar:
     counts = _values(table["members"])
     labels = [plain(v) for v in table[category]]
     return go.Bar(
         x=counts if horizontal else labels, y=labels if horizontal else counts,
-        orientation="h" if horizontal else "v", name=name, marker_color=colour,
+        orientation="h" if horizontal else "v", name=name,
+        marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": WHITE,
+                                             "fillmode": "overlay", "size": 8}},
         text=[number(v, ",") if v is not None else "" for v in counts], textposition="outside",
         cliponaxis=False,
         hovertemplate=("%{y}: %{x:,} members" if horizontal else "%{x}: %{y:,} members")
@@ -220,36 +306,43 @@ def _bars(table: pd.DataFrame, category: str, name: str = "",
 def age_sex_chart(table: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE) -> go.Figure:
     """Grouped bars of members by age band and sex, from :func:`member_profile.age_sex_table`.
 
-    A sex with no group large enough to show gets no bars and no legend entry.
+    Each sex has its colour and its hatching (:data:`SEX_PATTERNS`), so the legend reads in
+    black and white and without telling colours apart. A sex with no group large enough to
+    show gets no bars and no legend entry.
     """
     fig = go.Figure()
     for sex, colour in SEX_COLOURS.items():
         part = table.loc[table["sex"] == sex]
         if part.empty or part["members"].fillna(0).sum() == 0:
             continue
-        fig.add_trace(_bars(part, "age_band", name=sex, colour=colour))
+        fig.add_trace(_bars(part, "age_band", name=sex, colour=colour,
+                            pattern=SEX_PATTERNS[sex]))
     fig.update_layout(barmode="group")
-    return house_layout(fig, "Members by age and sex", "Age band (years)", "Members (count)",
-                        privacy_note(table, min_group_size))
+    house_layout(fig, "Members by age and sex", "Age band (years)", "Members (count)",
+                 privacy_note(table, min_group_size))
+    return describe(fig, chart_summaries.age_sex_summary(table))
 
 
 def visits_chart(table: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE) -> go.Figure:
     """Bars of members by average visits a week, from :func:`member_profile.visits_table`."""
     fig = go.Figure(_bars(table, "visits_band"))
-    return house_layout(fig, "How often members come", "Visits per week (average)",
-                        "Members (count)", privacy_note(table, min_group_size))
+    house_layout(fig, "How often members come", "Visits per week (average)",
+                 "Members (count)", privacy_note(table, min_group_size))
+    return describe(fig, chart_summaries.bands_summary(table, "visits_band"))
 
 
 def tenure_chart(table: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE) -> go.Figure:
     """Bars of members by months of membership, from :func:`member_profile.tenure_table`."""
     fig = go.Figure(_bars(table, "tenure_band"))
-    return house_layout(fig, "How long members have belonged", "Time as a member (months)",
-                        "Members (count)", privacy_note(table, min_group_size))
+    house_layout(fig, "How long members have belonged", "Time as a member (months)",
+                 "Members (count)", privacy_note(table, min_group_size))
+    return describe(fig, chart_summaries.bands_summary(table, "tenure_band"))
 
 
 def goal_chart(table: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE) -> go.Figure:
     """Horizontal bars of members by training goal, first row on top."""
     fig = go.Figure(_bars(table, "goal", horizontal=True))
     fig.update_yaxes(autorange="reversed")
-    return house_layout(fig, "What members train for", "Members (count)", "Training goal",
-                        privacy_note(table, min_group_size))
+    house_layout(fig, "What members train for", "Members (count)", "Training goal",
+                 privacy_note(table, min_group_size))
+    return describe(fig, chart_summaries.bands_summary(table, "goal"))

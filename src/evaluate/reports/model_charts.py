@@ -12,8 +12,11 @@ the house style of :mod:`evaluate.reports.charts`, read by a club manager, often
   shown literally (:func:`evaluate.reports.charts.plain`), never as Plotly's HTML;
 - money axes carry the club's currency code (``currency``, e.g. ``"USD"``);
 - values are labelled directly (bar ends, a right-hand column, panel titles, a subtitle
-  saying what dark and light bars are), so charts read without a legend and in black and
-  white;
+  saying what solid and hatched bars are), so charts read without a legend, in black and
+  white and without telling colours apart (colours from the one palette,
+  :data:`evaluate.reports.charts.PALETTE`);
+- each figure carries its text alternative, a sentence from
+  :mod:`evaluate.reports.chart_summaries` (:func:`evaluate.reports.charts.describe`);
 - figures hold summaries, never raw draws: the NPV chart draws
   :func:`evaluate.reports.tables.npv_summary`, three quantiles per machine, not 10,000
   numbers (a few kB of JSON in the report).
@@ -31,11 +34,15 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from evaluate.model.exposure import SCENARIOS
+from evaluate.reports import chart_summaries
 from evaluate.reports.charts import (
     INK,
     PALETTE,
     ROW_HEIGHT,
     TEXT_GREY,
+    WHISKER_GREY,
+    WHITE,
+    describe,
     finish_figure,
     join_notes,
     machine_label,
@@ -138,7 +145,7 @@ def adoption_chart(curve: pd.DataFrame, names: Mapping[str, str], *,
         fig.update_xaxes(title_text="Months after installation", row=rows, col=col)
     for row in range(1, rows + 1):
         fig.update_yaxes(title_text="Sessions per week", row=row, col=1)
-    return fig
+    return describe(fig, chart_summaries.adoption_summary(curve, names, ids))
 
 
 # --- NPV distribution ---------------------------------------------------------------------------
@@ -199,8 +206,9 @@ def npv_distribution_chart(summary: pd.DataFrame, names: Mapping[str, str], *, c
     note = join_notes(f"Bar: the middle 80% of {number(count, ',')} simulated futures, from P10 "
                       "(left number) to P90 (right); diamond and bold number: the median (P50).",
                       "Vertical line: NPV = 0, where the machine just pays for itself.")
-    return finish_figure(fig, title, f"Net present value ({currency})", "", note,
-                         height=240 + 60 * len(labels))
+    finish_figure(fig, title, f"Net present value ({currency})", "", note,
+                  height=240 + 60 * len(labels))
+    return describe(fig, chart_summaries.npv_distribution_summary(summary, names, currency))
 
 
 # --- tornado ------------------------------------------------------------------------------------
@@ -244,9 +252,11 @@ def tornado_chart(swings: pd.DataFrame, low_column: str, high_column: str, base:
               for a in rows["assumption"]]
     at = {"low": rows[low_column].to_numpy(float), "high": rows[high_column].to_numpy(float)}
     fig = go.Figure()
-    for end, colour in (("low", LOW_END), ("high", HIGH_END)):
+    for end, colour, pattern in (("low", LOW_END, ""), ("high", HIGH_END, "/")):
         fig.add_trace(go.Bar(
-            y=labels, x=at[end] - base, base=base, orientation="h", marker_color=colour,
+            y=labels, x=at[end] - base, base=base, orientation="h",
+            marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": WHITE,
+                                                 "fillmode": "overlay", "size": 8}},
             name=f"Input at its {end} end", showlegend=False, customdata=at[end],
             hovertemplate="%{y}, " + end + " end: %{customdata:,.4~g}<extra></extra>"))
     for i, label in enumerate(labels):
@@ -271,13 +281,23 @@ def tornado_chart(swings: pd.DataFrame, low_column: str, high_column: str, base:
         fig.add_vline(x=0, line={"color": PALETTE[5], "width": 1.5, "dash": "dash"})
         fig.add_annotation(x=0, y=0, xref="x", yref="paper", yanchor="bottom", xanchor="left",
                            xshift=4, showarrow=False, text=zero_label,
-                           font={"size": 12, "color": PALETTE[5]})
+                           font={"size": 12, "color": INK})  # vermilion text: 3.9:1
     note = ("Each input alone at the low or high end of its range, every other input at its "
             "most likely value.")
-    return finish_figure(fig, title, value_title, "", note,
-                         subtitle="Dark bars: input at the low end of its range; light bars: "
-                         "at the high end. Labels give the input's value.",
-                         height=260 + ROW_HEIGHT * len(labels))
+    finish_figure(fig, title, value_title, "", note,
+                  subtitle="Solid dark bars: input at the low end of its range; hatched light "
+                  "bars: at the high end. Labels give the input's value.",
+                  height=260 + ROW_HEIGHT * len(labels))
+    if rows.empty:
+        return describe(fig, f"No input moves the result from {base_label.lower()} "
+                        f"{number_label(base)}.")
+    first = rows.iloc[0]
+    return describe(fig, chart_summaries.tornado_summary(
+        rows, low_column, high_column, base,
+        label=_assumption_label(str(first["assumption"]), names, assumption_labels),
+        low_value=value_with_unit(first["low_value"], first["unit"], currency),
+        high_value=value_with_unit(first["high_value"], first["unit"], currency),
+        value_title=value_title, base_label=base_label, result=number_label))
 
 
 # --- peak load ----------------------------------------------------------------------------------
@@ -315,10 +335,10 @@ def peak_load_chart(forecast: pd.DataFrame, names: Mapping[str, str], *, target:
     fig = go.Figure(go.Bar(
         y=labels, x=100 * likely, orientation="h", showlegend=False,
         marker={"color": [PALETTE[5] if o else PALETTE[0] for o in over],
-                "pattern": {"shape": ["/" if o else "" for o in over], "fgcolor": "white",
+                "pattern": {"shape": ["/" if o else "" for o in over], "fgcolor": WHITE,
                             "fillmode": "overlay"}},
         error_x={"type": "data", "symmetric": False, "array": 100 * (high - likely),
-                 "arrayminus": 100 * (likely - low), "color": "#444444", "thickness": 1.5,
+                 "arrayminus": 100 * (likely - low), "color": WHISKER_GREY, "thickness": 1.5,
                  "width": 6},
         hovertext=[f"{label}: {utilisation(m)} most likely (low {utilisation(lo)} to high "
                    f"{utilisation(hi)})" for label, m, lo, hi in zip(labels, likely, low, high,
@@ -346,9 +366,10 @@ def peak_load_chart(forecast: pd.DataFrame, names: Mapping[str, str], *, target:
                       "The check-in log is too short or too odd to measure the busiest hour: "
                       "the assumption is used (evaluate validate says why)."
                       if forecast.attrs.get("peak_note") else "")
-    return finish_figure(fig, title,
-                         "Share of the machine's capacity in use at the busiest hour (%)", "",
-                         note, subtitle=subtitle, height=260 + ROW_HEIGHT * len(labels))
+    finish_figure(fig, title, "Share of the machine's capacity in use at the busiest hour (%)",
+                  "", note, subtitle=subtitle, height=260 + ROW_HEIGHT * len(labels))
+    return describe(fig, chart_summaries.peak_load_summary(
+        [machine_name(e, names) for e in wide.index], likely, target, percent_label))
 
 
 # --- chain roll-up ------------------------------------------------------------------------------
@@ -358,8 +379,9 @@ def chain_npv_chart(outcomes: pd.DataFrame, *, currency: str,
     """Heatmap of clubs (rows) × machines (columns): each cell the median NPV, in thousands.
 
     ``outcomes`` is :func:`evaluate.reports.chain.outcomes_table` (``club``, ``name``, ``npv_p50``,
-    ``recommended``). Diverging colours around 0 (blue: gains, orange: losses), so a loss
-    reads at a glance; each club's recommended machine is marked with a star.
+    ``recommended``). Diverging colours around 0 (blue: gains, vermilion: losses), so a loss
+    reads at a glance, and every cell's number carries its sign, so it reads without the
+    colours too; each club's recommended machine is marked with a star.
     """
     require_columns(outcomes, ["club", "name", "npv_p50", "recommended"], "the chain outcomes")
     grid = outcomes.pivot_table(index="club", columns="name", values="npv_p50", sort=False)
@@ -375,11 +397,12 @@ def chain_npv_chart(outcomes: pd.DataFrame, *, currency: str,
         z=values, x=[plain(c) for c in grid.columns], y=[plain(c) for c in grid.index],
         text=text,
         texttemplate="%{text}", zmin=-limit, zmax=limit, showscale=False, xgap=2, ygap=2,
-        colorscale=[[0, PALETTE[5]], [0.5, "#ffffff"], [1, PALETTE[0]]],
+        colorscale=[[0, PALETTE[5]], [0.5, WHITE], [1, PALETTE[0]]],
         hovertemplate="%{y}, %{x}: median NPV %{z:,.0f} " + currency + "<extra></extra>"))
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False, ticks="")
     note = (f"Median NPV over the simulated futures, in thousands of {currency}; "
             "★ the club's recommended machine.")
     fig = finish_figure(fig, title, "", "", note, height=240 + ROW_HEIGHT * len(grid))
-    return fig.update_layout(margin={"t": 140})
+    fig.update_layout(margin={"t": 140})
+    return describe(fig, chart_summaries.chain_npv_summary(outcomes, currency))

@@ -27,10 +27,11 @@ more than :data:`MAX_TABLE_ROWS` rows, is refused.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,31 @@ if TYPE_CHECKING:  # kernels only call record(); nbformat costs ~0.1 s to import
 RECORD_MIME = "application/vnd.club-equipment.record+json"
 SUMMARY_MIME = "application/vnd.club-equipment.summary+json"
 TABLE_MIME = "application/vnd.club-equipment.table+json"
+#: A chart's text alternative as :func:`evaluate.reports.charts.show` shows it under the chart
+#: in a notebook; the HTML export leaves that output out and puts the words in the chart's
+#: ``<figure>`` instead.
+CAPTION_MIME = "application/vnd.club-equipment.chart-caption+json"
+
+def _plain_text(markup: str) -> str:
+    """Text of Plotly markup as a reader hears it: tags out, entities decoded, one line."""
+    text = re.sub(r"<br\s*/?>", " ", markup, flags=re.IGNORECASE)
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", "", text)).split())
+
+
+def chart_text(figure: Mapping[str, Any]) -> tuple[str, str]:
+    """A chart's text alternative read back from its JSON: its title (plain text), its summary.
+
+    The summary is what :func:`evaluate.reports.charts.describe` put in ``layout.meta``; the
+    title is Plotly markup (``<br>``, ``&lt;`` for a character of the club's text) read as the
+    text a reader sees. Empty strings for what the figure lacks.
+    """
+    layout = figure.get("layout") or {}
+    title = layout.get("title") or {}
+    text = title.get("text", "") if isinstance(title, Mapping) else str(title)
+    meta = layout.get("meta")
+    summary = meta.get("summary", "") if isinstance(meta, Mapping) else ""
+    return _plain_text(str(text or "")), str(summary)
+
 
 #: A table's name: it becomes part of a file name, ``<report>.<name>.csv``.
 TABLE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

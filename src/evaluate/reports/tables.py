@@ -97,8 +97,24 @@ def display_age_sex(table: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE) -
     return wide.drop(columns=[SUPPRESSED], errors="ignore")
 
 
+def table_html(frame: pd.DataFrame) -> str:
+    """``frame`` as the HTML pandas shows in a notebook, with one header row, none empty.
+
+    pandas writes a table with a named index in two header rows: the column names after an
+    empty cell, then the index's name over empty cells. A screen reader then announces
+    blank headers and no name for the row labels' column (axe-core's empty-table-header).
+    Moving the index's name to the columns' axis puts it in that first, empty cell, so the
+    table has one header row and every header says what is below it; the row labels stay
+    row headers (``<th>``). Tables with several header levels are shown as pandas shows them.
+    """
+    named = frame.index.nlevels == 1 and frame.index.name is not None
+    if named and frame.columns.nlevels == 1 and frame.columns.name is None:
+        frame = frame.rename_axis(index=None, columns=frame.index.name)
+    return frame._repr_html_() or ""
+
+
 def configure_display() -> None:
-    """Show report tables whole, never cut.
+    """Show report tables whole, never cut, each with one header row (:func:`table_html`).
 
     By default pandas cuts cells at 50 characters and long tables at 60 rows, which would
     hide sources and notes from the reader.
@@ -106,3 +122,8 @@ def configure_display() -> None:
     pd.set_option("display.max_colwidth", None)
     pd.set_option("display.max_rows", 500)
     pd.set_option("display.max_columns", 50)
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:  # in a kernel: JupyterLab, papermill
+        shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, table_html)

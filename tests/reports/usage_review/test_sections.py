@@ -90,7 +90,7 @@ def test_the_summary_sentence_and_key_figures_for_the_index(review, calibrated,
 
 def test_actual_against_forecast_is_a_markdown_table(review):
     lines = text.summary_markdown(review).split("\n")
-    assert lines[0] == ("| | Actual (usage log) | Forecast, most likely | Forecast range "
+    assert lines[0] == ("| Measure | Actual (usage log) | Forecast, most likely | Forecast range "
                         "(P10–P90) |")
     assert len(lines) == 5 and all(line.startswith("|") and line.endswith("|") for line in lines)
     v = review.verdict

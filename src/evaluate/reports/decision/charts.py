@@ -11,7 +11,9 @@ palette, left-aligned plain-language title, axis titles with units, footnotes in
 machines by their plain names, text from the club's files shown literally) and is read by a
 club manager, often on paper: values are labelled directly, so charts read without a legend
 and in black and white; the one legend lists the criteria of the stacked score bars, which
-are also hatched differently. Member counts come already suppressed
+are also hatched differently. Each figure carries its text alternative, a sentence from
+:mod:`evaluate.reports.chart_summaries` (:func:`evaluate.reports.charts.describe`). Member
+counts come already suppressed
 (:func:`evaluate.reports.privacy.suppress_small_groups`): a hidden group is drawn as nothing
 and a footnote says so.
 
@@ -27,11 +29,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from evaluate.reports import chart_summaries
 from evaluate.reports.charts import (
     INK,
+    MUTED_GREY,
     PALETTE,
     ROW_HEIGHT,
     SEX_COLOURS,
+    WHITE,
+    describe,
     finish_figure,
     join_notes,
     machine_label,
@@ -39,6 +45,7 @@ from evaluate.reports.charts import (
     plain,
     privacy_note,
     rgba,
+    text_on,
 )
 from evaluate.reports.decision.analysis import COST_LABEL, criterion_label
 from evaluate.reports.formatting import SEX_LABELS, number, share
@@ -93,14 +100,16 @@ def score_contributions_chart(contributions: pd.DataFrame, names: Mapping[str, s
     fig = go.Figure()
     patterns = ("", "/", ".", "x", "\\", "-", "+")
     criteria = list(dict.fromkeys(contributions["criterion"]))
+    legend_names = {}
     for k, criterion in enumerate(criteria):
         part = contributions.loc[contributions["criterion"] == criterion].set_index("alternative")
         values = part["contribution"].reindex(order).fillna(0.0).to_numpy(float)
-        label = plain((criterion_labels or {}).get(criterion)
-                      or criterion_label(str(criterion)))
+        words = (criterion_labels or {}).get(criterion) or criterion_label(str(criterion))
+        legend_names[criterion] = words
+        label = plain(words)
         fig.add_trace(go.Bar(
             x=values, y=labels, orientation="h", name=label,
-            marker={"color": PALETTE[k % len(PALETTE)], "line": {"color": "white", "width": 1},
+            marker={"color": PALETTE[k % len(PALETTE)], "line": {"color": WHITE, "width": 1},
                     "pattern": {"shape": patterns[k % len(patterns)], "fillmode": "overlay",
                                 "fgcolor": INK, "fgopacity": 0.3, "size": 7}},
             hovertemplate="%{y}<br>" + label + ": %{x:.3f}<extra></extra>"))
@@ -118,8 +127,11 @@ def score_contributions_chart(contributions: pd.DataFrame, names: Mapping[str, s
     scale = NORMALISATION_WORDS.get(normalization, "scaled so that higher is better")
     note = join_notes("Each segment is the criterion's weight × how the machine stands on it "
                       f"({scale});", "segments add up to the score shown at the end of the bar.")
-    return finish_figure(fig, title, "Weighted score (0–1, higher is better)", "", note,
-                         height=220 + ROW_HEIGHT * len(order))
+    # Tall enough for the legend's rows too, or it would scroll and hide criteria.
+    finish_figure(fig, title, "Weighted score (0–1, higher is better)", "", note,
+                  height=max(220 + ROW_HEIGHT * len(order), 240 + 24 * len(criteria)))
+    return describe(fig, chart_summaries.contributions_summary(
+        totals[order], contributions, names, legend_names))
 
 
 # --- 2. value for money ------------------------------------------------------------------------
@@ -196,8 +208,8 @@ def value_for_money_chart(table: pd.DataFrame, names: Mapping[str, str], *, curr
         x=cost, y=score, mode="markers+text", text=labels,
         textposition=[p or "middle right" for p in positions], customdata=names_shown,
         marker={"symbol": np.where(on, "circle", "circle-open"), "size": np.where(on, 13, 11),
-                "color": np.where(on, PALETTE[0], "#666666"),
-                "line": {"width": 2, "color": np.where(on, PALETTE[0], "#666666")},
+                "color": np.where(on, PALETTE[0], MUTED_GREY),
+                "line": {"width": 2, "color": np.where(on, PALETTE[0], MUTED_GREY)},
                 "opacity": 1},
         cliponaxis=False, showlegend=False, textfont={"size": 13},
         hovertemplate="%{customdata}<br>score %{y:.2f}<br>cost %{x:,.0f} " + currency
@@ -212,8 +224,9 @@ def value_for_money_chart(table: pd.DataFrame, names: Mapping[str, str], *, curr
                "would overlap; the table of all candidates gives every machine's score and "
                "cost." if unlabelled else "")
     note = join_notes(f"{cost_label} ({currency}).", line, crowded)
-    return finish_figure(fig, title, f"Cost ({currency})",
-                         "Weighted score (0–1, higher is better)", note, height=480)
+    finish_figure(fig, title, f"Cost ({currency})", "Weighted score (0–1, higher is better)",
+                  note, height=480)
+    return describe(fig, chart_summaries.value_for_money_summary(table, names, currency))
 
 
 # --- 3. rank acceptability --------------------------------------------------------------------
@@ -264,7 +277,7 @@ def rank_acceptability_chart(ranks: pd.DataFrame, names: Mapping[str, str], *,
         y=[machine_label(a, names) for a in grid.index],
         text=[[share(p) if p > 0 else "" for p in row] for row in values],
         texttemplate="%{text}", textfont={"size": 14}, zmin=0, zmax=100, showscale=False,
-        colorscale=[[0, "#ffffff"], [1, PALETTE[0]]], xgap=2, ygap=2,
+        colorscale=[[0, WHITE], [1, PALETTE[0]]], xgap=2, ygap=2,
         hovertemplate="%{y}: %{x} in %{text} of futures<extra></extra>"))
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False, ticks="")
@@ -275,7 +288,8 @@ def rank_acceptability_chart(ranks: pd.DataFrame, names: Mapping[str, str], *,
                       "blank: never.", merged)
     fig = finish_figure(fig, title, "Rank (1st = best)", "", note,
                         height=240 + ROW_HEIGHT * len(grid))
-    return fig.update_layout(margin={"t": 120})
+    fig.update_layout(margin={"t": 120})
+    return describe(fig, chart_summaries.rank_summary(grid.iloc[:, 0], names, draws))
 
 
 # --- 4. exposure pyramid ------------------------------------------------------------------------
@@ -327,7 +341,7 @@ def exposure_pyramid_chart(table: pd.DataFrame, min_group_size: int = MIN_GROUP_
             showlegend=False, name="Expected with back pain",
             text=[number(e, ",.0f") if e is not None else "" for e in expected],
             textposition="inside", insidetextanchor="end", textangle=0,
-            textfont={"color": "white", "size": 12},
+            textfont={"color": text_on(colour), "size": 12},
             hovertemplate=(sex + " %{y}: about %{x:,.0f} with back pain (expected)"
                            "<extra></extra>")), row=1, col=col)
         fig.update_xaxes(range=[peak * 1.25, 0] if col == 1 else [0, peak * 1.25],
@@ -344,5 +358,6 @@ def exposure_pyramid_chart(table: pd.DataFrame, min_group_size: int = MIN_GROUP_
                    "age band.")
     note = join_notes("Light bar and outer number: members. Dark bar and inner number: "
                       "members expected to have back pain now (most likely).", hidden)
-    return finish_figure(fig, title, "Members (count)", "Age band (years)", note,
-                         height=220 + 60 * len(bands))
+    finish_figure(fig, title, "Members (count)", "Age band (years)", note,
+                  height=220 + 60 * len(bands))
+    return describe(fig, chart_summaries.exposure_summary(table))

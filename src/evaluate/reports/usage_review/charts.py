@@ -3,7 +3,9 @@
 Each function takes a tidy frame from :mod:`evaluate.reports.usage_review.analysis` and
 returns a Plotly figure, or ``None`` when the privacy gate left nothing of the log to draw
 (the report then says why); nothing is shown, saved or computed beyond layout. A value the
-gate hid (NaN) is drawn as nothing.
+gate hid (NaN) is drawn as nothing. Actual and forecast differ in colour and in mark (a solid
+line with dots against a dashed line, bars against a line); each figure carries its text
+alternative, a sentence from :mod:`evaluate.reports.chart_summaries`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from evaluate.reports.charts import PALETTE, TEXT_GREY, house_layout, join_notes, rgba
+from evaluate.reports import chart_summaries
+from evaluate.reports.charts import PALETTE, TEXT_GREY, describe, house_layout, join_notes, rgba
 from evaluate.reports.formatting import number, share
 from evaluate.reports.privacy import MIN_GROUP_SIZE
 
@@ -61,8 +64,9 @@ def weekly_chart(weekly: pd.DataFrame, machine: str,
     note = "Full weeks only; the shaded band holds 8 in 10 simulated futures."
     if full["sessions"].isna().any():
         note = join_notes(note, _left_out("Weeks", min_group_size))
-    return house_layout(fig, f"Sessions a week on {machine}: actual against forecast",
-                        "Week (Monday start)", "Sessions per week", note)
+    house_layout(fig, f"Sessions a week on {machine}: actual against forecast",
+                 "Week (Monday start)", "Sessions per week", note)
+    return describe(fig, chart_summaries.weekly_summary(full, machine))
 
 
 def hours_chart(hours: pd.DataFrame, machine: str, busiest_day: str, comfortable: float,
@@ -104,6 +108,7 @@ def hours_chart(hours: pd.DataFrame, machine: str, busiest_day: str, comfortable
     note = join_notes(
         "" if busiest_day else "No busiest day: its busiest hour rests on too few members.",
         _left_out("Hours", min_group_size) if hours[drawn].isna().any().any() else "")
-    return house_layout(fig,
-                        f"When {machine} is used: sessions by hour of day against capacity",
-                        "Hour of day (session start)", "Sessions per hour", note)
+    house_layout(fig, f"When {machine} is used: sessions by hour of day against capacity",
+                 "Hour of day (session start)", "Sessions per hour", note)
+    return describe(fig, chart_summaries.hours_summary(hours, machine, busiest_day,
+                                                       comfortable))

@@ -211,7 +211,8 @@ def summary_markdown(review: UsageReview) -> str:
         ("Minutes per session", HIDDEN_COUNT if minutes is None else number(minutes, ".1f"),
          number(f.session_minutes, "g"), "fixed (`equipment.csv`)"),
     ]
-    lines = ["| | Actual (usage log) | Forecast, most likely | Forecast range (P10–P90) |",
+    lines = ["| Measure | Actual (usage log) | Forecast, most likely "
+             "| Forecast range (P10–P90) |",
              "|:--|--:|--:|--:|", *("| " + " | ".join(row) + " |" for row in rows)]
     why = f"{withheld(review)}." if v is None else peak_withheld(review)
     return "\n".join(lines) + (f"\n\n{why}" if why else "")
@@ -224,7 +225,7 @@ def calibration_markdown(review: UsageReview, calibration: ReviewCalibration) ->
     """
     if calibration.factor is None:
         return calibration.text
-    rows = ["| | Before: documented assumptions | After: calibrated on this log |",
+    rows = ["| Figure | Before: documented assumptions | After: calibrated on this log |",
             "|:--|--:|--:|"]
     for row in calibration.table.itertuples(index=False):
         before, after = ((number(v, ".1%") if row.unit == "fraction" else _n(v))
