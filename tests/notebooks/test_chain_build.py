@@ -15,11 +15,8 @@ CHAIN_PLAN = NOTEBOOKS_DIR / "chain-plan.yml"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("chain") / "reports"
-    result = run_cli("build", "--plan", CHAIN_PLAN, "--out", out, "--param", "draws=1000")
-    assert result.returncode == 0, result.stderr
-    return out / "latest"
+def built(chain_build):
+    return chain_build
 
 
 def summary(folder, name: str) -> dict:

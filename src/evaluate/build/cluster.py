@@ -87,9 +87,11 @@ def _probe(address: str, timeout: float) -> None:
     answers in milliseconds (tcp and tls addresses; others are left to the client).
     """
     from distributed.comm.addressing import get_address_host_port, parse_address
+    from distributed.comm.registry import get_backend
 
     try:
         scheme, _ = parse_address(address)
+        get_backend(scheme)  # a scheme distributed knows
         if scheme not in ("tcp", "tls"):
             return
         host, port = get_address_host_port(address)
