@@ -197,7 +197,8 @@ def test_a_worker_running_another_suite_is_refused_by_name():
     with pytest.raises(InputError) as caught:
         cluster.check_workers(_Workers({"tcp://a:1": ours, "tcp://b:2": other}), "tcp://s:1")
     [problem] = caught.value.problems
-    assert problem.message.startswith("worker tcp://b:2 runs another suite: the suite's code")
+    assert problem.message.startswith("worker tcp://b:2 of the scheduler at tcp://s:1 runs "
+                                      "another suite: the suite's code (src/evaluate) differs")
     assert f"pandas 1.0.0 (the build has {ours['versions']['pandas']})" in problem.message
 
 
@@ -228,3 +229,52 @@ def test_a_worker_cannot_write_outside_the_build_folder(tmp_path):
     for name in ("../r.html", "/etc/passwd", "logs/../../r.html"):
         with pytest.raises(ValueError, match="outside the build folder"):
             cluster._inside(tmp_path, name)
+
+
+class _Ended:
+    """A finished dask future as :meth:`RemoteRunner._landed` sees it."""
+
+    def __init__(self, status: str, value=None, error: BaseException | None = None) -> None:
+        self.status, self.value, self.error = status, value, error
+
+    def result(self):
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def test_what_comes_back_is_written_and_a_lost_worker_stops_the_build(tmp_path):
+    from concurrent.futures import Future
+
+    from distributed.scheduler import KilledWorker
+
+    from evaluate.build.manifest import ReportResult
+    from evaluate.build.plan import PlannedReport
+    from evaluate.build.prepare import Job
+
+    runner = cluster.RemoteRunner(client=None, address="tcp://s:1", folder=tmp_path,
+                                  context={"build_id": "b"}, cell_timeout=1, progress=None)
+    job = Job(report=PlannedReport(name="r", entry="r", notebook=Path("r.ipynb"), title="R"),
+              parameters={}, title="R")
+    result = ReportResult(name="r", title="R", notebook="r.ipynb", parameters={},
+                          status="ok", seconds=1.0, html="r.html", executed="r.ipynb",
+                          summary="r.summary.json")
+    landed: Future = Future()
+    files = {"r.html": b"<p>page</p>", "logs/r.kernel.log": b"kernel"}
+    runner._landed(_Ended("finished", cluster.Shipped(result, files, "tcp://w:1")), job,
+                   landed)
+    assert landed.result().worker == "tcp://w:1" and runner.workers == {"r": "tcp://w:1"}
+    assert (tmp_path / "r.html").read_bytes() == b"<p>page</p>"
+    assert (tmp_path / "logs" / "r.kernel.log").read_bytes() == b"kernel"
+
+    lost: Future = Future()
+    runner._landed(_Ended("error", error=KilledWorker("run_on_worker-r", "tcp://w:1")), job,
+                   lost)
+    with pytest.raises(ClusterUnavailable, match=re.escape(
+            "report r could not run on the cluster at tcp://s:1 (KilledWorker: ")) as caught:
+        lost.result()
+    assert caught.value.exit_code == 3 and "nothing was published" in str(caught.value)
+
+    cancelled: Future = Future()
+    runner._landed(_Ended("cancelled"), job, cancelled)
+    assert cancelled.cancelled()

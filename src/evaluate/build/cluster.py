@@ -167,8 +167,8 @@ def check_workers(client: Client, address: str) -> None:
         found = _differences(ours, theirs)
         if found:
             problems.append(Problem(
-                f"worker {worker} runs another suite: {'; '.join(found)}", column=OPTION,
-                value=address, rule="every worker runs the build's commit, installed from "
+                f"worker {worker} of the scheduler at {address} runs another suite: "
+                f"{'; '.join(found)}", column=OPTION, rule="every worker runs the build's commit, installed from "
                 "the same lock", fix="install the suite on the worker as on the build "
                 "machine (same commit, make), restart its dask worker, and build again"))
     if problems:
