@@ -13,6 +13,7 @@ import socket
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
@@ -268,8 +269,8 @@ def test_what_comes_back_is_written_and_a_lost_worker_stops_the_build(tmp_path):
     assert (tmp_path / "logs" / "r.kernel.log").read_bytes() == b"kernel"
 
     lost: Future = Future()
-    runner._landed(_Ended("error", error=KilledWorker("run_on_worker-r", "tcp://w:1")), job,
-                   lost)
+    died = KilledWorker("run_on_worker-r", SimpleNamespace(address="tcp://w:1"), 3)
+    runner._landed(_Ended("error", error=died), job, lost)
     with pytest.raises(ClusterUnavailable, match=re.escape(
             "report r could not run on the cluster at tcp://s:1 (KilledWorker: ")) as caught:
         lost.result()

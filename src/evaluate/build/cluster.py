@@ -6,14 +6,15 @@ worker runs the same suite (:func:`fingerprint`: its code, reference data and th
 versions that decide what a report shows; a worker that differs would make other pages under
 the same cache key), then hands each report to the cluster (:class:`RemoteRunner`). The task
 is :func:`run_on_worker`, which runs the report with the same function a local build runs
-(:func:`evaluate.build.run.run_report`) and returns its files as bytes; the build writes them
+(:func:`evaluate.build.report.run_report`) and returns its files as bytes; the build writes them
 into its staging folder, then checks, caches and publishes them exactly as a local build does.
 
 Workers may be on other machines and must not need the build machine's disk: each task
 carries what its report reads (the notebook, its parameters, the club data folder's files,
 scattered once per folder, and a roll-up's summaries) and runs in a temporary folder of the
 worker, removed afterwards. The worker's paths are then written as the build's in the
-executed notebook, its kernel log and its failure (:meth:`Copies.relocate`), so a report's
+executed notebook, its kernel log and its failure
+(:meth:`evaluate.build.report.Copies.relocate`), so a report's
 files say what a local build's say: the copies are byte-identical to the files the build
 hashed for ``build.json`` and the cache key.
 
@@ -24,7 +25,6 @@ hashed for ``build.json`` and the cache key.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import shutil
 import socket
@@ -39,13 +39,13 @@ from typing import TYPE_CHECKING, Any
 from evaluate.build.cache import FileHashes, folder_files, suite_code_sha256
 from evaluate.build.prepare import SUMMARIES_FROM_PARAMETER, SUMMARIES_PARAMETER, Job
 from evaluate.build.publish import writing
+from evaluate.build.report import Copies
 from evaluate.errors import ClusterUnavailable, InputError, Problem
 from evaluate.paths import REFERENCE_DATA_DIR
 
 if TYPE_CHECKING:
     from distributed import Client
 
-    from evaluate.build.execution import Failure
     from evaluate.build.manifest import ReportResult
     from evaluate.build.progress import Progress
 
@@ -168,9 +168,10 @@ def check_workers(client: Client, address: str) -> None:
         if found:
             problems.append(Problem(
                 f"worker {worker} of the scheduler at {address} runs another suite: "
-                f"{'; '.join(found)}", column=OPTION, rule="every worker runs the build's commit, installed from "
-                "the same lock", fix="install the suite on the worker as on the build "
-                "machine (same commit, make), restart its dask worker, and build again"))
+                f"{'; '.join(found)}", column=OPTION,
+                rule="every worker runs the build's commit, installed from the same lock",
+                fix="install the suite on the worker as on the build machine (same commit, "
+                    "make), restart its dask worker, and build again"))
     if problems:
         raise InputError(problems)
 
@@ -208,46 +209,6 @@ class Shipped:
     result: ReportResult
     files: dict[str, bytes]
     worker: str
-
-
-@dataclass
-class Copies:
-    """Where a worker holds its copies of a report's inputs, and how its paths map back.
-
-    ``paths``: each folder on the worker -> the same folder on the build machine.
-    """
-
-    notebook: Path
-    parameters: dict[str, Any]
-    paths: dict[str, str]
-
-    def _mapped(self, text: str, escape: Any = str) -> str:
-        for here, there in sorted(self.paths.items(), key=lambda p: -len(p[0])):
-            text = text.replace(escape(here), escape(there))
-        return text
-
-    def relocate(self, executed: Path, kernel_log: Path, failure: Failure | None) -> None:
-        """Write the build's paths for the worker's in the executed notebook, log and failure.
-
-        The notebook is JSON (nbformat writes it with ``ensure_ascii=False``): paths are
-        replaced as JSON writes them. Done before the page, summary and tables are made from
-        the notebook, so they all name the build's files.
-        """
-        def in_json(text: str) -> str:
-            return json.dumps(text, ensure_ascii=False)[1:-1]
-
-        if executed.exists():
-            executed.write_text(self._mapped(executed.read_text(encoding="utf-8"), in_json),
-                                encoding="utf-8")
-        if kernel_log.exists():
-            kernel_log.write_text(self._mapped(kernel_log.read_text(encoding="utf-8",
-                                                                    errors="replace")),
-                                  encoding="utf-8")
-        if failure is not None:
-            for name in ("message", "evalue", "cell_source"):
-                value = getattr(failure, name)
-                if value:
-                    setattr(failure, name, self._mapped(value))
 
 
 def _unpack(files: dict[str, bytes], folder: Path) -> None:
@@ -320,13 +281,13 @@ def run_on_worker(task: ReportTask, data: dict[str, bytes] | None) -> Shipped:
 
     The dask task of :class:`RemoteRunner`; ``data``: the club data folder's files (scattered
     once per folder), None for a report that reads none. Runs the report with
-    :func:`evaluate.build.run.run_report`, as a local build does.
+    :func:`evaluate.build.report.run_report`, as a local build does.
     """
     from distributed import get_worker
 
     from evaluate.build.execution import KernelRegistry
     from evaluate.build.publish import LOGS_DIR
-    from evaluate.build.run import run_report
+    from evaluate.build.report import run_report
     from evaluate.errors import OutputWriteError
 
     root = Path(tempfile.mkdtemp(prefix="evaluate-report-"))

@@ -10,7 +10,10 @@ print each page to PDF as its report finishes), write ``build.json``
 (:mod:`evaluate.build.manifest`), publish (:mod:`evaluate.build.publish`, which also
 describes the folder layout), record the keys of the reports that succeeded. A report
 the club's data cannot support (prepare finds it: a usage review without a usage log) is not
-run: it is listed as not built, with the reason, and does not fail the build.
+run: it is listed as not built, with the reason, and does not fail the build. With
+``--scheduler`` the notebooks run on the workers of a Dask cluster instead of this process's
+threads (:mod:`evaluate.build.cluster`), through the same
+:func:`evaluate.build.report.run_report`; every other step is the same.
 """
 
 from __future__ import annotations
@@ -59,7 +62,6 @@ from evaluate.build.publish import (
     SHOWN_TIME,
     build_lock,
     clear_stale_staging,
-    kernel_log,
     new_build_id,
     publish,
     staging_dir,
@@ -68,13 +70,9 @@ from evaluate.build.publish import (
     writing,
 )
 from evaluate.errors import OutputWriteError
-from evaluate.reports.results import read_records, read_summary, summary_problems
 
 if TYPE_CHECKING:  # imported where used: a build that reuses every report needs none of them
     from distributed import Client
-
-    from evaluate.build.cluster import Copies
-    from evaluate.build.execution import KernelRegistry
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +101,9 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
 
     Raises :class:`~evaluate.errors.InputError` (no notebook cell has run, nothing
     is published) for bad input, :class:`~evaluate.errors.BuildLockedError`
-    when another build holds the output folder, and
+    when another build holds the output folder,
+    :class:`~evaluate.errors.ClusterUnavailable` when the ``--scheduler`` cannot be reached
+    (before anything runs) or loses a worker (nothing is published), and
     :class:`~evaluate.errors.OutputWriteError` when a file cannot be written (the
     disk is full: the build stops, its kernels are killed and its staging folder
     removed, nothing is published). A failing report does not raise: see
@@ -300,81 +300,6 @@ def _run(prepared: Prepared, reused: dict[str, ReportResult], folder: Path, jobs
 # --- running the notebooks ---------------------------------------------------------------------
 
 
-def _write_prepared_notebook(source: Path, parameters: dict[str, Any], path: Path) -> None:
-    """Write the parameterised notebook without running it (kept when a kernel never started)."""
-    import papermill
-
-    from evaluate.build.execution import KERNEL_NAME
-
-    papermill.execute_notebook(str(source), str(path), parameters=parameters,
-                               prepare_only=True, progress_bar=False, kernel_name=KERNEL_NAME)
-
-
-def run_report(job: Job, folder: Path, registry: KernelRegistry, cell_timeout: float,
-               context: dict[str, Any], copies: Copies | None = None) -> ReportResult:
-    """Run one report into ``folder``: executed notebook, page, summary, tables, kernel log.
-
-    The one way a report runs, in a local build's thread or on a Dask worker
-    (:func:`evaluate.build.cluster.run_on_worker`, which gives ``copies``: where the worker
-    holds the notebook and what it reads; its paths are written as the build's before the
-    page and summary are made). A failing notebook or export fails the report (its result
-    says why); raises only :class:`OutputWriteError` (the disk of ``folder`` refuses writes).
-    """
-    import nbformat
-
-    from evaluate.build.execution import Failure, run_notebook
-    from evaluate.build.html_export import add_failure_banner, notebook_to_html
-    from evaluate.build.table_export import write_report_tables
-
-    name = job.report.name
-    executed, page, summary = f"{name}.ipynb", f"{name}.html", f"{name}.summary.json"
-    source = copies.notebook if copies is not None else job.report.notebook
-    parameters = copies.parameters if copies is not None else job.parameters
-    outcome = run_notebook(source, folder / executed, parameters, cwd=source.parent,
-                           cell_timeout=cell_timeout, kernel_log=folder / kernel_log(name),
-                           registry=registry)
-    failure = outcome.failure
-    try:
-        if not (folder / executed).exists():
-            with writing(folder / executed):
-                _write_prepared_notebook(source, parameters, folder / executed)
-        if copies is not None:
-            copies.relocate(folder / executed, folder / kernel_log(name), failure)
-        nb = nbformat.read(folder / executed, as_version=4)
-        if failure is not None:
-            add_failure_banner(nb, failure, report=name,
-                               executed_path=f"{context['out_dir']}/{context['build_id']}/{executed}")
-            with writing(folder / executed):
-                nbformat.write(nb, folder / executed)
-        figures = read_records(nb)
-        fields = read_summary(nb)
-        problems = summary_problems(fields)
-        if problems:
-            fields = {}
-            failure = failure or Failure("summary", "; ".join(problems))
-        html = notebook_to_html(nb, title=job.title, context=context)
-        with writing(folder / page):
-            (folder / page).write_text(html, encoding="utf-8")
-        tables = write_report_tables(nb, name, folder) if failure is None else []
-    except OutputWriteError:
-        raise  # a full disk is the build's problem, not this report's: every write would fail
-    except Exception as exc:  # a report that cannot be exported fails alone, with its reason
-        log.exception("exporting report %s failed", name)
-        failure = failure or Failure("export", f"{type(exc).__name__}: {exc}")
-        figures, fields, tables = {}, {}, []
-    result = ReportResult(
-        name=name, title=job.title, notebook=str(job.report.notebook),
-        parameters=job.parameters, status="ok" if failure is None else "failed",
-        seconds=round(outcome.seconds, 2), html=page, executed=executed, summary=summary,
-        failure=failure, attempts=outcome.attempts, tables=tables)
-    write_json(folder / summary, {
-        "report": name, "title": job.title, "status": result.status,
-        "build_id": context["build_id"], "data": context["data_label"],
-        "parameters": job.parameters, "figures": figures,
-        "failure": failure.to_dict() if failure else None, **fields})
-    return result
-
-
 def _pdf_done(result: ReportResult, future: Future[Path], folder: Path) -> None:
     """Record how printing ``result``'s page went; a PDF that failed fails its report."""
     from evaluate.build.execution import Failure
@@ -415,6 +340,8 @@ class _LocalRunner:
         self.progress = progress
 
     def _run(self, job: Job) -> ReportResult:
+        from evaluate.build.report import run_report
+
         self.progress.report_started(job)
         return run_report(job, self.folder, self.registry, self.cell_timeout, self.context)
 
