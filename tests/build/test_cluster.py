@@ -279,3 +279,9 @@ def test_what_comes_back_is_written_and_a_lost_worker_stops_the_build(tmp_path):
     cancelled: Future = Future()
     runner._landed(_Ended("cancelled"), job, cancelled)
     assert cancelled.cancelled()
+
+    runner._stopped = True  # the build stopped: what still comes back is not written
+    late: Future = Future()
+    runner._landed(_Ended("finished", cluster.Shipped(result, {"late.html": b"x"}, "w")), job,
+                   late)
+    assert late.cancelled() and not (tmp_path / "late.html").exists()

@@ -343,7 +343,7 @@ class RemoteRunner:
         self._queued: list[tuple[Job, Future[ReportResult]]] = []
         self._tasks: list[Any] = []
         self._data: dict[str, Any] = {}  # club folder -> its scattered files
-        self._started = False
+        self._started = self._stopped = False
         self._stop_event = f"evaluate-stop-{context['build_id']}-{uuid.uuid4().hex[:8]}"
         self.workers: dict[str, str] = {}  # report -> the worker that ran it
 
@@ -390,8 +390,8 @@ class RemoteRunner:
 
     def _landed(self, done: Any, job: Job, future: Future[ReportResult]) -> None:
         """A task ended (in a thread of the client): write its files, complete ``future``."""
-        if done.status == "cancelled":
-            future.cancel()
+        if done.status == "cancelled" or self._stopped:
+            future.cancel()  # the build stopped: its staging folder is gone, write nothing
             return
         try:
             shipped: Shipped = done.result()
@@ -406,7 +406,7 @@ class RemoteRunner:
             for name, data in shipped.files.items():
                 path = _inside(self.folder, name)
                 with writing(path):
-                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.parent.mkdir(exist_ok=True)  # logs/; never the staging folder again
                     path.write_bytes(data)
         except BaseException as exc:  # a full disk: the build stops, as a local one does
             future.set_exception(exc)
@@ -419,6 +419,7 @@ class RemoteRunner:
         """Stop every report: workers kill their kernels, and the tasks are cancelled."""
         from distributed import Event
 
+        self._stopped = True
         try:
             Event(self._stop_event, client=self.client).set()
             self.client.cancel(self._tasks, force=True)
