@@ -22,6 +22,22 @@ def out_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def chain_build(tmp_path_factory) -> Path:
+    """The demo chain plan built here with 1,000 draws (built once): its latest build folder.
+
+    The chain's tests read it, and the cluster's tests compare a build on workers with it.
+    """
+    from evaluate.paths import NOTEBOOKS_DIR
+    from support import run_cli
+
+    out = tmp_path_factory.mktemp("chain") / "reports"
+    result = run_cli("build", "--plan", NOTEBOOKS_DIR / "chain-plan.yml", "--out", out,
+                     "--param", "draws=1000")
+    assert result.returncode == 0, result.stderr
+    return (out / "latest").resolve()
+
+
+@pytest.fixture(scope="session")
 def hostile_build(tmp_path_factory) -> Path:
     """The decision, candidate and usage-review reports of a club with hostile names (built once).
 

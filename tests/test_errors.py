@@ -9,6 +9,7 @@ import pytest
 from evaluate.errors import (
     BadParameter,
     BuildLockedError,
+    ClusterUnavailable,
     DataError,
     EvaluateError,
     InputError,
@@ -61,7 +62,7 @@ def test_an_input_error_counts_its_problems_once_each_under_its_kind():
 def test_each_kind_of_error_has_its_exit_status():
     assert EvaluateError.exit_code == 1
     assert DataError.exit_code == PlanError.exit_code == ParameterError.exit_code == 2
-    assert BuildLockedError.exit_code == 3
+    assert BuildLockedError.exit_code == ClusterUnavailable.exit_code == 3  # not now
     assert OutputWriteError.exit_code == 4
     assert issubclass(DataError, EvaluateError) and issubclass(OutputWriteError, EvaluateError)
 

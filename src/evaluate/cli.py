@@ -6,7 +6,8 @@ Exit status (documented in the README):
   review without a usage log: build.json, the index and the log say why);
 - 1: at least one report failed (the build is published, ``latest`` is not moved);
 - 2: bad input or usage (plan, parameter, data, option); nothing ran;
-- 3: another build is writing to the same output folder; nothing ran;
+- 3: not now: another build is writing to the same output folder, or the Dask scheduler of
+  ``--scheduler`` cannot be reached or lost a worker; nothing was published, try later;
 - 4: a file of the output folder could not be written (disk full, a quota, permissions);
   the message names it and the fix; nothing was published, ``latest`` is unchanged;
 - 130: interrupted (Ctrl-C or SIGTERM); nothing was published.
@@ -122,11 +123,15 @@ def cli() -> None:
 @click.option("--force", is_flag=True,
               help="Run every report, even those whose notebook, parameters, data and suite "
                    "are unchanged since a build of --out (which are otherwise reused).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Run each report on a worker of the Dask distributed cluster whose "
+                   "scheduler is at ADDRESS (tcp://HOST:PORT); its files come back here, "
+                   "where they are checked, cached and published. Needs the dask extra.")
 @click.option("--verbose", "-v", is_flag=True, help="Log debug detail.")
 def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | None,
           only: tuple[str, ...], params: tuple[str, ...], cell_timeout: float | None,
           dry_run: bool, pdf: bool, shared_plotly: bool | None, force: bool,
-          verbose: bool) -> None:
+          scheduler: str | None, verbose: bool) -> None:
     """Build every report of the plan into a new dated folder of --out."""
     _configure_logging(verbose)
     from evaluate.build.manifest import FAILED, NOT_BUILT
@@ -141,7 +146,8 @@ def build(plan_path: Path, data_dir: Path | None, out_dir: Path, jobs: int | Non
         options = BuildOptions(plan_path=plan_path, data_dir=data_dir, out_dir=out_dir,
                                jobs=jobs, only=only, params=parse_assignments(params),
                                cell_timeout=cell_timeout, dry_run=dry_run, pdf=pdf,
-                               shared_plotly=shared_plotly, force=force)
+                               shared_plotly=shared_plotly, force=force,
+                               scheduler=scheduler)
         signal.signal(signal.SIGTERM, _interrupt)
         signal.signal(signal.SIGINT, _interrupt)
         progress = for_stream(sys.stderr)

@@ -2,8 +2,9 @@
 
 Every error type of the suite lives here. The command line (``evaluate.cli``) turns an
 :class:`InputError` (bad data, plan or parameter) into exit status 2, a build with a failed
-report into 1, a :class:`BuildLockedError` into 3, an :class:`OutputWriteError` (a file the
-disk refuses) into 4 and a :class:`BuildInterrupted` into 130.
+report into 1, a :class:`BuildLockedError` or a :class:`ClusterUnavailable` (nothing ran, try
+later) into 3, an :class:`OutputWriteError` (a file the disk refuses) into 4 and a
+:class:`BuildInterrupted` into 130.
 """
 
 from __future__ import annotations
@@ -136,6 +137,17 @@ class DataError(InputError):
 
 class BuildLockedError(EvaluateError):
     """Another build is writing to the same output folder. Exit status 3."""
+
+    exit_code = 3
+
+
+class ClusterUnavailable(EvaluateError):
+    """The Dask cluster a build hands its reports to cannot run them now. Exit status 3.
+
+    Its scheduler cannot be reached or has no worker (nothing ran), or a worker was lost
+    while a report ran (the build stops, nothing is published). Like a locked output folder,
+    it is the environment, not the input: the same build may succeed later.
+    """
 
     exit_code = 3
 

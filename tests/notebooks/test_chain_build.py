@@ -15,11 +15,8 @@ CHAIN_PLAN = NOTEBOOKS_DIR / "chain-plan.yml"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("chain") / "reports"
-    result = run_cli("build", "--plan", CHAIN_PLAN, "--out", out, "--param", "draws=1000")
-    assert result.returncode == 0, result.stderr
-    return out / "latest"
+def built(chain_build):
+    return chain_build
 
 
 def summary(folder, name: str) -> dict:
@@ -96,3 +93,52 @@ def test_a_changed_club_rebuilds_its_report_and_the_roll_up_only(tmp_path):
                            encoding="utf-8")
     assert build() == {"club-01-decision": True, "club-02-decision": False,
                        "club-03-decision": True, "chain": False}
+
+
+def test_clubs_built_into_their_own_folders_roll_up_together(tmp_path):
+    """One build per club into its own output folder (as a scheduler runs them), then roll-up."""
+    out = tmp_path / "out"
+    for club in ("club-01", "club-03"):
+        result = run_cli("build", "--plan", CHAIN_PLAN, "--only", f"{club}-decision",
+                         "--out", out / club, "--param", "draws=500")
+        assert result.returncode == 0, result.stderr
+
+    def roll_up(*extra: str) -> tuple[dict, dict]:
+        result = run_cli("build", "--plan", CHAIN_PLAN, "--only", "chain", "--out",
+                         out / "chain", "--param", f"summaries_from=[{out}/club-*]", *extra)
+        assert result.returncode == 0, result.stderr
+        folder = out / "chain" / "latest"
+        return (summary(folder, "chain"),
+                json.loads((folder / "build.json").read_text(encoding="utf-8")))
+
+    rollup, build = roll_up()
+    clubs = [summary(out / c / "latest", f"{c}-decision") for c in ("club-01", "club-03")]
+    assert rollup["clubs"] == 2
+    assert rollup["recommendations"] == {c["club"]: c["recommendation"] for c in clubs}
+    [report] = build["reports"]
+    assert report["parameters"]["summaries_from"] == [
+        str((out / c / "latest").resolve()) for c in ("club-01", "club-03")]
+    assert not report["cache"]["hit"]
+    assert roll_up()[1]["reports"][0]["cache"]["hit"]  # the clubs' builds are unchanged
+    latest = (out / "club-03" / "latest").resolve() / "club-03-decision.summary.json"
+    latest.write_text(latest.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert not roll_up()[1]["reports"][0]["cache"]["hit"]  # what it reads changed: it runs
+
+
+def test_a_missing_folder_or_a_foreign_summary_stops_the_roll_up_before_it_runs(tmp_path):
+    def dry_run(folder) -> str:
+        result = run_cli("build", "--plan", CHAIN_PLAN, "--only", "chain", "--out",
+                         tmp_path / "out", "--param", f"summaries_from=[{folder}]", "--dry-run")
+        assert result.returncode == 2, result.stderr
+        return result.stderr
+
+    err = dry_run(tmp_path / "nowhere")
+    assert f"summaries_from: '{tmp_path}/nowhere' ({tmp_path}/nowhere) is no folder" in err
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "club-01-decision.summary.json").write_text(json.dumps(
+        {"report": "club-01-decision", "status": "ok", "kind": "decision", "club": "x"}))
+    err = dry_run(foreign)
+    assert (f"{foreign}/club-01-decision.summary.json: not a decision summary of this suite's "
+            "schema") in err
+    assert not (tmp_path / "out").exists()

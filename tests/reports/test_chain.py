@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -124,3 +126,57 @@ def test_each_club_counts_what_its_own_first_screen_says_to_buy(summaries):
     shown = chain.clubs_display(outcomes)
     assert shown.loc[second["club"], "Recommendation"] == chain.NOTHING_FITS
     assert list(shown.index) == [first["club"], third["club"], second["club"]]
+
+
+def _published(out: Path, summaries: list[dict], build: str = "2026-12-01-060000") -> Path:
+    """An output folder holding one build of ``summaries`` and ``latest`` pointing at it."""
+    folder = out / build
+    folder.mkdir(parents=True)
+    for i, summary in enumerate(summaries):
+        data = {"status": "ok", **summary, "report": f"club-{i}-decision"}
+        (folder / f"club-{i}-decision.summary.json").write_text(json.dumps(data))
+    (out / "latest").symlink_to(build)
+    return folder
+
+
+def test_clubs_built_in_other_output_folders_join_the_roll_up(tmp_path, summaries):
+    first = _published(tmp_path / "out" / "club-a", summaries[:1])
+    second = _published(tmp_path / "out" / "club-b", summaries[1:2])
+    this = tmp_path / "this-build"
+    this.mkdir()
+    (this / "club-9-decision.summary.json").write_text(json.dumps(
+        {**summaries[2], "report": "club-9-decision", "status": "ok"}))
+    folders = chain.summary_folders(["out/club-*"], base=tmp_path)
+    assert folders == [first.resolve(), second.resolve()]  # each output folder's latest build
+    assert chain.summary_folders([str(first), "out/club-a"], base=tmp_path) == [
+        first.resolve()]  # a build folder as it is; each folder once
+    read = chain.read_club_summaries(this, folders)
+    assert [s["club"] for s in read] == [summaries[i]["club"] for i in (2, 0, 1)]
+    assert chain.outcomes_table(read)["club"].nunique() == 3
+    assert [s["club"] for s in chain.read_club_summaries("", folders)] == [
+        summaries[0]["club"], summaries[1]["club"]]
+
+
+def test_a_missing_folder_a_foreign_summary_or_a_club_twice_is_named(tmp_path, summaries):
+    with pytest.raises(ValueError, match=r"'out/nowhere' \(.*out/nowhere\) is no folder"):
+        chain.summary_folders(["out/nowhere"], base=tmp_path)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match=r"empty holds no build \(no latest/"):
+        chain.summary_folders(["empty"], base=tmp_path)
+    wrong = _published(tmp_path / "wrong", [{**summaries[0], "candidates": "none"}])
+    with pytest.raises(ValueError, match=re.escape(
+            f"{wrong}/club-0-decision.summary.json: not a decision summary of this suite's "
+            "schema (1 problem(s), the first: candidates: ")):
+        chain.read_club_summaries("", [wrong])
+    (wrong / "club-0-decision.summary.json").write_text("{not json")
+    with pytest.raises(ValueError, match="club-0-decision.summary.json: cannot be read"):
+        chain.read_club_summaries("", [wrong])
+    one = _published(tmp_path / "one", summaries[:1])
+    again = _published(tmp_path / "again", summaries[:1])
+    with pytest.raises(ValueError, match=re.escape(
+            f"club {summaries[0]['club']!r} comes twice, in "
+            f"{one}/club-0-decision.summary.json and {again}")):
+        chain.read_club_summaries("", [one, again])
+    failed = _published(tmp_path / "failed", [{**summaries[1], "status": "failed"}])
+    with pytest.raises(ValueError, match=re.escape(f"club-0-decision failed in {failed}")):
+        chain.read_club_summaries("", [one, failed])

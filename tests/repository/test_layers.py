@@ -45,6 +45,8 @@ BUILD_NEEDS = {
     "evaluate.data.club": "the index names the club",
     "evaluate.reports.notebook_params": "parameters are checked against the notebooks' models",
     "evaluate.reports.results": "what a notebook records is read back for summary.json",
+    "evaluate.reports.chain": "a roll-up's summaries_from (other builds' club summaries) is "
+                              "found and checked before anything runs",
 }
 
 

@@ -65,6 +65,8 @@ class ReportResult:
     tables: list[dict[str, Any]] = field(default_factory=list)
     # Why the report was not built (status NOT_BUILT): what the club's data lacks; else None
     reason: str | None = None
+    # The Dask worker that ran it (evaluate build --scheduler: its address); None in this process
+    worker: str | None = None
 
     @classmethod
     def not_built(cls, job: Job) -> ReportResult:
@@ -157,6 +159,7 @@ def write_build_json(folder: Path, *, build_id: str, options: BuildOptions,
         "options": {"jobs": jobs, "cell_timeout_s": prepared.cell_timeout,
                     "only": list(options.only), "params": options.params,
                     "pdf": options.pdf, "force": options.force,
+                    "scheduler": options.scheduler,
                     "plotly_js": "shared" if prepared.shared_plotly else "self-contained",
                     "plotly_src": context.get("plotly_src")},
         "data": {"dir": str(prepared.data_dir), "label": context["data_label"],

@@ -39,6 +39,10 @@ PLOTLY_RENDERER = "plotly_mimetype"
 # A notebook that declares this parameter (and is not given it) is a roll-up of the build's
 # other reports: it runs after them and reads their summary.json files in the build folder.
 SUMMARIES_PARAMETER = "summaries_dir"
+# A roll-up's other builds (output folders, build folders, globs) whose club summaries join it:
+# the build resolves them to build folders (an output folder's latest build) and checks their
+# summaries before anything runs; their summaries are part of the roll-up's cache key.
+SUMMARIES_FROM_PARAMETER = "summaries_from"
 
 
 @dataclass
@@ -56,6 +60,7 @@ class BuildOptions:
     pdf: bool = False
     shared_plotly: bool | None = None  # None: the plan's shared_plotly
     force: bool = False  # run every report, reusing none (evaluate.build.cache)
+    scheduler: str | None = None  # a Dask scheduler's address: reports run on its workers
 
 
 @dataclass
@@ -109,10 +114,37 @@ def _job_for(report: PlannedReport, declared: dict[str, NotebookParameter],
                            declared=declared, origin="--param")
     if "data_dir" in declared:
         params["data_dir"] = str(data_dir)
+    if params.get(SUMMARIES_FROM_PARAMETER):
+        from_cli = SUMMARIES_FROM_PARAMETER in cli
+        params[SUMMARIES_FROM_PARAMETER] = _summary_folders(
+            params[SUMMARIES_FROM_PARAMETER], Path.cwd() if from_cli else plan_path.parent,
+            "--param" if from_cli else f"{plan_path} (report {report.name})")
     full = {name: p.default for name, p in declared.items()} | params
     title = report.title.format_map(full)
     after = SUMMARIES_PARAMETER in declared and SUMMARIES_PARAMETER not in params
     return Job(report=report, parameters=params, title=title, after=after)
+
+
+def _summary_folders(entries: Any, base: Path, origin: str) -> list[str]:
+    """``summaries_from`` as the build folders it names, their summaries checked.
+
+    Relative entries are relative to ``base`` (the plan's folder, or the working directory
+    for ``--param``). Raises ParameterError naming the folder or file and the fix.
+    """
+    from evaluate.reports.chain import read_club_summaries, summary_folders
+
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        return entries  # not a list of text: the notebook's model says so
+    try:
+        folders = summary_folders(entries, base)
+        read_club_summaries("", folders)
+    except ValueError as exc:
+        raise ParameterError.single(str(exc), file=origin, column=SUMMARIES_FROM_PARAMETER,
+                                    rule="output folders or build folders of builds whose "
+                                         "club decision reports succeeded",
+                                    fix="build those clubs first, or correct the folder") \
+            from None
+    return [str(folder) for folder in folders]
 
 
 def _model_problems(jobs: list[Job], cache: BuildCache, plan_path: Path) -> list[Problem]:
@@ -270,6 +302,11 @@ def cache_keys(prepared: Prepared, options: BuildOptions,
     for job in prepared.jobs:
         if job.after:  # a roll-up reads the other reports' summaries
             keys[job.report.name] = rollup_key(keys[job.report.name], read)
+        others = job.parameters.get(SUMMARIES_FROM_PARAMETER) or []
+        if others:  # and those of other builds: their bytes, not only their folders
+            summaries = [prepared.cache.hashes.sha256(p) for folder in others
+                         for p in sorted(Path(folder).glob("*.summary.json"))]
+            keys[job.report.name] = rollup_key(keys[job.report.name], summaries)
     return keys
 
 

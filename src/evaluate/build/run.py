@@ -10,7 +10,10 @@ print each page to PDF as its report finishes), write ``build.json``
 (:mod:`evaluate.build.manifest`), publish (:mod:`evaluate.build.publish`, which also
 describes the folder layout), record the keys of the reports that succeeded. A report
 the club's data cannot support (prepare finds it: a usage review without a usage log) is not
-run: it is listed as not built, with the reason, and does not fail the build.
+run: it is listed as not built, with the reason, and does not fail the build. With
+``--scheduler`` the notebooks run on the workers of a Dask cluster instead of this process's
+threads (:mod:`evaluate.build.cluster`), through the same
+:func:`evaluate.build.report.run_report`; every other step is the same.
 """
 
 from __future__ import annotations
@@ -59,7 +62,6 @@ from evaluate.build.publish import (
     SHOWN_TIME,
     build_lock,
     clear_stale_staging,
-    kernel_log,
     new_build_id,
     publish,
     staging_dir,
@@ -68,10 +70,9 @@ from evaluate.build.publish import (
     writing,
 )
 from evaluate.errors import OutputWriteError
-from evaluate.reports.results import read_records, read_summary, summary_problems
 
 if TYPE_CHECKING:  # imported where used: a build that reuses every report needs none of them
-    from evaluate.build.execution import KernelRegistry
+    from distributed import Client
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,9 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
 
     Raises :class:`~evaluate.errors.InputError` (no notebook cell has run, nothing
     is published) for bad input, :class:`~evaluate.errors.BuildLockedError`
-    when another build holds the output folder, and
+    when another build holds the output folder,
+    :class:`~evaluate.errors.ClusterUnavailable` when the ``--scheduler`` cannot be reached
+    (before anything runs) or loses a worker (nothing is published), and
     :class:`~evaluate.errors.OutputWriteError` when a file cannot be written (the
     disk is full: the build stops, its kernels are killed and its staging folder
     removed, nothing is published). A failing report does not raise: see
@@ -114,11 +117,13 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
     if options.dry_run:
         prepared.reusable = {} if options.force else prepared.cache.lookup(keys)
         return BuildResult(None, None, [], prepared)
-    if options.force or len(prepared.cache.lookup(keys)) < len(keys):
+    will_run = options.force or len(prepared.cache.lookup(keys)) < len(keys)
+    if will_run:
         check_models(prepared)  # some report will run: check its parameters before the lock
     out_dir = options.out_dir.resolve()
     os.environ.setdefault("PLOTLY_RENDERER", PLOTLY_RENDERER)
-    with build_lock(out_dir) as left:
+    with _cluster(options.scheduler if will_run else None) as client, \
+            build_lock(out_dir) as left:
         _clear_what_a_killed_build_left(out_dir, left)
         started, began = now(), time.perf_counter()
         build_id = new_build_id(out_dir, started)
@@ -129,9 +134,12 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
             inputs = input_files(prepared)
             progress.start(prepared.jobs)
             jobs = max(1, min(options.jobs or default_jobs(), len(prepared.jobs)))
+            if client is not None:  # the cluster decides how many run at once: its threads
+                jobs = max(1, sum(client.nthreads().values()))
             reused = _reuse(prepared, {} if options.force else prepared.cache.lookup(keys),
                             folder, build_id, progress)
-            results, data_check = _run(prepared, reused, folder, jobs, context, progress)
+            results, data_check = _run(prepared, reused, folder, jobs, context, progress,
+                                       client, options.scheduler)
             write_build_json(folder, build_id=build_id, options=options, prepared=prepared,
                              started=started, seconds=time.perf_counter() - began, jobs=jobs,
                              context=context, data_check=data_check, inputs=inputs,
@@ -150,6 +158,28 @@ def build_reports(options: BuildOptions, progress: Progress | None = None,
         with after_publishing:
             prepared.cache.record_reports(final, build_id, [r.to_dict() for r in results])
     return BuildResult(build_id, final, results, prepared)
+
+
+@contextlib.contextmanager
+def _cluster(address: str | None) -> Iterator[Client | None]:
+    """A client of the Dask scheduler at ``address`` (``--scheduler``), else None; closed after.
+
+    Connected before the lock is taken and anything is written: an address that does not
+    answer stops the build at once (:func:`evaluate.build.cluster.connect`). Not connected
+    when every report is reused: nothing would run there.
+    """
+    if address is None:
+        yield None
+        return
+    from evaluate.build.cluster import connect
+
+    client = connect(address)
+    log.info("reports run on the Dask cluster at %s (%d worker(s))", address,
+             len(client.nthreads()))
+    try:
+        yield client
+    finally:
+        client.close()
 
 
 def _clear_what_a_killed_build_left(out_dir: Path, left: str | None) -> None:
@@ -231,8 +261,8 @@ def _reuse(prepared: Prepared, hits: dict[str, Hit], folder: Path, build_id: str
 
 
 def _run(prepared: Prepared, reused: dict[str, ReportResult], folder: Path, jobs: int,
-         context: dict[str, Any], progress: Progress
-         ) -> tuple[list[ReportResult], dict[str, Any]]:
+         context: dict[str, Any], progress: Progress, client: Client | None = None,
+         address: str | None = None) -> tuple[list[ReportResult], dict[str, Any]]:
     """Run every report not ``reused``, checking the data meanwhile; every report's result.
 
     A report the data cannot support (``job.not_built``) is not run. Also what
@@ -253,7 +283,8 @@ def _run(prepared: Prepared, reused: dict[str, ReportResult], folder: Path, jobs
         data_check = {"ran": True}
     elif to_run:
         running = replace(prepared, jobs=to_run)
-        for result in _run_all(running, folder, min(jobs, len(to_run)), context, progress):
+        for result in _run_all(running, folder, min(jobs, len(to_run)), context, progress,
+                               client, address):
             result.cache = {"hit": False, "key": prepared.cache_keys[result.name]}
             ran[result.name] = result
         prepared.data_warnings = running.data_warnings
@@ -267,69 +298,6 @@ def _run(prepared: Prepared, reused: dict[str, ReportResult], folder: Path, jobs
 
 
 # --- running the notebooks ---------------------------------------------------------------------
-
-
-def _write_prepared_notebook(job: Job, path: Path) -> None:
-    """Write the parameterised notebook without running it (kept when a kernel never started)."""
-    import papermill
-
-    from evaluate.build.execution import KERNEL_NAME
-
-    papermill.execute_notebook(str(job.report.notebook), str(path), parameters=job.parameters,
-                               prepare_only=True, progress_bar=False, kernel_name=KERNEL_NAME)
-
-
-def _run_job(job: Job, folder: Path, registry: KernelRegistry, cell_timeout: float,
-             context: dict[str, Any]) -> ReportResult:
-    import nbformat
-
-    from evaluate.build.execution import Failure, run_notebook
-    from evaluate.build.html_export import add_failure_banner, notebook_to_html
-    from evaluate.build.table_export import write_report_tables
-
-    name = job.report.name
-    executed, page, summary = f"{name}.ipynb", f"{name}.html", f"{name}.summary.json"
-    outcome = run_notebook(job.report.notebook, folder / executed, job.parameters,
-                           cwd=job.report.notebook.parent, cell_timeout=cell_timeout,
-                           kernel_log=folder / kernel_log(name), registry=registry)
-    failure = outcome.failure
-    try:
-        if not (folder / executed).exists():
-            with writing(folder / executed):
-                _write_prepared_notebook(job, folder / executed)
-        nb = nbformat.read(folder / executed, as_version=4)
-        if failure is not None:
-            add_failure_banner(nb, failure, report=name,
-                               executed_path=f"{context['out_dir']}/{context['build_id']}/{executed}")
-            with writing(folder / executed):
-                nbformat.write(nb, folder / executed)
-        figures = read_records(nb)
-        fields = read_summary(nb)
-        problems = summary_problems(fields)
-        if problems:
-            fields = {}
-            failure = failure or Failure("summary", "; ".join(problems))
-        html = notebook_to_html(nb, title=job.title, context=context)
-        with writing(folder / page):
-            (folder / page).write_text(html, encoding="utf-8")
-        tables = write_report_tables(nb, name, folder) if failure is None else []
-    except OutputWriteError:
-        raise  # a full disk is the build's problem, not this report's: every write would fail
-    except Exception as exc:  # a report that cannot be exported fails alone, with its reason
-        log.exception("exporting report %s failed", name)
-        failure = failure or Failure("export", f"{type(exc).__name__}: {exc}")
-        figures, fields, tables = {}, {}, []
-    result = ReportResult(
-        name=name, title=job.title, notebook=str(job.report.notebook),
-        parameters=job.parameters, status="ok" if failure is None else "failed",
-        seconds=round(outcome.seconds, 2), html=page, executed=executed, summary=summary,
-        failure=failure, attempts=outcome.attempts, tables=tables)
-    write_json(folder / summary, {
-        "report": name, "title": job.title, "status": result.status,
-        "build_id": context["build_id"], "data": context["data_label"],
-        "parameters": job.parameters, "figures": figures,
-        "failure": failure.to_dict() if failure else None, **fields})
-    return result
 
 
 def _pdf_done(result: ReportResult, future: Future[Path], folder: Path) -> None:
@@ -356,38 +324,81 @@ def _pdf_done(result: ReportResult, future: Future[Path], folder: Path) -> None:
     write_json(path, summary)
 
 
+class _LocalRunner:
+    """Runs reports in this process's threads; each :meth:`submit` gives a Future of its result.
+
+    Kernels boot as soon as a report is submitted and wait before their first cell until
+    :meth:`start` (the build checks the data meanwhile: :class:`KernelRegistry`'s gate).
+    """
+
+    def __init__(self, jobs: int, folder: Path, context: dict[str, Any], cell_timeout: float,
+                 progress: Progress) -> None:
+        from evaluate.build.execution import KernelRegistry
+
+        self.registry = KernelRegistry(gated=True)
+        self.pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="report")
+        self.folder, self.context, self.cell_timeout = folder, context, cell_timeout
+        self.progress = progress
+
+    def _run(self, job: Job) -> ReportResult:
+        from evaluate.build.report import run_report
+
+        self.progress.report_started(job)
+        return run_report(job, self.folder, self.registry, self.cell_timeout, self.context)
+
+    def submit(self, job: Job) -> Future[ReportResult]:
+        """Start ``job`` in a thread: its kernel boots, its cells wait for :meth:`start`."""
+        return self.pool.submit(self._run, job)
+
+    def start(self) -> None:
+        """The data is checked: let the notebooks run."""
+        self.registry.open_gate()
+
+    def stop(self) -> None:
+        """Stop queued work and kill running kernels: the threads end within about a second."""
+        self.registry.kill_all()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def close(self) -> None:
+        """Every report is done."""
+        self.pool.shutdown(wait=True)
+
+
 def _run_all(prepared: Prepared, folder: Path, jobs: int, context: dict[str, Any],
-             progress: Progress) -> list[ReportResult]:
+             progress: Progress, client: Client | None = None,
+             address: str | None = None) -> list[ReportResult]:
     """Run every job in parallel; the data is checked while the first kernels boot.
 
     With a browser (``--pdf``), it starts at once too, and each report's page is
-    printed as soon as that report is done, while the others run.
+    printed as soon as that report is done, while the others run. With a Dask ``client``
+    (``--scheduler``: :mod:`evaluate.build.cluster`), each report runs on a worker and its
+    files come back into ``folder``; the reports are sent once the data is checked.
     """
-    from evaluate.build.execution import KernelRegistry
     from evaluate.build.html_export import warm_up
 
-    registry = KernelRegistry(gated=True)
     results: dict[str, ReportResult] = {}
+    runner: Any
+    if client is None:
+        runner = _LocalRunner(jobs, folder, context, prepared.cell_timeout, progress)
+    else:
+        from evaluate.build.cluster import RemoteRunner
 
-    def run(job: Job) -> ReportResult:
-        progress.report_started(job)
-        return _run_job(job, folder, registry, prepared.cell_timeout, context)
-
+        runner = RemoteRunner(client, address or "", folder, context, prepared.cell_timeout,
+                              progress)
     printer = None
     if prepared.chromium is not None:
         from evaluate.build.pdf import PdfPrinter
 
         printer = PdfPrinter(prepared.chromium, concurrency=jobs)
-    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="report")
     first = [job for job in prepared.jobs if not job.after]
     later = [replace(job, parameters={**job.parameters, SUMMARIES_PARAMETER: str(folder)})
              for job in prepared.jobs if job.after]
     try:
-        pending: set[Future[Any]] = {pool.submit(run, job) for job in first}
+        pending: set[Future[Any]] = {runner.submit(job) for job in first}
         if not first:  # only roll-ups selected (--only): they read what the folder holds
-            pending |= {pool.submit(run, job) for job in later}
+            pending |= {runner.submit(job) for job in later}
         check_data(prepared)  # bad data: raises, and the except below stops every kernel
-        registry.open_gate()
+        runner.start()
         warm_up()  # compile the HTML templates while the notebooks run
         printing: dict[Future[Any], ReportResult] = {}
         while pending:
@@ -407,19 +418,18 @@ def _run_all(prepared: Prepared, folder: Path, jobs: int, context: dict[str, Any
                 results[result.name] = result
                 progress.report_finished(result)
             if first and later and all(j.report.name in results for j in first):
-                pending |= {pool.submit(run, job) for job in later}  # every summary is written
+                pending |= {runner.submit(job) for job in later}  # every summary is written
                 later = []
     except BaseException:
-        # Bad data, a full disk, or interrupted (Ctrl-C, SIGTERM): stop queued work and kill
-        # running kernels, so the worker threads end within about a second, not when cells
-        # finish.
-        registry.kill_all()
-        pool.shutdown(wait=True, cancel_futures=True)
+        # Bad data, a full disk, a lost worker, or interrupted (Ctrl-C, SIGTERM): stop queued
+        # work and kill running kernels (on the cluster too), so the build ends within about
+        # a second, not when cells finish.
+        runner.stop()
         raise
     finally:
         if printer is not None:
             printer.close()
-    pool.shutdown(wait=True)
+    runner.close()
     return [results[job.report.name] for job in prepared.jobs]
 
 

@@ -3,8 +3,10 @@
 A chain plan (see :mod:`evaluate.build.plan`) builds one decision report per club and then the
 roll-up. The roll-up reads the clubs' decision ``summary.json`` files of the same build
 (:func:`read_club_summaries`), so its figures are the clubs' reports' figures by
-construction; without a build (in JupyterLab) it runs the same decision for each club folder
-(:func:`summaries_from_data`), with the same parameters and seed, which gives the same numbers.
+construction; clubs built elsewhere (one build per club, each into its own output folder, as a
+scheduler runs them) join through ``summaries_from`` (:func:`summary_folders`). Without a build
+(in JupyterLab) it runs the same decision for each club folder (:func:`summaries_from_data`),
+with the same parameters and seed, which gives the same numbers.
 
 :func:`outcomes_table` puts every club × machine figure in one tidy table and
 :func:`payoff_ranking` ranks the machines by where they pay off best: each machine's best
@@ -14,42 +16,118 @@ likely positive than not.
 
 from __future__ import annotations
 
+import glob
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import ValidationError
 
 from evaluate.reports.summary_schema import DecisionSummary
 
 
-def read_club_summaries(folder: Path) -> list[dict[str, Any]]:
-    """Every successful decision report's ``summary.json`` in ``folder``, in name order.
+def summary_folders(entries: Iterable[str | Path], base: Path | None = None) -> list[Path]:
+    """The build folders whose club summaries join a roll-up, from its ``summaries_from``.
 
-    Each is checked against :class:`evaluate.reports.summary_schema.DecisionSummary`; other
-    reports (member profiles) are skipped. Raises ``ValueError`` when a club's decision
-    report failed (the roll-up would silently leave the club out) or when there is none.
+    Each entry is an output folder of another build (its ``latest`` build is read), a build
+    folder (holding ``*.summary.json``), or a glob of either (``out/club-*``); relative
+    entries are relative to ``base`` (default: the working directory). Each folder once, in
+    the order given (a glob's matches in name order). Raises ``ValueError`` naming an entry
+    that matches nothing or a folder that holds no build.
     """
+    base = Path.cwd() if base is None else Path(base)
+    found: list[Path] = []
+    for entry in entries:
+        pattern = Path(entry).expanduser()
+        pattern = pattern if pattern.is_absolute() else base / pattern
+        if glob.has_magic(str(pattern)):
+            matches = [Path(m) for m in sorted(glob.glob(str(pattern)))]
+        else:
+            matches = [pattern] if pattern.exists() else []
+        folders = [m for m in matches if m.is_dir()]
+        if not folders:
+            raise ValueError(f"summaries_from: {entry!r} ({pattern}) is no folder: give the "
+                             "output folder (--out) of a build of the clubs, or one of its "
+                             "dated build folders")
+        for folder in folders:
+            build = (folder / "latest").resolve() if (folder / "latest").is_dir() else folder
+            if not any(build.glob("*.summary.json")):
+                raise ValueError(f"summaries_from: {folder} holds no build (no latest/ and "
+                                 "no *.summary.json): build the clubs into it first "
+                                 "(evaluate build --out FOLDER), or correct the path")
+            resolved = build.resolve()
+            if resolved not in found:
+                found.append(resolved)
+    return found
+
+
+def _folder_summaries(folder: Path, where: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """The successful decision summaries of ``folder``, checked; the reports that failed."""
     found, failed = [], []
     for path in sorted(Path(folder).glob("*.summary.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"{path}: cannot be read as a summary ({exc}); build {where} "
+                             "again") from None
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: a summary is a JSON object; build {where} again")
         if data.get("status") != "ok":
             if "decision" in str(data.get("report", "")):
                 failed.append(str(data.get("report")))
             continue
         if data.get("kind") != "decision":
             continue
-        DecisionSummary(**{k: v for k, v in data.items() if k in DecisionSummary.model_fields})
-        found.append(data)
-    if failed:
-        raise ValueError(f"the decision report of {', '.join(failed)} failed in this build, so "
-                         "the roll-up would leave those clubs out; fix them (see their failure "
-                         "pages) and build again")
+        try:
+            DecisionSummary(**{k: v for k, v in data.items()
+                               if k in DecisionSummary.model_fields})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"])
+            raise ValueError(f"{path}: not a decision summary of this suite's schema "
+                             f"({exc.error_count()} problem(s), the first: {field}: "
+                             f"{first['msg']}); build {where} again with this version of "
+                             "the suite") from None
+        found.append({**data, "_file": str(path)})
+    return found, failed
+
+
+def read_club_summaries(folder: str | Path, others: Iterable[str | Path] = ()
+                        ) -> list[dict[str, Any]]:
+    """Every successful decision report's ``summary.json`` in ``folder``, in name order.
+
+    ``others``: build folders of other builds (:func:`summary_folders`) whose clubs join,
+    after this build's. Each summary is checked against
+    :class:`evaluate.reports.summary_schema.DecisionSummary`; other reports (member profiles)
+    are skipped. Raises ``ValueError`` naming the file or folder when a club's decision
+    report failed (the roll-up would silently leave the club out), when a summary is not of
+    this schema, when a club comes twice, or when there is none.
+    """
+    found: list[dict[str, Any]] = []
+    folders = ([(Path(folder), "the clubs' reports")] if str(folder) else []) + [
+        (Path(other), f"the clubs in {other}") for other in others]
+    for path, where in folders:
+        summaries, failed = _folder_summaries(path, where)
+        if failed:
+            place = "in this build" if where == "the clubs' reports" else f"in {path}"
+            raise ValueError(f"the decision report of {', '.join(failed)} failed {place}, so "
+                             "the roll-up would leave those clubs out; fix them (see their "
+                             "failure pages) and build again")
+        found += summaries
+    seen: dict[str, str] = {}
+    for summary in found:
+        club, file = str(summary.get("club") or summary.get("report")), summary.pop("_file")
+        if club in seen:
+            raise ValueError(f"club {club!r} comes twice, in {seen[club]} and {file}: give "
+                             "each club's build once (summaries_from)")
+        seen[club] = file
     if not found:
-        raise ValueError(f"no club decision summary in {folder}: build the clubs' decision "
-                         "reports in the same build as the roll-up (not --only with the "
-                         "roll-up alone)")
+        raise ValueError(f"no club decision summary in {folder or ', '.join(map(str, others))}"
+                         ": build the clubs' decision reports in the same build as the "
+                         "roll-up (not --only with the roll-up alone), or name their builds "
+                         "in summaries_from")
     return found
 
 

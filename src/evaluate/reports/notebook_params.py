@@ -260,8 +260,12 @@ class ChainRollupParams(BaseModel):
 
     summaries_dir: str = Field("", description="build folder holding the clubs' decision "
                                "summaries (set by the build); empty = run club_dirs")
+    summaries_from: list[str] = Field(
+        default_factory=list, description="output folders (their latest build) or build "
+        "folders of other builds, or globs, whose club decision summaries join the roll-up")
     club_dirs: list[str] = Field(default_factory=list, description="club data folders to "
-                                 "run when summaries_dir is empty; empty = the demo club")
+                                 "run when summaries_dir and summaries_from are empty; empty "
+                                 "= the demo club")
     draws: int = Field(DEFAULT_DRAWS, ge=100, le=200_000,
                        description="Monte Carlo draws when running club_dirs")
     seed: int = Field(DEFAULT_SEED, ge=0, description="random seed when running club_dirs")
