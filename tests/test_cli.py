@@ -176,3 +176,29 @@ def test_extract_of_bad_data_exits_2_naming_row_and_column(tmp_path, duckdb_file
     assert "members.csv (read from its query, source.yml members:), row 3, column " \
            "'monthly_dues': negative dues (got '-$5.00')" in result.stderr
     assert not (tmp_path / "club").exists()
+
+
+def test_extract_from_a_server_that_does_not_answer_exits_3(tmp_path, postgres_server):
+    """No server at the address is 'not now' (a scheduler may retry), unlike a refused login."""
+    import dataclasses
+    import os
+    import socket
+
+    import sql_support as db
+
+    with socket.socket() as probe:  # a port nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    source = _extract_source(tmp_path, dataclasses.replace(postgres_server, port=port))
+    out = tmp_path / "club"
+    out.mkdir()
+    (out / "members.csv").write_text("kept\n")
+    result = run_cli("extract", "--source", source, "--out", out,
+                     env=os.environ | {db.PASSWORD_ENV: db.PASSWORD})
+    assert result.returncode == 3, result.stderr
+    assert f"no server answered at PostgreSQL club_reader@127.0.0.1:{port}" \
+        in result.stderr
+    assert "run evaluate extract again" in result.stderr and "Traceback" not in result.stderr
+    assert db.PASSWORD not in result.stderr + result.stdout
+    assert [p.name for p in out.iterdir()] == ["members.csv"]
+    assert (out / "members.csv").read_text() == "kept\n"

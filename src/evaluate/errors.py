@@ -152,6 +152,17 @@ class ClusterUnavailable(EvaluateError):
     exit_code = 3
 
 
+class SourceUnavailable(EvaluateError):
+    """The database ``evaluate extract`` reads cannot be reached now. Exit status 3.
+
+    No server answered at the address (refused, timed out, name not found): like a locked
+    output folder, the environment, not the input, so a scheduler may retry. A server that
+    answers and refuses the login is bad input (exit status 2): retrying will not help.
+    """
+
+    exit_code = 3
+
+
 class BadParameter(ValueError):
     """A value a notebook's model refuses, naming the parameter and how to fix it.
 

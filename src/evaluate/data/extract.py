@@ -57,7 +57,7 @@ from evaluate.data.sql_source import (
     required_problems,
 )
 from evaluate.data.validation import normalise_name
-from evaluate.errors import DataError, InputError, Problem, did_you_mean
+from evaluate.errors import DataError, InputError, Problem, SourceUnavailable, did_you_mean
 
 CHUNK_ROWS = 200_000  # rows mapped at once where source.yml maps values or date formats
 INSTALL = 'pip install -e ".[sql]"'
@@ -133,6 +133,19 @@ class _Database:
         raise NotImplementedError
 
 
+def _answers(host: str, port: int, timeout: float | None) -> bool:
+    """Whether anything accepts a connection at ``host``:``port`` (a folder: its socket)."""
+    import socket
+
+    if host.startswith("/"):  # a unix socket folder, as libpq reads it
+        return (Path(host) / f".s.PGSQL.{port}").exists()
+    try:
+        with socket.create_connection((host, port), timeout=timeout or 10):
+            return True
+    except OSError:
+        return False
+
+
 class _Postgres(_Database):
     def __init__(self, source: Source, spec: Postgres) -> None:
         super().__init__(source)
@@ -153,6 +166,15 @@ class _Postgres(_Database):
         try:
             self.connection = psycopg.connect(password=self.secret, **options)
         except psycopg.Error as exc:
+            if not _answers(spec.host, spec.port, spec.connect_timeout):
+                # No server at the address: not the input, so a scheduler may try again later.
+                # (libpq gives a refused login and a refused connection the same error class
+                # and no SQLSTATE: only asking the address again tells them apart.)
+                raise SourceUnavailable(
+                    f"no server answered at {spec.describe()} (nothing was "
+                    f"written): {_scrub(str(exc).strip(), self.secret)}; check that it is "
+                    f"running and that host and port in {source.path.name} are right, then "
+                    "run evaluate extract again") from None
             raise DataError.single(
                 f"could not connect to {spec.describe()}: "
                 f"{_scrub(str(exc).strip(), self.secret)}", file=source.path,
