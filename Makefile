@@ -2,25 +2,37 @@
 #   make reports   build every report for the demo club into reports/
 #   make test      run the whole test suite
 # Both create the virtual environment (.venv) first when it is missing, and refresh it
-# when pyproject.toml changes. `make help` lists every target.
+# when the lock changes: pip installs the exact versions and hashes of requirements/dev.txt,
+# exported from uv.lock (`make lock` refreshes both, monthly). `make help` lists every target.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
+# The exported lock that make installs, and how `make lock` writes each file of requirements/
+# (tests/repository/test_install.py runs the same commands and compares).
+REQUIREMENTS := requirements/dev.txt
+EXPORT := export --frozen --no-emit-project --format requirements-txt
+# make lock LOCK_ARGS= keeps every pinned version that still fits pyproject.toml
+LOCK_ARGS ?= --upgrade
 # Extra arguments, e.g. make reports BUILD_ARGS="--data-dir ~/club-export --jobs 4"
 BUILD_ARGS ?=
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help reports reports-pdf reports-chain test lab lint bench bench-data bench-model bench-chain validate clean
+.PHONY: help reports reports-pdf reports-chain test lab lint hooks lock bench bench-data bench-model bench-chain validate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# Every library at the version and sha256 of the lock (pip refuses any other file), then the
+# suite itself without resolving anything (its build backend, hatchling, is fetched by pip
+# into a build environment of its own).
+$(STAMP): $(REQUIREMENTS) uv.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check --quiet -e ".[dev]"
+	$(PIP) install --require-hashes -r $(REQUIREMENTS)
+	$(PIP) install --no-deps -e .
 	@touch $(STAMP)
 
 reports: $(STAMP) ## Build every report of the default plan into reports/
@@ -43,6 +55,17 @@ lab: $(STAMP) ## Open JupyterLab on the notebooks (as root too)
 lint: $(STAMP) ## Check the code and notebooks with ruff, and the package's types with mypy
 	$(BIN)/ruff check src tests bench notebooks
 	$(BIN)/python -m mypy
+
+hooks: $(STAMP) ## Check each commit with ruff and nbstripout (.pre-commit-config.yaml)
+	$(BIN)/pre-commit install
+
+lock: ## Take the newest releases pyproject.toml allows into uv.lock and requirements/ (monthly)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(PIP) install "uv>=0.9,<1"
+	$(BIN)/uv lock $(LOCK_ARGS)
+	@mkdir -p requirements
+	$(BIN)/uv $(EXPORT) > requirements/base.txt.new && mv requirements/base.txt.new requirements/base.txt
+	$(BIN)/uv $(EXPORT) --extra dev > requirements/dev.txt.new && mv requirements/dev.txt.new requirements/dev.txt
 
 validate: $(STAMP) ## Check the demo club's data (or DATA_DIR=...) and list every problem
 	$(BIN)/evaluate validate $(if $(DATA_DIR),--data-dir $(DATA_DIR))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from evaluate import __version__
+from evaluate.build import manifest
 from evaluate.build.cache import INDEX_PATH, BuildCache, Hit
 from evaluate.build.execution import Failure
 from evaluate.build.manifest import (
@@ -22,6 +24,7 @@ from evaluate.build.manifest import (
 from evaluate.build.plan import load_plan
 from evaluate.build.prepare import BuildOptions, Job, Prepared
 from evaluate.errors import Problem
+from evaluate.paths import PROJECT_ROOT
 from support import CLUB, PLANS
 
 TOP_FIELDS = {"build_id", "title", "status", "started_at", "duration_s", "suite_version",
@@ -121,3 +124,15 @@ def test_the_recorded_versions_name_python_the_suite_and_every_package():
     assert versions["club-equipment-suite"] == __version__
     assert set(RECORDED_PACKAGES) <= set(versions) and "python" in versions
     assert versions["pandas"] != "not installed"
+
+
+def test_build_json_records_the_suites_version_and_git_commit(tmp_path, prepared, monkeypatch):
+    """The version it was installed as, and the commit when the suite runs from a checkout."""
+    head = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "HEAD"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    written = write(tmp_path / "checkout", prepared, [])
+    assert written["suite_version"] == __version__ != "0.0.0+unknown"
+    assert written["git_commit"] == head and len(head) == 40
+    (tmp_path / "not-a-checkout").mkdir()
+    monkeypatch.setattr(manifest, "PROJECT_ROOT", tmp_path / "not-a-checkout")
+    assert write(tmp_path / "installed", prepared, [])["git_commit"] is None
