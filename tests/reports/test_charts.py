@@ -97,6 +97,15 @@ def test_show_turns_off_the_toolbar_and_writes_the_summary_under_the_chart(monke
                                              "summary": "It costs $5_000 *in all*."}
 
 
+def test_a_summary_naming_a_club_s_machine_is_stored_escaped_and_read_back_as_said():
+    """Plotly templates may show %{meta}: the club's text is never markup there either."""
+    said = 'The <a href="https://evil.example">Rower</a> & co has the highest score.'
+    fig = charts.describe(go.Figure(layout={"title": {"text": "Scores"}}), said)
+    assert "<a href" not in str(fig.to_plotly_json()) and "&lt;a href=" in fig.layout.meta["summary"]
+    assert charts.chart_text(fig) == ("Scores", said)
+    assert results.chart_text(fig.to_plotly_json()) == ("Scores", said)
+
+
 def test_a_chart_without_its_text_alternative_is_not_shown(monkeypatch):
     monkeypatch.setattr(go.Figure, "show", lambda self, **kw: pytest.fail("shown"))
     with pytest.raises(ValueError, match="title and a summary"):

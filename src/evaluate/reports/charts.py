@@ -102,11 +102,13 @@ def describe(fig: go.Figure, summary: str) -> go.Figure:
 
     The sentence travels in the figure's JSON (``layout.meta``), so the notebook's chart and
     the HTML page's carry the same words; :func:`show` and the build's HTML export read it
-    back with :func:`chart_text`. Plain text, never Plotly markup.
+    back with :func:`chart_text`. Plain text, never Plotly markup: it names the club's
+    machines and groups, and a template may show ``%{meta}``, so it is stored escaped, as
+    every text of a figure is (:func:`plain`), and :func:`chart_text` gives the words back.
     """
     if not summary.strip():
         raise ValueError("a chart's summary must say what it shows")
-    return fig.update_layout(meta={"summary": summary})
+    return fig.update_layout(meta={"summary": plain(summary)})
 
 
 def chart_text(figure: go.Figure | Mapping) -> tuple[str, str]:

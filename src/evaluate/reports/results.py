@@ -56,16 +56,17 @@ def _plain_text(markup: str) -> str:
 def chart_text(figure: Mapping[str, Any]) -> tuple[str, str]:
     """A chart's text alternative read back from its JSON: its title (plain text), its summary.
 
-    The summary is what :func:`evaluate.reports.charts.describe` put in ``layout.meta``; the
-    title is Plotly markup (``<br>``, ``&lt;`` for a character of the club's text) read as the
-    text a reader sees. Empty strings for what the figure lacks.
+    The summary is the sentence :func:`evaluate.reports.charts.describe` was given (it is
+    stored escaped in ``layout.meta``); the title is Plotly markup (``<br>``, ``&lt;`` for a
+    character of the club's text) read as the text a reader sees. Empty strings for what the
+    figure lacks.
     """
     layout = figure.get("layout") or {}
     title = layout.get("title") or {}
     text = title.get("text", "") if isinstance(title, Mapping) else str(title)
     meta = layout.get("meta")
-    summary = meta.get("summary", "") if isinstance(meta, Mapping) else ""
-    return _plain_text(str(text or "")), str(summary)
+    summary = meta.get("summary", "") if isinstance(meta, Mapping) else ""  # escaped
+    return _plain_text(str(text or "")), html.unescape(str(summary))
 
 
 #: A table's name: it becomes part of a file name, ``<report>.<name>.csv``.
