@@ -101,7 +101,8 @@ def test_a_summary_naming_a_club_s_machine_is_stored_escaped_and_read_back_as_sa
     """Plotly templates may show %{meta}: the club's text is never markup there either."""
     said = 'The <a href="https://evil.example">Rower</a> & co has the highest score.'
     fig = charts.describe(go.Figure(layout={"title": {"text": "Scores"}}), said)
-    assert "<a href" not in str(fig.to_plotly_json()) and "&lt;a href=" in fig.layout.meta["summary"]
+    assert "<a href" not in str(fig.to_plotly_json())
+    assert "&lt;a href=" in fig.layout.meta["summary"]
     assert charts.chart_text(fig) == ("Scores", said)
     assert results.chart_text(fig.to_plotly_json()) == ("Scores", said)
 
