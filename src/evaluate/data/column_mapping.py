@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -104,8 +104,8 @@ def _node_line(root: yaml.Node | None, keys: Iterable[str]) -> int | None:
     return line
 
 
-class _Reader:
-    """Collects the problems of one ``columns.yml``, each on its line."""
+class LineProblems:
+    """Collects the problems of one YAML file (``columns.yml``, ``source.yml``) on their lines."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -117,8 +117,19 @@ class _Reader:
 
     def add(self, where: tuple[str, ...], message: str, value: object, rule: str,
             fix: str) -> None:
+        """A problem at ``where`` (keys from the top), on the line of that key in the file."""
         self.problems.append(Problem(message, file=self.path, row=_node_line(self.root, where),
                                      column=where[0], value=value, rule=rule, fix=fix))
+
+    def unknown_keys(self, where: tuple[str, ...], mapping: Iterable[object],
+                     allowed: Sequence[str], hint: str = "") -> bool:
+        """A problem for each key of ``mapping`` not in ``allowed``; whether all were known."""
+        unknown = [key for key in mapping if key not in allowed]
+        for key in unknown:
+            self.add(where + (str(key),), f"unknown key '{key}'", key,
+                     "keys: " + ", ".join(allowed),
+                     did_you_mean(str(key), allowed) + "use one of those keys" + hint)
+        return not unknown
 
 
 def _scalar(value: object) -> bool:
@@ -153,7 +164,7 @@ def _check_format(fmt: str) -> bool:
     return True
 
 
-def _column_rule(reader: _Reader, where: tuple[str, ...], spec: object) -> ColumnRule | None:
+def column_rule(reader: LineProblems, where: tuple[str, ...], spec: object) -> ColumnRule | None:
     """One ``columns`` entry: a contract name, or ``{to:, format:, values:}``."""
     if isinstance(spec, str):
         return ColumnRule(spec)
@@ -162,13 +173,7 @@ def _column_rule(reader: _Reader, where: tuple[str, ...], spec: object) -> Colum
         reader.add(where, "expected a contract column or {to: ..., format: ..., values: ...}",
                    spec, rule, f"write the contract column's name ({GUIDE})")
         return None
-    ok = True
-    for key in spec:
-        if key not in COLUMN_KEYS:
-            reader.add(where + (str(key),), f"unknown key '{key}'", key,
-                       "keys: " + ", ".join(COLUMN_KEYS),
-                       did_you_mean(str(key), COLUMN_KEYS) + "use one of those keys")
-            ok = False
+    ok = reader.unknown_keys(where, spec, COLUMN_KEYS)
     to, fmt, values = spec.get("to"), spec.get("format"), spec.get("values")
     if not isinstance(to, str):
         reader.add(where, "no contract column: 'to' is missing", spec, rule,
@@ -207,7 +212,7 @@ def _column_rule(reader: _Reader, where: tuple[str, ...], spec: object) -> Colum
     return ColumnRule(to, fmt, folded if values is not None else None)
 
 
-def _value_lists(reader: _Reader, where: tuple[str, ...], spec: object
+def _value_lists(reader: LineProblems, where: tuple[str, ...], spec: object
                  ) -> dict[str, list[str]]:
     """A ``keep`` or ``drop`` entry: export column -> the values it names."""
     rule = f"{where[-1]}: {{Export column: [value, ...]}}"
@@ -225,7 +230,7 @@ def _value_lists(reader: _Reader, where: tuple[str, ...], spec: object
     return lists
 
 
-def _file_mapping(reader: _Reader, name: str, entry: object) -> FileMapping | None:
+def _file_mapping(reader: LineProblems, name: str, entry: object) -> FileMapping | None:
     """One file's entry: a plain rename mapping or the grown form."""
     rule = "per file, export column: contract column, e.g. members.csv: {Member No: member_id}"
     if not isinstance(entry, dict):
@@ -236,11 +241,7 @@ def _file_mapping(reader: _Reader, name: str, entry: object) -> FileMapping | No
     if not any(key in FILE_KEYS for key in entry):  # the plain form: every key a header
         entry = {"columns": entry}
     count = len(reader.problems)
-    for key in entry:
-        if key not in FILE_KEYS:
-            reader.add((name, str(key)), f"unknown key '{key}'", key,
-                       "keys: " + ", ".join(FILE_KEYS), did_you_mean(str(key), FILE_KEYS)
-                       + "use one of those keys (export columns go under columns:)")
+    reader.unknown_keys((name,), entry, FILE_KEYS, " (export columns go under columns:)")
     columns = entry.get("columns") or {}
     rules = {}
     if not isinstance(columns, dict):
@@ -248,7 +249,7 @@ def _file_mapping(reader: _Reader, name: str, entry: object) -> FileMapping | No
                    columns, rule, GUIDE)
         columns = {}
     for export, spec in columns.items():
-        found = _column_rule(reader, (name, "columns", str(export)), spec)
+        found = column_rule(reader, (name, "columns", str(export)), spec)
         if found is not None:
             rules[str(export)] = found
     glob = entry.get("file")
@@ -283,7 +284,7 @@ def load_file_mappings(data_dir: Path) -> dict[str, FileMapping]:
                                "column", file=path, row=top_line(path.read_text("utf-8")) or 1,
                                value=content, rule="per file, export column: contract column",
                                fix=GUIDE)
-    reader = _Reader(path)
+    reader = LineProblems(path)
     mappings = {str(name): _file_mapping(reader, str(name), entry)
                 for name, entry in content.items()}
     if reader.problems:
@@ -303,7 +304,7 @@ def export_path(path: Path) -> Path:
         return path
     matches = [p for p in path.parent.glob(mapping.file) if p.is_file()]
     if not matches:
-        reader = _Reader(path.parent / COLUMN_MAPPING_FILE)
+        reader = LineProblems(path.parent / COLUMN_MAPPING_FILE)
         reader.add((path.name, "file"), f"no file in {path.parent} matches '{mapping.file}'",
                    mapping.file, f"the export for {path.name} is in the club data folder",
                    "put the export in the folder, or correct the file name")
@@ -332,7 +333,7 @@ def check_file_mappings(data_dir: Path, contracts: Mapping[str, Iterable[str]],
     :class:`DataError` listing every problem, each on its line in columns.yml.
     """
     mappings = load_file_mappings(data_dir)
-    reader = _Reader(Path(data_dir) / COLUMN_MAPPING_FILE)
+    reader = LineProblems(Path(data_dir) / COLUMN_MAPPING_FILE)
     files, logs = list(contracts), set(logs)
     for name, mapping in mappings.items():
         if name not in contracts:
@@ -347,7 +348,7 @@ def check_file_mappings(data_dir: Path, contracts: Mapping[str, Iterable[str]],
     return mappings
 
 
-def _check_entry(reader: _Reader, path: Path, mapping: FileMapping, known: list[str],
+def _check_entry(reader: LineProblems, path: Path, mapping: FileMapping, known: list[str],
                  log: bool) -> None:
     """Check one file's entry against its contract columns and its export's header."""
     name = path.name

@@ -40,7 +40,7 @@ from evaluate.data.column_mapping import (
     COLUMN_MAPPING_FILE,
     DATE_COLUMNS,
     TIMESTAMP,
-    _Reader,
+    LineProblems,
     apply_file_mapping,
     load_file_mappings,
 )
@@ -314,7 +314,7 @@ def plan_select(entry: Entry, columns: list[tuple[str, Any]], source: Path
     """
     names = [n for n, _ in columns]
     types = dict(columns)
-    reader = _Reader(source)
+    reader = LineProblems(source)
     items: list[tuple[str, str, Any]] = []
     for to, column in entry.columns.items():
         found = _match(column, names)
@@ -353,7 +353,7 @@ def _relation(database: _Database, entry: Entry) -> tuple[Any, list[tuple[str, A
         first = _scrub(str(exc).strip(), database.secret).splitlines()[0]
         key = "table" if entry.table else "query"
         what = f"table {'.'.join(entry.table)}" if entry.table else "the query"
-        reader = _Reader(source.path)
+        reader = LineProblems(source.path)
         reader.add((entry.kind, key), f"{what} cannot be read in "
                    f"{source.database.describe()}: {first}", None,
                    f"{entry.kind}.{key} names a {key} of the database",

@@ -43,8 +43,8 @@ from evaluate.data.column_mapping import (
     LOG_PARTS,
     ColumnRule,
     FileMapping,
-    _column_rule,  # the same value-map and format rules as columns.yml
-    _Reader,  # problems on their line of a YAML file
+    LineProblems,  # problems on their line of a YAML file
+    column_rule,  # the same value-map and format rules as columns.yml
 )
 from evaluate.data.members import BIRTH_COLUMNS, CONTRACT_COLUMNS, MEMBERS_FILE
 from evaluate.data.members import REQUIRED_COLUMNS as MEMBER_REQUIRED
@@ -164,13 +164,13 @@ class Source:
     club: dict | None = None
 
 
-def _top(reader: _Reader, message: str, value: object, rule: str, fix: str) -> None:
+def _top(reader: LineProblems, message: str, value: object, rule: str, fix: str) -> None:
     """A problem of the whole file (no key to point at): on its first line."""
     reader.problems.append(Problem(message, file=reader.path, row=1, value=value, rule=rule,
                                    fix=fix))
 
 
-def _database(reader: _Reader, content: dict, path: Path) -> Postgres | DuckDB | None:
+def _database(reader: LineProblems, content: dict, path: Path) -> Postgres | DuckDB | None:
     named = [k for k in DATABASES if k in content]
     if len(named) != 1:
         _top(reader, "name one database: postgresql or duckdb" if not named else
@@ -190,10 +190,7 @@ def _database(reader: _Reader, content: dict, path: Path) -> Postgres | DuckDB |
                    "the password comes from an environment variable, never from a file",
                    PASSWORD_FIX)
     keys = POSTGRES_KEYS if kind == "postgresql" else DUCKDB_KEYS
-    for key in spec:
-        if key not in keys and key != "password":
-            reader.add((kind, str(key)), f"unknown key '{key}'", key, "keys: " + ", ".join(keys),
-                       did_you_mean(str(key), keys) + "use one of those keys")
+    reader.unknown_keys((kind,), [key for key in spec if key != "password"], keys)
     if kind == "duckdb":
         file = spec.get("file")
         if not isinstance(file, str) or not file:
@@ -236,18 +233,14 @@ def _database(reader: _Reader, content: dict, path: Path) -> Postgres | DuckDB |
     return Postgres(spec["host"], port, spec["dbname"], spec["user"], env, ssl, timeout)
 
 
-def _entry(reader: _Reader, kind: str, spec: object) -> Entry | None:
+def _entry(reader: LineProblems, kind: str, spec: object) -> Entry | None:
     shape = (f"{kind}: {{table: name}} or {{query: SELECT ...}}, with columns: {{contract "
              "column: database column}} and set: {column: value}")
     if not isinstance(spec, dict):
         reader.add((kind,), "expected a table or a query", spec, shape, GUIDE)
         return None
     count = len(reader.problems)
-    for key in spec:
-        if key not in ENTRY_KEYS:
-            reader.add((kind, str(key)), f"unknown key '{key}'", key,
-                       "keys: " + ", ".join(ENTRY_KEYS), did_you_mean(str(key), ENTRY_KEYS)
-                       + "use one of those keys")
+    reader.unknown_keys((kind,), spec, ENTRY_KEYS)
     table, query = spec.get("table"), spec.get("query")
     if (table is None) == (query is None):
         reader.add((kind,), "give either a table or a query" if table is None else
@@ -284,18 +277,14 @@ def _entry(reader: _Reader, kind: str, spec: object) -> Entry | None:
             reader.add(where, "expected a database column or {column: ..., format: ..., "
                        "values: ...}", source, "contract column: database column", GUIDE)
             continue
-        for key in source:
-            if key not in COLUMN_KEYS:
-                reader.add(where + (str(key),), f"unknown key '{key}'", key,
-                           "keys: " + ", ".join(COLUMN_KEYS),
-                           did_you_mean(str(key), COLUMN_KEYS) + "use one of those keys")
+        reader.unknown_keys(where, source, COLUMN_KEYS)
         name = source.get("column")
         if not isinstance(name, str) or not name:
             reader.add(where, "no database column: 'column' is missing", None,
                        "{column: <database column>, ...}", "add column: <database column>")
             continue
         columns[to] = name
-        rule = _column_rule(reader, where, {"to": to} | {
+        rule = column_rule(reader, where, {"to": to} | {
             k: v for k, v in source.items() if k in ("format", "values")})
         if rule is not None and (rule.format or rule.values is not None):
             rules[to] = rule
@@ -341,15 +330,12 @@ def load_source(path: Path) -> Source:
                                rule="--source names the YAML file that says where the club's "
                                     "data is", fix=f"write it ({GUIDE})")
     content = read_yaml(path)
-    reader = _Reader(path)
+    reader = LineProblems(path)
     if not isinstance(content, dict):
         raise DataError.single("expected keys such as postgresql: and members:", file=path,
                                row=1, rule="source.yml is a mapping of keys to values",
                                fix=GUIDE)
-    for key in content:
-        if key not in TOP_KEYS:
-            reader.add((str(key),), f"unknown key '{key}'", key, "keys: " + ", ".join(TOP_KEYS),
-                       did_you_mean(str(key), TOP_KEYS) + "use one of those keys")
+    reader.unknown_keys((), content, TOP_KEYS)
     database = _database(reader, content, path)
     if "members" not in content:
         _top(reader, "no members: entry", None, "members is required; checkins and usage "
