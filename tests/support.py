@@ -59,8 +59,12 @@ def visible(markdown: str) -> str:
 
 
 def notes(fig) -> str:
-    """Every annotation's text of a Plotly figure, joined (footnotes, column headers, labels)."""
-    return " | ".join(a.text for a in fig.layout.annotations)
+    """Every annotation's text of a Plotly figure, joined (footnotes, column headers, labels).
+
+    Line breaks (``<br>``) read as the space a reader sees: footnotes are wrapped to the
+    chart's width (``charts.wrap_note``), wherever their words fall.
+    """
+    return " | ".join(a.text.replace("<br>", " ") for a in fig.layout.annotations)
 
 
 def code_outputs(nb) -> list[dict]:

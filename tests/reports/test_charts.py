@@ -155,3 +155,16 @@ def test_sexes_differ_in_hatching_as_well_as_colour(age_sex):
     (2399.99, "currency", "2,400 EUR")])
 def test_values_read_in_plain_units(value, unit, text):
     assert charts.value_with_unit(value, unit, "EUR") == text
+
+
+def test_a_long_footnote_is_wrapped_at_spaces_and_its_own_lines_kept():
+    """Plotly never wraps an annotation: a long footnote would run off the chart's edge."""
+    long = " ".join(["word"] * 60) + " <b>$5</b> &lt;a href=&quot;x&quot;&gt;"
+    wrapped = charts.wrap_note(f"First line.<br>{long}")
+    lines = wrapped.split("<br>")
+    assert lines[0] == "First line." and len(lines) >= 3
+    assert all(len(line) <= charts.NOTE_WIDTH for line in lines)
+    assert " ".join(lines[1:]) == long  # nothing lost, only line breaks added
+    fig = charts.finish_figure(go.Figure(), "T", "x", "y", note=long)
+    assert fig.layout.annotations[0].text == charts.wrap_note(long)
+    assert fig.layout.margin.b == 80 + 18 * (charts.wrap_note(long).count("<br>") + 1)

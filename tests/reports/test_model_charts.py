@@ -68,7 +68,7 @@ def test_npv_chart_is_small_ordered_and_marks_zero():
     assert list(bar.y) == [f"Machine {i}" for i in range(5, -1, -1)]  # best median on top
     assert fig.layout.xaxis.title.text == "Net present value (USD)"
     assert any(s.x0 == 0 and s.x1 == 0 for s in fig.layout.shapes)  # the NPV = 0 line
-    assert "Chance<br>above 0" in notes(fig)
+    assert "<b>Chance<br>above 0</b>" in [a.text for a in fig.layout.annotations]
     p = float(np.mean(draws["m5"] > 0))
     assert share(p) in [a.text for a in fig.layout.annotations]
 
@@ -128,6 +128,20 @@ def test_tornado_names_a_machines_price_by_its_name():
                            currency="USD")
     assert list(fig.data[0].y) == ["Reverse hyperextension price"]
     assert "1,000 USD" in notes(fig)
+
+
+def test_tornado_names_a_machines_model_error_as_its_use_against_the_forecast():
+    from evaluate.model.prepared import DEMAND_ERROR_PREFIX, DEMAND_ERROR_UNIT
+
+    frame = pd.DataFrame({"assumption": [DEMAND_ERROR_PREFIX + "rh"], "unit": [DEMAND_ERROR_UNIT],
+                          "low_value": [0.2544], "high_value": [3.93],
+                          "margin_at_low": [0.56], "margin_at_high": [-0.47]})
+    fig = mc.tornado_chart(frame, "margin_at_low", "margin_at_high", 0.56, names=NAMES,
+                           value_title="Score margin over the runner-up")
+    assert list(fig.data[0].y) == ["Reverse hyperextension use"]
+    assert "0.25× forecast" in notes(fig) and "3.9× forecast" in notes(fig)
+    summary = fig.layout.meta["summary"]
+    assert "reverse hyperextension use" in summary and "(3.9× forecast)" in summary
 
 
 # ------------------------------------------------------------------ peak load

@@ -26,6 +26,7 @@ JupyterLab, and the build's HTML export makes it the chart's accessible name and
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Mapping
 from functools import cache
 
@@ -33,6 +34,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from evaluate.model.prepared import DEMAND_ERROR_UNIT
 from evaluate.reports import chart_summaries
 from evaluate.reports.formatting import PRIVACY_NOTE, SEX_LABELS, number
 from evaluate.reports.privacy import MIN_GROUP_SIZE, SUPPRESSED
@@ -199,7 +201,13 @@ def _unit_words(unit: str, currency: str) -> str:
 
 
 def value_with_unit(value: float, unit: str, currency: str = "") -> str:
-    """An assumption's value with its unit as a manager reads it (fractions as percents)."""
+    """An assumption's value with its unit as a manager reads it (fractions as percents).
+
+    A machine's model error (:data:`~evaluate.model.prepared.DEMAND_ERROR_UNIT`) is its use
+    as a multiple of the forecast: ``0.25× forecast``.
+    """
+    if unit == DEMAND_ERROR_UNIT:
+        return f"{number(value, '.2g')}× forecast"
     if unit.startswith("fraction"):
         rest = unit[len("fraction"):]
         return percent_label(value) + (" a " + rest[1:] if rest.startswith("/") else rest)
@@ -235,6 +243,22 @@ def rgba(colour: str, alpha: float) -> str:
 
 # --- layout ----------------------------------------------------------------------------------
 
+#: Characters a footnote line may hold: Plotly never wraps an annotation, and a longer line
+#: runs off the right edge of a chart of the report's width (12 px text, about 1,000 px).
+NOTE_WIDTH = 130
+
+
+def wrap_note(note: str) -> str:
+    """``note`` with each of its lines broken at spaces to :data:`NOTE_WIDTH` (``<br>``).
+
+    The suite's own markup in notes is ``<br>`` and ``<b>`` (no space inside a tag), and the
+    club's text in them is escaped (:func:`plain`): breaking at spaces never splits a tag.
+    """
+    return "<br>".join("<br>".join(textwrap.wrap(line, NOTE_WIDTH, break_long_words=False,
+                                                 break_on_hyphens=False) or [""])
+                       for line in note.split("<br>"))
+
+
 def join_notes(*notes: str) -> str:
     """Footnote lines, each on its own line (Plotly's ``<br>``); empty ones left out."""
     return "<br>".join(n for n in notes if n)
@@ -253,7 +277,7 @@ def house_layout(fig: go.Figure, title: str, x_title: str, y_title: str,
     fig.update_layout(template=house_template(), title={"text": plain(title)},
                       xaxis_title=plain(x_title), yaxis_title=plain(y_title))
     if note:
-        fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=-0.22,
+        fig.add_annotation(text=wrap_note(note), xref="paper", yref="paper", x=0, y=-0.22,
                            xanchor="left", yanchor="top", showarrow=False,
                            font={"size": 12, "color": TEXT_GREY})
     return fig
@@ -274,6 +298,7 @@ def finish_figure(fig: go.Figure, title: str, x_title: str, y_title: str, note: 
     if height:
         fig.update_layout(height=height)
     if note:
+        note = wrap_note(note)
         lines = note.count("<br>") + 1
         fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=0, yshift=-62,
                            xanchor="left", yanchor="top", align="left", showarrow=False,

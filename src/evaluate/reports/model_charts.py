@@ -34,6 +34,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from evaluate.model.exposure import SCENARIOS
+from evaluate.model.prepared import DEMAND_ERROR_PREFIX
 from evaluate.reports import chart_summaries
 from evaluate.reports.charts import (
     INK,
@@ -219,6 +220,8 @@ def _assumption_label(name: str, names: Mapping[str, str],
         return assumption_labels[name]
     if name.startswith("price (") and name.endswith(")"):  # margin_tornado: "price (id)"
         return f"{machine_name(name[7:-1], names)} price"
+    if name.startswith(DEMAND_ERROR_PREFIX):  # one machine's use against its forecast
+        return f"{machine_name(name[len(DEMAND_ERROR_PREFIX):], names)} use"
     words = name.replace("_", " ")
     return words[:1].upper() + words[1:]
 
