@@ -229,16 +229,46 @@ def _read_text_table(path: Path, what: str, fix_missing: str,
     check_csv_size(path, name)  # before pandas reads it whole (name: the contract file's)
     delimiter = _sniff_delimiter(path)
     frame = _read_with_pyarrow(path, delimiter)
-    if frame is not None:
-        mixed = _delimiter_error(path, delimiter)
-        if mixed:
-            raise mixed
-        return _read_as(frame, delimiter, findings)
+    if frame is None:
+        frame = _read_with_c_parser(path, delimiter, what)
+    mixed = _delimiter_error(path, delimiter)
+    if mixed:
+        raise mixed
+    frame.attrs["delimiter"] = delimiter
+    if delimiter != "," and findings is not None:
+        decimal = (", and numbers with a decimal comma ('1.234,50' is 1234.5)"
+                   if delimiter == ";" else "")
+        findings.add(f"read with {DELIMITERS[delimiter]} between columns{decimal}", row=1,
+                     rule="columns separated by ',', ';' or tabs", severity="info")
+    return frame
+
+
+def _read_with_pyarrow(path: Path, delimiter: str) -> pd.DataFrame | None:
+    """The file read whole by pyarrow's CSV reader, or None when pyarrow cannot read it.
+
+    pyarrow reads a 1,000,000-member roster about five times as fast as pandas' C parser, in
+    three quarters of the memory (``bench/csv_engine.py``). It stops at anything it does not
+    read (bad UTF-8, a row with more or fewer fields than the header, a line break inside a
+    quoted value, an empty file): then :func:`_read_with_c_parser` reads the file again,
+    which either accepts it as before (short rows, quoted line breaks) or words the error
+    with the file and row. Both give the same text in every cell.
+    """
+    import pyarrow as pa
+
+    try:
+        return pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False,
+                           encoding="utf-8-sig", engine="pyarrow")
+    except (pa.ArrowException, pd.errors.ParserError, ValueError):
+        return None
+
+
+def _read_with_c_parser(path: Path, delimiter: str, what: str) -> pd.DataFrame:
+    """The file read whole by pandas' C parser, or a DataError naming the file, row and fix."""
     try:
         with warnings.catch_warnings():  # more fields than the header: an error, not a warning
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False,
-                                encoding="utf-8-sig", index_col=False)
+            return pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False,
+                               encoding="utf-8-sig", index_col=False)
     except UnicodeDecodeError as exc:
         raise DataError.single(f"not UTF-8 text ({exc.reason})", file=path,
                                row=undecodable_line(path), rule=f"{path.name} is UTF-8 encoded",
@@ -256,40 +286,6 @@ def _read_text_table(path: Path, what: str, fix_missing: str,
                                rule="every row has as many fields as the header",
                                fix=f"look for stray {STRAY[delimiter]} or quotes in that row"
                                ) from exc
-    mixed = _delimiter_error(path, delimiter)
-    if mixed:
-        raise mixed
-    return _read_as(frame, delimiter, findings)
-
-
-def _read_with_pyarrow(path: Path, delimiter: str) -> pd.DataFrame | None:
-    """The file read whole by pyarrow's CSV reader, or None when pyarrow cannot read it.
-
-    pyarrow reads a 1,000,000-member roster about five times as fast as pandas' C parser, in
-    three quarters of the memory (``bench/csv_engine.py``). It stops at anything it does not
-    read (bad UTF-8, a row with more or fewer fields than the header, a line break inside a
-    quoted value, an empty file): then the caller reads the file again with the C parser,
-    which either accepts it as before (short rows, quoted line breaks) or words the error
-    with the file and row. Both give the same text in every cell.
-    """
-    import pyarrow as pa
-
-    try:
-        return pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False,
-                           encoding="utf-8-sig", engine="pyarrow")
-    except (pa.ArrowException, pd.errors.ParserError, ValueError):
-        return None
-
-
-def _read_as(frame: pd.DataFrame, delimiter: str, findings: Findings | None) -> pd.DataFrame:
-    """Record the delimiter a table was read with, and a note when it is not ','."""
-    frame.attrs["delimiter"] = delimiter
-    if delimiter != "," and findings is not None:
-        decimal = (", and numbers with a decimal comma ('1.234,50' is 1234.5)"
-                   if delimiter == ";" else "")
-        findings.add(f"read with {DELIMITERS[delimiter]} between columns{decimal}", row=1,
-                     rule="columns separated by ',', ';' or tabs", severity="info")
-    return frame
 
 
 def _delimiter_error(path: Path, delimiter: str) -> DataError | None:
